@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stock",
+    products: [
+        .executable(name: "stock", targets: ["stock"]),
+        .executable(name: "stock-bench", targets: ["stock-bench"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Allocation", dependencies: ["CSQLite"]),
+        .executableTarget(name: "stock", dependencies: ["Allocation"]),
+        .target(name: "CBaseline", dependencies: ["CSQLite"]),
+        .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite"]),
+        .target(name: "TestSupport", dependencies: ["Allocation"], path: "Tests/TestSupport"),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport", "stock"]),
+    ]
+)

@@ -1,0 +1,144 @@
+import CSQLite
+
+/// One SQLite connection with its cache of prepared statements.
+///
+/// A `Database` belongs to the thread that opened it (it is not `Sendable`). Statements are prepared once per
+/// SQL text and reused, so a hot path pays only for binding and stepping.
+public final class Database {
+    /// How a connection may touch the file.
+    public enum Access: Sendable {
+        /// Read and write; creates the file when missing.
+        case create
+        /// Read and write an existing file.
+        case readWrite
+        /// `SQLITE_OPEN_READONLY`: SQLite itself refuses every write.
+        case readOnly
+    }
+
+    public let path: String
+    public let access: Access
+    let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+    var transactionDepth = 0
+    var afterCommitActions: [() -> Void] = []
+
+    /// Opens (or creates) the file, turns on WAL, foreign keys and the busy timeout.
+    ///
+    /// - Throws: `DatabaseError` when the file cannot be opened or is not a database.
+    public init(path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000,
+                synchronous: String = "FULL") throws {
+        self.path = path
+        self.access = access
+        var flags = SQLITE_OPEN_NOMUTEX
+        switch access {
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
+        var opened: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &opened, flags, nil)
+        guard rc == SQLITE_OK, let opened else {
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(opened)
+            throw DatabaseError(code: rc, message: "cannot open \(path): \(message)")
+        }
+        handle = opened
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        do {
+            if access != .readOnly {
+                let mode = try queryOne("PRAGMA journal_mode=WAL") { $0.text(0) } ?? ""
+                guard mode.lowercased() == "wal" else {
+                    throw DatabaseError(code: SQLITE_ERROR, message: "\(path) refused WAL mode (journal_mode=\(mode))")
+                }
+            }
+            try execute("PRAGMA foreign_keys=ON")
+            try execute("PRAGMA synchronous=\(synchronous)")
+            // Reading the schema fails here, not later, when the file is not a database.
+            _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
+        } catch {
+            statements.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Builds the error for a failed call, reading SQLite's message for this connection.
+    func error(_ rc: Int32, sql: String?) -> DatabaseError {
+        let extended = sqlite3_extended_errcode(handle)
+        let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
+        return DatabaseError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// The cached statement for `sql`, prepared on first use.
+    func statement(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] { return cached }
+        var prepared: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard rc == SQLITE_OK, let prepared else { throw error(rc, sql: sql) }
+        let statement = Statement(handle: prepared, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs one statement that returns no rows.
+    ///
+    /// - Throws: `DatabaseError`.
+    public func execute(_ sql: String, _ arguments: SQLBindable...) throws {
+        try execute(sql, arguments: arguments.map(\.sqlValue))
+    }
+
+    public func execute(_ sql: String, arguments: [SQLValue]) throws {
+        let statement = try statement(sql)
+        try statement.bind(arguments, in: self)
+        defer { statement.reset() }
+        while try statement.step(in: self) {}
+    }
+
+    /// Runs a query and maps every row.
+    ///
+    /// - Throws: `DatabaseError`, or what `map` throws.
+    public func query<T>(_ sql: String, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> [T] {
+        try query(sql, arguments: arguments.map(\.sqlValue), map: map)
+    }
+
+    public func query<T>(_ sql: String, arguments: [SQLValue], map: (Row) throws -> T) throws -> [T] {
+        let statement = try statement(sql)
+        try statement.bind(arguments, in: self)
+        defer { statement.reset() }
+        var rows: [T] = []
+        while try statement.step(in: self) {
+            rows.append(try map(Row(handle: statement.handle)))
+        }
+        return rows
+    }
+
+    /// Runs a query and maps its first row, or returns nil when there is none.
+    public func queryOne<T>(_ sql: String, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> T? {
+        try queryOne(sql, arguments: arguments.map(\.sqlValue), map: map)
+    }
+
+    public func queryOne<T>(_ sql: String, arguments: [SQLValue], map: (Row) throws -> T) throws -> T? {
+        let statement = try statement(sql)
+        try statement.bind(arguments, in: self)
+        defer { statement.reset() }
+        return try statement.step(in: self) ? map(Row(handle: statement.handle)) : nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// `PRAGMA data_version`: changes when another connection commits to the file, not on this one's commits.
+    ///
+    /// See https://sqlite.org/pragma.html#pragma_data_version.
+    public func dataVersion() throws -> Int {
+        try queryOne("PRAGMA data_version") { $0.int(0) } ?? 0
+    }
+}

@@ -1,0 +1,92 @@
+/// The allocation rules, as pure functions on record values: no database here.
+
+extension Batch {
+    /// A line fits a batch of the same SKU with at least its quantity available.
+    public func canAllocate(_ line: OrderLine) -> Bool {
+        sku == line.sku && available >= line.qty
+    }
+}
+
+/// Allocation preference: batches in the warehouse (no ETA) first, then the earliest ETA, ties by reference.
+public func isPreferred(_ a: Batch, over b: Batch) -> Bool {
+    switch (a.eta, b.eta) {
+    case (nil, .some): true
+    case (.some, nil): false
+    case (let x?, let y?) where x != y: x < y
+    default: a.reference < b.reference
+    }
+}
+
+/// A business rule refused the command; nothing was changed.
+public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable {
+    case invalidSKU(String)
+    case unknownBatch(String)
+    case duplicateBatch(String)
+    case conflictingLine(orderid: String, sku: String, existingQty: Int, requestedQty: Int)
+    case unknownLine(orderid: String, sku: String)
+
+    public var description: String {
+        switch self {
+        case .invalidSKU(let sku): "Invalid sku \(sku)"
+        case .unknownBatch(let ref): "Unknown batch \(ref)"
+        case .duplicateBatch(let ref): "batch reference \(ref) already exists"
+        case .conflictingLine(let orderid, let sku, let existing, let requested):
+            "order \(orderid) already has a line for \(sku) with qty \(existing); refusing qty \(requested)"
+        case .unknownLine(let orderid, let sku): "order \(orderid) has no line for \(sku)"
+        }
+    }
+}
+
+extension Product {
+    /// Allocates `line` to the preferred batch that can take it, records `Allocated`, and bumps the version.
+    ///
+    /// When `line` is already placed (its `batchReference` is set) nothing changes and that batch is returned:
+    /// allocation is idempotent. When no batch can take it, nothing changes but an `OutOfStock` event and nil is
+    /// returned.
+    ///
+    /// - Throws: `ContractViolation` when the line is for another SKU or its quantity is not positive.
+    public mutating func allocate(_ line: OrderLine) throws -> String? {
+        if let current = line.batchReference { return current }
+        let placed = try place(line)
+        if placed != nil { version += 1 }
+        return placed
+    }
+
+    /// Puts a line on the first batch in preference order that can take it, without bumping the version.
+    mutating func place(_ line: OrderLine) throws -> String? {
+        try require(line.sku == sku, "line \(line.orderid) is for \(line.sku), not \(sku)")
+        try require(line.qty > 0, "line \(line.orderid) has quantity \(line.qty)")
+        guard let index = preferredBatchIndex(for: line) else {
+            events.append(.outOfStock(sku: sku))
+            return nil
+        }
+        batches[index].allocated += line.qty
+        let batch = batches[index]
+        try ensure(batch.allocated <= batch.purchased, "batch \(batch.reference) over-allocated")
+        events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: batch.reference))
+        return batch.reference
+    }
+
+    /// The index of the batch the rules choose for `line`, or nil when none can take it.
+    public func preferredBatchIndex(for line: OrderLine) -> Int? {
+        var best: Int?
+        for (index, batch) in batches.enumerated() where batch.canAllocate(line) {
+            if let current = best, !isPreferred(batch, over: batches[current]) { continue }
+            best = index
+        }
+        return best
+    }
+}
+
+/// The line an `Allocate` command is about: the order's existing line for the SKU, or the requested one.
+///
+/// - Throws: `AllocationError.conflictingLine` when the order already has a line for the SKU with another
+///   quantity: an order has one line per SKU, and silently changing it would hide an operator's mistake.
+public func lineToAllocate(requested: OrderLine, existing: OrderLine?) throws -> OrderLine {
+    guard let existing else { return requested }
+    guard existing.qty == requested.qty else {
+        throw AllocationError.conflictingLine(
+            orderid: existing.orderid, sku: existing.sku, existingQty: existing.qty, requestedQty: requested.qty)
+    }
+    return existing
+}

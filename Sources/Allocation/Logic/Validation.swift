@@ -1,0 +1,97 @@
+/// The contracts on operator input: what a reference, SKU, order id, quantity or date may be.
+///
+/// Every way in (command line, JSON lines, console forms) checks fields here, so the messages are the same
+/// everywhere and name the offending value.
+public enum Validation {
+    public static let maximumTextLength = 255
+    public static let maximumQuantity = 1_000_000_000
+
+    /// Checks a reference, SKU or order id: non-empty, at most 255 characters, no control characters, no
+    /// leading or trailing space.
+    ///
+    /// - Throws: `ContractViolation` naming the field and the value.
+    public static func checkIdentifier(_ value: String, field: String) throws {
+        try require(!value.isEmpty, "\(field) must not be empty")
+        try require(
+            value.count <= maximumTextLength,
+            "\(field) is \(value.count) characters long; the limit is \(maximumTextLength)")
+        if let bad = value.unicodeScalars.first(where: isControl) {
+            let code = "U+" + String(bad.value, radix: 16, uppercase: true)
+            throw ContractViolation(
+                kind: .precondition, message: "\(field) \(Validation.shown(value)) contains control character \(code)")
+        }
+        try require(
+            value.first?.isWhitespace != true && value.last?.isWhitespace != true,
+            "\(field) \(shown(value)) must not start or end with a space")
+    }
+
+    /// Checks a quantity: a whole number from 1 (0 when `allowZero`) up to one billion.
+    public static func checkQuantity(_ value: Int, field: String = "qty", allowZero: Bool = false) throws {
+        let least = allowZero ? 0 : 1
+        try require(value >= least, "\(field) must be \(allowZero ? "0 or more" : "positive"), got \(value)")
+        try require(value <= maximumQuantity, "\(field) \(value) is too large; the limit is \(maximumQuantity)")
+    }
+
+    /// Parses a quantity typed as text.
+    ///
+    /// - Throws: `ContractViolation` for anything but a whole number in range.
+    public static func quantity(_ text: String, field: String = "qty", allowZero: Bool = false) throws -> Int {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        try require(!trimmed.isEmpty, "\(field) is missing")
+        let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
+        try require(
+            !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber },
+            "\(field) must be a whole number, got \(shown(text))")
+        guard let value = Int(trimmed) else {
+            throw ContractViolation(
+                kind: .precondition, message: "\(field) \(shown(text)) is too large; the limit is \(maximumQuantity)")
+        }
+        try checkQuantity(value, field: field, allowZero: allowZero)
+        return value
+    }
+
+    /// Parses an ISO date `YYYY-MM-DD` that exists on the calendar.
+    public static func day(_ text: String, field: String = "eta") throws -> Day {
+        guard let day = Day(text) else {
+            throw ContractViolation(
+                kind: .precondition, message: "\(field) \(shown(text)) is not a valid date YYYY-MM-DD")
+        }
+        return day
+    }
+
+    /// Checks every field of a command.
+    public static func check(_ command: Command) throws {
+        switch command {
+        case .createBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+            try checkIdentifier(c.sku, field: "sku")
+            try checkQuantity(c.qty)
+        case .allocate(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+            try checkIdentifier(c.sku, field: "sku")
+            try checkQuantity(c.qty)
+        case .changeBatchQuantity(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+            try checkQuantity(c.qty, allowZero: true)
+        case .deallocate(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+            try checkIdentifier(c.sku, field: "sku")
+        }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        default: scalar.value == 0x7F
+        }
+    }
+
+    /// A value quoted for a message, with control characters made visible and long values cut.
+    static func shown(_ value: String) -> String {
+        var visible = ""
+        for scalar in value.unicodeScalars.prefix(60) {
+            visible += isControl(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }
+        return "\"" + visible + (value.unicodeScalars.count > 60 ? "…" : "") + "\""
+    }
+}

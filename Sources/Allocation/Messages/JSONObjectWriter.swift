@@ -1,0 +1,51 @@
+/// Writes one flat JSON object with keys in the order added: the payloads of events and the result lines of
+/// `stock apply`. Hand-written because it sits on the allocation hot path.
+public struct JSONObjectWriter {
+    private var body = ""
+
+    public init() {}
+
+    public var text: String { "{" + body + "}" }
+
+    public mutating func add(_ key: String, _ value: String?) {
+        guard let value else { return addRaw(key, "null") }
+        addRaw(key, JSONObjectWriter.quoted(value))
+    }
+
+    public mutating func add(_ key: String, _ value: Int) {
+        addRaw(key, String(value))
+    }
+
+    public mutating func add(_ key: String, _ value: Bool) {
+        addRaw(key, value ? "true" : "false")
+    }
+
+    /// Adds a value that is already JSON text.
+    public mutating func addRaw(_ key: String, _ json: String) {
+        if !body.isEmpty { body += "," }
+        body += JSONObjectWriter.quoted(key)
+        body += ":"
+        body += json
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7).
+    public static func quoted(_ string: String) -> String {
+        var out = "\""
+        out.reserveCapacity(string.utf8.count + 2)
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+        return out
+    }
+}

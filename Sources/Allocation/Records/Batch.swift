@@ -1,0 +1,66 @@
+/// A batch of stock for one SKU: in the warehouse (no ETA) or arriving on its ETA.
+///
+/// The struct is both the domain value and its `batches` row; `allocated` is read with it (the sum of the
+/// quantities of the lines allocated to it), not stored.
+public struct Batch: Equatable, Sendable {
+    public var id: Int64?
+    public var reference: String
+    public var sku: String
+    public var purchased: Int
+    public var eta: Day?
+    public var allocated: Int
+
+    public init(id: Int64? = nil, reference: String, sku: String, purchased: Int, eta: Day? = nil, allocated: Int = 0) {
+        self.id = id
+        self.reference = reference
+        self.sku = sku
+        self.purchased = purchased
+        self.eta = eta
+        self.allocated = allocated
+    }
+
+    public var available: Int { purchased - allocated }
+}
+
+extension Batch {
+    /// Columns read by ``init(row:)``, in order, for a query over `batches AS b`.
+    static let columns = """
+        b.id, b.reference, b.sku, b.purchased, b.eta,
+        (SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+          WHERE a.batch_id = b.id)
+        """
+
+    /// The `ORDER BY` of allocation preference, served by the index `batches_by_preference`.
+    static let preferenceOrder = "b.eta IS NOT NULL, b.eta, b.reference"
+
+    init(row: Row) {
+        self.init(
+            id: row.int64(0), reference: row.text(1), sku: row.text(2), purchased: row.int(3),
+            eta: row.optionalText(4).flatMap(Day.init), allocated: row.int(5))
+    }
+
+    /// The SKU's batches in allocation-preference order.
+    static func forSKU(_ sku: String, in db: Database) throws -> [Batch] {
+        try db.query("SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)", sku) {
+            Batch(row: $0)
+        }
+    }
+
+    static func withReference(_ reference: String, in db: Database) throws -> Batch? {
+        try db.queryOne("SELECT \(columns) FROM batches AS b WHERE b.reference = ?", reference) { Batch(row: $0) }
+    }
+
+    /// Inserts the row and returns the batch with its id.
+    func insert(into db: Database) throws -> Batch {
+        try db.execute(
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
+            reference, sku, purchased, eta?.description)
+        var inserted = self
+        inserted.id = db.lastInsertedRowID
+        return inserted
+    }
+
+    func savePurchased(in db: Database) throws {
+        try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
+    }
+}

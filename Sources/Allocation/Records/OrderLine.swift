@@ -1,0 +1,73 @@
+/// A line of a customer order: a quantity of one SKU. An order has at most one line per SKU.
+///
+/// The struct is both the domain value and its `order_lines` row; `batchReference` is read with it from
+/// `allocations` (nil while the line waits for stock).
+public struct OrderLine: Hashable, Sendable {
+    public var id: Int64?
+    public var orderid: String
+    public var sku: String
+    public var qty: Int
+    public var batchReference: String?
+
+    public init(id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil) {
+        self.id = id
+        self.orderid = orderid
+        self.sku = sku
+        self.qty = qty
+        self.batchReference = batchReference
+    }
+}
+
+extension OrderLine {
+    static let columns = "l.id, l.orderid, l.sku, l.qty, b.reference"
+    static let joins = """
+        order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
+          LEFT JOIN batches AS b ON b.id = a.batch_id
+        """
+
+    init(row: Row) {
+        self.init(
+            id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
+            batchReference: row.optionalText(4))
+    }
+
+    /// The order's line for `sku`, through the UNIQUE (orderid, sku) index.
+    static func find(orderid: String, sku: String, in db: Database) throws -> OrderLine? {
+        try db.queryOne("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?", orderid, sku) {
+            OrderLine(row: $0)
+        }
+    }
+
+    /// The lines allocated to a batch, most recently allocated first (the first to give way when it shrinks).
+    static func allocated(toBatch batchID: Int64, in db: Database) throws -> [OrderLine] {
+        try db.query(
+            """
+            SELECT \(columns) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+              JOIN batches AS b ON b.id = a.batch_id
+            WHERE a.batch_id = ? ORDER BY a.rowid DESC
+            """, batchID
+        ) { OrderLine(row: $0) }
+    }
+
+    func insert(into db: Database) throws -> OrderLine {
+        try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)", orderid, sku, qty)
+        var inserted = self
+        inserted.id = db.lastInsertedRowID
+        return inserted
+    }
+
+    /// Writes the line's place: its allocation row, or none when `batchReference` is nil.
+    func saveAllocation(to batch: Batch?, in db: Database) throws {
+        guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
+        if let batchID = batch?.id {
+            try db.execute("INSERT OR REPLACE INTO allocations (orderline_id, batch_id) VALUES (?, ?)", id, batchID)
+        } else {
+            try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
+        }
+    }
+
+    func delete(in db: Database) throws {
+        guard let id else { return }
+        try db.execute("DELETE FROM order_lines WHERE id = ?", id)
+    }
+}

@@ -1,0 +1,95 @@
+/// Routes commands to their one handler and events to their many.
+///
+/// A command runs in one transaction (``Database/transaction(_:)``) together with the insertion of its events
+/// into the `events` table; only after `COMMIT` are the events handed to their handlers, so a rolled-back command
+/// leaves no event and notifies nobody. A command's error reaches the caller; an event handler's error is
+/// reported through `log` and the remaining handlers still run.
+public final class MessageBus {
+    public typealias EventHandler = (Event) throws -> Void
+
+    public let database: Database
+    public let clock: Clock
+    private let log: (String) -> Void
+    private var handlers: [Event.Kind: [(name: String, handle: EventHandler)]] = [:]
+
+    /// A bus over `database` with no event handlers; see ``standard(database:settings:log:)``.
+    public init(database: Database, clock: Clock, log: @escaping (String) -> Void) {
+        self.database = database
+        self.clock = clock
+        self.log = log
+    }
+
+    /// The production wiring: an `OutOfStock` event notifies the settings' address through the settings' notifier.
+    public static func standard(database: Database, settings: Settings, log: @escaping (String) -> Void) -> MessageBus {
+        let bus = MessageBus(database: database, clock: settings.clock, log: log)
+        let notifier = settings.notifier
+        let address = settings.notifyAddress
+        bus.subscribe(to: .outOfStock, name: "notify out of stock") { event in
+            if case .outOfStock(let sku) = event {
+                try notifier.send("Out of stock for \(sku)", to: address)
+            }
+        }
+        return bus
+    }
+
+    /// Adds a handler for one kind of event; handlers run in the order they were added.
+    public func subscribe(to kind: Event.Kind, name: String, handler: @escaping EventHandler) {
+        handlers[kind, default: []].append((name, handler))
+    }
+
+    /// Validates and runs a command in one transaction, then dispatches its events.
+    ///
+    /// A write refused as stale (``ConcurrentUpdate``) is retried up to twice, each time from a fresh read.
+    ///
+    /// - Throws: `ContractViolation` for bad input, `AllocationError` for a business refusal, `DatabaseError`,
+    ///   or `ConcurrentUpdate` when retries ran out.
+    @discardableResult
+    public func handle(_ command: Command) throws -> Outcome {
+        try Validation.check(command)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try run(command)
+            } catch is ConcurrentUpdate where attempt < 3 {
+                continue
+            }
+        }
+    }
+
+    private func run(_ command: Command) throws -> Outcome {
+        let (outcome, events) = try database.transaction { db in
+            let (outcome, events) = try Services.route(command, in: db)
+            let at = clock.timestamp()
+            for event in events {
+                try db.execute(
+                    "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)", at, event.kind.rawValue, event.payload)
+            }
+            return (outcome, events)
+        }
+        for event in events { dispatch(event) }
+        return outcome
+    }
+
+    private func dispatch(_ event: Event) {
+        for handler in handlers[event.kind] ?? [] {
+            do {
+                try handler.handle(event)
+            } catch {
+                log("event handler \"\(handler.name)\" failed on \(event.kind.rawValue): \(error)")
+            }
+        }
+    }
+}
+
+extension Services {
+    /// The one handler of each command; the switch is exhaustive, so a new command cannot go unhandled.
+    static func route(_ command: Command, in db: Database) throws -> (Outcome, [Event]) {
+        switch command {
+        case .createBatch(let c): try createBatch(c, in: db)
+        case .allocate(let c): try allocate(c, in: db)
+        case .changeBatchQuantity(let c): try changeBatchQuantity(c, in: db)
+        case .deallocate(let c): try deallocate(c, in: db)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The time the service stamps events with and measures ETAs against: the system's, or a fixed one for tests
+/// and demos, chosen by the settings.
+public struct Clock: Equatable, Sendable {
+    /// Seconds since 1970 when fixed; nil for the system clock.
+    public let fixedSeconds: Double?
+
+    public static let system = Clock(fixedSeconds: nil)
+
+    public static func fixed(_ day: Day) -> Clock {
+        Clock(fixedSeconds: Double(day.daysSinceEpoch) * 86_400 + 12 * 3600)
+    }
+
+    public func now() -> Double {
+        if let fixedSeconds { return fixedSeconds }
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// Today's date in UTC.
+    public var today: Day {
+        Day(daysSinceEpoch: Int((now() / 86_400).rounded(.down)))
+    }
+
+    /// The current instant as ISO 8601 in UTC with milliseconds, e.g. `2026-11-25T19:45:00.123Z`.
+    public func timestamp() -> String {
+        Clock.timestamp(now())
+    }
+
+    static func timestamp(_ seconds: Double) -> String {
+        let milliseconds = Int((seconds * 1000).rounded(.down))
+        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let adjustedDays = dayMilliseconds < 0 ? days - 1 : days
+        let inDay = dayMilliseconds < 0 ? dayMilliseconds + 86_400_000 : dayMilliseconds
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let hours = inDay / 3_600_000
+        let minutes = inDay / 60_000 % 60
+        let secs = inDay / 1000 % 60
+        return "\(Day(daysSinceEpoch: adjustedDays))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(secs, 2))."
+            + "\(pad(inDay % 1000, 3))Z"
+    }
+}
