@@ -14,6 +14,7 @@ let package = Package(
         .target(name: "CBaseline", dependencies: ["CSQLite"]),
         .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite"]),
         .target(name: "TestSupport", dependencies: ["Allocation"], path: "Tests/TestSupport"),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport", "stock"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Allocation", "TestSupport", "stock"]),
     ]
 )

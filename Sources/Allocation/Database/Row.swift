@@ -6,6 +6,8 @@ import CSQLite
 public struct Row {
     let handle: OpaquePointer
 
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
     public func int(_ column: Int32) -> Int {
         Int(sqlite3_column_int64(handle, column))
     }

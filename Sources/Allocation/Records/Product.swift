@@ -20,7 +20,7 @@ public struct Product: Equatable, Sendable {
 }
 
 /// Another transaction changed the product between our read and our write.
-public struct ConcurrentUpdate: Error, CustomStringConvertible, Sendable {
+public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Sendable {
     public let sku: String
     public let expectedVersion: Int
 

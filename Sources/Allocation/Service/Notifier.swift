@@ -39,29 +39,39 @@ public enum Notifier: Equatable, Sendable {
                 throw NotificationFailure(message: "cannot write to \(path): \(String(cString: strerror(errno)))")
             }
         case .command(let command):
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            var environment = ProcessInfo.processInfo.environment
-            environment["STOCK_NOTIFY_TO"] = address
-            process.environment = environment
-            let input = Pipe()
-            process.standardInput = input
-            process.standardOutput = FileHandle.nullDevice
-            let finished = DispatchSemaphore(value: 0)
-            process.terminationHandler = { _ in finished.signal() }
-            do {
-                try process.run()
-            } catch {
-                throw NotificationFailure(message: "cannot run notifier command \(command): \(error)")
-            }
-            input.fileHandleForWriting.write(Data((message + "\n").utf8))
-            try? input.fileHandleForWriting.close()
-            finished.wait()
-            guard process.terminationStatus == 0 else {
-                throw NotificationFailure(
-                    message: "notifier command \(command) exited with status \(process.terminationStatus)")
-            }
+            try Notifier.run(command, input: message + "\n", address: address)
+        }
+    }
+
+    /// Runs the command with `input` on its standard input, read from an unlinked temporary file rather than a
+    /// pipe, so a command that exits without reading cannot kill us with SIGPIPE.
+    private static func run(_ command: String, input: String, address: String) throws {
+        let inputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stock-notify-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8)),
+            let inputFile = FileHandle(forReadingAtPath: inputPath)
+        else { throw NotificationFailure(message: "cannot write the notification for \(command)") }
+        unlink(inputPath)
+        defer { try? inputFile.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["STOCK_NOTIFY_TO"] = address
+        process.environment = environment
+        process.standardInput = inputFile
+        process.standardOutput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        do {
+            try process.run()
+        } catch {
+            throw NotificationFailure(message: "cannot run notifier command \(command): \(error)")
+        }
+        finished.wait()
+        guard process.terminationStatus == 0 else {
+            throw NotificationFailure(
+                message: "notifier command \(command) exited with status \(process.terminationStatus)")
         }
     }
 }

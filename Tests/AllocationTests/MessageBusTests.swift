@@ -1,0 +1,85 @@
+@testable import Allocation
+import Testing
+import TestSupport
+
+@Suite struct MessageBusTests {
+    let store: TestDatabase
+    let bus: MessageBus
+
+    init() throws {
+        store = try TestDatabase()
+        bus = store.makeBus()
+    }
+
+    @Test func oneEventHandlersFailureDoesNotStopTheOthers() throws {
+        struct Broken: Error, CustomStringConvertible { var description: String { "printer on fire" } }
+        var seen: [String] = []
+        bus.subscribe(to: .allocated, name: "first") { _ in seen.append("first") }
+        bus.subscribe(to: .allocated, name: "broken") { _ in throw Broken() }
+        bus.subscribe(to: .allocated, name: "last") { _ in seen.append("last") }
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        let outcome = try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 1)))
+        #expect(outcome == .allocated(batchReference: "b1", wasAlreadyAllocated: false))
+        #expect(seen == ["first", "last"])
+        #expect(store.handlerFailures == ["event handler \"broken\" failed on Allocated: printer on fire"])
+    }
+
+    @Test func eventsAreHandledOnlyAfterCommit() throws {
+        let other = try store.openAnotherConnection(access: .readOnly)
+        var visibleAtDispatch: [AllocationRow] = []
+        bus.subscribe(to: .allocated, name: "look from outside") { _ in
+            visibleAtDispatch = try Views.allocations(orderid: "o1", in: other)
+        }
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 1)))
+        #expect(visibleAtDispatch == [AllocationRow(sku: "LAMP", batchref: "b1")])
+    }
+
+    @Test func aRefusedCommandLeavesNoEventAndNotifiesNobody() throws {
+        var handled = 0
+        for kind in Event.Kind.allCases { bus.subscribe(to: kind, name: "count") { _ in handled += 1 } }
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        let before = try store.contents()
+        #expect(throws: AllocationError.self) { try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 3))) }
+        #expect(throws: AllocationError.self) { try bus.handle(.allocate(Allocate(orderid: "o", sku: "NOPE", qty: 3))) }
+        #expect(try store.contents() == before)
+        #expect(handled == 1)
+    }
+
+    @Test func eventsAreRecordedWithTheSettingsClockInTheCommandsTransaction() throws {
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10, eta: Day("2026-02-01"))))
+        try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))
+        let events = try Views.events(in: store.database)
+        #expect(events.map(\.kind) == ["BatchCreated", "Allocated"])
+        #expect(events.allSatisfy { $0.at == "2026-01-15T12:00:00.000Z" })
+        #expect(events[0].json
+            == #"{"id":1,"at":"2026-01-15T12:00:00.000Z","kind":"BatchCreated","ref":"b1","sku":"LAMP","qty":10,"eta":"2026-02-01"}"#)
+        #expect(events[1].payload == #"{"orderid":"o1","sku":"LAMP","qty":4,"batchref":"b1"}"#)
+    }
+
+    @Test func eventPayloadsEscapeWhatJsonMust() {
+        let event = Event.allocated(orderid: "quote\"back\\slash", sku: "Gerät 箱", qty: 1, batchref: "b")
+        #expect(event.payload == #"{"orderid":"quote\"back\\slash","sku":"Gerät 箱","qty":1,"batchref":"b"}"#)
+    }
+
+    @Test func aFailingNotifierIsLoggedAndTheAllocationStandsCommitted() throws {
+        var settings = store.settings
+        settings.notifier = .command("exit 7")
+        var failures: [String] = []
+        let failing = MessageBus.standard(database: store.database, settings: settings) { failures.append($0) }
+        try failing.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
+        #expect(try failing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5))) == .outOfStock(sku: "LAMP"))
+        #expect(failures == ["event handler \"notify out of stock\" failed on OutOfStock: notifier command exit 7 exited with status 7"])
+        #expect(try Views.latestEvents(limit: 1, in: store.database).map(\.kind) == ["OutOfStock"])
+    }
+
+    @Test func theCommandNotifierGetsTheMessageAndAddress() throws {
+        var settings = store.settings
+        let output = store.folder.appendingPathComponent("mail.txt").path
+        settings.notifier = .command("{ echo \"$STOCK_NOTIFY_TO\"; cat; } > '\(output)'")
+        let mailing = MessageBus.standard(database: store.database, settings: settings) { _ in }
+        try mailing.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
+        try mailing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5)))
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "stock@made.com\nOut of stock for LAMP\n")
+    }
+}

@@ -1,0 +1,70 @@
+@testable import Allocation
+import Testing
+import TestSupport
+
+@Suite struct SchemaTests {
+    @Test func migratesAnEmptyFileToTheCurrentVersion() throws {
+        let folder = try makeTemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
+        try Schema.migrate(database)
+        #expect(try Schema.version(of: database) == Schema.currentVersion)
+        let tables = try database.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
+        #expect(tables.filter { !$0.hasPrefix("sqlite_") } == ["allocations", "batches", "events", "order_lines", "products"])
+        try Schema.migrate(database)
+        #expect(try Schema.version(of: database) == Schema.currentVersion)
+    }
+
+    @Test func migratesAnOlderFileKeepingItsData() throws {
+        let folder = try makeTemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("old.sqlite").path, access: .create)
+        try database.transaction { db in
+            for sql in Schema.migrations[0].statements { try db.execute(sql) }
+            try db.execute("PRAGMA user_version = 1")
+            try db.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+            try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('b1', 'LAMP', 5)")
+        }
+        try Schema.migrate(database)
+        #expect(try Schema.version(of: database) == 2)
+        #expect(try Views.batches(in: database).map(\.reference) == ["b1"])
+        let indexes = try database.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'order_lines_by_sku'") { $0.text(0) }
+        #expect(indexes == ["order_lines_by_sku"])
+    }
+
+    @Test func refusesAFileFromANewerStock() throws {
+        let folder = try makeTemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
+        try database.execute("PRAGMA user_version = 99")
+        #expect(throws: DatabaseError.self) { try Schema.migrate(database) }
+    }
+
+    @Test func theSchemaItselfRefusesImpossibleRows() throws {
+        let store = try TestDatabase()
+        let db = store.database
+        try db.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+        let refused = [
+            "INSERT INTO batches (reference, sku, purchased) VALUES ('b', 'LAMP', -1)",
+            "INSERT INTO batches (reference, sku, purchased) VALUES ('b', 'NOPE', 1)",
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, 'soon')",
+            "INSERT INTO order_lines (orderid, sku, qty) VALUES ('o', 'LAMP', 0)",
+            "INSERT INTO allocations (orderline_id, batch_id) VALUES (42, 42)",
+        ]
+        for sql in refused {
+            #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql) }
+        }
+    }
+
+    @Test func anAllocationReadsOnlyItsSkusRowsThroughIndexes() throws {
+        let store = try TestDatabase()
+        let plans: [(String, [SQLValue])] = [
+            ("SELECT version FROM products WHERE sku = ?", [.text("x")]),
+            ("SELECT \(Batch.columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(Batch.preferenceOrder)", [.text("x")]),
+            ("SELECT \(OrderLine.columns) FROM \(OrderLine.joins) WHERE l.orderid = ? AND l.sku = ?",
+             [.text("x"), .text("y")]),
+        ]
+        for (sql, arguments) in plans {
+            let plan = try store.database.query("EXPLAIN QUERY PLAN " + sql, arguments: arguments) { $0.text(3) }
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(sql): \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql): \(plan)")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Allocation
+import Foundation
+
+/// A fresh SQLite file in its own temporary folder, migrated, with a bus wired as production wires it but with
+/// the test settings (`assets/settings/test.json`) and a file notifier whose lines tests can read.
+public final class TestDatabase {
+    public let folder: URL
+    public let path: String
+    public let database: Database
+    public let settings: Settings
+    public let notificationsPath: String
+    public private(set) var handlerFailures: [String] = []
+
+    public init() throws {
+        folder = try makeTemporaryFolder()
+        path = folder.appendingPathComponent("stock.sqlite").path
+        notificationsPath = folder.appendingPathComponent("notifications.log").path
+        var settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
+        settings.notifier = .file(path: notificationsPath)
+        settings.database = path
+        self.settings = settings
+        database = try Database(
+            path: path, access: .create, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
+            synchronous: settings.synchronous)
+        try Schema.migrate(database)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The production bus over this file; handler failures are collected in ``handlerFailures``.
+    public func makeBus() -> MessageBus {
+        MessageBus.standard(database: database, settings: settings) { [weak self] in self?.handlerFailures.append($0) }
+    }
+
+    /// A second connection to the same file, as another process would have.
+    public func openAnotherConnection(access: Database.Access = .readWrite) throws -> Database {
+        try Database(path: path, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
+    }
+
+    /// The lines the notifier wrote, e.g. `to stock@made.com: Out of stock for LAMP`.
+    public var notifications: [String] {
+        guard let text = try? String(contentsOfFile: notificationsPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Every row of every table, as text, to check that a refused command changed nothing.
+    public func contents() throws -> [String: [String]] {
+        try Self.contents(of: database)
+    }
+
+    public static func contents(of database: Database) throws -> [String: [String]] {
+        var tables: [String: [String]] = [:]
+        for table in ["products", "batches", "order_lines", "allocations", "events"] {
+            tables[table] = try database.query("SELECT * FROM \(table) ORDER BY rowid") { row in
+                (0..<row.columnCount).map { row.optionalText($0) ?? "NULL" }.joined(separator: "|")
+            }
+        }
+        return tables
+    }
+
+    /// Checks the invariant the schema cannot hold: no batch has more allocated than purchased.
+    public func overAllocatedBatches() throws -> [String] {
+        try Views.batches(in: database).filter { $0.allocated > $0.purchased }.map(\.reference)
+    }
+}
+
+/// The checkout this test target was built from.
+public let repositoryRoot: String = {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+}()
+
+public func makeTemporaryFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stock-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
