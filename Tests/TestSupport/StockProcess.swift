@@ -61,6 +61,12 @@ public final class RunningProcess: @unchecked Sendable {
         let stdin = Pipe()
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         process.terminationHandler = { [exited] _ in exited.signal() }
+        // Swift Testing runs tests with signals blocked, and a child inherits the mask: start it with none.
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         collected.enter()
         Thread.detachNewThread { [self] in

@@ -1,0 +1,81 @@
+@testable import Allocation
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct SettingsTests {
+    let folder: URL
+
+    init() throws {
+        folder = try makeTemporaryFolder()
+    }
+
+    func write(_ json: String) throws -> String {
+        let path = folder.appendingPathComponent("settings-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theShippedDefaultFileMatchesTheBuiltInDefaults() throws {
+        #expect(try Settings.load(file: repositoryRoot + "/assets/settings/default.json") == Settings())
+    }
+
+    @Test func theTestFileFixesTheClockAndRelaxesDurability() throws {
+        let settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
+        #expect(settings.clock == .fixed(try #require(Day("2026-01-15"))))
+        #expect(settings.clock.today.description == "2026-01-15")
+        #expect(settings.synchronous == "normal")
+        #expect(try Settings.load(file: repositoryRoot + "/assets/settings/demo.json").notifier == .log)
+    }
+
+    @Test func notifiersAreChosenBySetting() throws {
+        let settings = try Settings.load(file: try write(#"{"notifier": "file:/tmp/x.log", "notifyAddress": "ops@example.com"}"#))
+        #expect(settings.notifier == .file(path: "/tmp/x.log"))
+        #expect(settings.notifyAddress == "ops@example.com")
+        #expect(Notifier(setting: "command:mail -s stock ops") == .command("mail -s stock ops"))
+        #expect(Notifier(setting: "carrier-pigeon") == nil)
+        #expect(Notifier(setting: "file:") == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"colour": true}"#, "unknown key \"colour\""),
+        (#"{"busyTimeoutMs": "soon"}"#, "busyTimeoutMs must be a whole number from 0 to 600000, got soon"),
+        (#"{"busyTimeoutMs": true}"#, "busyTimeoutMs must be a whole number"),
+        (#"{"refreshMs": 2.5}"#, "refreshMs must be a whole number"),
+        (#"{"clock": "2025-02-30"}"#, "clock must be system or a date YYYY-MM-DD"),
+        (#"{"notifier": "pigeon"}"#, "notifier must be log, file:PATH or command:CMD"),
+        (#"{"colors": 1}"#, "colors must be true or false"),
+        (#"["not", "an", "object"]"#, "must hold a JSON object"),
+        ("{nope", "is not valid JSON"),
+    ])
+    func badSettingsFilesAreRefusedNamingTheProblem(_ json: String, _ message: String) throws {
+        let path = try write(json)
+        do {
+            _ = try Settings.load(file: path)
+            Issue.record("accepted \(json)")
+        } catch let error as SettingsError {
+            #expect(error.message.contains(message), "\(error.message)")
+            #expect(error.message.contains(path))
+        }
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        var settings = try Settings.load(file: try write(#"{"database": "/from/file.sqlite", "clock": "2026-01-01"}"#))
+        try settings.applyEnvironment(["STOCK_DB": "/from/env.sqlite", "STOCK_CLOCK": "system", "STOCK_REFRESH_MS": "250"])
+        #expect(settings.database == "/from/env.sqlite")
+        #expect(settings.clock == .system)
+        #expect(settings.refreshMilliseconds == 250)
+        #expect(throws: SettingsError.self) { try settings.applyEnvironment(["STOCK_BUSY_TIMEOUT_MS": "-3"]) }
+    }
+
+    @Test func theDefaultDatabaseFollowsXdg() {
+        #expect(Settings.defaultDatabasePath(environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/stock/stock.sqlite")
+        #expect(Settings.defaultDatabasePath(environment: ["HOME": "/h"]) == "/h/.local/share/stock/stock.sqlite")
+    }
+
+    @Test func clockTimestampsAreIso8601Utc() {
+        #expect(Clock.timestamp(0) == "1970-01-01T00:00:00.000Z")
+        #expect(Clock.timestamp(1_764_100_000.25) == "2025-11-25T19:46:40.250Z")
+        #expect(Clock.fixed(Day(year: 2026, month: 1, day: 15)!).timestamp() == "2026-01-15T12:00:00.000Z")
+    }
+}

@@ -1,0 +1,52 @@
+import Allocation
+import Foundation
+import TestSupport
+
+/// A temporary database driven only through the real `stock` binary, with the test settings.
+final class CommandLineFixture {
+    let folder: URL
+    let path: String
+    let notificationsPath: String
+
+    init(initialize: Bool = true) throws {
+        folder = try makeTemporaryFolder()
+        path = folder.appendingPathComponent("stock.sqlite").path
+        notificationsPath = folder.appendingPathComponent("notifications.log").path
+        if initialize {
+            let result = try stock("init")
+            guard result.status == 0 else { throw FixtureError(message: "stock init failed: \(result.stderr)") }
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    var environment: [String: String] {
+        ["STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "STOCK_NOTIFIER": "file:" + notificationsPath]
+    }
+
+    /// Runs `stock --db <this database> ARGUMENTS`.
+    @discardableResult
+    func stock(_ arguments: String..., input: String? = nil) throws -> ProcessResult {
+        try StockProcess.run(["--db", path] + arguments, input: input, environment: environment)
+    }
+
+    func start(_ arguments: String...) throws -> RunningProcess {
+        try StockProcess.start(["--db", path] + arguments, environment: environment)
+    }
+
+    /// Every row of every table, read through a read-only connection.
+    func contents() throws -> [String: [String]] {
+        try TestDatabase.contents(of: try Database(path: path, access: .readOnly))
+    }
+
+    func decodeJSON(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The book's end-to-end tests, through the `stock` executable instead of an HTTP API.
+@Suite struct CommandLineTests {
+    let cli: CommandLineFixture
+
+    init() throws {
+        cli = try CommandLineFixture()
+    }
+
+    @Test func happyPathAllocatesToTheEarliestBatchAndTheViewShowsIt() throws {
+        try cli.stock("add-batch", "laterbatch", "SKU-1", "100", "--eta", "2026-01-16")
+        try cli.stock("add-batch", "earlybatch", "SKU-1", "100", "--eta", "2026-01-15")
+        try cli.stock("add-batch", "otherbatch", "SKU-2", "100")
+        let result = try cli.stock("allocate", "order-1", "SKU-1", "3")
+        #expect(result.status == 0)
+        #expect(result.stdout == "earlybatch\n")
+        let view = try cli.stock("allocations", "order-1", "--json")
+        #expect(view.status == 0)
+        #expect(view.stdout == #"[{"sku":"SKU-1","batchref":"earlybatch"}]"# + "\n")
+    }
+
+    @Test func unhappyPathUnknownSkuExitsOneAndTheOrderHasNoAllocations() throws {
+        let result = try cli.stock("allocate", "order-1", "UNKNOWN-SKU", "20")
+        #expect(result.status == 1)
+        #expect(result.stderr == "Invalid sku UNKNOWN-SKU\n")
+        #expect(try cli.stock("allocations", "order-1", "--json").stdout == "[]\n")
+    }
+
+    @Test func changeBatchQuantityLeadsToReallocation() throws {
+        try cli.stock("add-batch", "batch1", "SKU-1", "10", "--eta", "2026-01-15")
+        try cli.stock("add-batch", "batch2", "SKU-1", "10", "--eta", "2026-01-16")
+        #expect(try cli.stock("allocate", "order1", "SKU-1", "10").stdout == "batch1\n")
+        let before = try cli.stock("events", "--json").stdout.split(separator: "\n").count
+        #expect(try cli.stock("change-quantity", "batch1", "5").status == 0)
+        let events = try cli.stock("events", "--json", "--since", String(before)).stdout.split(separator: "\n")
+        let decoded = try events.map { try #require(try cli.decodeJSON(String($0)) as? [String: Any]) }
+        #expect(decoded.map { $0["kind"] as? String } == ["BatchQuantityChanged", "Deallocated", "Allocated"])
+        #expect(decoded.last?["orderid"] as? String == "order1")
+        #expect(decoded.last?["batchref"] as? String == "batch2")
+        #expect(decoded.last?["qty"] as? Int == 10)
+    }
+
+    @Test func outOfStockExitsOneAndNotifiesTheConfiguredAddress() throws {
+        try cli.stock("add-batch", "b1", "LAMP", "2")
+        let result = try cli.stock("allocate", "o1", "LAMP", "3")
+        #expect(result.status == 1)
+        #expect(result.stderr == "Out of stock for LAMP\n")
+        #expect(try String(contentsOfFile: cli.notificationsPath, encoding: .utf8) == "to stock@made.com: Out of stock for LAMP\n")
+    }
+
+    @Test func allocatingTwiceReportsTheSameBatch() throws {
+        try cli.stock("add-batch", "b1", "LAMP", "20")
+        #expect(try cli.stock("allocate", "o1", "LAMP", "3").stdout == "b1\n")
+        let again = try cli.stock("allocate", "o1", "LAMP", "3")
+        #expect(again.status == 0)
+        #expect(again.stdout == "b1\n")
+        let conflicting = try cli.stock("allocate", "o1", "LAMP", "4")
+        #expect(conflicting.status == 1)
+        #expect(conflicting.stderr.contains("order o1 already has a line for LAMP with qty 3"))
+    }
+
+    @Test func batchesListInPreferenceOrderAsJson() throws {
+        try cli.stock("add-batch", "ship", "LAMP", "5", "--eta", "2026-02-01")
+        try cli.stock("add-batch", "ware", "LAMP", "7")
+        try cli.stock("allocate", "o1", "LAMP", "2")
+        let result = try cli.stock("batches", "--sku", "LAMP", "--json")
+        #expect(result.stdout == #"[{"reference":"ware","sku":"LAMP","eta":null,"purchased":7,"allocated":2,"available":5},"#
+            + #"{"reference":"ship","sku":"LAMP","eta":"2026-02-01","purchased":5,"allocated":0,"available":5}]"# + "\n")
+        let table = try cli.stock("batches").stdout.split(separator: "\n")
+        #expect(table.first == "REFERENCE  SKU   ETA         PURCHASED  ALLOCATED  AVAILABLE")
+        #expect(table.dropFirst().first == "ware       LAMP  in stock    7          2          5")
+    }
+
+    @Test func deallocateFreesTheLine() throws {
+        try cli.stock("add-batch", "b1", "LAMP", "5")
+        try cli.stock("allocate", "o1", "LAMP", "5")
+        let result = try cli.stock("deallocate", "o1", "LAMP")
+        #expect(result.status == 0)
+        #expect(result.stdout == "b1\n")
+        #expect(try cli.stock("allocations", "o1", "--json").stdout == "[]\n")
+        #expect(try cli.stock("allocate", "o2", "LAMP", "5").stdout == "b1\n")
+    }
+
+    @Test func applyRunsEveryLineAndReportsEach() throws {
+        let input = """
+            {"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":10}
+            {"command":"Allocate","orderid":"o1","sku":"LAMP","qty":3}
+
+            {"command":"Allocate","orderid":"o2","sku":"LAMP","qty":30}
+            {"command":"Allocate","orderid":"o3","sku":"NOPE","qty":1}
+            {"command":"ChangeBatchQuantity","ref":"b1","qty":4}
+            {"command":"Deallocate","orderid":"o1","sku":"LAMP"}
+
+            """
+        let result = try cli.stock("apply", "-", input: input)
+        #expect(result.status == 1)
+        #expect(result.stdout.split(separator: "\n") == [
+            #"{"ok":true,"line":1,"command":"CreateBatch","ref":"b1"}"#,
+            #"{"ok":true,"line":2,"command":"Allocate","batchref":"b1","alreadyAllocated":false}"#,
+            #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP"}"#,
+            #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
+            #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","ref":"b1","moved":0}"#,
+            #"{"ok":true,"line":7,"command":"Deallocate","batchref":"b1"}"#,
+        ])
+    }
+
+    @Test func applyReportsMalformedLinesAndRunsTheRest() throws {
+        let file = cli.folder.appendingPathComponent("commands.jsonl").path
+        try """
+            {"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":10}
+            {"command":"Allocate","orderid":"o1","sku":"LAMP","qty":"three"}
+            not json at all
+            {"command":"Allocate","orderid":"o2","sku":"LAMP","qty":2}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try cli.stock("apply", file)
+        #expect(result.status == 2)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[1] == #"{"ok":false,"line":2,"error":"Allocate: field \"qty\" must be a whole number, got \"three\""}"#)
+        #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\""}"#)
+        #expect(lines[3].hasPrefix(#"{"ok":true,"line":4"#))
+        #expect(try cli.stock("allocations", "o2", "--json").stdout == #"[{"sku":"LAMP","batchref":"b1"}]"# + "\n")
+    }
+
+    @Test func eventsFollowPrintsWhatOtherProcessesCommit() throws {
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let follower = try cli.start("events", "--follow", "--json")
+        try cli.stock("allocate", "o1", "LAMP", "2")
+        // The follower polls every refresh interval (50 ms in the test settings); give it generously long.
+        usleep(600_000)
+        kill(follower.processIdentifier, SIGTERM)
+        let output = follower.wait().stdout.split(separator: "\n")
+        #expect(output.count == 2)
+        #expect(output.last?.contains(#""kind":"Allocated","orderid":"o1","sku":"LAMP","qty":2,"batchref":"b1""#) == true)
+    }
+
+    @Test func initDemoFillsAnEmptyDatabaseOnce() throws {
+        let demo = try CommandLineFixture(initialize: false)
+        let result = try demo.stock("init", "--demo")
+        #expect(result.status == 0, "\(result.stderr)")
+        let batches = try #require(try demo.decodeJSON(try demo.stock("batches", "--json").stdout) as? [[String: Any]])
+        #expect(batches.count > 50)
+        #expect(Set(batches.compactMap { $0["sku"] as? String }).count >= 24)
+        #expect(batches.contains { $0["eta"] is NSNull } && batches.contains { $0["eta"] is String })
+        #expect(batches.contains { ($0["allocated"] as? Int ?? 0) > 0 })
+        let again = try demo.stock("init", "--demo")
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already has batches"))
+        #expect(try demo.stock("init").status == 0)
+    }
+
+    @Test func aMissingDatabaseNamesStockInit() throws {
+        let missing = try CommandLineFixture(initialize: false)
+        let result = try missing.stock("batches")
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("no database at \(missing.path)"))
+        #expect(result.stderr.contains("stock --db \(missing.path) init"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
+    @Test func helpIsEverywhere() throws {
+        for subcommand in ["init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations",
+                           "events", "apply", "monitor"] {
+            let result = try cli.stock(subcommand, "--help")
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("Usage: stock \(subcommand)"), "\(subcommand)")
+        }
+        let general = try cli.stock("--help")
+        #expect(general.status == 0)
+        #expect(general.stdout.contains("Exit status: 0 done, 1 refused by a business rule"))
+    }
+}

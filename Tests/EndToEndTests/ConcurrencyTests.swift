@@ -1,0 +1,92 @@
+import Allocation
+import Foundation
+import Testing
+import TestSupport
+
+/// Several real `stock` processes writing the same product at once.
+@Suite struct ConcurrencyTests {
+    /// The book's "concurrent updates to the same product version are not allowed", with OS processes: every
+    /// successful allocation moves the version by exactly one, nothing is over-allocated, and every loser of the
+    /// race either waited its turn or was told why.
+    @Test func concurrentUpdatesToTheSameProductVersionAreNotAllowed() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "HOT-SKU", "150")
+        try cli.stock("add-batch", "b2", "HOT-SKU", "100", "--eta", "2026-02-01")
+        let writers = 4
+        let linesEach = 40
+        let processes = try (0..<writers).map { writer in
+            let input = (0..<linesEach).map { line in
+                #"{"command":"Allocate","orderid":"w\#(writer)-o\#(line)","sku":"HOT-SKU","qty":\#(1 + (line % 3))}"#
+            }.joined(separator: "\n")
+            return try StockProcess.start(["--db", cli.path, "apply"], input: input, environment: cli.environment)
+        }
+        let results = processes.map { $0.wait() }
+
+        var allocated = 0
+        var outOfStock = 0
+        for result in results {
+            #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+            for line in result.stdout.split(separator: "\n") {
+                if line.hasPrefix(#"{"ok":true"#) { allocated += 1 } else if line.contains("Out of stock for HOT-SKU") {
+                    outOfStock += 1
+                } else {
+                    Issue.record("unexpected result \(line)")
+                }
+            }
+        }
+        #expect(allocated + outOfStock == writers * linesEach)
+        // 250 units and lines of 1-3 units: 160 lines want 320, so some must be refused.
+        #expect(outOfStock > 0)
+
+        let events = try cli.stock("events", "--json").stdout.split(separator: "\n")
+        #expect(events.filter { $0.contains(#""kind":"Allocated""#) }.count == allocated)
+        let batches = try #require(try cli.decodeJSON(try cli.stock("batches", "--json").stdout) as? [[String: Any]])
+        for batch in batches {
+            let purchased = try #require(batch["purchased"] as? Int)
+            let taken = try #require(batch["allocated"] as? Int)
+            #expect(taken <= purchased, "\(batch)")
+        }
+        let contents = try cli.contents()
+        // Two batch creations plus one version per successful allocation.
+        #expect(contents["products"] == ["HOT-SKU|\(2 + allocated)"])
+        #expect(contents["allocations"]?.count == allocated)
+        #expect(contents["order_lines"]?.count == allocated)
+    }
+
+    /// A writer that cannot get the write lock within the busy timeout is told so, and changes nothing.
+    @Test func aWriterBlockedPastTheBusyTimeoutGetsDatabaseBusy() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let holder = try WriteLockHolder(path: cli.path)
+        try holder.holdWriteLock()
+        defer { holder.release() }
+        var environment = cli.environment
+        environment["STOCK_BUSY_TIMEOUT_MS"] = "200"
+        let result = try StockProcess.run(["--db", cli.path, "allocate", "o1", "LAMP", "1"], environment: environment)
+        #expect(result.status == 3)
+        #expect(result.stderr.hasPrefix("database busy"))
+        holder.release()
+        #expect(try cli.stock("allocations", "o1", "--json").stdout == "[]\n")
+    }
+}
+
+/// Another process holding SQLite's write lock: the `stock` binary itself cannot be told to pause, so this is
+/// a connection in the test process, which SQLite treats exactly as another process's.
+final class WriteLockHolder {
+    private let database: Allocation.Database
+    private var holding = false
+
+    init(path: String) throws {
+        database = try Allocation.Database(path: path)
+    }
+
+    func holdWriteLock() throws {
+        try database.execute("BEGIN IMMEDIATE")
+        holding = true
+    }
+
+    func release() {
+        if holding { try? database.execute("ROLLBACK") }
+        holding = false
+    }
+}
