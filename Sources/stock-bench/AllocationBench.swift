@@ -90,12 +90,19 @@ struct AllocationWorkload {
     }
 }
 
-/// One measured configuration: Swift and C rates over the rounds.
+/// One measured configuration: wall and CPU seconds of Swift and C over the rounds.
 struct RateComparison {
     var swiftSeconds: [Double] = []
     var cSeconds: [Double] = []
+    var swiftCPU: [Double] = []
+    var cCPU: [Double] = []
+}
 
-    func rate(_ seconds: Double, _ count: Int) -> Double { Double(count) / seconds }
+/// Wall seconds of the timed loop, and CPU seconds (user + system) of the whole call, open included.
+private func measured(_ run: () throws -> Double) rethrows -> (wall: Double, cpu: Double) {
+    let before = cpuSeconds()
+    let wall = try run()
+    return (wall, cpuSeconds() - before)
 }
 
 /// Measures Swift and C on identical copies of the template, alternating which goes first, and prints each round.
@@ -104,27 +111,34 @@ func compareRates(
     checkContents: Bool
 ) throws -> RateComparison {
     var comparison = RateComparison()
+    let count = Double(workload.count)
+    func describe(_ wall: Double, _ cpu: Double) -> String {
+        "\(fixed(count / wall))/s (CPU \(fixed(1e6 * cpu / count)) µs/allocation)"
+    }
     for round in 1...rounds {
         let swiftPath = "\(directory)/swift-\(synchronous)-\(round).sqlite"
         let cPath = "\(directory)/c-\(synchronous)-\(round).sqlite"
         try FileManager.default.copyItem(atPath: template, toPath: swiftPath)
         try FileManager.default.copyItem(atPath: template, toPath: cPath)
-        var swiftSeconds = 0.0
-        var cSeconds = 0.0
-        if round % 2 == 1 {
-            swiftSeconds = try workload.runSwift(path: swiftPath, synchronous: synchronous)
-            cSeconds = try workload.runC(path: cPath, synchronous: synchronous)
+        let runSwift = { try measured { try workload.runSwift(path: swiftPath, synchronous: synchronous) } }
+        let runC = { try measured { try workload.runC(path: cPath, synchronous: synchronous) } }
+        let swiftFirst = round % 2 == 1
+        let swift: (wall: Double, cpu: Double)
+        let c: (wall: Double, cpu: Double)
+        if swiftFirst {
+            swift = try runSwift()
+            c = try runC()
         } else {
-            cSeconds = try workload.runC(path: cPath, synchronous: synchronous)
-            swiftSeconds = try workload.runSwift(path: swiftPath, synchronous: synchronous)
+            c = try runC()
+            swift = try runSwift()
         }
-        comparison.swiftSeconds.append(swiftSeconds)
-        comparison.cSeconds.append(cSeconds)
-        let swiftRate = comparison.rate(swiftSeconds, workload.count)
-        let cRate = comparison.rate(cSeconds, workload.count)
+        comparison.swiftSeconds.append(swift.wall)
+        comparison.cSeconds.append(c.wall)
+        comparison.swiftCPU.append(swift.cpu)
+        comparison.cCPU.append(c.cpu)
         print(
-            "  round \(round) (\(round % 2 == 1 ? "Swift first" : "C first")): Swift \(fixed(swiftRate))/s"
-                + "  C \(fixed(cRate))/s  Swift/C \(fixed(100 * swiftRate / cRate))%")
+            "  round \(round) (\(swiftFirst ? "Swift first" : "C first")): Swift \(describe(swift.wall, swift.cpu)), "
+                + "C \(describe(c.wall, c.cpu)), Swift/C \(fixed(100 * c.wall / swift.wall))%")
         if checkContents && round == 1 {
             let same = try AllocationWorkload.contents(of: swiftPath) == AllocationWorkload.contents(of: cPath)
             print("  same lines, batches chosen, versions and event payloads in both files: \(same ? "yes" : "NO")")
@@ -132,10 +146,11 @@ func compareRates(
         removeDatabase(swiftPath)
         removeDatabase(cPath)
     }
-    let swiftRate = comparison.rate(median(comparison.swiftSeconds), workload.count)
-    let cRate = comparison.rate(median(comparison.cSeconds), workload.count)
+    let swiftWall = median(comparison.swiftSeconds)
+    let cWall = median(comparison.cSeconds)
     print(
-        "  median of \(rounds): Swift \(fixed(swiftRate)) allocations/s, C \(fixed(cRate)) allocations/s, "
-            + "Swift/C \(fixed(100 * swiftRate / cRate))%")
+        "  median of \(rounds): Swift \(describe(swiftWall, median(comparison.swiftCPU))), "
+            + "C \(describe(cWall, median(comparison.cCPU))), Swift/C \(fixed(100 * cWall / swiftWall))% by rate, "
+            + "\(fixed(100 * median(comparison.cCPU) / median(comparison.swiftCPU)))% by CPU")
     return comparison
 }

@@ -10,6 +10,14 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     return (result, Double(seconds) + Double(attoseconds) / 1e18)
 }
 
+/// User plus system CPU seconds this process has used so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }

@@ -84,7 +84,7 @@ func timeQuery<T>(_ label: String, repeats: Int = 5, _ query: () throws -> [T]) 
     let (rows, first) = try timed(query)
     var later: [Double] = []
     for _ in 0..<repeats { later.append(try timed(query).1) }
-    let name = label.padding(toLength: 44, withPad: " ", startingAt: 0)
+    let name = label.padding(toLength: 48, withPad: " ", startingAt: 0)
     print("  \(name) \(rows.count) rows  first \(milliseconds(first)), median of \(repeats) \(milliseconds(median(later)))")
 }
 

@@ -29,14 +29,11 @@ func runBench(_ options: Options) throws {
     let normal = try compareRates(
         workload: workload, template: template, directory: directory, synchronous: "NORMAL", rounds: options.rounds,
         checkContents: false)
-    let perCommit = { (fullSeconds: [Double], normalSeconds: [Double]) in
-        1e6 * (median(fullSeconds) - median(normalSeconds)) / Double(options.allocations)
-    }
-    print("  per allocation (medians): Swift \(fixed(1e6 * median(full.swiftSeconds) / Double(options.allocations), 1)) µs "
-        + "FULL, \(fixed(1e6 * median(normal.swiftSeconds) / Double(options.allocations), 1)) µs NORMAL; "
-        + "C \(fixed(1e6 * median(full.cSeconds) / Double(options.allocations), 1)) µs FULL, "
-        + "\(fixed(1e6 * median(normal.cSeconds) / Double(options.allocations), 1)) µs NORMAL; "
-        + "fsync share ≈ \(fixed(perCommit(full.cSeconds, normal.cSeconds), 1)) µs per commit")
+    let perAllocation = { (seconds: [Double]) in fixed(1e6 * median(seconds) / Double(options.allocations)) + " µs" }
+    print(
+        "  wall per allocation (medians): Swift \(perAllocation(full.swiftSeconds)) FULL vs "
+            + "\(perAllocation(normal.swiftSeconds)) NORMAL; C \(perAllocation(full.cSeconds)) FULL vs "
+            + "\(perAllocation(normal.cSeconds)) NORMAL")
 
     if !options.skipBig {
         try runReadBench(options: options, directory: directory)
