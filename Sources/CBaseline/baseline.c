@@ -5,6 +5,9 @@
  * then the events INSERT), each prepared once and reused. The SQL texts are copied byte for byte from the Swift
  * records, so SQLite does the same work on both sides.
  */
+/* clock_gettime and gmtime_r are POSIX, not ISO C. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "baseline.h"
 
 #include <sqlite3.h>
