@@ -25,7 +25,8 @@ static const char *const sql_text[S_COUNT] = {
     [S_VERSION] = "SELECT version FROM products WHERE sku = ?",
     /* Batch.forSKU: Batch.columns and Batch.preferenceOrder, newlines and indentation included. */
     [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta,\n"
-                  "(SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id\n"
+                  "(SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l "
+                  "ON l.id = a.orderline_id\n"
                   "  WHERE a.batch_id = b.id) FROM batches AS b WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, "
                   "b.reference",
     /* OrderLine.find: OrderLine.columns and OrderLine.joins. */

@@ -52,10 +52,6 @@ struct AllocationWorkload {
         return seconds
     }
 
-    struct BaselineFailure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Runs the same allocations through the C baseline; returns the timed seconds.
     func runC(path: String, synchronous: String) throws -> Double {
         let names = skus.map { strdup($0) }
@@ -69,7 +65,7 @@ struct AllocationWorkload {
         }
         guard rc == 0 else {
             let message = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            throw BaselineFailure(description: "C baseline failed with code \(rc): \(message)")
+            throw BenchFailure(description: "C baseline failed with code \(rc): \(message)")
         }
         return result.seconds
     }

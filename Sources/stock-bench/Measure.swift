@@ -1,6 +1,11 @@
 import CSQLite
 import Foundation
 
+/// A run that could not be carried out (exit 1), as opposed to bad arguments (exit 2).
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Seconds taken by `body`, on the monotonic clock.
 func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let start = ContinuousClock.now
@@ -59,7 +64,7 @@ func makeTemporaryDirectory() throws -> String {
     let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     var template = Array((base + "/stock-bench-XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
-        throw Options.Invalid(description: "cannot make a temporary directory under \(base)")
+        throw BenchFailure(description: "cannot make a temporary directory under \(base)")
     }
     return String(cString: made)
 }
