@@ -1,7 +1,7 @@
 /// The bench's command line.
 struct Options {
     var allocations = 5000
-    var rounds = 3
+    var rounds = 5
     var skipBig = false
     /// Where the big read-side database is kept between runs; nil means a fresh temporary file.
     var bigDatabase: String?
@@ -16,7 +16,7 @@ struct Options {
         SQL, then the read side on a database of 100,000 batches and 1,000,000 order lines.
 
           --allocations N  allocations per round (default 5000)
-          --rounds N       rounds of each measurement; the median is reported (default 3)
+          --rounds N       rounds of each measurement; the median is reported (default 5)
           --skip-big       skip the read-side measurement on the big database
           --big-db PATH    keep the big database at PATH and reuse it while its schema version matches
           --help           show this text
