@@ -1,1 +1,60 @@
-print("bench")
+import Allocation
+import Foundation
+
+/// stock-bench: prints figures, asserts nothing. Exit 0 on success, 2 on bad arguments, 1 when a run fails.
+func runBench(_ options: Options) throws {
+    if let path = options.seedOnly {
+        try BigDatabase.seed(at: path)
+        return
+    }
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    print("stock-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), "
+        + "files under \(directory)")
+
+    let workload = AllocationWorkload(skuCount: 200, count: options.allocations)
+    let template = "\(directory)/template.sqlite"
+    let ((), seedSeconds) = try timed { try workload.makeTemplate(at: template) }
+    print("Seeded \(workload.skus.count) SKUs x 3 batches through the bus in \(fixed(seedSeconds, 2)) s "
+        + "(synchronous=OFF, not timed below)")
+
+    print("")
+    print("Allocation through the whole bus vs the C baseline (same SQL), \(options.allocations) new order lines "
+        + "over \(workload.skus.count) SKUs, one transaction each, synchronous=FULL:")
+    let full = try compareRates(
+        workload: workload, template: template, directory: directory, synchronous: "FULL", rounds: options.rounds,
+        checkContents: true)
+    print("")
+    print("Same with synchronous=NORMAL on both (no fsync per commit in WAL mode), to show the fsync share:")
+    let normal = try compareRates(
+        workload: workload, template: template, directory: directory, synchronous: "NORMAL", rounds: options.rounds,
+        checkContents: false)
+    let perAllocation = { (seconds: [Double]) in fixed(1e6 * median(seconds) / Double(options.allocations)) + " µs" }
+    print(
+        "  wall per allocation (medians): Swift \(perAllocation(full.swiftSeconds)) FULL vs "
+            + "\(perAllocation(normal.swiftSeconds)) NORMAL; C \(perAllocation(full.cSeconds)) FULL vs "
+            + "\(perAllocation(normal.cSeconds)) NORMAL")
+
+    if !options.skipBig {
+        try runReadBench(options: options, directory: directory)
+    }
+}
+
+let exitCode: Int32
+do {
+    let options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
+    if options.help {
+        print(Options.usage)
+        exitCode = 0
+    } else {
+        try runBench(options)
+        exitCode = 0
+    }
+} catch let error as Options.Invalid {
+    FileHandle.standardError.write(Data("stock-bench: \(error)\n\(Options.usage)\n".utf8))
+    exitCode = 2
+} catch {
+    FileHandle.standardError.write(Data("stock-bench: \(error)\n".utf8))
+    exitCode = 1
+}
+exit(exitCode)

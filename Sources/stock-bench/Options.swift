@@ -1,0 +1,54 @@
+/// The bench's command line.
+struct Options {
+    var allocations = 5000
+    var rounds = 5
+    var skipBig = false
+    /// Where the big read-side database is kept between runs; nil means a fresh temporary file.
+    var bigDatabase: String?
+    /// Internal: seed the big database at this path and exit (run in a child so its memory is not measured).
+    var seedOnly: String?
+    var help = false
+
+    static let usage = """
+        usage: stock-bench [--allocations N] [--rounds N] [--skip-big] [--big-db PATH]
+
+        Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
+        SQL, then the read side on a database of 100,000 batches and 1,000,000 order lines.
+
+          --allocations N  allocations per round (default 5000)
+          --rounds N       rounds of each measurement; the median is reported (default 5)
+          --skip-big       skip the read-side measurement on the big database
+          --big-db PATH    keep the big database at PATH and reuse it while its schema version matches
+          --help           show this text
+        """
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(arguments: [String]) throws {
+        var words = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let next = words.popFirst() else { throw Invalid(description: "\(flag) needs a value") }
+            return next
+        }
+        func count(_ flag: String) throws -> Int {
+            let text = try value(flag)
+            guard let number = Int(text), number > 0 else {
+                throw Invalid(description: "\(flag) needs a positive whole number, got \(text)")
+            }
+            return number
+        }
+        while let word = words.popFirst() {
+            switch word {
+            case "--allocations": allocations = try count(word)
+            case "--rounds": rounds = try count(word)
+            case "--skip-big": skipBig = true
+            case "--big-db": bigDatabase = try value(word)
+            case "--seed-big-only": seedOnly = try value(word)
+            case "--help", "-h": help = true
+            default: throw Invalid(description: "unknown argument \(word)")
+            }
+        }
+    }
+}

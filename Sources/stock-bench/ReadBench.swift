@@ -1,0 +1,158 @@
+import Allocation
+import Foundation
+
+/// The read-side database: 100,000 batches over 10,000 SKUs, 1,000,000 allocated order lines and 1,100,000 events.
+enum BigDatabase {
+    static let batches = 100_000
+    static let orderLines = 1_000_000
+
+    /// Bulk-seeds with plain SQL (recursive CTEs) in one transaction: going through the bus would take hours of
+    /// commits, and only the shape of the data matters for reads. Rows follow the records' rules (allocated ≤
+    /// purchased, ETAs as `YYYY-MM-DD`, payloads as `Event.payload` writes them).
+    static func seed(at path: String) throws {
+        removeDatabase(path)
+        let db = try Database(path: path, access: .create, synchronous: "OFF")
+        try Schema.migrate(db)
+        try db.execute("PRAGMA cache_size = -131072")
+        let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        try db.transaction { db in
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
+                INSERT INTO products (sku, version) SELECT printf('SKU-%05d', i), 110 FROM n
+                """)
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(batches - 1))
+                INSERT INTO batches (id, reference, sku, purchased, eta)
+                SELECT i + 1, printf('B-%06d', i), printf('SKU-%05d', i % 10000), 1000,
+                  CASE WHEN i % 3 = 0 THEN NULL ELSE date('2027-01-01', '+' || (i % 90) || ' days') END FROM n
+                """)
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(orderLines - 1))
+                INSERT INTO order_lines (id, orderid, sku, qty)
+                SELECT i + 1, printf('order-%07d', i), printf('SKU-%05d', i % 10000), 1 + i % 5 FROM n
+                """)
+            try db.execute(
+                """
+                INSERT INTO allocations (orderline_id, batch_id)
+                SELECT id, (id - 1) % \(batches) + 1 FROM order_lines ORDER BY id
+                """)
+            try db.execute(
+                """
+                INSERT INTO events (at, kind, payload)
+                SELECT \(now), 'BatchCreated', json_object('ref', reference, 'sku', sku, 'qty', purchased, 'eta', eta)
+                FROM batches ORDER BY id
+                """)
+            try db.execute(
+                """
+                INSERT INTO events (at, kind, payload)
+                SELECT \(now), 'Allocated',
+                  json_object('orderid', l.orderid, 'sku', l.sku, 'qty', l.qty, 'batchref', b.reference)
+                FROM order_lines AS l JOIN allocations AS a ON a.orderline_id = l.id
+                  JOIN batches AS b ON b.id = a.batch_id
+                ORDER BY l.id
+                """)
+        }
+    }
+
+    /// Whether `path` holds a complete seed made with the current schema.
+    static func isUsable(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path), let db = try? Database(path: path) else { return false }
+        let version = (try? Schema.version(of: db)) ?? -1
+        let lines = (try? db.queryOne("SELECT max(id) FROM order_lines") { $0.int(0) }) ?? nil
+        let batchCount = (try? Views.batchCount(in: db)) ?? -1
+        return version == Schema.currentVersion && lines == orderLines && batchCount == batches
+    }
+
+    /// Seeds in a child process (this executable with `--seed-big-only`), so the parent's peak RSS stays the reader's.
+    static func seedInChild(at path: String) throws {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--seed-big-only", path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchFailure(description: "seeding \(path) failed (status \(process.terminationStatus))")
+        }
+    }
+}
+
+func padded(_ label: String) -> String {
+    label.padding(toLength: 48, withPad: " ", startingAt: 0)
+}
+
+/// Times a screen's query: the first call and the median of the next `repeats`.
+func timeQuery<T>(_ label: String, repeats: Int = 5, _ query: () throws -> [T]) rethrows {
+    let (rows, first) = try timed(query)
+    var later: [Double] = []
+    for _ in 0..<repeats { later.append(try timed(query).1) }
+    let name = padded(label)
+    print("  \(name) \(rows.count) rows  first \(milliseconds(first)), "
+        + "median of \(repeats) \(milliseconds(median(later)))")
+}
+
+func runReadBench(options: Options, directory: String) throws {
+    let path = options.bigDatabase ?? "\(directory)/big.sqlite"
+    print("")
+    print("Read side: \(BigDatabase.batches) batches, \(BigDatabase.orderLines) order lines with allocations, "
+        + "\(BigDatabase.batches + BigDatabase.orderLines) events (file in the OS page cache)")
+    if options.bigDatabase != nil && BigDatabase.isUsable(path) {
+        print("  reusing \(path) (schema version \(Schema.currentVersion))")
+    } else {
+        let ((), seconds) = try timed { try BigDatabase.seedInChild(at: path) }
+        print("  seeded \(path) in \(fixed(seconds, 1)) s, with plain SQL inserts (recursive CTEs), not the bus")
+    }
+    let size = ["", "-wal"].map { fileSizeKiB(path + $0) }.filter { $0 > 0 }.reduce(0, +)
+    print("  file size \(mebibytes(size))")
+
+    let peakReset = resetPeakRSS()
+    print("  before open: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))"
+        + (peakReset ? " (peak reset via /proc/self/clear_refs)" : " (peak could not be reset)"))
+    let (db, openSeconds) = try timed { try Database(path: path) }
+    print("  \(padded("open (WAL, pragmas, schema read)")) \(milliseconds(openSeconds))")
+    let total = try Views.batchCount(in: db)
+    try timeQuery("Views.batchCount") { [try Views.batchCount(in: db)] }
+    for (name, offset) in [("start", 0), ("middle", total / 2), ("end", total - 40)] {
+        try timeQuery("Views.batches 40 at offset \(offset) (\(name))") {
+            try Views.batches(limit: 40, offset: offset, in: db)
+        }
+    }
+    let lines = BigDatabase.orderLines
+    for (name, offset) in [("start", 0), ("middle", lines / 2), ("end", lines - 40)] {
+        try timeQuery("Views.orderLines 40 at offset \(offset) (\(name))") {
+            try Views.orderLines(limit: 40, offset: offset, in: db)
+        }
+    }
+    try compareDeepOrderLinesPage(offset: lines - 40, in: db)
+    try timeQuery("Views.orderLines sku SKU-04321, 40") {
+        try Views.orderLines(sku: "SKU-04321", limit: 40, in: db)
+    }
+    try timeQuery("Views.latestEvents 40") { try Views.latestEvents(limit: 40, in: db) }
+    print("  after reads: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))")
+    if options.bigDatabase == nil { removeDatabase(path) }
+}
+
+/// Deep `OFFSET` pages of `Views.orderLines` pay for the joins of every skipped row. Times the same page with the
+/// offset taken in a subquery over `order_lines` alone, and checks it returns the same rows: a candidate fix for
+/// `Views`, which this bench does not change.
+func compareDeepOrderLinesPage(offset: Int, in db: Database) throws {
+    let viewRows = try Views.orderLines(limit: 40, offset: offset, in: db).map {
+        "\($0.orderid) \($0.sku) \($0.qty) \($0.batchref ?? "-")"
+    }
+    let query = { () throws -> [String] in
+        try db.query(
+            """
+            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-')
+            FROM (SELECT id, orderid, sku, qty FROM order_lines ORDER BY id DESC LIMIT ? OFFSET ?) AS l
+              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            ORDER BY l.id DESC
+            """, 40, offset
+        ) { "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3))" }
+    }
+    let same = try query() == viewRows
+    try timeQuery("  same page, offset in a subquery (candidate)", query)
+    print("    (not in Views; same rows as Views.orderLines: \(same ? "yes" : "NO"))")
+}
