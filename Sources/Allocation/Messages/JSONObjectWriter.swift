@@ -30,6 +30,12 @@ public struct JSONObjectWriter {
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7).
     public static func quoted(_ string: String) -> String {
+        // Nothing to escape in the common case. 0xE2 leads U+2028 and U+2029 (and other characters, which the
+        // slow path copies unchanged).
+        let plain = string.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2
+        }
+        if plain { return "\"" + string + "\"" }
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -39,11 +39,12 @@ extension Batch {
             eta: row.optionalText(4).flatMap(Day.init), allocated: row.int(5))
     }
 
+    /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
+    private static let forSKUSQL = "SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)"
+
     /// The SKU's batches in allocation-preference order.
     static func forSKU(_ sku: String, in db: Database) throws -> [Batch] {
-        try db.query("SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)", sku) {
-            Batch(row: $0)
-        }
+        try db.query(forSKUSQL, sku) { Batch(row: $0) }
     }
 
     static func withReference(_ reference: String, in db: Database) throws -> Batch? {

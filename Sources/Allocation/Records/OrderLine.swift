@@ -31,11 +31,12 @@ extension OrderLine {
             batchReference: row.optionalText(4))
     }
 
+    /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
+    private static let findSQL = "SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?"
+
     /// The order's line for `sku`, through the UNIQUE (orderid, sku) index.
     static func find(orderid: String, sku: String, in db: Database) throws -> OrderLine? {
-        try db.queryOne("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?", orderid, sku) {
-            OrderLine(row: $0)
-        }
+        try db.queryOne(findSQL, orderid, sku) { OrderLine(row: $0) }
     }
 
     /// The lines allocated to a batch, most recently allocated first (the first to give way when it shrinks).
