@@ -126,33 +126,10 @@ func runReadBench(options: Options, directory: String) throws {
             try Views.orderLines(limit: 40, offset: offset, in: db)
         }
     }
-    try compareDeepOrderLinesPage(offset: lines - 40, in: db)
     try timeQuery("Views.orderLines sku SKU-04321, 40") {
         try Views.orderLines(sku: "SKU-04321", limit: 40, in: db)
     }
     try timeQuery("Views.latestEvents 40") { try Views.latestEvents(limit: 40, in: db) }
     print("  after reads: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))")
     if options.bigDatabase == nil { removeDatabase(path) }
-}
-
-/// Deep `OFFSET` pages of `Views.orderLines` pay for the joins of every skipped row. Times the same page with the
-/// offset taken in a subquery over `order_lines` alone, and checks it returns the same rows: a candidate fix for
-/// `Views`, which this bench does not change.
-func compareDeepOrderLinesPage(offset: Int, in db: Database) throws {
-    let viewRows = try Views.orderLines(limit: 40, offset: offset, in: db).map {
-        "\($0.orderid) \($0.sku) \($0.qty) \($0.batchref ?? "-")"
-    }
-    let query = { () throws -> [String] in
-        try db.query(
-            """
-            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-')
-            FROM (SELECT id, orderid, sku, qty FROM order_lines ORDER BY id DESC LIMIT ? OFFSET ?) AS l
-              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
-            ORDER BY l.id DESC
-            """, 40, offset
-        ) { "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3))" }
-    }
-    let same = try query() == viewRows
-    try timeQuery("  same page, offset in a subquery (candidate)", query)
-    print("    (not in Views; same rows as Views.orderLines: \(same ? "yes" : "NO"))")
 }

@@ -122,29 +122,43 @@ extension Views {
         }
     }
 
-    /// Order lines with their batches, newest first, optionally only an order's or a SKU's.
+    /// Order lines with their batches, newest first, optionally only an order's (by SKU) or a SKU's (by order).
+    ///
+    /// The page of line ids is chosen first over `order_lines` and its indexes alone, so a deep `OFFSET` skips
+    /// index entries rather than joined rows; only the rows returned are joined to their batches.
     public static func orderLines(
         orderid: String? = nil, sku: String? = nil, limit: Int = -1, offset: Int = 0, in db: Database
     ) throws -> [OrderLineRow] {
-        let select = """
-            SELECT l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l
-              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
-            """
-        let map = { (row: Row) in
-            OrderLineRow(orderid: row.text(0), sku: row.text(1), qty: row.int(2), batchref: row.optionalText(3))
-        }
+        let page: String
+        let order: String
+        var arguments: [SQLValue] = []
         switch (orderid, sku) {
         case (let orderid?, let sku?):
-            return try db.query(
-                "\(select) WHERE l.orderid = ? AND l.sku = ? LIMIT ? OFFSET ?", orderid, sku, limit, offset, map: map)
+            page = "SELECT id FROM order_lines WHERE orderid = ? AND sku = ? LIMIT ? OFFSET ?"
+            order = "l.id"
+            arguments = [.text(orderid), .text(sku)]
         case (let orderid?, nil):
-            return try db.query(
-                "\(select) WHERE l.orderid = ? ORDER BY l.sku LIMIT ? OFFSET ?", orderid, limit, offset, map: map)
+            page = "SELECT id FROM order_lines WHERE orderid = ? ORDER BY sku LIMIT ? OFFSET ?"
+            order = "l.sku"
+            arguments = [.text(orderid)]
         case (nil, let sku?):
-            return try db.query(
-                "\(select) WHERE l.sku = ? ORDER BY l.orderid LIMIT ? OFFSET ?", sku, limit, offset, map: map)
+            page = "SELECT id FROM order_lines WHERE sku = ? ORDER BY orderid LIMIT ? OFFSET ?"
+            order = "l.orderid"
+            arguments = [.text(sku)]
         case (nil, nil):
-            return try db.query("\(select) ORDER BY l.id DESC LIMIT ? OFFSET ?", limit, offset, map: map)
+            page = "SELECT id FROM order_lines ORDER BY id DESC LIMIT ? OFFSET ?"
+            order = "l.id DESC"
+        }
+        arguments += [.integer(Int64(limit)), .integer(Int64(offset))]
+        return try db.query(
+            """
+            SELECT l.orderid, l.sku, l.qty, b.reference FROM (\(page)) AS page
+              JOIN order_lines AS l ON l.id = page.id
+              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            ORDER BY \(order)
+            """, arguments: arguments
+        ) { row in
+            OrderLineRow(orderid: row.text(0), sku: row.text(1), qty: row.int(2), batchref: row.optionalText(3))
         }
     }
 
