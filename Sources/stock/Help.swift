@@ -19,6 +19,7 @@ enum Help {
                                               the event log (--follow: keep printing new events)
           apply [FILE|-]                      run JSON-lines commands from a file or standard input
           monitor                             the read-only monitoring screen
+          demo [--reset]                      the console on the demo database (made on first use)
           help [SUBCOMMAND]                   this text, or a subcommand's
 
         Options:
@@ -89,6 +90,12 @@ enum Help {
             Prints one result line each: {"ok":true,...} or {"ok":false,"error":"..."}. Each line is its own
             transaction; a bad line is reported and the rest still run.
             Exit 0 if all succeeded, 1 if any was refused, 2 if any was malformed.
+            """,
+        "demo": """
+            Usage: stock demo [--reset]
+
+            Opens the operator console on the demo database ($XDG_DATA_HOME/stock/demo.sqlite, or --db),
+            creating it and loading assets/demo/demo.jsonl the first time. --reset starts it afresh.
             """,
         "monitor": """
             Usage: stock monitor

@@ -63,6 +63,7 @@ struct Tool {
             try arguments.check(allowed: ["--max-frames"], positionals: [])
             return try openConsole(readOnly: true)
         case "init": return try initialize()
+        case "demo": return try openDemo()
         case "add-batch":
             try arguments.check(allowed: ["--eta"], positionals: ["REF", "SKU", "QTY"])
             let eta = try arguments.options["--eta"].map { try Validation.day($0, field: "--eta") }
@@ -127,18 +128,50 @@ struct Tool {
 
     func initialize() throws -> Int32 {
         try arguments.check(allowed: ["--demo"], positionals: [])
-        let directory = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try Database(
-            path: databasePath, access: .create, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
-            synchronous: settings.synchronous)
-        try Schema.migrate(database)
+        let database = try createDatabase(at: databasePath)
         guard arguments.flags.contains("--demo") else {
             printError("database ready at \(databasePath) (schema version \(Schema.currentVersion))")
             return 0
         }
+        let count = try loadDemo(into: database)
+        printError("database ready at \(databasePath) with the demo data set (\(count) commands)")
+        return 0
+    }
+
+    /// `stock demo`: the console on the demo database, made and filled on first use (again with `--reset`).
+    func openDemo() throws -> Int32 {
+        try arguments.check(allowed: ["--reset", "--max-frames"], positionals: [])
+        var demo = self
+        if arguments.options["--db"] == nil {
+            demo.settings.database = Settings.defaultDatabasePath(environment: environment)
+                .replacingOccurrences(of: "stock.sqlite", with: "demo.sqlite")
+        }
+        let path = demo.databasePath
+        if arguments.flags.contains("--reset") {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = try demo.loadDemo(into: try demo.createDatabase(at: path))
+        }
+        return try demo.openConsole(readOnly: false)
+    }
+
+    func createDatabase(at path: String) throws -> Database {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try Database(
+            path: path, access: .create, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
+            synchronous: settings.synchronous)
+        try Schema.migrate(database)
+        return database
+    }
+
+    /// Runs the shipped demo commands through the bus, with ETAs counted from the settings' today.
+    ///
+    /// - Returns: the number of commands run.
+    func loadDemo(into database: Database) throws -> Int {
         guard try Views.batchCount(in: database) == 0 else {
-            throw UsageError(message: "\(databasePath) already has batches; --demo fills only an empty database")
+            throw UsageError(message: "\(database.path) already has batches; --demo fills only an empty database")
         }
         guard let assets = Assets.folder(environment: environment) else {
             throw UsageError(message: "cannot find the assets folder with demo/demo.jsonl; set $STOCK_ASSETS")
@@ -150,7 +183,8 @@ struct Tool {
         let bus = MessageBus(database: database, clock: settings.clock) { printError($0) }
         let today = settings.clock.today
         var count = 0
-        for (number, line) in text.split(separator: "\n").enumerated() where !line.isEmpty {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
             do {
                 try bus.handle(try Command(jsonLine: String(line), today: today))
                 count += 1
@@ -158,8 +192,7 @@ struct Tool {
                 throw InputError(message: "\(demoPath) line \(number + 1): \(Tool.describe(error).1)")
             }
         }
-        printError("database ready at \(databasePath) with the demo data set (\(count) commands)")
-        return 0
+        return count
     }
 
     func send(_ command: Command) throws -> Int32 {

@@ -163,7 +163,7 @@ import TestSupport
 
     @Test func helpIsEverywhere() throws {
         for subcommand in ["init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations",
-                           "events", "apply", "monitor"] {
+                           "events", "apply", "monitor", "demo"] {
             let result = try cli.stock(subcommand, "--help")
             #expect(result.status == 0)
             #expect(result.stdout.hasPrefix("Usage: stock \(subcommand)"), "\(subcommand)")
