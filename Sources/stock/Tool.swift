@@ -222,18 +222,7 @@ struct Tool {
         let database = try openDatabase(access: .readOnly)
         let rows = try Views.batches(sku: arguments.options["--sku"], in: database)
         if arguments.flags.contains("--json") {
-            return printOut(
-                jsonArray(
-                    rows.map { row in
-                        var json = JSONObjectWriter()
-                        json.add("reference", row.reference)
-                        json.add("sku", row.sku)
-                        json.add("eta", row.eta?.description)
-                        json.add("purchased", row.purchased)
-                        json.add("allocated", row.allocated)
-                        json.add("available", row.available)
-                        return json.text
-                    }))
+            return printOut(jsonArray(rows.map(\.json)))
         }
         var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
         for row in rows {
@@ -250,14 +239,7 @@ struct Tool {
         let database = try openDatabase(access: .readOnly)
         let rows = try Views.allocations(orderid: orderid, in: database)
         if arguments.flags.contains("--json") {
-            return printOut(
-                jsonArray(
-                    rows.map { row in
-                        var json = JSONObjectWriter()
-                        json.add("sku", row.sku)
-                        json.add("batchref", row.batchref)
-                        return json.text
-                    }))
+            return printOut(jsonArray(rows.map(\.json)))
         }
         var table = TextTable(header: ["SKU", "BATCH"])
         for row in rows { table.add([row.sku, row.batchref]) }

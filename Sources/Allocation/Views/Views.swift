@@ -21,6 +21,18 @@ public struct BatchRow: Equatable, Sendable {
         allocated = batch.allocated
     }
 
+    /// `{"reference","sku","eta","purchased","allocated","available"}`, as `stock batches --json` prints it.
+    public var json: String {
+        var json = JSONObjectWriter()
+        json.add("reference", reference)
+        json.add("sku", sku)
+        json.add("eta", eta?.description)
+        json.add("purchased", purchased)
+        json.add("allocated", allocated)
+        json.add("available", available)
+        return json.text
+    }
+
     public init(reference: String, sku: String, eta: Day?, purchased: Int, allocated: Int) {
         self.reference = reference
         self.sku = sku
@@ -34,6 +46,14 @@ public struct BatchRow: Equatable, Sendable {
 public struct AllocationRow: Equatable, Sendable {
     public let sku: String
     public let batchref: String
+
+    /// `{"sku","batchref"}`, as `stock allocations --json` prints it.
+    public var json: String {
+        var json = JSONObjectWriter()
+        json.add("sku", sku)
+        json.add("batchref", batchref)
+        return json.text
+    }
 }
 
 /// One order line with its batch (nil while it waits for stock).
