@@ -53,6 +53,31 @@ import TestSupport
         #expect(contents["order_lines"]?.count == allocated)
     }
 
+    /// A writer killed mid-stream leaves only whole transactions: every committed allocation has its line, its
+    /// allocation row, its event and its version, and nothing is over-allocated.
+    @Test func aKilledWriterLeavesOnlyWholeTransactions() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "100000")
+        let input = (0..<5_000).map { #"{"command":"Allocate","orderid":"o\#($0)","sku":"LAMP","qty":1}"# }
+            .joined(separator: "\n")
+        let writer = try StockProcess.start(["--db", cli.path, "apply"], input: input, environment: cli.environment)
+        let database = try Allocation.Database(path: cli.path, access: .readOnly)
+        let deadline = Date().addingTimeInterval(20)
+        while try Views.batches(in: database).first?.allocated ?? 0 < 50, Date() < deadline { usleep(2_000) }
+        kill(writer.processIdentifier, SIGKILL)
+        let result = writer.wait()
+        #expect(result.status == SIGKILL, "the writer finished before it could be killed")
+
+        #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        let contents = try cli.contents()
+        let allocated = contents["allocations"]?.count ?? 0
+        #expect(allocated >= 50)
+        #expect(contents["order_lines"]?.count == allocated)
+        #expect(contents["events"]?.filter { $0.contains("|Allocated|") }.count == allocated)
+        #expect(contents["products"] == ["LAMP|\(1 + allocated)"])
+        #expect(try Views.batches(in: database).first?.allocated == allocated)
+    }
+
     /// A writer that cannot get the write lock within the busy timeout is told so, and changes nothing.
     @Test func aWriterBlockedPastTheBusyTimeoutGetsDatabaseBusy() throws {
         let cli = try CommandLineFixture()

@@ -79,8 +79,13 @@ public final class RunningProcess: @unchecked Sendable {
             collected.leave()
         }
         if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
+            // Written from its own thread: a long input must not wait for the child to read it all.
+            // A child killed before reading it all must not take the test process down with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+            Thread.detachNewThread {
+                try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+                try? stdin.fileHandleForWriting.close()
+            }
         }
     }
 
