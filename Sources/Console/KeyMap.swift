@@ -15,17 +15,17 @@ struct Binding: Sendable {
     let summary: String
     /// A mutating binding is refused, and shown greyed, in the read-only monitor.
     let mutating: Bool
-    /// Whether the key hints line shows it (help always does).
-    let hinted: Bool
+    /// The word the key hints line shows after the key; nil leaves the binding to the help overlay.
+    let hint: String?
 
     init(_ keys: [Key], _ label: String, _ action: Action, _ summary: String, mutating: Bool = false,
-         hinted: Bool = false) {
+         hint: String? = nil) {
         self.keys = keys
         self.label = label
         self.action = action
         self.summary = summary
         self.mutating = mutating
-        self.hinted = hinted
+        self.hint = hint
     }
 }
 
@@ -39,7 +39,7 @@ struct KeyMap: Sendable {
     }
 
     /// The hint line: the hinted bindings as `key summary` pairs.
-    var hints: [Binding] { bindings.filter(\.hinted) }
+    var hints: [Binding] { bindings.filter { $0.hint != nil } }
 
     static func chars(_ text: String) -> [Key] { text.map { .character($0) } }
 
@@ -53,7 +53,7 @@ struct KeyMap: Sendable {
     ]
 
     static let screens: [Binding] = [
-        Binding([.tab], "Tab", .nextScreen, "next screen"),
+        Binding([.tab], "Tab", .nextScreen, "next screen", hint: "screens"),
         Binding([.backTab], "S-Tab", .previousScreen, "previous screen"),
         Binding(chars("1"), "1", .screen(0), "batches board"),
         Binding(chars("2"), "2", .screen(1), "allocations"),
@@ -61,7 +61,7 @@ struct KeyMap: Sendable {
     ]
 
     static let search: [Binding] = [
-        Binding(chars("/"), "/", .search, "search reference or SKU", hinted: true),
+        Binding(chars("/"), "/", .search, "search reference or SKU", hint: "search"),
         Binding(chars("n"), "n", .nextMatch, "next match"),
         Binding(chars("N"), "N", .previousMatch, "previous match"),
         Binding([.escape], "Esc", .clearSearch, "clear search"),
@@ -69,16 +69,17 @@ struct KeyMap: Sendable {
 
     static let common: [Binding] = [
         Binding(chars("p"), "p", .pause, "pause or resume live refresh"),
-        Binding(chars("?"), "?", .help, "help", hinted: true),
-        Binding(chars("q"), "q", .quit, "quit", hinted: true),
+        Binding(chars("?"), "?", .help, "help", hint: "help"),
+        Binding(chars("q"), "q", .quit, "quit", hint: "quit"),
     ]
 
-    static let allocate = Binding(chars("a"), "a", .allocate, "allocate an order line", mutating: true, hinted: true)
-    static let newBatch = Binding(chars("b"), "b", .newBatch, "new batch", mutating: true, hinted: true)
+    static let allocate = Binding(
+        chars("a"), "a", .allocate, "allocate an order line", mutating: true, hint: "allocate")
+    static let newBatch = Binding(chars("b"), "b", .newBatch, "new batch", mutating: true, hint: "batch")
     static let change = Binding(
-        chars("c"), "c", .changeQuantity, "change the batch's quantity", mutating: true, hinted: true)
+        chars("c"), "c", .changeQuantity, "change the batch's quantity", mutating: true, hint: "change")
     static let deallocate = Binding(
-        chars("d"), "d", .deallocate, "deallocate the selected line", mutating: true, hinted: true)
+        chars("d"), "d", .deallocate, "deallocate the selected line", mutating: true, hint: "deallocate")
 
     static let batches = KeyMap(
         bindings: [allocate, newBatch, change] + search + movement + screens + common)
@@ -86,7 +87,7 @@ struct KeyMap: Sendable {
     static let allocations = KeyMap(
         bindings: [
             allocate, deallocate,
-            Binding(chars("/"), "/", .search, "filter by order id or SKU", hinted: true),
+            Binding(chars("/"), "/", .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], "Esc", .clearSearch, "clear the filter"),
         ] + movement + screens + common)
 
@@ -94,6 +95,6 @@ struct KeyMap: Sendable {
 
     static let monitor = KeyMap(
         bindings: [allocate, newBatch, change, deallocate] + search + movement + [
-            Binding([.tab], "Tab", .switchPanel, "switch between board and event log", hinted: true)
+            Binding([.tab], "Tab", .switchPanel, "switch between board and event log", hint: "panel")
         ] + common)
 }

@@ -204,7 +204,8 @@ struct BatchesScreen: Screen {
         if let total = totals[sku] {
             text += compact
                 ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
-                : "\(g.horizontal) \(total.batches) batches \(g.dot) \(total.purchased) purchased \(g.dot) "
+                : "\(g.horizontal) \(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
+                    + "\(total.purchased) purchased \(g.dot) "
                     + "\(total.allocated) allocated \(g.dot) \(total.available) available "
         }
         canvas.put(text, x: x, y: y, limit: width, style: .group)

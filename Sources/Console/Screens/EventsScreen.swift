@@ -58,7 +58,8 @@ struct EventsScreen: Screen {
             return field("sku")
         case Event.Kind.batchCreated.rawValue:
             let eta = field("eta")
-            return "\(field("ref")) \(field("sku")) \(times)\(field("qty")) " + (eta.isEmpty ? "in stock" : "eta \(eta)")
+            let when = eta.isEmpty ? "in stock" : "eta \(eta)"
+            return "\(field("ref")) \(field("sku")) \(times)\(field("qty")) \(when)"
         case Event.Kind.batchQuantityChanged.rawValue:
             return "\(field("ref")) now \(field("qty"))"
         default:
