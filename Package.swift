@@ -17,7 +17,8 @@ let package = Package(
         .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite"]),
         .target(name: "TestSupport", dependencies: ["Allocation"], path: "Tests/TestSupport"),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport", "stock"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Allocation", "TestSupport"]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Allocation", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Allocation", "stock"]),
     ]
 )

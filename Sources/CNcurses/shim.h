@@ -18,8 +18,6 @@ static inline attr_t cn_a_bold(void) { return A_BOLD; }
 static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_dim(void) { return A_DIM; }
-/* COLOR_PAIR as attr_t, without the sign juggling of the imported function. */
-static inline attr_t cn_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }
 /* wcwidth is declared only under _XOPEN_SOURCE, which the Swift importer does not set. */
 extern int wcwidth(wchar_t c);
 static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }

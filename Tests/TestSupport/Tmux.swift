@@ -101,8 +101,9 @@ public final class TmuxSession {
             FileManager.default.isExecutableFile(atPath: $0)
         } ?? "/usr/bin/tmux"
         var arguments = ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t",
-                         "-x", String(width), "-y", String(height), "-e", "LANG=C.UTF-8", "-e", "NO_COLOR="]
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
+                         "-x", String(width), "-y", String(height)]
+        let variables = ["LANG": "C.UTF-8", "NO_COLOR": ""].merging(environment) { $1 }
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
         arguments.append(command)
         let launcher = Process()
         launcher.executableURL = URL(fileURLWithPath: tmux)
@@ -148,9 +149,10 @@ public final class TmuxSession {
         try tmuxCommand(["send-keys", "-t", "t", "-l", text])
     }
 
-    /// The pane's text, one line per row, trailing spaces trimmed.
-    public func capture() throws -> String {
-        try tmuxCommand(["capture-pane", "-p", "-t", "t"])
+    /// The pane's text, one line per row, trailing spaces trimmed; with `escapes`, also the SGR sequences
+    /// of colours and attributes.
+    public func capture(escapes: Bool = false) throws -> String {
+        try tmuxCommand(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", "t"])
     }
 
     /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.

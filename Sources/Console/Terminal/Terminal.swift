@@ -24,7 +24,7 @@ final class Terminal {
     let utf8: Bool
     private(set) var colors = false
     private var screen: OpaquePointer?
-    private var pairs: [Style: attr_t] = [:]
+    private var pairs: [Style: Int16] = [:]
 
     /// Fails before touching curses when standard input or output is not a terminal.
     static func requireTerminal() throws {
@@ -66,7 +66,7 @@ final class Terminal {
             ]
             for (number, entry) in table.enumerated() {
                 init_pair(Int16(number + 1), Int16(entry.1), entry.2)
-                pairs[entry.0] = cn_color_pair(Int16(number + 1))
+                pairs[entry.0] = Int16(number + 1)
             }
         }
     }
@@ -86,7 +86,7 @@ final class Terminal {
         (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
     }
 
-    /// The attributes for a style: colour where there is colour, and always an attribute that reads without it.
+    /// The attributes for a style, chosen to read without colour too; the colour is ``pair(_:)``.
     func attributes(_ style: Style) -> attr_t {
         let base: attr_t
         switch style {
@@ -99,7 +99,12 @@ final class Terminal {
         case .empty, .dim: base = cn_a_dim()
         case .match, .input: base = cn_a_underline()
         }
-        return base | (pairs[style] ?? cn_a_normal())
+        return base
+    }
+
+    /// The colour pair for a style, 0 (the terminal's default colours) without colour.
+    func pair(_ style: Style) -> Int16 {
+        pairs[style] ?? 0
     }
 
     /// Draws a canvas and updates the physical screen (ncurses sends only what changed).
@@ -113,7 +118,7 @@ final class Terminal {
                 if !utf8, scalars.contains(where: { $0 > 0x7E || $0 < 0x20 }) { scalars = [0x3F] }
                 scalars.append(0)
                 var character = cchar_t()
-                setcchar(&character, scalars, attributes(cell.style), 0, nil)
+                setcchar(&character, scalars, attributes(cell.style), pair(cell.style), nil)
                 mvwadd_wch(window, Int32(y), Int32(x), &character)
             }
         }
