@@ -179,6 +179,30 @@ final class ConsoleRun {
         try run.expectRestored(exit: 128 + signal)
     }
 
+    @Test func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {
+        let fixture = try ConsoleDatabase()
+        try fixture.fillDemo(today: Clock.system.today)
+        try fixture.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let copy = fixture.path + ".copy"
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: copy)
+        let run = try ConsoleRun(database: copy)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        // The file is emptied under the console and another process finds no database in it.
+        #expect(truncate(copy, 0) == 0)
+        for suffix in ["-wal", "-shm"] { unlink(copy + suffix) }
+        let environment = ProcessInfo.processInfo.environment.merging(["STOCK_BUSY_TIMEOUT_MS": "100"]) { $1 }
+        _ = try runProcess(
+            run.executable, ["--db", copy, "allocate", "o-9", "RED-LAMP", "1"], environment: environment)
+        try s.send("j")
+        try s.waitFor("database error")
+        try s.send("2")
+        try s.waitFor("ORDER")
+        try s.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
     @Test func missingDatabaseNamesStockInit() throws {
         let run = try ConsoleRun(database: "/nonexistent/stock.sqlite")
         defer { run.session.kill() }
