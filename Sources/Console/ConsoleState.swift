@@ -74,8 +74,8 @@ struct ConsoleState {
                 return .reload(all: false)
             }
             return .redraw
-        case .help:
-            overlay = nil
+        case .help(var help):
+            overlay = help.scroll(key) ? .help(help) : nil
             return .redraw
         case nil:
             break

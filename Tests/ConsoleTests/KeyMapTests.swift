@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    @Test func helpAt80x24ShowsEveryKeyOfEachOperatorScreen() {
+        for screen in 0..<3 {
+            var state = RenderingTests.console(width: 80, height: 24)
+            _ = state.handle(.character(Character(String(screen + 1))))
+            _ = state.handle(.character("?"))
+            let text = RenderingTests.render(state).text
+            for binding in state.screens[screen].keyMap.bindings {
+                #expect(text.contains(binding.summary), "help of screen \(screen + 1) lacks \(binding.summary)")
+            }
+        }
+    }
+
     @Test func monitorHelpGreysMutatingKeysWithTheReason() {
         useUTF8Locale()
         let help = HelpOverlay(title: "Monitor", keyMap: .monitor, readOnly: true)
