@@ -203,6 +203,22 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
+    @Test func asciiFallbackWhenTheLocaleIsNotUTF8() throws {
+        let run = try ConsoleRun(environment: ["LANG": "C", "LC_ALL": "C"])
+        defer { run.session.kill() }
+        let screen = try run.session.waitFor("> B-CHAIR-9")
+        #expect(screen.contains("- RED-LAMP - 2 batches - 150 purchased"))
+        #expect(screen.contains("B-VERY-LONG-R~ SMALL-TABLE"))
+        #expect(screen.contains("B-??-?"), "characters the locale cannot show become marks")
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
+    }
+
+    @Test func maxFramesEndsTheMonitorForScriptedRuns() throws {
+        let run = try ConsoleRun("monitor --max-frames 1")
+        defer { run.session.kill() }
+        try run.expectRestored(exit: 0)
+    }
+
     @Test func missingDatabaseNamesStockInit() throws {
         let run = try ConsoleRun(database: "/nonexistent/stock.sqlite")
         defer { run.session.kill() }
