@@ -143,12 +143,12 @@ public final class ConsoleApp {
 
     private func refreshStatus() throws {
         state.status.batches = try source.batchCount()
-        state.status.lines = try source.orderLineCount(matching: nil)
-        state.status.events = try source.eventCount()
-        guard let newest = try source.latestEvents(limit: 1, offset: 0).first else { return }
+        state.status.skus = try source.skuCount()
+        guard let newest = try source.events(from: Int64.max, newer: false, limit: 1).first else { return }
         state.status.lastChange = newest.at.count >= 19 ? String(newest.at.dropFirst(11).prefix(8)) : newest.at
         if let seen = lastEventID, newest.id > seen {
-            for event in try source.events(after: seen, limit: 500) where event.kind == Event.Kind.outOfStock.rawValue {
+            let fresh = try source.events(from: seen, newer: true, limit: 500)
+            for event in fresh where event.kind == Event.Kind.outOfStock.rawValue {
                 let sku = EventsScreen.details(of: event, glyphs: state.glyphs)
                 state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
             }

@@ -78,3 +78,41 @@ import TestSupport
         #expect(lines.rows.map(\.sku) == ["RED-LAMP"])
     }
 }
+
+/// Keyset paging of the newest-first lists: moving through them never counts or skips the whole table.
+@Suite struct KeysetPagingTests {
+    @Test func eventLogPagesToTheOldestAndBackToTheLiveTail() throws {
+        let db = try ConsoleDatabase()
+        for number in 0..<45 {
+            try db.bus.handle(.createBatch(CreateBatch(ref: "B-\(number)", sku: "SKU", qty: 1)))
+        }
+        let source = DatabaseSource(database: db.database)
+        var log = EventsScreen()
+        log.resize(width: 80, height: 11)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.map(\.id) == Array((36...45).reversed()))
+        _ = log.perform(.pageDown)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.map(\.id) == Array((26...35).reversed()))
+        _ = log.perform(.bottom)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.map(\.id) == Array((1...10).reversed()))
+        #expect(log.rows[log.list.cursor].id == 1)
+        _ = log.perform(.down)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.first?.id == 10, "nothing older than the first event")
+        _ = log.perform(.pageUp)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.map(\.id) == Array((11...20).reversed()))
+        for _ in 0..<9 { _ = log.perform(.up); _ = try log.reload(from: source, follow: false) }
+        #expect(log.rows[log.list.cursor].id == 20)
+        _ = log.perform(.up)
+        _ = try log.reload(from: source, follow: false)
+        #expect(log.rows.map(\.id) == Array((12...21).reversed()), "scrolled by one")
+        _ = log.perform(.top)
+        _ = try log.reload(from: source, follow: false)
+        try db.bus.handle(.createBatch(CreateBatch(ref: "B-new", sku: "SKU", qty: 1)))
+        _ = try log.reload(from: source, follow: true)
+        #expect(log.rows.first?.id == 46, "the top of the log follows new events")
+    }
+}

@@ -53,19 +53,16 @@ import Testing
         var log = EventsScreen()
         log.resize(width: width, height: height - 3)
         log.rows = events
-        log.list.count = events.count
         state.screens[2] = log
         var lines = AllocationsScreen()
         lines.resize(width: width, height: height - 3)
         lines.rows = [
-            OrderLineRow(orderid: "o-1004", sku: "OAK-TABLE", qty: 5, batchref: nil),
-            OrderLineRow(orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01"),
+            Views.LineRow(id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, batchref: nil),
+            Views.LineRow(id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01"),
         ]
-        lines.list.count = 2
         state.screens[1] = lines
         state.status.batches = rows.count
-        state.status.lines = 2
-        state.status.events = events.count
+        state.status.skus = 5
         state.status.lastChange = "10:15:02"
         return state
     }
@@ -165,8 +162,11 @@ import Testing
         #expect(canvas.line(2).contains("OUT OF STOCK OAK-TABLE"))
         #expect(canvas[x: 20, y: 3].style == .normal)
         #expect(canvas[x: 20, y: 2].style == .selected)
-        _ = state.handle(.down)
+        guard var log = state.screens[2] as? EventsScreen else { return }
+        log.list.cursor = 1
+        state.screens[2] = log
         #expect(RenderingTests.render(state)[x: 20, y: 2].style == .alert)
+        #expect(RenderingTests.render(state)[x: 20, y: 3].style == .selected)
     }
 
     @Test func allocateFormOverTheBoard() {
@@ -200,10 +200,9 @@ import Testing
         monitor.board.list.count = RenderingTests.batches.count
         monitor.board.totals = RenderingTests.totals
         monitor.log.rows = RenderingTests.events
-        monitor.log.list.count = RenderingTests.events.count
         state.screens[0] = monitor
         state.status.batches = RenderingTests.batches.count
-        state.status.events = RenderingTests.events.count
+        state.status.skus = 5
         state.status.lastChange = "10:15:02"
         let text = RenderingTests.render(state).text
         assertSnapshot(text, named: "monitor-\(width)x\(height)")

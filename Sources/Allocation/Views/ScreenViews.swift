@@ -36,37 +36,63 @@ extension Views {
         ) { $0.text(0) }
     }
 
-    /// Order lines with their batches, newest first; only those whose order id or SKU is `filter` when given.
-    public static func orderLines(matching filter: String?, limit: Int, offset: Int, in db: Database) throws
-        -> [OrderLineRow]
-    {
-        let select = """
-            SELECT l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l
-              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
-            """
-        let map = { (row: Row) in
-            OrderLineRow(orderid: row.text(0), sku: row.text(1), qty: row.int(2), batchref: row.optionalText(3))
+    /// One order line with its row id, for keyset paging; `batchref` is nil while it waits for stock.
+    public struct LineRow: Equatable, Sendable {
+        public let id: Int64
+        public let orderid: String
+        public let sku: String
+        public let qty: Int
+        public let batchref: String?
+
+        public init(id: Int64, orderid: String, sku: String, qty: Int, batchref: String?) {
+            self.id = id
+            self.orderid = orderid
+            self.sku = sku
+            self.qty = qty
+            self.batchref = batchref
         }
-        guard let filter else {
-            return try db.query("\(select) ORDER BY l.id DESC LIMIT ? OFFSET ?", limit, offset, map: map)
-        }
-        return try db.query(
-            "\(select) WHERE l.orderid = ? OR l.sku = ? ORDER BY l.id DESC LIMIT ? OFFSET ?",
-            filter, filter, limit, offset, map: map)
     }
 
-    /// The number of order lines, only those whose order id or SKU is `filter` when given.
-    public static func orderLineCount(matching filter: String? = nil, in db: Database) throws -> Int {
-        guard let filter else {
-            return try db.queryOne("SELECT count(*) FROM order_lines") { $0.int(0) } ?? 0
+    /// A page of order lines by id (keyset paging, so the millionth line costs what the first does): with
+    /// `newer` false, the newest lines with id ≤ `id`, newest first; with `newer` true, the oldest lines with
+    /// id > `id`, oldest first. Only lines whose order id or SKU is `filter`, when given.
+    public static func lines(
+        matching filter: String?, from id: Int64, newer: Bool, limit: Int, in db: Database
+    ) throws -> [LineRow] {
+        let page = newer ? "l.id > ? ORDER BY l.id" : "l.id <= ? ORDER BY l.id DESC"
+        let map = { (row: Row) in
+            LineRow(id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
+                    batchref: row.optionalText(4))
         }
-        return try db.queryOne(
+        let select = """
+            SELECT l.id, l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l
+              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            """
+        guard let filter else {
+            return try db.query("\(select) WHERE \(page) LIMIT ?", id, limit, map: map)
+        }
+        return try db.query(
+            "\(select) WHERE (l.orderid = ? OR l.sku = ?) AND \(page) LIMIT ?", filter, filter, id, limit, map: map)
+    }
+
+    /// The number of order lines whose order id or SKU is `filter` (both indexed).
+    public static func lineCount(matching filter: String, in db: Database) throws -> Int {
+        try db.queryOne(
             "SELECT count(*) FROM order_lines WHERE orderid = ? OR sku = ?", filter, filter
         ) { $0.int(0) } ?? 0
     }
 
-    /// The number of events in the log.
-    public static func eventCount(in db: Database) throws -> Int {
-        try db.queryOne("SELECT count(*) FROM events") { $0.int(0) } ?? 0
+    /// A page of the event log by id: with `newer` false, the newest events with id ≤ `id`, newest first;
+    /// with `newer` true, the oldest events with id > `id`, oldest first.
+    public static func events(from id: Int64, newer: Bool, limit: Int, in db: Database) throws -> [EventRow] {
+        let page = newer ? "id > ? ORDER BY id" : "id <= ? ORDER BY id DESC"
+        return try db.query("SELECT id, at, kind, payload FROM events WHERE \(page) LIMIT ?", id, limit) {
+            EventRow(id: $0.int64(0), at: $0.text(1), kind: $0.text(2), payload: $0.text(3))
+        }
+    }
+
+    /// The number of products (SKUs).
+    public static func skuCount(in db: Database) throws -> Int {
+        try db.queryOne("SELECT count(*) FROM products") { $0.int(0) } ?? 0
     }
 }

@@ -1,16 +1,17 @@
 import Allocation
 
-/// Order lines with their batches, newest first, filterable by an order id or a SKU.
+/// Order lines with their batches, newest first, filterable by an order id or a SKU; paged by id.
 struct AllocationsScreen: Screen {
     let title = "Allocations"
     var keyMap: KeyMap { .allocations }
-    var list = ListCursor()
-    var rows: [OrderLineRow] = []
+    var list = KeysetCursor()
+    var rows: [Views.LineRow] = []
     var filter: String?
+    /// How many lines match the filter.
+    var matching = 0
 
-    var selectedRow: OrderLineRow? {
-        let index = list.cursor - list.top
-        return rows.indices.contains(index) ? rows[index] : nil
+    var selectedRow: Views.LineRow? {
+        rows.indices.contains(list.cursor) ? rows[list.cursor] : nil
     }
 
     mutating func resize(width: Int, height: Int) {
@@ -18,11 +19,14 @@ struct AllocationsScreen: Screen {
     }
 
     mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
-        list.count = try source.orderLineCount(matching: filter)
-        list.clamp()
-        rows = try source.orderLines(matching: filter, limit: list.pageSize, offset: list.top)
-        if let filter, list.count == 0 { return "no order line has order id or SKU \"\(filter)\"" }
-        return nil
+        let filter = filter
+        rows = try list.page(
+            current: rows, id: \.id,
+            older: { try source.lines(matching: filter, from: $0, newer: false, limit: $1) },
+            newer: { try source.lines(matching: filter, from: $0, newer: true, limit: $1) })
+        guard let filter else { return nil }
+        matching = try source.lineCount(matching: filter)
+        return matching == 0 ? "no order line has order id or SKU \"\(filter)\"" : nil
     }
 
     mutating func perform(_ action: Action) -> Reaction {
@@ -31,7 +35,7 @@ struct AllocationsScreen: Screen {
         case .search:
             return .openForm(Form.prompt(title: "Filter", label: "Order or SKU", text: filter ?? ""))
         case .clearSearch:
-            filter = nil
+            apply(query: "")
             return .reload
         case .allocate:
             return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
@@ -45,8 +49,7 @@ struct AllocationsScreen: Screen {
 
     mutating func apply(query: String) {
         filter = query.isEmpty ? nil : query
-        list.cursor = 0
-        list.top = 0
+        list = KeysetCursor(pageSize: list.pageSize)
     }
 
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
@@ -61,7 +64,7 @@ struct AllocationsScreen: Screen {
         canvas.putRight("QTY", x: x + 4 + order + sku, y: area.y, limit: 6, style: .header)
         canvas.put("BATCH", x: x + 11 + order + sku, y: area.y, limit: batch, style: .header)
         if let filter {
-            let label = " filter: \(filter) (\(list.count)) "
+            let label = " filter: \(filter) (\(matching)) "
             let width = min(DisplayText.width(label), area.width / 2)
             canvas.put(label, x: x + area.width - width, y: area.y, limit: width, style: .match)
         }
@@ -72,7 +75,7 @@ struct AllocationsScreen: Screen {
         }
         for (index, row) in rows.enumerated() where index + 1 < area.height {
             let y = area.y + 1 + index
-            let isCursor = index == list.cursor - list.top
+            let isCursor = index == list.cursor
             canvas.put(isCursor ? ">" : " ", x: x, y: y)
             canvas.put(row.orderid, x: x + 2, y: y, limit: order)
             canvas.put(row.sku, x: x + 3 + order, y: y, limit: sku)

@@ -7,11 +7,12 @@ protocol DataSource {
     func boardPosition(reference: String) throws -> Int?
     func nextBatch(containing text: String, after reference: String?, forward: Bool) throws -> String?
     func totals(skus: [String]) throws -> [SKUTotals]
-    func orderLines(matching filter: String?, limit: Int, offset: Int) throws -> [OrderLineRow]
-    func orderLineCount(matching filter: String?) throws -> Int
-    func latestEvents(limit: Int, offset: Int) throws -> [EventRow]
-    func events(after id: Int64, limit: Int) throws -> [EventRow]
-    func eventCount() throws -> Int
+    func skuCount() throws -> Int
+    /// Order lines by id: newest first with id ≤ `id`, or (`newer`) oldest first with id > `id`.
+    func lines(matching filter: String?, from id: Int64, newer: Bool, limit: Int) throws -> [Views.LineRow]
+    func lineCount(matching filter: String) throws -> Int
+    /// Events by id: newest first with id ≤ `id`, or (`newer`) oldest first with id > `id`.
+    func events(from id: Int64, newer: Bool, limit: Int) throws -> [EventRow]
 }
 
 /// The data source over a database: each method is one view of the core.
@@ -34,21 +35,15 @@ struct DatabaseSource: DataSource {
 
     func totals(skus: [String]) throws -> [SKUTotals] { try Views.totals(skus: skus, in: database) }
 
-    func orderLines(matching filter: String?, limit: Int, offset: Int) throws -> [OrderLineRow] {
-        try Views.orderLines(matching: filter, limit: limit, offset: offset, in: database)
+    func skuCount() throws -> Int { try Views.skuCount(in: database) }
+
+    func lines(matching filter: String?, from id: Int64, newer: Bool, limit: Int) throws -> [Views.LineRow] {
+        try Views.lines(matching: filter, from: id, newer: newer, limit: limit, in: database)
     }
 
-    func orderLineCount(matching filter: String?) throws -> Int {
-        try Views.orderLineCount(matching: filter, in: database)
-    }
+    func lineCount(matching filter: String) throws -> Int { try Views.lineCount(matching: filter, in: database) }
 
-    func latestEvents(limit: Int, offset: Int) throws -> [EventRow] {
-        try Views.latestEvents(limit: limit, offset: offset, in: database)
+    func events(from id: Int64, newer: Bool, limit: Int) throws -> [EventRow] {
+        try Views.events(from: id, newer: newer, limit: limit, in: database)
     }
-
-    func events(after id: Int64, limit: Int) throws -> [EventRow] {
-        try Views.events(after: id, limit: limit, in: database)
-    }
-
-    func eventCount() throws -> Int { try Views.eventCount(in: database) }
 }

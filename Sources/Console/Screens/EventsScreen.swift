@@ -5,7 +5,7 @@ import Foundation
 struct EventsScreen: Screen {
     let title = "Events"
     var keyMap: KeyMap { .events }
-    var list = ListCursor()
+    var list = KeysetCursor()
     var rows: [EventRow] = []
 
     mutating func resize(width: Int, height: Int) {
@@ -13,9 +13,10 @@ struct EventsScreen: Screen {
     }
 
     mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
-        list.count = try source.eventCount()
-        list.clamp()
-        rows = try source.latestEvents(limit: list.pageSize, offset: list.top)
+        rows = try list.page(
+            current: rows, id: \.id,
+            older: { try source.events(from: $0, newer: false, limit: $1) },
+            newer: { try source.events(from: $0, newer: true, limit: $1) })
         return nil
     }
 
@@ -83,7 +84,7 @@ struct EventsScreen: Screen {
         }
         for (index, event) in rows.enumerated() where index + 1 < area.height {
             let y = area.y + 1 + index
-            let isCursor = index == list.cursor - list.top
+            let isCursor = index == list.cursor
             let alert = event.kind == Event.Kind.outOfStock.rawValue
             let style: Style = alert ? .alert : .normal
             canvas.fill(x: x, y: y, count: area.width, style: style)

@@ -175,7 +175,7 @@ extension Form {
     }
 
     /// `d`: deallocate the selected order line; Enter twice confirms.
-    static func deallocate(_ row: OrderLineRow) -> Form {
+    static func deallocate(_ row: Views.LineRow) -> Form {
         Form(
             title: "Deallocate",
             note: "Frees \(row.orderid) \(row.sku) x\(row.qty) from \(row.batchref ?? "no batch"); Enter to confirm.",

@@ -3,8 +3,7 @@ struct StatusBar {
     var databaseLabel = ""
     var readOnly = false
     var batches = 0
-    var lines = 0
-    var events = 0
+    var skus = 0
     /// When the last change was seen (`HH:MM:SS`), from the newest event.
     var lastChange: String?
     var paused = false
@@ -32,7 +31,7 @@ struct StatusBar {
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
         var info = "\(databaseLabel) \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
-        info += " \(g.vertical) \(batches) batches \(g.dot) \(lines) lines \(g.dot) \(events) events"
+        info += " \(g.vertical) \(batches) batches \(g.dot) \(skus) SKUs"
         info += " \(g.vertical) last change \(lastChange ?? "none")"
         if paused { info += " \(g.vertical) PAUSED" }
         var x = 0
