@@ -29,7 +29,7 @@ import Testing
         #expect(canvas.line(0) == "在庫…xxxxx")
         let odd = canvas.put("在庫在庫", x: 0, y: 0, limit: 4)
         #expect(odd == 3)
-        #expect(canvas.line(0) == "在… xxxxx")
+        #expect(canvas.line(0) == "在… …xxxxx", "the cut-off half of 庫 is blanked")
     }
 
     @Test func overwritingHalfOfAWideCharacterBlanksTheOtherHalf() {
