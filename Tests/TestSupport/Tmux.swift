@@ -104,7 +104,8 @@ public final class TmuxSession {
                          "-x", String(width), "-y", String(height)]
         let variables = ["LANG": "C.UTF-8", "NO_COLOR": ""].merging(environment) { $1 }
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
-        arguments.append(command)
+        // The pane gets the whole window: no tmux status line.
+        arguments += [command, ";", "set-option", "-g", "status", "off"]
         let launcher = Process()
         launcher.executableURL = URL(fileURLWithPath: tmux)
         launcher.arguments = arguments

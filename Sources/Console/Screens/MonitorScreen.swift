@@ -16,7 +16,7 @@ struct MonitorScreen: Screen {
 
     var boardArea: Area {
         sideBySide
-            ? Area(x: 0, y: 0, width: width * 3 / 5, height: height)
+            ? Area(x: 0, y: 0, width: width * 11 / 20, height: height)
             : Area(x: 0, y: 0, width: width, height: max(2, height * 3 / 5))
     }
 

@@ -130,7 +130,7 @@ extension Form {
     /// `a`: allocate an order line; the SKU comes from the selected row.
     static func allocate(orderid: String?, sku: String?) -> Form {
         Form(
-            title: "Allocate", note: "Allocates to the preferred batch: in stock first, then earliest ETA.",
+            title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
