@@ -77,7 +77,8 @@ private final class ExitTime: @unchecked Sendable {
 
 /// The `stock` binary built next to the test bundle (`.build/<triple>/debug/stock`).
 public func stockExecutable() -> String {
-    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let bundle =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("stock").path
 }
 
