@@ -198,8 +198,10 @@ public final class TmuxSession {
         return result.output.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
-    /// Ends the server and everything in it.
+    /// Ends the server and everything in it, and removes its socket file.
     public func kill() {
         _ = try? runProcess(tmux, ["-L", socket, "kill-server"], timeout: 5)
+        let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        unlink("\(folder)/tmux-\(getuid())/\(socket)")
     }
 }
