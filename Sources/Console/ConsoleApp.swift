@@ -22,6 +22,8 @@ public final class ConsoleApp {
     private var lastVersion: Int?
     private var lastEventID: Int64?
     private var databaseTrouble = false
+    /// Messages the core logged during the command being carried out.
+    private var logged: [String] = []
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -48,6 +50,7 @@ public final class ConsoleApp {
 
     /// Shows a message from the core (e.g. a failed notification) in the status line, never on stderr.
     public func log(_ message: String) {
+        logged.append(message)
         state.status.say(message, style: .error)
     }
 
@@ -169,6 +172,13 @@ public final class ConsoleApp {
         guard let bus else {
             state.commandRefused("read-only monitor")
             return
+        }
+        logged = []
+        defer {
+            if !logged.isEmpty {
+                let said = state.status.message.map { [$0] } ?? []
+                state.status.say((said + logged).joined(separator: "; "), style: .error)
+            }
         }
         do {
             let outcome = try bus.handle(command)

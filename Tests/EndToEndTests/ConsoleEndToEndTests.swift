@@ -97,6 +97,22 @@ final class ConsoleRun {
         #expect(try Views.allocations(orderid: "o-x", in: run.db.database).isEmpty)
     }
 
+    @Test func aFailedNotificationIsReportedInTheStatusLineNotOverTheScreen() throws {
+        let run = try ConsoleRun(environment: ["STOCK_NOTIFIER": "file:/nonexistent/folder/alerts.txt"])
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("a")
+        try s.type("o-big")
+        try s.send("Enter", "Enter")
+        try s.type("999")
+        try s.send("Enter")
+        let screen = try s.waitFor("event handler")
+        let lines = screen.components(separatedBy: "\n")
+        #expect(lines.count >= 24 && lines[22].contains("event handler"), "the status line says it:\n\(screen)")
+        #expect(screen.contains("Refused: Out of stock for BLUE-CHAIR"))
+    }
+
     @Test func anotherProcessesCommitIsOnScreenWithin250Milliseconds() throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }
