@@ -142,7 +142,15 @@ struct ConsoleState {
         status.say(message, style: .error)
     }
 
+    /// Below this size the console only asks for a bigger terminal.
+    static let minimumSize = (width: 20, height: 5)
+
     func render(into canvas: inout Canvas) {
+        guard canvas.width >= ConsoleState.minimumSize.width, canvas.height >= ConsoleState.minimumSize.height else {
+            let (width, height) = ConsoleState.minimumSize
+            canvas.put("too small (\(width)×\(height))", x: 0, y: 0, style: .error)
+            return
+        }
         let g = canvas.glyphs
         canvas.fill(x: 0, y: 0, count: canvas.width, style: .title)
         var x = canvas.put(" stock ", x: 0, y: 0, style: .title)

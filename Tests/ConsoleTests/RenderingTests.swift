@@ -210,3 +210,25 @@ import Testing
         #expect(text.contains("OUT OF STOCK OAK-TABLE"))
     }
 }
+
+/// Tiny terminals must not crash the pure render step, whatever is open.
+@Suite struct TinyTerminalTests {
+    @Test(arguments: [(1, 1), (2, 2), (10, 3), (20, 4), (20, 5), (21, 6), (30, 7), (0, 0)])
+    func everyScreenAndOverlayRendersAtTinySizes(width: Int, height: Int) {
+        for key: Key in [.character("1"), .character("2"), .character("3"), .character("?"), .character("a")] {
+            var state = RenderingTests.console(width: width, height: height)
+            _ = state.handle(key)
+            let canvas = RenderingTests.render(state)
+            #expect(canvas.text.split(separator: "\n").allSatisfy { DisplayText.width(String($0)) <= width })
+        }
+        var monitor = ConsoleState.monitor(database: "stock.sqlite", today: RenderingTests.today)
+        monitor.resize(width: width, height: height)
+        _ = monitor.handle(.character("?"))
+        _ = RenderingTests.render(monitor)
+    }
+
+    @Test func belowTheMinimumItAsksForABiggerTerminal() {
+        let canvas = RenderingTests.render(RenderingTests.console(width: 19, height: 24))
+        #expect(canvas.line(0) == "too small (20×5)")
+    }
+}

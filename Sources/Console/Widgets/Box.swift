@@ -3,7 +3,7 @@ enum Box {
     /// Clears `area` and draws its frame with `title` in the top edge.
     static func draw(_ title: String, in area: Area, on canvas: inout Canvas) {
         let glyphs = canvas.glyphs
-        for row in area.y..<(area.y + area.height) {
+        for row in area.y..<(area.y + max(0, area.height)) {
             canvas.fill(x: area.x, y: row, count: area.width, style: .normal)
         }
         let inner = max(0, area.width - 2)

@@ -36,7 +36,7 @@ struct HelpOverlay {
         let box = Box.centred(width: width, height: min(perColumn, room) + 3, in: area)
         Box.draw("Keys: \(title)", in: box, on: &canvas)
         let columnWidth = (box.width - 4) / columns
-        let shownRows = box.height - 3
+        let shownRows = max(0, box.height - 3)
         let start = perColumn > shownRows ? min(offset, perColumn - shownRows) : 0
         for column in 0..<columns {
             let x = box.x + 2 + column * columnWidth
