@@ -164,7 +164,7 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
-        let context = RenderContext(glyphs: g, today: self.today, readOnly: readOnly, focused: overlay == nil)
+        let context = RenderContext(today: self.today, focused: overlay == nil)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
         screens[current].render(into: &canvas, area: area, context: context)
         switch overlay {

@@ -2,9 +2,7 @@ import Allocation
 
 /// What a rendering step may read besides a screen's own state.
 struct RenderContext: Sendable {
-    var glyphs: Glyphs = .unicode
     var today: Day
-    var readOnly: Bool = false
     /// Whether the screen (or panel) has the keyboard; the cursor row is highlighted only then.
     var focused: Bool = true
 }
