@@ -185,6 +185,7 @@ public final class ConsoleApp {
             if case .outOfStock(let sku) = outcome {
                 state.commandRefused("Out of stock for \(sku)")
             } else {
+                if case .batchCreated(let reference) = outcome { state.select(batch: reference) }
                 state.commandDone(ConsoleApp.describe(outcome, of: command))
             }
         } catch {

@@ -133,6 +133,16 @@ struct ConsoleState {
         status.say(message, style: .ok)
     }
 
+    /// Puts the board's cursor on a batch at the next reload (e.g. the batch just created).
+    mutating func select(batch reference: String) {
+        for index in screens.indices {
+            if var board = screens[index] as? BatchesScreen {
+                board.selected = reference
+                screens[index] = board
+            }
+        }
+    }
+
     /// The bus refused the form's command: keep the form open with the core's message.
     mutating func commandRefused(_ message: String) {
         if case .form(var form) = overlay {

@@ -69,6 +69,34 @@ final class ConsoleRun {
         #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
     }
 
+    @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("b")
+        try s.waitFor("New batch")
+        try s.type("B-AAA-1")
+        try s.send("Enter", "Enter")
+        try s.type("25")
+        try s.send("Enter")
+        try s.type("2099-02-30")
+        try s.waitFor("! eta \"2099-02-30\" is not a valid date YYYY-MM-DD")
+        try s.send("BSpace", "BSpace")
+        try s.type("28")
+        try s.send("Enter")
+        try s.waitFor("batch B-AAA-1 created")
+        try s.waitFor("> B-AAA-1        BLUE-CHAIR    2099-02-28")
+        try s.send("c")
+        try s.waitFor("B-AAA-1 (BLUE-CHAIR): 25 purchased, 0 allocated")
+        try s.type("40")
+        try s.send("Enter")
+        try s.waitFor("B-AAA-1 quantity changed")
+        try s.waitUntil("B-AAA-1 with 40 purchased") {
+            run.line(containing: "B-AAA-1", in: $0).contains("     40      0     40")
+        }
+    }
+
     @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }

@@ -109,7 +109,7 @@ struct Form {
             if active { canvas.put("_", x: fieldX + written, y: y, style: .input) }
             y += 1
             if let problem = field.problem {
-                canvas.put("! " + problem, x: fieldX, y: y, limit: room, style: .error)
+                canvas.put("! " + problem, x: box.x + 2, y: y, limit: inner, style: .error)
                 y += 1
             }
         }
