@@ -67,6 +67,14 @@ final class ConsoleRun {
         #expect(!screen.contains("Order id:"), "the form closed")
         let allocations = try Views.allocations(orderid: "o-e2e", in: run.db.database)
         #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("RED-LAMP")
+        try s.send("Enter")
+        let filtered = try s.waitFor("filter: RED-LAMP (2)")
+        #expect(filtered.contains("> o-e2e") && filtered.contains("o-1001") && !filtered.contains("o-1002"))
+        try s.send("Escape")
+        try s.waitFor("o-1002")
     }
 
     @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
