@@ -10,11 +10,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Allocation", dependencies: ["CSQLite"]),
-        .executableTarget(name: "stock", dependencies: ["Allocation"]),
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "Console", dependencies: ["Allocation", "CNcurses"]),
+        .executableTarget(name: "stock", dependencies: ["Allocation", "Console"]),
         .target(name: "CBaseline", dependencies: ["CSQLite"]),
         .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite"]),
         .target(name: "TestSupport", dependencies: ["Allocation"], path: "Tests/TestSupport"),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Allocation", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Allocation", "TestSupport", "stock"]),
     ]
 )

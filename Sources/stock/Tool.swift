@@ -1,4 +1,5 @@
 import Allocation
+import Console
 import Foundation
 
 /// Runs one `stock` invocation: parses the words, opens the database, calls the bus or the views, and maps
@@ -23,14 +24,9 @@ struct Tool {
     /// The exit status and message for an error, by audience.
     static func describe(_ error: any Error) -> (Int32, String) {
         switch error {
-        case let refusal as AllocationError: (1, refusal.description)
-        case let contract as ContractViolation: (contract.kind == .precondition ? 2 : 3, contract.message)
         case let usage as UsageError: (2, usage.message + "\nRun 'stock --help' for usage.")
-        case let input as InputError: (2, input.message)
-        case let settings as SettingsError: (2, settings.message)
-        case let database as DatabaseError: (3, database.description)
-        case let stale as ConcurrentUpdate: (3, stale.description)
-        default: (3, "\(error)")
+        case let console as ConsoleError: (2, console.description)
+        default: (ErrorMessages.exitStatus(for: error), operatorMessage(for: error))
         }
     }
 
@@ -58,7 +54,9 @@ struct Tool {
             return printOut(text)
         }
         switch name {
-        case nil: return try openConsole(readOnly: false)
+        case nil:
+            try arguments.check(allowed: ["--max-frames"], positionals: [])
+            return try openConsole(readOnly: false)
         case "monitor":
             try arguments.check(allowed: ["--max-frames"], positionals: [])
             return try openConsole(readOnly: true)

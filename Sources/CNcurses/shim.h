@@ -1,0 +1,23 @@
+/* Wide-character ncurses for Swift: SwiftPM drops pkg-config's -D flags, so the wide API is switched on here. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+/* stdscr is a mutable C global, which Swift 6 refuses to read without an accessor. */
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+/* Glibc's stdout/stdin are mutable globals too. */
+static inline FILE *cn_stdout(void) { return stdout; }
+static inline FILE *cn_stdin(void) { return stdin; }
+/* The A_* attributes are cast-and-shift macros that do not import. */
+static inline attr_t cn_a_normal(void) { return A_NORMAL; }
+static inline attr_t cn_a_bold(void) { return A_BOLD; }
+static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t cn_a_dim(void) { return A_DIM; }
+/* wcwidth is declared only under _XOPEN_SOURCE, which the Swift importer does not set. */
+extern int wcwidth(wchar_t c);
+static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }

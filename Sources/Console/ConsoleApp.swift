@@ -1,0 +1,214 @@
+import Allocation
+import Foundation
+
+/// The operator console and the read-only monitor: the one loop that reads keys, calls the bus, re-queries the
+/// visible rows and draws.
+///
+/// Live refresh is timed input: a key read that times out after the settings' refresh interval is a tick, and
+/// a tick checks `PRAGMA data_version`; only when another connection committed are the visible rows queried
+/// again. Our own commands re-query explicitly, since our own commits do not change `data_version`.
+///
+/// ```swift
+/// let app = ConsoleApp(database: db, settings: settings, readOnly: false, databaseLabel: "stock.sqlite")
+/// let bus = MessageBus.standard(database: db, settings: settings) { app.log($0) }
+/// exit(try app.run(bus: bus))
+/// ```
+public final class ConsoleApp {
+    private var state: ConsoleState
+    private let database: Database
+    private let source: DatabaseSource
+    private let settings: Settings
+    private let maxFrames: Int?
+    private var lastVersion: Int?
+    private var lastEventID: Int64?
+    private var databaseTrouble = false
+    /// Messages the core logged during the command being carried out.
+    private var logged: [String] = []
+
+    /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
+    ///
+    /// - Parameters:
+    ///   - readOnly: the monitor: board and event log, and every mutating key refused.
+    ///   - databaseLabel: how the status line names the database.
+    ///   - maxFrames: end after drawing this many frames (for scripted runs), nil to run until `q`.
+    public init(database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
+                maxFrames: Int? = nil) {
+        self.database = database
+        self.source = DatabaseSource(database: database)
+        self.settings = settings
+        self.maxFrames = maxFrames
+        let today = settings.clock.today
+        state = readOnly
+            ? .monitor(database: databaseLabel, today: today)
+            : .operatorConsole(database: databaseLabel, today: today)
+    }
+
+    /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
+    public static func requireTerminal() throws {
+        try Terminal.requireTerminal()
+    }
+
+    /// Shows a message from the core (e.g. a failed notification) in the status line, never on stderr.
+    public func log(_ message: String) {
+        logged.append(message)
+        state.status.say(message, style: .error)
+    }
+
+    /// Runs until `q`, a stop signal or `maxFrames`; the terminal is restored on every way out.
+    ///
+    /// - Parameter bus: the bus for the operator's commands; nil in the monitor.
+    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM or SIGHUP.
+    /// - Throws: ``ConsoleError`` when the terminal cannot be used.
+    public func run(bus: MessageBus?) throws -> Int32 {
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let terminal = try Terminal(colors: settings.colors && !noColor)
+        defer { terminal.close() }
+        state.glyphs = terminal.utf8 ? .unicode : .ascii
+        resize(terminal)
+        lastVersion = try? database.dataVersion()
+        reload(all: true, follow: false)
+        var frames = 0
+        var dirty = true
+        while true {
+            if Signals.received != 0 { return 128 + Signals.received }
+            if dirty {
+                var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
+                state.render(into: &canvas)
+                terminal.draw(canvas)
+                frames += 1
+                dirty = false
+                if let maxFrames, frames >= maxFrames { return 0 }
+            }
+            guard let key = terminal.readKey(timeout: settings.refreshMilliseconds) else {
+                dirty = tick()
+                continue
+            }
+            dirty = true
+            if key == .resize {
+                resize(terminal)
+                reload(all: true, follow: true)
+                continue
+            }
+            switch state.handle(key) {
+            case .none: dirty = false
+            case .redraw: break
+            case .reload(let all): reload(all: all, follow: false)
+            case .send(let command): perform(command, bus: bus)
+            case .quit: return 0
+            }
+        }
+    }
+
+    private func resize(_ terminal: Terminal) {
+        let size = terminal.size
+        state.resize(width: size.width, height: size.height)
+    }
+
+    /// A refresh tick: expire a flashed message, and re-query when another connection committed.
+    private func tick() -> Bool {
+        var changed = state.status.expire(now: Clock.system.now())
+        guard !state.status.paused else { return changed }
+        do {
+            let version = try database.dataVersion()
+            if version != lastVersion {
+                lastVersion = version
+                reload(all: true, follow: true)
+                changed = true
+            } else if databaseTrouble {
+                reload(all: true, follow: true)
+                changed = true
+            }
+        } catch {
+            changed = complain(error) || changed
+        }
+        return changed
+    }
+
+    /// Queries the visible rows again (of every screen when `all`) and the status line's counts.
+    private func reload(all: Bool, follow: Bool) {
+        state.today = settings.clock.today
+        do {
+            let indices = all ? Array(state.screens.indices) : [state.current]
+            for index in indices {
+                if let message = try state.screens[index].reload(from: source, follow: follow) {
+                    state.status.say(message, style: .dim)
+                }
+            }
+            if all { try refreshStatus() }
+            if databaseTrouble {
+                databaseTrouble = false
+                state.status.say("database readable again", style: .ok)
+            }
+        } catch {
+            _ = complain(error)
+        }
+    }
+
+    private func refreshStatus() throws {
+        state.status.batches = try source.batchCount()
+        state.status.skus = try source.skuCount()
+        guard let newest = try source.events(from: Int64.max, newer: false, limit: 1).first else { return }
+        state.status.lastChange = newest.at.count >= 19 ? String(newest.at.dropFirst(11).prefix(8)) : newest.at
+        if let seen = lastEventID, newest.id > seen {
+            let fresh = try source.events(from: seen, newer: true, limit: 500)
+            for event in fresh where event.kind == Event.Kind.outOfStock.rawValue {
+                let sku = EventsScreen.details(of: event, glyphs: state.glyphs)
+                state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
+            }
+        }
+        lastEventID = newest.id
+    }
+
+    /// Shows a database problem in the status line and keeps running; true when the message is new.
+    private func complain(_ error: any Error) -> Bool {
+        let message = operatorMessage(for: error)
+        let isNew = !databaseTrouble || state.status.message != message
+        databaseTrouble = true
+        state.status.say(message, style: .error)
+        return isNew
+    }
+
+    private func perform(_ command: Command, bus: MessageBus?) {
+        guard let bus else {
+            state.commandRefused("read-only monitor")
+            return
+        }
+        logged = []
+        defer {
+            if !logged.isEmpty {
+                let said = state.status.message.map { [$0] } ?? []
+                state.status.say((said + logged).joined(separator: "; "), style: .error)
+            }
+        }
+        do {
+            let outcome = try bus.handle(command)
+            if case .outOfStock(let sku) = outcome {
+                state.commandRefused("Out of stock for \(sku)")
+            } else {
+                if case .batchCreated(let reference) = outcome { state.select(batch: reference) }
+                state.commandDone(ConsoleApp.describe(outcome, of: command))
+            }
+        } catch {
+            state.commandRefused(operatorMessage(for: error))
+        }
+        reload(all: true, follow: true)
+    }
+
+    /// The status line's words for what a command did.
+    static func describe(_ outcome: Outcome, of command: Command) -> String {
+        switch (outcome, command) {
+        case (.allocated(let batch, true), .allocate(let c)):
+            "\(c.orderid) \(c.sku) was already allocated to \(batch); nothing changed"
+        case (.allocated(let batch, false), .allocate(let c)):
+            "allocated \(c.orderid) \(c.sku) x\(c.qty) to \(batch)"
+        case (.batchCreated(let reference), _):
+            "batch \(reference) created"
+        case (.quantityChanged(let reference, let moved), _):
+            "\(reference) quantity changed" + (moved.isEmpty ? "" : "; \(moved.count) lines moved")
+        case (.deallocated(let batch), .deallocate(let c)):
+            "deallocated \(c.orderid) \(c.sku)" + (batch.map { " from \($0)" } ?? "")
+        default:
+            "done"
+        }
+    }
+}

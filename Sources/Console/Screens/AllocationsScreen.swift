@@ -1,0 +1,90 @@
+import Allocation
+
+/// Order lines with their batches, newest first, filterable by an order id or a SKU; paged by id.
+struct AllocationsScreen: Screen {
+    let title = "Allocations"
+    var keyMap: KeyMap { .allocations }
+    var list = KeysetCursor()
+    var rows: [Views.LineRow] = []
+    var filter: String?
+    /// How many lines match the filter.
+    var matching = 0
+
+    var selectedRow: Views.LineRow? {
+        rows.indices.contains(list.cursor) ? rows[list.cursor] : nil
+    }
+
+    mutating func resize(width: Int, height: Int) {
+        list.pageSize = max(1, height - 1)
+    }
+
+    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
+        let filter = filter
+        rows = try list.page(
+            current: rows, id: \.id,
+            older: { try source.lines(matching: filter, from: $0, newer: false, limit: $1) },
+            newer: { try source.lines(matching: filter, from: $0, newer: true, limit: $1) })
+        guard let filter else { return nil }
+        matching = try source.lineCount(matching: filter)
+        return matching == 0 ? "no order line has order id or SKU \"\(filter)\"" : nil
+    }
+
+    mutating func perform(_ action: Action) -> Reaction {
+        if list.move(action) { return .reload }
+        switch action {
+        case .search:
+            return .openForm(Form.prompt(title: "Filter", label: "Order or SKU", text: filter ?? ""))
+        case .clearSearch:
+            apply(query: "")
+            return .reload
+        case .allocate:
+            return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
+        case .deallocate:
+            guard let row = selectedRow else { return .message("no order line selected", .error) }
+            return .openForm(Form.deallocate(row))
+        default:
+            return .none
+        }
+    }
+
+    mutating func apply(query: String) {
+        filter = query.isEmpty ? nil : query
+        list = KeysetCursor(pageSize: list.pageSize)
+    }
+
+    func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
+        let flex = max(9, area.width - 2 - 7 - 3)
+        let order = flex * 3 / 8
+        let sku = flex * 3 / 8
+        let batch = flex - order - sku
+        let x = area.x
+        canvas.fill(x: x, y: area.y, count: area.width, style: .header)
+        canvas.put("ORDER", x: x + 2, y: area.y, limit: order, style: .header)
+        canvas.put("SKU", x: x + 3 + order, y: area.y, limit: sku, style: .header)
+        canvas.putRight("QTY", x: x + 4 + order + sku, y: area.y, limit: 6, style: .header)
+        canvas.put("BATCH", x: x + 11 + order + sku, y: area.y, limit: batch, style: .header)
+        if let filter {
+            let label = " filter: \(filter) (\(matching)) "
+            let width = min(DisplayText.width(label), area.width / 2)
+            canvas.put(label, x: x + area.width - width, y: area.y, limit: width, style: .match)
+        }
+        if rows.isEmpty {
+            let text = filter == nil ? "No order lines yet: press a to allocate one." : "No line matches the filter."
+            canvas.put(text, x: x + 2, y: area.y + 2, limit: area.width - 2, style: .dim)
+            return
+        }
+        for (index, row) in rows.enumerated() where index + 1 < area.height {
+            let y = area.y + 1 + index
+            let isCursor = index == list.cursor
+            canvas.put(isCursor ? ">" : " ", x: x, y: y)
+            canvas.put(row.orderid, x: x + 2, y: y, limit: order)
+            canvas.put(row.sku, x: x + 3 + order, y: y, limit: sku)
+            canvas.putRight(String(row.qty), x: x + 4 + order + sku, y: y, limit: 6)
+            canvas.put(row.batchref ?? "(none)", x: x + 11 + order + sku, y: y, limit: batch,
+                       style: row.batchref == nil ? .late : .normal)
+            if isCursor && context.focused {
+                canvas.restyle(x: x, y: y, count: area.width, style: .selected)
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Allocation
+import Foundation
+
+/// The live tail of the event log, newest first, with out-of-stock alerts highlighted.
+struct EventsScreen: Screen {
+    let title = "Events"
+    var keyMap: KeyMap { .events }
+    var list = KeysetCursor()
+    var rows: [EventRow] = []
+
+    mutating func resize(width: Int, height: Int) {
+        list.pageSize = max(1, height - 1)
+    }
+
+    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
+        rows = try list.page(
+            current: rows, id: \.id,
+            older: { try source.events(from: $0, newer: false, limit: $1) },
+            newer: { try source.events(from: $0, newer: true, limit: $1) })
+        return nil
+    }
+
+    mutating func perform(_ action: Action) -> Reaction {
+        list.move(action) ? .reload : .none
+    }
+
+    mutating func apply(query: String) {}
+
+    /// The word shown for an event kind.
+    static func word(for kind: String) -> String {
+        switch kind {
+        case Event.Kind.allocated.rawValue: "allocated"
+        case Event.Kind.deallocated.rawValue: "deallocated"
+        case Event.Kind.outOfStock.rawValue: "OUT OF STOCK"
+        case Event.Kind.batchCreated.rawValue: "new batch"
+        case Event.Kind.batchQuantityChanged.rawValue: "qty changed"
+        default: kind
+        }
+    }
+
+    /// The event's fields in a line: `o-1 LAMP ×3 → B-1`.
+    static func details(of event: EventRow, glyphs: Glyphs) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: Any] ?? [:]
+        func field(_ name: String) -> String {
+            switch object[name] {
+            case let text as String: text
+            case let number as NSNumber: number.stringValue
+            default: ""
+            }
+        }
+        let arrow = glyphs == .unicode ? "→" : "->"
+        let times = glyphs == .unicode ? "×" : "x"
+        switch event.kind {
+        case Event.Kind.allocated.rawValue:
+            return "\(field("orderid")) \(field("sku")) \(times)\(field("qty")) \(arrow) \(field("batchref"))"
+        case Event.Kind.deallocated.rawValue:
+            return "\(field("orderid")) \(field("sku")) \(times)\(field("qty"))"
+        case Event.Kind.outOfStock.rawValue:
+            return field("sku")
+        case Event.Kind.batchCreated.rawValue:
+            let eta = field("eta")
+            let when = eta.isEmpty ? "in stock" : "eta \(eta)"
+            return "\(field("ref")) \(field("sku")) \(times)\(field("qty")) \(when)"
+        case Event.Kind.batchQuantityChanged.rawValue:
+            return "\(field("ref")) now \(field("qty"))"
+        default:
+            return event.payload
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
+        let x = area.x
+        let showID = area.width >= 60
+        let idWidth = showID ? 7 : 0
+        let detailsX = x + 2 + idWidth + 9 + 13
+        canvas.fill(x: x, y: area.y, count: area.width, style: .header)
+        if showID { canvas.putRight("#", x: x + 2, y: area.y, limit: 6, style: .header) }
+        canvas.put("TIME", x: x + 2 + idWidth, y: area.y, limit: 8, style: .header)
+        canvas.put("EVENT", x: x + 2 + idWidth + 9, y: area.y, limit: 12, style: .header)
+        canvas.put("DETAILS", x: detailsX, y: area.y, limit: max(0, area.width - (detailsX - x)), style: .header)
+        if rows.isEmpty {
+            canvas.put("No events yet.", x: x + 2, y: area.y + 2, limit: area.width - 2, style: .dim)
+            return
+        }
+        for (index, event) in rows.enumerated() where index + 1 < area.height {
+            let y = area.y + 1 + index
+            let isCursor = index == list.cursor
+            let alert = event.kind == Event.Kind.outOfStock.rawValue
+            let style: Style = alert ? .alert : .normal
+            canvas.fill(x: x, y: y, count: area.width, style: style)
+            canvas.put(isCursor ? ">" : " ", x: x, y: y, style: style)
+            if showID { canvas.putRight(String(event.id), x: x + 2, y: y, limit: 6, style: style) }
+            let time = event.at.count >= 19 ? String(event.at.dropFirst(11).prefix(8)) : event.at
+            canvas.put(time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
+            canvas.put(EventsScreen.word(for: event.kind), x: x + 2 + idWidth + 9, y: y, limit: 12, style: style)
+            canvas.put(EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
+                       limit: max(0, area.width - (detailsX - x)), style: style)
+            if isCursor && context.focused {
+                canvas.restyle(x: x, y: y, count: area.width, style: .selected)
+            }
+        }
+    }
+}

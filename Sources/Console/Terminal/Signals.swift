@@ -1,0 +1,39 @@
+import CNcurses
+import Glibc
+
+/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP), 0 while none did.
+///
+/// Written only by the async-signal handler below and read by the one loop thread between key reads; a single
+/// aligned word needs no further synchronisation for that, as with C's `volatile sig_atomic_t`.
+nonisolated(unsafe) private var stopSignal: Int32 = 0
+
+/// Signal handling for the console: stop signals end the loop so the terminal is restored; crash signals restore
+/// the terminal before the default action.
+enum Signals {
+    static var received: Int32 { stopSignal }
+
+    /// Unblocks the signals the console needs: a process started by Swift Testing inherits a mask blocking them
+    /// (see swift-notes.md), and then neither Ctrl-C, SIGTERM nor resizing would reach us.
+    static func unblock() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT] { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Installs the handlers; call before `newterm` so ncurses keeps ours instead of its own.
+    static func install() {
+        for stop in [SIGINT, SIGTERM, SIGHUP] { signal(stop, stopHandler) }
+        for crash in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(crash, crashHandler) }
+    }
+}
+
+private let stopHandler: @convention(c) (Int32) -> Void = { signal in
+    stopSignal = signal
+}
+
+private let crashHandler: @convention(c) (Int32) -> Void = { sig in
+    endwin()
+    signal(sig, SIG_DFL)
+    raise(sig)
+}

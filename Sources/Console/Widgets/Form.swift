@@ -1,0 +1,198 @@
+import Allocation
+
+/// A small form over the screen: Enter-terminated fields checked as they are typed, so a barcode scanner acting
+/// as a keyboard fills it field by field; the last Enter submits.
+struct Form {
+    /// One text field and the contract its text must meet.
+    struct Field {
+        let label: String
+        var text: String
+        /// Throws a `ContractViolation` whose message says what is wrong.
+        let check: (String) throws -> Void
+        var problem: String?
+    }
+
+    /// What the form produces: a command for the bus, or the text of a search or filter prompt.
+    enum Submission {
+        case command(Command)
+        case query(String)
+    }
+
+    enum Outcome {
+        case edit
+        case cancel
+        case submit(Submission)
+    }
+
+    let title: String
+    /// A line about what the form acts on, e.g. the selected batch.
+    var note: String?
+    var fields: [Field]
+    var index = 0
+    /// The refusal of the last submission (the core's message); nothing was changed.
+    var refusal: String?
+    let submit: ([String]) throws -> Submission
+
+    mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .escape:
+            return .cancel
+        case .character(let character):
+            fields[index].text.append(character)
+            refusal = nil
+            check(index, strict: false)
+        case .backspace, .delete:
+            if !fields[index].text.isEmpty { fields[index].text.removeLast() }
+            refusal = nil
+            check(index, strict: false)
+        case .tab, .down:
+            index = (index + 1) % fields.count
+        case .backTab, .up:
+            index = (index + fields.count - 1) % fields.count
+        case .enter:
+            guard check(index, strict: true) else { return .edit }
+            if index < fields.count - 1 {
+                index += 1
+                return .edit
+            }
+            for field in fields.indices where !check(field, strict: true) {
+                index = field
+                return .edit
+            }
+            do {
+                return .submit(try submit(fields.map(\.text)))
+            } catch {
+                refusal = operatorMessage(for: error)
+            }
+        default:
+            break
+        }
+        return .edit
+    }
+
+    /// Checks a field; an empty field is only complained about when `strict` (on Enter).
+    @discardableResult
+    mutating func check(_ field: Int, strict: Bool) -> Bool {
+        let text = fields[field].text
+        do {
+            if strict || !text.isEmpty { try fields[field].check(text) }
+            fields[field].problem = nil
+            return true
+        } catch {
+            fields[field].problem = operatorMessage(for: error)
+            return false
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Area) {
+        let problems = fields.filter { $0.problem != nil }.count
+        let height = 4 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
+        let box = Box.centred(width: 64, height: height, in: area)
+        Box.draw(title, in: box, on: &canvas)
+        let inner = box.width - 4
+        var y = box.y + 1
+        if let note {
+            canvas.put(note, x: box.x + 2, y: y, limit: inner, style: .dim)
+            y += 1
+        }
+        let labelWidth = min(14, inner / 3)
+        for (number, field) in fields.enumerated() {
+            let active = number == index
+            canvas.put(field.label + ":", x: box.x + 2, y: y, limit: labelWidth, style: active ? .key : .normal)
+            let room = inner - labelWidth - 1
+            var shown = field.text
+            while DisplayText.width(shown) > room - 2, !shown.isEmpty { shown.removeFirst() }
+            if shown.count < field.text.count { shown = canvas.glyphs.ellipsis + shown.dropFirst() }
+            let fieldX = box.x + 3 + labelWidth
+            canvas.fill(x: fieldX, y: y, count: room, style: active ? .input : .normal)
+            let written = canvas.put(shown, x: fieldX, y: y, limit: room, style: active ? .input : .normal)
+            if active { canvas.put("_", x: fieldX + written, y: y, style: .input) }
+            y += 1
+            if let problem = field.problem {
+                canvas.put("! " + problem, x: box.x + 2, y: y, limit: inner, style: .error)
+                y += 1
+            }
+        }
+        if let refusal {
+            y += 1
+            canvas.put("Refused: " + refusal, x: box.x + 2, y: y, limit: inner, style: .error)
+        }
+        canvas.put("Enter next/submit  Tab move  Esc cancel", x: box.x + 2, y: box.y + box.height - 2, limit: inner,
+                   style: .dim)
+    }
+}
+
+extension Form {
+    static func identifier(_ field: String) -> (String) throws -> Void {
+        { try Validation.checkIdentifier($0, field: field) }
+    }
+
+    /// `a`: allocate an order line; the SKU comes from the selected row.
+    static func allocate(orderid: String?, sku: String?) -> Form {
+        Form(
+            title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
+            fields: [
+                Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
+                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
+                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
+            ],
+            index: orderid == nil ? 0 : 2
+        ) { values in
+            .command(.allocate(Allocate(orderid: values[0], sku: values[1], qty: try Validation.quantity(values[2]))))
+        }
+    }
+
+    /// `b`: a new batch; an empty ETA means it is in the warehouse.
+    static func newBatch(sku: String?) -> Form {
+        let checkETA: (String) throws -> Void = { if !$0.isEmpty { _ = try Validation.day($0) } }
+        return Form(
+            title: "New batch", note: "Leave ETA empty for stock in the warehouse; else YYYY-MM-DD.",
+            fields: [
+                Field(label: "Reference", text: "", check: identifier("batch reference")),
+                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
+                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
+                Field(label: "ETA", text: "", check: checkETA),
+            ]
+        ) { values in
+            let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
+            return .command(.createBatch(
+                CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
+        }
+    }
+
+    /// `c`: change the selected batch's purchased quantity.
+    static func changeQuantity(of row: BatchRow) -> Form {
+        Form(
+            title: "Change quantity",
+            note: "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated",
+            fields: [
+                Field(label: "New quantity", text: "", check: { _ = try Validation.quantity($0, allowZero: true) })
+            ]
+        ) { values in
+            .command(.changeBatchQuantity(
+                ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
+        }
+    }
+
+    /// `d`: deallocate the selected order line; Enter twice confirms.
+    static func deallocate(_ row: Views.LineRow) -> Form {
+        Form(
+            title: "Deallocate",
+            note: "Frees \(row.orderid) \(row.sku) x\(row.qty) from \(row.batchref ?? "no batch"); Enter to confirm.",
+            fields: [
+                Field(label: "Order id", text: row.orderid, check: identifier("order id")),
+                Field(label: "SKU", text: row.sku, check: identifier("sku")),
+            ],
+            index: 1
+        ) { values in
+            .command(.deallocate(Deallocate(orderid: values[0], sku: values[1])))
+        }
+    }
+
+    /// `/`: one line of text for a search or filter; empty clears it.
+    static func prompt(title: String, label: String, text: String) -> Form {
+        Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
+            .query($0[0])
+        }
+    }
+}

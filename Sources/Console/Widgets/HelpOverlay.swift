@@ -1,0 +1,55 @@
+/// The `?` overlay: every binding of the current screen, from its key map, in one or two columns; when even two
+/// do not fit, `j`/`k` scroll it.
+struct HelpOverlay {
+    let title: String
+    let keyMap: KeyMap
+    let readOnly: Bool
+    /// The first line shown when the lines do not fit.
+    var offset = 0
+
+    /// One line per binding, as the overlay shows it.
+    var lines: [(key: String, text: String, style: Style)] {
+        keyMap.bindings.map { binding in
+            readOnly && binding.mutating
+                ? (binding.label, binding.summary + " (read-only monitor)", .dim)
+                : (binding.label, binding.summary, .normal)
+        }
+    }
+
+    /// Scrolls for `j`/`k`/arrows and returns true; false for a key that closes the overlay.
+    mutating func scroll(_ key: Key) -> Bool {
+        switch key {
+        case .down, .character("j"), .pageDown: offset += key == .pageDown ? 10 : 1
+        case .up, .character("k"), .pageUp: offset = max(0, offset - (key == .pageUp ? 10 : 1))
+        default: return false
+        }
+        offset = min(offset, max(0, lines.count - 1))
+        return true
+    }
+
+    func render(into canvas: inout Canvas, area: Area) {
+        let lines = lines
+        let room = max(1, area.height - 3)
+        let columns = lines.count > room && area.width >= 70 ? 2 : 1
+        let perColumn = (lines.count + columns - 1) / columns
+        let width = columns == 2 ? area.width : min(area.width, 64)
+        let box = Box.centred(width: width, height: min(perColumn, room) + 3, in: area)
+        Box.draw("Keys: \(title)", in: box, on: &canvas)
+        let columnWidth = (box.width - 4) / columns
+        let shownRows = max(0, box.height - 3)
+        let start = perColumn > shownRows ? min(offset, perColumn - shownRows) : 0
+        for column in 0..<columns {
+            let x = box.x + 2 + column * columnWidth
+            for row in 0..<shownRows {
+                let index = column * perColumn + start + row
+                guard index < min(lines.count, (column + 1) * perColumn) else { break }
+                let line = lines[index]
+                canvas.put(line.key, x: x, y: box.y + 1 + row, limit: 8, style: .key)
+                canvas.put(line.text, x: x + 9, y: box.y + 1 + row, limit: max(0, columnWidth - 10), style: line.style)
+            }
+        }
+        let more = perColumn > shownRows ? "j/k scroll, " : ""
+        canvas.put("\(more)any other key closes", x: box.x + 2, y: box.y + box.height - 2, limit: box.width - 4,
+                   style: .dim)
+    }
+}

@@ -1,0 +1,52 @@
+/// The two bottom lines: the status (database, mode, counts, last change, a message) and the key hints.
+struct StatusBar {
+    var databaseLabel = ""
+    var readOnly = false
+    var batches = 0
+    var skus = 0
+    /// When the last change was seen (`HH:MM:SS`), from the newest event.
+    var lastChange: String?
+    var paused = false
+    var message: String?
+    var messageStyle: Style = .normal
+    /// Seconds since 1970 after which the message goes; nil keeps it until the next key.
+    var messageExpires: Double?
+
+    mutating func say(_ text: String, style: Style = .normal, until expiry: Double? = nil) {
+        message = text
+        messageStyle = style
+        messageExpires = expiry
+    }
+
+    /// Drops the message when it has expired; true when it did.
+    mutating func expire(now: Double) -> Bool {
+        guard let expiry = messageExpires, now >= expiry else { return false }
+        message = nil
+        messageExpires = nil
+        return true
+    }
+
+    func render(into canvas: inout Canvas, y: Int, hints: [Binding]) {
+        let g = canvas.glyphs
+        let width = canvas.width
+        canvas.fill(x: 0, y: y, count: width, style: .title)
+        var info = "\(databaseLabel) \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
+        info += " \(g.vertical) \(batches) batches \(g.dot) \(skus) SKUs"
+        info += " \(g.vertical) last change \(lastChange ?? "none")"
+        if paused { info += " \(g.vertical) PAUSED" }
+        var x = 0
+        if let message {
+            x = canvas.put(" \(message) ", x: 0, y: y, limit: max(1, width * 2 / 3), style: messageStyle)
+            x += canvas.put(g.vertical, x: x, y: y, style: .title)
+        }
+        canvas.put(" " + info, x: x, y: y, limit: width - x, style: .title)
+        var hintX = 1
+        for binding in hints {
+            guard hintX < width else { break }
+            let muted = readOnly && binding.mutating
+            hintX += canvas.put(binding.label, x: hintX, y: y + 1, limit: width - hintX, style: muted ? .dim : .key)
+            hintX += canvas.put(" \(binding.hint ?? "")  ", x: hintX, y: y + 1,
+                                limit: max(0, width - hintX), style: muted ? .dim : .normal)
+        }
+    }
+}

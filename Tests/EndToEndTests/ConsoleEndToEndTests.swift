@@ -1,0 +1,313 @@
+import Allocation
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// The real `stock` binary in a detached tmux pane of fixed size, on a temporary demo-like database.
+///
+/// The pane runs the console, then prints its exit status and the terminal modes it left behind, so tests can
+/// check the terminal was restored.
+final class ConsoleRun {
+    let db: ConsoleDatabase
+    let session: TmuxSession
+    let executable = stockExecutable()
+
+    init(_ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
+         database: String? = nil) throws {
+        db = try ConsoleDatabase()
+        try db.fillDemo(today: Clock.system.today)
+        let modes = "stty -a | tr -s ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '"
+        let command = "'\(executable)' --db '\(database ?? db.path)' \(arguments); echo EXIT=$?; "
+            + "echo MODES=$(\(modes)); sleep 600"
+        session = try TmuxSession(command: command, width: width, height: height, environment: environment)
+    }
+
+    deinit { session.kill() }
+
+    /// The screen line holding `text`, or "" when none does.
+    func line(containing text: String, in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
+    }
+
+    /// Waits for the shell's report after the console ended and checks the terminal modes were restored.
+    func expectRestored(exit status: Int32) throws {
+        let screen = try session.waitFor("MODES=")
+        #expect(screen.contains("EXIT=\(status)"), "\(screen)")
+        #expect(screen.contains("MODES=isig icanon echo"), "\(screen)")
+        #expect(try session.display("#{alternate_on}") == "0")
+    }
+}
+
+@Suite(.serialized) struct ConsoleEndToEndTests {
+    @Test func operatorMovesSearchesAndAllocatesThroughTheForm() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("j")
+        try s.waitFor("> B-TABLE-77")
+        try s.send("/")
+        try s.waitFor("Contains:")
+        try s.type("lamp-02")
+        try s.send("Enter")
+        try s.waitFor("> B-LAMP-02")
+        try s.send("Escape", "k")
+        try s.waitFor("> B-LAMP-01")
+        try s.send("a")
+        try s.waitFor("SKU:           RED-LAMP")
+        try s.type("o-e2e")
+        try s.send("Enter", "Enter")
+        try s.type("7")
+        try s.send("Enter")
+        let screen = try s.waitFor("allocated o-e2e RED-LAMP x7 to B-LAMP-01")
+        try s.waitUntil("B-LAMP-01 with 37 allocated") {
+            run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
+        }
+        #expect(!screen.contains("Order id:"), "the form closed")
+        let allocations = try Views.allocations(orderid: "o-e2e", in: run.db.database)
+        #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("RED-LAMP")
+        try s.send("Enter")
+        let filtered = try s.waitFor("filter: RED-LAMP (2)")
+        #expect(filtered.contains("> o-e2e") && filtered.contains("o-1001") && !filtered.contains("o-1002"))
+        try s.send("Escape")
+        try s.waitFor("o-1002")
+    }
+
+    @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("b")
+        try s.waitFor("New batch")
+        try s.type("B-AAA-1")
+        try s.send("Enter", "Enter")
+        try s.type("25")
+        try s.send("Enter")
+        try s.type("2099-02-30")
+        try s.waitFor("! eta \"2099-02-30\" is not a valid date YYYY-MM-DD")
+        try s.send("BSpace", "BSpace")
+        try s.type("28")
+        try s.send("Enter")
+        try s.waitFor("batch B-AAA-1 created")
+        try s.waitFor("> B-AAA-1        BLUE-CHAIR    2099-02-28")
+        try s.send("c")
+        try s.waitFor("B-AAA-1 (BLUE-CHAIR): 25 purchased, 0 allocated")
+        try s.type("40")
+        try s.send("Enter")
+        try s.waitFor("B-AAA-1 quantity changed")
+        try s.waitUntil("B-AAA-1 with 40 purchased") {
+            run.line(containing: "B-AAA-1", in: $0).contains("     40      0     40")
+        }
+    }
+
+    @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        let linesBefore = try Views.orderLines(in: run.db.database).count
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type("o-x")
+        try s.send("Enter")
+        for _ in 0..<10 { try s.send("BSpace") }
+        try s.type("NOPE")
+        try s.send("Enter")
+        try s.type("3x")
+        try s.waitFor("! qty must be a whole number, got \"3x\"")
+        try s.send("BSpace", "Enter")
+        try s.waitFor("Refused: Invalid sku NOPE")
+        try s.send("Escape")
+        try s.send("a")
+        try s.type("o-big")
+        try s.send("Enter", "Enter")
+        try s.type("999")
+        try s.send("Enter")
+        try s.waitFor("Refused: Out of stock for BLUE-CHAIR")
+        #expect(try Views.orderLines(in: run.db.database).count == linesBefore)
+        #expect(try Views.allocations(orderid: "o-x", in: run.db.database).isEmpty)
+    }
+
+    @Test func aFailedNotificationIsReportedInTheStatusLineNotOverTheScreen() throws {
+        let run = try ConsoleRun(environment: ["STOCK_NOTIFIER": "file:/nonexistent/folder/alerts.txt"])
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("a")
+        try s.type("o-big")
+        try s.send("Enter", "Enter")
+        try s.type("999")
+        try s.send("Enter")
+        let screen = try s.waitFor("event handler")
+        let lines = screen.components(separatedBy: "\n")
+        #expect(lines.count >= 24 && lines[22].contains("event handler"), "the status line says it:\n\(screen)")
+        #expect(screen.contains("Refused: Out of stock for BLUE-CHAIR"))
+    }
+
+    @Test func anotherProcessesCommitIsOnScreenWithin250Milliseconds() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        try run.session.waitFor("> B-CHAIR-9")
+        var latencies: [Int] = []
+        for (index, qty) in [11, 5, 9].enumerated() {
+            usleep(useconds_t(30_000 + index * 37_000))
+            let allocated = 30 + [11, 16, 25][index]
+            let writer = try runProcess(
+                run.executable, ["--db", run.db.path, "allocate", "o-live-\(index)", "RED-LAMP", String(qty)])
+            #expect(writer.status == 0, "\(writer.error)")
+            try run.session.waitUntil("B-LAMP-01 with \(allocated) allocated", timeout: 2) {
+                run.line(containing: "B-LAMP-01", in: $0).contains("100     \(allocated)")
+            }
+            latencies.append(Int((monotonicSeconds() - writer.exitedAt) * 1000))
+        }
+        print("console showed another process's commit after \(latencies.map { "\($0) ms" }.joined(separator: ", "))")
+        #expect(latencies.allSatisfy { $0 < 250 }, "latencies \(latencies) ms")
+    }
+
+    @Test func monitorIsReadOnlyAndSaysSo() throws {
+        let run = try ConsoleRun("monitor")
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("MONITOR read-only")
+        try s.waitFor("Event log")
+        let keys = [
+            ("a", "allocate an order line"), ("b", "new batch"), ("c", "change the batch's quantity"),
+            ("d", "deallocate the selected line"),
+        ]
+        for (key, summary) in keys {
+            try s.send(key)
+            let screen = try s.waitFor("\(key) (\(summary)): read-only monitor")
+            #expect(!screen.contains("Order id:") && !screen.contains("Reference:") && !screen.contains("New quantity"))
+        }
+        let pid = try #require(try s.childPID(named: "stock"))
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+        let databaseFD = fds.first { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")) == run.db.path
+        }
+        let info = try String(contentsOfFile: "/proc/\(pid)/fdinfo/\(try #require(databaseFD))", encoding: .utf8)
+        let flags = info.split(separator: "\n").first { $0.hasPrefix("flags:") }
+            .flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) }
+        #expect(flags.map { $0 & Int(O_ACCMODE) } == Int(O_RDONLY), "the monitor opened the database file read-only")
+        try s.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
+    @Test func redrawsOnResize() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("PURCH")
+        try s.resize(width: 40, height: 10)
+        let narrow = try s.waitUntil("the compact board") { !$0.contains("PURCH") && $0.contains("AVAIL") }
+        #expect(narrow.split(separator: "\n").count <= 10)
+        #expect(narrow.contains("─ BLUE-CHAIR ─ 20/30 available"), "\(narrow)")
+        try s.resize(width: 132, height: 40)
+        try s.waitUntil("the wide board") { screen in
+            screen.contains("FILL") && screen.split(separator: "\n").contains { $0.count > 120 }
+        }
+    }
+
+    @Test func quitRestoresTheTerminal() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        try run.session.waitFor("> B-CHAIR-9")
+        #expect(try run.session.display("#{alternate_on}") == "1")
+        try run.session.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func stopSignalRestoresTheTerminal(signal: Int32) throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        try run.session.waitFor("> B-CHAIR-9")
+        let pid = try #require(try run.session.childPID(named: "stock"))
+        #expect(kill(pid, signal) == 0)
+        try run.expectRestored(exit: 128 + signal)
+    }
+
+    @Test func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {
+        let fixture = try ConsoleDatabase()
+        try fixture.fillDemo(today: Clock.system.today)
+        try fixture.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let copy = fixture.path + ".copy"
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: copy)
+        let run = try ConsoleRun(database: copy)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        // The file is emptied under the console and another process finds no database in it.
+        #expect(truncate(copy, 0) == 0)
+        for suffix in ["-wal", "-shm"] { unlink(copy + suffix) }
+        let environment = ProcessInfo.processInfo.environment.merging(["STOCK_BUSY_TIMEOUT_MS": "100"]) { $1 }
+        _ = try runProcess(
+            run.executable, ["--db", copy, "allocate", "o-9", "RED-LAMP", "1"], environment: environment)
+        try s.send("j")
+        try s.waitFor("database error")
+        try s.send("2")
+        try s.waitFor("ORDER")
+        try s.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
+    @Test func asciiFallbackWhenTheLocaleIsNotUTF8() throws {
+        let run = try ConsoleRun(environment: ["LANG": "C", "LC_ALL": "C"])
+        defer { run.session.kill() }
+        let screen = try run.session.waitFor("> B-CHAIR-9")
+        #expect(screen.contains("- RED-LAMP - 2 batches - 150 purchased"))
+        #expect(screen.contains("B-VERY-LONG-R~ SMALL-TABLE"))
+        #expect(screen.contains("B-??-?"), "characters the locale cannot show become marks")
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
+    }
+
+    @Test func maxFramesEndsTheMonitorForScriptedRuns() throws {
+        let run = try ConsoleRun("monitor --max-frames 1")
+        defer { run.session.kill() }
+        try run.expectRestored(exit: 0)
+    }
+
+    @Test func missingDatabaseNamesStockInit() throws {
+        let run = try ConsoleRun(database: "/nonexistent/stock.sqlite")
+        defer { run.session.kill() }
+        let screen = try run.session.waitFor("EXIT=")
+        let unwrapped = screen.replacingOccurrences(of: "\n", with: "")
+        #expect(unwrapped.contains("no database at /nonexistent/stock.sqlite; create it with: "
+            + "stock --db /nonexistent/stock.sqlite init"))
+        #expect(screen.contains("EXIT=3"))
+    }
+
+    @Test func notATerminalIsAClearErrorWithStatus2() throws {
+        let db = try ConsoleDatabase()
+        let result = try runProcess(stockExecutable(), ["--db", db.path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("the console needs a terminal"))
+        let monitor = try runProcess(stockExecutable(), ["--db", db.path, "monitor"])
+        #expect(monitor.status == 2)
+    }
+
+    @Test func coloursOnlyWithoutNoColor() throws {
+        let coloured = try ConsoleRun()
+        defer { coloured.session.kill() }
+        try coloured.session.waitFor("> B-CHAIR-9")
+        let plain = try ConsoleRun(environment: ["NO_COLOR": "1"])
+        defer { plain.session.kill() }
+        try plain.session.waitFor("> B-CHAIR-9")
+        /// Whether any SGR sequence sets a foreground or background colour (39 and 49 only reset them).
+        func hasColour(_ text: String) -> Bool {
+            text.split(separator: "\u{1B}").dropFirst().contains { sequence in
+                guard sequence.hasPrefix("["), let end = sequence.firstIndex(of: "m") else { return false }
+                let parameters = sequence.dropFirst()[..<end].split(separator: ";").compactMap { Int($0) }
+                return parameters.contains { (30...38).contains($0) || (40...48).contains($0) || $0 >= 90 }
+            }
+        }
+        #expect(hasColour(try coloured.session.capture(escapes: true)))
+        let monochrome = try plain.session.capture(escapes: true)
+        #expect(!hasColour(monochrome), "\(monochrome.debugDescription)")
+        #expect(monochrome.contains("\u{1B}[7m"), "the selection still shows, in reverse video")
+    }
+}
