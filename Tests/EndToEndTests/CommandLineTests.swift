@@ -132,7 +132,7 @@ import TestSupport
         // The follower polls every refresh interval (50 ms in the test settings); give it generously long.
         usleep(600_000)
         kill(follower.processIdentifier, SIGTERM)
-        let output = follower.wait().stdout.split(separator: "\n")
+        let output = try follower.wait().stdout.split(separator: "\n")
         #expect(output.count == 2)
         #expect(output.last?.contains(#""kind":"Allocated","orderid":"o1","sku":"LAMP","qty":2,"batchref":"b1""#) == true)
     }

@@ -20,7 +20,7 @@ import TestSupport
             }.joined(separator: "\n")
             return try StockProcess.start(["--db", cli.path, "apply"], input: input, environment: cli.environment)
         }
-        let results = processes.map { $0.wait() }
+        let results = try processes.map { try $0.wait() }
 
         var allocated = 0
         var outOfStock = 0
@@ -65,7 +65,7 @@ import TestSupport
         let deadline = Date().addingTimeInterval(20)
         while try Views.batches(in: database).first?.allocated ?? 0 < 50, Date() < deadline { usleep(2_000) }
         kill(writer.processIdentifier, SIGKILL)
-        let result = writer.wait()
+        let result = try writer.wait()
         #expect(result.status == SIGKILL, "the writer finished before it could be killed")
 
         #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")

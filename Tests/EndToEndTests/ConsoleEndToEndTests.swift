@@ -11,7 +11,7 @@ import TestSupport
 final class ConsoleRun {
     let db: ConsoleDatabase
     let session: TmuxSession
-    let executable = stockExecutable()
+    let executable = StockProcess.executable
 
     init(_ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
          database: String? = nil) throws {
@@ -159,7 +159,7 @@ final class ConsoleRun {
             let allocated = 30 + [11, 16, 25][index]
             let writer = try runProcess(
                 run.executable, ["--db", run.db.path, "allocate", "o-live-\(index)", "RED-LAMP", String(qty)])
-            #expect(writer.status == 0, "\(writer.error)")
+            #expect(writer.status == 0, "\(writer.stderr)")
             try run.session.waitUntil("B-LAMP-01 with \(allocated) allocated", timeout: 2) {
                 run.line(containing: "B-LAMP-01", in: $0).contains("100     \(allocated)")
             }
@@ -283,10 +283,10 @@ final class ConsoleRun {
 
     @Test func notATerminalIsAClearErrorWithStatus2() throws {
         let db = try ConsoleDatabase()
-        let result = try runProcess(stockExecutable(), ["--db", db.path])
+        let result = try runProcess(StockProcess.executable, ["--db", db.path])
         #expect(result.status == 2)
-        #expect(result.error.contains("the console needs a terminal"))
-        let monitor = try runProcess(stockExecutable(), ["--db", db.path, "monitor"])
+        #expect(result.stderr.contains("the console needs a terminal"))
+        let monitor = try runProcess(StockProcess.executable, ["--db", db.path, "monitor"])
         #expect(monitor.status == 2)
     }
 

@@ -1,10 +1,105 @@
 import Foundation
 
-/// What a finished `stock` process left: its exit status and its output.
+/// What a finished process left: its exit status, its output, and when it was seen to exit.
 public struct ProcessResult: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// When the process was seen to exit, on the monotonic clock (seconds).
+    public let exitedAt: Double
+}
+
+/// Seconds on the monotonic clock.
+public func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// A failure to run or finish a child process.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A started child process.
+///
+/// Standard input, output and error are temporary files, never pipes: a tmux server forked at the same moment by
+/// a parallel test could inherit a pipe's end and keep it open forever (see swift-notes.md). The child starts
+/// with no signals blocked, since Swift Testing runs tests with a blocked mask that children would inherit. The
+/// exit is awaited with `terminationHandler` and a semaphore, because `waitUntilExit` polls in 50 ms steps.
+public final class RunningProcess: @unchecked Sendable {
+    // @unchecked: `exitedAt` is written once by the termination handler before `exited.signal()` and read only
+    // after `exited.wait()`; everything else is set in `init` and then only read.
+    private let process = Process()
+    private let exited = DispatchSemaphore(value: 0)
+    private var exitedAt = 0.0
+    private let folder: URL
+    private let description: String
+
+    public init(
+        executable: String, arguments: [String], input: String? = nil, environment: [String: String]? = nil
+    ) throws {
+        description = ([executable] + arguments).joined(separator: " ")
+        folder = try makeTemporaryFolder()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let inputPath = folder.appendingPathComponent("stdin").path
+        _ = FileManager.default.createFile(atPath: inputPath, contents: Data((input ?? "").utf8))
+        let outputs = ["stdout", "stderr"].map { folder.appendingPathComponent($0).path }
+        for path in outputs { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let files = [
+            FileHandle(forReadingAtPath: inputPath), FileHandle(forWritingAtPath: outputs[0]),
+            FileHandle(forWritingAtPath: outputs[1]),
+        ].compactMap { $0 }
+        guard files.count == 3 else { throw ProcessFailure(message: "cannot make the files for \(description)") }
+        process.standardInput = input == nil ? FileHandle.nullDevice : files[0]
+        process.standardOutput = files[1]
+        process.standardError = files[2]
+        process.terminationHandler = { [unowned self] _ in
+            exitedAt = monotonicSeconds()
+            exited.signal()
+        }
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+        for file in files { try? file.close() }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Waits for the exit, then reads the output.
+    ///
+    /// - Throws: `ProcessFailure` when it has not exited within `timeout` seconds (it is then killed).
+    public func wait(timeout: Double = 120) throws -> ProcessResult {
+        guard exited.wait(timeout: .now() + timeout) == .success else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ProcessFailure(message: "\(description) did not finish in \(timeout) s")
+        }
+        exited.signal()
+        func read(_ name: String) -> String {
+            (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        }
+        return ProcessResult(
+            status: process.terminationStatus, stdout: read("stdout"), stderr: read("stderr"), exitedAt: exitedAt)
+    }
+}
+
+/// Runs a program to its end.
+public func runProcess(
+    _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
+    timeout: Double = 120
+) throws -> ProcessResult {
+    try RunningProcess(executable: executable, arguments: arguments, input: input, environment: environment)
+        .wait(timeout: timeout)
 }
 
 /// Runs the `stock` binary built next to the test bundle.
@@ -21,83 +116,22 @@ public enum StockProcess {
         return "stock"
     }()
 
+    /// The test's environment without `STOCK_*` variables, plus `extra`.
+    public static func environment(_ extra: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STOCK_") }.merging(extra) { $1 }
+    }
+
     /// Runs `stock` with `arguments`, feeding `input` on standard input, and waits for it.
-    ///
-    /// The environment is the test's with `STOCK_*` variables removed, plus `environment`.
     public static func run(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
     ) throws -> ProcessResult {
-        let process = try start(arguments, input: input, environment: environment)
-        return process.wait()
+        try start(arguments, input: input, environment: environment).wait()
     }
 
     public static func start(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
     ) throws -> RunningProcess {
-        try RunningProcess(executable: executable, arguments: arguments, input: input, environment: environment)
-    }
-}
-
-/// A started child process whose output is collected as it comes, so a full pipe never blocks it.
-public final class RunningProcess: @unchecked Sendable {
-    // @unchecked: `output` and `errors` are written by their reader threads before `collected` is signalled and
-    // read only after waiting on it; `process` is only touched by the thread that owns this object.
-    private let process = Process()
-    private let exited = DispatchSemaphore(value: 0)
-    private let collected = DispatchGroup()
-    private var output = Data()
-    private var errors = Data()
-
-    init(executable: String, arguments: [String], input: String?, environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STOCK_") }
-        merged.merge(environment) { $1 }
-        process.environment = merged
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        process.terminationHandler = { [exited] _ in exited.signal() }
-        // Swift Testing runs tests with signals blocked, and a child inherits the mask: start it with none.
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
-        collected.enter()
-        Thread.detachNewThread { [self] in
-            output = stdout.fileHandleForReading.readDataToEndOfFile()
-            collected.leave()
-        }
-        collected.enter()
-        Thread.detachNewThread { [self] in
-            errors = stderr.fileHandleForReading.readDataToEndOfFile()
-            collected.leave()
-        }
-        if let input {
-            // Written from its own thread: a long input must not wait for the child to read it all.
-            // A child killed before reading it all must not take the test process down with SIGPIPE.
-            signal(SIGPIPE, SIG_IGN)
-            Thread.detachNewThread {
-                try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-                try? stdin.fileHandleForWriting.close()
-            }
-        }
-    }
-
-    public var processIdentifier: Int32 { process.processIdentifier }
-
-    /// Waits for the exit and the end of both outputs.
-    public func wait() -> ProcessResult {
-        exited.wait()
-        exited.signal()
-        collected.wait()
-        return ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-            stderr: String(decoding: errors, as: UTF8.self))
+        try RunningProcess(
+            executable: executable, arguments: arguments, input: input, environment: Self.environment(environment))
     }
 }

@@ -7,81 +7,6 @@ public struct TmuxError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The result of a finished process.
-public struct ProcessResult: Sendable {
-    public let status: Int32
-    public let output: String
-    public let error: String
-    /// When the process was seen to exit, on the monotonic clock (seconds).
-    public let exitedAt: Double
-}
-
-/// Seconds on the monotonic clock.
-public func monotonicSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
-/// Runs a program to its end and returns its status and output.
-///
-/// Output goes through temporary files, not pipes: a tmux server forked at the same moment by another test
-/// could inherit a pipe's write end and keep it open forever. The exit is awaited with `terminationHandler`
-/// and a semaphore: `waitUntilExit` polls in 50 ms steps on Linux (see swift-notes.md).
-public func runProcess(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 30
-) throws -> ProcessResult {
-    let directory = FileManager.default.temporaryDirectory
-    let outURL = directory.appendingPathComponent("proc-\(UUID().uuidString).out")
-    let errURL = directory.appendingPathComponent("proc-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    process.standardInput = FileHandle.nullDevice
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    let done = DispatchSemaphore(value: 0)
-    let exitedAt = ExitTime()
-    process.terminationHandler = { _ in
-        exitedAt.set(monotonicSeconds())
-        done.signal()
-    }
-    try process.run()
-    try? out.close()
-    try? err.close()
-    guard done.wait(timeout: .now() + timeout) == .success else {
-        process.terminate()
-        throw TmuxError(message: "\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
-    }
-    let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-    let error = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-    return ProcessResult(status: process.terminationStatus, output: output, error: error, exitedAt: exitedAt.get())
-}
-
-/// The exit instant written by the termination handler's thread and read after the semaphore.
-private final class ExitTime: @unchecked Sendable {
-    // Written once before `done.signal()` and read after `done.wait()`: the semaphore orders the two.
-    private var value = 0.0
-    func set(_ seconds: Double) { value = seconds }
-    func get() -> Double { value }
-}
-
-/// The `stock` binary built next to the test bundle (`.build/<triple>/debug/stock`).
-public func stockExecutable() -> String {
-    let bundle =
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("stock").path
-}
-
 /// A detached tmux session of fixed size on its own private server, running one shell command: the terminal an
 /// end-to-end test drives and reads.
 ///
@@ -136,9 +61,9 @@ public final class TmuxSession {
     public func tmuxCommand(_ arguments: [String]) throws -> String {
         let result = try runProcess(tmux, ["-L", socket] + arguments, timeout: 10)
         guard result.status == 0 else {
-            throw TmuxError(message: "tmux \(arguments.joined(separator: " ")) failed: \(result.error)")
+            throw TmuxError(message: "tmux \(arguments.joined(separator: " ")) failed: \(result.stderr)")
         }
-        return result.output
+        return result.stdout
     }
 
     /// Sends keys by tmux name (`Up`, `Enter`, `Escape`, `C-c`) or as single characters.
@@ -195,7 +120,7 @@ public final class TmuxSession {
     public func childPID(named name: String) throws -> Int32? {
         let shell = try display("#{pane_pid}")
         let result = try runProcess("/usr/bin/pgrep", ["-P", shell, "-x", name])
-        return result.output.split(separator: "\n").first.flatMap { Int32($0) }
+        return result.stdout.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
     /// Ends the server and everything in it, and removes its socket file.
