@@ -5,7 +5,7 @@ enum Help {
 
         Usage: stock [--db PATH] [--settings FILE] [SUBCOMMAND] [ARGUMENTS]
 
-        With no subcommand, opens the operator console.
+        With no subcommand, opens the operator console (--max-frames N: draw N frames, then exit).
 
         Subcommands:
           init [--demo]                       create the database (--demo: fill it with the demo data set)
@@ -92,16 +92,17 @@ enum Help {
             Exit 0 if all succeeded, 1 if any was refused, 2 if any was malformed.
             """,
         "demo": """
-            Usage: stock demo [--reset]
+            Usage: stock demo [--reset] [--max-frames N]
 
             Opens the operator console on the demo database ($XDG_DATA_HOME/stock/demo.sqlite, or --db),
             creating it and loading assets/demo/demo.jsonl the first time. --reset starts it afresh.
             """,
         "monitor": """
-            Usage: stock monitor
+            Usage: stock monitor [--max-frames N]
 
             Opens the read-only monitoring screen: the batches board and the event log, refreshed live.
-            The database is opened read-only, so nothing can be changed from it.
+            The database is opened read-only, so nothing can be changed from it. --max-frames N draws N frames
+            and exits, for scripted runs.
             """,
     ]
 }

@@ -173,3 +173,30 @@ import TestSupport
         #expect(general.stdout.contains("Exit status: 0 done, 1 refused by a business rule"))
     }
 }
+
+/// README's first command: `stock demo` makes the demo database on first use and opens the console on it.
+@Suite struct DemoCommandTests {
+    @Test func demoOpensTheConsoleOnAFreshDemoDatabase() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = try TmuxSession(
+            command: "'\(StockProcess.executable)' demo; echo EXIT=$?; sleep 600",
+            environment: ["XDG_DATA_HOME": folder.path])
+        defer { session.kill() }
+        let screen = try session.waitFor("OPERATOR")
+        #expect(screen.contains("demo.sqlite"))
+        #expect(screen.contains("75 batches · 32 SKUs"))
+        #expect(screen.contains("in stock"))
+        try session.send("q")
+        #expect(try session.waitFor("EXIT=").contains("EXIT=0"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/stock/demo.sqlite"))
+    }
+
+    @Test func demoNeedsATerminal() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try StockProcess.run(["demo"], environment: ["XDG_DATA_HOME": folder.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("needs a terminal"), "\(result.stderr)")
+    }
+}
