@@ -8,6 +8,17 @@ import TestSupport
 @Suite struct ReloadTests {
     static let today = Day(year: 2026, month: 11, day: 25) ?? Day(daysSinceEpoch: 0)
 
+    /// The demo-like database and an 80×21 board loaded from it.
+    static func demoBoard() throws -> (ConsoleDatabase, DatabaseSource, BatchesScreen) {
+        let db = try ConsoleDatabase()
+        try db.fillDemo(today: today)
+        let source = DatabaseSource(database: db.database)
+        var board = BatchesScreen()
+        board.resize(width: 80, height: 21)
+        _ = try board.reload(from: source, follow: false)
+        return (db, source, board)
+    }
+
     @Test func boardFetchesOnlyWhatFitsFromALargeDatabase() throws {
         let db = try ConsoleDatabase()
         for number in 0..<300 {
@@ -25,12 +36,8 @@ import TestSupport
     }
 
     @Test func cursorStaysOnTheSameBatchWhenRowsAreInsertedAboveIt() throws {
-        let db = try ConsoleDatabase()
-        try db.fillDemo(today: ReloadTests.today)
-        let source = DatabaseSource(database: db.database)
-        var board = BatchesScreen()
-        board.resize(width: 80, height: 21)
-        _ = try board.reload(from: source, follow: false)
+        let (db, source, loaded) = try ReloadTests.demoBoard()
+        var board = loaded
         while board.selected != "B-LAMP-02" {
             _ = board.list.move(.down)
             _ = try board.reload(from: source, follow: false)
@@ -43,12 +50,8 @@ import TestSupport
     }
 
     @Test func searchStepsThroughMatchesAndWraps() throws {
-        let db = try ConsoleDatabase()
-        try db.fillDemo(today: ReloadTests.today)
-        let source = DatabaseSource(database: db.database)
-        var board = BatchesScreen()
-        board.resize(width: 80, height: 21)
-        _ = try board.reload(from: source, follow: false)
+        let (db, source, loaded) = try ReloadTests.demoBoard()
+        var board = loaded
         board.apply(query: "lamp")
         _ = try board.reload(from: source, follow: false)
         #expect(board.selected == "B-LAMP-01")
@@ -64,6 +67,7 @@ import TestSupport
         board.apply(query: "nothing-like-this")
         let message = try board.reload(from: source, follow: false)
         #expect(message == "no batch reference or SKU contains \"nothing-like-this\"")
+        withExtendedLifetime(db) {}
     }
 
     @Test func allocationsFilterByOrderOrSKU() throws {

@@ -16,6 +16,17 @@ public func monotonicSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
+/// Runs `body` (which starts a child) with this thread's signal mask emptied, so the child inherits no blocked
+/// signals: Swift Testing runs tests with SIGINT, SIGTERM, SIGWINCH… blocked (see swift-notes.md).
+public func withNoSignalsBlocked<T>(_ body: () throws -> T) rethrows -> T {
+    var empty = sigset_t()
+    var previous = sigset_t()
+    sigemptyset(&empty)
+    pthread_sigmask(SIG_SETMASK, &empty, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    return try body()
+}
+
 /// A failure to run or finish a child process.
 public struct ProcessFailure: Error, CustomStringConvertible {
     public let message: String
@@ -61,12 +72,7 @@ public final class RunningProcess: @unchecked Sendable {
             exitedAt = monotonicSeconds()
             exited.signal()
         }
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
+        try withNoSignalsBlocked { try process.run() }
         for file in files { try? file.close() }
     }
 

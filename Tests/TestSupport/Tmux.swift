@@ -38,12 +38,7 @@ public final class TmuxSession {
         launcher.standardInput = FileHandle.nullDevice
         launcher.standardOutput = FileHandle.nullDevice
         launcher.standardError = FileHandle.nullDevice
-        var empty = sigset_t()
-        var old = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-        try launcher.run()
+        try withNoSignalsBlocked { try launcher.run() }
         let deadline = monotonicSeconds() + 10
         while try runProcess(tmux, ["-L", socket, "has-session", "-t", "t"]).status != 0 {
             guard monotonicSeconds() < deadline else {
