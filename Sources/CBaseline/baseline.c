@@ -23,18 +23,16 @@ enum {
 static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_VERSION] = "SELECT version FROM products WHERE sku = ?",
-    /* Batch.forSKU: Batch.columns and Batch.preferenceOrder, newlines and indentation included. */
-    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta,\n"
-                  "(SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l "
-                  "ON l.id = a.orderline_id\n"
-                  "  WHERE a.batch_id = b.id) FROM batches AS b WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, "
-                  "b.reference",
+    /* Batch.forSKU: Batch.columns and Batch.preferenceOrder. */
+    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated FROM batches AS b "
+                  "WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, b.reference",
     /* OrderLine.find: OrderLine.columns and OrderLine.joins. */
     [S_FIND_LINE] = "SELECT l.id, l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l LEFT JOIN allocations "
                     "AS a ON a.orderline_id = l.id\n  LEFT JOIN batches AS b ON b.id = a.batch_id WHERE l.orderid = ? "
                     "AND l.sku = ?",
     [S_INSERT_LINE] = "INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)",
-    [S_ALLOCATE] = "INSERT OR REPLACE INTO allocations (orderline_id, batch_id) VALUES (?, ?)",
+    [S_ALLOCATE] = "INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)\n"
+                   "  ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id",
     [S_SAVE_VERSION] = "UPDATE products SET version = ? WHERE sku = ? AND version = ?",
     [S_EVENT] = "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)",
     [S_COMMIT] = "COMMIT",

@@ -113,6 +113,7 @@ import TestSupport
         #expect(try batches("INDIFFERENT-TABLE").map(\.available) == [5, 30])
         #expect(try Views.allocations(orderid: "order2", in: store.database).map(\.batchref) == ["batch2"])
         #expect(try store.overAllocatedBatches().isEmpty)
+        #expect(try store.miscountedBatches().isEmpty)
     }
 
     @Test func shrinkingToZeroWithNowhereToGoLeavesTheLineWaitingAndNotifies() throws {

@@ -53,6 +53,37 @@ import TestSupport
         }
     }
 
+    /// The triggers keep `batches.allocated` equal to the lines on the batch, and the CHECK refuses more than
+    /// purchased, whatever writes the rows.
+    @Test func theSchemaKeepsAllocatedAndRefusesOverAllocation() throws {
+        let store = try TestDatabase()
+        let bus = store.makeBus()
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        try bus.handle(.createBatch(CreateBatch(ref: "b2", sku: "LAMP", qty: 10, eta: Day("2026-02-01"))))
+        try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 6)))
+        try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 4)))
+        try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 7)))
+        try bus.handle(.deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
+        #expect(try store.miscountedBatches().isEmpty)
+        #expect(try Views.batches(in: store.database).map(\.allocated) == [0, 4])
+
+        let db = store.database
+        let before = try store.contents()
+        try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES ('big', 'LAMP', 11)")
+        let big = db.lastInsertedRowID
+        let refused = [
+            "INSERT INTO allocations (orderline_id, batch_id) VALUES (\(big), 1)",
+            "UPDATE order_lines SET qty = 1 WHERE orderid = 'o2'",
+            "DELETE FROM order_lines WHERE orderid = 'o2'",
+            "UPDATE batches SET purchased = 3 WHERE reference = 'b2'",
+        ]
+        for sql in refused {
+            #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql) }
+        }
+        try db.execute("DELETE FROM order_lines WHERE id = ?", big)
+        #expect(try store.contents() == before)
+    }
+
     @Test func anAllocationReadsOnlyItsSkusRowsThroughIndexes() throws {
         let store = try TestDatabase()
         let plans: [(String, [SQLValue])] = [

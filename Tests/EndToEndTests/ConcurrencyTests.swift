@@ -51,6 +51,7 @@ import TestSupport
         #expect(contents["products"] == ["HOT-SKU|\(2 + allocated)"])
         #expect(contents["allocations"]?.count == allocated)
         #expect(contents["order_lines"]?.count == allocated)
+        #expect(try TestDatabase.miscountedBatches(in: Database(path: cli.path, access: .readOnly)).isEmpty)
     }
 
     /// A writer killed mid-stream leaves only whole transactions: every committed allocation has its line, its
@@ -76,6 +77,7 @@ import TestSupport
         #expect(contents["events"]?.filter { $0.contains("|Allocated|") }.count == allocated)
         #expect(contents["products"] == ["LAMP|\(1 + allocated)"])
         #expect(try Views.batches(in: database).first?.allocated == allocated)
+        #expect(try TestDatabase.miscountedBatches(in: database).isEmpty)
     }
 
     /// A writer that cannot get the write lock within the busy timeout is told so, and changes nothing.

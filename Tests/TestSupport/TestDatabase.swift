@@ -60,9 +60,24 @@ public final class TestDatabase {
         return tables
     }
 
-    /// Checks the invariant the schema cannot hold: no batch has more allocated than purchased.
+    /// Checks the invariant the rules rely on: no batch has more allocated than purchased.
     public func overAllocatedBatches() throws -> [String] {
         try Views.batches(in: database).filter { $0.allocated > $0.purchased }.map(\.reference)
+    }
+
+    /// Batches whose `allocated` column differs from the sum of the lines on them (the triggers' job).
+    public func miscountedBatches() throws -> [String] {
+        try Self.miscountedBatches(in: database)
+    }
+
+    public static func miscountedBatches(in database: Database) throws -> [String] {
+        try database.query(
+            """
+            SELECT b.reference FROM batches AS b
+            WHERE b.allocated != (SELECT coalesce(sum(l.qty), 0) FROM allocations AS a
+              JOIN order_lines AS l ON l.id = a.orderline_id WHERE a.batch_id = b.id)
+            """
+        ) { $0.text(0) }
     }
 }
 

@@ -2,8 +2,10 @@ import CSQLite
 
 /// The schema as an ordered list of forward migrations; the version reached is kept in `PRAGMA user_version`.
 ///
-/// Every rule SQLite can hold lives here (NOT NULL, CHECK, UNIQUE, foreign keys); the one it cannot,
-/// allocated ≤ purchased per batch, is a contract in `Logic`.
+/// Every rule SQLite can hold lives here (NOT NULL, CHECK, UNIQUE, foreign keys). A batch's `allocated` is kept
+/// by triggers on `allocations` in the same statement that moves a line, so the schema itself refuses a batch
+/// allocated beyond its purchased quantity, and an allocation reads one row per batch instead of summing every
+/// line the batch ever took. `Logic` checks the same rule as a contract before anything is written.
 public enum Schema {
     struct Migration {
         let name: String
@@ -24,7 +26,8 @@ public enum Schema {
                 reference TEXT NOT NULL UNIQUE,
                 sku TEXT NOT NULL REFERENCES products (sku),
                 purchased INTEGER NOT NULL CHECK (purchased >= 0),
-                eta TEXT CHECK (eta IS NULL OR eta GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')
+                eta TEXT CHECK (eta IS NULL OR eta GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+                allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= purchased)
             )
             """,
             // Allocation preference order within a SKU: in stock (no ETA) first, then earliest ETA, then reference.
@@ -40,11 +43,37 @@ public enum Schema {
             """,
             """
             CREATE TABLE allocations (
-                orderline_id INTEGER PRIMARY KEY REFERENCES order_lines (id) ON DELETE CASCADE,
+                orderline_id INTEGER PRIMARY KEY REFERENCES order_lines (id),
                 batch_id INTEGER NOT NULL REFERENCES batches (id)
             )
             """,
             "CREATE INDEX allocations_by_batch ON allocations (batch_id, orderline_id)",
+            """
+            CREATE TRIGGER allocations_add AFTER INSERT ON allocations BEGIN
+                UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
+                WHERE id = NEW.batch_id;
+            END
+            """,
+            """
+            CREATE TRIGGER allocations_remove AFTER DELETE ON allocations BEGIN
+                UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
+                WHERE id = OLD.batch_id;
+            END
+            """,
+            """
+            CREATE TRIGGER allocations_move AFTER UPDATE OF orderline_id, batch_id ON allocations BEGIN
+                UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
+                WHERE id = OLD.batch_id;
+                UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
+                WHERE id = NEW.batch_id;
+            END
+            """,
+            // The triggers count a line's quantity when it is placed: it must not change under them.
+            """
+            CREATE TRIGGER order_lines_quantity_is_fixed BEFORE UPDATE OF qty ON order_lines BEGIN
+                SELECT RAISE(ABORT, 'an order line''s quantity cannot change');
+            END
+            """,
             """
             CREATE TABLE events (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,

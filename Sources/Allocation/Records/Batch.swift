@@ -1,7 +1,7 @@
 /// A batch of stock for one SKU: in the warehouse (no ETA) or arriving on its ETA.
 ///
-/// The struct is both the domain value and its `batches` row; `allocated` is read with it (the sum of the
-/// quantities of the lines allocated to it), not stored.
+/// The struct is both the domain value and its `batches` row. `allocated`, the sum of the quantities of the
+/// lines on it, is a column kept by the schema's triggers on `allocations`; the struct reads it, never writes it.
 public struct Batch: Equatable, Sendable {
     public var id: Int64?
     public var reference: String
@@ -24,11 +24,7 @@ public struct Batch: Equatable, Sendable {
 
 extension Batch {
     /// Columns read by ``init(row:)``, in order, for a query over `batches AS b`.
-    static let columns = """
-        b.id, b.reference, b.sku, b.purchased, b.eta,
-        (SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
-          WHERE a.batch_id = b.id)
-        """
+    static let columns = "b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated"
 
     /// The `ORDER BY` of allocation preference, served by the index `batches_by_preference`.
     static let preferenceOrder = "b.eta IS NOT NULL, b.eta, b.reference"

@@ -57,18 +57,27 @@ extension OrderLine {
         return inserted
     }
 
-    /// Writes the line's place: its allocation row, or none when `batchReference` is nil.
+    /// Writes the line's place: its allocation row on `batch`, or no row when `batch` is nil.
+    ///
+    /// An upsert, not `INSERT OR REPLACE`: REPLACE deletes without firing delete triggers, and the schema's
+    /// triggers keep each batch's `allocated` from exactly these inserts, updates and deletes.
     func saveAllocation(to batch: Batch?, in db: Database) throws {
         guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
         if let batchID = batch?.id {
-            try db.execute("INSERT OR REPLACE INTO allocations (orderline_id, batch_id) VALUES (?, ?)", id, batchID)
+            try db.execute(
+                """
+                INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)
+                  ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id
+                """, id, batchID)
         } else {
             try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
         }
     }
 
+    /// Deletes the line, taking it off its batch first.
     func delete(in db: Database) throws {
         guard let id else { return }
+        try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
         try db.execute("DELETE FROM order_lines WHERE id = ?", id)
     }
 }

@@ -47,11 +47,12 @@ enum Services {
         guard let changed = product.batches.first(where: { $0.reference == command.ref }) else {
             throw AllocationError.unknownBatch(command.ref)
         }
-        try changed.savePurchased(in: db)
+        // Lines move off first: the schema refuses a batch whose allocated exceeds its purchased, even briefly.
         for move in moves where move.to != move.from {
             guard let line = lines.first(where: { $0.orderid == move.orderid }) else { continue }
             try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
         }
+        try changed.savePurchased(in: db)
         try product.saveVersion(readAt: readVersion, in: db)
         return (.quantityChanged(reference: command.ref, moved: moves), product.events)
     }

@@ -1,7 +1,6 @@
 /// The read side: plain SQL over indexed tables, returning display-ready rows. Nothing here writes.
 ///
-/// Paged views take `limit` and `offset` so a screen fetches only the rows it shows; per-batch allocated
-/// quantities are computed by correlated subqueries that SQLite evaluates only for the rows returned.
+/// Paged views take `limit` and `offset` (or an id to start after) so a screen fetches only the rows it shows.
 public enum Views {}
 
 /// One batch as a screen or `stock batches` shows it.
@@ -133,10 +132,8 @@ extension Views {
         try skus.compactMap { sku in
             try db.queryOne(
                 """
-                SELECT count(*), coalesce(sum(b.purchased), 0),
-                  coalesce(sum((SELECT coalesce(sum(l.qty), 0) FROM allocations AS a
-                    JOIN order_lines AS l ON l.id = a.orderline_id WHERE a.batch_id = b.id)), 0)
-                FROM batches AS b WHERE b.sku = ?
+                SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(allocated), 0)
+                FROM batches WHERE sku = ?
                 """, sku
             ) { SKUTotals(sku: sku, batches: $0.int(0), purchased: $0.int(1), allocated: $0.int(2)) }
         }
