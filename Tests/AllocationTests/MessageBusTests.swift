@@ -64,12 +64,13 @@ import TestSupport
 
     @Test func aFailingNotifierIsLoggedAndTheAllocationStandsCommitted() throws {
         var settings = store.settings
-        settings.notifier = .command("exit 7")
+        settings.notifier = .command("echo mail server down >&2; exit 7")
         var failures: [String] = []
         let failing = MessageBus.standard(database: store.database, settings: settings) { failures.append($0) }
         try failing.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
         #expect(try failing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5))) == .outOfStock(sku: "LAMP"))
-        #expect(failures == ["event handler \"notify out of stock\" failed on OutOfStock: notifier command exit 7 exited with status 7"])
+        #expect(failures == ["event handler \"notify out of stock\" failed on OutOfStock: notifier command echo mail server down >&2; exit 7 exited with status 7: "
+            + "mail server down"])
         #expect(try Views.latestEvents(limit: 1, in: store.database).map(\.kind) == ["OutOfStock"])
     }
 

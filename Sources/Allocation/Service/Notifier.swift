@@ -43,16 +43,26 @@ public enum Notifier: Equatable, Sendable {
         }
     }
 
-    /// Runs the command with `input` on its standard input, read from an unlinked temporary file rather than a
-    /// pipe, so a command that exits without reading cannot kill us with SIGPIPE.
+    /// Runs the command with `input` on its standard input, read from a temporary file rather than a pipe, so a
+    /// command that exits without reading cannot kill us with SIGPIPE. Its output is kept off the terminal (the
+    /// console may be drawing there); the first line of its standard error goes into the failure message.
     private static func run(_ command: String, input: String, address: String) throws {
-        let inputPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stock-notify-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory
+        let inputPath = folder.appendingPathComponent("stock-notify-\(UUID().uuidString)").path
+        let errorPath = inputPath + ".err"
+        defer {
+            unlink(inputPath)
+            unlink(errorPath)
+        }
         guard FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8)),
-            let inputFile = FileHandle(forReadingAtPath: inputPath)
+            FileManager.default.createFile(atPath: errorPath, contents: nil),
+            let inputFile = FileHandle(forReadingAtPath: inputPath),
+            let errorFile = FileHandle(forWritingAtPath: errorPath)
         else { throw NotificationFailure(message: "cannot write the notification for \(command)") }
-        unlink(inputPath)
-        defer { try? inputFile.close() }
+        defer {
+            try? inputFile.close()
+            try? errorFile.close()
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -61,6 +71,7 @@ public enum Notifier: Equatable, Sendable {
         process.environment = environment
         process.standardInput = inputFile
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = errorFile
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         do {
@@ -70,8 +81,10 @@ public enum Notifier: Equatable, Sendable {
         }
         finished.wait()
         guard process.terminationStatus == 0 else {
+            let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            let reason = stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
             throw NotificationFailure(
-                message: "notifier command \(command) exited with status \(process.terminationStatus)")
+                message: "notifier command \(command) exited with status \(process.terminationStatus)\(reason)")
         }
     }
 }
