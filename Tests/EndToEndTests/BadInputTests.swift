@@ -74,3 +74,39 @@ import TestSupport
         #expect(try cli.contents() == before)
     }
 }
+
+/// Files that are not what they should be.
+@Suite struct BadFileTests {
+    @Test func aFileThatIsNotADatabaseIsNamedAndLeftAlone() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("notes.sqlite").path
+        try "shopping list\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for arguments in [["batches"], ["allocate", "o1", "LAMP", "1"], ["init"]] {
+            let result = try StockProcess.run(["--db", path] + arguments)
+            #expect(result.status == 3)
+            #expect(result.stderr.contains("\(path): file is not a database"), "\(result.stderr)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "shopping list\n")
+    }
+
+    @Test func aBinaryFileGivenToApplyIsReportedLineByLineAndChangesNothing() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let before = try cli.contents()
+        // Bytes of every value, NUL and newlines among them, and invalid UTF-8 sequences.
+        var bytes: [UInt8] = []
+        var seed: UInt32 = 7
+        for _ in 0..<20_000 {
+            seed = seed &* 1_103_515_245 &+ 12_345
+            bytes.append(UInt8(truncatingIfNeeded: seed >> 16))
+        }
+        let file = cli.folder.appendingPathComponent("garbage.bin")
+        try Data(bytes).write(to: file)
+        let result = try cli.stock("apply", file.path)
+        #expect(result.status == 2)
+        #expect(result.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix(#"{"ok":false"#) })
+        #expect(result.stdout.contains("not valid JSON"))
+        #expect(try cli.contents() == before)
+    }
+}

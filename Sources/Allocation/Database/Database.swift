@@ -56,10 +56,10 @@ public final class Database {
             try execute("PRAGMA synchronous=\(synchronous)")
             // Reading the schema fails here, not later, when the file is not a database.
             _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
-        } catch {
+        } catch let failure as DatabaseError {
             statements.removeAll()
             sqlite3_close_v2(handle)
-            throw error
+            throw DatabaseError(code: failure.code, message: "\(path): \(failure.message)", sql: failure.sql)
         }
     }
 
