@@ -89,7 +89,9 @@ public final class ConsoleApp {
                 reload(all: true, follow: true)
                 continue
             }
-            switch state.handle(key) {
+            let effect = state.handle(key)
+            followPause()
+            switch effect {
             case .none: dirty = false
             case .redraw: break
             case .reload(let all): reload(all: all, follow: false)
@@ -168,10 +170,29 @@ public final class ConsoleApp {
         return isNew
     }
 
+    /// Holds a read snapshot while the operator has paused, so paging and moving show the frozen data.
+    private func followPause() {
+        guard state.status.paused != database.isInReadSnapshot else { return }
+        do {
+            if state.status.paused {
+                try database.beginReadSnapshot()
+            } else {
+                try database.endReadSnapshot()
+            }
+        } catch {
+            state.status.paused = database.isInReadSnapshot
+            _ = complain(error)
+        }
+    }
+
     private func perform(_ command: Command, bus: MessageBus?) {
         guard let bus else {
             state.commandRefused("read-only monitor")
             return
+        }
+        if state.status.paused {
+            state.status.paused = false
+            followPause()
         }
         logged = []
         defer {

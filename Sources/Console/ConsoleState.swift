@@ -99,7 +99,7 @@ struct ConsoleState {
             return .redraw
         case .pause:
             status.paused.toggle()
-            status.say(status.paused ? "live refresh paused: press p to resume" : "live refresh resumed")
+            status.say(status.paused ? "paused: data frozen, press p to resume" : "live refresh resumed")
             return status.paused ? .redraw : .reload(all: true)
         case .nextScreen:
             current = (current + 1) % screens.count

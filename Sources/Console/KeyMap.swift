@@ -68,7 +68,7 @@ struct KeyMap: Sendable {
     ]
 
     static let common: [Binding] = [
-        Binding(chars("p"), "p", .pause, "pause or resume live refresh"),
+        Binding(chars("p"), "p", .pause, "freeze or resume live data"),
         Binding(chars("?"), "?", .help, "help", hint: "help"),
         Binding(chars("q"), "q", .quit, "quit", hint: "quit"),
     ]

@@ -78,6 +78,25 @@ import TestSupport
         #expect(seenByOthers == 1)
     }
 
+    @Test func aReadSnapshotSeesTheDatabaseAsItWasAndRefusesWrites() throws {
+        let bus = store.makeBus()
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        let reader = try store.openAnotherConnection(access: .readOnly)
+        try reader.beginReadSnapshot()
+        try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))
+        #expect(try Views.batches(in: reader).first?.allocated == 0)
+        #expect(try Views.allocations(orderid: "o1", in: reader).isEmpty)
+        #expect(throws: DatabaseError.self) { try reader.beginReadSnapshot() }
+        try reader.endReadSnapshot()
+        #expect(try Views.batches(in: reader).first?.allocated == 4)
+
+        try store.database.beginReadSnapshot()
+        #expect(throws: DatabaseError.self) { try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1))) }
+        try store.database.endReadSnapshot()
+        #expect(try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1)))
+            == .allocated(batchReference: "b1", wasAlreadyAllocated: false))
+    }
+
     @Test func nestedTransactionsAreRefused() throws {
         #expect(throws: DatabaseError.self) {
             try store.database.transaction { db in try db.transaction { _ in } }

@@ -169,6 +169,33 @@ final class ConsoleRun {
         #expect(latencies.allSatisfy { $0 < 250 }, "latencies \(latencies) ms")
     }
 
+    @Test func pauseFreezesTheDataWhileMovingStillWorks() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("p")
+        try s.waitFor("paused: data frozen")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-frozen", "RED-LAMP", "7"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        // Switching screens queries their rows again: from the snapshot, so the new line is not there yet.
+        try s.send("2")
+        let lines = try s.waitFor("o-1001")
+        #expect(!lines.contains("o-frozen"), "\(lines)")
+        try s.send("1")
+        try s.send("G")
+        try s.waitUntil("the cursor on the last row") { $0.contains("> B-") && !$0.contains("> B-CHAIR-9") }
+        try s.send("g")
+        let frozen = try s.waitFor("> B-CHAIR-9")
+        #expect(run.line(containing: "B-LAMP-01", in: frozen).contains("100     30"), "\(frozen)")
+        try s.send("p")
+        try s.waitUntil("B-LAMP-01 with 37 allocated after resuming") {
+            run.line(containing: "B-LAMP-01", in: $0).contains("100     37")
+        }
+        try s.send("2")
+        try s.waitFor("o-frozen")
+    }
+
     @Test func monitorIsReadOnlyAndSaysSo() throws {
         let run = try ConsoleRun("monitor")
         defer { run.session.kill() }

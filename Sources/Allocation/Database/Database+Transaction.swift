@@ -13,6 +13,9 @@ extension Database {
         guard transactionDepth == 0 else {
             throw DatabaseError(code: SQLITE_MISUSE, message: "nested transactions are not supported")
         }
+        guard !isInReadSnapshot else {
+            throw DatabaseError(code: SQLITE_MISUSE, message: "cannot write while a read snapshot is open")
+        }
         try execute("BEGIN IMMEDIATE")
         transactionDepth = 1
         afterCommitActions.removeAll()

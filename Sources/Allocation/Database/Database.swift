@@ -20,6 +20,8 @@ public final class Database {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     var transactionDepth = 0
+    /// Whether ``beginReadSnapshot()`` left a read transaction open.
+    public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []
 
     /// Opens (or creates) the file, turns on WAL, foreign keys and the busy timeout.
