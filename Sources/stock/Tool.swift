@@ -256,10 +256,14 @@ struct Tool {
         let json = arguments.flags.contains("--json")
         let database = try openDatabase(access: .readOnly)
         func printNew() throws {
-            for event in try Views.events(after: lastID, limit: 1000, in: database) {
-                print(json ? event.json : "\(event.id)  \(event.at)  \(event.kind)  \(event.payload)")
-                lastID = event.id
-            }
+            var page: [EventRow]
+            repeat {
+                page = try Views.events(after: lastID, limit: 1000, in: database)
+                for event in page {
+                    print(json ? event.json : "\(event.id)  \(event.at)  \(event.kind)  \(event.payload)")
+                    lastID = event.id
+                }
+            } while page.count == 1000
             fflush(nil)
         }
         try printNew()
