@@ -25,6 +25,16 @@ final class ConsoleRun {
 
     deinit { session.kill() }
 
+    /// Opens the allocate form on the selected batch, checks the SKU it prefilled, and submits `order` × `qty`.
+    func allocateThroughTheForm(order: String, qty: String, prefilledSKU: String) throws {
+        try session.send("a")
+        try session.waitFor("SKU:           \(prefilledSKU)")
+        try session.type(order)
+        try session.send("Enter", "Enter")
+        try session.type(qty)
+        try session.send("Enter")
+    }
+
     /// The screen line holding `text`, or "" when none does.
     func line(containing text: String, in screen: String) -> String {
         screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
@@ -54,12 +64,7 @@ final class ConsoleRun {
         try s.waitFor("> B-LAMP-02")
         try s.send("Escape", "k")
         try s.waitFor("> B-LAMP-01")
-        try s.send("a")
-        try s.waitFor("SKU:           RED-LAMP")
-        try s.type("o-e2e")
-        try s.send("Enter", "Enter")
-        try s.type("7")
-        try s.send("Enter")
+        try run.allocateThroughTheForm(order: "o-e2e", qty: "7", prefilledSKU: "RED-LAMP")
         let screen = try s.waitFor("allocated o-e2e RED-LAMP x7 to B-LAMP-01")
         try s.waitUntil("B-LAMP-01 with 37 allocated") {
             run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
@@ -123,11 +128,7 @@ final class ConsoleRun {
         try s.send("BSpace", "Enter")
         try s.waitFor("Refused: Invalid sku NOPE")
         try s.send("Escape")
-        try s.send("a")
-        try s.type("o-big")
-        try s.send("Enter", "Enter")
-        try s.type("999")
-        try s.send("Enter")
+        try run.allocateThroughTheForm(order: "o-big", qty: "999", prefilledSKU: "BLUE-CHAIR")
         try s.waitFor("Refused: Out of stock for BLUE-CHAIR")
         #expect(try Views.orderLines(in: run.db.database).count == linesBefore)
         #expect(try Views.allocations(orderid: "o-x", in: run.db.database).isEmpty)
@@ -138,11 +139,7 @@ final class ConsoleRun {
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("> B-CHAIR-9")
-        try s.send("a")
-        try s.type("o-big")
-        try s.send("Enter", "Enter")
-        try s.type("999")
-        try s.send("Enter")
+        try run.allocateThroughTheForm(order: "o-big", qty: "999", prefilledSKU: "BLUE-CHAIR")
         let screen = try s.waitFor("event handler")
         let lines = screen.components(separatedBy: "\n")
         #expect(lines.count >= 24 && lines[22].contains("event handler"), "the status line says it:\n\(screen)")
