@@ -31,14 +31,17 @@ public final class ConsoleApp {
     ///   - readOnly: the monitor: board and event log, and every mutating key refused.
     ///   - databaseLabel: how the status line names the database.
     ///   - maxFrames: end after drawing this many frames (for scripted runs), nil to run until `q`.
-    public init(database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
-                maxFrames: Int? = nil) {
+    public init(
+        database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
+        maxFrames: Int? = nil
+    ) {
         self.database = database
         self.source = DatabaseSource(database: database)
         self.settings = settings
         self.maxFrames = maxFrames
         let today = settings.clock.today
-        state = readOnly
+        state =
+            readOnly
             ? .monitor(database: databaseLabel, today: today)
             : .operatorConsole(database: databaseLabel, today: today)
     }

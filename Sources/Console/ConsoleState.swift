@@ -94,8 +94,10 @@ struct ConsoleState {
         case .quit:
             return .quit
         case .help:
-            overlay = .help(HelpOverlay(title: screens[current].title, keyMap: screens[current].keyMap,
-                                        readOnly: readOnly))
+            overlay = .help(
+                HelpOverlay(
+                    title: screens[current].title, keyMap: screens[current].keyMap,
+                    readOnly: readOnly))
             return .redraw
         case .pause:
             status.paused.toggle()
@@ -168,8 +170,9 @@ struct ConsoleState {
             x += canvas.put("monitor ", x: x, y: 0, style: .title)
         } else {
             for (index, screen) in screens.enumerated() {
-                x += canvas.put(" \(index + 1) \(screen.title) ", x: x, y: 0,
-                                style: index == current ? .activeTab : .tab)
+                x += canvas.put(
+                    " \(index + 1) \(screen.title) ", x: x, y: 0,
+                    style: index == current ? .activeTab : .tab)
             }
         }
         let today = "\(g.vertical) \(self.today) "

@@ -1,7 +1,9 @@
 /// What a key asks for, independent of the key.
 enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
-    case nextScreen, previousScreen, screen(Int), switchPanel
+    case nextScreen, previousScreen
+    case screen(Int)
+    case switchPanel
     case search, nextMatch, previousMatch, clearSearch
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
@@ -18,8 +20,10 @@ struct Binding: Sendable {
     /// The word the key hints line shows after the key; nil leaves the binding to the help overlay.
     let hint: String?
 
-    init(_ keys: [Key], _ label: String, _ action: Action, _ summary: String, mutating: Bool = false,
-         hint: String? = nil) {
+    init(
+        _ keys: [Key], _ label: String, _ action: Action, _ summary: String, mutating: Bool = false,
+        hint: String? = nil
+    ) {
         self.keys = keys
         self.label = label
         self.action = action

@@ -55,7 +55,7 @@ struct AllocationWorkload {
     /// Runs the same allocations through the C baseline; returns the timed seconds.
     func runC(path: String, synchronous: String) throws -> Double {
         let names = skus.map { strdup($0) }
-        defer { names.forEach { free($0) } }
+        defer { for name in names { free(name) } }
         let pointers = names.map { UnsafePointer($0) }
         var result = baseline_result()
         let rc = pointers.withUnsafeBufferPointer { skuPointers in

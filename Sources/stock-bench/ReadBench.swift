@@ -90,15 +90,17 @@ func timeQuery<T>(_ label: String, repeats: Int = 5, _ query: () throws -> [T]) 
     var later: [Double] = []
     for _ in 0..<repeats { later.append(try timed(query).1) }
     let name = padded(label)
-    print("  \(name) \(rows.count) rows  first \(milliseconds(first)), "
-        + "median of \(repeats) \(milliseconds(median(later)))")
+    print(
+        "  \(name) \(rows.count) rows  first \(milliseconds(first)), "
+            + "median of \(repeats) \(milliseconds(median(later)))")
 }
 
 func runReadBench(options: Options, directory: String) throws {
     let path = options.bigDatabase ?? "\(directory)/big.sqlite"
     print("")
-    print("Read side: \(BigDatabase.batches) batches, \(BigDatabase.orderLines) order lines with allocations, "
-        + "\(BigDatabase.batches + BigDatabase.orderLines) events (file in the OS page cache)")
+    print(
+        "Read side: \(BigDatabase.batches) batches, \(BigDatabase.orderLines) order lines with allocations, "
+            + "\(BigDatabase.batches + BigDatabase.orderLines) events (file in the OS page cache)")
     if options.bigDatabase != nil && BigDatabase.isUsable(path) {
         print("  reusing \(path) (schema version \(Schema.currentVersion))")
     } else {
@@ -109,8 +111,9 @@ func runReadBench(options: Options, directory: String) throws {
     print("  file size \(mebibytes(size))")
 
     let peakReset = resetPeakRSS()
-    print("  before open: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))"
-        + (peakReset ? " (peak reset via /proc/self/clear_refs)" : " (peak could not be reset)"))
+    print(
+        "  before open: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))"
+            + (peakReset ? " (peak reset via /proc/self/clear_refs)" : " (peak could not be reset)"))
     let (db, openSeconds) = try timed { try Database(path: path) }
     print("  \(padded("open (WAL, pragmas, schema read)")) \(milliseconds(openSeconds))")
     let total = try Views.batchCount(in: db)

@@ -9,18 +9,21 @@ func runBench(_ options: Options) throws {
     }
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    print("stock-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), "
-        + "files under \(directory)")
+    print(
+        "stock-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), "
+            + "files under \(directory)")
 
     let workload = AllocationWorkload(skuCount: 200, count: options.allocations)
     let template = "\(directory)/template.sqlite"
     let ((), seedSeconds) = try timed { try workload.makeTemplate(at: template) }
-    print("Seeded \(workload.skus.count) SKUs x 3 batches through the bus in \(fixed(seedSeconds, 2)) s "
-        + "(synchronous=OFF, not timed below)")
+    print(
+        "Seeded \(workload.skus.count) SKUs x 3 batches through the bus in \(fixed(seedSeconds, 2)) s "
+            + "(synchronous=OFF, not timed below)")
 
     print("")
-    print("Allocation through the whole bus vs the C baseline (same SQL), \(options.allocations) new order lines "
-        + "over \(workload.skus.count) SKUs, one transaction each, synchronous=FULL:")
+    print(
+        "Allocation through the whole bus vs the C baseline (same SQL), \(options.allocations) new order lines "
+            + "over \(workload.skus.count) SKUs, one transaction each, synchronous=FULL:")
     let full = try compareRates(
         workload: workload, template: template, directory: directory, synchronous: "FULL", rounds: options.rounds,
         checkContents: true)

@@ -31,7 +31,9 @@ struct Tool {
     }
 
     mutating func loadSettings() throws {
-        if let file = arguments.options["--settings"] ?? environment["STOCK_SETTINGS"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let file = arguments.options["--settings"]
+            ?? environment["STOCK_SETTINGS"].flatMap({ $0.isEmpty ? nil : $0 })
+        {
             settings = try Settings.load(file: file)
         }
         try settings.applyEnvironment(environment)
@@ -207,7 +209,10 @@ struct Tool {
             return 1
         case .quantityChanged(_, let moved):
             for move in moved {
-                printError("moved \(move.orderid) \(move.sku) x\(move.qty) from \(move.from) to \(move.to ?? "nowhere (out of stock)")")
+                printError(
+                    "moved \(move.orderid) \(move.sku) x\(move.qty) from \(move.from) "
+                        + "to \(move.to ?? "nowhere (out of stock)")"
+                )
             }
             return 0
         case .deallocated(let batchReference):
@@ -224,8 +229,10 @@ struct Tool {
         }
         var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
         for row in rows {
-            table.add([row.reference, row.sku, row.eta?.description ?? "in stock", String(row.purchased),
-                       String(row.allocated), String(row.available)])
+            table.add([
+                row.reference, row.sku, row.eta?.description ?? "in stock", String(row.purchased),
+                String(row.allocated), String(row.available),
+            ])
         }
         return printOut(table.text)
     }

@@ -1,5 +1,6 @@
-@testable import Allocation
 import Testing
+
+@testable import Allocation
 
 /// The book's `test_batches.py`: what a batch can take.
 @Suite struct BatchTests {

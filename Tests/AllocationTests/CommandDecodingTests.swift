@@ -1,25 +1,32 @@
-@testable import Allocation
 import Testing
+
+@testable import Allocation
 
 /// The JSON lines of `stock apply`.
 @Suite struct CommandDecodingTests {
     @Test func decodesEveryCommand() throws {
-        #expect(try Command(jsonLine: #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":3}"#)
-            == .allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 3)))
-        #expect(try Command(jsonLine: #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":100,"eta":"2026-12-01"}"#)
-            == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 100, eta: Day("2026-12-01"))))
-        #expect(try Command(jsonLine: #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":100,"eta":null}"#)
-            == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 100)))
-        #expect(try Command(jsonLine: #"{"command":"ChangeBatchQuantity","ref":"b1","qty":0}"#)
-            == .changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 0)))
-        #expect(try Command(jsonLine: #"{"command":"Deallocate","orderid":"o1","sku":"LAMP"}"#)
-            == .deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
+        #expect(
+            try Command(jsonLine: #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":3}"#)
+                == .allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 3)))
+        #expect(
+            try Command(jsonLine: #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":100,"eta":"2026-12-01"}"#)
+                == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 100, eta: Day("2026-12-01"))))
+        #expect(
+            try Command(jsonLine: #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":100,"eta":null}"#)
+                == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 100)))
+        #expect(
+            try Command(jsonLine: #"{"command":"ChangeBatchQuantity","ref":"b1","qty":0}"#)
+                == .changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 0)))
+        #expect(
+            try Command(jsonLine: #"{"command":"Deallocate","orderid":"o1","sku":"LAMP"}"#)
+                == .deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
     }
 
     @Test func relativeEtasAreOnlyForTheDemoLoader() throws {
         let line = #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":1,"etaInDays":3}"#
-        #expect(try Command(jsonLine: line, today: Day("2026-01-30"))
-            == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1, eta: Day("2026-02-02"))))
+        #expect(
+            try Command(jsonLine: line, today: Day("2026-01-30"))
+                == .createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1, eta: Day("2026-02-02"))))
         #expect(throws: InputError.self) { try Command(jsonLine: line) }
     }
 
@@ -29,15 +36,33 @@ import Testing
         (#"{"orderid":"o1"}"#, "command: missing field \"command\""),
         (#"{"command":"Teleport"}"#, "unknown command \"Teleport\""),
         (#"{"command":"Allocate","orderid":"o1","sku":"LAMP"}"#, "Allocate: missing field \"qty\""),
-        (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":"3"}"#, "Allocate: field \"qty\" must be a whole number, got \"3\""),
-        (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2.5}"#, "Allocate: field \"qty\" must be a whole number, got 2.5"),
-        (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1e30}"#, "Allocate: field \"qty\" must be a whole number"),
-        (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":99999999999999999999}"#, "Allocate: field \"qty\" must be a whole number"),
-        (#"{"command":"Allocate","orderid":7,"sku":"LAMP","qty":1}"#, "Allocate: field \"orderid\" must be a string, got 7"),
+        (
+            #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":"3"}"#,
+            "Allocate: field \"qty\" must be a whole number, got \"3\""
+        ),
+        (
+            #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2.5}"#,
+            "Allocate: field \"qty\" must be a whole number, got 2.5"
+        ),
+        (
+            #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1e30}"#,
+            "Allocate: field \"qty\" must be a whole number"
+        ),
+        (
+            #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":99999999999999999999}"#,
+            "Allocate: field \"qty\" must be a whole number"
+        ),
+        (
+            #"{"command":"Allocate","orderid":7,"sku":"LAMP","qty":1}"#,
+            "Allocate: field \"orderid\" must be a string, got 7"
+        ),
         (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1,"extra":1}"#, "Allocate: unknown field \"extra\""),
         (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":-2}"#, "qty must be positive, got -2"),
         (#"{"command":"Allocate","orderid":"","sku":"LAMP","qty":1}"#, "order id must not be empty"),
-        (#"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":1,"eta":"2025-02-30"}"#, "eta \"2025-02-30\" is not a valid date"),
+        (
+            #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":1,"eta":"2025-02-30"}"#,
+            "eta \"2025-02-30\" is not a valid date"
+        ),
         (#"{"command":"CreateBatch","ref":"b\u001b[2J","sku":"LAMP","qty":1}"#, "contains control character U+1B"),
     ])
     func malformedLinesAreRefusedNamingTheProblem(_ line: String, _ message: String) {

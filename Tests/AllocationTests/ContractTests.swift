@@ -1,5 +1,6 @@
-@testable import Allocation
 import Testing
+
+@testable import Allocation
 
 @Suite struct ContractTests {
     @Test func requireThrowsAPreconditionViolationWithTheMessage() {
@@ -10,7 +11,8 @@ import Testing
     }
 
     @Test func ensureThrowsAPostconditionViolation() {
-        #expect(throws: ContractViolation(kind: .postcondition, message: "postcondition failed: batch over-allocated")) {
+        #expect(throws: ContractViolation(kind: .postcondition, message: "postcondition failed: batch over-allocated"))
+        {
             try ensure(false, "batch over-allocated")
         }
     }

@@ -1,9 +1,12 @@
-@testable import Allocation
 import Testing
 
+@testable import Allocation
+
 @Suite struct DayTests {
-    @Test(arguments: ["2025-02-30", "2025-13-01", "2025-00-10", "2025-1-01", "25-01-01", "2025/01/01", "", "2025-02-29",
-                      "２０２５-01-01", "2025-01-01T00:00"])
+    @Test(arguments: [
+        "2025-02-30", "2025-13-01", "2025-00-10", "2025-1-01", "25-01-01", "2025/01/01", "", "2025-02-29",
+        "２０２５-01-01", "2025-01-01T00:00",
+    ])
     func invalidDatesAreRefused(_ text: String) {
         #expect(Day(text) == nil)
     }

@@ -1,6 +1,7 @@
-@testable import Allocation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 /// The book's `test_handlers.py`, against a real SQLite file through the production bus.
 @Suite struct HandlerTests {
@@ -60,7 +61,8 @@ import TestSupport
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "OMINOUS-MIRROR", qty: 100)))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "OMINOUS-MIRROR", qty: 10)))
         let other = try store.openAnotherConnection(access: .readOnly)
-        #expect(try Views.allocations(orderid: "o1", in: other) == [AllocationRow(sku: "OMINOUS-MIRROR", batchref: "b1")])
+        #expect(
+            try Views.allocations(orderid: "o1", in: other) == [AllocationRow(sku: "OMINOUS-MIRROR", batchref: "b1")])
     }
 
     @Test func sendsEmailOnOutOfStockError() throws {
@@ -86,7 +88,8 @@ import TestSupport
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "ANGULAR-DESK", qty: 20)))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "ANGULAR-DESK", qty: 2)))
         let before = try store.contents()
-        let refusal = AllocationError.conflictingLine(orderid: "o1", sku: "ANGULAR-DESK", existingQty: 2, requestedQty: 3)
+        let refusal = AllocationError.conflictingLine(
+            orderid: "o1", sku: "ANGULAR-DESK", existingQty: 2, requestedQty: 3)
         #expect(throws: refusal) { try bus.handle(.allocate(Allocate(orderid: "o1", sku: "ANGULAR-DESK", qty: 3))) }
         #expect(refusal.description == "order o1 already has a line for ANGULAR-DESK with qty 2; refusing qty 3")
         #expect(try store.contents() == before)
@@ -120,8 +123,9 @@ import TestSupport
         try bus.handle(.createBatch(CreateBatch(ref: "only", sku: "RARE-VASE", qty: 5)))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "RARE-VASE", qty: 5)))
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "only", qty: 0)))
-        #expect(try Views.orderLines(orderid: "o1", in: store.database)
-            == [OrderLineRow(orderid: "o1", sku: "RARE-VASE", qty: 5, batchref: nil)])
+        #expect(
+            try Views.orderLines(orderid: "o1", in: store.database)
+                == [OrderLineRow(orderid: "o1", sku: "RARE-VASE", qty: 5, batchref: nil)])
         #expect(store.notifications == ["to stock@made.com: Out of stock for RARE-VASE"])
         // Stock arrives: allocating the waiting line again places it.
         try bus.handle(.createBatch(CreateBatch(ref: "restock", sku: "RARE-VASE", qty: 10)))
@@ -142,8 +146,9 @@ import TestSupport
         #expect(outcome == .deallocated(batchReference: "b1"))
         #expect(try batches("LAMP").first?.available == 10)
         #expect(try Views.allocations(orderid: "o1", in: store.database).isEmpty)
-        #expect(try Views.latestEvents(limit: 1, in: store.database).first?.payload
-            == #"{"orderid":"o1","sku":"LAMP","qty":4}"#)
+        #expect(
+            try Views.latestEvents(limit: 1, in: store.database).first?.payload
+                == #"{"orderid":"o1","sku":"LAMP","qty":4}"#)
         #expect(throws: AllocationError.unknownLine(orderid: "o1", sku: "LAMP")) {
             try bus.handle(.deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
         }

@@ -1,6 +1,7 @@
-@testable import Allocation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 @Suite struct MessageBusTests {
     let store: TestDatabase
@@ -40,7 +41,9 @@ import TestSupport
         for kind in Event.Kind.allCases { bus.subscribe(to: kind, name: "count") { _ in handled += 1 } }
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
         let before = try store.contents()
-        #expect(throws: AllocationError.self) { try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 3))) }
+        #expect(throws: AllocationError.self) {
+            try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 3)))
+        }
         #expect(throws: AllocationError.self) { try bus.handle(.allocate(Allocate(orderid: "o", sku: "NOPE", qty: 3))) }
         #expect(try store.contents() == before)
         #expect(handled == 1)
@@ -52,8 +55,10 @@ import TestSupport
         let events = try Views.events(in: store.database)
         #expect(events.map(\.kind) == ["BatchCreated", "Allocated"])
         #expect(events.allSatisfy { $0.at == "2026-01-15T12:00:00.000Z" })
-        #expect(events[0].json
-            == #"{"id":1,"at":"2026-01-15T12:00:00.000Z","kind":"BatchCreated","ref":"b1","sku":"LAMP","qty":10,"eta":"2026-02-01"}"#)
+        #expect(
+            events[0].json
+                == #"{"id":1,"at":"2026-01-15T12:00:00.000Z","kind":"BatchCreated","ref":"b1","sku":"LAMP","qty":10,"eta":"2026-02-01"}"#
+        )
         #expect(events[1].payload == #"{"orderid":"o1","sku":"LAMP","qty":4,"batchref":"b1"}"#)
     }
 
@@ -69,8 +74,11 @@ import TestSupport
         let failing = MessageBus.standard(database: store.database, settings: settings) { failures.append($0) }
         try failing.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
         #expect(try failing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5))) == .outOfStock(sku: "LAMP"))
-        #expect(failures == ["event handler \"notify out of stock\" failed on OutOfStock: notifier command echo mail server down >&2; exit 7 exited with status 7: "
-            + "mail server down"])
+        #expect(
+            failures == [
+                "event handler \"notify out of stock\" failed on OutOfStock: notifier command echo mail server down >&2; exit 7 exited with status 7: "
+                    + "mail server down"
+            ])
         #expect(try Views.latestEvents(limit: 1, in: store.database).map(\.kind) == ["OutOfStock"])
     }
 

@@ -1,5 +1,6 @@
-@testable import Allocation
 import Testing
+
+@testable import Allocation
 
 /// The book's `test_product.py`: the aggregate chooses the batch, records events and bumps its version.
 @Suite struct ProductTests {
@@ -44,14 +45,16 @@ import Testing
         let inStock = Batch(reference: "in-stock-batch-ref", sku: "HIGHBROW-POSTER", purchased: 100, eta: nil)
         let shipment = Batch(reference: "shipment-batch-ref", sku: "HIGHBROW-POSTER", purchased: 100, eta: tomorrow)
         var product = Product(sku: "HIGHBROW-POSTER", batches: [inStock, shipment])
-        #expect(try product.allocate(OrderLine(orderid: "oref", sku: "HIGHBROW-POSTER", qty: 10)) == "in-stock-batch-ref")
+        #expect(
+            try product.allocate(OrderLine(orderid: "oref", sku: "HIGHBROW-POSTER", qty: 10)) == "in-stock-batch-ref")
     }
 
     @Test func outputsAllocatedEvent() throws {
         let batch = Batch(reference: "batchref", sku: "RETRO-LAMPSHADE", purchased: 100, eta: nil)
         var product = Product(sku: "RETRO-LAMPSHADE", batches: [batch])
         _ = try product.allocate(OrderLine(orderid: "oref", sku: "RETRO-LAMPSHADE", qty: 10))
-        #expect(product.events.last == .allocated(orderid: "oref", sku: "RETRO-LAMPSHADE", qty: 10, batchref: "batchref"))
+        #expect(
+            product.events.last == .allocated(orderid: "oref", sku: "RETRO-LAMPSHADE", qty: 10, batchref: "batchref"))
     }
 
     @Test func recordsOutOfStockEventIfCannotAllocate() throws {
@@ -66,13 +69,15 @@ import Testing
 
     @Test func incrementsVersionNumber() throws {
         let line = OrderLine(orderid: "oref", sku: "SCANDI-PEN", qty: 10)
-        var product = Product(sku: "SCANDI-PEN", version: 7, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 100)])
+        var product = Product(
+            sku: "SCANDI-PEN", version: 7, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 100)])
         _ = try product.allocate(line)
         #expect(product.version == 8)
     }
 
     @Test func outOfStockLeavesTheVersionAlone() throws {
-        var product = Product(sku: "SCANDI-PEN", version: 7, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 1)])
+        var product = Product(
+            sku: "SCANDI-PEN", version: 7, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 1)])
         _ = try product.allocate(OrderLine(orderid: "oref", sku: "SCANDI-PEN", qty: 10))
         #expect(product.version == 7)
     }
@@ -86,24 +91,31 @@ import Testing
     }
 
     @Test func changingQuantityDeallocatesNewestLinesAndReallocatesThem() throws {
-        var product = Product(sku: "LAMP", batches: [
-            Batch(reference: "warehouse", sku: "LAMP", purchased: 10, eta: nil),
-            Batch(reference: "shipment", sku: "LAMP", purchased: 10, eta: tomorrow),
-        ])
+        var product = Product(
+            sku: "LAMP",
+            batches: [
+                Batch(reference: "warehouse", sku: "LAMP", purchased: 10, eta: nil),
+                Batch(reference: "shipment", sku: "LAMP", purchased: 10, eta: tomorrow),
+            ])
         let first = OrderLine(orderid: "o1", sku: "LAMP", qty: 4)
         let second = OrderLine(orderid: "o2", sku: "LAMP", qty: 5)
         _ = try product.allocate(first)
         _ = try product.allocate(second)
         var newestFirst = [second, first]
-        newestFirst = newestFirst.map { var line = $0; line.batchReference = "warehouse"; return line }
+        newestFirst = newestFirst.map {
+            var line = $0
+            line.batchReference = "warehouse"
+            return line
+        }
         let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: newestFirst)
         #expect(moves == [Move(orderid: "o2", sku: "LAMP", qty: 5, from: "warehouse", to: "shipment")])
         #expect(product.batches.map(\.allocated) == [4, 5])
-        #expect(product.events.suffix(3) == [
-            .batchQuantityChanged(ref: "warehouse", qty: 5),
-            .deallocated(orderid: "o2", sku: "LAMP", qty: 5),
-            .allocated(orderid: "o2", sku: "LAMP", qty: 5, batchref: "shipment"),
-        ])
+        #expect(
+            product.events.suffix(3) == [
+                .batchQuantityChanged(ref: "warehouse", qty: 5),
+                .deallocated(orderid: "o2", sku: "LAMP", qty: 5),
+                .allocated(orderid: "o2", sku: "LAMP", qty: 5, batchref: "shipment"),
+            ])
         #expect(product.version == 3)
     }
 
@@ -118,7 +130,8 @@ import Testing
     }
 
     @Test func changingQuantityRefusesLinesThatDoNotAddUp() {
-        var product = Product(sku: "LAMP", batches: [Batch(reference: "only", sku: "LAMP", purchased: 10, allocated: 4)])
+        var product = Product(
+            sku: "LAMP", batches: [Batch(reference: "only", sku: "LAMP", purchased: 10, allocated: 4)])
         #expect(throws: ContractViolation.self) {
             _ = try product.changeQuantity(ofBatch: "only", to: 3, allocatedLines: [])
         }

@@ -1,6 +1,7 @@
-@testable import Allocation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 @Suite struct SchemaTests {
     @Test func migratesAnEmptyFileToTheCurrentVersion() throws {
@@ -8,8 +9,13 @@ import TestSupport
         let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
         try Schema.migrate(database)
         #expect(try Schema.version(of: database) == Schema.currentVersion)
-        let tables = try database.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
-        #expect(tables.filter { !$0.hasPrefix("sqlite_") } == ["allocations", "batches", "events", "order_lines", "products"])
+        let tables = try database.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") {
+            $0.text(0)
+        }
+        #expect(
+            tables.filter { !$0.hasPrefix("sqlite_") } == [
+                "allocations", "batches", "events", "order_lines", "products",
+            ])
         try Schema.migrate(database)
         #expect(try Schema.version(of: database) == Schema.currentVersion)
     }
@@ -26,7 +32,9 @@ import TestSupport
         try Schema.migrate(database)
         #expect(try Schema.version(of: database) == 2)
         #expect(try Views.batches(in: database).map(\.reference) == ["b1"])
-        let indexes = try database.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'order_lines_by_sku'") { $0.text(0) }
+        let indexes = try database.query(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'order_lines_by_sku'"
+        ) { $0.text(0) }
         #expect(indexes == ["order_lines_by_sku"])
     }
 
@@ -88,9 +96,14 @@ import TestSupport
         let store = try TestDatabase()
         let plans: [(String, [SQLValue])] = [
             ("SELECT version FROM products WHERE sku = ?", [.text("x")]),
-            ("SELECT \(Batch.columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(Batch.preferenceOrder)", [.text("x")]),
-            ("SELECT \(OrderLine.columns) FROM \(OrderLine.joins) WHERE l.orderid = ? AND l.sku = ?",
-             [.text("x"), .text("y")]),
+            (
+                "SELECT \(Batch.columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(Batch.preferenceOrder)",
+                [.text("x")]
+            ),
+            (
+                "SELECT \(OrderLine.columns) FROM \(OrderLine.joins) WHERE l.orderid = ? AND l.sku = ?",
+                [.text("x"), .text("y")]
+            ),
         ]
         for (sql, arguments) in plans {
             let plan = try store.database.query("EXPLAIN QUERY PLAN " + sql, arguments: arguments) { $0.text(3) }

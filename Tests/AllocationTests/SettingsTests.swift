@@ -1,7 +1,8 @@
-@testable import Allocation
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 @Suite struct SettingsTests {
     let folder: URL
@@ -29,7 +30,8 @@ import TestSupport
     }
 
     @Test func notifiersAreChosenBySetting() throws {
-        let settings = try Settings.load(file: try write(#"{"notifier": "file:/tmp/x.log", "notifyAddress": "ops@example.com"}"#))
+        let settings = try Settings.load(
+            file: try write(#"{"notifier": "file:/tmp/x.log", "notifyAddress": "ops@example.com"}"#))
         #expect(settings.notifier == .file(path: "/tmp/x.log"))
         #expect(settings.notifyAddress == "ops@example.com")
         #expect(Notifier(setting: "command:mail -s stock ops") == .command("mail -s stock ops"))
@@ -61,7 +63,9 @@ import TestSupport
 
     @Test func environmentOverridesTheFile() throws {
         var settings = try Settings.load(file: try write(#"{"database": "/from/file.sqlite", "clock": "2026-01-01"}"#))
-        try settings.applyEnvironment(["STOCK_DB": "/from/env.sqlite", "STOCK_CLOCK": "system", "STOCK_REFRESH_MS": "250"])
+        try settings.applyEnvironment([
+            "STOCK_DB": "/from/env.sqlite", "STOCK_CLOCK": "system", "STOCK_REFRESH_MS": "250",
+        ])
         #expect(settings.database == "/from/env.sqlite")
         #expect(settings.clock == .system)
         #expect(settings.refreshMilliseconds == 250)
@@ -69,7 +73,8 @@ import TestSupport
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {
-        #expect(Settings.defaultDatabasePath(environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/stock/stock.sqlite")
+        #expect(
+            Settings.defaultDatabasePath(environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]) == "/x/stock/stock.sqlite")
         #expect(Settings.defaultDatabasePath(environment: ["HOME": "/h"]) == "/h/.local/share/stock/stock.sqlite")
     }
 

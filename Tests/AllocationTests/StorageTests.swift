@@ -1,7 +1,8 @@
-@testable import Allocation
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 /// The book's `test_uow.py` and `test_repository.py`: the transaction is the unit of work, on a real file.
 @Suite struct StorageTests {
@@ -93,8 +94,9 @@ import TestSupport
         try store.database.beginReadSnapshot()
         #expect(throws: DatabaseError.self) { try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1))) }
         try store.database.endReadSnapshot()
-        #expect(try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1)))
-            == .allocated(batchReference: "b1", wasAlreadyAllocated: false))
+        #expect(
+            try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1)))
+                == .allocated(batchReference: "b1", wasAlreadyAllocated: false))
     }
 
     @Test func nestedTransactionsAreRefused() throws {

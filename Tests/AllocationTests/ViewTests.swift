@@ -1,6 +1,7 @@
-@testable import Allocation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Allocation
 
 /// The book's `test_views.py`: the read side answers "where did order X go" with plain queries.
 @Suite struct ViewTests {
@@ -23,10 +24,11 @@ import TestSupport
         try bus.handle(.allocate(Allocate(orderid: "otherorder", sku: "sku1", qty: 30)))
         try bus.handle(.allocate(Allocate(orderid: "otherorder", sku: "sku2", qty: 10)))
 
-        #expect(try Views.allocations(orderid: "order1", in: store.database) == [
-            AllocationRow(sku: "sku1", batchref: "sku1batch"),
-            AllocationRow(sku: "sku2", batchref: "sku2batch"),
-        ])
+        #expect(
+            try Views.allocations(orderid: "order1", in: store.database) == [
+                AllocationRow(sku: "sku1", batchref: "sku1batch"),
+                AllocationRow(sku: "sku2", batchref: "sku2batch"),
+            ])
     }
 
     @Test func deallocation() throws {
@@ -34,7 +36,8 @@ import TestSupport
         try bus.handle(.createBatch(CreateBatch(ref: "b2", sku: "sku1", qty: 50, eta: today)))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "sku1", qty: 40)))
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 10)))
-        #expect(try Views.allocations(orderid: "o1", in: store.database) == [AllocationRow(sku: "sku1", batchref: "b2")])
+        #expect(
+            try Views.allocations(orderid: "o1", in: store.database) == [AllocationRow(sku: "sku1", batchref: "b2")])
     }
 
     @Test func unknownOrderHasNoAllocations() throws {
@@ -50,10 +53,12 @@ import TestSupport
         let rows = try Views.batches(in: store.database)
         #expect(rows.map(\.reference) == ["a-only", "zz-in-stock", "early", "late"])
         #expect(rows[1].allocated == 3 && rows[1].available == 2)
-        #expect(try Views.batches(limit: 2, offset: 1, in: store.database).map(\.reference) == ["zz-in-stock", "early"])
+        #expect(
+            try Views.batches(limit: 2, offset: 1, in: store.database).map(\.reference) == ["zz-in-stock", "early"])
         #expect(try Views.batches(sku: "B-SKU", limit: 1, in: store.database).map(\.reference) == ["zz-in-stock"])
-        #expect(try Views.totals(skus: ["B-SKU"], in: store.database)
-            == [SKUTotals(sku: "B-SKU", batches: 3, purchased: 15, allocated: 3)])
+        #expect(
+            try Views.totals(skus: ["B-SKU"], in: store.database)
+                == [SKUTotals(sku: "B-SKU", batches: 3, purchased: 15, allocated: 3)])
     }
 
     @Test func orderLinesShowWaitingLinesWithoutABatch() throws {
@@ -61,7 +66,8 @@ import TestSupport
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5)))
         try bus.handle(.allocate(Allocate(orderid: "o2", sku: "LAMP", qty: 1)))
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 0)))
-        #expect(try Views.orderLines(sku: "LAMP", in: store.database)
-            == [OrderLineRow(orderid: "o1", sku: "LAMP", qty: 5, batchref: nil)])
+        #expect(
+            try Views.orderLines(sku: "LAMP", in: store.database)
+                == [OrderLineRow(orderid: "o1", sku: "LAMP", qty: 5, batchref: nil)])
     }
 }

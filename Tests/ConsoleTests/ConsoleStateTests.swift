@@ -1,6 +1,6 @@
-@testable import Allocation
 import Testing
 
+@testable import Allocation
 @testable import Console
 
 /// Keys change the state and ask the loop for effects; no terminal and no database.

@@ -1,7 +1,7 @@
-@testable import Allocation
-import Testing
 import TestSupport
+import Testing
 
+@testable import Allocation
 @testable import Console
 
 /// The one step that queries: on a real database file, only visible rows, and the cursor follows its batch.
@@ -109,7 +109,10 @@ import TestSupport
         _ = log.perform(.pageUp)
         _ = try log.reload(from: source, follow: false)
         #expect(log.rows.map(\.id) == Array((11...20).reversed()))
-        for _ in 0..<9 { _ = log.perform(.up); _ = try log.reload(from: source, follow: false) }
+        for _ in 0..<9 {
+            _ = log.perform(.up)
+            _ = try log.reload(from: source, follow: false)
+        }
         #expect(log.rows[log.list.cursor].id == 20)
         _ = log.perform(.up)
         _ = try log.reload(from: source, follow: false)

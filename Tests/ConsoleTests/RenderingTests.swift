@@ -1,6 +1,6 @@
-@testable import Allocation
 import Testing
 
+@testable import Allocation
 @testable import Console
 
 /// The pure render step: given a state and a size, the screen text is what an operator should see.
@@ -8,15 +8,18 @@ import Testing
     static let today = Day(year: 2026, month: 11, day: 25) ?? Day(daysSinceEpoch: 0)
 
     static let batches: [BatchRow] = [
-        BatchRow(reference: "B-CHAIR-9", sku: "BLUE-CHAIR", eta: today.adding(days: 14), purchased: 30,
-                 allocated: 10),
-        BatchRow(reference: "B-TABLE-77", sku: "OAK-TABLE", eta: today.adding(days: -2), purchased: 20,
-                 allocated: 20),
+        BatchRow(
+            reference: "B-CHAIR-9", sku: "BLUE-CHAIR", eta: today.adding(days: 14), purchased: 30,
+            allocated: 10),
+        BatchRow(
+            reference: "B-TABLE-77", sku: "OAK-TABLE", eta: today.adding(days: -2), purchased: 20,
+            allocated: 20),
         BatchRow(reference: "B-LAMP-01", sku: "RED-LAMP", eta: nil, purchased: 100, allocated: 30),
         BatchRow(reference: "B-LAMP-02", sku: "RED-LAMP", eta: today, purchased: 50, allocated: 0),
         BatchRow(reference: "B-LAMP-03", sku: "RED-LAMP", eta: today.adding(days: 3), purchased: 50, allocated: 0),
-        BatchRow(reference: "B-VERY-LONG-REFERENCE-NUMBER-2026-0001", sku: "SMALL-TABLE", eta: nil, purchased: 5,
-                 allocated: 0),
+        BatchRow(
+            reference: "B-VERY-LONG-REFERENCE-NUMBER-2026-0001", sku: "SMALL-TABLE", eta: nil, purchased: 5,
+            allocated: 0),
         BatchRow(reference: "B-東京-箱", sku: "在庫-ランプ", eta: nil, purchased: 12, allocated: 0),
     ]
 
@@ -30,12 +33,15 @@ import Testing
 
     static let events: [EventRow] = [
         EventRow(id: 4, at: "2026-11-25T10:15:02.120Z", kind: "OutOfStock", payload: #"{"sku":"OAK-TABLE"}"#),
-        EventRow(id: 3, at: "2026-11-25T10:15:01.000Z", kind: "Allocated",
-                 payload: #"{"orderid":"o-1001","sku":"RED-LAMP","qty":30,"batchref":"B-LAMP-01"}"#),
-        EventRow(id: 2, at: "2026-11-25T10:14:00.000Z", kind: "BatchQuantityChanged",
-                 payload: #"{"ref":"B-LAMP-01","qty":100}"#),
-        EventRow(id: 1, at: "2026-11-25T10:13:00.000Z", kind: "BatchCreated",
-                 payload: #"{"ref":"B-LAMP-01","sku":"RED-LAMP","qty":90,"eta":null}"#),
+        EventRow(
+            id: 3, at: "2026-11-25T10:15:01.000Z", kind: "Allocated",
+            payload: #"{"orderid":"o-1001","sku":"RED-LAMP","qty":30,"batchref":"B-LAMP-01"}"#),
+        EventRow(
+            id: 2, at: "2026-11-25T10:14:00.000Z", kind: "BatchQuantityChanged",
+            payload: #"{"ref":"B-LAMP-01","qty":100}"#),
+        EventRow(
+            id: 1, at: "2026-11-25T10:13:00.000Z", kind: "BatchCreated",
+            payload: #"{"ref":"B-LAMP-01","sku":"RED-LAMP","qty":90,"eta":null}"#),
     ]
 
     /// The operator console at a size, with the board showing `rows` (as a reload would have left it).
@@ -95,8 +101,9 @@ import Testing
         let line = String(row ?? "")
         #expect(line.contains("B-VERY-LONG-R… SMALL-TABLE"))
         let header = canvas.line(1)
-        #expect(header.firstRange(of: "SKU")?.lowerBound.utf16Offset(in: header)
-            == line.firstRange(of: "SMALL-TABLE")?.lowerBound.utf16Offset(in: line))
+        #expect(
+            header.firstRange(of: "SKU")?.lowerBound.utf16Offset(in: header)
+                == line.firstRange(of: "SMALL-TABLE")?.lowerBound.utf16Offset(in: line))
     }
 
     @Test func wideCharactersTakeTwoCellsAndKeepColumnsAligned() {
@@ -195,8 +202,10 @@ import Testing
         monitor.resize(width: width, height: height - 3)
         monitor.board.rows = RenderingTests.batches
         monitor.board.rows = Array(
-            RenderingTests.batches.prefix(BatchesScreen.fitting(RenderingTests.batches,
-                                                                lines: monitor.board.list.pageSize)))
+            RenderingTests.batches.prefix(
+                BatchesScreen.fitting(
+                    RenderingTests.batches,
+                    lines: monitor.board.list.pageSize)))
         monitor.board.list.count = RenderingTests.batches.count
         monitor.board.totals = RenderingTests.totals
         monitor.log.rows = RenderingTests.events

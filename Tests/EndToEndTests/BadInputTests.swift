@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input on every subcommand: exit 1 or 2, a message naming what is wrong, and not one row changed.
 @Suite struct BadInputTests {
@@ -14,25 +14,34 @@ import TestSupport
     static let cases: [Case] = [
         Case(arguments: ["allocate", "o1", "LAMP", "-5"], status: 2, message: "qty must be positive, got -5"),
         Case(arguments: ["allocate", "o1", "LAMP", "0"], status: 2, message: "qty must be positive, got 0"),
-        Case(arguments: ["allocate", "o1", "LAMP", "ten"], status: 2, message: "qty must be a whole number, got \"ten\""),
+        Case(
+            arguments: ["allocate", "o1", "LAMP", "ten"], status: 2, message: "qty must be a whole number, got \"ten\""),
         Case(arguments: ["allocate", "o1", "LAMP", "99999999999999999999"], status: 2, message: "is too large"),
-        Case(arguments: ["allocate", "o1", "LAMP", "1000000001"], status: 2, message: "is too large; the limit is 1000000000"),
+        Case(
+            arguments: ["allocate", "o1", "LAMP", "1000000001"], status: 2,
+            message: "is too large; the limit is 1000000000"),
         Case(arguments: ["allocate", "", "LAMP", "1"], status: 2, message: "order id must not be empty"),
         Case(arguments: ["allocate", "o1", "NOPE", "1"], status: 1, message: "Invalid sku NOPE"),
         Case(arguments: ["allocate", "o1", "LAMP"], status: 2, message: "allocate needs QTY"),
         Case(arguments: ["allocate", "o1", "LAMP", "1", "extra"], status: 2, message: "unexpected argument extra"),
-        Case(arguments: ["allocate", "o\u{1B}[31m", "LAMP", "1"], status: 2, message: "contains control character U+1B"),
+        Case(
+            arguments: ["allocate", "o\u{1B}[31m", "LAMP", "1"], status: 2, message: "contains control character U+1B"),
         Case(arguments: ["add-batch", "", "LAMP", "5"], status: 2, message: "batch reference must not be empty"),
-        Case(arguments: ["add-batch", String(repeating: "R", count: 300), "LAMP", "5"], status: 2,
-             message: "batch reference is 300 characters long; the limit is 255"),
-        Case(arguments: ["add-batch", "b2", "LAMP", "5", "--eta", "2025-02-30"], status: 2,
-             message: "--eta \"2025-02-30\" is not a valid date YYYY-MM-DD"),
-        Case(arguments: ["add-batch", "b2", "LAMP", "5", "--eta", "tomorrow"], status: 2, message: "is not a valid date"),
+        Case(
+            arguments: ["add-batch", String(repeating: "R", count: 300), "LAMP", "5"], status: 2,
+            message: "batch reference is 300 characters long; the limit is 255"),
+        Case(
+            arguments: ["add-batch", "b2", "LAMP", "5", "--eta", "2025-02-30"], status: 2,
+            message: "--eta \"2025-02-30\" is not a valid date YYYY-MM-DD"),
+        Case(
+            arguments: ["add-batch", "b2", "LAMP", "5", "--eta", "tomorrow"], status: 2, message: "is not a valid date"),
         Case(arguments: ["add-batch", "b2", "LAMP", "0"], status: 2, message: "qty must be positive, got 0"),
         Case(arguments: ["add-batch", "b2", "LAMP", "-1"], status: 2, message: "qty must be positive, got -1"),
         Case(arguments: ["add-batch", "b1", "LAMP", "5"], status: 1, message: "batch reference b1 already exists"),
         Case(arguments: ["add-batch", "b2", "LA\tMP", "5"], status: 2, message: "contains control character U+9"),
-        Case(arguments: ["add-batch", "b2", "LAMP", "5", "--colour"], status: 2, message: "does not take option --colour"),
+        Case(
+            arguments: ["add-batch", "b2", "LAMP", "5", "--colour"], status: 2, message: "does not take option --colour"
+        ),
         Case(arguments: ["change-quantity", "nope", "5"], status: 1, message: "Unknown batch nope"),
         Case(arguments: ["change-quantity", "b1", "-1"], status: 2, message: "qty must be 0 or more, got -1"),
         Case(arguments: ["change-quantity", "b1", "lots"], status: 2, message: "qty must be a whole number"),
@@ -41,9 +50,11 @@ import TestSupport
         Case(arguments: ["deallocate", "o1"], status: 2, message: "deallocate needs SKU"),
         Case(arguments: ["allocations"], status: 2, message: "allocations needs ORDERID"),
         Case(arguments: ["events", "--since", "yesterday"], status: 2, message: "--since must be an event id"),
-        Case(arguments: ["apply", "/nonexistent/file.jsonl"], status: 2, message: "cannot read /nonexistent/file.jsonl"),
+        Case(
+            arguments: ["apply", "/nonexistent/file.jsonl"], status: 2, message: "cannot read /nonexistent/file.jsonl"),
         Case(arguments: ["teleport"], status: 2, message: "unknown subcommand teleport"),
-        Case(arguments: ["--settings", "/nonexistent.json", "batches"], status: 2, message: "cannot read settings file"),
+        Case(
+            arguments: ["--settings", "/nonexistent.json", "batches"], status: 2, message: "cannot read settings file"),
     ]
 
     @Test(arguments: cases)

@@ -23,7 +23,10 @@ final class CommandLineFixture {
     }
 
     var environment: [String: String] {
-        ["STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "STOCK_NOTIFIER": "file:" + notificationsPath]
+        [
+            "STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json",
+            "STOCK_NOTIFIER": "file:" + notificationsPath,
+        ]
     }
 
     /// Runs `stock --db <this database> ARGUMENTS`.

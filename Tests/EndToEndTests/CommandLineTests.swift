@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The book's end-to-end tests, through the `stock` executable instead of an HTTP API.
 @Suite struct CommandLineTests {
@@ -48,7 +48,9 @@ import TestSupport
         let result = try cli.stock("allocate", "o1", "LAMP", "3")
         #expect(result.status == 1)
         #expect(result.stderr == "Out of stock for LAMP\n")
-        #expect(try String(contentsOfFile: cli.notificationsPath, encoding: .utf8) == "to stock@made.com: Out of stock for LAMP\n")
+        #expect(
+            try String(contentsOfFile: cli.notificationsPath, encoding: .utf8)
+                == "to stock@made.com: Out of stock for LAMP\n")
     }
 
     @Test func allocatingTwiceReportsTheSameBatch() throws {
@@ -67,8 +69,11 @@ import TestSupport
         try cli.stock("add-batch", "ware", "LAMP", "7")
         try cli.stock("allocate", "o1", "LAMP", "2")
         let result = try cli.stock("batches", "--sku", "LAMP", "--json")
-        #expect(result.stdout == #"[{"reference":"ware","sku":"LAMP","eta":null,"purchased":7,"allocated":2,"available":5},"#
-            + #"{"reference":"ship","sku":"LAMP","eta":"2026-02-01","purchased":5,"allocated":0,"available":5}]"# + "\n")
+        #expect(
+            result.stdout
+                == #"[{"reference":"ware","sku":"LAMP","eta":null,"purchased":7,"allocated":2,"available":5},"#
+                + #"{"reference":"ship","sku":"LAMP","eta":"2026-02-01","purchased":5,"allocated":0,"available":5}]"#
+                + "\n")
         let table = try cli.stock("batches").stdout.split(separator: "\n")
         #expect(table.first == "REFERENCE  SKU   ETA         PURCHASED  ALLOCATED  AVAILABLE")
         #expect(table.dropFirst().first == "ware       LAMP  in stock    7          2          5")
@@ -97,29 +102,32 @@ import TestSupport
             """
         let result = try cli.stock("apply", "-", input: input)
         #expect(result.status == 1)
-        #expect(result.stdout.split(separator: "\n") == [
-            #"{"ok":true,"line":1,"command":"CreateBatch","ref":"b1"}"#,
-            #"{"ok":true,"line":2,"command":"Allocate","batchref":"b1","alreadyAllocated":false}"#,
-            #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP"}"#,
-            #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
-            #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","ref":"b1","moved":0}"#,
-            #"{"ok":true,"line":7,"command":"Deallocate","batchref":"b1"}"#,
-        ])
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                #"{"ok":true,"line":1,"command":"CreateBatch","ref":"b1"}"#,
+                #"{"ok":true,"line":2,"command":"Allocate","batchref":"b1","alreadyAllocated":false}"#,
+                #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP"}"#,
+                #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
+                #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","ref":"b1","moved":0}"#,
+                #"{"ok":true,"line":7,"command":"Deallocate","batchref":"b1"}"#,
+            ])
     }
 
     @Test func applyReportsMalformedLinesAndRunsTheRest() throws {
         let file = cli.folder.appendingPathComponent("commands.jsonl").path
         try """
-            {"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":10}
-            {"command":"Allocate","orderid":"o1","sku":"LAMP","qty":"three"}
-            not json at all
-            {"command":"Allocate","orderid":"o2","sku":"LAMP","qty":2}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        {"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":10}
+        {"command":"Allocate","orderid":"o1","sku":"LAMP","qty":"three"}
+        not json at all
+        {"command":"Allocate","orderid":"o2","sku":"LAMP","qty":2}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try cli.stock("apply", file)
         #expect(result.status == 2)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[1] == #"{"ok":false,"line":2,"error":"Allocate: field \"qty\" must be a whole number, got \"three\""}"#)
+        #expect(
+            lines[1]
+                == #"{"ok":false,"line":2,"error":"Allocate: field \"qty\" must be a whole number, got \"three\""}"#)
         #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\""}"#)
         #expect(lines[3].hasPrefix(#"{"ok":true,"line":4"#))
         #expect(try cli.stock("allocations", "o2", "--json").stdout == #"[{"sku":"LAMP","batchref":"b1"}]"# + "\n")
@@ -134,7 +142,8 @@ import TestSupport
         kill(follower.processIdentifier, SIGTERM)
         let output = try follower.wait().stdout.split(separator: "\n")
         #expect(output.count == 2)
-        #expect(output.last?.contains(#""kind":"Allocated","orderid":"o1","sku":"LAMP","qty":2,"batchref":"b1""#) == true)
+        #expect(
+            output.last?.contains(#""kind":"Allocated","orderid":"o1","sku":"LAMP","qty":2,"batchref":"b1""#) == true)
     }
 
     @Test func initDemoFillsAnEmptyDatabaseOnce() throws {
@@ -162,8 +171,10 @@ import TestSupport
     }
 
     @Test func helpIsEverywhere() throws {
-        for subcommand in ["init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations",
-                           "events", "apply", "monitor", "demo"] {
+        for subcommand in [
+            "init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations",
+            "events", "apply", "monitor", "demo",
+        ] {
             let result = try cli.stock(subcommand, "--help")
             #expect(result.status == 0)
             #expect(result.stdout.hasPrefix("Usage: stock \(subcommand)"), "\(subcommand)")

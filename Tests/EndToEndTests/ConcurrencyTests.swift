@@ -1,7 +1,7 @@
 import Allocation
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Several real `stock` processes writing the same product at once.
 @Suite struct ConcurrencyTests {
@@ -27,7 +27,9 @@ import TestSupport
         for result in results {
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
             for line in result.stdout.split(separator: "\n") {
-                if line.hasPrefix(#"{"ok":true"#) { allocated += 1 } else if line.contains("Out of stock for HOT-SKU") {
+                if line.hasPrefix(#"{"ok":true"#) {
+                    allocated += 1
+                } else if line.contains("Out of stock for HOT-SKU") {
                     outOfStock += 1
                 } else {
                     Issue.record("unexpected result \(line)")

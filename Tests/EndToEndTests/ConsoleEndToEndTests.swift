@@ -1,8 +1,8 @@
 import Allocation
 import Foundation
 import Glibc
-import Testing
 import TestSupport
+import Testing
 
 /// The real `stock` binary in a detached tmux pane of fixed size, on a temporary demo-like database.
 ///
@@ -13,12 +13,15 @@ final class ConsoleRun {
     let session: TmuxSession
     let executable = StockProcess.executable
 
-    init(_ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
-         database: String? = nil) throws {
+    init(
+        _ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
+        database: String? = nil
+    ) throws {
         db = try ConsoleDatabase()
         try db.fillDemo(today: Clock.system.today)
         let modes = "stty -a | tr -s ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '"
-        let command = "'\(executable)' --db '\(database ?? db.path)' \(arguments); echo EXIT=$?; "
+        let command =
+            "'\(executable)' --db '\(database ?? db.path)' \(arguments); echo EXIT=$?; "
             + "echo MODES=$(\(modes)); sleep 600"
         session = try TmuxSession(command: command, width: width, height: height, environment: environment)
     }
@@ -300,8 +303,10 @@ final class ConsoleRun {
         defer { run.session.kill() }
         let screen = try run.session.waitFor("EXIT=")
         let unwrapped = screen.replacingOccurrences(of: "\n", with: "")
-        #expect(unwrapped.contains("no database at /nonexistent/stock.sqlite; create it with: "
-            + "stock --db /nonexistent/stock.sqlite init"))
+        #expect(
+            unwrapped.contains(
+                "no database at /nonexistent/stock.sqlite; create it with: "
+                    + "stock --db /nonexistent/stock.sqlite init"))
         #expect(screen.contains("EXIT=3"))
     }
 

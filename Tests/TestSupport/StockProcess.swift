@@ -112,7 +112,8 @@ public func runProcess(
 public enum StockProcess {
     /// `.build/<triple>/debug/stock`, beside the `.xctest` bundle this test runs from.
     public static let executable: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("stock")

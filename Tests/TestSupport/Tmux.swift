@@ -23,11 +23,14 @@ public final class TmuxSession {
     /// `environment`.
     public init(command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
         socket = "stock-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-        tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        } ?? "/usr/bin/tmux"
-        var arguments = ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t",
-                         "-x", String(width), "-y", String(height)]
+        tmux =
+            ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+                FileManager.default.isExecutableFile(atPath: $0)
+            } ?? "/usr/bin/tmux"
+        var arguments = [
+            "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "t",
+            "-x", String(width), "-y", String(height),
+        ]
         let variables = ["LANG": "C.UTF-8", "NO_COLOR": ""].merging(environment) { $1 }
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
         // The pane gets the whole window: no tmux status line.

@@ -27,8 +27,10 @@ public final class Database {
     /// Opens (or creates) the file, turns on WAL, foreign keys and the busy timeout.
     ///
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a database.
-    public init(path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000,
-                synchronous: String = "FULL") throws {
+    public init(
+        path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000,
+        synchronous: String = "FULL"
+    ) throws {
         self.path = path
         self.access = access
         var flags = SQLITE_OPEN_NOMUTEX

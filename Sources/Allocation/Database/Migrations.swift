@@ -13,79 +13,83 @@ public enum Schema {
     }
 
     static let migrations: [Migration] = [
-        Migration(name: "create tables", statements: [
-            """
-            CREATE TABLE products (
-                sku TEXT PRIMARY KEY,
-                version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0)
-            )
-            """,
-            """
-            CREATE TABLE batches (
-                id INTEGER PRIMARY KEY,
-                reference TEXT NOT NULL UNIQUE,
-                sku TEXT NOT NULL REFERENCES products (sku),
-                purchased INTEGER NOT NULL CHECK (purchased >= 0),
-                eta TEXT CHECK (eta IS NULL OR eta GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
-                allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= purchased)
-            )
-            """,
-            // Allocation preference order within a SKU: in stock (no ETA) first, then earliest ETA, then reference.
-            "CREATE INDEX batches_by_preference ON batches (sku, eta IS NOT NULL, eta, reference)",
-            """
-            CREATE TABLE order_lines (
-                id INTEGER PRIMARY KEY,
-                orderid TEXT NOT NULL,
-                sku TEXT NOT NULL REFERENCES products (sku),
-                qty INTEGER NOT NULL CHECK (qty > 0),
-                UNIQUE (orderid, sku)
-            )
-            """,
-            """
-            CREATE TABLE allocations (
-                orderline_id INTEGER PRIMARY KEY REFERENCES order_lines (id),
-                batch_id INTEGER NOT NULL REFERENCES batches (id)
-            )
-            """,
-            "CREATE INDEX allocations_by_batch ON allocations (batch_id, orderline_id)",
-            """
-            CREATE TRIGGER allocations_add AFTER INSERT ON allocations BEGIN
-                UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
-                WHERE id = NEW.batch_id;
-            END
-            """,
-            """
-            CREATE TRIGGER allocations_remove AFTER DELETE ON allocations BEGIN
-                UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
-                WHERE id = OLD.batch_id;
-            END
-            """,
-            """
-            CREATE TRIGGER allocations_move AFTER UPDATE OF orderline_id, batch_id ON allocations BEGIN
-                UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
-                WHERE id = OLD.batch_id;
-                UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
-                WHERE id = NEW.batch_id;
-            END
-            """,
-            // The triggers count a line's quantity when it is placed: it must not change under them.
-            """
-            CREATE TRIGGER order_lines_quantity_is_fixed BEFORE UPDATE OF qty ON order_lines BEGIN
-                SELECT RAISE(ABORT, 'an order line''s quantity cannot change');
-            END
-            """,
-            """
-            CREATE TABLE events (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                at TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                payload TEXT NOT NULL
-            )
-            """,
-        ]),
-        Migration(name: "index order lines by SKU for the allocations screen", statements: [
-            "CREATE INDEX order_lines_by_sku ON order_lines (sku, orderid)"
-        ]),
+        Migration(
+            name: "create tables",
+            statements: [
+                """
+                CREATE TABLE products (
+                    sku TEXT PRIMARY KEY,
+                    version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0)
+                )
+                """,
+                """
+                CREATE TABLE batches (
+                    id INTEGER PRIMARY KEY,
+                    reference TEXT NOT NULL UNIQUE,
+                    sku TEXT NOT NULL REFERENCES products (sku),
+                    purchased INTEGER NOT NULL CHECK (purchased >= 0),
+                    eta TEXT CHECK (eta IS NULL OR eta GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+                    allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= purchased)
+                )
+                """,
+                // Allocation preference order within a SKU: in stock (no ETA) first, then earliest ETA, then reference.
+                "CREATE INDEX batches_by_preference ON batches (sku, eta IS NOT NULL, eta, reference)",
+                """
+                CREATE TABLE order_lines (
+                    id INTEGER PRIMARY KEY,
+                    orderid TEXT NOT NULL,
+                    sku TEXT NOT NULL REFERENCES products (sku),
+                    qty INTEGER NOT NULL CHECK (qty > 0),
+                    UNIQUE (orderid, sku)
+                )
+                """,
+                """
+                CREATE TABLE allocations (
+                    orderline_id INTEGER PRIMARY KEY REFERENCES order_lines (id),
+                    batch_id INTEGER NOT NULL REFERENCES batches (id)
+                )
+                """,
+                "CREATE INDEX allocations_by_batch ON allocations (batch_id, orderline_id)",
+                """
+                CREATE TRIGGER allocations_add AFTER INSERT ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
+                    WHERE id = NEW.batch_id;
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_remove AFTER DELETE ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
+                    WHERE id = OLD.batch_id;
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_move AFTER UPDATE OF orderline_id, batch_id ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated - (SELECT qty FROM order_lines WHERE id = OLD.orderline_id)
+                    WHERE id = OLD.batch_id;
+                    UPDATE batches SET allocated = allocated + (SELECT qty FROM order_lines WHERE id = NEW.orderline_id)
+                    WHERE id = NEW.batch_id;
+                END
+                """,
+                // The triggers count a line's quantity when it is placed: it must not change under them.
+                """
+                CREATE TRIGGER order_lines_quantity_is_fixed BEFORE UPDATE OF qty ON order_lines BEGIN
+                    SELECT RAISE(ABORT, 'an order line''s quantity cannot change');
+                END
+                """,
+                """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL
+                )
+                """,
+            ]),
+        Migration(
+            name: "index order lines by SKU for the allocations screen",
+            statements: [
+                "CREATE INDEX order_lines_by_sku ON order_lines (sku, orderid)"
+            ]),
     ]
 
     /// The version a fully migrated database has.
@@ -104,7 +108,8 @@ public enum Schema {
         guard start <= currentVersion else {
             throw DatabaseError(
                 code: SQLITE_ERROR,
-                message: "\(database.path) has schema version \(start), newer than this stock knows (\(currentVersion))")
+                message: "\(database.path) has schema version \(start), newer than this stock knows (\(currentVersion))"
+            )
         }
         for (index, migration) in migrations.enumerated() where index >= start {
             try database.transaction { db in

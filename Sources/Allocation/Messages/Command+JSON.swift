@@ -19,16 +19,19 @@ extension Command {
                 eta = today.adding(days: try fields.integer("etaInDays"))
             }
             self = .createBatch(
-                CreateBatch(ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
+                CreateBatch(
+                    ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
                     eta: eta))
         case "Allocate":
             try fields.checkKeys(["command", "orderid", "sku", "qty"])
             self = .allocate(
-                Allocate(orderid: try fields.string("orderid"), sku: try fields.string("sku"),
+                Allocate(
+                    orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
         case "ChangeBatchQuantity":
             try fields.checkKeys(["command", "ref", "qty"])
-            self = .changeBatchQuantity(ChangeBatchQuantity(ref: try fields.string("ref"), qty: try fields.integer("qty")))
+            self = .changeBatchQuantity(
+                ChangeBatchQuantity(ref: try fields.string("ref"), qty: try fields.integer("qty")))
         case "Deallocate":
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))

@@ -31,15 +31,24 @@ public enum Event: Equatable, Sendable {
         var json = JSONObjectWriter()
         switch self {
         case .batchCreated(let ref, let sku, let qty, let eta):
-            json.add("ref", ref); json.add("sku", sku); json.add("qty", qty); json.add("eta", eta?.description)
+            json.add("ref", ref)
+            json.add("sku", sku)
+            json.add("qty", qty)
+            json.add("eta", eta?.description)
         case .allocated(let orderid, let sku, let qty, let batchref):
-            json.add("orderid", orderid); json.add("sku", sku); json.add("qty", qty); json.add("batchref", batchref)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+            json.add("batchref", batchref)
         case .deallocated(let orderid, let sku, let qty):
-            json.add("orderid", orderid); json.add("sku", sku); json.add("qty", qty)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
         case .outOfStock(let sku):
             json.add("sku", sku)
         case .batchQuantityChanged(let ref, let qty):
-            json.add("ref", ref); json.add("qty", qty)
+            json.add("ref", ref)
+            json.add("qty", qty)
         }
         return json.text
     }

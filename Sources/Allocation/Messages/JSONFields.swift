@@ -31,7 +31,8 @@ struct JSONFields {
     func checkKeys(_ known: Set<String>) throws {
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw InputError(
-                message: "\(context): unknown field \"\(unknown)\" (expected \(known.sorted().joined(separator: ", ")))")
+                message: "\(context): unknown field \"\(unknown)\" (expected \(known.sorted().joined(separator: ", ")))"
+            )
         }
     }
 
@@ -44,7 +45,8 @@ struct JSONFields {
             throw InputError(message: "\(context): missing field \"\(key)\"")
         }
         guard let text = value as? String else {
-            throw InputError(message: "\(context): field \"\(key)\" must be a string, got \(JSONFields.describe(value))")
+            throw InputError(
+                message: "\(context): field \"\(key)\" must be a string, got \(JSONFields.describe(value))")
         }
         return text
     }
@@ -68,7 +70,10 @@ struct JSONFields {
     func bool(_ key: String) throws -> Bool {
         guard let number = object[key] as? NSNumber, String(cString: number.objCType) == "c" else {
             throw InputError(
-                message: "\(context): field \"\(key)\" must be true or false, got \(JSONFields.describe(object[key] ?? NSNull()))")
+                message:
+                    "\(context): field \"\(key)\" must be true or false, "
+                    + "got \(JSONFields.describe(object[key] ?? NSNull()))"
+            )
         }
         return number.boolValue
     }
@@ -84,7 +89,8 @@ struct JSONFields {
         switch value {
         case is NSNull: return "null"
         case let text as String: return Validation.shown(text)
-        case let number as NSNumber where String(cString: number.objCType) == "c": return number.boolValue ? "true" : "false"
+        case let number as NSNumber where String(cString: number.objCType) == "c":
+            return number.boolValue ? "true" : "false"
         case let number as NSNumber: return number.stringValue
         case is [Any]: return "an array"
         default: return "an object"

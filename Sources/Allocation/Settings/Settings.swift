@@ -45,7 +45,10 @@ public struct Settings: Equatable, Sendable {
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             guard keys.contains(key) else {
                 throw SettingsError(
-                    message: "settings file \(path): unknown key \"\(key)\" (known: \(keys.sorted().joined(separator: ", ")))")
+                    message:
+                        "settings file \(path): unknown key \"\(key)\" "
+                        + "(known: \(keys.sorted().joined(separator: ", ")))"
+                )
             }
             try settings.apply(key: key, value: value, source: "settings file \(path)")
         }
@@ -71,7 +74,9 @@ public struct Settings: Equatable, Sendable {
             SettingsError(message: "\(source): \(key) must be \(expected), got \(value)")
         }
         func integer(_ range: ClosedRange<Int>) throws -> Int {
-            guard let int = JSONFields.wholeNumber(value), range.contains(int) else { throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)") }
+            guard let int = JSONFields.wholeNumber(value), range.contains(int) else {
+                throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
             return int
         }
         func string() throws -> String {

@@ -61,8 +61,9 @@ extension Views {
     ) throws -> [LineRow] {
         let page = newer ? "l.id > ? ORDER BY l.id" : "l.id <= ? ORDER BY l.id DESC"
         let map = { (row: Row) in
-            LineRow(id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
-                    batchref: row.optionalText(4))
+            LineRow(
+                id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
+                batchref: row.optionalText(4))
         }
         let select = """
             SELECT l.id, l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l

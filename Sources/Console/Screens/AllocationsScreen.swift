@@ -80,8 +80,9 @@ struct AllocationsScreen: Screen {
             canvas.put(row.orderid, x: x + 2, y: y, limit: order)
             canvas.put(row.sku, x: x + 3 + order, y: y, limit: sku)
             canvas.putRight(String(row.qty), x: x + 4 + order + sku, y: y, limit: 6)
-            canvas.put(row.batchref ?? "(none)", x: x + 11 + order + sku, y: y, limit: batch,
-                       style: row.batchref == nil ? .late : .normal)
+            canvas.put(
+                row.batchref ?? "(none)", x: x + 11 + order + sku, y: y, limit: batch,
+                style: row.batchref == nil ? .late : .normal)
             if isCursor && context.focused {
                 canvas.restyle(x: x, y: y, count: area.width, style: .selected)
             }

@@ -191,8 +191,9 @@ struct BatchesScreen: Screen {
             }
             guard y < area.y + area.height else { break }
             let isCursor = index == list.cursor - list.top
-            renderRow(row, y: y, x: x, width: area.width, columns: columns, cursor: isCursor,
-                      context: context, on: &canvas)
+            renderRow(
+                row, y: y, x: x, width: area.width, columns: columns, cursor: isCursor,
+                context: context, on: &canvas)
             y += 1
         }
     }
@@ -202,7 +203,8 @@ struct BatchesScreen: Screen {
         canvas.fill(x: x, y: y, count: width, style: .group, text: g.horizontal)
         var text = "\(g.horizontal) \(sku) "
         if let total = totals[sku] {
-            text += compact
+            text +=
+                compact
                 ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
                 : "\(g.horizontal) \(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
                     + "\(total.purchased) purchased \(g.dot) "
@@ -237,8 +239,9 @@ struct BatchesScreen: Screen {
                 canvas.putRight(String(number), x: column, y: y, limit: 6, style: style)
                 column += 7
             }
-            canvas.put(BatchesScreen.gauge(row, width: columns.gauge, glyphs: canvas.glyphs), x: column, y: y,
-                       limit: columns.gauge, style: status)
+            canvas.put(
+                BatchesScreen.gauge(row, width: columns.gauge, glyphs: canvas.glyphs), x: column, y: y,
+                limit: columns.gauge, style: status)
         }
         if cursor && context.focused {
             canvas.restyle(x: x, y: y, count: width, style: .selected)

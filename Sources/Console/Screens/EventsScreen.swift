@@ -93,8 +93,9 @@ struct EventsScreen: Screen {
             let time = event.at.count >= 19 ? String(event.at.dropFirst(11).prefix(8)) : event.at
             canvas.put(time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
             canvas.put(EventsScreen.word(for: event.kind), x: x + 2 + idWidth + 9, y: y, limit: 12, style: style)
-            canvas.put(EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
-                       limit: max(0, area.width - (detailsX - x)), style: style)
+            canvas.put(
+                EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
+                limit: max(0, area.width - (detailsX - x)), style: style)
             if isCursor && context.focused {
                 canvas.restyle(x: x, y: y, count: area.width, style: .selected)
             }

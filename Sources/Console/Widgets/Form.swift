@@ -117,8 +117,9 @@ struct Form {
             y += 1
             canvas.put("Refused: " + refusal, x: box.x + 2, y: y, limit: inner, style: .error)
         }
-        canvas.put("Enter next/submit  Tab move  Esc cancel", x: box.x + 2, y: box.y + box.height - 2, limit: inner,
-                   style: .dim)
+        canvas.put(
+            "Enter next/submit  Tab move  Esc cancel", x: box.x + 2, y: box.y + box.height - 2, limit: inner,
+            style: .dim)
     }
 }
 
@@ -155,8 +156,9 @@ extension Form {
             ]
         ) { values in
             let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
-            return .command(.createBatch(
-                CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
+            return .command(
+                .createBatch(
+                    CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
         }
     }
 
@@ -169,8 +171,9 @@ extension Form {
                 Field(label: "New quantity", text: "", check: { _ = try Validation.quantity($0, allowZero: true) })
             ]
         ) { values in
-            .command(.changeBatchQuantity(
-                ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
+            .command(
+                .changeBatchQuantity(
+                    ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
         }
     }
 

@@ -49,7 +49,8 @@ struct HelpOverlay {
             }
         }
         let more = perColumn > shownRows ? "j/k scroll, " : ""
-        canvas.put("\(more)any other key closes", x: box.x + 2, y: box.y + box.height - 2, limit: box.width - 4,
-                   style: .dim)
+        canvas.put(
+            "\(more)any other key closes", x: box.x + 2, y: box.y + box.height - 2, limit: box.width - 4,
+            style: .dim)
     }
 }

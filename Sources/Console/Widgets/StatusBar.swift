@@ -45,8 +45,9 @@ struct StatusBar {
             guard hintX < width else { break }
             let muted = readOnly && binding.mutating
             hintX += canvas.put(binding.label, x: hintX, y: y + 1, limit: width - hintX, style: muted ? .dim : .key)
-            hintX += canvas.put(" \(binding.hint ?? "")  ", x: hintX, y: y + 1,
-                                limit: max(0, width - hintX), style: muted ? .dim : .normal)
+            hintX += canvas.put(
+                " \(binding.hint ?? "")  ", x: hintX, y: y + 1,
+                limit: max(0, width - hintX), style: muted ? .dim : .normal)
         }
     }
 }
