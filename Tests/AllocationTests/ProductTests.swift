@@ -119,6 +119,34 @@ import Testing
         #expect(product.version == 3)
     }
 
+    /// Lines give way newest first until the batch fits; one that then fits back where it was stays put.
+    @Test func aReleasedLineThatFitsBackStaysWithoutEvents() throws {
+        var product = Product(
+            sku: "LAMP",
+            batches: [
+                Batch(reference: "warehouse", sku: "LAMP", purchased: 100, eta: nil),
+                Batch(reference: "shipment", sku: "LAMP", purchased: 50, eta: tomorrow),
+            ])
+        let older = OrderLine(orderid: "ORD-1", sku: "LAMP", qty: 10)
+        let newer = OrderLine(orderid: "ORD-2", sku: "LAMP", qty: 3)
+        _ = try product.allocate(older)
+        _ = try product.allocate(newer)
+        let placed = [newer, older].map { line -> OrderLine in
+            var placed = line
+            placed.batchReference = "warehouse"
+            return placed
+        }
+        let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: placed)
+        #expect(moves == [Move(orderid: "ORD-1", sku: "LAMP", qty: 10, from: "warehouse", to: "shipment")])
+        #expect(product.batches.map(\.allocated) == [3, 10])
+        #expect(
+            product.events.suffix(3) == [
+                .batchQuantityChanged(ref: "warehouse", qty: 5),
+                .deallocated(orderid: "ORD-1", sku: "LAMP", qty: 10),
+                .allocated(orderid: "ORD-1", sku: "LAMP", qty: 10, batchref: "shipment"),
+            ])
+    }
+
     @Test func changingQuantityWithNowhereToGoRecordsOutOfStock() throws {
         var product = Product(sku: "LAMP", batches: [Batch(reference: "only", sku: "LAMP", purchased: 10)])
         var line = OrderLine(orderid: "o1", sku: "LAMP", qty: 8)

@@ -48,23 +48,30 @@ extension Product {
     public mutating func allocate(_ line: OrderLine) throws -> String? {
         if let current = line.batchReference { return current }
         let placed = try place(line)
+        recordPlacement(of: line, on: placed)
         if placed != nil { version += 1 }
         return placed
     }
 
-    /// Puts a line on the first batch in preference order that can take it, without bumping the version.
+    /// Puts a line on the first batch in preference order that can take it; records no event and leaves the
+    /// version alone.
     mutating func place(_ line: OrderLine) throws -> String? {
         try require(line.sku == sku, "line \(line.orderid) is for \(line.sku), not \(sku)")
         try require(line.qty > 0, "line \(line.orderid) has quantity \(line.qty)")
-        guard let index = preferredBatchIndex(for: line) else {
-            events.append(.outOfStock(sku: sku))
-            return nil
-        }
+        guard let index = preferredBatchIndex(for: line) else { return nil }
         batches[index].allocated += line.qty
         let batch = batches[index]
         try ensure(batch.allocated <= batch.purchased, "batch \(batch.reference) over-allocated")
-        events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: batch.reference))
         return batch.reference
+    }
+
+    /// Records where a line went: `Allocated` to its batch, or `OutOfStock` when it found none.
+    mutating func recordPlacement(of line: OrderLine, on reference: String?) {
+        if let reference {
+            events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
+        } else {
+            events.append(.outOfStock(sku: sku))
+        }
     }
 
     /// The index of the batch the rules choose for `line`, or nil when none can take it.

@@ -13,10 +13,11 @@ extension Product {
 
     /// Sets a batch's purchased quantity. While it is over-allocated, its lines give way in the order given
     /// (the caller passes the most recently allocated first); each is re-placed on the preferred batch that can
-    /// take it, or left waiting with an `OutOfStock` event. Bumps the version once.
+    /// take it, or left waiting with an `OutOfStock` event. A line that fits back on the same batch stays, with
+    /// no event. Bumps the version once.
     ///
     /// - Parameter allocatedLines: the lines on the batch now.
-    /// - Returns: the lines that moved, with where they went.
+    /// - Returns: the lines that moved, with where they went (nil: nowhere, waiting for stock).
     /// - Throws: `ContractViolation` when the batch is not this product's or the quantity is negative.
     public mutating func changeQuantity(
         ofBatch reference: String, to quantity: Int, allocatedLines: [OrderLine]
@@ -33,14 +34,16 @@ extension Product {
         var released: [OrderLine] = []
         for line in allocatedLines where batches[index].available < 0 {
             batches[index].allocated -= line.qty
-            events.append(.deallocated(orderid: line.orderid, sku: line.sku, qty: line.qty))
-            released.append(line)
+            var waiting = line
+            waiting.batchReference = nil
+            released.append(waiting)
         }
         var moves: [Move] = []
         for line in released {
-            var waiting = line
-            waiting.batchReference = nil
-            let target = try place(waiting)
+            let target = try place(line)
+            if target == reference { continue }
+            events.append(.deallocated(orderid: line.orderid, sku: line.sku, qty: line.qty))
+            recordPlacement(of: line, on: target)
             moves.append(Move(orderid: line.orderid, sku: line.sku, qty: line.qty, from: reference, to: target))
         }
         version += 1

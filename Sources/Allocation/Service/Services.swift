@@ -48,7 +48,7 @@ enum Services {
             throw AllocationError.unknownBatch(command.ref)
         }
         // Lines move off first: the schema refuses a batch whose allocated exceeds its purchased, even briefly.
-        for move in moves where move.to != move.from {
+        for move in moves {
             guard let line = lines.first(where: { $0.orderid == move.orderid }) else { continue }
             try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
         }
