@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct SchemaTests {
     @Test func migratesAnEmptyFileToTheCurrentVersion() throws {
-        let folder = try makeTemporaryFolder()
+        let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
         try Schema.migrate(database)
         #expect(try Schema.version(of: database) == Schema.currentVersion)
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func migratesAnOlderFileKeepingItsData() throws {
-        let folder = try makeTemporaryFolder()
+        let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("old.sqlite").path, access: .create)
         try database.transaction { db in
             for sql in Schema.migrations[0].statements { try db.execute(sql) }
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func refusesAFileFromANewerStock() throws {
-        let folder = try makeTemporaryFolder()
+        let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
         try database.execute("PRAGMA user_version = 99")
         #expect(throws: DatabaseError.self) { try Schema.migrate(database) }

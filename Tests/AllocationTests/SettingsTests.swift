@@ -5,10 +5,10 @@ import Testing
 @testable import Allocation
 
 @Suite struct SettingsTests {
-    let folder: URL
+    let folder: TemporaryFolder
 
     init() throws {
-        folder = try makeTemporaryFolder()
+        folder = try TemporaryFolder()
     }
 
     func write(_ json: String) throws -> String {

@@ -89,8 +89,7 @@ import Testing
 /// Files that are not what they should be.
 @Suite struct BadFileTests {
     @Test func aFileThatIsNotADatabaseIsNamedAndLeftAlone() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder()
         let path = folder.appendingPathComponent("notes.sqlite").path
         try "shopping list\n".write(toFile: path, atomically: true, encoding: .utf8)
         for arguments in [["batches"], ["allocate", "o1", "LAMP", "1"], ["init"]] {

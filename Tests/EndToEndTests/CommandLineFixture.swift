@@ -4,22 +4,18 @@ import TestSupport
 
 /// A temporary database driven only through the real `stock` binary, with the test settings.
 final class CommandLineFixture {
-    let folder: URL
+    let folder: TemporaryFolder
     let path: String
     let notificationsPath: String
 
     init(initialize: Bool = true) throws {
-        folder = try makeTemporaryFolder()
+        folder = try TemporaryFolder()
         path = folder.appendingPathComponent("stock.sqlite").path
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         if initialize {
             let result = try stock("init")
             guard result.status == 0 else { throw FixtureError(message: "stock init failed: \(result.stderr)") }
         }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: folder)
     }
 
     var environment: [String: String] {

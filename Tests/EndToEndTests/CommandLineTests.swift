@@ -188,8 +188,7 @@ import Testing
 /// README's first command: `stock demo` makes the demo database on first use and opens the console on it.
 @Suite struct DemoCommandTests {
     @Test func demoOpensTheConsoleOnAFreshDemoDatabase() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder()
         let session = try TmuxSession(
             command: "'\(StockProcess.executable)' demo; echo EXIT=$?; sleep 600",
             environment: ["XDG_DATA_HOME": folder.path])
@@ -204,8 +203,7 @@ import Testing
     }
 
     @Test func demoNeedsATerminal() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryFolder()
         let result = try StockProcess.run(["demo"], environment: ["XDG_DATA_HOME": folder.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("needs a terminal"), "\(result.stderr)")

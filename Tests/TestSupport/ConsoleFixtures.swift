@@ -6,22 +6,17 @@ public final class ConsoleDatabase {
     public let path: String
     public let database: Database
     public let bus: MessageBus
-    private let directory: URL
+    private let directory: TemporaryFolder
 
     /// Creates an empty, migrated database in a fresh temporary folder.
     public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stock-console-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryFolder()
         path = directory.appendingPathComponent("stock.sqlite").path
         database = try Database(path: path, access: .create, busyTimeoutMilliseconds: 5000, synchronous: "normal")
         try Schema.migrate(database)
         var settings = Settings()
         settings.database = path
         bus = MessageBus.standard(database: database, settings: settings) { _ in }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// A small demo-like data set, ETAs relative to `today`: lamps in stock and arriving, a late table, chairs,

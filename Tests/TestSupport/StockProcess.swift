@@ -45,14 +45,14 @@ public final class RunningProcess: @unchecked Sendable {
     private let process = Process()
     private let exited = DispatchSemaphore(value: 0)
     private var exitedAt = 0.0
-    private let folder: URL
+    private let folder: TemporaryFolder
     private let description: String
 
     public init(
         executable: String, arguments: [String], input: String? = nil, environment: [String: String]? = nil
     ) throws {
         description = ([executable] + arguments).joined(separator: " ")
-        folder = try makeTemporaryFolder()
+        folder = try TemporaryFolder()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
@@ -74,10 +74,6 @@ public final class RunningProcess: @unchecked Sendable {
         }
         try withNoSignalsBlocked { try process.run() }
         for file in files { try? file.close() }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: folder)
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }

@@ -4,7 +4,7 @@ import Foundation
 /// A fresh SQLite file in its own temporary folder, migrated, with a bus wired as production wires it but with
 /// the test settings (`assets/settings/test.json`) and a file notifier whose lines tests can read.
 public final class TestDatabase {
-    public let folder: URL
+    public let folder: TemporaryFolder
     public let path: String
     public let database: Database
     public let settings: Settings
@@ -12,7 +12,7 @@ public final class TestDatabase {
     public private(set) var handlerFailures: [String] = []
 
     public init() throws {
-        folder = try makeTemporaryFolder()
+        folder = try TemporaryFolder()
         path = folder.appendingPathComponent("stock.sqlite").path
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         var settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
@@ -23,10 +23,6 @@ public final class TestDatabase {
             path: path, access: .create, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
             synchronous: settings.synchronous)
         try Schema.migrate(database)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: folder)
     }
 
     /// The production bus over this file; handler failures are collected in ``handlerFailures``.
@@ -87,8 +83,21 @@ public let repositoryRoot: String = {
         .deletingLastPathComponent().path
 }()
 
-public func makeTemporaryFolder() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stock-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
+/// A fresh folder under the temporary directory, removed with everything in it when the object goes away.
+public final class TemporaryFolder: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("stock-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    public func appendingPathComponent(_ name: String) -> URL {
+        url.appendingPathComponent(name)
+    }
 }
