@@ -58,17 +58,18 @@ public final class MessageBus {
     }
 
     private func run(_ command: Command) throws -> Outcome {
-        let (outcome, events) = try database.transaction { db in
+        try database.transaction { db in
             let (outcome, events) = try Services.route(command, in: db)
             let at = clock.timestamp()
             for event in events {
                 try db.execute(
                     "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)", at, event.kind.rawValue, event.payload)
             }
-            return (outcome, events)
+            db.afterCommit { [self] in
+                for event in events { dispatch(event) }
+            }
+            return outcome
         }
-        for event in events { dispatch(event) }
-        return outcome
     }
 
     private func dispatch(_ event: Event) {
