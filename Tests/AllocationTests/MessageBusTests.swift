@@ -25,6 +25,18 @@ import Testing
         #expect(store.handlerFailures == ["event handler \"broken\" failed on Allocated: printer on fire"])
     }
 
+    /// A handler runs after COMMIT, outside the command's transaction, so it may send commands of its own.
+    @Test func anEventHandlerCanSendACommandOfItsOwn() throws {
+        bus.subscribe(to: .outOfStock, name: "order more") { [bus] event in
+            guard case .outOfStock(let sku) = event else { return }
+            try bus.handle(.createBatch(CreateBatch(ref: "restock-\(sku)", sku: sku, qty: 50, eta: Day("2026-02-01"))))
+        }
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
+        #expect(try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5))) == .outOfStock(sku: "LAMP"))
+        #expect(try Views.batches(sku: "LAMP", in: store.database).map(\.reference) == ["b1", "restock-LAMP"])
+        #expect(store.handlerFailures.isEmpty)
+    }
+
     @Test func eventsAreHandledOnlyAfterCommit() throws {
         let other = try store.openAnotherConnection(access: .readOnly)
         var visibleAtDispatch: [AllocationRow] = []
