@@ -95,28 +95,16 @@ struct Tool {
 
     // MARK: Opening
 
-    /// Opens an existing database, bringing its schema up to date.
+    /// Opens an existing stock database; only `init` creates a file or changes its schema.
     ///
-    /// - Throws: `DatabaseError` naming `stock init` when the file is missing.
+    /// - Throws: `DatabaseError` naming `stock init` when the file is missing, is not a stock database or has an
+    ///   older schema.
     func openDatabase(access: Database.Access = .readWrite) throws -> Database {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw DatabaseError(
-                code: 14, message: "no database at \(databasePath); create it with: stock --db \(databasePath) init")
-        }
+        guard FileManager.default.fileExists(atPath: databasePath) else { throw DatabaseError.noDatabase(at: databasePath) }
         let database = try Database(
             path: databasePath, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
             synchronous: settings.synchronous)
-        if access == .readOnly {
-            let version = try Schema.version(of: database)
-            guard version == Schema.currentVersion else {
-                throw DatabaseError(
-                    code: 1,
-                    message: "\(databasePath) has schema version \(version), expected \(Schema.currentVersion); "
-                        + "run: stock --db \(databasePath) init")
-            }
-        } else {
-            try Schema.migrate(database)
-        }
+        try Schema.requireCurrent(database)
         return database
     }
 

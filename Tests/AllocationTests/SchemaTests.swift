@@ -38,6 +38,32 @@ import Testing
         #expect(indexes == ["order_lines_by_sku"])
     }
 
+    @Test func initRefusesAFileThatHoldsAnotherProgramsTables() throws {
+        let folder = try TemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("notes.sqlite").path, access: .create)
+        try database.execute("CREATE TABLE notes (text TEXT)")
+        #expect(throws: DatabaseError.self) { try Schema.migrate(database) }
+        #expect(try database.queryOne("PRAGMA journal_mode") { $0.text(0) } == "delete")
+        #expect(try database.query("SELECT name FROM sqlite_schema") { $0.text(0) } == ["notes"])
+    }
+
+    @Test func onlyACurrentStockDatabaseIsOpenedForWork() throws {
+        let folder = try TemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("x.sqlite").path, access: .create)
+        #expect(throws: DatabaseError.self) { try Schema.requireCurrent(database) }
+        for sql in Schema.migrations[0].statements { try database.execute(sql) }
+        try database.execute("PRAGMA user_version = 1")
+        do {
+            try Schema.requireCurrent(database)
+            Issue.record("accepted an older schema")
+        } catch let error as DatabaseError {
+            #expect(error.message.contains("made by an older stock (schema version 1)"))
+            #expect(error.message.contains("stock --db \(database.path) init"))
+        }
+        try Schema.migrate(database)
+        try Schema.requireCurrent(database)
+    }
+
     @Test func refusesAFileFromANewerStock() throws {
         let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)

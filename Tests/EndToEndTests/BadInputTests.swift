@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import TestSupport
 import Testing
@@ -98,6 +99,32 @@ import Testing
             #expect(result.stderr.contains("\(path): file is not a database"), "\(result.stderr)")
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "shopping list\n")
+    }
+
+    /// A mistyped `--db` naming another program's SQLite file: every subcommand refuses it, byte for byte intact.
+    @Test func anotherProgramsDatabaseIsRefusedAndLeftByteForByte() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.appendingPathComponent("notes.sqlite").path
+        do {
+            let other = try Database(path: path, access: .create)
+            try other.execute("CREATE TABLE notes (text TEXT)")
+            try other.execute("INSERT INTO notes VALUES ('buy milk')")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let attempts: [([String], String)] = [
+            (["allocate", "o1", "LAMP", "1"], "is not a stock database"),
+            (["add-batch", "b1", "LAMP", "1"], "is not a stock database"),
+            (["batches"], "is not a stock database"),
+            (["apply"], "is not a stock database"),
+            (["init"], "already holds tables of another program"),
+        ]
+        for (arguments, message) in attempts {
+            let result = try StockProcess.run(["--db", path] + arguments, input: "")
+            #expect(result.status == 3, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
     @Test func aBinaryFileGivenToApplyIsReportedLineByLineAndChangesNothing() throws {

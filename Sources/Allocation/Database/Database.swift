@@ -24,7 +24,8 @@ public final class Database {
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []
 
-    /// Opens (or creates) the file, turns on WAL, foreign keys and the busy timeout.
+    /// Opens (or creates) the file and turns on foreign keys and the busy timeout; ``Schema/migrate(_:)`` puts a
+    /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
     ///
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a database.
     public init(
@@ -50,12 +51,6 @@ public final class Database {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         do {
-            if access != .readOnly {
-                let mode = try queryOne("PRAGMA journal_mode=WAL") { $0.text(0) } ?? ""
-                guard mode.lowercased() == "wal" else {
-                    throw DatabaseError(code: SQLITE_ERROR, message: "\(path) refused WAL mode (journal_mode=\(mode))")
-                }
-            }
             try execute("PRAGMA foreign_keys=ON")
             try execute("PRAGMA synchronous=\(synchronous)")
             // Reading the schema fails here, not later, when the file is not a database.

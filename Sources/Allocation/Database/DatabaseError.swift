@@ -15,6 +15,11 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// No file at `path`: the message names the command that makes one.
+    public static func noDatabase(at path: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_CANTOPEN, message: "no database at \(path); create it with: stock --db \(path) init")
+    }
+
     /// The primary result code: the low byte of the extended code.
     public var primaryCode: Int32 { code & 0xFF }
 

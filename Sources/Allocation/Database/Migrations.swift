@@ -100,16 +100,56 @@ public enum Schema {
         try database.queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
+    /// Checks that the file holds this stock's schema at the current version, without changing it.
+    ///
+    /// - Throws: `DatabaseError` saying what to do: `stock init` for a file without the schema or with an older
+    ///   one, a newer `stock` for a newer one.
+    public static func requireCurrent(_ database: Database) throws {
+        let found = try version(of: database)
+        let path = database.path
+        switch found {
+        case currentVersion:
+            return
+        case 0:
+            throw DatabaseError(
+                code: SQLITE_ERROR,
+                message: "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init")
+        case ..<currentVersion:
+            throw DatabaseError(
+                code: SQLITE_ERROR,
+                message: "\(path) was made by an older stock (schema version \(found)); bring it up to date with: "
+                    + "stock --db \(path) init")
+        default:
+            throw newerSchema(found, in: database)
+        }
+    }
+
+    static func newerSchema(_ found: Int, in database: Database) -> DatabaseError {
+        DatabaseError(
+            code: SQLITE_ERROR,
+            message: "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion)); "
+                + "use a newer stock")
+    }
+
     /// Applies every migration the file has not had yet, each in its own transaction.
     ///
     /// - Throws: `DatabaseError`, also when the file was made by a newer `stock`.
     public static func migrate(_ database: Database) throws {
         let start = try version(of: database)
-        guard start <= currentVersion else {
-            throw DatabaseError(
-                code: SQLITE_ERROR,
-                message: "\(database.path) has schema version \(start), newer than this stock knows (\(currentVersion))"
-            )
+        guard start <= currentVersion else { throw newerSchema(start, in: database) }
+        if start == 0 {
+            let tables = try database.queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) } ?? 0
+            guard tables == 0 else {
+                throw DatabaseError(
+                    code: SQLITE_ERROR,
+                    message: "\(database.path) already holds tables of another program; stock init only creates "
+                        + "its schema in a new or empty database")
+            }
+        }
+        // WAL lets the console and the monitor read while another process writes; the file keeps the setting.
+        let mode = try database.queryOne("PRAGMA journal_mode=WAL") { $0.text(0) } ?? ""
+        guard mode.lowercased() == "wal" else {
+            throw DatabaseError(code: SQLITE_ERROR, message: "\(database.path) refused WAL mode (journal_mode=\(mode))")
         }
         for (index, migration) in migrations.enumerated() where index >= start {
             try database.transaction { db in
