@@ -16,7 +16,9 @@ struct Arguments {
     /// Options that take a value, anywhere on the line; everything else starting with `--` is a flag.
     static let valued: Set<String> = ["--db", "--settings", "--eta", "--sku", "--since", "--max-frames"]
 
-    init(_ words: [String]) throws {
+    /// Splits `words`, with their text in canonical form (``Validation/normalized(_:)``), as the bus stores it.
+    init(_ rawWords: [String]) throws {
+        let words = rawWords.map(Validation.normalized)
         var index = 0
         var onlyPositionals = false
         while index < words.count {
@@ -29,7 +31,7 @@ struct Arguments {
             } else if word == "-h" {
                 flags.insert("--help")
             } else {
-                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let name = parts[0]
                 if Arguments.valued.contains(name) {
                     if parts.count == 2 {

@@ -100,7 +100,9 @@ struct Tool {
     /// - Throws: `DatabaseError` naming `stock init` when the file is missing, is not a stock database or has an
     ///   older schema.
     func openDatabase(access: Database.Access = .readWrite) throws -> Database {
-        guard FileManager.default.fileExists(atPath: databasePath) else { throw DatabaseError.noDatabase(at: databasePath) }
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw DatabaseError.noDatabase(at: databasePath)
+        }
         let database = try Database(
             path: databasePath, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
             synchronous: settings.synchronous)
@@ -126,16 +128,23 @@ struct Tool {
         return 0
     }
 
-    /// `stock demo`: the console on the demo database, made and filled on first use (again with `--reset`).
+    /// `stock demo`: the console on the demo database, made and filled on first use.
+    ///
+    /// `--reset` deletes and remakes only the demo database at its own path, never a file named by `--db`; the
+    /// terminal is checked before anything is touched.
     func openDemo() throws -> Int32 {
         try arguments.check(allowed: ["--reset", "--max-frames"], positionals: [])
+        try ConsoleApp.requireTerminal()
         var demo = self
-        if arguments.options["--db"] == nil {
-            demo.settings.database = Settings.defaultDatabasePath(environment: environment)
-                .replacingOccurrences(of: "stock.sqlite", with: "demo.sqlite")
-        }
+        let demoPath = Settings.defaultDatabasePath(environment: environment)
+            .replacingOccurrences(of: "stock.sqlite", with: "demo.sqlite")
+        if arguments.options["--db"] == nil { demo.settings.database = demoPath }
         let path = demo.databasePath
         if arguments.flags.contains("--reset") {
+            guard path == demoPath else {
+                throw UsageError(
+                    message: "--reset only remakes the demo database at \(demoPath); it never deletes \(path)")
+            }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         if !FileManager.default.fileExists(atPath: path) {
@@ -295,12 +304,16 @@ struct Tool {
         var refused = false
         var malformed = false
         var number = 0
-        while let line = readLine(from: handle) {
+        while let input = readLine(from: handle) {
             number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
+            if case .text(let line) = input, line.allSatisfy(\.isWhitespace) { continue }
             var result = JSONObjectWriter()
             do {
-                let command = try Command(jsonLine: line)
+                let command: Command
+                switch input {
+                case .text(let line): command = try Command(jsonLine: line)
+                case .notText(let reason): throw InputError(message: reason)
+                }
                 let outcome = try bus.handle(command)
                 result.add("ok", !isRefusal(outcome))
                 result.add("line", number)
@@ -319,6 +332,11 @@ struct Tool {
                 }
             }
             print(result.text)
+            // A script may wait for each result before it sends the next line.
+            fflush(nil)
+        }
+        if ferror(handle) != 0 {
+            throw UsageError(message: "cannot read \(source): \(String(cString: strerror(errno)))")
         }
         return malformed ? 2 : refused ? 1 : 0
     }
@@ -344,15 +362,27 @@ struct Tool {
 }
 
 /// Reads one line without its newline; nil at end of input.
-func readLine(from file: UnsafeMutablePointer<FILE>) -> String? {
+/// One line of input without its newline: its text, or why it is not text.
+enum InputLine {
+    case text(String)
+    case notText(String)
+}
+
+/// Reads one line; nil at the end of the input or on a read error (check `ferror`).
+///
+/// The bytes are checked, not repaired: a NUL byte or invalid UTF-8 makes the line malformed rather than
+/// silently cut short or changed to U+FFFD.
+func readLine(from file: UnsafeMutablePointer<FILE>) -> InputLine? {
     var buffer: UnsafeMutablePointer<CChar>?
     var capacity = 0
     defer { free(buffer) }
     let count = getline(&buffer, &capacity, file)
     guard count >= 0, let buffer else { return nil }
-    var line = String(cString: buffer)
-    if line.hasSuffix("\n") { line.removeLast() }
-    return line
+    var bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+    if bytes.last == UInt8(ascii: "\n") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+    if bytes.contains(0) { return .notText("the line contains a NUL byte") }
+    guard let text = String(validating: bytes, as: UTF8.self) else { return .notText("the line is not valid UTF-8") }
+    return .text(text)
 }
 
 func jsonArray(_ objects: [String]) -> String {

@@ -6,4 +6,12 @@ var unblocked = sigset_t()
 sigemptyset(&unblocked)
 pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 
+// Arguments are checked, not repaired: invalid UTF-8 must not become a reference with U+FFFD in it.
+for index in 1..<Int(CommandLine.argc) {
+    guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) != nil else {
+        FileHandle.standardError.write(Data("argument \(index) is not valid UTF-8 text\n".utf8))
+        exit(2)
+    }
+}
+
 exit(Tool.main(words: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

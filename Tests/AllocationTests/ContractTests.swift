@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import Allocation
 
@@ -53,5 +54,32 @@ import Testing
     @Test func zeroIsAllowedWhereABatchIsChanged() throws {
         #expect(try Validation.quantity("0", allowZero: true) == 0)
         #expect(try Validation.quantity("1000000000") == 1_000_000_000)
+    }
+}
+
+/// Text that looks the same must be the same reference, and text that can disguise itself is refused.
+@Suite struct TextRulesTests {
+    @Test(arguments: ["o\u{202E}abc", "o\u{2066}x", "\u{FEFF}B-1", "B\u{200F}1"])
+    func textDirectionMarksAreRefused(_ value: String) {
+        #expect(throws: ContractViolation.self) { try Validation.checkIdentifier(value, field: "order id") }
+    }
+
+    @Test func combiningMarksCountTowardsTheLimit() {
+        let zalgo = "e" + String(repeating: "\u{301}", count: 5000)
+        #expect(zalgo.count == 1)
+        #expect(throws: ContractViolation(kind: .precondition, message: "sku is 5001 characters long; the limit is 255")) {
+            try Validation.checkIdentifier(zalgo, field: "sku")
+        }
+    }
+
+    @Test func decomposedAndPrecomposedTextAreOneReference() throws {
+        let store = try TestDatabase()
+        let bus = store.makeBus()
+        try bus.handle(.createBatch(CreateBatch(ref: "caf\u{E9}", sku: "LAMP", qty: 1)))
+        #expect(throws: AllocationError.duplicateBatch("caf\u{E9}")) {
+            try bus.handle(.createBatch(CreateBatch(ref: "cafe\u{301}", sku: "DESK", qty: 1)))
+        }
+        try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 1)))
+        #expect(try Views.allocations(orderid: "o1", in: store.database).map(\.batchref) == ["caf\u{E9}"])
     }
 }

@@ -127,6 +127,71 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    @Test func linesWithNulBytesOrInvalidUtf8AreMalformedNotRepaired() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let before = try cli.contents()
+        var input = Data(#"{"command":"CreateBatch","ref":"NUL-1","sku":"LAMP","qty":5}"#.utf8)
+        input.append(contentsOf: [0] + Array(#"{"x":1}"#.utf8) + [0x0A])
+        input.append(contentsOf: Array(#"{"command":"CreateBatch","ref":"BAD-"#.utf8) + [0xFF, 0xFE])
+        input.append(contentsOf: Array(#"","sku":"LAMP","qty":5}"#.utf8) + [0x0A])
+        let file = cli.folder.appendingPathComponent("lines.jsonl")
+        try input.write(to: file)
+        let result = try cli.stock("apply", file.path)
+        #expect(result.status == 2)
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                #"{"ok":false,"line":1,"error":"the line contains a NUL byte"}"#,
+                #"{"ok":false,"line":2,"error":"the line is not valid UTF-8"}"#,
+            ])
+        #expect(try cli.contents() == before)
+    }
+
+    @Test func applyOnADirectorySaysItCannotReadIt() throws {
+        let cli = try CommandLineFixture()
+        let result = try cli.stock("apply", cli.folder.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read \(cli.folder.path): Is a directory"))
+    }
+
+    @Test func applyAnswersEachLineAsItIsRead() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        // A shell co-process: send one line, read its answer, only then close the input.
+        let script = """
+            coproc '\(StockProcess.executable)' --db '\(cli.path)' apply
+            echo '{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2}' >&"${COPROC[1]}"
+            read -t 5 -r answer <&"${COPROC[0]}" || { echo "no answer"; exit 1; }
+            echo "$answer"
+            exec {COPROC[1]}>&-
+            wait
+            """
+        let result = try runProcess("/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","batchref":"b1""#))
+    }
+
+    @Test func argumentsThatAreNotUtf8AreRefused() throws {
+        let cli = try CommandLineFixture()
+        let before = try cli.contents()
+        let result = try runProcess(
+            "/bin/bash", ["-c", "'\(StockProcess.executable)' --db '\(cli.path)' add-batch $'B-\\xff' LAMP 5"],
+            environment: StockProcess.environment(cli.environment))
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("argument 4 is not valid UTF-8 text"))
+        #expect(try cli.contents() == before)
+    }
+
+    @Test func anEmptyOptionValueIsRefused() throws {
+        let cli = try CommandLineFixture()
+        let result = try StockProcess.run(["--db=", "batches"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--db needs a path"))
+        let eta = try StockProcess.run(["--db", cli.path, "add-batch", "b1", "LAMP", "5", "--eta="])
+        #expect(eta.status == 2)
+        #expect(eta.stderr.contains("--eta \"\" is not a valid date"))
+    }
+
     @Test func aBinaryFileGivenToApplyIsReportedLineByLineAndChangesNothing() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")

@@ -202,6 +202,22 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.path + "/stock/demo.sqlite"))
     }
 
+    @Test func demoResetNeverDeletesAFileNamedByDb() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "precious", "LAMP", "10")
+        let before = try cli.contents()
+        let session = try TmuxSession(
+            command: "'\(StockProcess.executable)' --db '\(cli.path)' demo --reset; echo EXIT=$?; sleep 600")
+        defer { session.kill() }
+        let screen = try session.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=2"), "\(screen)")
+        #expect(screen.contains("--reset only remakes the demo database"), "\(screen)")
+        #expect(try cli.contents() == before)
+        let noTerminal = try StockProcess.run(["--db", cli.path, "demo", "--reset"])
+        #expect(noTerminal.status == 2)
+        #expect(try cli.contents() == before)
+    }
+
     @Test func demoNeedsATerminal() throws {
         let folder = try TemporaryFolder()
         let result = try StockProcess.run(["demo"], environment: ["XDG_DATA_HOME": folder.path])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The contracts on operator input: what a reference, SKU, order id, quantity or date may be.
 ///
 /// Every way in (command line, JSON lines, console forms) checks fields here, so the messages are the same
@@ -6,15 +8,15 @@ public enum Validation {
     public static let maximumTextLength = 255
     public static let maximumQuantity = 1_000_000_000
 
-    /// Checks a reference, SKU or order id: non-empty, at most 255 characters, no control characters, no
-    /// leading or trailing space.
+    /// Checks a reference, SKU or order id: non-empty, at most 255 characters (Unicode scalars, so combining
+    /// marks count too), no control or text-direction characters, no leading or trailing space.
     ///
     /// - Throws: `ContractViolation` naming the field and the value.
     public static func checkIdentifier(_ value: String, field: String) throws {
         try require(!value.isEmpty, "\(field) must not be empty")
+        let length = value.unicodeScalars.count
         try require(
-            value.count <= maximumTextLength,
-            "\(field) is \(value.count) characters long; the limit is \(maximumTextLength)")
+            length <= maximumTextLength, "\(field) is \(length) characters long; the limit is \(maximumTextLength)")
         if let bad = value.unicodeScalars.first(where: isControl) {
             let code = "U+" + String(bad.value, radix: 16, uppercase: true)
             throw ContractViolation(
@@ -79,11 +81,23 @@ public enum Validation {
         }
     }
 
+    /// Control characters, line and paragraph separators, and the invisible marks that reorder text on screen
+    /// (bidirectional embeddings, overrides and isolates, the byte-order mark).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: true
-        default: scalar.value == 0x7F
+        case .control, .lineSeparator, .paragraphSeparator: return true
+        default: break
         }
+        switch scalar.value {
+        case 0x7F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// The canonical (NFC) form of typed text, so `café` typed precomposed or decomposed is one reference, as
+    /// SQLite's byte-wise UNIQUE and lookups then agree with what the operator sees.
+    public static func normalized(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
     }
 
     /// A value quoted for a message, with control characters made visible and long values cut.

@@ -55,6 +55,17 @@ public enum Command: Equatable, Sendable {
     case changeBatchQuantity(ChangeBatchQuantity)
     case deallocate(Deallocate)
 
+    /// The command with every text field in canonical form (``Validation/normalized(_:)``).
+    public var normalized: Command {
+        let n = Validation.normalized
+        switch self {
+        case .createBatch(let c): return .createBatch(CreateBatch(ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta))
+        case .allocate(let c): return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
+        case .changeBatchQuantity(let c): return .changeBatchQuantity(ChangeBatchQuantity(ref: n(c.ref), qty: c.qty))
+        case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
+        }
+    }
+
     /// The name used in JSON lines and messages.
     public var name: String {
         switch self {

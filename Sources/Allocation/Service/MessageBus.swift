@@ -37,7 +37,7 @@ public final class MessageBus {
         handlers[kind, default: []].append((name, handler))
     }
 
-    /// Validates and runs a command in one transaction, then dispatches its events.
+    /// Normalizes its text (NFC), validates and runs a command in one transaction, then dispatches its events.
     ///
     /// A write refused as stale (``ConcurrentUpdate``) is retried up to twice, each time from a fresh read.
     ///
@@ -45,6 +45,7 @@ public final class MessageBus {
     ///   or `ConcurrentUpdate` when retries ran out.
     @discardableResult
     public func handle(_ command: Command) throws -> Outcome {
+        let command = command.normalized
         try Validation.check(command)
         var attempt = 0
         while true {

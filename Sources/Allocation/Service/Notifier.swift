@@ -43,6 +43,10 @@ public enum Notifier: Equatable, Sendable {
         }
     }
 
+    /// How long a notifier command may run: the operator console waits for it, so a hung mailer must not hang
+    /// the console.
+    static let commandTimeoutSeconds = 10.0
+
     /// Runs the command with `input` on its standard input, read from a temporary file rather than a pipe, so a
     /// command that exits without reading cannot kill us with SIGPIPE. Its output is kept off the terminal (the
     /// console may be drawing there); the first line of its standard error goes into the failure message.
@@ -79,7 +83,11 @@ public enum Notifier: Equatable, Sendable {
         } catch {
             throw NotificationFailure(message: "cannot run notifier command \(command): \(error)")
         }
-        finished.wait()
+        guard finished.wait(timeout: .now() + commandTimeoutSeconds) == .success else {
+            process.terminate()
+            throw NotificationFailure(
+                message: "notifier command \(command) did not finish in \(Int(commandTimeoutSeconds)) s; stopped it")
+        }
         guard process.terminationStatus == 0 else {
             let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
             let reason = stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
