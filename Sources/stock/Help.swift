@@ -59,7 +59,7 @@ enum Help {
         Usage: stock change-quantity REF QTY
 
         Sets batch REF's purchased quantity (0 or more). Lines that no longer fit are deallocated,
-        most recently allocated first, and re-allocated to other batches where they fit.
+        newest order lines first, and re-allocated to other batches where they fit.
         """,
         "batches": """
         Usage: stock batches [--sku SKU] [--json]

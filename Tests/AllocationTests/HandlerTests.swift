@@ -95,6 +95,22 @@ import Testing
         #expect(try store.contents() == before)
     }
 
+    /// The newest order line gives way first, even when an older one arrived on the batch later (moved there
+    /// when another batch shrank): older orders keep their stock.
+    @Test func theNewestOrderLineGivesWayFirst() throws {
+        try bus.handle(.createBatch(CreateBatch(ref: "A", sku: "LAMP", qty: 10)))
+        try bus.handle(.createBatch(CreateBatch(ref: "B", sku: "LAMP", qty: 20, eta: Day("2026-12-01"))))
+        try bus.handle(.allocate(Allocate(orderid: "o-1", sku: "LAMP", qty: 6)))
+        try bus.handle(.allocate(Allocate(orderid: "o-2", sku: "LAMP", qty: 5)))
+        try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "A", qty: 0)))
+        #expect(try Views.allocations(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
+        let outcome = try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "B", qty: 6)))
+        #expect(
+            outcome == .quantityChanged(
+                reference: "B", moved: [Move(orderid: "o-2", sku: "LAMP", qty: 5, from: "B", to: nil)]))
+        #expect(try Views.allocations(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
+    }
+
     @Test func changesAvailableQuantity() throws {
         try bus.handle(.createBatch(CreateBatch(ref: "batch1", sku: "ADORABLE-SETTEE", qty: 100)))
         #expect(try batches("ADORABLE-SETTEE").first?.available == 100)

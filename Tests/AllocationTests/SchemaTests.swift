@@ -79,6 +79,9 @@ import Testing
             "INSERT INTO batches (reference, sku, purchased) VALUES ('b', 'LAMP', -1)",
             "INSERT INTO batches (reference, sku, purchased) VALUES ('b', 'NOPE', 1)",
             "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, 'soon')",
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, '2025-02-30')",
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, '2026-19-39')",
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, '2026-1-5')",
             "INSERT INTO order_lines (orderid, sku, qty) VALUES ('o', 'LAMP', 0)",
             "INSERT INTO allocations (orderline_id, batch_id) VALUES (42, 42)",
         ]

@@ -1,3 +1,5 @@
+import CSQLite
+
 extension Database {
     /// Freezes what this connection reads: until ``endReadSnapshot()``, every query sees the database as it was
     /// when the snapshot began, whatever other processes commit meanwhile.
@@ -9,7 +11,7 @@ extension Database {
     /// - Throws: `DatabaseError` when a transaction is already open.
     public func beginReadSnapshot() throws {
         guard !isInTransaction, !isInReadSnapshot else {
-            throw DatabaseError(code: 21, message: "a transaction or snapshot is already open")
+            throw DatabaseError(code: SQLITE_MISUSE, message: "a transaction or snapshot is already open")
         }
         try execute("BEGIN")
         do {

@@ -28,7 +28,7 @@ public enum Schema {
                     reference TEXT NOT NULL UNIQUE,
                     sku TEXT NOT NULL REFERENCES products (sku),
                     purchased INTEGER NOT NULL CHECK (purchased >= 0),
-                    eta TEXT CHECK (eta IS NULL OR eta GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+                    eta TEXT CHECK (eta IS NULL OR eta IS date(eta, '+0 days')),
                     allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= purchased)
                 )
                 """,

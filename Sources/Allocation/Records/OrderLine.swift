@@ -39,13 +39,14 @@ extension OrderLine {
         try db.queryOne(findSQL, orderid, sku) { OrderLine(row: $0) }
     }
 
-    /// The lines allocated to a batch, most recently allocated first (the first to give way when it shrinks).
+    /// The lines allocated to a batch, newest order line first (the first to give way when it shrinks, so older
+    /// orders keep their stock).
     static func allocated(toBatch batchID: Int64, in db: Database) throws -> [OrderLine] {
         try db.query(
             """
             SELECT \(columns) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
               JOIN batches AS b ON b.id = a.batch_id
-            WHERE a.batch_id = ? ORDER BY a.rowid DESC
+            WHERE a.batch_id = ? ORDER BY l.id DESC
             """, batchID
         ) { OrderLine(row: $0) }
     }

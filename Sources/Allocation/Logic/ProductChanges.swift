@@ -12,7 +12,7 @@ extension Product {
     }
 
     /// Sets a batch's purchased quantity. While it is over-allocated, its lines give way in the order given
-    /// (the caller passes the most recently allocated first); each is re-placed on the preferred batch that can
+    /// (the caller passes the newest order line first); each is re-placed on the preferred batch that can
     /// take it, or left waiting with an `OutOfStock` event. A line that fits back on the same batch stays, with
     /// no event. Bumps the version once.
     ///
