@@ -219,8 +219,11 @@ struct Tool {
 
     func listBatches() throws -> Int32 {
         try arguments.check(allowed: ["--sku", "--json"], positionals: [])
+        let sku = arguments.options["--sku"]
+        if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
         let database = try openDatabase(access: .readOnly)
-        let rows = try Views.batches(sku: arguments.options["--sku"], in: database)
+        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        let rows = try Views.batches(sku: sku, in: database)
         if arguments.flags.contains("--json") {
             return printOut(jsonArray(rows.map(\.json)))
         }

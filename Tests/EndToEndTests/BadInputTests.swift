@@ -50,6 +50,9 @@ import Testing
         Case(arguments: ["deallocate", "o1", "NOPE"], status: 1, message: "Invalid sku NOPE"),
         Case(arguments: ["deallocate", "o1"], status: 2, message: "deallocate needs SKU"),
         Case(arguments: ["allocations"], status: 2, message: "allocations needs ORDERID"),
+        Case(arguments: ["batches", "--sku", "NOPE"], status: 1, message: "Invalid sku NOPE"),
+        Case(arguments: ["batches", "--sku", ""], status: 2, message: "--sku must not be empty"),
+        Case(arguments: ["batches", "--sku", "\u{1B}[2J"], status: 2, message: "contains control character U+1B"),
         Case(arguments: ["events", "--since", "yesterday"], status: 2, message: "--since must be an event id"),
         Case(
             arguments: ["apply", "/nonexistent/file.jsonl"], status: 2, message: "cannot read /nonexistent/file.jsonl"),
