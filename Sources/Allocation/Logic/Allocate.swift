@@ -2,13 +2,13 @@
 
 extension Batch {
     /// A line fits a batch of the same SKU with at least its quantity available.
-    public func canAllocate(_ line: OrderLine) -> Bool {
+    func canAllocate(_ line: OrderLine) -> Bool {
         sku == line.sku && available >= line.qty
     }
 }
 
 /// Allocation preference: batches in the warehouse (no ETA) first, then the earliest ETA, ties by reference.
-public func isPreferred(_ a: Batch, over b: Batch) -> Bool {
+func isPreferred(_ a: Batch, over b: Batch) -> Bool {
     switch (a.eta, b.eta) {
     case (nil, .some): true
     case (.some, nil): false
@@ -45,7 +45,7 @@ extension Product {
     /// returned.
     ///
     /// - Throws: `ContractViolation` when the line is for another SKU or its quantity is not positive.
-    public mutating func allocate(_ line: OrderLine) throws -> String? {
+    mutating func allocate(_ line: OrderLine) throws -> String? {
         if let current = line.batchReference { return current }
         let placed = try place(line)
         recordPlacement(of: line, on: placed)
@@ -75,7 +75,7 @@ extension Product {
     }
 
     /// The index of the batch the rules choose for `line`, or nil when none can take it.
-    public func preferredBatchIndex(for line: OrderLine) -> Int? {
+    func preferredBatchIndex(for line: OrderLine) -> Int? {
         var best: Int?
         for (index, batch) in batches.enumerated() where batch.canAllocate(line) {
             if let current = best, !isPreferred(batch, over: batches[current]) { continue }
@@ -89,7 +89,7 @@ extension Product {
 ///
 /// - Throws: `AllocationError.conflictingLine` when the order already has a line for the SKU with another
 ///   quantity: an order has one line per SKU, and silently changing it would hide an operator's mistake.
-public func lineToAllocate(requested: OrderLine, existing: OrderLine?) throws -> OrderLine {
+func lineToAllocate(requested: OrderLine, existing: OrderLine?) throws -> OrderLine {
     guard let existing else { return requested }
     guard existing.qty == requested.qty else {
         throw AllocationError.conflictingLine(

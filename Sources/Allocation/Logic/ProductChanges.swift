@@ -2,7 +2,7 @@ extension Product {
     /// Adds a new batch to the product and bumps the version.
     ///
     /// - Throws: `ContractViolation` when the batch is for another SKU or its reference is already here.
-    public mutating func add(_ batch: Batch) throws {
+    mutating func add(_ batch: Batch) throws {
         try require(batch.sku == sku, "batch \(batch.reference) is for \(batch.sku), not \(sku)")
         try require(!batches.contains { $0.reference == batch.reference }, "batch \(batch.reference) already exists")
         batches.append(batch)
@@ -19,7 +19,7 @@ extension Product {
     /// - Parameter allocatedLines: the lines on the batch now.
     /// - Returns: the lines that moved, with where they went (nil: nowhere, waiting for stock).
     /// - Throws: `ContractViolation` when the batch is not this product's or the quantity is negative.
-    public mutating func changeQuantity(
+    mutating func changeQuantity(
         ofBatch reference: String, to quantity: Int, allocatedLines: [OrderLine]
     ) throws -> [Move] {
         guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
@@ -54,7 +54,7 @@ extension Product {
     /// Takes an allocated line off its batch and bumps the version.
     ///
     /// - Throws: `ContractViolation` when the line is not on one of this product's batches.
-    public mutating func deallocate(_ line: OrderLine) throws {
+    mutating func deallocate(_ line: OrderLine) throws {
         if let reference = line.batchReference {
             guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
                 throw ContractViolation(kind: .precondition, message: "batch \(reference) is not a batch of \(sku)")

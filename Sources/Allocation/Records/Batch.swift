@@ -2,15 +2,15 @@
 ///
 /// The struct is both the domain value and its `batches` row. `allocated`, the sum of the quantities of the
 /// lines on it, is a column kept by the schema's triggers on `allocations`; the struct reads it, never writes it.
-public struct Batch: Equatable, Sendable {
-    public var id: Int64?
-    public var reference: String
-    public var sku: String
-    public var purchased: Int
-    public var eta: Day?
-    public var allocated: Int
+struct Batch: Equatable, Sendable {
+    var id: Int64?
+    var reference: String
+    var sku: String
+    var purchased: Int
+    var eta: Day?
+    var allocated: Int
 
-    public init(id: Int64? = nil, reference: String, sku: String, purchased: Int, eta: Day? = nil, allocated: Int = 0) {
+    init(id: Int64? = nil, reference: String, sku: String, purchased: Int, eta: Day? = nil, allocated: Int = 0) {
         self.id = id
         self.reference = reference
         self.sku = sku
@@ -19,7 +19,7 @@ public struct Batch: Equatable, Sendable {
         self.allocated = allocated
     }
 
-    public var available: Int { purchased - allocated }
+    var available: Int { purchased - allocated }
 }
 
 extension Batch {

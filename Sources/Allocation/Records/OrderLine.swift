@@ -2,14 +2,14 @@
 ///
 /// The struct is both the domain value and its `order_lines` row; `batchReference` is read with it from
 /// `allocations` (nil while the line waits for stock).
-public struct OrderLine: Hashable, Sendable {
-    public var id: Int64?
-    public var orderid: String
-    public var sku: String
-    public var qty: Int
-    public var batchReference: String?
+struct OrderLine: Hashable, Sendable {
+    var id: Int64?
+    var orderid: String
+    var sku: String
+    var qty: Int
+    var batchReference: String?
 
-    public init(id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil) {
+    init(id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil) {
         self.id = id
         self.orderid = orderid
         self.sku = sku

@@ -5,14 +5,14 @@ import CSQLite
 /// Every change to a product bumps `version` by one; saving checks that the row still has the version that was
 /// read, so a write based on a stale read is refused rather than applied. `events` collects what the rules
 /// decided, for the service to record in the same transaction.
-public struct Product: Equatable, Sendable {
-    public let sku: String
-    public var version: Int
+struct Product: Equatable, Sendable {
+    let sku: String
+    var version: Int
     /// Batches in allocation-preference order.
-    public var batches: [Batch]
-    public var events: [Event] = []
+    var batches: [Batch]
+    var events: [Event] = []
 
-    public init(sku: String, version: Int = 0, batches: [Batch] = []) {
+    init(sku: String, version: Int = 0, batches: [Batch] = []) {
         self.sku = sku
         self.version = version
         self.batches = batches
