@@ -88,7 +88,7 @@ public enum Schema {
         Migration(
             name: "index order lines by SKU for the allocations screen",
             statements: [
-                "CREATE INDEX order_lines_by_sku ON order_lines (sku, orderid)"
+                "CREATE INDEX order_lines_by_sku ON order_lines (sku, id)"
             ]),
     ]
 

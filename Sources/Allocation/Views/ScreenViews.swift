@@ -72,8 +72,16 @@ extension Views {
         guard let filter else {
             return try db.query("\(select) WHERE \(page) LIMIT ?", id, limit, map: map)
         }
+        // Each side takes at most one page from its own index (an order's lines by (orderid, sku), a SKU's by
+        // (sku, id)), so a SKU with a million lines still costs one page, not a sort of all its lines.
+        let side = newer ? "id > ? ORDER BY id LIMIT ?" : "id <= ? ORDER BY id DESC LIMIT ?"
         return try db.query(
-            "\(select) WHERE (l.orderid = ? OR l.sku = ?) AND \(page) LIMIT ?", filter, filter, id, limit, map: map)
+            """
+            \(select) WHERE l.id IN (
+              SELECT id FROM (SELECT id FROM order_lines WHERE orderid = ? AND \(side))
+              UNION SELECT id FROM (SELECT id FROM order_lines WHERE sku = ? AND \(side)))
+            ORDER BY l.id\(newer ? "" : " DESC") LIMIT ?
+            """, filter, id, limit, filter, id, limit, limit, map: map)
     }
 
     /// The number of order lines whose order id or SKU is `filter` (both indexed).

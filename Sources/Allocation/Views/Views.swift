@@ -139,7 +139,7 @@ extension Views {
         }
     }
 
-    /// Order lines with their batches, newest first, optionally only an order's (by SKU) or a SKU's (by order).
+    /// Order lines with their batches, newest first, optionally only an order's (by SKU) or a SKU's.
     ///
     /// The page of line ids is chosen first over `order_lines` and its indexes alone, so a deep `OFFSET` skips
     /// index entries rather than joined rows; only the rows returned are joined to their batches.
@@ -159,8 +159,8 @@ extension Views {
             order = "l.sku"
             arguments = [.text(orderid)]
         case (nil, let sku?):
-            page = "SELECT id FROM order_lines WHERE sku = ? ORDER BY orderid LIMIT ? OFFSET ?"
-            order = "l.orderid"
+            page = "SELECT id FROM order_lines WHERE sku = ? ORDER BY id DESC LIMIT ? OFFSET ?"
+            order = "l.id DESC"
             arguments = [.text(sku)]
         case (nil, nil):
             page = "SELECT id FROM order_lines ORDER BY id DESC LIMIT ? OFFSET ?"
