@@ -7,10 +7,28 @@ struct Form {
     struct Field {
         let label: String
         var text: String
+        /// The most characters the field takes: what the core accepts, so a long paste or a stuck scanner
+        /// cannot grow it without bound (keys past it are refused with a message).
+        let limit: Int
         /// Throws a `ContractViolation` whose message says what is wrong.
         let check: (String) throws -> Void
         var problem: String?
+
+        init(
+            label: String, text: String, limit: Int = Validation.maximumTextLength,
+            check: @escaping (String) throws -> Void
+        ) {
+            self.label = label
+            self.text = text
+            self.limit = limit
+            self.check = check
+        }
     }
+
+    /// Characters a quantity field takes: the digits of ``Validation/maximumQuantity`` and a sign.
+    static let quantityLimit = String(Validation.maximumQuantity).count + 1
+    /// Characters a date field takes: `YYYY-MM-DD`.
+    static let dateLimit = 10
 
     /// What the form produces: a command for the bus, or the text of a search or filter prompt.
     enum Submission {
@@ -38,8 +56,12 @@ struct Form {
         case .escape:
             return .cancel
         case .character(let character):
-            fields[index].text.append(character)
             refusal = nil
+            guard fields[index].text.count < fields[index].limit else {
+                fields[index].problem = "at most \(fields[index].limit) characters"
+                return .edit
+            }
+            fields[index].text.append(character)
             check(index, strict: false)
         case .backspace, .delete:
             if !fields[index].text.isEmpty { fields[index].text.removeLast() }
@@ -100,9 +122,8 @@ struct Form {
             let active = number == index
             canvas.put(field.label + ":", x: box.x + 2, y: y, limit: labelWidth, style: active ? .key : .normal)
             let room = inner - labelWidth - 1
-            var shown = field.text
-            while DisplayText.width(shown) > room - 2, !shown.isEmpty { shown.removeFirst() }
-            if shown.count < field.text.count { shown = canvas.glyphs.ellipsis + shown.dropFirst() }
+            // The end of the text, where typing happens; one cell stays free for the cursor.
+            let shown = DisplayText.tail(field.text, room: room - 2, ellipsis: canvas.glyphs.ellipsis)
             let fieldX = box.x + 3 + labelWidth
             canvas.fill(x: fieldX, y: y, count: room, style: active ? .input : .normal)
             let written = canvas.put(shown, x: fieldX, y: y, limit: room, style: active ? .input : .normal)
@@ -135,7 +156,7 @@ extension Form {
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
+                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
             ],
             index: orderid == nil ? 0 : 2
         ) { values in
@@ -151,8 +172,8 @@ extension Form {
             fields: [
                 Field(label: "Reference", text: "", check: identifier("batch reference")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
-                Field(label: "ETA", text: "", check: checkETA),
+                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
+                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA),
             ]
         ) { values in
             let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
@@ -168,7 +189,9 @@ extension Form {
             title: "Change quantity",
             note: "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated",
             fields: [
-                Field(label: "New quantity", text: "", check: { _ = try Validation.quantity($0, allowZero: true) })
+                Field(
+                    label: "New quantity", text: "", limit: quantityLimit,
+                    check: { _ = try Validation.quantity($0, allowZero: true) })
             ]
         ) { values in
             .command(
