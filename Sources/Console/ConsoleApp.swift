@@ -74,7 +74,10 @@ public final class ConsoleApp {
         var dirty = true
         while true {
             if Signals.received != 0 { return 128 + Signals.received }
-            if dirty {
+            // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
+            // held up by drawing a frame per key.
+            let waiting = dirty ? terminal.readKey(timeout: 0) : nil
+            if dirty, waiting == nil {
                 var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
                 state.render(into: &canvas)
                 terminal.draw(canvas)
@@ -82,21 +85,21 @@ public final class ConsoleApp {
                 dirty = false
                 if let maxFrames, frames >= maxFrames { return 0 }
             }
-            guard let key = terminal.readKey(timeout: settings.refreshMilliseconds) else {
-                dirty = tick()
+            guard let key = waiting ?? terminal.readKey(timeout: settings.refreshMilliseconds) else {
+                dirty = tick() || dirty
                 continue
             }
-            dirty = true
             if key == .resize {
+                dirty = true
                 resize(terminal)
                 reload(all: true, follow: true)
                 continue
             }
             let effect = state.handle(key)
             followPause()
+            if effect != .none { dirty = true }
             switch effect {
-            case .none: dirty = false
-            case .redraw: break
+            case .none, .redraw: break
             case .reload(let all): reload(all: all, follow: false)
             case .send(let command): perform(command, bus: bus)
             case .quit: return 0

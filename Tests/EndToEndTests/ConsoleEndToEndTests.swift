@@ -85,6 +85,25 @@ final class ConsoleRun {
         try s.waitFor("o-1002")
     }
 
+    @Test func aLongPasteIntoAFormLeavesTheConsoleAnswering() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 1000))
+        let pasted = monotonicSeconds()
+        try s.send("Escape")
+        try s.waitUntil("the form closed", timeout: 1) { !$0.contains("Order id:") }
+        print("Esc answered \(Int((monotonicSeconds() - pasted) * 1000)) ms after a 1000-character paste")
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 300))
+        let screen = try s.waitFor("! at most 255 characters")
+        #expect(run.line(containing: "Order id:", in: screen).contains("…ppp"), "\(screen)")
+    }
+
     @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }
