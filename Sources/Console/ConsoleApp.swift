@@ -22,6 +22,11 @@ public final class ConsoleApp {
     private var lastVersion: Int?
     private var lastEventID: Int64?
     private var databaseTrouble = false
+    /// The database file the console opened, seen at start; nil when it could not be examined.
+    private var openedFile: FileIdentity?
+    /// Set, for good, once the database path no longer names the opened file: what the status line says and
+    /// every command is refused with.
+    private var fileLost: String?
     /// Messages the core logged during the command being carried out.
     private var logged: [String] = []
 
@@ -68,6 +73,7 @@ public final class ConsoleApp {
         defer { terminal.close() }
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
+        openedFile = FileIdentity(path: database.path)
         lastVersion = try? database.dataVersion()
         reload(all: true, follow: false)
         var frames = 0
@@ -112,9 +118,11 @@ public final class ConsoleApp {
         state.resize(width: size.width, height: size.height)
     }
 
-    /// A refresh tick: expire a flashed message, and re-query when another connection committed.
+    /// A refresh tick: expire a flashed message, check the database file is still there, and re-query when
+    /// another connection committed.
     private func tick() -> Bool {
         var changed = state.status.expire(now: Clock.system.now())
+        changed = checkFile() || changed
         guard !state.status.paused else { return changed }
         do {
             let version = try database.dataVersion()
@@ -176,6 +184,18 @@ public final class ConsoleApp {
         return isNew
     }
 
+    /// Notices the database file removed or replaced under the console (its path no longer names the file
+    /// opened at start) and keeps saying so in the status line; true when the status line changed.
+    private func checkFile() -> Bool {
+        guard let openedFile else { return false }
+        if fileLost == nil, FileIdentity(path: database.path) != openedFile {
+            fileLost = "database file \(state.status.databaseLabel) was removed or replaced; quit and reopen"
+        }
+        guard let fileLost, state.status.message != fileLost else { return false }
+        state.status.say(fileLost, style: .error)
+        return true
+    }
+
     /// Holds a read snapshot while the operator has paused, so paging and moving show the frozen data.
     private func followPause() {
         guard state.status.paused != database.isInReadSnapshot else { return }
@@ -194,6 +214,12 @@ public final class ConsoleApp {
     private func perform(_ command: Command, bus: MessageBus?) {
         guard let bus else {
             state.commandRefused("read-only monitor")
+            return
+        }
+        _ = checkFile()
+        if let fileLost {
+            // Writing to a file nobody can open again would lose the command after acknowledging it.
+            state.commandRefused(fileLost)
             return
         }
         if state.status.paused {

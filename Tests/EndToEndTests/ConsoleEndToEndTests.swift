@@ -301,6 +301,25 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
+    @Test func aRemovedDatabaseFileIsReportedAndCommandsAreRefused() throws {
+        let run = try ConsoleRun(width: 132, height: 30)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        for suffix in ["", "-wal", "-shm"] { unlink(run.db.path + suffix) }
+        let name = URL(fileURLWithPath: run.db.path).lastPathComponent
+        let message = "database file \(name) was removed or replaced; quit and reopen"
+        try s.waitFor(message, timeout: 2)
+        try run.allocateThroughTheForm(order: "o-lost", qty: "1", prefilledSKU: "BLUE-CHAIR")
+        let screen = try s.waitFor("Refused: database file \(name)")
+        #expect(!screen.contains("allocated o-lost"), "\(screen)")
+        try s.waitFor(message)
+        usleep(300_000)
+        #expect(!(try s.capture()).contains("allocated o-lost"))
+        try s.send("Escape", "q")
+        try run.expectRestored(exit: 0)
+    }
+
     @Test func asciiFallbackWhenTheLocaleIsNotUTF8() throws {
         let run = try ConsoleRun(environment: ["LANG": "C", "LC_ALL": "C"])
         defer { run.session.kill() }
