@@ -65,7 +65,7 @@ public final class ConsoleApp {
     /// Runs until `q`, a stop signal or `maxFrames`; the terminal is restored on every way out.
     ///
     /// - Parameter bus: the bus for the operator's commands; nil in the monitor.
-    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM or SIGHUP.
+    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM, SIGHUP or SIGQUIT.
     /// - Throws: ``ConsoleError`` when the terminal cannot be used.
     public func run(bus: MessageBus?) throws -> Int32 {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty

@@ -267,7 +267,7 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
-    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGQUIT])
     func stopSignalRestoresTheTerminal(signal: Int32) throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }
@@ -275,6 +275,14 @@ final class ConsoleRun {
         let pid = try #require(try run.session.childPID(named: "stock"))
         #expect(kill(pid, signal) == 0)
         try run.expectRestored(exit: 128 + signal)
+    }
+
+    @Test func ctrlBackslashRestoresTheTerminal() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        try run.session.waitFor("> B-CHAIR-9")
+        try run.session.send("C-\\")
+        try run.expectRestored(exit: 128 + SIGQUIT)
     }
 
     @Test func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {

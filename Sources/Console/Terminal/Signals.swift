@@ -1,7 +1,7 @@
 import CNcurses
 import Glibc
 
-/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP), 0 while none did.
+/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT), 0 while none did.
 ///
 /// Written only by the async-signal handler below and read by the one loop thread between key reads; a single
 /// aligned word needs no further synchronisation for that, as with C's `volatile sig_atomic_t`.
@@ -22,8 +22,11 @@ enum Signals {
     }
 
     /// Installs the handlers; call before `newterm` so ncurses keeps ours instead of its own.
+    ///
+    /// SIGQUIT (Ctrl-\) is a stop signal too: left to the Swift runtime, its backtracer draws over the curses
+    /// screen and leaves the terminal unusable.
     static func install() {
-        for stop in [SIGINT, SIGTERM, SIGHUP] { signal(stop, stopHandler) }
+        for stop in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { signal(stop, stopHandler) }
         for crash in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(crash, crashHandler) }
     }
 }
