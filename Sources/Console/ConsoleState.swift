@@ -68,7 +68,7 @@ struct ConsoleState {
             case .submit(.command(let command)):
                 overlay = .form(form)
                 return .send(command)
-            case .submit(.query(let text)):
+            case .submit(.text(let text)):
                 overlay = nil
                 screens[current].apply(query: text)
                 return .reload(all: false)

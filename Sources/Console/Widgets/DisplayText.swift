@@ -1,11 +1,8 @@
-import CNcurses
-
 /// Text from the database made safe and measurable for a cell grid.
 ///
 /// Control characters and the characters that reorder or break lines (C0, DEL, C1, U+2028/9, bidi overrides and
 /// isolates) are replaced by a visible mark, so no escape sequence reaches the terminal. Widths come from
-/// `wcwidth` (https://man7.org/linux/man-pages/man3/wcwidth.3.html) under the current `LC_CTYPE`: wide CJK
-/// characters take 2 cells, combining marks 0.
+/// ``CellWidth`` (`wcwidth` under the current `LC_CTYPE`): wide CJK characters take 2 cells, combining marks 0.
 enum DisplayText {
     /// Whether a scalar must never be written to the terminal as is.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
@@ -30,7 +27,7 @@ enum DisplayText {
     /// into its neighbour. "\r\n" is one cluster: one mark for it is enough to show something was there.
     static func width(of character: Character) -> Int {
         if character.unicodeScalars.contains(where: isUnsafe) { return 0 }
-        let widths = character.unicodeScalars.map { Int(cn_wcwidth(wchar_t(bitPattern: $0.value))) }
+        let widths = character.unicodeScalars.map { CellWidth.of($0) }
         guard let first = widths.first, first > 0 else { return 0 }
         return min(2, max(1, widths.reduce(0) { $0 + max(0, $1) }))
     }

@@ -33,7 +33,8 @@ struct Form {
     /// What the form produces: a command for the bus, or the text of a search or filter prompt.
     enum Submission {
         case command(Command)
-        case query(String)
+        /// What was typed in a search or filter prompt.
+        case text(String)
     }
 
     enum Outcome {
@@ -218,7 +219,7 @@ extension Form {
     /// `/`: one line of text for a search or filter; empty clears it.
     static func prompt(title: String, label: String, text: String) -> Form {
         Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
-            .query($0[0])
+            .text($0[0])
         }
     }
 }
