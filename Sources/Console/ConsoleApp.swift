@@ -150,6 +150,7 @@ public final class ConsoleApp {
                     state.status.say(message, style: .dim)
                 }
             }
+            state.refreshFormNote()
             if all { try refreshStatus() }
             if databaseTrouble {
                 databaseTrouble = false

@@ -132,6 +132,18 @@ final class ConsoleRun {
         }
     }
 
+    @Test func changeQuantityFormShowsTheBatchAsAnotherProcessChangesIt() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("c")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 30 purchased, 10 allocated")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "change-quantity", "B-CHAIR-9", "25"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 25 purchased, 10 allocated", timeout: 2)
+    }
+
     @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }

@@ -46,6 +46,8 @@ struct Form {
     let title: String
     /// A line about what the form acts on, e.g. the selected batch.
     var note: String?
+    /// The batch the form acts on, whose ``note`` follows the batch's row as it is reloaded.
+    var batch: String?
     var fields: [Field]
     var index = 0
     /// The refusal of the last submission (the core's message); nothing was changed.
@@ -184,11 +186,15 @@ extension Form {
         }
     }
 
+    /// The change-quantity form's note: the batch's quantities as last loaded.
+    static func quantities(of row: BatchRow) -> String {
+        "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated"
+    }
+
     /// `c`: change the selected batch's purchased quantity.
     static func changeQuantity(of row: BatchRow) -> Form {
         Form(
-            title: "Change quantity",
-            note: "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated",
+            title: "Change quantity", note: quantities(of: row), batch: row.reference,
             fields: [
                 Field(
                     label: "New quantity", text: "", limit: quantityLimit,
