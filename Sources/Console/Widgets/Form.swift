@@ -27,6 +27,8 @@ struct Form {
 
     /// Characters a quantity field takes: the digits of ``Validation/maximumQuantity`` and a sign.
     static let quantityLimit = String(Validation.maximumQuantity).count + 1
+    /// Narrower than this, a field has no room to show what is typed and the form shows a notice instead.
+    static let minimumWidth = 30
     /// Characters a date field takes: `YYYY-MM-DD`.
     static let dateLimit = 10
 
@@ -111,8 +113,17 @@ struct Form {
 
     func render(into canvas: inout Canvas, area: Area) {
         let problems = fields.filter { $0.problem != nil }.count
-        let height = 4 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
-        let box = Box.centred(width: 64, height: height, in: area)
+        // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
+        // blank line before the refusal and footer when there is room for it.
+        let needed = 3 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
+        guard area.width >= Form.minimumWidth, area.height >= needed else {
+            canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
+            canvas.put(
+                "make the terminal bigger for this form; Esc closes it", x: area.x, y: area.y, limit: area.width,
+                style: .error)
+            return
+        }
+        let box = Box.centred(width: 64, height: needed + 1, in: area)
         Box.draw(title, in: box, on: &canvas)
         let inner = box.width - 4
         var y = box.y + 1
@@ -138,7 +149,7 @@ struct Form {
             }
         }
         if let refusal {
-            y += 1
+            if box.height > needed { y += 1 }
             canvas.put("Refused: " + refusal, x: box.x + 2, y: y, limit: inner, style: .error)
         }
         canvas.put(
