@@ -22,6 +22,11 @@ public final class ConsoleApp {
     private var lastVersion: Int?
     private var lastEventID: Int64?
     private var databaseTrouble = false
+    /// The database file the console opened, seen at start; nil when it could not be examined.
+    private var openedFile: FileIdentity?
+    /// Set, for good, once the database path no longer names the opened file: what the status line says and
+    /// every command is refused with.
+    private var fileLost: String?
     /// Messages the core logged during the command being carried out.
     private var logged: [String] = []
 
@@ -60,7 +65,7 @@ public final class ConsoleApp {
     /// Runs until `q`, a stop signal or `maxFrames`; the terminal is restored on every way out.
     ///
     /// - Parameter bus: the bus for the operator's commands; nil in the monitor.
-    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM or SIGHUP.
+    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM, SIGHUP or SIGQUIT.
     /// - Throws: ``ConsoleError`` when the terminal cannot be used.
     public func run(bus: MessageBus?) throws -> Int32 {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -68,13 +73,17 @@ public final class ConsoleApp {
         defer { terminal.close() }
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
+        openedFile = FileIdentity(path: database.path)
         lastVersion = try? database.dataVersion()
         reload(all: true, follow: false)
         var frames = 0
         var dirty = true
         while true {
             if Signals.received != 0 { return 128 + Signals.received }
-            if dirty {
+            // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
+            // held up by drawing a frame per key.
+            let waiting = dirty ? terminal.readKey(timeout: 0) : nil
+            if dirty, waiting == nil {
                 var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
                 state.render(into: &canvas)
                 terminal.draw(canvas)
@@ -82,21 +91,21 @@ public final class ConsoleApp {
                 dirty = false
                 if let maxFrames, frames >= maxFrames { return 0 }
             }
-            guard let key = terminal.readKey(timeout: settings.refreshMilliseconds) else {
-                dirty = tick()
+            guard let key = waiting ?? terminal.readKey(timeout: settings.refreshMilliseconds) else {
+                dirty = tick() || dirty
                 continue
             }
-            dirty = true
             if key == .resize {
+                dirty = true
                 resize(terminal)
                 reload(all: true, follow: true)
                 continue
             }
             let effect = state.handle(key)
             followPause()
+            if effect != .none { dirty = true }
             switch effect {
-            case .none: dirty = false
-            case .redraw: break
+            case .none, .redraw: break
             case .reload(let all): reload(all: all, follow: false)
             case .send(let command): perform(command, bus: bus)
             case .quit: return 0
@@ -109,9 +118,11 @@ public final class ConsoleApp {
         state.resize(width: size.width, height: size.height)
     }
 
-    /// A refresh tick: expire a flashed message, and re-query when another connection committed.
+    /// A refresh tick: expire a flashed message, check the database file is still there, and re-query when
+    /// another connection committed.
     private func tick() -> Bool {
         var changed = state.status.expire(now: Clock.system.now())
+        changed = checkFile() || changed
         guard !state.status.paused else { return changed }
         do {
             let version = try database.dataVersion()
@@ -139,6 +150,7 @@ public final class ConsoleApp {
                     state.status.say(message, style: .dim)
                 }
             }
+            state.refreshFormNote()
             if all { try refreshStatus() }
             if databaseTrouble {
                 databaseTrouble = false
@@ -173,6 +185,18 @@ public final class ConsoleApp {
         return isNew
     }
 
+    /// Notices the database file removed or replaced under the console (its path no longer names the file
+    /// opened at start) and keeps saying so in the status line; true when the status line changed.
+    private func checkFile() -> Bool {
+        guard let openedFile else { return false }
+        if fileLost == nil, FileIdentity(path: database.path) != openedFile {
+            fileLost = "database file \(state.status.databaseLabel) was removed or replaced; quit and reopen"
+        }
+        guard let fileLost, state.status.message != fileLost else { return false }
+        state.status.say(fileLost, style: .error)
+        return true
+    }
+
     /// Holds a read snapshot while the operator has paused, so paging and moving show the frozen data.
     private func followPause() {
         guard state.status.paused != database.isInReadSnapshot else { return }
@@ -191,6 +215,12 @@ public final class ConsoleApp {
     private func perform(_ command: Command, bus: MessageBus?) {
         guard let bus else {
             state.commandRefused("read-only monitor")
+            return
+        }
+        _ = checkFile()
+        if let fileLost {
+            // Writing to a file nobody can open again would lose the command after acknowledging it.
+            state.commandRefused(fileLost)
             return
         }
         if state.status.paused {

@@ -68,7 +68,7 @@ struct ConsoleState {
             case .submit(.command(let command)):
                 overlay = .form(form)
                 return .send(command)
-            case .submit(.query(let text)):
+            case .submit(.text(let text)):
                 overlay = nil
                 screens[current].apply(query: text)
                 return .reload(all: false)
@@ -143,6 +143,16 @@ struct ConsoleState {
                 screens[index] = board
             }
         }
+    }
+
+    /// Brings an open form's note up to date with its batch's reloaded row, so it never shows quantities another
+    /// process has since changed.
+    mutating func refreshFormNote() {
+        guard case .form(var form) = overlay, let reference = form.batch else { return }
+        let rows = screens.compactMap { $0 as? BatchesScreen }.flatMap(\.rows)
+        guard let row = rows.first(where: { $0.reference == reference }) else { return }
+        form.note = Form.quantities(of: row)
+        overlay = .form(form)
     }
 
     /// The bus refused the form's command: keep the form open with the core's message.

@@ -53,6 +53,21 @@ import Testing
         #expect(state.overlay == nil)
     }
 
+    @Test func changeQuantityNoteFollowsTheReloadedRow() {
+        var state = RenderingTests.console(width: 80, height: 24)
+        _ = state.handle(.character("c"))
+        #expect(RenderingTests.render(state).text.contains("B-LAMP-01 (RED-LAMP): 100 purchased, 30 allocated"))
+        guard var board = state.screens[0] as? BatchesScreen else { return }
+        board.rows = board.rows.map { row in
+            guard row.reference == "B-LAMP-01" else { return row }
+            return BatchRow(reference: row.reference, sku: row.sku, eta: row.eta, purchased: 80, allocated: 35)
+        }
+        state.screens[0] = board
+        state.refreshFormNote()
+        let text = RenderingTests.render(state).text
+        #expect(text.contains("B-LAMP-01 (RED-LAMP): 80 purchased, 35 allocated"), "\(text)")
+    }
+
     @Test func tabAndNumbersSwitchScreens() {
         var state = RenderingTests.console(width: 80, height: 24)
         #expect(state.handle(.tab) == .reload(all: false))

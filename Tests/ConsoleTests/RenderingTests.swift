@@ -236,6 +236,26 @@ import Testing
         _ = RenderingTests.render(monitor)
     }
 
+    @Test(arguments: [(20, 5), (29, 24), (80, 6)])
+    func aFormThatDoesNotFitAsksForABiggerTerminalInsteadOfABrokenBox(width: Int, height: Int) {
+        var state = RenderingTests.console(width: width, height: height)
+        _ = state.handle(.character("a"))
+        let canvas = RenderingTests.render(state)
+        #expect(canvas.line(1).hasPrefix("make the terminal"), "\(canvas.text)")
+        #expect(!canvas.text.contains("Enter next") && !canvas.text.contains("Order id"), "\(canvas.text)")
+    }
+
+    @Test func aFormThatJustFitsDropsOnlyTheBlankLine() {
+        var state = RenderingTests.console(width: 40, height: 10)
+        _ = state.handle(.character("a"))
+        let text = RenderingTests.render(state).text
+        for expected in ["Allocate", "Goes to the", "Order id:", "SKU:", "Quantity:", "Enter next"] {
+            #expect(text.contains(expected), "\(text)")
+        }
+        _ = state.handle(.character(" "))
+        #expect(RenderingTests.render(state).text.contains("make the terminal"), "a problem line no longer fits")
+    }
+
     @Test func belowTheMinimumItAsksForABiggerTerminal() {
         let canvas = RenderingTests.render(RenderingTests.console(width: 19, height: 24))
         #expect(canvas.line(0) == "too small (20×5)")

@@ -85,6 +85,25 @@ final class ConsoleRun {
         try s.waitFor("o-1002")
     }
 
+    @Test func aLongPasteIntoAFormLeavesTheConsoleAnswering() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 1000))
+        let pasted = monotonicSeconds()
+        try s.send("Escape")
+        try s.waitUntil("the form closed", timeout: 1) { !$0.contains("Order id:") }
+        print("Esc answered \(Int((monotonicSeconds() - pasted) * 1000)) ms after a 1000-character paste")
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 300))
+        let screen = try s.waitFor("! at most 255 characters")
+        #expect(run.line(containing: "Order id:", in: screen).contains("…ppp"), "\(screen)")
+    }
+
     @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }
@@ -111,6 +130,18 @@ final class ConsoleRun {
         try s.waitUntil("B-AAA-1 with 40 purchased") {
             run.line(containing: "B-AAA-1", in: $0).contains("     40      0     40")
         }
+    }
+
+    @Test func changeQuantityFormShowsTheBatchAsAnotherProcessChangesIt() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        try s.send("c")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 30 purchased, 10 allocated")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "change-quantity", "B-CHAIR-9", "25"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 25 purchased, 10 allocated", timeout: 2)
     }
 
     @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
@@ -248,7 +279,7 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
-    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGQUIT])
     func stopSignalRestoresTheTerminal(signal: Int32) throws {
         let run = try ConsoleRun()
         defer { run.session.kill() }
@@ -256,6 +287,14 @@ final class ConsoleRun {
         let pid = try #require(try run.session.childPID(named: "stock"))
         #expect(kill(pid, signal) == 0)
         try run.expectRestored(exit: 128 + signal)
+    }
+
+    @Test func ctrlBackslashRestoresTheTerminal() throws {
+        let run = try ConsoleRun()
+        defer { run.session.kill() }
+        try run.session.waitFor("> B-CHAIR-9")
+        try run.session.send("C-\\")
+        try run.expectRestored(exit: 128 + SIGQUIT)
     }
 
     @Test func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {
@@ -279,6 +318,25 @@ final class ConsoleRun {
         try s.send("2")
         try s.waitFor("ORDER")
         try s.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
+    @Test func aRemovedDatabaseFileIsReportedAndCommandsAreRefused() throws {
+        let run = try ConsoleRun(width: 132, height: 30)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        for suffix in ["", "-wal", "-shm"] { unlink(run.db.path + suffix) }
+        let name = URL(fileURLWithPath: run.db.path).lastPathComponent
+        let message = "database file \(name) was removed or replaced; quit and reopen"
+        try s.waitFor(message, timeout: 2)
+        try run.allocateThroughTheForm(order: "o-lost", qty: "1", prefilledSKU: "BLUE-CHAIR")
+        let screen = try s.waitFor("Refused: database file \(name)")
+        #expect(!screen.contains("allocated o-lost"), "\(screen)")
+        try s.waitFor(message)
+        usleep(300_000)
+        #expect(!(try s.capture()).contains("allocated o-lost"))
+        try s.send("Escape", "q")
         try run.expectRestored(exit: 0)
     }
 

@@ -1,16 +1,17 @@
 import CNcurses
 import Glibc
+import Synchronization
 
-/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP), 0 while none did.
+/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT), 0 while none did.
 ///
-/// Written only by the async-signal handler below and read by the one loop thread between key reads; a single
-/// aligned word needs no further synchronisation for that, as with C's `volatile sig_atomic_t`.
-nonisolated(unsafe) private var stopSignal: Int32 = 0
+/// Stored by the signal handler below and read by the one loop thread between key reads. Lock-free atomic
+/// operations are async-signal-safe, and relaxed ordering is enough: the value is the only thing handed over.
+private let stopSignal = Atomic<Int32>(0)
 
 /// Signal handling for the console: stop signals end the loop so the terminal is restored; crash signals restore
 /// the terminal before the default action.
 enum Signals {
-    static var received: Int32 { stopSignal }
+    static var received: Int32 { stopSignal.load(ordering: .relaxed) }
 
     /// Unblocks the signals the console needs: a process started by Swift Testing inherits a mask blocking them
     /// (see swift-notes.md), and then neither Ctrl-C, SIGTERM nor resizing would reach us.
@@ -22,14 +23,17 @@ enum Signals {
     }
 
     /// Installs the handlers; call before `newterm` so ncurses keeps ours instead of its own.
+    ///
+    /// SIGQUIT (Ctrl-\) is a stop signal too: left to the Swift runtime, its backtracer draws over the curses
+    /// screen and leaves the terminal unusable.
     static func install() {
-        for stop in [SIGINT, SIGTERM, SIGHUP] { signal(stop, stopHandler) }
+        for stop in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { signal(stop, stopHandler) }
         for crash in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(crash, crashHandler) }
     }
 }
 
 private let stopHandler: @convention(c) (Int32) -> Void = { signal in
-    stopSignal = signal
+    stopSignal.store(signal, ordering: .relaxed)
 }
 
 private let crashHandler: @convention(c) (Int32) -> Void = { sig in

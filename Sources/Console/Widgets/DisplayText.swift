@@ -1,11 +1,8 @@
-import CNcurses
-
 /// Text from the database made safe and measurable for a cell grid.
 ///
 /// Control characters and the characters that reorder or break lines (C0, DEL, C1, U+2028/9, bidi overrides and
 /// isolates) are replaced by a visible mark, so no escape sequence reaches the terminal. Widths come from
-/// `wcwidth` (https://man7.org/linux/man-pages/man3/wcwidth.3.html) under the current `LC_CTYPE`: wide CJK
-/// characters take 2 cells, combining marks 0.
+/// ``CellWidth`` (`wcwidth` under the current `LC_CTYPE`): wide CJK characters take 2 cells, combining marks 0.
 enum DisplayText {
     /// Whether a scalar must never be written to the terminal as is.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
@@ -19,26 +16,46 @@ enum DisplayText {
 
     /// The grapheme clusters of `text` with their widths in cells (1 or 2), unsafe ones replaced.
     static func clusters(_ text: String, replacement: String) -> [(text: String, width: Int)] {
-        var result: [(String, Int)] = []
-        for character in text {
-            if character.unicodeScalars.contains(where: isUnsafe) {
-                // "\r\n" is one cluster: one mark for it is enough to show something was there.
-                result.append((replacement, 1))
-                continue
-            }
-            let widths = character.unicodeScalars.map { Int(cn_wcwidth(wchar_t(bitPattern: $0.value))) }
-            guard let first = widths.first, first > 0 else {
-                // A lone combining mark (or a character the locale cannot show) would merge into its neighbour.
-                result.append((replacement, 1))
-                continue
-            }
-            result.append((String(character), min(2, max(1, widths.reduce(0) { $0 + max(0, $1) }))))
+        text.map { character in
+            let width = width(of: character)
+            return (width == 0 ? replacement : String(character), max(1, width))
         }
-        return result
+    }
+
+    /// The cells a grapheme cluster takes (1 or 2), or 0 when it must be shown as a replacement mark (1 cell):
+    /// an unsafe character, or a lone combining mark (or a character the locale cannot show) that would merge
+    /// into its neighbour. "\r\n" is one cluster: one mark for it is enough to show something was there.
+    static func width(of character: Character) -> Int {
+        if character.unicodeScalars.contains(where: isUnsafe) { return 0 }
+        let widths = character.unicodeScalars.map { CellWidth.of($0) }
+        guard let first = widths.first, first > 0 else { return 0 }
+        return min(2, max(1, widths.reduce(0) { $0 + max(0, $1) }))
     }
 
     /// The width of `text` in cells once sanitized.
     static func width(_ text: String) -> Int {
-        clusters(text, replacement: "?").reduce(0) { $0 + $1.width }
+        text.reduce(0) { $0 + max(1, width(of: $1)) }
+    }
+
+    /// The end of `text` that fits in `room` cells: all of it when it fits, else `ellipsis` (one cell) and as
+    /// many of the last clusters as fit after it. Linear in the length of `text`, as it runs on every frame of
+    /// a form whose field may hold a long paste.
+    static func tail(_ text: String, room: Int, ellipsis: String) -> String {
+        guard room > 0 else { return "" }
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            let cells = max(1, width(of: text[previous]))
+            guard used + cells <= room else { break }
+            used += cells
+            start = previous
+        }
+        guard start > text.startIndex else { return text }
+        while used > room - 1, start < text.endIndex {
+            used -= max(1, width(of: text[start]))
+            start = text.index(after: start)
+        }
+        return ellipsis + text[start...]
     }
 }

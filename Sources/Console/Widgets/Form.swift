@@ -7,15 +7,36 @@ struct Form {
     struct Field {
         let label: String
         var text: String
+        /// The most characters the field takes: what the core accepts, so a long paste or a stuck scanner
+        /// cannot grow it without bound (keys past it are refused with a message).
+        let limit: Int
         /// Throws a `ContractViolation` whose message says what is wrong.
         let check: (String) throws -> Void
         var problem: String?
+
+        init(
+            label: String, text: String, limit: Int = Validation.maximumTextLength,
+            check: @escaping (String) throws -> Void
+        ) {
+            self.label = label
+            self.text = text
+            self.limit = limit
+            self.check = check
+        }
     }
+
+    /// Characters a quantity field takes: the digits of ``Validation/maximumQuantity`` and a sign.
+    static let quantityLimit = String(Validation.maximumQuantity).count + 1
+    /// Narrower than this, a field has no room to show what is typed and the form shows a notice instead.
+    static let minimumWidth = 30
+    /// Characters a date field takes: `YYYY-MM-DD`.
+    static let dateLimit = 10
 
     /// What the form produces: a command for the bus, or the text of a search or filter prompt.
     enum Submission {
         case command(Command)
-        case query(String)
+        /// What was typed in a search or filter prompt.
+        case text(String)
     }
 
     enum Outcome {
@@ -27,6 +48,8 @@ struct Form {
     let title: String
     /// A line about what the form acts on, e.g. the selected batch.
     var note: String?
+    /// The batch the form acts on, whose ``note`` follows the batch's row as it is reloaded.
+    var batch: String?
     var fields: [Field]
     var index = 0
     /// The refusal of the last submission (the core's message); nothing was changed.
@@ -38,8 +61,12 @@ struct Form {
         case .escape:
             return .cancel
         case .character(let character):
-            fields[index].text.append(character)
             refusal = nil
+            guard fields[index].text.count < fields[index].limit else {
+                fields[index].problem = "at most \(fields[index].limit) characters"
+                return .edit
+            }
+            fields[index].text.append(character)
             check(index, strict: false)
         case .backspace, .delete:
             if !fields[index].text.isEmpty { fields[index].text.removeLast() }
@@ -86,8 +113,17 @@ struct Form {
 
     func render(into canvas: inout Canvas, area: Area) {
         let problems = fields.filter { $0.problem != nil }.count
-        let height = 4 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
-        let box = Box.centred(width: 64, height: height, in: area)
+        // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
+        // blank line before the refusal and footer when there is room for it.
+        let needed = 3 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
+        guard area.width >= Form.minimumWidth, area.height >= needed else {
+            canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
+            canvas.put(
+                "make the terminal bigger for this form; Esc closes it", x: area.x, y: area.y, limit: area.width,
+                style: .error)
+            return
+        }
+        let box = Box.centred(width: 64, height: needed + 1, in: area)
         Box.draw(title, in: box, on: &canvas)
         let inner = box.width - 4
         var y = box.y + 1
@@ -100,9 +136,8 @@ struct Form {
             let active = number == index
             canvas.put(field.label + ":", x: box.x + 2, y: y, limit: labelWidth, style: active ? .key : .normal)
             let room = inner - labelWidth - 1
-            var shown = field.text
-            while DisplayText.width(shown) > room - 2, !shown.isEmpty { shown.removeFirst() }
-            if shown.count < field.text.count { shown = canvas.glyphs.ellipsis + shown.dropFirst() }
+            // The end of the text, where typing happens; one cell stays free for the cursor.
+            let shown = DisplayText.tail(field.text, room: room - 2, ellipsis: canvas.glyphs.ellipsis)
             let fieldX = box.x + 3 + labelWidth
             canvas.fill(x: fieldX, y: y, count: room, style: active ? .input : .normal)
             let written = canvas.put(shown, x: fieldX, y: y, limit: room, style: active ? .input : .normal)
@@ -114,7 +149,7 @@ struct Form {
             }
         }
         if let refusal {
-            y += 1
+            if box.height > needed { y += 1 }
             canvas.put("Refused: " + refusal, x: box.x + 2, y: y, limit: inner, style: .error)
         }
         canvas.put(
@@ -135,7 +170,7 @@ extension Form {
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
+                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
             ],
             index: orderid == nil ? 0 : 2
         ) { values in
@@ -151,8 +186,8 @@ extension Form {
             fields: [
                 Field(label: "Reference", text: "", check: identifier("batch reference")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", check: { _ = try Validation.quantity($0) }),
-                Field(label: "ETA", text: "", check: checkETA),
+                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
+                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA),
             ]
         ) { values in
             let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
@@ -162,13 +197,19 @@ extension Form {
         }
     }
 
+    /// The change-quantity form's note: the batch's quantities as last loaded.
+    static func quantities(of row: BatchRow) -> String {
+        "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated"
+    }
+
     /// `c`: change the selected batch's purchased quantity.
     static func changeQuantity(of row: BatchRow) -> Form {
         Form(
-            title: "Change quantity",
-            note: "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated",
+            title: "Change quantity", note: quantities(of: row), batch: row.reference,
             fields: [
-                Field(label: "New quantity", text: "", check: { _ = try Validation.quantity($0, allowZero: true) })
+                Field(
+                    label: "New quantity", text: "", limit: quantityLimit,
+                    check: { _ = try Validation.quantity($0, allowZero: true) })
             ]
         ) { values in
             .command(
@@ -195,7 +236,7 @@ extension Form {
     /// `/`: one line of text for a search or filter; empty clears it.
     static func prompt(title: String, label: String, text: String) -> Form {
         Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
-            .query($0[0])
+            .text($0[0])
         }
     }
 }
