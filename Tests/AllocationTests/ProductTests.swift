@@ -8,6 +8,25 @@ import Testing
     var tomorrow: Day? { today?.adding(days: 1) }
     var later: Day? { today?.adding(days: 10) }
 
+    /// LAMP with an in-stock batch "warehouse" and a batch "shipment" arriving tomorrow.
+    func lampWarehouseAndShipment(warehouse: Int, shipment: Int) -> Product {
+        Product(
+            sku: "LAMP",
+            batches: [
+                Batch(reference: "warehouse", sku: "LAMP", purchased: warehouse, eta: nil),
+                Batch(reference: "shipment", sku: "LAMP", purchased: shipment, eta: tomorrow),
+            ])
+    }
+
+    /// The lines as the service passes them: already on `reference`.
+    func placed(_ lines: [OrderLine], on reference: String) -> [OrderLine] {
+        lines.map { line in
+            var placed = line
+            placed.batchReference = reference
+            return placed
+        }
+    }
+
     @Test func prefersWarehouseBatchesToShipments() throws {
         let inStock = Batch(reference: "in-stock-batch", sku: "RETRO-CLOCK", purchased: 100, eta: nil)
         let shipment = Batch(reference: "shipment-batch", sku: "RETRO-CLOCK", purchased: 100, eta: tomorrow)
@@ -91,22 +110,12 @@ import Testing
     }
 
     @Test func changingQuantityDeallocatesNewestLinesAndReallocatesThem() throws {
-        var product = Product(
-            sku: "LAMP",
-            batches: [
-                Batch(reference: "warehouse", sku: "LAMP", purchased: 10, eta: nil),
-                Batch(reference: "shipment", sku: "LAMP", purchased: 10, eta: tomorrow),
-            ])
+        var product = lampWarehouseAndShipment(warehouse: 10, shipment: 10)
         let first = OrderLine(orderid: "o1", sku: "LAMP", qty: 4)
         let second = OrderLine(orderid: "o2", sku: "LAMP", qty: 5)
         _ = try product.allocate(first)
         _ = try product.allocate(second)
-        var newestFirst = [second, first]
-        newestFirst = newestFirst.map {
-            var line = $0
-            line.batchReference = "warehouse"
-            return line
-        }
+        let newestFirst = placed([second, first], on: "warehouse")
         let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: newestFirst)
         #expect(moves == [Move(orderid: "o2", sku: "LAMP", qty: 5, from: "warehouse", to: "shipment")])
         #expect(product.batches.map(\.allocated) == [4, 5])
@@ -121,22 +130,13 @@ import Testing
 
     /// Lines give way newest first until the batch fits; one that then fits back where it was stays put.
     @Test func aReleasedLineThatFitsBackStaysWithoutEvents() throws {
-        var product = Product(
-            sku: "LAMP",
-            batches: [
-                Batch(reference: "warehouse", sku: "LAMP", purchased: 100, eta: nil),
-                Batch(reference: "shipment", sku: "LAMP", purchased: 50, eta: tomorrow),
-            ])
+        var product = lampWarehouseAndShipment(warehouse: 100, shipment: 50)
         let older = OrderLine(orderid: "ORD-1", sku: "LAMP", qty: 10)
         let newer = OrderLine(orderid: "ORD-2", sku: "LAMP", qty: 3)
         _ = try product.allocate(older)
         _ = try product.allocate(newer)
-        let placed = [newer, older].map { line -> OrderLine in
-            var placed = line
-            placed.batchReference = "warehouse"
-            return placed
-        }
-        let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: placed)
+        let newestFirst = placed([newer, older], on: "warehouse")
+        let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: newestFirst)
         #expect(moves == [Move(orderid: "ORD-1", sku: "LAMP", qty: 10, from: "warehouse", to: "shipment")])
         #expect(product.batches.map(\.allocated) == [3, 10])
         #expect(
