@@ -28,6 +28,13 @@ final class ConsoleRun {
 
     deinit { session.kill() }
 
+    /// The operator console on the demo-like database, once its board shows with the cursor on the first batch.
+    static func onTheBoard() throws -> ConsoleRun {
+        let run = try ConsoleRun()
+        try run.session.waitFor("> B-CHAIR-9")
+        return run
+    }
+
     /// Opens the allocate form on the selected batch, checks the SKU it prefilled, and submits `order` × `qty`.
     func allocateThroughTheForm(order: String, qty: String, prefilledSKU: String) throws {
         try session.send("a")
@@ -54,10 +61,9 @@ final class ConsoleRun {
 
 @Suite(.serialized) struct ConsoleEndToEndTests {
     @Test func operatorMovesSearchesAndAllocatesThroughTheForm() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         try s.send("j")
         try s.waitFor("> B-TABLE-77")
         try s.send("/")
@@ -86,10 +92,9 @@ final class ConsoleRun {
     }
 
     @Test func aLongPasteIntoAFormLeavesTheConsoleAnswering() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         try s.send("a")
         try s.waitFor("SKU:           BLUE-CHAIR")
         try s.type(String(repeating: "p", count: 1000))
@@ -105,10 +110,9 @@ final class ConsoleRun {
     }
 
     @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         try s.send("b")
         try s.waitFor("New batch")
         try s.type("B-AAA-1")
@@ -133,10 +137,9 @@ final class ConsoleRun {
     }
 
     @Test func changeQuantityFormShowsTheBatchAsAnotherProcessChangesIt() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         try s.send("c")
         try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 30 purchased, 10 allocated")
         let writer = try runProcess(run.executable, ["--db", run.db.path, "change-quantity", "B-CHAIR-9", "25"])
@@ -145,10 +148,9 @@ final class ConsoleRun {
     }
 
     @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         let linesBefore = try Views.orderLines(in: run.db.database).count
         try s.send("a")
         try s.waitFor("SKU:           BLUE-CHAIR")
@@ -201,10 +203,9 @@ final class ConsoleRun {
     }
 
     @Test func pauseFreezesTheDataWhileMovingStillWorks() throws {
-        let run = try ConsoleRun()
+        let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try s.waitFor("> B-CHAIR-9")
         try s.send("p")
         try s.waitFor("paused: data frozen")
         let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-frozen", "RED-LAMP", "7"])
