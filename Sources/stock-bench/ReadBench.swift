@@ -137,7 +137,9 @@ func runReadBench(options: Options, directory: String) throws {
     try timeQuery("  Views.lines 40, newest") {
         try Views.lines(matching: nil, from: Int64.max, newer: false, limit: 40, in: db)
     }
-    try timeQuery("  Views.lines 40, oldest") { try Views.lines(matching: nil, from: 0, newer: true, limit: 40, in: db) }
+    try timeQuery("  Views.lines 40, oldest") {
+        try Views.lines(matching: nil, from: 0, newer: true, limit: 40, in: db)
+    }
     try timeQuery("  Views.lines 40 matching SKU-04321") {
         try Views.lines(matching: "SKU-04321", from: Int64.max, newer: false, limit: 40, in: db)
     }

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import Allocation
 
@@ -67,7 +67,9 @@ import TestSupport
     @Test func combiningMarksCountTowardsTheLimit() {
         let zalgo = "e" + String(repeating: "\u{301}", count: 5000)
         #expect(zalgo.count == 1)
-        #expect(throws: ContractViolation(kind: .precondition, message: "sku is 5001 characters long; the limit is 255")) {
+        #expect(
+            throws: ContractViolation(kind: .precondition, message: "sku is 5001 characters long; the limit is 255")
+        ) {
             try Validation.checkIdentifier(zalgo, field: "sku")
         }
     }

@@ -106,8 +106,9 @@ import Testing
         #expect(try Views.allocations(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
         let outcome = try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "B", qty: 6)))
         #expect(
-            outcome == .quantityChanged(
-                reference: "B", moved: [Move(orderid: "o-2", sku: "LAMP", qty: 5, from: "B", to: nil)]))
+            outcome
+                == .quantityChanged(
+                    reference: "B", moved: [Move(orderid: "o-2", sku: "LAMP", qty: 5, from: "B", to: nil)]))
         #expect(try Views.allocations(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
     }
 

@@ -169,7 +169,8 @@ import Testing
             exec {COPROC[1]}>&-
             wait
             """
-        let result = try runProcess("/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
+        let result = try runProcess(
+            "/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","batchref":"b1""#))
     }

@@ -113,7 +113,9 @@ public enum Schema {
         case 0:
             throw DatabaseError(
                 code: SQLITE_ERROR,
-                message: "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init")
+                message:
+                    "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init"
+            )
         case ..<currentVersion:
             throw DatabaseError(
                 code: SQLITE_ERROR,
