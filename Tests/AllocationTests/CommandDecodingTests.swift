@@ -22,6 +22,12 @@ import Testing
                 == .deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
     }
 
+    @Test func equalKeysInsideValuesOrNestedObjectsAreNotRepeats() {
+        #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":"\"a\":1","b":{"a":1,"c":[{"a":2}]},"c":"{\"b\""}"#) == nil)
+        #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":{"x":1},"a":2}"#) == "a")
+        #expect(JSONFields.repeatedTopLevelKey(in: #"{"k\\":1,"k\\":2}"#) == "k\\")
+    }
+
     @Test func relativeEtasAreOnlyForTheDemoLoader() throws {
         let line = #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":1,"etaInDays":3}"#
         #expect(
@@ -64,6 +70,11 @@ import Testing
             "eta \"2025-02-30\" is not a valid date"
         ),
         (#"{"command":"CreateBatch","ref":"b\u001b[2J","sku":"LAMP","qty":1}"#, "contains control character U+1B"),
+        (
+            #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":7000000000,"qty":5}"#,
+            "field \"qty\" is given twice"
+        ),
+        (#"{"command":"Allocate","orderid":"o1","sku":"LAMP","q\u0074y":1,"qty":5}"#, "field \"qty\" is given twice"),
     ])
     func malformedLinesAreRefusedNamingTheProblem(_ line: String, _ message: String) {
         do {

@@ -49,6 +49,7 @@ import Testing
         (#"{"colors": 1}"#, "colors must be true or false"),
         (#"["not", "an", "object"]"#, "must hold a JSON object"),
         ("{nope", "is not valid JSON"),
+        (#"{"refreshMs": 50, "refreshMs": 5000}"#, "\"refreshMs\" is given twice"),
     ])
     func badSettingsFilesAreRefusedNamingTheProblem(_ json: String, _ message: String) throws {
         let path = try write(json)

@@ -19,7 +19,51 @@ struct JSONFields {
         guard let object = value as? [String: Any] else {
             throw InputError(message: "expected a JSON object, got \(Validation.shown(text))")
         }
+        if let key = JSONFields.repeatedTopLevelKey(in: text) {
+            throw InputError(message: "field \"\(key)\" is given twice in \(Validation.shown(text))")
+        }
         self.init(object: object, context: context)
+    }
+
+    /// The first key that appears twice at the top level of a JSON object text (already known to be valid JSON).
+    ///
+    /// `JSONSerialization` keeps the last of two equal keys without a word, so `"qty":7000000000,"qty":5` would be
+    /// read as 5; a line that says two things is refused instead.
+    static func repeatedTopLevelKey(in text: String) -> String? {
+        var seen: Set<String> = []
+        var depth = 0
+        var expectingKey = false
+        var index = text.utf8.startIndex
+        let bytes = text.utf8
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "{"):
+                depth += 1
+                expectingKey = depth == 1
+            case UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): expectingKey = depth == 1
+            case UInt8(ascii: "\""):
+                let start = index
+                index = bytes.index(after: index)
+                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                    if bytes[index] == UInt8(ascii: "\\") { index = bytes.index(after: index) }
+                    if index < bytes.endIndex { index = bytes.index(after: index) }
+                }
+                if expectingKey, index < bytes.endIndex {
+                    let literal = String(text.utf8[start...index]) ?? ""
+                    let key =
+                        (try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed]))
+                        as? String ?? literal
+                    if !seen.insert(key).inserted { return key }
+                    expectingKey = false
+                }
+            default: break
+            }
+            if index < bytes.endIndex { index = bytes.index(after: index) }
+        }
+        return nil
     }
 
     init(object: [String: Any], context: String) {

@@ -41,6 +41,9 @@ public struct Settings: Equatable, Sendable {
         guard let fields = object as? [String: Any] else {
             throw SettingsError(message: "settings file \(path) must hold a JSON object")
         }
+        if let key = JSONFields.repeatedTopLevelKey(in: String(decoding: data, as: UTF8.self)) {
+            throw SettingsError(message: "settings file \(path): \"\(key)\" is given twice")
+        }
         var settings = Settings()
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             guard keys.contains(key) else {
