@@ -267,7 +267,10 @@ struct Tool {
             repeat {
                 page = try Views.events(after: lastID, limit: 1000, in: database)
                 for event in page {
-                    print(json ? event.json : "\(event.id)  \(event.at)  \(event.kind)  \(event.payload)")
+                    print(
+                        json
+                            ? event.json
+                            : TerminalText.sanitized("\(event.id)  \(event.at)  \(event.kind)  \(event.payload)"))
                     lastID = event.id
                 }
             } while page.count == 1000
@@ -403,6 +406,10 @@ func printError(_ message: String) {
 }
 
 /// Left-aligned columns separated by two spaces, for the human-readable listings.
+///
+/// Cells are sanitized and measured by the console's rules (``TerminalText``): CJK characters take two cells,
+/// and a control character or text-direction mark that reached the database by another way than `stock` shows
+/// as `?`, never written to the terminal.
 struct TextTable {
     private var rows: [[String]]
 
@@ -411,13 +418,13 @@ struct TextTable {
     }
 
     mutating func add(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map { TerminalText.sanitized($0) })
     }
 
     var text: String {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = rows[0].indices.map { column in rows.map { TerminalText.width($0[column]) }.max() ?? 0 }
         return rows.map { row in
-            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - TerminalText.width($0)) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
     }

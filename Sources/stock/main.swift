@@ -14,4 +14,7 @@ for index in 1..<Int(CommandLine.argc) {
     }
 }
 
+// Character widths (`wcwidth`) in the listings follow the user's locale.
+setlocale(LC_CTYPE, "")
+
 exit(Tool.main(words: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

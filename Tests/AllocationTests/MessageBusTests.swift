@@ -79,6 +79,11 @@ import Testing
         #expect(event.payload == #"{"orderid":"quote\"back\\slash","sku":"Gerät 箱","qty":1,"batchref":"b"}"#)
     }
 
+    @Test func jsonOutputEscapesEverythingThatCouldSteerATerminal() {
+        #expect(JSONObjectWriter.quoted("a\u{1B}[2J\u{9B}1m\u{202E}z\u{FEFF}") == #""a\u001b[2J\u009b1m\u202ez\ufeff""#)
+        #expect(JSONObjectWriter.quoted("£ € 東京") == #""£ € 東京""#)
+    }
+
     @Test func aFailingNotifierIsLoggedAndTheAllocationStandsCommitted() throws {
         var settings = store.settings
         settings.notifier = .command("echo mail server down >&2; exit 7")

@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import TestSupport
 import Testing
@@ -77,6 +78,27 @@ import Testing
         let table = try cli.stock("batches").stdout.split(separator: "\n")
         #expect(table.first == "REFERENCE  SKU   ETA         PURCHASED  ALLOCATED  AVAILABLE")
         #expect(table.dropFirst().first == "ware       LAMP  in stock    7          2          5")
+    }
+
+    /// Text that reached the database some other way is still shown safely: no escape sequence is printed, and
+    /// wide characters keep the columns aligned.
+    @Test func listingsSanitizeAndAlignWhatIsInTheDatabase() throws {
+        try cli.stock("add-batch", "B-東京", "LAMP", "7")
+        do {
+            let db = try Database(path: cli.path)
+            try db.execute("UPDATE batches SET reference = 'B-\u{1B}[2J-X' WHERE reference = 'B-東京'")
+            try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('B-箱箱', 'LAMP', 3)")
+        }
+        var utf8 = cli.environment
+        utf8["LANG"] = "C.UTF-8"
+        let table = try StockProcess.run(["--db", cli.path, "batches"], environment: utf8).stdout
+        #expect(!table.contains("\u{1B}"))
+        let lines = table.split(separator: "\n").map(String.init)
+        // "B-箱箱" is six cells wide, "B-?[2J-X" eight: both columns end at the same cell.
+        #expect(lines.contains("B-?[2J-X   LAMP  in stock  7          0          7"), "\(table)")
+        #expect(lines.contains("B-箱箱     LAMP  in stock  3          0          3"), "\(table)")
+        let json = try cli.stock("batches", "--json").stdout
+        #expect(json.contains(#""reference":"B-\u001b[2J-X""#), "\(json)")
     }
 
     @Test func deallocateFreesTheLine() throws {

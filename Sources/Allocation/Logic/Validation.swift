@@ -83,7 +83,7 @@ public enum Validation {
 
     /// Control characters, line and paragraph separators, and the invisible marks that reorder text on screen
     /// (bidirectional embeddings, overrides and isolates, the byte-order mark).
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
         default: break

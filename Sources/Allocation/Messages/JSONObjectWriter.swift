@@ -28,12 +28,14 @@ public struct JSONObjectWriter {
         body += json
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7).
+    /// A JSON string literal: quotes, backslashes, control characters and text-direction marks escaped
+    /// (RFC 8259 §7).
     public static func quoted(_ string: String) -> String {
-        // Nothing to escape in the common case. 0xE2 leads U+2028 and U+2029 (and other characters, which the
-        // slow path copies unchanged).
+        // Nothing to escape in the common case. 0xC2 leads the C1 controls, 0xD8, 0xE2 and 0xEF the
+        // text-direction marks, separators and BOM (and other characters, which the slow path copies unchanged).
         let plain = string.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xE2
+            byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8
+                && byte != 0xE2 && byte != 0xEF
         }
         if plain { return "\"" + string + "\"" }
         var out = "\""
@@ -45,7 +47,8 @@ public struct JSONObjectWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
+            // Every control, separator and text-direction mark is escaped, so no JSON output can steer a terminal.
+            case _ where Validation.isControl(scalar):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
