@@ -142,7 +142,7 @@ import Testing
         #expect(text.contains("B-�[31mRED"))
         #expect(text.contains("SKU��X"))
         #expect(text.contains("B-�evil�"))
-        let unsafe = canvas.cells.flatMap { $0.text.unicodeScalars }.filter(DisplayText.isUnsafe)
+        let unsafe = canvas.cells.flatMap { $0.text.unicodeScalars }.filter(Validation.isControl)
         #expect(unsafe.isEmpty)
     }
 

@@ -1,3 +1,4 @@
+import Allocation
 import CNcurses
 import Glibc
 
@@ -167,7 +168,7 @@ final class Terminal {
         case 8, 127: return .backspace
         case 0..<32: return nil
         default:
-            guard let scalar = Unicode.Scalar(UInt32(code)), !DisplayText.isUnsafe(scalar) else { return nil }
+            guard let scalar = Unicode.Scalar(UInt32(code)), !Validation.isControl(scalar) else { return nil }
             return .character(Character(scalar))
         }
     }

@@ -1,19 +1,12 @@
+import Allocation
+
 /// Text from the database made safe and measurable for a cell grid.
 ///
-/// Control characters and the characters that reorder or break lines (C0, DEL, C1, U+2028/9, bidi overrides and
-/// isolates) are replaced by a visible mark, so no escape sequence reaches the terminal. Widths come from
+/// The characters the core refuses in references, SKUs and order ids (``Validation/isControl(_:)``: C0, DEL, C1,
+/// U+2028/9, bidi marks, overrides and isolates, the BOM) are replaced by a visible mark, so no escape sequence
+/// reaches the terminal even from text that reached the database another way. Widths come from
 /// ``CellWidth`` (`wcwidth` under the current `LC_CTYPE`): wide CJK characters take 2 cells, combining marks 0.
 enum DisplayText {
-    /// Whether a scalar must never be written to the terminal as is.
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0..<0x20, 0x7F, 0x80...0x9F: true
-        case 0x2028, 0x2029: true
-        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
-    }
-
     /// The grapheme clusters of `text` with their widths in cells (1 or 2), unsafe ones replaced.
     static func clusters(_ text: String, replacement: String) -> [(text: String, width: Int)] {
         text.map { character in
@@ -26,7 +19,7 @@ enum DisplayText {
     /// an unsafe character, or a lone combining mark (or a character the locale cannot show) that would merge
     /// into its neighbour. "\r\n" is one cluster: one mark for it is enough to show something was there.
     static func width(of character: Character) -> Int {
-        if character.unicodeScalars.contains(where: isUnsafe) { return 0 }
+        if character.unicodeScalars.contains(where: Validation.isControl) { return 0 }
         let widths = character.unicodeScalars.map { CellWidth.of($0) }
         guard let first = widths.first, first > 0 else { return 0 }
         return min(2, max(1, widths.reduce(0) { $0 + max(0, $1) }))
