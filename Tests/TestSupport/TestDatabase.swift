@@ -35,6 +35,19 @@ public final class TestDatabase {
         try Database(path: path, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
     }
 
+    /// The newest event, read the way the console's event log reads it.
+    public func latestEvent() throws -> EventRow? {
+        try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first
+    }
+
+    /// The order lines whose order id or SKU is `filter`, newest first, as `orderid sku qty batch` (`waiting`
+    /// when the line has no batch), read the way the console's allocations screen reads them.
+    public func lines(matching filter: String) throws -> [String] {
+        try Views.lines(matching: filter, from: Int64.max, newer: false, limit: 100, in: database).map {
+            "\($0.orderid) \($0.sku) \($0.qty) \($0.batchref ?? "waiting")"
+        }
+    }
+
     /// The lines the notifier wrote, e.g. `to stock@made.com: Out of stock for LAMP`.
     public var notifications: [String] {
         guard let text = try? String(contentsOfFile: notificationsPath, encoding: .utf8) else { return [] }

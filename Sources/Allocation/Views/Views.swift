@@ -55,14 +55,6 @@ public struct AllocationRow: Equatable, Sendable {
     }
 }
 
-/// One order line with its batch (nil while it waits for stock).
-public struct OrderLineRow: Equatable, Sendable {
-    public let orderid: String
-    public let sku: String
-    public let qty: Int
-    public let batchref: String?
-}
-
 /// One row of the event log; `payload` is the event's fields as a JSON object.
 public struct EventRow: Equatable, Sendable {
     public let id: Int64
@@ -139,56 +131,9 @@ extension Views {
         }
     }
 
-    /// Order lines with their batches, newest first, optionally only an order's (by SKU) or a SKU's.
-    ///
-    /// The page of line ids is chosen first over `order_lines` and its indexes alone, so a deep `OFFSET` skips
-    /// index entries rather than joined rows; only the rows returned are joined to their batches.
-    public static func orderLines(
-        orderid: String? = nil, sku: String? = nil, limit: Int = -1, offset: Int = 0, in db: Database
-    ) throws -> [OrderLineRow] {
-        let page: String
-        let order: String
-        var arguments: [SQLValue] = []
-        switch (orderid, sku) {
-        case (let orderid?, let sku?):
-            page = "SELECT id FROM order_lines WHERE orderid = ? AND sku = ? LIMIT ? OFFSET ?"
-            order = "l.id"
-            arguments = [.text(orderid), .text(sku)]
-        case (let orderid?, nil):
-            page = "SELECT id FROM order_lines WHERE orderid = ? ORDER BY sku LIMIT ? OFFSET ?"
-            order = "l.sku"
-            arguments = [.text(orderid)]
-        case (nil, let sku?):
-            page = "SELECT id FROM order_lines WHERE sku = ? ORDER BY id DESC LIMIT ? OFFSET ?"
-            order = "l.id DESC"
-            arguments = [.text(sku)]
-        case (nil, nil):
-            page = "SELECT id FROM order_lines ORDER BY id DESC LIMIT ? OFFSET ?"
-            order = "l.id DESC"
-        }
-        arguments += [.integer(Int64(limit)), .integer(Int64(offset))]
-        return try db.query(
-            """
-            SELECT l.orderid, l.sku, l.qty, b.reference FROM (\(page)) AS page
-              JOIN order_lines AS l ON l.id = page.id
-              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
-            ORDER BY \(order)
-            """, arguments: arguments
-        ) { row in
-            OrderLineRow(orderid: row.text(0), sku: row.text(1), qty: row.int(2), batchref: row.optionalText(3))
-        }
-    }
-
     /// Events after `id`, oldest first, at most `limit`.
     public static func events(after id: Int64 = 0, limit: Int = -1, in db: Database) throws -> [EventRow] {
         try db.query("SELECT id, at, kind, payload FROM events WHERE id > ? ORDER BY id LIMIT ?", id, limit) {
-            EventRow(id: $0.int64(0), at: $0.text(1), kind: $0.text(2), payload: $0.text(3))
-        }
-    }
-
-    /// The newest events, newest first, at most `limit`, skipping the newest `offset`.
-    public static func latestEvents(limit: Int, offset: Int = 0, in db: Database) throws -> [EventRow] {
-        try db.query("SELECT id, at, kind, payload FROM events ORDER BY id DESC LIMIT ? OFFSET ?", limit, offset) {
             EventRow(id: $0.int64(0), at: $0.text(1), kind: $0.text(2), payload: $0.text(3))
         }
     }
