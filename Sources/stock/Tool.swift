@@ -136,8 +136,8 @@ struct Tool {
         try arguments.check(allowed: ["--reset", "--max-frames"], positionals: [])
         try ConsoleApp.requireTerminal()
         var demo = self
-        let demoPath = Settings.defaultDatabasePath(environment: environment)
-            .replacingOccurrences(of: "stock.sqlite", with: "demo.sqlite")
+        let demoPath = URL(fileURLWithPath: Settings.defaultDatabasePath(environment: environment))
+            .deletingLastPathComponent().appendingPathComponent("demo.sqlite").path
         if arguments.options["--db"] == nil { demo.settings.database = demoPath }
         let path = demo.databasePath
         if arguments.flags.contains("--reset") {
