@@ -17,7 +17,8 @@ public func monotonicSeconds() -> Double {
 }
 
 /// Runs `body` (which starts a child) with this thread's signal mask emptied, so the child inherits no blocked
-/// signals: Swift Testing runs tests with SIGINT, SIGTERM, SIGWINCH… blocked (see swift-notes.md).
+/// signals: Swift Testing runs tests with SIGINT, SIGTERM, SIGWINCH… blocked, and a child that inherits that mask
+/// never sees Ctrl-C, SIGTERM or a resize.
 public func withNoSignalsBlocked<T>(_ body: () throws -> T) rethrows -> T {
     var empty = sigset_t()
     var previous = sigset_t()
@@ -36,9 +37,10 @@ public struct ProcessFailure: Error, CustomStringConvertible {
 /// A started child process.
 ///
 /// Standard input, output and error are temporary files, never pipes: a tmux server forked at the same moment by
-/// a parallel test could inherit a pipe's end and keep it open forever (see swift-notes.md). The child starts
-/// with no signals blocked, since Swift Testing runs tests with a blocked mask that children would inherit. The
-/// exit is awaited with `terminationHandler` and a semaphore, because `waitUntilExit` polls in 50 ms steps.
+/// a parallel test could inherit a pipe's end and keep it open forever, so that reading to the end hangs. The
+/// child starts with no signals blocked, since Swift Testing runs tests with a blocked mask that children would
+/// inherit. The exit is awaited with `terminationHandler` and a semaphore, because `waitUntilExit` polls in 50 ms
+/// steps.
 public final class RunningProcess: @unchecked Sendable {
     // @unchecked: `exitedAt` is written once by the termination handler before `exited.signal()` and read only
     // after `exited.wait()`; everything else is set in `init` and then only read.
