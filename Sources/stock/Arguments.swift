@@ -6,8 +6,8 @@ struct UsageError: Error, CustomStringConvertible {
 
 /// The words after `stock`, split into the subcommand, its positional arguments, options with values and flags.
 ///
-/// The words are kept exactly as typed: a path must reach the file system byte for byte, and identifiers are
-/// put in canonical form by the core, where they are compared.
+/// The words are kept exactly as typed: a path must reach the file system byte for byte. Identifiers are put in
+/// canonical form where they are compared: by the bus for commands, by the listings before they query.
 struct Arguments {
     var subcommand: String?
     var positionals: [String] = []

@@ -40,6 +40,15 @@ import Testing
         #expect(Subcommand.console.usage == "stock [--max-frames N]")
     }
 
+    @Test func everySubcommandsHelpShowsItsUsageAndEachOption() {
+        for subcommand in Subcommand.all {
+            #expect(subcommand.helpText.hasPrefix("Usage: \(subcommand.usage)\n\n"), "\(subcommand.name)")
+            for option in subcommand.options {
+                #expect(subcommand.helpText.contains("\n  \(option.usage)  "), "\(subcommand.name) \(option.name)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("batchs", "batches"), ("alocate", "allocate"), ("evnets", "events"), ("--dbb", "--db"), ("--jsno", "--json"),
         ("change", "change-quantity"),
