@@ -69,9 +69,10 @@ struct Subcommand: Sendable {
     /// like the subcommand.
     static func chosen(by arguments: Arguments) throws -> Subcommand {
         guard let name = arguments.subcommand else { return console }
-        if let found = all.first(where: { $0.name == name }) { return found }
         let known = everyOption.map(\.name)
-        if let unknown = arguments.optionNames.first(where: { !known.contains($0) }) {
+        if !all.contains(where: { $0.name == name }),
+            let unknown = arguments.optionNames.first(where: { !known.contains($0) })
+        {
             throw UsageError(message: "unknown option \(unknown)" + Suggestion.didYouMean(unknown, among: known))
         }
         return try named(name)
