@@ -1,5 +1,3 @@
-import Allocation
-
 /// Bad usage: an unknown subcommand or option, a missing or extra argument. Exit status 2.
 struct UsageError: Error, CustomStringConvertible {
     let message: String
@@ -7,18 +5,20 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 /// The words after `stock`, split into the subcommand, its positional arguments, options with values and flags.
+///
+/// The words are kept exactly as typed: a path must reach the file system byte for byte. Identifiers are put in
+/// canonical form where they are compared: by the bus for commands, by the listings before they query.
 struct Arguments {
     var subcommand: String?
     var positionals: [String] = []
     var options: [String: String] = [:]
     var flags: Set<String> = []
 
-    /// Options that take a value, anywhere on the line; everything else starting with `--` is a flag.
-    static let valued: Set<String> = ["--db", "--settings", "--eta", "--sku", "--since", "--max-frames"]
-
-    /// Splits `words`, with their text in canonical form (``Validation/normalized(_:)``), as the bus stores it.
-    init(_ rawWords: [String]) throws {
-        let words = rawWords.map(Validation.normalized)
+    /// Splits `words`; `valued` names the options that take a value, anywhere on the line.
+    ///
+    /// Any other word starting with `-` is a flag; `--name=value` with an unknown name is kept as an option so
+    /// that the subcommand's check can name it.
+    init(_ words: [String], valued: Set<String> = Subcommand.valuedOptions) throws {
         var index = 0
         var onlyPositionals = false
         while index < words.count {
@@ -33,7 +33,7 @@ struct Arguments {
             } else {
                 let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let name = parts[0]
-                if Arguments.valued.contains(name) {
+                if valued.contains(name) {
                     if parts.count == 2 {
                         options[name] = parts[1]
                     } else if index < words.count {
@@ -43,7 +43,10 @@ struct Arguments {
                         throw UsageError(message: "option \(name) needs a value")
                     }
                 } else if parts.count == 2 {
-                    throw UsageError(message: "option \(name) takes no value")
+                    guard !Subcommand.flags.contains(name) else {
+                        throw UsageError(message: "option \(name) takes no value")
+                    }
+                    options[name] = parts[1]
                 } else {
                     flags.insert(name)
                 }
@@ -56,19 +59,8 @@ struct Arguments {
         word.count > 1 && word.dropFirst().first.map { $0.isNumber } == true
     }
 
-    /// Refuses options the subcommand does not know and the wrong number of positionals.
-    func check(allowed: Set<String>, positionals names: [String], optional: Int = 0) throws {
-        let global: Set<String> = ["--db", "--settings", "--help"]
-        for name in Set(options.keys).union(flags) where !allowed.union(global).contains(name) {
-            throw UsageError(message: "\(subcommand ?? "stock") does not take option \(name)")
-        }
-        let required = names.count - optional
-        if positionals.count < required {
-            throw UsageError(message: "\(subcommand ?? "stock") needs \(names[positionals.count])")
-        }
-        if positionals.count > names.count {
-            throw UsageError(
-                message: "\(subcommand ?? "stock") got an unexpected argument \(positionals[names.count])")
-        }
+    /// Every option and flag given, in order of name.
+    var optionNames: [String] {
+        Set(options.keys).union(flags).sorted()
     }
 }

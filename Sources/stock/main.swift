@@ -10,11 +10,13 @@ pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 for index in 1..<Int(CommandLine.argc) {
     guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) != nil else {
         FileHandle.standardError.write(Data("argument \(index) is not valid UTF-8 text\n".utf8))
-        exit(2)
+        exit(ExitStatus.usage.rawValue)
     }
 }
 
 // Character widths (`wcwidth`) in the listings follow the user's locale.
 setlocale(LC_CTYPE, "")
 
-exit(Tool.main(words: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+exit(
+    Tool.main(words: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+        .rawValue)

@@ -86,6 +86,18 @@ public enum Outcome: Equatable, Sendable {
     case outOfStock(sku: String)
     case quantityChanged(reference: String, moved: [Move])
     case deallocated(batchReference: String?)
+
+    /// What the operator reads when the command was refused and nothing was done, e.g. `Out of stock for LAMP`;
+    /// nil when the command did what it was asked.
+    public var refusal: String? {
+        if case .outOfStock(let sku) = self { return Outcome.outOfStockMessage(sku: sku) }
+        return nil
+    }
+
+    /// The one wording of an out-of-stock refusal, shown to the operator and sent as the notification.
+    static func outOfStockMessage(sku: String) -> String {
+        "Out of stock for \(sku)"
+    }
 }
 
 /// A line moved off a shrinking batch: to another batch, or to none when no batch could take it.

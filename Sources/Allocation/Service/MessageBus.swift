@@ -26,7 +26,7 @@ public final class MessageBus {
         let address = settings.notifyAddress
         bus.subscribe(to: .outOfStock, name: "notify out of stock") { event in
             if case .outOfStock(let sku) = event {
-                try notifier.send("Out of stock for \(sku)", to: address)
+                try notifier.send(Outcome.outOfStockMessage(sku: sku), to: address)
             }
         }
         return bus

@@ -1,0 +1,78 @@
+import Allocation
+import Console
+import Foundation
+
+extension Subcommand {
+    private static let maxFrames = Option.valued("--max-frames", "N", "draw N frames, then exit")
+
+    /// What runs with no subcommand: the operator console.
+    static let console = Subcommand(
+        name: "", options: [maxFrames], abstract: "opens the operator console",
+        details: "Opens the operator console on the database."
+    ) { try $0.openConsole(readOnly: false) }
+
+    static let monitor = Subcommand(
+        name: "monitor", options: [maxFrames], abstract: "the read-only monitoring screen",
+        details: """
+            Opens the read-only monitoring screen: the batches board and the event log, refreshed live.
+            The database is opened read-only, so nothing can be changed from it.
+            """
+    ) { try $0.openConsole(readOnly: true) }
+
+    static let demo = Subcommand(
+        name: "demo",
+        options: [.flag("--reset", "delete the demo database and make it afresh"), maxFrames],
+        abstract: "the console on the demo database (made on first use)",
+        details: """
+            Opens the operator console on the demo database ($XDG_DATA_HOME/stock/demo.sqlite, or --db),
+            creating it and loading assets/demo/demo.jsonl the first time.
+            """
+    ) { try $0.openDemo() }
+}
+
+extension Tool {
+    /// Opens the operator console, or the read-only monitor, on the database.
+    ///
+    /// - Throws: `ConsoleError` when not on a terminal (checked before anything else), `DatabaseError` naming
+    ///   `stock init` when the database is missing, `UsageError` for a bad `--max-frames`.
+    func openConsole(readOnly: Bool) throws -> ExitStatus {
+        var maxFrames: Int?
+        if let text = arguments.options["--max-frames"] {
+            guard let frames = Int(text), frames > 0 else {
+                throw UsageError(message: "--max-frames must be a whole number of 1 or more, got \(text)")
+            }
+            maxFrames = frames
+        }
+        try ConsoleApp.requireTerminal()
+        let database = try openDatabase(access: readOnly ? .readOnly : .readWrite)
+        let app = ConsoleApp(
+            database: database, settings: settings, readOnly: readOnly,
+            databaseLabel: URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames)
+        let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
+        return ExitStatus(rawValue: try app.run(bus: bus))
+    }
+
+    /// `stock demo`: the console on the demo database, made and filled on first use.
+    ///
+    /// `--reset` deletes and remakes only the demo database at its own path, never a file named by `--db`; the
+    /// terminal is checked before anything is touched.
+    func openDemo() throws -> ExitStatus {
+        try ConsoleApp.requireTerminal()
+        var demo = self
+        let demoPath = URL(fileURLWithPath: Settings.defaultDatabasePath(environment: environment))
+            .deletingLastPathComponent().appendingPathComponent("demo.sqlite").path
+        if arguments.options["--db"] == nil { demo.settings.database = demoPath }
+        let path = demo.databasePath
+        if arguments.flags.contains("--reset") {
+            guard path == demoPath else {
+                throw UsageError(
+                    message: "--reset only remakes the demo database at \(demoPath); it never deletes \(path)")
+            }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = try demo.loadDemo(into: try demo.createDatabase(at: path))
+        }
+        return try demo.openConsole(readOnly: false)
+    }
+}

@@ -1,0 +1,112 @@
+import Allocation
+import Console
+import Foundation
+
+extension Subcommand {
+    static let batches = Subcommand(
+        name: "batches",
+        options: [
+            .valued("--sku", "SKU", "only SKU's batches"),
+            .flag("--json", #"print [{"reference","sku","eta","purchased","allocated","available"}]"#),
+        ],
+        abstract: "batches in allocation-preference order per SKU",
+        details: "Lists batches by SKU in allocation-preference order with purchased, allocated and available."
+    ) { try $0.listBatches() }
+
+    static let allocations = Subcommand(
+        name: "allocations", positionals: ["ORDERID"],
+        options: [.flag("--json", #"print [{"sku","batchref"}]"#)], abstract: "where an order's lines went",
+        details: "Lists where the order's lines went, sorted by SKU."
+    ) { try $0.listAllocations() }
+
+    static let events = Subcommand(
+        name: "events",
+        options: [
+            .valued("--since", "ID", "only the events after event ID"),
+            .flag("--follow", "keep printing events as they are committed, by this or any other process"),
+            .flag("--json", #"print one JSON object a line: {"id","at","kind", ...the event's fields}"#),
+        ],
+        abstract: "the event log, oldest first",
+        details: "Prints the event log, oldest first. With --follow it runs until it is interrupted."
+    ) { try $0.listEvents() }
+}
+
+extension Tool {
+    func listBatches() throws -> ExitStatus {
+        // The views compare text byte for byte; the bus stores identifiers in canonical form.
+        let sku = arguments.options["--sku"].map(Validation.normalized)
+        if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
+        let database = try openDatabase(access: .readOnly)
+        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        let rows = try Views.batches(sku: sku, in: database)
+        if arguments.flags.contains("--json") {
+            return printOut(jsonArray(rows.map(\.json)))
+        }
+        var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
+        for row in rows {
+            table.add([
+                row.reference, row.sku, row.eta?.description ?? "in stock", String(row.purchased),
+                String(row.allocated), String(row.available),
+            ])
+        }
+        return printOut(table.text)
+    }
+
+    func listAllocations() throws -> ExitStatus {
+        let orderid = Validation.normalized(arguments.positionals[0])
+        try Validation.checkIdentifier(orderid, field: "order id")
+        let database = try openDatabase(access: .readOnly)
+        let rows = try Views.allocations(orderid: orderid, in: database)
+        if arguments.flags.contains("--json") {
+            return printOut(jsonArray(rows.map(\.json)))
+        }
+        var table = TextTable(header: ["SKU", "BATCH"])
+        for row in rows { table.add([row.sku, row.batchref]) }
+        return printOut(table.text)
+    }
+
+    func listEvents() throws -> ExitStatus {
+        var lastID: Int64 = 0
+        if let since = arguments.options["--since"] {
+            guard let id = Int64(since), id >= 0 else {
+                throw UsageError(message: "--since must be an event id (a whole number, 0 or more), got \(since)")
+            }
+            lastID = id
+        }
+        let json = arguments.flags.contains("--json")
+        let database = try openDatabase(access: .readOnly)
+        func printNew() throws {
+            var page: [EventRow]
+            repeat {
+                page = try Views.events(after: lastID, limit: 1000, in: database)
+                for event in page {
+                    print(Tool.line(for: event, json: json))
+                    lastID = event.id
+                }
+            } while page.count == 1000
+            fflush(nil)
+        }
+        try printNew()
+        guard arguments.flags.contains("--follow") else { return .done }
+        try follow(database, onChange: printNew)
+    }
+
+    /// One event as `events` prints it: its JSON object, or a sanitized line of text.
+    static func line(for event: EventRow, json: Bool) -> String {
+        json ? event.json : TerminalText.sanitized("\(event.id)  \(event.at)  \(event.kind)  \(event.payload)")
+    }
+
+    /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until
+    /// the process is stopped.
+    func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
+        var seen = try database.dataVersion()
+        while true {
+            usleep(UInt32(settings.refreshMilliseconds) * 1000)
+            let version = try database.dataVersion()
+            if version != seen {
+                seen = version
+                try onChange()
+            }
+        }
+    }
+}

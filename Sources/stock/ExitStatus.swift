@@ -1,0 +1,28 @@
+import Allocation
+import Console
+
+/// The status `stock` exits with: what became of the invocation, as scripts test it.
+struct ExitStatus: RawRepresentable, Equatable, Sendable {
+    let rawValue: Int32
+
+    init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
+
+    /// Done as asked.
+    static let done = ExitStatus(rawValue: 0)
+    /// Refused by a business rule (out of stock, unknown SKU or batch, duplicate reference).
+    static let refused = ExitStatus(rawValue: 1)
+    /// Bad usage or malformed input.
+    static let usage = ExitStatus(rawValue: 2)
+    /// A database problem or a failed internal check.
+    static let failure = ExitStatus(rawValue: 3)
+
+    /// The status for an error: usage and terminal problems are bad usage; the core classifies the rest.
+    init(for error: any Error) {
+        switch error {
+        case is UsageError, is ConsoleError: self = .usage
+        default: self.init(rawValue: ErrorMessages.exitStatus(for: error))
+        }
+    }
+}
