@@ -43,7 +43,8 @@ import Testing
             _ = state.handle(.character(Character(String(screen + 1))))
             _ = state.handle(.character("?"))
             let text = RenderingTests.render(state).text
-            for binding in state.screens[screen].keyMap.bindings {
+            #expect(text.contains("Keys: \(state.page.title)"))
+            for binding in state.page.keyMap.bindings {
                 #expect(text.contains(binding.summary), "help of screen \(screen + 1) lacks \(binding.summary)")
             }
         }
@@ -60,7 +61,7 @@ import Testing
     @Test func hintsLineComesFromTheKeyMap() {
         useUTF8Locale()
         var canvas = Canvas(width: 100, height: 2)
-        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints)
+        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints, readOnly: false, paused: false)
         #expect(canvas.line(1) == " a allocate  b batch  c change  / search  Tab screens  ? help  q quit")
     }
 }
