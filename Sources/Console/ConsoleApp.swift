@@ -16,7 +16,6 @@ import Foundation
 public final class ConsoleApp {
     private var state: ConsoleState
     private let database: Database
-    private let source: DatabaseSource
     private let settings: Settings
     private let maxFrames: Int?
     private var lastVersion: Int?
@@ -41,7 +40,6 @@ public final class ConsoleApp {
         maxFrames: Int? = nil
     ) {
         self.database = database
-        self.source = DatabaseSource(database: database)
         self.settings = settings
         self.maxFrames = maxFrames
         let today = settings.clock.today
@@ -101,14 +99,22 @@ public final class ConsoleApp {
                 reload(all: true, follow: true)
                 continue
             }
-            let effect = state.handle(key)
+            let reaction = state.handle(key)
             followPause()
-            if effect != .none { dirty = true }
-            switch effect {
-            case .none, .redraw: break
-            case .reload(let all): reload(all: all, follow: false)
-            case .send(let command): perform(command, bus: bus)
-            case .quit: return 0
+            switch reaction {
+            case .none:
+                break
+            case .redraw, .openForm, .closeOverlay, .typed, .message:
+                // `state.handle` has already carried out the last four: they change only what is shown.
+                dirty = true
+            case .reload(let all):
+                dirty = true
+                reload(all: all, follow: false)
+            case .send(let command):
+                dirty = true
+                perform(command, bus: bus)
+            case .quit:
+                return 0
             }
         }
     }
@@ -123,7 +129,7 @@ public final class ConsoleApp {
     private func tick() -> Bool {
         var changed = state.status.expire(now: Clock.system.now())
         changed = checkFile() || changed
-        guard !state.status.paused else { return changed }
+        guard !state.paused else { return changed }
         do {
             let version = try database.dataVersion()
             if version != lastVersion {
@@ -144,13 +150,7 @@ public final class ConsoleApp {
     private func reload(all: Bool, follow: Bool) {
         state.today = settings.clock.today
         do {
-            let indices = all ? Array(state.screens.indices) : [state.current]
-            for index in indices {
-                if let message = try state.screens[index].reload(from: source, follow: follow) {
-                    state.status.say(message, style: .dim)
-                }
-            }
-            state.refreshFormNote()
+            try state.reload(from: database, all: all, follow: follow)
             if all { try refreshStatus() }
             if databaseTrouble {
                 databaseTrouble = false
@@ -162,12 +162,12 @@ public final class ConsoleApp {
     }
 
     private func refreshStatus() throws {
-        state.status.batches = try source.batchCount()
-        state.status.skus = try source.skuCount()
-        guard let newest = try source.events(from: Int64.max, newer: false, limit: 1).first else { return }
+        state.status.batches = try Views.batchCount(in: database)
+        state.status.skus = try Views.skuCount(in: database)
+        guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else { return }
         state.status.lastChange = newest.at.count >= 19 ? String(newest.at.dropFirst(11).prefix(8)) : newest.at
         if let seen = lastEventID, newest.id > seen {
-            let fresh = try source.events(from: seen, newer: true, limit: 500)
+            let fresh = try Views.events(from: seen, newer: true, limit: 500, in: database)
             for event in fresh where event.kind == Event.Kind.outOfStock.rawValue {
                 let sku = EventsScreen.details(of: event, glyphs: state.glyphs)
                 state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
@@ -199,15 +199,15 @@ public final class ConsoleApp {
 
     /// Holds a read snapshot while the operator has paused, so paging and moving show the frozen data.
     private func followPause() {
-        guard state.status.paused != database.isInReadSnapshot else { return }
+        guard state.paused != database.isInReadSnapshot else { return }
         do {
-            if state.status.paused {
+            if state.paused {
                 try database.beginReadSnapshot()
             } else {
                 try database.endReadSnapshot()
             }
         } catch {
-            state.status.paused = database.isInReadSnapshot
+            state.paused = database.isInReadSnapshot
             _ = complain(error)
         }
     }
@@ -223,8 +223,8 @@ public final class ConsoleApp {
             state.commandRefused(fileLost)
             return
         }
-        if state.status.paused {
-            state.status.paused = false
+        if state.paused {
+            state.paused = false
             followPause()
         }
         logged = []
@@ -236,8 +236,8 @@ public final class ConsoleApp {
         }
         do {
             let outcome = try bus.handle(command)
-            if case .outOfStock(let sku) = outcome {
-                state.commandRefused("Out of stock for \(sku)")
+            if let refusal = ConsoleApp.refusal(of: outcome) {
+                state.commandRefused(refusal)
             } else {
                 if case .batchCreated(let reference) = outcome { state.select(batch: reference) }
                 state.commandDone(ConsoleApp.describe(outcome, of: command))
@@ -246,6 +246,13 @@ public final class ConsoleApp {
             state.commandRefused(operatorMessage(for: error))
         }
         reload(all: true, follow: true)
+    }
+
+    /// The status line's words for an outcome that changed nothing because the core refused it; nil when the
+    /// command was carried out.
+    static func refusal(of outcome: Outcome) -> String? {
+        guard case .outOfStock(let sku) = outcome else { return nil }
+        return "Out of stock for \(sku)"
     }
 
     /// The status line's words for what a command did.

@@ -1,7 +1,7 @@
 import Allocation
 
-/// Everything the console shows, and the pure steps over it: a key changes the state and asks the loop for an
-/// effect; `render` draws the state into a canvas.
+/// Everything the console shows, and the steps over it: a key changes the state and answers the loop with a
+/// ``Reaction``; `reload` queries the shown screens; `render` draws the state into a canvas.
 struct ConsoleState {
     /// A panel drawn over the current screen.
     enum Overlay {
@@ -9,18 +9,39 @@ struct ConsoleState {
         case help(HelpOverlay)
     }
 
-    /// What the loop must do after a key.
-    enum Effect: Equatable {
-        case none
-        case redraw
-        /// Query the current screen again (`all`: every screen, after data changed).
-        case reload(all: Bool)
-        case send(Command)
-        case quit
+    /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
+    enum Page: Equatable {
+        case batches, allocations, events, monitor
+
+        var title: String {
+            switch self {
+            case .batches: BatchesScreen.title
+            case .allocations: AllocationsScreen.title
+            case .events: EventsScreen.title
+            case .monitor: MonitorScreen.title
+            }
+        }
+
+        var keyMap: KeyMap {
+            switch self {
+            case .batches: .batches
+            case .allocations: .allocations
+            case .events: .events
+            case .monitor: .monitor
+            }
+        }
     }
 
-    var screens: [any Screen]
-    var current = 0
+    var batches = BatchesScreen()
+    var allocations = AllocationsScreen()
+    var events = EventsScreen()
+    /// The monitor's layout of ``batches`` and ``events``.
+    var monitor = MonitorScreen()
+    var page: Page
+    /// The monitor: every mutating key is refused, and shown greyed.
+    let readOnly: Bool
+    /// The operator froze the data (the loop holds a read snapshot); ticks do not re-query.
+    var paused = false
     var overlay: Overlay?
     var status = StatusBar()
     var today: Day
@@ -28,22 +49,23 @@ struct ConsoleState {
     var width = 80
     var height = 24
 
-    var readOnly: Bool { status.readOnly }
-
     /// The operator console: batches board, allocations and event log.
     static func operatorConsole(database: String, today: Day) -> ConsoleState {
-        var state = ConsoleState(screens: [BatchesScreen(), AllocationsScreen(), EventsScreen()], today: today)
+        var state = ConsoleState(page: .batches, readOnly: false, today: today)
         state.status.databaseLabel = database
         return state
     }
 
     /// The read-only monitor: board and event log on one screen.
     static func monitor(database: String, today: Day) -> ConsoleState {
-        var state = ConsoleState(screens: [MonitorScreen()], today: today)
+        var state = ConsoleState(
+            batches: BatchesScreen(emptyText: "No batches yet."), page: .monitor, readOnly: true, today: today)
         state.status.databaseLabel = database
-        state.status.readOnly = true
         return state
     }
+
+    /// The pages the tab line offers, in order; `1`, `2`, `3` pick them.
+    var tabs: [Page] { readOnly ? [.monitor] : [.batches, .allocations, .events] }
 
     /// The screens' area: everything between the tab line and the two status lines.
     var contentArea: Area { Area(x: 0, y: 1, width: width, height: max(1, height - 3)) }
@@ -51,36 +73,58 @@ struct ConsoleState {
     mutating func resize(width: Int, height: Int) {
         self.width = width
         self.height = height
-        for index in screens.indices {
-            screens[index].resize(width: contentArea.width, height: contentArea.height)
+        let area = contentArea
+        if readOnly {
+            monitor.resize(width: area.width, height: area.height, board: &batches, log: &events)
+        } else {
+            batches.resize(height: area.height)
+            allocations.resize(height: area.height)
+            events.resize(height: area.height)
         }
     }
 
-    mutating func handle(_ key: Key) -> Effect {
+    /// Queries the rows of the current page (of every page when `all`) and says what they report.
+    ///
+    /// - Parameter follow: keep the board's cursor on the selected batch when rows moved under it.
+    /// - Throws: what the views throw; the screens keep their previous rows.
+    mutating func reload(from database: Database, all: Bool, follow: Bool) throws {
+        for page in all ? tabs : [page] {
+            var message: String?
+            switch page {
+            case .batches:
+                message = try batches.reload(from: database, follow: follow)
+            case .allocations:
+                message = try allocations.reload(from: database)
+            case .events:
+                try events.reload(from: database)
+            case .monitor:
+                message = try batches.reload(from: database, follow: follow)
+                try events.reload(from: database)
+            }
+            if let message { status.say(message, style: .dim) }
+        }
+        refreshFormNote()
+    }
+
+    /// Handles a key: the open overlay's, else the current page's binding for it.
+    ///
+    /// - Returns: what is left for the loop: ``Reaction/none``, ``Reaction/redraw``, ``Reaction/reload(all:)``,
+    ///   ``Reaction/send(_:)`` or ``Reaction/quit``.
+    mutating func handle(_ key: Key) -> Reaction {
         if status.messageExpires == nil { status.message = nil }
         switch overlay {
         case .form(var form):
-            switch form.handle(key) {
-            case .cancel:
-                overlay = nil
-            case .edit:
-                overlay = .form(form)
-            case .submit(.command(let command)):
-                overlay = .form(form)
-                return .send(command)
-            case .submit(.text(let text)):
-                overlay = nil
-                screens[current].apply(query: text)
-                return .reload(all: false)
-            }
-            return .redraw
+            let reaction = form.handle(key)
+            overlay = .form(form)
+            return settle(reaction)
         case .help(var help):
-            overlay = help.scroll(key) ? .help(help) : nil
-            return .redraw
+            let reaction = help.handle(key)
+            overlay = .help(help)
+            return settle(reaction)
         case nil:
             break
         }
-        guard let binding = screens[current].keyMap.binding(for: key) else {
+        guard let binding = page.keyMap.binding(for: key) else {
             if case .character(let character) = key {
                 status.say("\(character) does nothing here; press ? for the keys", style: .dim)
             }
@@ -94,38 +138,64 @@ struct ConsoleState {
         case .quit:
             return .quit
         case .help:
-            overlay = .help(
-                HelpOverlay(
-                    title: screens[current].title, keyMap: screens[current].keyMap,
-                    readOnly: readOnly))
+            overlay = .help(HelpOverlay(title: page.title, keyMap: page.keyMap, readOnly: readOnly))
             return .redraw
         case .pause:
-            status.paused.toggle()
-            status.say(status.paused ? "paused: data frozen, press p to resume" : "live refresh resumed")
-            return status.paused ? .redraw : .reload(all: true)
+            paused.toggle()
+            status.say(paused ? "paused: data frozen, press p to resume" : "live refresh resumed")
+            return paused ? .redraw : .reload(all: true)
         case .nextScreen:
-            current = (current + 1) % screens.count
-            return .reload(all: false)
+            return show(tab: ((tabs.firstIndex(of: page) ?? 0) + 1) % tabs.count)
         case .previousScreen:
-            current = (current + screens.count - 1) % screens.count
-            return .reload(all: false)
+            return show(tab: ((tabs.firstIndex(of: page) ?? 0) + tabs.count - 1) % tabs.count)
         case .screen(let number):
-            guard screens.indices.contains(number) else { return .none }
-            current = number
-            return .reload(all: false)
+            return show(tab: number)
         default:
-            switch screens[current].perform(binding.action) {
-            case .none:
-                return .redraw
-            case .reload:
-                return .reload(all: false)
-            case .openForm(let form):
-                overlay = .form(form)
-                return .redraw
-            case .message(let text, let style):
-                status.say(text, style: style)
-                return .redraw
+            // The key cleared the message, so the screen is drawn again even when the action changed nothing.
+            let reaction = settle(perform(binding.action))
+            if case .none = reaction { return .redraw }
+            return reaction
+        }
+    }
+
+    private mutating func show(tab number: Int) -> Reaction {
+        guard tabs.indices.contains(number) else { return .none }
+        page = tabs[number]
+        return .reload(all: false)
+    }
+
+    /// The current page carries out one of its own actions.
+    private mutating func perform(_ action: Action) -> Reaction {
+        switch page {
+        case .batches: batches.perform(action)
+        case .allocations: allocations.perform(action)
+        case .events: events.perform(action)
+        case .monitor: monitor.perform(action, board: &batches, log: &events)
+        }
+    }
+
+    /// Carries out a reaction that changes only what is shown, and returns what is left for the loop.
+    private mutating func settle(_ reaction: Reaction) -> Reaction {
+        switch reaction {
+        case .openForm(let form):
+            overlay = .form(form)
+            return .redraw
+        case .closeOverlay:
+            overlay = nil
+            return .redraw
+        case .typed(let text):
+            overlay = nil
+            switch page {
+            case .batches, .monitor: batches.apply(query: text)
+            case .allocations: allocations.apply(query: text)
+            case .events: break
             }
+            return .reload(all: false)
+        case .message(let text, let style):
+            status.say(text, style: style)
+            return .redraw
+        case .none, .redraw, .reload, .send, .quit:
+            return reaction
         }
     }
 
@@ -137,20 +207,14 @@ struct ConsoleState {
 
     /// Puts the board's cursor on a batch at the next reload (e.g. the batch just created).
     mutating func select(batch reference: String) {
-        for index in screens.indices {
-            if var board = screens[index] as? BatchesScreen {
-                board.selected = reference
-                screens[index] = board
-            }
-        }
+        batches.selected = reference
     }
 
     /// Brings an open form's note up to date with its batch's reloaded row, so it never shows quantities another
     /// process has since changed.
     mutating func refreshFormNote() {
         guard case .form(var form) = overlay, let reference = form.batch else { return }
-        let rows = screens.compactMap { $0 as? BatchesScreen }.flatMap(\.rows)
-        guard let row = rows.first(where: { $0.reference == reference }) else { return }
+        guard let row = batches.rows.first(where: { $0.reference == reference }) else { return }
         form.note = Form.quantities(of: row)
         overlay = .form(form)
     }
@@ -179,22 +243,26 @@ struct ConsoleState {
         if readOnly {
             x += canvas.put("monitor ", x: x, y: 0, style: .title)
         } else {
-            for (index, screen) in screens.enumerated() {
-                x += canvas.put(
-                    " \(index + 1) \(screen.title) ", x: x, y: 0,
-                    style: index == current ? .activeTab : .tab)
+            for (index, tab) in tabs.enumerated() {
+                x += canvas.put(" \(index + 1) \(tab.title) ", x: x, y: 0, style: tab == page ? .activeTab : .tab)
             }
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
         let context = RenderContext(today: self.today, focused: overlay == nil)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
-        screens[current].render(into: &canvas, area: area, context: context)
+        switch page {
+        case .batches: batches.render(into: &canvas, area: area, context: context)
+        case .allocations: allocations.render(into: &canvas, area: area, context: context)
+        case .events: events.render(into: &canvas, area: area, context: context)
+        case .monitor: monitor.render(board: batches, log: events, into: &canvas, area: area, context: context)
+        }
         switch overlay {
         case .form(let form): form.render(into: &canvas, area: area)
         case .help(let help): help.render(into: &canvas, area: area)
         case nil: break
         }
-        status.render(into: &canvas, y: canvas.height - 2, hints: screens[current].keyMap.hints)
+        status.render(
+            into: &canvas, y: canvas.height - 2, hints: page.keyMap.hints, readOnly: readOnly, paused: paused)
     }
 }

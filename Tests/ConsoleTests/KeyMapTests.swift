@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Console
@@ -26,9 +27,12 @@ import Testing
             let help = HelpOverlay(title: name, keyMap: map, readOnly: name == "monitor")
             var canvas = Canvas(width: 132, height: 40)
             help.render(into: &canvas, area: Area(x: 0, y: 0, width: 132, height: 40))
+            let lines = canvas.text.split(separator: "\n")
             for binding in map.bindings {
-                #expect(canvas.text.contains("\(binding.label)"), "\(name) help lacks \(binding.label)")
-                #expect(canvas.text.contains(binding.summary), "\(name) help lacks \(binding.summary)")
+                // The key in its 9-cell column, then what it does: a one-letter key alone is in any text.
+                let pad = String(repeating: " ", count: max(1, 9 - DisplayText.width(binding.label)))
+                let line = binding.label + pad + binding.summary
+                #expect(lines.contains { $0.contains(line) }, "\(name) help lacks \"\(line)\":\n\(canvas.text)")
             }
         }
     }
@@ -39,7 +43,8 @@ import Testing
             _ = state.handle(.character(Character(String(screen + 1))))
             _ = state.handle(.character("?"))
             let text = RenderingTests.render(state).text
-            for binding in state.screens[screen].keyMap.bindings {
+            #expect(text.contains("Keys: \(state.page.title)"))
+            for binding in state.page.keyMap.bindings {
                 #expect(text.contains(binding.summary), "help of screen \(screen + 1) lacks \(binding.summary)")
             }
         }
@@ -56,7 +61,63 @@ import Testing
     @Test func hintsLineComesFromTheKeyMap() {
         useUTF8Locale()
         var canvas = Canvas(width: 100, height: 2)
-        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints)
+        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints, readOnly: false, paused: false)
         #expect(canvas.line(1) == " a allocate  b batch  c change  / search  Tab screens  ? help  q quit")
+    }
+}
+
+/// README's table of keys says what the key maps bind.
+@Suite struct ReadmeKeysTests {
+    /// The screens in README's column order.
+    static let columns: [(String, KeyMap)] = [
+        ("Batches board", .batches), ("Allocations", .allocations), ("Event log", .events), ("Monitor", .monitor),
+    ]
+
+    /// The rows of the table under `### Keys`, each split into its cells.
+    static func table() throws -> [[String]] {
+        let readme = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\n### Keys\n").dropFirst().first)
+        let rows = section.components(separatedBy: "\n").drop { !$0.hasPrefix("|") }.prefix { $0.hasPrefix("|") }
+        return rows.map { row in
+            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    /// The keys a cell names in backticks, by their labels.
+    static func keys(in cell: String, labels: [String: Key]) throws -> [Key] {
+        try cell.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }
+            .map { try #require(labels[String($0.element)], "README names an unknown key `\($0.element)`") }
+    }
+
+    /// A cell says which of its row's keys the screen binds: `—` none, keys in backticks those, else all; a
+    /// mutating binding reads `*read-only monitor*` in the monitor.
+    @Test func theKeysTableListsExactlyTheBindingsOfEachScreen() throws {
+        let table = try ReadmeKeysTests.table()
+        let header = try #require(table.first)
+        #expect(header == ["Key"] + ReadmeKeysTests.columns.map(\.0))
+        let labels = Dictionary(
+            KeyMapTests.maps.flatMap(\.1.bindings).flatMap(\.keys).map { ($0.label, $0) },
+            uniquingKeysWith: { a, _ in a })
+        for (column, (name, map)) in ReadmeKeysTests.columns.enumerated() {
+            var listed: Set<Key> = []
+            for row in table.dropFirst(2) {
+                let rowKeys = try ReadmeKeysTests.keys(in: row[0], labels: labels)
+                let cell = row[column + 1]
+                let named = try ReadmeKeysTests.keys(in: cell, labels: labels)
+                let bound = cell == "—" ? [] : named.isEmpty ? rowKeys : named
+                listed.formUnion(bound)
+                for key in bound where map.binding(for: key) != nil {
+                    let readOnly = name == "Monitor" && map.binding(for: key)?.mutating == true
+                    #expect((cell == "*read-only monitor*") == readOnly, "README: \(key.label) in \(name): \(cell)")
+                }
+            }
+            let keys = Set(map.bindings.flatMap(\.keys))
+            #expect(listed.map(\.label).sorted() == keys.map(\.label).sorted(), "README's \(name) column")
+        }
     }
 }

@@ -50,23 +50,23 @@ import Testing
         var state = ConsoleState.operatorConsole(database: "stock.sqlite", today: today)
         state.resize(width: width, height: height)
         var board = BatchesScreen()
-        board.resize(width: width, height: height - 3)
+        board.resize(height: height - 3)
         board.list.count = rows.count
         board.list.cursor = cursor
         board.rows = Array(rows.prefix(BatchesScreen.fitting(rows, lines: board.list.pageSize)))
         board.totals = totals
-        state.screens[0] = board
+        state.batches = board
         var log = EventsScreen()
-        log.resize(width: width, height: height - 3)
+        log.resize(height: height - 3)
         log.rows = events
-        state.screens[2] = log
+        state.events = log
         var lines = AllocationsScreen()
-        lines.resize(width: width, height: height - 3)
+        lines.resize(height: height - 3)
         lines.rows = [
             Views.LineRow(id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, batchref: nil),
             Views.LineRow(id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01"),
         ]
-        state.screens[1] = lines
+        state.allocations = lines
         state.status.batches = rows.count
         state.status.skus = 5
         state.status.lastChange = "10:15:02"
@@ -106,14 +106,10 @@ import Testing
                 == line.firstRange(of: "SMALL-TABLE")?.lowerBound.utf16Offset(in: line))
     }
 
-    @Test func wideCharactersTakeTwoCellsAndKeepColumnsAligned() {
+    @Test func wideCharactersTakeTwoCellsAndKeepColumnsAligned() throws {
         let canvas = RenderingTests.render(RenderingTests.console(width: 80, height: 24))
-        guard let y = (0..<canvas.height).first(where: { canvas.line($0).contains("B-東京-箱") }),
-            let ascii = (0..<canvas.height).first(where: { canvas.line($0).contains("B-LAMP-01") })
-        else {
-            Issue.record("rows missing:\n\(canvas.text)")
-            return
-        }
+        let y = try #require((0..<canvas.height).first { canvas.line($0).contains("B-東京-箱") }, "\(canvas.text)")
+        let ascii = try #require((0..<canvas.height).first { canvas.line($0).contains("B-LAMP-01") })
         func column(of text: String, in row: Int) -> Int? {
             var x = 0
             var cells: [String] = []
@@ -169,9 +165,7 @@ import Testing
         #expect(canvas.line(2).contains("OUT OF STOCK OAK-TABLE"))
         #expect(canvas[x: 20, y: 3].style == .normal)
         #expect(canvas[x: 20, y: 2].style == .selected)
-        guard var log = state.screens[2] as? EventsScreen else { return }
-        log.list.cursor = 1
-        state.screens[2] = log
+        state.events.list.cursor = 1
         #expect(RenderingTests.render(state)[x: 20, y: 2].style == .alert)
         #expect(RenderingTests.render(state)[x: 20, y: 3].style == .selected)
     }
@@ -198,18 +192,11 @@ import Testing
         useUTF8Locale()
         var state = ConsoleState.monitor(database: "stock.sqlite", today: RenderingTests.today)
         state.resize(width: width, height: height)
-        var monitor = MonitorScreen()
-        monitor.resize(width: width, height: height - 3)
-        monitor.board.rows = RenderingTests.batches
-        monitor.board.rows = Array(
-            RenderingTests.batches.prefix(
-                BatchesScreen.fitting(
-                    RenderingTests.batches,
-                    lines: monitor.board.list.pageSize)))
-        monitor.board.list.count = RenderingTests.batches.count
-        monitor.board.totals = RenderingTests.totals
-        monitor.log.rows = RenderingTests.events
-        state.screens[0] = monitor
+        let rows = RenderingTests.batches
+        state.batches.rows = Array(rows.prefix(BatchesScreen.fitting(rows, lines: state.batches.list.pageSize)))
+        state.batches.list.count = rows.count
+        state.batches.totals = RenderingTests.totals
+        state.events.rows = RenderingTests.events
         state.status.batches = RenderingTests.batches.count
         state.status.skus = 5
         state.status.lastChange = "10:15:02"
@@ -232,8 +219,11 @@ import Testing
         }
         var monitor = ConsoleState.monitor(database: "stock.sqlite", today: RenderingTests.today)
         monitor.resize(width: width, height: height)
-        _ = monitor.handle(.character("?"))
-        _ = RenderingTests.render(monitor)
+        for key: Key in [.character("?"), .escape, .tab] {
+            _ = monitor.handle(key)
+            let canvas = RenderingTests.render(monitor)
+            #expect(canvas.text.split(separator: "\n").allSatisfy { DisplayText.width(String($0)) <= width })
+        }
     }
 
     @Test(arguments: [(20, 5), (29, 24), (80, 6)])

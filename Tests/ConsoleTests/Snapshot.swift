@@ -9,14 +9,23 @@ func useUTF8Locale() {
     setlocale(LC_ALL, "C.UTF-8")
 }
 
-/// Compares `text` with `Snapshots/<name>.txt`; `RECORD_SNAPSHOTS=1` writes the file instead. A mismatch is
-/// reported with the differing lines.
+/// Compares `text` with `Snapshots/<name>.txt`; a mismatch is reported with the differing lines.
+///
+/// `RECORD_SNAPSHOTS=1` writes the file instead and fails the test saying so, so a recording run is never green;
+/// the next run without it compares.
 func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
     let file = folder.appendingPathComponent("\(name).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? (text + "\n").write(to: file, atomically: true, encoding: .utf8)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try (text + "\n").write(to: file, atomically: true, encoding: .utf8)
+            Issue.record(
+                "recorded snapshot \(name).txt; run again without RECORD_SNAPSHOTS to compare",
+                sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("could not record snapshot \(file.path): \(error)", sourceLocation: sourceLocation)
+        }
         return
     }
     guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {

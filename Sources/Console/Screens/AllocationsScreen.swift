@@ -1,9 +1,8 @@
 import Allocation
 
 /// Order lines with their batches, newest first, filterable by an order id or a SKU; paged by id.
-struct AllocationsScreen: Screen {
-    let title = "Allocations"
-    var keyMap: KeyMap { .allocations }
+struct AllocationsScreen {
+    static let title = "Allocations"
     var list = KeysetCursor()
     var rows: [Views.LineRow] = []
     var filter: String?
@@ -14,29 +13,34 @@ struct AllocationsScreen: Screen {
         rows.indices.contains(list.cursor) ? rows[list.cursor] : nil
     }
 
-    mutating func resize(width: Int, height: Int) {
+    /// Fits the list to the height it will be drawn in, so its next reload fetches what fits.
+    mutating func resize(height: Int) {
         list.pageSize = max(1, height - 1)
     }
 
-    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
+    /// Queries the visible lines and, under a filter, how many match.
+    ///
+    /// - Returns: a message for the status line when no line matches the filter.
+    mutating func reload(from database: Database) throws -> String? {
         let filter = filter
         rows = try list.page(
             current: rows, id: \.id,
-            older: { try source.lines(matching: filter, from: $0, newer: false, limit: $1) },
-            newer: { try source.lines(matching: filter, from: $0, newer: true, limit: $1) })
+            older: { try Views.lines(matching: filter, from: $0, newer: false, limit: $1, in: database) },
+            newer: { try Views.lines(matching: filter, from: $0, newer: true, limit: $1, in: database) })
         guard let filter else { return nil }
-        matching = try source.lineCount(matching: filter)
+        matching = try Views.lineCount(matching: filter, in: database)
         return matching == 0 ? "no order line has order id or SKU \"\(filter)\"" : nil
     }
 
+    /// Carries out one of the list's actions.
     mutating func perform(_ action: Action) -> Reaction {
-        if list.move(action) { return .reload }
+        if list.move(action) { return .reload(all: false) }
         switch action {
         case .search:
             return .openForm(Form.prompt(title: "Filter", label: "Order or SKU", text: filter ?? ""))
         case .clearSearch:
             apply(query: "")
-            return .reload
+            return .reload(all: false)
         case .allocate:
             return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
         case .deallocate:
@@ -47,6 +51,7 @@ struct AllocationsScreen: Screen {
         }
     }
 
+    /// Takes the text typed in the filter prompt (empty clears the filter) and goes back to the newest lines.
     mutating func apply(query: String) {
         filter = query.isEmpty ? nil : query
         list = KeysetCursor(pageSize: list.pageSize)

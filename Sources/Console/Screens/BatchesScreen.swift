@@ -2,9 +2,8 @@ import Allocation
 
 /// The home screen: every batch grouped by SKU in allocation-preference order, a totals line heading each SKU,
 /// and a search that steps through batches whose reference or SKU contains the typed text.
-struct BatchesScreen: Screen {
-    let title = "Batches"
-    var keyMap: KeyMap { .batches }
+struct BatchesScreen {
+    static let title = "Batches"
     var list = ListCursor()
     /// The page of rows from `list.top`, possibly more than fit.
     var rows: [BatchRow] = []
@@ -21,34 +20,41 @@ struct BatchesScreen: Screen {
         return rows.indices.contains(index) ? rows[index] : nil
     }
 
-    mutating func resize(width: Int, height: Int) {
+    /// Fits the board to the height it will be drawn in, so its next reload fetches what fits.
+    mutating func resize(height: Int) {
         list.pageSize = max(1, height - 1)
     }
 
-    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
-        list.count = try source.batchCount()
+    /// Queries the visible rows; `follow` keeps the cursor on the selected batch when rows moved under it.
+    ///
+    /// - Returns: a message for the status line when a search step found nothing.
+    /// - Throws: what the views throw; the board keeps its previous rows.
+    mutating func reload(from database: Database, follow: Bool) throws -> String? {
+        list.count = try Views.batchCount(in: database)
         var message: String?
         var target = follow ? selected : nil
         if let step = pendingSearch, let search {
             pendingSearch = nil
             if step.inclusive, let row = selectedRow, matches(row) {
                 target = row.reference
-            } else if let found = try source.nextBatch(containing: search, after: selected, forward: step.forward) {
+            } else if let found = try Views.nextBatch(
+                containing: search, after: selected, forward: step.forward, in: database)
+            {
                 target = found
             } else {
                 message = "no batch reference or SKU contains \"\(search)\""
             }
         }
-        if let target, let position = try source.boardPosition(reference: target) {
+        if let target, let position = try Views.boardPosition(reference: target, in: database) {
             list.cursor = position
         }
         list.clamp()
-        rows = try source.batches(limit: list.pageSize, offset: list.top)
+        rows = try Views.batches(limit: list.pageSize, offset: list.top, in: database)
         var fitted = BatchesScreen.fitting(rows, lines: list.pageSize)
         var attempts = 0
         while list.cursor >= list.top + fitted, fitted > 0, attempts < list.pageSize {
             list.top += list.cursor - (list.top + fitted) + 1
-            rows = try source.batches(limit: list.pageSize, offset: list.top)
+            rows = try Views.batches(limit: list.pageSize, offset: list.top, in: database)
             fitted = BatchesScreen.fitting(rows, lines: list.pageSize)
             attempts += 1
         }
@@ -56,7 +62,7 @@ struct BatchesScreen: Screen {
         selected = selectedRow?.reference
         var skus: [String] = []
         for row in rows where skus.last != row.sku { skus.append(row.sku) }
-        totals = Dictionary(uniqueKeysWithValues: try source.totals(skus: skus).map { ($0.sku, $0) })
+        totals = Dictionary(uniqueKeysWithValues: try Views.totals(skus: skus, in: database).map { ($0.sku, $0) })
         return message
     }
 
@@ -81,18 +87,19 @@ struct BatchesScreen: Screen {
             || row.sku.lowercased().contains(search.lowercased())
     }
 
+    /// Carries out one of the board's actions.
     mutating func perform(_ action: Action) -> Reaction {
-        if list.move(action) { return .reload }
+        if list.move(action) { return .reload(all: false) }
         switch action {
         case .search:
             return .openForm(Form.prompt(title: "Search", label: "Contains", text: search ?? ""))
         case .nextMatch, .previousMatch:
             guard search != nil else { return .message("no search yet: press / to search", .error) }
             pendingSearch = (action == .nextMatch, false)
-            return .reload
+            return .reload(all: false)
         case .clearSearch:
             search = nil
-            return .reload
+            return .reload(all: false)
         case .allocate:
             return .openForm(Form.allocate(orderid: nil, sku: selectedRow?.sku))
         case .newBatch:
@@ -105,6 +112,7 @@ struct BatchesScreen: Screen {
         }
     }
 
+    /// Takes the text typed in the search prompt (empty clears the search).
     mutating func apply(query: String) {
         search = query.isEmpty ? nil : query
         pendingSearch = search == nil ? nil : (true, true)

@@ -2,29 +2,28 @@ import Allocation
 import Foundation
 
 /// The live tail of the event log, newest first, with out-of-stock alerts highlighted.
-struct EventsScreen: Screen {
-    let title = "Events"
-    var keyMap: KeyMap { .events }
+struct EventsScreen {
+    static let title = "Events"
     var list = KeysetCursor()
     var rows: [EventRow] = []
 
-    mutating func resize(width: Int, height: Int) {
+    /// Fits the log to the height it will be drawn in, so its next reload fetches what fits.
+    mutating func resize(height: Int) {
         list.pageSize = max(1, height - 1)
     }
 
-    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
+    /// Queries the visible events; at the top of the log, new events come in above.
+    mutating func reload(from database: Database) throws {
         rows = try list.page(
             current: rows, id: \.id,
-            older: { try source.events(from: $0, newer: false, limit: $1) },
-            newer: { try source.events(from: $0, newer: true, limit: $1) })
-        return nil
+            older: { try Views.events(from: $0, newer: false, limit: $1, in: database) },
+            newer: { try Views.events(from: $0, newer: true, limit: $1, in: database) })
     }
 
+    /// Carries out one of the log's actions: it only moves.
     mutating func perform(_ action: Action) -> Reaction {
-        list.move(action) ? .reload : .none
+        list.move(action) ? .reload(all: false) : .none
     }
-
-    mutating func apply(query: String) {}
 
     /// The word shown for an event kind.
     static func word(for kind: String) -> String {

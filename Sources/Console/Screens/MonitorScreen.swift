@@ -1,13 +1,16 @@
 import Allocation
 
-/// The read-only wall screen: the batches board and the event log side by side, stacked when narrow.
-struct MonitorScreen: Screen {
-    let title = "Monitor"
-    var keyMap: KeyMap { .monitor }
-    var board = BatchesScreen(emptyText: "No batches yet.")
-    var log = EventsScreen()
-    /// 0: the board has the keyboard, 1: the event log.
-    var focus = 0
+/// The read-only wall screen: the batches board and the event log side by side, stacked when narrow, and which
+/// of the two has the keyboard. The board and the log are the console's own; the monitor only lays them out.
+struct MonitorScreen {
+    static let title = "Monitor"
+
+    /// The half of the monitor that has the keyboard.
+    enum Panel {
+        case board, log
+    }
+
+    var focus = Panel.board
     var width = 80
     var height = 21
 
@@ -27,44 +30,38 @@ struct MonitorScreen: Screen {
             : Area(x: 0, y: board.height + 1, width: width, height: max(0, height - board.height - 1))
     }
 
-    mutating func resize(width: Int, height: Int) {
+    /// Fits the layout, and the board and log in it, to the content area.
+    mutating func resize(width: Int, height: Int, board: inout BatchesScreen, log: inout EventsScreen) {
         self.width = width
         self.height = height
-        board.resize(width: boardArea.width, height: boardArea.height)
-        log.resize(width: logArea.width, height: logArea.height)
+        board.resize(height: boardArea.height)
+        log.resize(height: logArea.height)
     }
 
-    mutating func reload(from source: any DataSource, follow: Bool) throws -> String? {
-        let message = try board.reload(from: source, follow: follow)
-        _ = try log.reload(from: source, follow: follow)
-        return message
-    }
-
-    mutating func perform(_ action: Action) -> Reaction {
+    /// Switches panels, sends searches to the board and everything else to the focused panel.
+    mutating func perform(_ action: Action, board: inout BatchesScreen, log: inout EventsScreen) -> Reaction {
         switch action {
         case .switchPanel:
-            focus = 1 - focus
-            return .none
+            focus = focus == .board ? .log : .board
+            return .redraw
         case .search, .nextMatch, .previousMatch, .clearSearch:
-            focus = 0
+            focus = .board
             return board.perform(action)
         default:
-            return focus == 0 ? board.perform(action) : log.perform(action)
+            return focus == .board ? board.perform(action) : log.perform(action)
         }
     }
 
-    mutating func apply(query: String) {
-        board.apply(query: query)
-    }
-
-    func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
+    func render(
+        board: BatchesScreen, log: EventsScreen, into canvas: inout Canvas, area: Area, context: RenderContext
+    ) {
         func shifted(_ inner: Area) -> Area {
             Area(x: area.x + inner.x, y: area.y + inner.y, width: inner.width, height: inner.height)
         }
         var boardContext = context
-        boardContext.focused = context.focused && focus == 0
+        boardContext.focused = context.focused && focus == .board
         var logContext = context
-        logContext.focused = context.focused && focus == 1
+        logContext.focused = context.focused && focus == .log
         board.render(into: &canvas, area: shifted(boardArea), context: boardContext)
         let logAt = shifted(logArea)
         if sideBySide {

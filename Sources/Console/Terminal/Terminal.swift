@@ -145,8 +145,6 @@ final class Terminal {
         switch code {
         case KEY_UP: .up
         case KEY_DOWN: .down
-        case KEY_LEFT: .left
-        case KEY_RIGHT: .right
         case KEY_PPAGE: .pageUp
         case KEY_NPAGE: .pageDown
         case KEY_HOME: .home

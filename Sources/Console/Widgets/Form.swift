@@ -32,19 +32,6 @@ struct Form {
     /// Characters a date field takes: `YYYY-MM-DD`.
     static let dateLimit = 10
 
-    /// What the form produces: a command for the bus, or the text of a search or filter prompt.
-    enum Submission {
-        case command(Command)
-        /// What was typed in a search or filter prompt.
-        case text(String)
-    }
-
-    enum Outcome {
-        case edit
-        case cancel
-        case submit(Submission)
-    }
-
     let title: String
     /// A line about what the form acts on, e.g. the selected batch.
     var note: String?
@@ -54,17 +41,19 @@ struct Form {
     var index = 0
     /// The refusal of the last submission (the core's message); nothing was changed.
     var refusal: String?
-    let submit: ([String]) throws -> Submission
+    /// What the last Enter asks for, from the fields' texts: a command to send or typed text; throws to refuse.
+    let submit: ([String]) throws -> Reaction
 
-    mutating func handle(_ key: Key) -> Outcome {
+    /// Takes a key: edits or moves between fields (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
+    mutating func handle(_ key: Key) -> Reaction {
         switch key {
         case .escape:
-            return .cancel
+            return .closeOverlay
         case .character(let character):
             refusal = nil
             guard fields[index].text.count < fields[index].limit else {
                 fields[index].problem = "at most \(fields[index].limit) characters"
-                return .edit
+                return .redraw
             }
             fields[index].text.append(character)
             check(index, strict: false)
@@ -77,24 +66,24 @@ struct Form {
         case .backTab, .up:
             index = (index + fields.count - 1) % fields.count
         case .enter:
-            guard check(index, strict: true) else { return .edit }
+            guard check(index, strict: true) else { return .redraw }
             if index < fields.count - 1 {
                 index += 1
-                return .edit
+                return .redraw
             }
             for field in fields.indices where !check(field, strict: true) {
                 index = field
-                return .edit
+                return .redraw
             }
             do {
-                return .submit(try submit(fields.map(\.text)))
+                return try submit(fields.map(\.text))
             } catch {
                 refusal = operatorMessage(for: error)
             }
         default:
             break
         }
-        return .edit
+        return .redraw
     }
 
     /// Checks a field; an empty field is only complained about when `strict` (on Enter).
@@ -159,84 +148,10 @@ struct Form {
 }
 
 extension Form {
-    static func identifier(_ field: String) -> (String) throws -> Void {
-        { try Validation.checkIdentifier($0, field: field) }
-    }
-
-    /// `a`: allocate an order line; the SKU comes from the selected row.
-    static func allocate(orderid: String?, sku: String?) -> Form {
-        Form(
-            title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
-            fields: [
-                Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
-                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
-            ],
-            index: orderid == nil ? 0 : 2
-        ) { values in
-            .command(.allocate(Allocate(orderid: values[0], sku: values[1], qty: try Validation.quantity(values[2]))))
-        }
-    }
-
-    /// `b`: a new batch; an empty ETA means it is in the warehouse.
-    static func newBatch(sku: String?) -> Form {
-        let checkETA: (String) throws -> Void = { if !$0.isEmpty { _ = try Validation.day($0) } }
-        return Form(
-            title: "New batch", note: "Leave ETA empty for stock in the warehouse; else YYYY-MM-DD.",
-            fields: [
-                Field(label: "Reference", text: "", check: identifier("batch reference")),
-                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
-                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA),
-            ]
-        ) { values in
-            let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
-            return .command(
-                .createBatch(
-                    CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
-        }
-    }
-
-    /// The change-quantity form's note: the batch's quantities as last loaded.
-    static func quantities(of row: BatchRow) -> String {
-        "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated"
-    }
-
-    /// `c`: change the selected batch's purchased quantity.
-    static func changeQuantity(of row: BatchRow) -> Form {
-        Form(
-            title: "Change quantity", note: quantities(of: row), batch: row.reference,
-            fields: [
-                Field(
-                    label: "New quantity", text: "", limit: quantityLimit,
-                    check: { _ = try Validation.quantity($0, allowZero: true) })
-            ]
-        ) { values in
-            .command(
-                .changeBatchQuantity(
-                    ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
-        }
-    }
-
-    /// `d`: deallocate the selected order line; Enter twice confirms.
-    static func deallocate(_ row: Views.LineRow) -> Form {
-        Form(
-            title: "Deallocate",
-            note: "Frees \(row.orderid) \(row.sku) x\(row.qty) from \(row.batchref ?? "no batch"); Enter to confirm.",
-            fields: [
-                Field(label: "Order id", text: row.orderid, check: identifier("order id")),
-                Field(label: "SKU", text: row.sku, check: identifier("sku")),
-            ],
-            index: 1
-        ) { values in
-            .command(.deallocate(Deallocate(orderid: values[0], sku: values[1])))
-        }
-    }
-
     /// `/`: one line of text for a search or filter; empty clears it.
     static func prompt(title: String, label: String, text: String) -> Form {
         Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
-            .text($0[0])
+            .typed($0[0])
         }
     }
 }

@@ -16,15 +16,15 @@ struct HelpOverlay {
         }
     }
 
-    /// Scrolls for `j`/`k`/arrows and returns true; false for a key that closes the overlay.
-    mutating func scroll(_ key: Key) -> Bool {
+    /// Scrolls for `j`/`k`/arrows; any other key closes the overlay.
+    mutating func handle(_ key: Key) -> Reaction {
         switch key {
         case .down, .character("j"), .pageDown: offset += key == .pageDown ? 10 : 1
         case .up, .character("k"), .pageUp: offset = max(0, offset - (key == .pageUp ? 10 : 1))
-        default: return false
+        default: return .closeOverlay
         }
         offset = min(offset, max(0, lines.count - 1))
-        return true
+        return .redraw
     }
 
     func render(into canvas: inout Canvas, area: Area) {

@@ -1,12 +1,12 @@
 /// The two bottom lines: the status (database, mode, counts, last change, a message) and the key hints.
+///
+/// The modes are the console's; the bar only draws the ones it is given.
 struct StatusBar {
     var databaseLabel = ""
-    var readOnly = false
     var batches = 0
     var skus = 0
     /// When the last change was seen (`HH:MM:SS`), from the newest event.
     var lastChange: String?
-    var paused = false
     var message: String?
     var messageStyle: Style = .normal
     /// Seconds since 1970 after which the message goes; nil keeps it until the next key.
@@ -26,7 +26,9 @@ struct StatusBar {
         return true
     }
 
-    func render(into canvas: inout Canvas, y: Int, hints: [Binding]) {
+    /// Draws the status line at `y` and the hints line under it; in the read-only monitor the hints of
+    /// mutating keys are greyed.
+    func render(into canvas: inout Canvas, y: Int, hints: [Binding], readOnly: Bool, paused: Bool) {
         let g = canvas.glyphs
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
