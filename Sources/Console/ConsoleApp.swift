@@ -236,7 +236,7 @@ public final class ConsoleApp {
         }
         do {
             let outcome = try bus.handle(command)
-            if let refusal = ConsoleApp.refusal(of: outcome) {
+            if let refusal = outcome.refusal {
                 state.commandRefused(refusal)
             } else {
                 if case .batchCreated(let reference) = outcome { state.select(batch: reference) }
@@ -246,13 +246,6 @@ public final class ConsoleApp {
             state.commandRefused(operatorMessage(for: error))
         }
         reload(all: true, follow: true)
-    }
-
-    /// The status line's words for an outcome that changed nothing because the core refused it; nil when the
-    /// command was carried out.
-    static func refusal(of outcome: Outcome) -> String? {
-        guard case .outOfStock(let sku) = outcome else { return nil }
-        return "Out of stock for \(sku)"
     }
 
     /// The status line's words for what a command did.
