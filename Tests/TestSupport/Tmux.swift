@@ -13,8 +13,8 @@ public struct TmuxError: Error, CustomStringConvertible {
 /// Each session has its own `-L` socket and no config file, so tests in parallel never share a server. The
 /// server is started with an empty signal mask (Swift Testing blocks SIGINT, SIGTERM, SIGWINCH... in its
 /// threads, and children would inherit that), and `new-session` is never waited on: the server it forks
-/// inherits Foundation's child-exit socket (see swift-notes.md). ``kill()`` ends the server; call it in a
-/// `defer`.
+/// inherits Foundation's child-exit socket, so waiting for the launcher would hang for as long as the server
+/// lives. ``kill()`` ends the server; call it in a `defer`.
 public final class TmuxSession {
     public let socket: String
     private let tmux: String

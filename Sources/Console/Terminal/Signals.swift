@@ -13,8 +13,8 @@ private let stopSignal = Atomic<Int32>(0)
 enum Signals {
     static var received: Int32 { stopSignal.load(ordering: .relaxed) }
 
-    /// Unblocks the signals the console needs: a process started by Swift Testing inherits a mask blocking them
-    /// (see swift-notes.md), and then neither Ctrl-C, SIGTERM nor resizing would reach us.
+    /// Unblocks the signals the console needs: a process started by Swift Testing (through tmux, too) inherits a
+    /// mask blocking them, and then neither Ctrl-C, SIGTERM nor resizing would reach us.
     static func unblock() {
         var set = sigset_t()
         sigemptyset(&set)
