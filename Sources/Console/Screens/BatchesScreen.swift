@@ -77,8 +77,8 @@ struct BatchesScreen: Screen {
 
     func matches(_ row: BatchRow) -> Bool {
         guard let search, !search.isEmpty else { return false }
-        return row.reference.lowercased().contains(search.lowercased())
-            || row.sku.lowercased().contains(search.lowercased())
+        let rule = Search(search)
+        return rule.matches(row.reference) || rule.matches(row.sku)
     }
 
     mutating func perform(_ action: Action) -> Reaction {
