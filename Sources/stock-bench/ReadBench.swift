@@ -136,6 +136,12 @@ func runReadBench(options: Options, directory: String) throws {
     try timeQuery("Views.boardPosition of the last batch") {
         [try Views.boardPosition(reference: "B-099999", in: db)]
     }
+    try timeQuery("Views.nextBatch \"b-099999\" after the first") {
+        [try Views.nextBatch(containing: "b-099999", after: "B-000000", in: db)]
+    }
+    try timeQuery("Views.nextBatch \"no-such\" (no match)") {
+        [try Views.nextBatch(containing: "no-such", after: "B-000000", in: db)]
+    }
     print("  after reads: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))")
     if options.bigDatabase == nil { removeDatabase(path) }
 }

@@ -32,16 +32,14 @@ import Testing
     ]
 
     static let events: [EventRow] = [
-        EventRow(id: 4, at: "2026-11-25T10:15:02.120Z", kind: "OutOfStock", payload: #"{"sku":"OAK-TABLE"}"#),
+        EventRow(id: 4, at: "2026-11-25T10:15:02.120Z", event: .outOfStock(sku: "OAK-TABLE")),
         EventRow(
-            id: 3, at: "2026-11-25T10:15:01.000Z", kind: "Allocated",
-            payload: #"{"orderid":"o-1001","sku":"RED-LAMP","qty":30,"batchref":"B-LAMP-01"}"#),
+            id: 3, at: "2026-11-25T10:15:01.000Z",
+            event: .allocated(orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01")),
+        EventRow(id: 2, at: "2026-11-25T10:14:00.000Z", event: .batchQuantityChanged(ref: "B-LAMP-01", qty: 100)),
         EventRow(
-            id: 2, at: "2026-11-25T10:14:00.000Z", kind: "BatchQuantityChanged",
-            payload: #"{"ref":"B-LAMP-01","qty":100}"#),
-        EventRow(
-            id: 1, at: "2026-11-25T10:13:00.000Z", kind: "BatchCreated",
-            payload: #"{"ref":"B-LAMP-01","sku":"RED-LAMP","qty":90,"eta":null}"#),
+            id: 1, at: "2026-11-25T10:13:00.000Z",
+            event: .batchCreated(ref: "B-LAMP-01", sku: "RED-LAMP", qty: 90, eta: nil)),
     ]
 
     /// The operator console at a size, with the board showing `rows` (as a reload would have left it).

@@ -7,14 +7,76 @@ extension Batch {
     }
 }
 
-/// Allocation preference: batches in the warehouse (no ETA) first, then the earliest ETA, ties by reference.
-func isPreferred(_ a: Batch, over b: Batch) -> Bool {
-    switch (a.eta, b.eta) {
-    case (nil, .some): true
-    case (.some, nil): false
-    case (let x?, let y?) where x != y: x < y
-    default: a.reference < b.reference
+/// One key of an order on `batches` rows: a SQL expression over the row's columns (unqualified, so it reads the
+/// same in `FROM batches` and `FROM batches AS b`) and the same comparison on `Batch`.
+struct BatchOrderKey: Sendable {
+    /// The expression, e.g. `eta IS NOT NULL`.
+    let sql: String
+    /// Whether the expression can be NULL; row-value comparisons read it through `coalesce(…, '')`.
+    let isNullable: Bool
+    /// Whether `a` comes before `b` on this key, as SQLite orders the expression ascending (NULL first, text by
+    /// its bytes).
+    let precedes: @Sendable (Batch, Batch) -> Bool
+
+    /// The expression as a row-value comparison reads it: never NULL, so `(…) > (…)` is never unknown.
+    var comparable: String { isNullable ? "coalesce(\(sql), '')" : sql }
+}
+
+/// An order on `batches` rows, as ascending keys: the SQL `ORDER BY` (either way), the row value keyset paging
+/// compares, and the Swift comparison all come from these keys, so they cannot disagree.
+struct BatchOrder: Sendable {
+    let keys: [BatchOrderKey]
+
+    /// The `ORDER BY` list, ascending or (for paging backwards) descending on every key.
+    func sql(descending: Bool = false) -> String {
+        keys.map { descending ? "\($0.sql) DESC" : $0.sql }.joined(separator: ", ")
     }
+
+    /// The keys' never-NULL expressions as a column list, e.g. `sku, eta IS NOT NULL, coalesce(eta, ''), reference`.
+    var comparables: String { keys.map(\.comparable).joined(separator: ", ") }
+
+    /// Whether `a` comes before `b`: the first key that tells them apart decides.
+    func precedes(_ a: Batch, _ b: Batch) -> Bool {
+        for key in keys {
+            if key.precedes(a, b) { return true }
+            if key.precedes(b, a) { return false }
+        }
+        return false
+    }
+
+    /// This order within groups of `key`: `key` first, then these keys.
+    func within(_ key: BatchOrderKey) -> BatchOrder { BatchOrder(keys: [key] + keys) }
+}
+
+extension BatchOrderKey {
+    /// A text column that is never NULL, compared by its bytes as SQLite's BINARY collation does.
+    static func text(_ column: String, _ value: @escaping @Sendable (Batch) -> String) -> BatchOrderKey {
+        BatchOrderKey(sql: column, isNullable: false) { value($0).utf8.lexicographicallyPrecedes(value($1).utf8) }
+    }
+}
+
+extension BatchOrder {
+    /// Allocation preference, the one definition: batches in the warehouse (no ETA) first, then the earliest
+    /// ETA, ties by reference. The index `batches_by_preference` holds `sku` and then these keys.
+    static let preference = BatchOrder(keys: [
+        BatchOrderKey(sql: "eta IS NOT NULL", isNullable: false) { $0.eta == nil && $1.eta != nil },
+        BatchOrderKey(sql: "eta", isNullable: true) { a, b in
+            switch (a.eta, b.eta) {
+            case (nil, .some): true
+            case (let x?, let y?): x < y
+            default: false
+            }
+        },
+        .text("reference", \.reference),
+    ])
+
+    /// The board's order: by SKU, each SKU's batches in allocation preference.
+    static let board = preference.within(.text("sku", \.sku))
+}
+
+/// Allocation preference (``BatchOrder/preference``): whether `a` is taken before `b`.
+func isPreferred(_ a: Batch, over b: Batch) -> Bool {
+    BatchOrder.preference.precedes(a, b)
 }
 
 /// A business rule refused the command; nothing was changed.

@@ -27,7 +27,7 @@ extension Batch {
     static let columns = "b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated"
 
     /// The `ORDER BY` of allocation preference, served by the index `batches_by_preference`.
-    static let preferenceOrder = "b.eta IS NOT NULL, b.eta, b.reference"
+    static let preferenceOrder = BatchOrder.preference.sql()
 
     init(row: Row) {
         self.init(

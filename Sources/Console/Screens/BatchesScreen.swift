@@ -83,8 +83,8 @@ struct BatchesScreen {
 
     func matches(_ row: BatchRow) -> Bool {
         guard let search, !search.isEmpty else { return false }
-        return row.reference.lowercased().contains(search.lowercased())
-            || row.sku.lowercased().contains(search.lowercased())
+        let rule = Search(search)
+        return rule.matches(row.reference) || rule.matches(row.sku)
     }
 
     /// Carries out one of the board's actions.

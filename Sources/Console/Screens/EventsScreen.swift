@@ -1,5 +1,4 @@
 import Allocation
-import Foundation
 
 /// The live tail of the event log, newest first, with out-of-stock alerts highlighted.
 struct EventsScreen {
@@ -26,44 +25,32 @@ struct EventsScreen {
     }
 
     /// The word shown for an event kind.
-    static func word(for kind: String) -> String {
+    static func word(for kind: Event.Kind) -> String {
         switch kind {
-        case Event.Kind.allocated.rawValue: "allocated"
-        case Event.Kind.deallocated.rawValue: "deallocated"
-        case Event.Kind.outOfStock.rawValue: "OUT OF STOCK"
-        case Event.Kind.batchCreated.rawValue: "new batch"
-        case Event.Kind.batchQuantityChanged.rawValue: "qty changed"
-        default: kind
+        case .allocated: "allocated"
+        case .deallocated: "deallocated"
+        case .outOfStock: "OUT OF STOCK"
+        case .batchCreated: "new batch"
+        case .batchQuantityChanged: "qty changed"
         }
     }
 
     /// The event's fields in a line: `o-1 LAMP ×3 → B-1`.
-    static func details(of event: EventRow, glyphs: Glyphs) -> String {
-        let object = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: Any] ?? [:]
-        func field(_ name: String) -> String {
-            switch object[name] {
-            case let text as String: text
-            case let number as NSNumber: number.stringValue
-            default: ""
-            }
-        }
+    static func details(of row: EventRow, glyphs: Glyphs) -> String {
         let arrow = glyphs == .unicode ? "→" : "->"
         let times = glyphs == .unicode ? "×" : "x"
-        switch event.kind {
-        case Event.Kind.allocated.rawValue:
-            return "\(field("orderid")) \(field("sku")) \(times)\(field("qty")) \(arrow) \(field("batchref"))"
-        case Event.Kind.deallocated.rawValue:
-            return "\(field("orderid")) \(field("sku")) \(times)\(field("qty"))"
-        case Event.Kind.outOfStock.rawValue:
-            return field("sku")
-        case Event.Kind.batchCreated.rawValue:
-            let eta = field("eta")
-            let when = eta.isEmpty ? "in stock" : "eta \(eta)"
-            return "\(field("ref")) \(field("sku")) \(times)\(field("qty")) \(when)"
-        case Event.Kind.batchQuantityChanged.rawValue:
-            return "\(field("ref")) now \(field("qty"))"
-        default:
-            return event.payload
+        switch row.event {
+        case .allocated(let orderid, let sku, let qty, let batchref):
+            return "\(orderid) \(sku) \(times)\(qty) \(arrow) \(batchref)"
+        case .deallocated(let orderid, let sku, let qty):
+            return "\(orderid) \(sku) \(times)\(qty)"
+        case .outOfStock(let sku):
+            return sku
+        case .batchCreated(let ref, let sku, let qty, let eta):
+            let when = eta.map { "eta \($0)" } ?? "in stock"
+            return "\(ref) \(sku) \(times)\(qty) \(when)"
+        case .batchQuantityChanged(let ref, let qty):
+            return "\(ref) now \(qty)"
         }
     }
 
@@ -84,14 +71,14 @@ struct EventsScreen {
         for (index, event) in rows.enumerated() where index + 1 < area.height {
             let y = area.y + 1 + index
             let isCursor = index == list.cursor
-            let alert = event.kind == Event.Kind.outOfStock.rawValue
+            let alert = event.event.kind == .outOfStock
             let style: Style = alert ? .alert : .normal
             canvas.fill(x: x, y: y, count: area.width, style: style)
             canvas.put(isCursor ? ">" : " ", x: x, y: y, style: style)
             if showID { canvas.putRight(String(event.id), x: x + 2, y: y, limit: 6, style: style) }
-            let time = event.at.count >= 19 ? String(event.at.dropFirst(11).prefix(8)) : event.at
-            canvas.put(time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
-            canvas.put(EventsScreen.word(for: event.kind), x: x + 2 + idWidth + 9, y: y, limit: 12, style: style)
+            canvas.put(event.time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
+            canvas.put(
+                EventsScreen.word(for: event.event.kind), x: x + 2 + idWidth + 9, y: y, limit: 12, style: style)
             canvas.put(
                 EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
                 limit: max(0, area.width - (detailsX - x)), style: style)

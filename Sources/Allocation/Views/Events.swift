@@ -1,0 +1,82 @@
+import CSQLite
+
+/// One row of the event log, its event decoded once from `kind` and `payload`.
+public struct EventRow: Equatable, Sendable {
+    public let id: Int64
+    /// When it was recorded, an ISO 8601 timestamp such as `2026-11-25T10:15:02.120Z`.
+    public let at: String
+    public let event: Event
+
+    public init(id: Int64, at: String, event: Event) {
+        self.id = id
+        self.at = at
+        self.event = event
+    }
+
+    /// The event's kind as stored, e.g. `Allocated`.
+    public var kind: String { event.kind.rawValue }
+
+    /// The event's fields as a JSON object, as stored.
+    public var payload: String { event.payload }
+
+    /// The time of day of ``at``, `HH:MM:SS`, or all of `at` when it is not a full timestamp.
+    public var time: String {
+        at.count >= 19 ? String(at.dropFirst(11).prefix(8)) : at
+    }
+
+    /// The row as one JSON object: `{"id","at","kind", ...the event's fields}`.
+    public var json: String {
+        var head = JSONObjectWriter()
+        head.add("id", Int(id))
+        head.add("at", at)
+        head.add("kind", kind)
+        let fields = payload.dropFirst().dropLast()
+        let text = head.text
+        return fields.isEmpty ? text : String(text.dropLast()) + "," + fields + "}"
+    }
+
+    /// Columns read by ``init(row:)``, in order.
+    static let columns = "id, at, kind, payload"
+
+    /// Decodes a row of ``columns``.
+    ///
+    /// - Throws: `DatabaseError` (`SQLITE_CORRUPT`) naming the event's id and kind when its kind or payload is
+    ///   not one this program writes: a row is never skipped or shown half-read.
+    init(row: Row) throws {
+        let id = row.int64(0)
+        let kind = row.text(2)
+        do {
+            self.init(id: id, at: row.text(1), event: try Event(kind: kind, payload: row.text(3)))
+        } catch {
+            throw DatabaseError(
+                code: SQLITE_CORRUPT,
+                message: "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
+        }
+    }
+}
+
+/// The event log, by id.
+extension Views {
+    /// A page of the event log by id: with `newer` false, the newest events with id ≤ `id`, newest first;
+    /// with `newer` true, the oldest events with id > `id`, oldest first.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    public static func events(from id: Int64, newer: Bool, limit: Int, in db: Database) throws -> [EventRow] {
+        try eventPage(from: id, newer: newer, limit: limit, in: db)
+    }
+
+    /// Events after `id`, oldest first, at most `limit` (every one when nil), as `stock events` prints them.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    public static func events(after id: Int64 = 0, limit: Int? = nil, in db: Database) throws -> [EventRow] {
+        try eventPage(from: id, newer: true, limit: limit, in: db)
+    }
+
+    private static func eventPage(from id: Int64, newer: Bool, limit: Int?, in db: Database) throws -> [EventRow] {
+        let order = newer ? "id > ? ORDER BY id" : "id <= ? ORDER BY id DESC"
+        let page = try page(limit: limit)
+        return try db.query(
+            "SELECT \(EventRow.columns) FROM events WHERE \(order)\(page.sql)",
+            arguments: [id.sqlValue] + page.arguments, map: EventRow.init(row:))
+    }
+}

@@ -1,0 +1,178 @@
+import CSQLite
+import TestSupport
+import Testing
+
+@testable import Allocation
+
+/// The typed read side: events decoded once, one preference order for SQL and Swift, one search rule.
+@Suite struct ReadSideTests {
+    let store: TestDatabase
+
+    init() throws {
+        store = try TestDatabase()
+    }
+
+    /// One event of each kind; the switch has no `default`, so a new kind needs a sample here.
+    static func sample(of kind: Event.Kind) -> Event {
+        switch kind {
+        case .batchCreated: .batchCreated(ref: "b-\u{1B}\"\\", sku: "Gerät 箱", qty: 7, eta: Day("2026-02-01"))
+        case .allocated: .allocated(orderid: "o\u{202E}1", sku: "LAMP", qty: 3, batchref: "café")
+        case .deallocated: .deallocated(orderid: "o1", sku: "LAMP", qty: 3)
+        case .outOfStock: .outOfStock(sku: "LAMP")
+        case .batchQuantityChanged: .batchQuantityChanged(ref: "b1", qty: 0)
+        }
+    }
+
+    func insertEvent(kind: String, payload: String) throws {
+        try store.database.execute(
+            "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)", "2026-01-15T12:00:00.000Z", kind, payload)
+    }
+
+    @Test(arguments: Event.Kind.allCases)
+    func everyEventReadsBackAsWritten(kind: Event.Kind) throws {
+        let event = Self.sample(of: kind)
+        #expect(try Event(kind: event.kind.rawValue, payload: event.payload) == event)
+        try insertEvent(kind: event.kind.rawValue, payload: event.payload)
+        let row = try #require(try Views.events(in: store.database).first)
+        #expect(row.event == event)
+        #expect(row.kind == kind.rawValue && row.payload == event.payload)
+        #expect(row.time == "12:00:00")
+    }
+
+    @Test func anEventWithNoETAReadsBackWithout() throws {
+        let event = Event.batchCreated(ref: "b1", sku: "LAMP", qty: 1, eta: nil)
+        #expect(event.payload == #"{"ref":"b1","sku":"LAMP","qty":1,"eta":null}"#)
+        #expect(try Event(kind: "BatchCreated", payload: event.payload) == event)
+    }
+
+    @Test(arguments: [
+        ("Mystery", #"{"sku":"LAMP"}"#, #"unknown event kind "Mystery""#),
+        ("OutOfStock", #"{"sku":"LAMP","extra":1}"#, #"unknown field "extra""#),
+        ("OutOfStock", #"{}"#, #"missing field "sku""#),
+        ("Allocated", #"{"orderid":"o1","sku":"LAMP","qty":"3","batchref":"b1"}"#, "must be a whole number"),
+        ("BatchCreated", #"{"ref":"b","sku":"S","qty":1,"eta":"2026-02-30"}"#, "not a valid date"),
+        ("Deallocated", "not json", "not valid JSON"),
+    ])
+    func anEventThatCannotBeReadStopsTheReadNamingItsIdAndKind(kind: String, payload: String, reason: String) throws {
+        try insertEvent(kind: "OutOfStock", payload: #"{"sku":"FINE"}"#)
+        try insertEvent(kind: kind, payload: payload)
+        for read in [
+            { try Views.events(in: store.database) },
+            { try Views.events(from: Int64.max, newer: false, limit: 40, in: store.database) },
+        ] {
+            let error = try #require(throws: DatabaseError.self) { try read() }
+            #expect(error.primaryCode == SQLITE_CORRUPT)
+            #expect(error.message.hasPrefix("event 2 (\"\(kind)\") cannot be read: "), "\(error.message)")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+        #expect(try Views.events(limit: 1, in: store.database).map(\.event) == [.outOfStock(sku: "FINE")])
+    }
+
+    /// Batches with ties on ETA, NULL ETAs and references that differ in case and beyond ASCII.
+    func seedAwkwardBatches() throws {
+        let db = store.database
+        for sku in ["B", "A", "é"] { try db.execute("INSERT INTO products (sku) VALUES (?)", sku) }
+        let rows: [(String, String, String?)] = [
+            ("b", "B", nil), ("B", "B", nil), ("a", "B", "2026-03-01"), ("Z", "B", "2026-03-01"),
+            ("é", "B", "2026-02-01"), ("e", "B", "2026-02-01"), ("z", "B", nil), ("x", "A", "2026-01-01"),
+            ("y", "A", nil), ("ü", "é", nil), ("u", "é", "2026-01-01"), ("U", "é", "2026-01-01"),
+        ]
+        for (reference, sku, eta) in rows {
+            try db.execute(
+                "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, 5, ?)", reference, sku, eta)
+        }
+    }
+
+    @Test func sqlAndSwiftAgreeOnThePreferenceOrder() throws {
+        try seedAwkwardBatches()
+        let board = try Views.batches(in: store.database).map(\.reference)
+        let all = try store.database.query("SELECT \(Batch.columns) FROM batches AS b ORDER BY b.id") {
+            Batch(row: $0)
+        }
+        #expect(board == all.sorted(by: BatchOrder.board.precedes).map(\.reference))
+        #expect(board == ["y", "x", "B", "b", "z", "e", "é", "Z", "a", "ü", "U", "u"])
+        for sku in ["A", "B", "é"] {
+            let bySQL = try Batch.forSKU(sku, in: store.database)
+            #expect(bySQL == bySQL.shuffled().sorted(by: isPreferred), "\(sku)")
+        }
+        let descending = try store.database.query(
+            "SELECT reference FROM batches ORDER BY \(BatchOrder.board.sql(descending: true))"
+        ) { $0.text(0) }
+        #expect(descending == board.reversed())
+    }
+
+    @Test func thePreferenceIndexHoldsTheBoardOrder() throws {
+        let sql = try store.database.queryOne(
+            "SELECT sql FROM sqlite_schema WHERE name = 'batches_by_preference'"
+        ) { $0.text(0) }
+        #expect(sql == "CREATE INDEX batches_by_preference ON batches (\(BatchOrder.board.sql()))")
+    }
+
+    @Test func boardPositionsFollowTheBoard() throws {
+        try seedAwkwardBatches()
+        for (index, row) in try Views.batches(in: store.database).enumerated() {
+            #expect(try Views.boardPosition(reference: row.reference, in: store.database) == index)
+        }
+        #expect(try Views.boardPosition(reference: "gone", in: store.database) == nil)
+    }
+
+    @Test func anOffsetNeedsALimit() throws {
+        #expect(throws: ContractViolation.self) { try Views.batches(offset: 1, in: store.database) }
+    }
+
+    @Test(arguments: [
+        ("brass", "BRASS-LAMP", true), ("ÉCLAIR", "éclair-box", true), ("éclair", "ÉCLAIR-2", true),
+        ("straße", "STRASSE", false), ("lamp", "brass-lamp", true), ("Lamp", "LAM", false), ("", "x", false),
+        ("\n", "a\r\nb", true), ("b", "a\r\nb", true), ("東京", "B-東京-箱", true), ("k", "\u{212A}ELVIN", true),
+    ])
+    func theSearchRuleFoldsUnicodeCase(needle: String, text: String, expected: Bool) {
+        #expect(Search(needle).matches(text) == expected)
+        #expect(Search(needle).matches(text) == Search.fold(text).contains(Search.fold(needle)))
+    }
+
+    @Test func nextBatchFindsExactlyWhatTheHighlightShows() throws {
+        let db = store.database
+        let rows = [
+            ("BRASS-LAMP", "LIGHTS"), ("éclair-box", "PASTRY"), ("b-1", "ÉCLAIR-TINS"), ("plain", "brass"),
+            ("Straße-1", "STREETS"), ("\u{212A}-1", "UNITS"),
+        ]
+        for (reference, sku) in rows {
+            try db.execute("INSERT OR IGNORE INTO products (sku) VALUES (?)", sku)
+            try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES (?, ?, 1)", reference, sku)
+        }
+        let board = try Views.batches(in: db)
+        for needle in ["brass", "BRASS", "ÉCLAIR", "éclair", "straße", "k-", "-1", "ss", "nothing"] {
+            let search = Search(needle)
+            let shown = board.filter { search.matches($0.reference) || search.matches($0.sku) }.map(\.reference)
+            for forward in [true, false] {
+                var found: [String] = []
+                var at: String?
+                while let next = try Views.nextBatch(containing: needle, after: at, forward: forward, in: db),
+                    !found.contains(next)
+                {
+                    found.append(next)
+                    at = next
+                }
+                #expect(found == (forward ? shown : shown.reversed()), "\(needle) forward \(forward)")
+            }
+        }
+        #expect(try Views.nextBatch(containing: "brass", after: nil, in: db) == "BRASS-LAMP")
+        #expect(try Views.nextBatch(containing: "ÉCLAIR", after: "BRASS-LAMP", in: db) == "éclair-box")
+    }
+
+    @Test func nextBatchPagesThroughALongBoardAndWrapsAround() throws {
+        let db = store.database
+        try db.execute("INSERT INTO products (sku) VALUES ('S')")
+        try db.execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
+            INSERT INTO batches (reference, sku, purchased) SELECT printf('B-%04d', i), 'S', 1 FROM n
+            """)
+        #expect(try Views.nextBatch(containing: "b-0999", after: "B-0000", in: db) == "B-0999")
+        #expect(try Views.nextBatch(containing: "b-0000", after: "B-0999", in: db) == "B-0000")
+        #expect(try Views.nextBatch(containing: "b-0001", after: "B-0999", forward: false, in: db) == "B-0001")
+        #expect(try Views.nextBatch(containing: "b-0998", after: "B-0001", forward: false, in: db) == "B-0998")
+        #expect(try Views.nextBatch(containing: "b-05", after: "gone", in: db) == "B-0500")
+        #expect(try Views.nextBatch(containing: "none", after: "B-0500", in: db) == nil)
+    }
+}
