@@ -165,12 +165,12 @@ public final class ConsoleApp {
         state.status.batches = try Views.batchCount(in: database)
         state.status.skus = try Views.skuCount(in: database)
         guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else { return }
-        state.status.lastChange = newest.at.count >= 19 ? String(newest.at.dropFirst(11).prefix(8)) : newest.at
+        state.status.lastChange = newest.time
         if let seen = lastEventID, newest.id > seen {
-            let fresh = try Views.events(from: seen, newer: true, limit: 500, in: database)
-            for event in fresh where event.kind == Event.Kind.outOfStock.rawValue {
-                let sku = EventsScreen.details(of: event, glyphs: state.glyphs)
-                state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
+            for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
+                if case .outOfStock(let sku) = row.event {
+                    state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
+                }
             }
         }
         lastEventID = newest.id
