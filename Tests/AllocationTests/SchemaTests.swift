@@ -106,8 +106,10 @@ import Testing
 
         let db = store.database
         let before = try store.contents()
-        try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES ('big', 'LAMP', 11)")
-        let big = db.lastInsertedRowID
+        let big = try #require(
+            try db.queryOne("INSERT INTO order_lines (orderid, sku, qty) VALUES ('big', 'LAMP', 11) RETURNING id") {
+                $0.int64(0)
+            })
         let refused = [
             "INSERT INTO allocations (orderline_id, batch_id) VALUES (\(big), 1)",
             "UPDATE order_lines SET qty = 1 WHERE orderid = 'o2'",

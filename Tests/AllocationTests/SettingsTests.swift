@@ -25,7 +25,7 @@ import Testing
         let settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
         #expect(settings.clock == .fixed(try #require(Day("2026-01-15"))))
         #expect(settings.clock.today.description == "2026-01-15")
-        #expect(settings.synchronous == "normal")
+        #expect(settings.synchronous == .normal)
         #expect(try Settings.load(file: repositoryRoot + "/assets/settings/demo.json").notifier == .log)
     }
 

@@ -13,7 +13,7 @@ import Testing
     }
 
     func insertBatch(_ reference: String, sku: String, qty: Int, eta: Day? = nil, in db: Database) throws {
-        _ = try Product.createIfMissing(sku: sku, in: db)
+        if try Product.load(sku: sku, in: db) == nil { try Product(sku: sku).insert(into: db) }
         _ = try Batch(reference: reference, sku: sku, purchased: qty, eta: eta).insert(into: db)
     }
 
@@ -126,7 +126,9 @@ import Testing
         let holder = try store.openAnotherConnection()
         try holder.execute("BEGIN IMMEDIATE")
         defer { try? holder.execute("ROLLBACK") }
-        let impatient = try Database(path: store.path, busyTimeoutMilliseconds: 50)
+        var settings = store.settings
+        settings.busyTimeoutMilliseconds = 50
+        let impatient = try Database.open(settings: settings, access: .readWrite)
         let started = Date()
         do {
             try MessageBus(database: impatient, clock: .system) { _ in }

@@ -48,16 +48,18 @@ extension Batch {
     }
 
     /// Inserts the row and returns the batch with its id.
+    ///
+    /// - Throws: `DatabaseError` of kind `uniqueViolation` when the reference is taken.
     func insert(into db: Database) throws -> Batch {
-        try db.execute(
-            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
-            reference, sku, purchased, eta?.description)
         var inserted = self
-        inserted.id = db.lastInsertedRowID
+        inserted.id = try db.queryOne(
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?) RETURNING id",
+            reference, sku, purchased, eta?.description
+        ) { $0.int64(0) }
         return inserted
     }
 
-    func savePurchased(in db: Database) throws {
+    static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
     }
 }
