@@ -1,4 +1,6 @@
-/// SQLite's `synchronous` level: how hard a commit waits for the disk (https://sqlite.org/pragma.html#pragma_synchronous).
+/// SQLite's `synchronous` level: how hard a commit waits for the disk.
+///
+/// See https://sqlite.org/pragma.html#pragma_synchronous.
 ///
 /// The PRAGMA is built from the case's own keyword, never from text a user typed.
 public enum Synchronous: String, CaseIterable, Sendable {

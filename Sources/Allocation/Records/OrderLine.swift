@@ -40,13 +40,13 @@ extension OrderLine {
     }
 
     /// The lines allocated to a batch, newest order line first (the first to give way when it shrinks, so older
-    /// orders keep their stock).
+    /// orders keep their stock), in the order of the index `allocations_by_batch`.
     static func allocated(toBatch reference: String, in db: Database) throws -> [OrderLine] {
         try db.query(
             """
             SELECT \(columns) FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
               JOIN order_lines AS l ON l.id = a.orderline_id
-            WHERE b.reference = ? ORDER BY l.id DESC
+            WHERE b.reference = ? ORDER BY a.orderline_id DESC
             """, reference
         ) { OrderLine(row: $0) }
     }
