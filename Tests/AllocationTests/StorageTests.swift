@@ -120,6 +120,15 @@ import Testing
         #expect(try Views.productVersion(sku: "DESK", in: store.database) == 1)
     }
 
+    /// A product read as missing and inserted by someone else meanwhile is a stale write, retried from a fresh read.
+    @Test func insertingAProductSomeoneElseInsertedIsAConcurrentUpdate() throws {
+        try store.database.transaction { db in try Product(sku: "DESK").insert(into: db) }
+        #expect(throws: ConcurrentUpdate(sku: "DESK", expectedVersion: 0)) {
+            try store.database.transaction { db in try Product(sku: "DESK").insert(into: db) }
+        }
+        #expect(try Views.productVersion(sku: "DESK", in: store.database) == 0)
+    }
+
     @Test func aWriterPastTheBusyTimeoutGetsAClearDatabaseBusyError() throws {
         let bus = store.makeBus()
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))

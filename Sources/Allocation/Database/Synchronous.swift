@@ -10,7 +10,7 @@ public enum Synchronous: String, CaseIterable, Sendable {
     case normal
     /// Fsync at every commit: a commit survives power loss.
     case full
-    /// As `full`, and also fsync the directory after a commit.
+    /// As `full`, and also fsync the directory after a rollback journal is deleted.
     case extra
 
     /// The levels a settings file may choose: `off` risks the file itself.

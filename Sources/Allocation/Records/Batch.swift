@@ -43,19 +43,14 @@ extension Batch {
         try db.query(forSKUSQL, sku) { Batch(row: $0) }
     }
 
-    static func withReference(_ reference: String, in db: Database) throws -> Batch? {
-        try db.queryOne("SELECT \(columns) FROM batches AS b WHERE b.reference = ?", reference) { Batch(row: $0) }
-    }
-
     /// Inserts the row and returns the batch with its id.
     ///
     /// - Throws: `DatabaseError` of kind `uniqueViolation` when the reference is taken.
     func insert(into db: Database) throws -> Batch {
         var inserted = self
-        inserted.id = try db.queryOne(
-            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?) RETURNING id",
-            reference, sku, purchased, eta?.description
-        ) { $0.int64(0) }
+        inserted.id = try db.insert(
+            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
+            reference, sku, purchased, eta?.description)
         return inserted
     }
 

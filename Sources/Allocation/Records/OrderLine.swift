@@ -51,13 +51,10 @@ extension OrderLine {
         ) { OrderLine(row: $0) }
     }
 
-    /// Built once: the statement cache is keyed by this text, and the allocation path runs it for every new line.
-    private static let insertSQL = "INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?) RETURNING id"
-
     /// Inserts the row and returns the line with its id.
     func insert(into db: Database) throws -> OrderLine {
         var inserted = self
-        inserted.id = try db.queryOne(Self.insertSQL, orderid, sku, qty) { $0.int64(0) }
+        inserted.id = try db.insert("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)", orderid, sku, qty)
         return inserted
     }
 

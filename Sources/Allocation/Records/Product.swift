@@ -47,10 +47,8 @@ extension Product {
     /// - Throws: ``ConcurrentUpdate`` when another transaction inserted the SKU since: a server engine lets two
     ///   transactions read "no such product" at once; SQLite's write lock, taken before the read, does not.
     func insert(into db: Database) throws {
-        let inserted = try db.queryOne(
-            "INSERT INTO products (sku, version) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING sku", sku, version
-        ) { _ in true }
-        guard inserted != nil else { throw ConcurrentUpdate(sku: sku, expectedVersion: version) }
+        try db.execute("INSERT INTO products (sku, version) VALUES (?, ?) ON CONFLICT DO NOTHING", sku, version)
+        guard db.changes == 1 else { throw ConcurrentUpdate(sku: sku, expectedVersion: version) }
     }
 
     /// Saves the new version, refusing the write if the row no longer has the version this product was read at.
