@@ -28,8 +28,7 @@ struct AllocationWorkload {
     /// (warehouse, then earliest ETA, then reference) decides; the others are large enough never to run out.
     /// Seeding is not timed and runs with `synchronous=OFF`.
     func makeTemplate(at path: String) throws {
-        let db = try Database(path: path, access: .create, synchronous: "OFF")
-        try Schema.migrate(db)
+        let db = try Database.open(settings: benchSettings(path: path, synchronous: .off), access: .create)
         let bus = MessageBus(database: db, clock: .system, log: { print("bench: \($0)") })
         let today = Clock.system.today
         for (index, sku) in skus.enumerated() {
@@ -43,8 +42,8 @@ struct AllocationWorkload {
     }
 
     /// Runs the allocations through `MessageBus.standard` on a fresh connection; returns the timed seconds.
-    func runSwift(path: String, synchronous: String) throws -> Double {
-        let db = try Database(path: path, synchronous: synchronous)
+    func runSwift(path: String, synchronous: Synchronous) throws -> Double {
+        let db = try Database.open(settings: benchSettings(path: path, synchronous: synchronous), access: .readWrite)
         let bus = MessageBus.standard(database: db, settings: Settings(), log: { print("bench: \($0)") })
         let ((), seconds) = try timed {
             for index in 0..<count { try bus.handle(command(index)) }
@@ -53,14 +52,14 @@ struct AllocationWorkload {
     }
 
     /// Runs the same allocations through the C baseline; returns the timed seconds.
-    func runC(path: String, synchronous: String) throws -> Double {
+    func runC(path: String, synchronous: Synchronous) throws -> Double {
         let names = skus.map { strdup($0) }
         defer { for name in names { free(name) } }
         let pointers = names.map { UnsafePointer($0) }
         var result = baseline_result()
         let rc = pointers.withUnsafeBufferPointer { skuPointers in
             baseline_allocate_many(
-                path, synchronous, skuPointers.baseAddress, Int32(skus.count), Int32(count),
+                path, synchronous.keyword, skuPointers.baseAddress, Int32(skus.count), Int32(count),
                 AllocationWorkload.orderPrefix, &result)
         }
         guard rc == 0 else {
@@ -72,7 +71,7 @@ struct AllocationWorkload {
 
     /// What a run left in the file, timestamps aside: lines with their batches, product versions, events.
     static func contents(of path: String) throws -> [String] {
-        let db = try Database(path: path)
+        let db = try Database.open(settings: benchSettings(path: path), access: .readOnly)
         let lines = try db.query(
             """
             SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-') FROM order_lines AS l
@@ -84,6 +83,14 @@ struct AllocationWorkload {
         let events = try db.query("SELECT kind, payload FROM events ORDER BY id") { "\($0.text(0)) \($0.text(1))" }
         return lines + products + events
     }
+}
+
+/// The settings the bench opens a file with: the defaults, at `path`, with the given `synchronous` level.
+func benchSettings(path: String, synchronous: Synchronous = .full) -> Settings {
+    var settings = Settings()
+    settings.database = path
+    settings.synchronous = synchronous
+    return settings
 }
 
 /// One measured configuration: wall and CPU seconds of Swift and C over the rounds.
@@ -103,7 +110,7 @@ private func measured(_ run: () throws -> Double) rethrows -> (wall: Double, cpu
 
 /// Measures Swift and C on identical copies of the template, alternating which goes first, and prints each round.
 func compareRates(
-    workload: AllocationWorkload, template: String, directory: String, synchronous: String, rounds: Int,
+    workload: AllocationWorkload, template: String, directory: String, synchronous: Synchronous, rounds: Int,
     checkContents: Bool
 ) throws -> RateComparison {
     var comparison = RateComparison()

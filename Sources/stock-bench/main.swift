@@ -25,12 +25,12 @@ func runBench(_ options: Options) throws {
         "Allocation through the whole bus vs the C baseline (same SQL), \(options.allocations) new order lines "
             + "over \(workload.skus.count) SKUs, one transaction each, synchronous=FULL:")
     let full = try compareRates(
-        workload: workload, template: template, directory: directory, synchronous: "FULL", rounds: options.rounds,
+        workload: workload, template: template, directory: directory, synchronous: .full, rounds: options.rounds,
         checkContents: true)
     print("")
     print("Same with synchronous=NORMAL on both (no fsync per commit in WAL mode), to show the fsync share:")
     let normal = try compareRates(
-        workload: workload, template: template, directory: directory, synchronous: "NORMAL", rounds: options.rounds,
+        workload: workload, template: template, directory: directory, synchronous: .normal, rounds: options.rounds,
         checkContents: false)
     let perAllocation = { (seconds: [Double]) in fixed(1e6 * median(seconds) / Double(options.allocations)) + " µs" }
     print(

@@ -36,6 +36,9 @@ import Testing
         #expect(throws: AllocationError.duplicateBatch("b1")) {
             try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "OTHER-RUG", qty: 5)))
         }
+        #expect(throws: AllocationError.duplicateBatch("b1")) {
+            try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "GARISH-RUG", qty: 5)))
+        }
         #expect(try store.contents() == before)
     }
 

@@ -61,6 +61,53 @@ import Testing
         #expect(handled == 1)
     }
 
+    /// What ``makeWritesStale(first:)`` saw: the version saves the commands attempted, the rows it moved on.
+    final class StaleWrites {
+        var saves = 0
+        var bumped = 0
+    }
+
+    /// Makes the write of each of the next `times` attempts stale: just before a command saves LAMP's version,
+    /// the product moves on a version inside the command's own transaction, as a server engine's concurrent
+    /// transaction could. (Under SQLite's `BEGIN IMMEDIATE` no other connection can commit there.)
+    func makeWritesStale(first times: Int) -> StaleWrites {
+        let seen = StaleWrites()
+        store.database.willRun = { [weak db = store.database] sql in
+            guard let db, sql.hasPrefix("UPDATE products SET version = ?") else { return }
+            seen.saves += 1
+            guard seen.saves <= times else { return }
+            if (try? db.execute("UPDATE products SET version = version + 1 WHERE sku = 'LAMP'")) != nil {
+                seen.bumped += db.changes
+            }
+        }
+        return seen
+    }
+
+    @Test func aStaleWriteIsRetriedFromAFreshReadAndSucceeds() throws {
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        let seen = makeWritesStale(first: 1)
+        let outcome = try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))
+        #expect(outcome == .allocated(batchReference: "b1", wasAlreadyAllocated: false))
+        #expect(seen.saves == 2)
+        #expect(seen.bumped == 1)
+        #expect(try Views.allocations(orderid: "o1", in: store.database).map(\.batchref) == ["b1"])
+        #expect(try Views.productVersion(sku: "LAMP", in: store.database) == 2)
+        #expect(try Views.events(in: store.database).map(\.kind) == ["BatchCreated", "Allocated"])
+        #expect(try store.miscountedBatches().isEmpty)
+    }
+
+    @Test func aWriteStaleOnEveryAttemptIsRefusedAfterThreeAndSavesNothing() throws {
+        try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
+        let before = try store.contents()
+        let seen = makeWritesStale(first: 3)
+        #expect(throws: ConcurrentUpdate(sku: "LAMP", expectedVersion: 1)) {
+            try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))
+        }
+        #expect(seen.saves == 3)
+        #expect(seen.bumped == 3)
+        #expect(try store.contents() == before)
+    }
+
     @Test func eventsAreRecordedWithTheSettingsClockInTheCommandsTransaction() throws {
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10, eta: Day("2026-02-01"))))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))

@@ -25,7 +25,7 @@ import Testing
         let settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
         #expect(settings.clock == .fixed(try #require(Day("2026-01-15"))))
         #expect(settings.clock.today.description == "2026-01-15")
-        #expect(settings.synchronous == "normal")
+        #expect(settings.synchronous == .normal)
         #expect(try Settings.load(file: repositoryRoot + "/assets/settings/demo.json").notifier == .log)
     }
 
@@ -47,6 +47,8 @@ import Testing
         (#"{"clock": "2025-02-30"}"#, "clock must be system or a date YYYY-MM-DD"),
         (#"{"notifier": "pigeon"}"#, "notifier must be log, file:PATH or command:CMD"),
         (#"{"colors": 1}"#, "colors must be true or false"),
+        (#"{"synchronous": "off"}"#, "synchronous must be full, normal or extra, got off"),
+        (#"{"synchronous": "FULL; DROP TABLE batches"}"#, "synchronous must be full, normal or extra"),
         (#"["not", "an", "object"]"#, "must hold a JSON object"),
         ("{nope", "is not valid JSON"),
         (#"{"refreshMs": 50, "refreshMs": 5000}"#, "\"refreshMs\" is given twice"),
@@ -71,6 +73,41 @@ import Testing
         #expect(settings.clock == .system)
         #expect(settings.refreshMilliseconds == 250)
         #expect(throws: SettingsError.self) { try settings.applyEnvironment(["STOCK_BUSY_TIMEOUT_MS": "-3"]) }
+    }
+
+    /// README's settings table lists every key with its environment variable; `(NO_COLOR)` is not a setting's.
+    @Test func theReadmeListsEveryKeyWithItsVariable() throws {
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "\n## Settings\n").dropFirst().first)
+            .components(separatedBy: "\n## ")[0]
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in
+            line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let documented = rows.map { cells in
+            (
+                cells[0].trimmingCharacters(in: ["`"]),
+                cells[1].hasPrefix("`") ? cells[1].trimmingCharacters(in: ["`"]) : ""
+            )
+        }
+        #expect(documented.map(\.0) == Settings.keys.map(\.name))
+        #expect(documented.map(\.1) == Settings.keys.map { $0.variable ?? "" })
+    }
+
+    @Test func everyVariableOverridesItsKey() throws {
+        var settings = Settings()
+        try settings.applyEnvironment([
+            "STOCK_DB": "/env.sqlite", "STOCK_BUSY_TIMEOUT_MS": "7", "STOCK_REFRESH_MS": "20",
+            "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
+        ])
+        var expected = Settings()
+        expected.database = "/env.sqlite"
+        expected.busyTimeoutMilliseconds = 7
+        expected.refreshMilliseconds = 20
+        expected.notifier = .file(path: "/tmp/n.log")
+        expected.notifyAddress = "ops@example.com"
+        expected.clock = .fixed(try #require(Day("2026-03-04")))
+        #expect(settings == expected)
+        #expect(Settings.keys.compactMap(\.variable).count == 6)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

@@ -13,7 +13,7 @@ import Testing
     }
 
     func insertBatch(_ reference: String, sku: String, qty: Int, eta: Day? = nil, in db: Database) throws {
-        _ = try Product.createIfMissing(sku: sku, in: db)
+        if try Product.load(sku: sku, in: db) == nil { try Product(sku: sku).insert(into: db) }
         _ = try Batch(reference: reference, sku: sku, purchased: qty, eta: eta).insert(into: db)
     }
 
@@ -120,13 +120,24 @@ import Testing
         #expect(try Product.load(sku: "DESK", in: store.database)?.version == 1)
     }
 
+    /// A product read as missing and inserted by someone else meanwhile is a stale write, retried from a fresh read.
+    @Test func insertingAProductSomeoneElseInsertedIsAConcurrentUpdate() throws {
+        try store.database.transaction { db in try Product(sku: "DESK").insert(into: db) }
+        #expect(throws: ConcurrentUpdate(sku: "DESK", expectedVersion: 0)) {
+            try store.database.transaction { db in try Product(sku: "DESK").insert(into: db) }
+        }
+        #expect(try Views.productVersion(sku: "DESK", in: store.database) == 0)
+    }
+
     @Test func aWriterPastTheBusyTimeoutGetsAClearDatabaseBusyError() throws {
         let bus = store.makeBus()
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
         let holder = try store.openAnotherConnection()
         try holder.execute("BEGIN IMMEDIATE")
         defer { try? holder.execute("ROLLBACK") }
-        let impatient = try Database(path: store.path, busyTimeoutMilliseconds: 50)
+        var settings = store.settings
+        settings.busyTimeoutMilliseconds = 50
+        let impatient = try Database.open(settings: settings, access: .readWrite)
         let started = Date()
         do {
             try MessageBus(database: impatient, clock: .system) { _ in }

@@ -12,8 +12,7 @@ public final class ConsoleDatabase {
     public init() throws {
         directory = try TemporaryFolder()
         path = directory.appendingPathComponent("stock.sqlite").path
-        database = try Database(path: path, access: .create, busyTimeoutMilliseconds: 5000, synchronous: "normal")
-        try Schema.migrate(database)
+        database = try Database.open(settings: testSettings(database: path), access: .create)
         var settings = Settings()
         settings.database = path
         bus = MessageBus.standard(database: database, settings: settings) { _ in }

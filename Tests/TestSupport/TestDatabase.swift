@@ -15,14 +15,10 @@ public final class TestDatabase {
         folder = try TemporaryFolder()
         path = folder.appendingPathComponent("stock.sqlite").path
         notificationsPath = folder.appendingPathComponent("notifications.log").path
-        var settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
+        var settings = try testSettings(database: path)
         settings.notifier = .file(path: notificationsPath)
-        settings.database = path
         self.settings = settings
-        database = try Database(
-            path: path, access: .create, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
-            synchronous: settings.synchronous)
-        try Schema.migrate(database)
+        database = try Database.open(settings: settings, access: .create)
     }
 
     /// The production bus over this file; handler failures are collected in ``handlerFailures``.
@@ -32,7 +28,7 @@ public final class TestDatabase {
 
     /// A second connection to the same file, as another process would have.
     public func openAnotherConnection(access: Database.Access = .readWrite) throws -> Database {
-        try Database(path: path, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
+        try Database.open(settings: settings, access: access)
     }
 
     /// The newest event, read the way the console's event log reads it.
@@ -62,7 +58,8 @@ public final class TestDatabase {
     public static func contents(of database: Database) throws -> [String: [String]] {
         var tables: [String: [String]] = [:]
         for table in ["products", "batches", "order_lines", "allocations", "events"] {
-            tables[table] = try database.query("SELECT * FROM \(table) ORDER BY rowid") { row in
+            // Every table's first column is its primary key.
+            tables[table] = try database.query("SELECT * FROM \(table) ORDER BY 1") { row in
                 (0..<row.columnCount).map { row.optionalText($0) ?? "NULL" }.joined(separator: "|")
             }
         }
@@ -88,6 +85,13 @@ public final class TestDatabase {
             """
         ) { $0.text(0) }
     }
+}
+
+/// The test settings (`assets/settings/test.json`) with the database at `path`.
+public func testSettings(database path: String) throws -> Settings {
+    var settings = try Settings.load(file: repositoryRoot + "/assets/settings/test.json")
+    settings.database = path
+    return settings
 }
 
 /// The checkout this test target was built from.

@@ -11,7 +11,7 @@ extension Database {
     /// - Throws: `DatabaseError` when a transaction is already open.
     public func beginReadSnapshot() throws {
         guard !isInTransaction, !isInReadSnapshot else {
-            throw DatabaseError(code: SQLITE_MISUSE, message: "a transaction or snapshot is already open")
+            throw DatabaseError.misuse("a transaction or snapshot is already open")
         }
         try execute("BEGIN")
         do {

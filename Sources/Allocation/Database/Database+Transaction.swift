@@ -11,10 +11,10 @@ extension Database {
     /// - Throws: what `body` throws, or `DatabaseError` from BEGIN or COMMIT.
     public func transaction<T>(_ body: (Database) throws -> T) throws -> T {
         guard transactionDepth == 0 else {
-            throw DatabaseError(code: SQLITE_MISUSE, message: "nested transactions are not supported")
+            throw DatabaseError.misuse("nested transactions are not supported")
         }
         guard !isInReadSnapshot else {
-            throw DatabaseError(code: SQLITE_MISUSE, message: "cannot write while a read snapshot is open")
+            throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
         try execute("BEGIN IMMEDIATE")
         transactionDepth = 1

@@ -23,14 +23,21 @@ public final class Database {
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []
+    /// The `data_version` seen by the last ``changedSinceLastCheck()``.
+    private var checkedDataVersion: Int?
+    /// Called with the SQL of every statement about to run; tests use it to see and to interleave.
+    var willRun: ((String) -> Void)?
 
     /// Opens (or creates) the file and turns on foreign keys and the busy timeout; ``Schema/migrate(_:)`` puts a
     /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
     ///
+    /// This opens any SQLite file and checks nothing of its schema; a stock database is opened with
+    /// ``open(settings:access:)``.
+    ///
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a database.
     public init(
         path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000,
-        synchronous: String = "FULL"
+        synchronous: Synchronous = .full
     ) throws {
         self.path = path
         self.access = access
@@ -52,7 +59,7 @@ public final class Database {
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         do {
             try execute("PRAGMA foreign_keys=ON")
-            try execute("PRAGMA synchronous=\(synchronous)")
+            try execute("PRAGMA synchronous=\(synchronous.keyword)")
             // Reading the schema fails here, not later, when the file is not a database.
             _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
         } catch let failure as DatabaseError {
@@ -76,6 +83,7 @@ public final class Database {
 
     /// The cached statement for `sql`, prepared on first use.
     func statement(_ sql: String) throws -> Statement {
+        willRun?(sql)
         if let cached = statements[sql] { return cached }
         var prepared: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
@@ -97,6 +105,17 @@ public final class Database {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
         while try statement.step(in: self) {}
+    }
+
+    /// Runs one plain `INSERT` of one row and returns the id of the row it inserted (its INTEGER PRIMARY KEY).
+    ///
+    /// SQLite reports the id without a `RETURNING id` clause, which measurably slows an allocation; an engine
+    /// without that report adds the clause here, so the callers' SQL stays the same on every engine.
+    ///
+    /// - Throws: `DatabaseError`.
+    func insert(_ sql: String, _ arguments: SQLBindable...) throws -> Int64 {
+        try execute(sql, arguments: arguments.map(\.sqlValue))
+        return sqlite3_last_insert_rowid(handle)
     }
 
     /// Runs a query and maps every row.
@@ -132,12 +151,20 @@ public final class Database {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// `PRAGMA data_version`: changes when another connection commits to the file, not on this one's commits.
     ///
     /// See https://sqlite.org/pragma.html#pragma_data_version.
     public func dataVersion() throws -> Int {
         try queryOne("PRAGMA data_version") { $0.int(0) } ?? 0
+    }
+
+    /// Whether another connection committed since the previous call: how a screen or a follower knows to re-read.
+    ///
+    /// The first call only remembers where the database is and returns false; this connection's own commits
+    /// never count. A call that throws remembers nothing.
+    public func changedSinceLastCheck() throws -> Bool {
+        let version = try dataVersion()
+        defer { checkedDataVersion = version }
+        return checkedDataVersion.map { $0 != version } ?? false
     }
 }

@@ -1,15 +1,32 @@
 import CSQLite
 
-/// A failure reported by SQLite, with the result code, SQLite's message and the SQL that failed.
+/// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
+private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
+private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
+
+/// A failure reported by the database engine, with what it means, the engine's message and the SQL that failed.
 ///
-/// Operators see ``description``; `SQLITE_BUSY` past the busy timeout reads "database busy".
+/// Callers outside this folder look at ``kind``, never at the engine's result codes. Operators see
+/// ``description``; a lock held past the busy timeout reads "database busy".
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
-    /// The extended result code (`sqlite3_extended_errcode`).
-    public let code: Int32
+    /// What a failure means, whatever engine reported it.
+    public enum Kind: Sendable {
+        /// Another connection held a lock past the busy timeout.
+        case busy
+        /// A row would repeat a UNIQUE or PRIMARY KEY value.
+        case uniqueViolation
+        /// Any other rule of the schema (NOT NULL, CHECK, foreign key, trigger) refused the row.
+        case constraintViolation
+        /// Anything else: no such file, not a database, a wrong schema, a misuse.
+        case other
+    }
+
+    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown in ``description``.
+    let code: Int32
     public let message: String
     public let sql: String?
 
-    public init(code: Int32, message: String, sql: String? = nil) {
+    init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
@@ -20,11 +37,26 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         DatabaseError(code: SQLITE_CANTOPEN, message: "no database at \(path); create it with: stock --db \(path) init")
     }
 
-    /// The primary result code: the low byte of the extended code.
-    public var primaryCode: Int32 { code & 0xFF }
+    /// A file that is not what this stock can work on (another program's, or another schema version).
+    static func wrongFile(_ message: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_ERROR, message: message)
+    }
 
-    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
-    public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
+    /// A call this connection's state does not allow, such as a nested transaction.
+    static func misuse(_ message: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_MISUSE, message: message)
+    }
+
+    public var kind: Kind {
+        switch (code & 0xFF, code) {
+        case (SQLITE_BUSY, _), (SQLITE_LOCKED, _): .busy
+        case (_, constraintPrimaryKey), (_, constraintUnique): .uniqueViolation
+        case (SQLITE_CONSTRAINT, _): .constraintViolation
+        default: .other
+        }
+    }
+
+    public var isBusy: Bool { kind == .busy }
 
     public var description: String {
         if isBusy {

@@ -111,15 +111,12 @@ public enum Schema {
         case currentVersion:
             return
         case 0:
-            throw DatabaseError(
-                code: SQLITE_ERROR,
-                message:
-                    "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init"
+            throw DatabaseError.wrongFile(
+                "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init"
             )
         case ..<currentVersion:
-            throw DatabaseError(
-                code: SQLITE_ERROR,
-                message: "\(path) was made by an older stock (schema version \(found)); bring it up to date with: "
+            throw DatabaseError.wrongFile(
+                "\(path) was made by an older stock (schema version \(found)); bring it up to date with: "
                     + "stock --db \(path) init")
         default:
             throw newerSchema(found, in: database)
@@ -127,9 +124,8 @@ public enum Schema {
     }
 
     static func newerSchema(_ found: Int, in database: Database) -> DatabaseError {
-        DatabaseError(
-            code: SQLITE_ERROR,
-            message: "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion)); "
+        DatabaseError.wrongFile(
+            "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion)); "
                 + "use a newer stock")
     }
 
@@ -142,16 +138,15 @@ public enum Schema {
         if start == 0 {
             let tables = try database.queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) } ?? 0
             guard tables == 0 else {
-                throw DatabaseError(
-                    code: SQLITE_ERROR,
-                    message: "\(database.path) already holds tables of another program; stock init only creates "
+                throw DatabaseError.wrongFile(
+                    "\(database.path) already holds tables of another program; stock init only creates "
                         + "its schema in a new or empty database")
             }
         }
         // WAL lets the console and the monitor read while another process writes; the file keeps the setting.
         let mode = try database.queryOne("PRAGMA journal_mode=WAL") { $0.text(0) } ?? ""
         guard mode.lowercased() == "wal" else {
-            throw DatabaseError(code: SQLITE_ERROR, message: "\(database.path) refused WAL mode (journal_mode=\(mode))")
+            throw DatabaseError.wrongFile("\(database.path) refused WAL mode (journal_mode=\(mode))")
         }
         for (index, migration) in migrations.enumerated() where index >= start {
             try database.transaction { db in

@@ -1,8 +1,7 @@
-/// A value bound to a `?` placeholder or read from a column.
+/// A value bound to a `?` placeholder: the schema stores whole numbers and text only.
 public enum SQLValue: Sendable, Equatable {
     case null
     case integer(Int64)
-    case real(Double)
     case text(String)
 }
 

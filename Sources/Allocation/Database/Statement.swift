@@ -23,7 +23,6 @@ final class Statement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let number): rc = sqlite3_bind_int64(handle, index, number)
-            case .real(let number): rc = sqlite3_bind_double(handle, index, number)
             case .text(let string): rc = sqlite3_bind_text(handle, index, string, -1, csqlite_transient())
             }
             guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }

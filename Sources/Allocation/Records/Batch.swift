@@ -43,21 +43,18 @@ extension Batch {
         try db.query(forSKUSQL, sku) { Batch(row: $0) }
     }
 
-    static func withReference(_ reference: String, in db: Database) throws -> Batch? {
-        try db.queryOne("SELECT \(columns) FROM batches AS b WHERE b.reference = ?", reference) { Batch(row: $0) }
-    }
-
     /// Inserts the row and returns the batch with its id.
+    ///
+    /// - Throws: `DatabaseError` of kind `uniqueViolation` when the reference is taken.
     func insert(into db: Database) throws -> Batch {
-        try db.execute(
+        var inserted = self
+        inserted.id = try db.insert(
             "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
             reference, sku, purchased, eta?.description)
-        var inserted = self
-        inserted.id = db.lastInsertedRowID
         return inserted
     }
 
-    func savePurchased(in db: Database) throws {
+    static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
     }
 }

@@ -40,21 +40,21 @@ extension OrderLine {
     }
 
     /// The lines allocated to a batch, newest order line first (the first to give way when it shrinks, so older
-    /// orders keep their stock).
-    static func allocated(toBatch batchID: Int64, in db: Database) throws -> [OrderLine] {
+    /// orders keep their stock), in the order of the index `allocations_by_batch`.
+    static func allocated(toBatch reference: String, in db: Database) throws -> [OrderLine] {
         try db.query(
             """
-            SELECT \(columns) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
-              JOIN batches AS b ON b.id = a.batch_id
-            WHERE a.batch_id = ? ORDER BY l.id DESC
-            """, batchID
+            SELECT \(columns) FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
+              JOIN order_lines AS l ON l.id = a.orderline_id
+            WHERE b.reference = ? ORDER BY a.orderline_id DESC
+            """, reference
         ) { OrderLine(row: $0) }
     }
 
+    /// Inserts the row and returns the line with its id.
     func insert(into db: Database) throws -> OrderLine {
-        try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)", orderid, sku, qty)
         var inserted = self
-        inserted.id = db.lastInsertedRowID
+        inserted.id = try db.insert("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)", orderid, sku, qty)
         return inserted
     }
 

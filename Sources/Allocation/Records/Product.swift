@@ -1,5 +1,3 @@
-import CSQLite
-
 /// A SKU with its batches and a version number: the unit of consistency.
 ///
 /// Every change to a product bumps `version` by one; saving checks that the row still has the version that was
@@ -44,10 +42,13 @@ extension Product {
         return try load(sku: sku, in: db)
     }
 
-    /// Creates the product row when the SKU is new; returns whether it was created.
-    static func createIfMissing(sku: String, in db: Database) throws -> Bool {
-        try db.execute("INSERT OR IGNORE INTO products (sku, version) VALUES (?, 0)", sku)
-        return db.changes == 1
+    /// Inserts the row of a product that was not there when it was read, at the version it was read at.
+    ///
+    /// - Throws: ``ConcurrentUpdate`` when another transaction inserted the SKU since: a server engine lets two
+    ///   transactions read "no such product" at once; SQLite's write lock, taken before the read, does not.
+    func insert(into db: Database) throws {
+        try db.execute("INSERT INTO products (sku, version) VALUES (?, ?) ON CONFLICT DO NOTHING", sku, version)
+        guard db.changes == 1 else { throw ConcurrentUpdate(sku: sku, expectedVersion: version) }
     }
 
     /// Saves the new version, refusing the write if the row no longer has the version this product was read at.

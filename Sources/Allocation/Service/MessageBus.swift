@@ -41,6 +41,11 @@ public final class MessageBus {
     ///
     /// A write refused as stale (``ConcurrentUpdate``) is retried up to twice, each time from a fresh read.
     ///
+    /// Between processes on SQLite the retry cannot fire: the command's `BEGIN IMMEDIATE` takes the write lock
+    /// before its first read, so no other connection commits between the read of a product's version and the
+    /// write that checks it. It is the defence a server engine relies on, where transactions run side by side
+    /// and the version check (or a unique key) is what notices that another one got there first.
+    ///
     /// - Throws: `ContractViolation` for bad input, `AllocationError` for a business refusal, `DatabaseError`,
     ///   or `ConcurrentUpdate` when retries ran out.
     @discardableResult

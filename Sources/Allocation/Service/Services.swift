@@ -1,18 +1,21 @@
 /// The use cases: one function per command, each run inside the bus's transaction. Each loads the records it
 /// needs, lets the rules in `Logic` decide, saves the rows and returns the product's new events.
 enum Services {
+    /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
+    /// of a server engine cannot both pass a read that found no such batch.
     static func createBatch(_ command: CreateBatch, in db: Database) throws -> (Outcome, [Event]) {
-        _ = try Product.createIfMissing(sku: command.sku, in: db)
-        guard var product = try Product.load(sku: command.sku, in: db) else {
-            throw AllocationError.invalidSKU(command.sku)
-        }
+        let stored = try Product.load(sku: command.sku, in: db)
+        var product = stored ?? Product(sku: command.sku)
         let readVersion = product.version
-        if try Batch.withReference(command.ref, in: db) != nil {
+        if stored == nil { try product.insert(into: db) }
+        let batch: Batch
+        do {
+            batch = try Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
+                .insert(into: db)
+        } catch let error as DatabaseError where error.kind == .uniqueViolation {
             throw AllocationError.duplicateBatch(command.ref)
         }
-        let batch = Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
         try product.add(batch)
-        _ = try batch.insert(into: db)
         try product.saveVersion(readAt: readVersion, in: db)
         return (.batchCreated(reference: command.ref), product.events)
     }
@@ -38,21 +41,19 @@ enum Services {
     }
 
     static func changeBatchQuantity(_ command: ChangeBatchQuantity, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.load(batchReference: command.ref, in: db),
-            let batch = product.batches.first(where: { $0.reference == command.ref }), let batchID = batch.id
-        else { throw AllocationError.unknownBatch(command.ref) }
-        let readVersion = product.version
-        let lines = try OrderLine.allocated(toBatch: batchID, in: db)
-        let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
-        guard let changed = product.batches.first(where: { $0.reference == command.ref }) else {
+        guard var product = try Product.load(batchReference: command.ref, in: db) else {
             throw AllocationError.unknownBatch(command.ref)
         }
+        let readVersion = product.version
+        let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
+        let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
         // Lines move off first: the schema refuses a batch whose allocated exceeds its purchased, even briefly.
         for move in moves {
-            guard let line = lines.first(where: { $0.orderid == move.orderid }) else { continue }
-            try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
+            for line in lines where line.orderid == move.orderid {
+                try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
+            }
         }
-        try changed.savePurchased(in: db)
+        try Batch.savePurchased(command.qty, reference: command.ref, in: db)
         try product.saveVersion(readAt: readVersion, in: db)
         return (.quantityChanged(reference: command.ref, moved: moves), product.events)
     }

@@ -4,14 +4,13 @@ import Foundation
 /// timeout, durability, refresh interval, notifier, notification address, clock and colours.
 ///
 /// Precedence, lowest first: built-in defaults, the settings file (`--settings` or `$STOCK_SETTINGS`), environment
-/// variables (`STOCK_DB`, `STOCK_BUSY_TIMEOUT_MS`, `STOCK_REFRESH_MS`, `STOCK_NOTIFIER`, `STOCK_NOTIFY_ADDRESS`,
-/// `STOCK_CLOCK`), then flags (`--db`).
+/// variables (each key's in ``keys``, e.g. `STOCK_DB`), then flags (`--db`).
 public struct Settings: Equatable, Sendable {
     /// The database file; nil means the default location (``defaultDatabasePath(environment:)``).
     public var database: String?
     public var busyTimeoutMilliseconds = 5000
-    /// SQLite's `synchronous` level: `full` makes every commit durable on power loss, `normal` is faster.
-    public var synchronous = "full"
+    /// How hard a commit waits for the disk: `full` makes every commit durable on power loss, `normal` is faster.
+    public var synchronous = Synchronous.full
     public var refreshMilliseconds = 100
     public var notifier = Notifier.log
     public var notifyAddress = "stock@made.com"
@@ -20,9 +19,64 @@ public struct Settings: Equatable, Sendable {
 
     public init() {}
 
-    /// The keys a settings file may have.
-    static let keys: Set<String> = [
-        "database", "busyTimeoutMs", "synchronous", "refreshMs", "notifier", "notifyAddress", "clock", "colors",
+    /// The database file to open: ``database``, else the default location for this process's environment.
+    public var databasePath: String {
+        database ?? Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// One key of a settings file: its name, the environment variable that overrides it, and how it is read.
+    struct Key: Sendable {
+        let name: String
+        let variable: String?
+        let read: @Sendable (SettingValue, inout Settings) throws -> Void
+
+        init(
+            _ name: String, variable: String? = nil,
+            read: @escaping @Sendable (SettingValue, inout Settings) throws -> Void
+        ) {
+            self.name = name
+            self.variable = variable
+            self.read = read
+        }
+    }
+
+    /// Every key a settings file may have, in the order environment variables are applied.
+    static let keys: [Key] = [
+        Key("database", variable: "STOCK_DB") { $1.database = try $0.string() },
+        Key("busyTimeoutMs", variable: "STOCK_BUSY_TIMEOUT_MS") {
+            $1.busyTimeoutMilliseconds = try $0.integer(0...600_000)
+        },
+        Key("synchronous") { value, settings in
+            let text = try value.string().lowercased()
+            guard let level = Synchronous(rawValue: text), Synchronous.settable.contains(level) else {
+                throw value.bad(Synchronous.settable.map(\.rawValue).joinedAsChoice())
+            }
+            settings.synchronous = level
+        },
+        Key("refreshMs", variable: "STOCK_REFRESH_MS") { $1.refreshMilliseconds = try $0.integer(10...60_000) },
+        Key("notifier", variable: "STOCK_NOTIFIER") { value, settings in
+            guard let parsed = Notifier(setting: try value.string()) else {
+                throw value.bad("log, file:PATH or command:CMD")
+            }
+            settings.notifier = parsed
+        },
+        Key("notifyAddress", variable: "STOCK_NOTIFY_ADDRESS") { $1.notifyAddress = try $0.string() },
+        Key("clock", variable: "STOCK_CLOCK") { value, settings in
+            let text = try value.string()
+            if text == "system" {
+                settings.clock = .system
+            } else if let day = Day(text) {
+                settings.clock = .fixed(day)
+            } else {
+                throw value.bad("system or a date YYYY-MM-DD")
+            }
+        },
+        Key("colors") { value, settings in
+            guard let number = value.raw as? NSNumber, String(cString: number.objCType) == "c" else {
+                throw value.bad("true or false")
+            }
+            settings.colors = number.boolValue
+        },
     ]
 
     /// Reads a settings file over the defaults.
@@ -45,75 +99,24 @@ public struct Settings: Equatable, Sendable {
             throw SettingsError(message: "settings file \(path): \"\(key)\" is given twice")
         }
         var settings = Settings()
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            guard keys.contains(key) else {
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let key = keys.first(where: { $0.name == name }) else {
                 throw SettingsError(
                     message:
-                        "settings file \(path): unknown key \"\(key)\" "
-                        + "(known: \(keys.sorted().joined(separator: ", ")))"
+                        "settings file \(path): unknown key \"\(name)\" "
+                        + "(known: \(keys.map(\.name).sorted().joined(separator: ", ")))"
                 )
             }
-            try settings.apply(key: key, value: value, source: "settings file \(path)")
+            try key.read(SettingValue(raw: value, key: name, source: "settings file \(path)"), &settings)
         }
         return settings
     }
 
-    /// Applies the `STOCK_*` environment variables.
+    /// Applies the `STOCK_*` environment variables; an empty variable counts as unset.
     public mutating func applyEnvironment(_ environment: [String: String]) throws {
-        let names: [(String, String)] = [
-            ("STOCK_DB", "database"), ("STOCK_BUSY_TIMEOUT_MS", "busyTimeoutMs"), ("STOCK_REFRESH_MS", "refreshMs"),
-            ("STOCK_NOTIFIER", "notifier"), ("STOCK_NOTIFY_ADDRESS", "notifyAddress"), ("STOCK_CLOCK", "clock"),
-        ]
-        for (variable, key) in names {
-            guard let text = environment[variable], !text.isEmpty else { continue }
-            let numeric = ["busyTimeoutMs", "refreshMs"].contains(key)
-            let value: Any = numeric ? (Int(text).map { NSNumber(value: $0) as Any } ?? text) : text
-            try apply(key: key, value: value, source: "$\(variable)")
-        }
-    }
-
-    mutating func apply(key: String, value: Any, source: String) throws {
-        func bad(_ expected: String) -> SettingsError {
-            SettingsError(message: "\(source): \(key) must be \(expected), got \(value)")
-        }
-        func integer(_ range: ClosedRange<Int>) throws -> Int {
-            guard let int = JSONFields.wholeNumber(value), range.contains(int) else {
-                throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return int
-        }
-        func string() throws -> String {
-            guard let text = value as? String, !text.isEmpty else { throw bad("a non-empty string") }
-            return text
-        }
-        switch key {
-        case "database": database = try string()
-        case "busyTimeoutMs": busyTimeoutMilliseconds = try integer(0...600_000)
-        case "refreshMs": refreshMilliseconds = try integer(10...60_000)
-        case "synchronous":
-            let level = try string().lowercased()
-            guard ["full", "normal", "extra"].contains(level) else { throw bad("full, normal or extra") }
-            synchronous = level
-        case "notifier":
-            guard let parsed = Notifier(setting: try string()) else { throw bad("log, file:PATH or command:CMD") }
-            notifier = parsed
-        case "notifyAddress": notifyAddress = try string()
-        case "clock":
-            let text = try string()
-            if text == "system" {
-                clock = .system
-            } else if let day = Day(text) {
-                clock = .fixed(day)
-            } else {
-                throw bad("system or a date YYYY-MM-DD")
-            }
-        case "colors":
-            guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
-                throw bad("true or false")
-            }
-            colors = number.boolValue
-        default:
-            throw SettingsError(message: "\(source): unknown key \"\(key)\"")
+        for key in Settings.keys {
+            guard let variable = key.variable, let text = environment[variable], !text.isEmpty else { continue }
+            try key.read(SettingValue(raw: text, key: key.name, source: "$\(variable)", isText: true), &self)
         }
     }
 
@@ -124,6 +127,40 @@ public struct Settings: Equatable, Sendable {
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/.local/share/stock/stock.sqlite"
+    }
+}
+
+/// One value as a settings file or an environment variable gives it, read by its key's rule.
+struct SettingValue {
+    let raw: Any
+    let key: String
+    /// Where it came from, for the message: `settings file PATH` or `$VARIABLE`.
+    let source: String
+    /// An environment variable's value: numbers arrive as text.
+    var isText = false
+
+    func bad(_ expected: String) -> SettingsError {
+        SettingsError(message: "\(source): \(key) must be \(expected), got \(raw)")
+    }
+
+    func integer(_ range: ClosedRange<Int>) throws -> Int {
+        let number = isText ? (raw as? String).flatMap { Int($0) } : JSONFields.wholeNumber(raw)
+        guard let number, range.contains(number) else {
+            throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func string() throws -> String {
+        guard let text = raw as? String, !text.isEmpty else { throw bad("a non-empty string") }
+        return text
+    }
+}
+
+extension [String] {
+    /// `a, b or c`.
+    fileprivate func joinedAsChoice() -> String {
+        count < 2 ? joined() : dropLast().joined(separator: ", ") + " or " + (last ?? "")
     }
 }
 

@@ -5,12 +5,12 @@ import Glibc
 /// SQLite keeps reading and writing an open database file after it is removed or replaced on disk, so commands
 /// would be acknowledged and then lost with the unlinked file; comparing the path's identity with the one seen
 /// at start notices that.
-struct FileIdentity: Equatable, Sendable {
-    let device: UInt64
-    let inode: UInt64
+public struct FileIdentity: Equatable, Sendable {
+    public let device: UInt64
+    public let inode: UInt64
 
     /// The identity of the file at `path` now; nil when there is none (or it cannot be examined).
-    init?(path: String) {
+    public init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)

@@ -1,8 +1,7 @@
+import Allocation
 import Foundation
 import TestSupport
 import Testing
-
-@testable import Console
 
 /// The console notices its database file removed or replaced by the path's device and inode.
 @Suite struct FileIdentityTests {
