@@ -42,6 +42,11 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         DatabaseError(code: SQLITE_ERROR, message: message)
     }
 
+    /// A row this program cannot read back, such as an event whose kind or payload it never writes.
+    static func unreadable(_ message: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_CORRUPT, message: message)
+    }
+
     /// A call this connection's state does not allow, such as a nested transaction.
     static func misuse(_ message: String) -> DatabaseError {
         DatabaseError(code: SQLITE_MISUSE, message: message)

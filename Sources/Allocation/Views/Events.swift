@@ -1,5 +1,3 @@
-import CSQLite
-
 /// One row of the event log, its event decoded once from `kind` and `payload`.
 public struct EventRow: Equatable, Sendable {
     public let id: Int64
@@ -40,7 +38,7 @@ public struct EventRow: Equatable, Sendable {
 
     /// Decodes a row of ``columns``.
     ///
-    /// - Throws: `DatabaseError` (`SQLITE_CORRUPT`) naming the event's id and kind when its kind or payload is
+    /// - Throws: `DatabaseError.unreadable` naming the event's id and kind when its kind or payload is
     ///   not one this program writes: a row is never skipped or shown half-read.
     init(row: Row) throws {
         let id = row.int64(0)
@@ -48,9 +46,8 @@ public struct EventRow: Equatable, Sendable {
         do {
             self.init(id: id, at: row.text(1), event: try Event(kind: kind, payload: row.text(3)))
         } catch {
-            throw DatabaseError(
-                code: SQLITE_CORRUPT,
-                message: "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
+            throw DatabaseError.unreadable(
+                "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
         }
     }
 }
