@@ -18,7 +18,6 @@ public final class ConsoleApp {
     private let database: Database
     private let settings: Settings
     private let maxFrames: Int?
-    private var lastVersion: Int?
     private var lastEventID: Int64?
     private var databaseTrouble = false
     /// The database file the console opened, seen at start; nil when it could not be examined.
@@ -72,7 +71,7 @@ public final class ConsoleApp {
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
         openedFile = FileIdentity(path: database.path)
-        lastVersion = try? database.dataVersion()
+        _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: false)
         var frames = 0
         var dirty = true
@@ -131,12 +130,7 @@ public final class ConsoleApp {
         changed = checkFile() || changed
         guard !state.paused else { return changed }
         do {
-            let version = try database.dataVersion()
-            if version != lastVersion {
-                lastVersion = version
-                reload(all: true, follow: true)
-                changed = true
-            } else if databaseTrouble {
+            if try database.changedSinceLastCheck() || databaseTrouble {
                 reload(all: true, follow: true)
                 changed = true
             }

@@ -17,7 +17,7 @@ extension Subcommand {
 
 extension Tool {
     func initialize() throws -> ExitStatus {
-        let database = try createDatabase(at: databasePath)
+        let database = try openDatabase(access: .create)
         guard arguments.flags.contains("--demo") else {
             printError("database ready at \(databasePath) (schema version \(Schema.currentVersion))")
             return .done

@@ -99,14 +99,10 @@ extension Tool {
     /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until
     /// the process is stopped.
     func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
-        var seen = try database.dataVersion()
+        _ = try database.changedSinceLastCheck()
         while true {
             usleep(UInt32(settings.refreshMilliseconds) * 1000)
-            let version = try database.dataVersion()
-            if version != seen {
-                seen = version
-                try onChange()
-            }
+            if try database.changedSinceLastCheck() { try onChange() }
         }
     }
 }

@@ -53,9 +53,8 @@ struct Tool {
             guard !path.isEmpty else { throw UsageError(message: "--db needs a path") }
             settings.database = path
         }
+        if settings.database == nil { settings.database = Settings.defaultDatabasePath(environment: environment) }
     }
 
-    var databasePath: String {
-        settings.database ?? Settings.defaultDatabasePath(environment: environment)
-    }
+    var databasePath: String { settings.databasePath }
 }

@@ -154,7 +154,7 @@ public final class Database {
     /// `PRAGMA data_version`: changes when another connection commits to the file, not on this one's commits.
     ///
     /// See https://sqlite.org/pragma.html#pragma_data_version.
-    public func dataVersion() throws -> Int {
+    func dataVersion() throws -> Int {
         try queryOne("PRAGMA data_version") { $0.int(0) } ?? 0
     }
 

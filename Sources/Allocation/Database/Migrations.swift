@@ -96,7 +96,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// The file's `PRAGMA user_version`.
-    public static func version(of database: Database) throws -> Int {
+    static func version(of database: Database) throws -> Int {
         try database.queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
@@ -104,7 +104,7 @@ public enum Schema {
     ///
     /// - Throws: `DatabaseError` saying what to do: `stock init` for a file without the schema or with an older
     ///   one, a newer `stock` for a newer one.
-    public static func requireCurrent(_ database: Database) throws {
+    static func requireCurrent(_ database: Database) throws {
         let found = try version(of: database)
         let path = database.path
         switch found {
@@ -132,7 +132,7 @@ public enum Schema {
     /// Applies every migration the file has not had yet, each in its own transaction.
     ///
     /// - Throws: `DatabaseError`, also when the file was made by a newer `stock`.
-    public static func migrate(_ database: Database) throws {
+    static func migrate(_ database: Database) throws {
         let start = try version(of: database)
         guard start <= currentVersion else { throw newerSchema(start, in: database) }
         if start == 0 {
