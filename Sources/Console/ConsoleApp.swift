@@ -5,8 +5,9 @@ import Foundation
 /// visible rows and draws.
 ///
 /// Live refresh is timed input: a key read that times out after the settings' refresh interval is a tick, and
-/// a tick checks `PRAGMA data_version`; only when another connection committed are the visible rows queried
-/// again. Our own commands re-query explicitly, since our own commits do not change `data_version`.
+/// a tick asks the database whether another connection committed (``Database/changedSinceLastCheck()``), and
+/// only then are the visible rows queried again. Our own commands re-query explicitly, since our own commits do
+/// not count as changes.
 ///
 /// ```swift
 /// let app = ConsoleApp(database: db, settings: settings, readOnly: false, databaseLabel: "stock.sqlite")
