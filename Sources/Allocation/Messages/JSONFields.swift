@@ -2,24 +2,25 @@ import Foundation
 
 /// Reads typed fields out of one parsed JSON object, with messages that name the field and the value.
 struct JSONFields {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     /// Names the input in messages, e.g. `Allocate` or `settings file x.json`.
     let context: String
 
-    /// Parses `text` as one JSON object.
+    /// Parses `text` as one JSON object with no key given twice.
     ///
-    /// - Throws: `InputError` when it is not valid JSON or not an object.
+    /// - Throws: `InputError` when it is not valid JSON, not an object, or gives a key twice.
     init(parsing text: String, context: String) throws {
-        let value: Any
+        let document: (value: JSONValue, repeatedKey: String?)
         do {
-            value = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            document = try JSONReader.read(text)
         } catch {
             throw InputError(message: "not valid JSON: \(Validation.shown(text))")
         }
-        guard let object = value as? [String: Any] else {
+        guard case .object(let object) = document.value else {
             throw InputError(message: "expected a JSON object, got \(Validation.shown(text))")
         }
-        if let key = JSONFields.repeatedTopLevelKey(in: text) {
+        // A line that says two things, e.g. `"qty":7000000000,"qty":5`, is refused rather than read as its last.
+        if let key = document.repeatedKey {
             throw InputError(message: "field \"\(key)\" is given twice in \(Validation.shown(text))")
         }
         self.init(object: object, context: context)
@@ -27,8 +28,7 @@ struct JSONFields {
 
     /// The first key that appears twice at the top level of a JSON object text (already known to be valid JSON).
     ///
-    /// `JSONSerialization` keeps the last of two equal keys without a word, so `"qty":7000000000,"qty":5` would be
-    /// read as 5; a line that says two things is refused instead.
+    /// For texts read with `JSONSerialization`, which keeps the last of two equal keys without a word.
     static func repeatedTopLevelKey(in text: String) -> String? {
         var seen: Set<String> = []
         var depth = 0
@@ -54,8 +54,9 @@ struct JSONFields {
                 if expectingKey, index < bytes.endIndex {
                     let literal = String(text.utf8[start...index]) ?? ""
                     let key =
-                        (try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed]))
-                        as? String ?? literal
+                        (try? JSONReader.read(literal).value).flatMap { value in
+                            if case .string(let key) = value { key } else { nil }
+                        } ?? literal
                     if !seen.insert(key).inserted { return key }
                     expectingKey = false
                 }
@@ -66,13 +67,15 @@ struct JSONFields {
         return nil
     }
 
-    init(object: [String: Any], context: String) {
+    init(object: [String: JSONValue], context: String) {
         self.object = object
         self.context = context
     }
 
     /// Refuses keys outside `known`.
     func checkKeys(_ known: Set<String>) throws {
+        // The keys are sorted, so the message names the same one every time, only when one is unknown.
+        guard object.keys.contains(where: { !known.contains($0) }) else { return }
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw InputError(
                 message: "\(context): unknown field \"\(unknown)\" (expected \(known.sorted().joined(separator: ", ")))"
@@ -80,18 +83,29 @@ struct JSONFields {
         }
     }
 
+    /// Whether `key` is given and not null.
     func has(_ key: String) -> Bool {
-        object[key].map { !($0 is NSNull) } ?? false
+        switch object[key] {
+        case nil, .null?: false
+        default: true
+        }
+    }
+
+    /// The value of `key`, which must be given and not null.
+    private func required(_ key: String) throws -> JSONValue {
+        guard let value = object[key], value != .null else {
+            throw InputError(message: "\(context): missing field \"\(key)\"")
+        }
+        return value
+    }
+
+    private func mistyped(_ key: String, _ expected: String, _ value: JSONValue) -> InputError {
+        InputError(message: "\(context): field \"\(key)\" must be \(expected), got \(value.shown)")
     }
 
     func string(_ key: String) throws -> String {
-        guard let value = object[key], !(value is NSNull) else {
-            throw InputError(message: "\(context): missing field \"\(key)\"")
-        }
-        guard let text = value as? String else {
-            throw InputError(
-                message: "\(context): field \"\(key)\" must be a string, got \(JSONFields.describe(value))")
-        }
+        let value = try required(key)
+        guard case .string(let text) = value else { throw mistyped(key, "a string", value) }
         return text
     }
 
@@ -99,46 +113,25 @@ struct JSONFields {
         has(key) ? try string(key) : nil
     }
 
-    /// A whole number; booleans, fractions and numbers beyond `Int` are refused.
+    /// A whole number; booleans, fractions, exponents (`5.0`, `1e3`) and numbers beyond `Int` are refused.
     func integer(_ key: String) throws -> Int {
-        guard let value = object[key], !(value is NSNull) else {
-            throw InputError(message: "\(context): missing field \"\(key)\"")
-        }
-        guard let int = JSONFields.wholeNumber(value) else {
-            throw InputError(
-                message: "\(context): field \"\(key)\" must be a whole number, got \(JSONFields.describe(value))")
-        }
+        let value = try required(key)
+        guard case .integer(let int) = value else { throw mistyped(key, "a whole number", value) }
         return int
     }
 
     func bool(_ key: String) throws -> Bool {
-        guard let number = object[key] as? NSNumber, String(cString: number.objCType) == "c" else {
-            throw InputError(
-                message:
-                    "\(context): field \"\(key)\" must be true or false, "
-                    + "got \(JSONFields.describe(object[key] ?? NSNull()))"
-            )
-        }
-        return number.boolValue
+        let value = object[key] ?? .null
+        guard case .bool(let bool) = value else { throw mistyped(key, "true or false", value) }
+        return bool
     }
 
+    /// A whole number parsed by `JSONSerialization`: an `NSNumber` of an integer type within `Int`.
     static func wholeNumber(_ value: Any) -> Int? {
         guard let number = value as? NSNumber, !(number is NSDecimalNumber) else { return nil }
         let type = String(cString: number.objCType)
         guard !["c", "d", "f"].contains(type) else { return nil }
         return value as? Int
-    }
-
-    static func describe(_ value: Any) -> String {
-        switch value {
-        case is NSNull: return "null"
-        case let text as String: return Validation.shown(text)
-        case let number as NSNumber where String(cString: number.objCType) == "c":
-            return number.boolValue ? "true" : "false"
-        case let number as NSNumber: return number.stringValue
-        case is [Any]: return "an array"
-        default: return "an object"
-        }
     }
 }
 
