@@ -111,6 +111,10 @@ struct JSONFields {
         return int
     }
 
+    func optionalInteger(_ key: String) throws -> Int? {
+        has(key) ? try integer(key) : nil
+    }
+
     func bool(_ key: String) throws -> Bool {
         guard let number = object[key] as? NSNumber, String(cString: number.objCType) == "c" else {
             throw InputError(
