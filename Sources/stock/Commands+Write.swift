@@ -40,7 +40,7 @@ extension Subcommand {
         abstract: "set a batch's quantity; lines that no longer fit move",
         details: """
             Sets batch REF's purchased quantity (0 or more). Lines that no longer fit are deallocated,
-            newest order lines first, and re-allocated to other batches where they fit.
+            oldest order lines staying first, and re-allocated oldest first to other batches where they fit.
             """
     ) { tool in
         let words = tool.arguments.positionals
