@@ -2,7 +2,7 @@
  * The C baseline for stock-bench: one allocation of a new order line, written directly against the sqlite3 C API,
  * issuing the same statements in the same order as the Swift bus (MessageBus.handle(.allocate) ->
  * Services.allocate -> Product.load, Batch.forSKU, OrderLine.find, OrderLine.insert, saveAllocation, saveVersion,
- * then the events INSERT), each prepared once and reused. The SQL texts are copied byte for byte from the Swift
+ * then the events INSERT with the operator and the event's order and batch), each prepared once and reused. The SQL texts are copied byte for byte from the Swift
  * records, so SQLite does the same work on both sides.
  */
 /* clock_gettime and gmtime_r are POSIX, not ISO C. */
@@ -27,14 +27,16 @@ static const char *const sql_text[S_COUNT] = {
     [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated FROM batches AS b "
                   "WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, b.reference",
     /* OrderLine.find: OrderLine.columns and OrderLine.joins. */
-    [S_FIND_LINE] = "SELECT l.id, l.orderid, l.sku, l.qty, b.reference FROM order_lines AS l LEFT JOIN allocations "
+    [S_FIND_LINE] = "SELECT l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, "
+                    "l.shipped_from FROM order_lines AS l LEFT JOIN allocations "
                     "AS a ON a.orderline_id = l.id\n  LEFT JOIN batches AS b ON b.id = a.batch_id WHERE l.orderid = ? "
                     "AND l.sku = ?",
-    [S_INSERT_LINE] = "INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)",
+    /* OrderLine.insert: waiting_since is NULL for a line that is allocated at once. */
+    [S_INSERT_LINE] = "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)",
     [S_ALLOCATE] = "INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)\n"
                    "  ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id",
     [S_SAVE_VERSION] = "UPDATE products SET version = ? WHERE sku = ? AND version = ?",
-    [S_EVENT] = "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)",
+    [S_EVENT] = "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
 };
@@ -88,8 +90,47 @@ static void allocated_payload(char *buf, size_t size, const char *orderid, const
 }
 
 /* One Allocate command inside its transaction; the caller commits or rolls back. */
+/* Inserts the new line: waiting since `waiting_since`, or (NULL) about to be allocated. */
+static int insert_line(sqlite3_stmt **s, const char *orderid, const char *sku, int qty, const char *waiting_since) {
+    sqlite3_bind_text(s[S_INSERT_LINE], 1, orderid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s[S_INSERT_LINE], 2, sku, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s[S_INSERT_LINE], 3, qty);
+    if (waiting_since) {
+        sqlite3_bind_text(s[S_INSERT_LINE], 4, waiting_since, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s[S_INSERT_LINE], 4);
+    }
+    return run(s[S_INSERT_LINE]);
+}
+
+/* Bumps the product's version, refusing a stale one. */
+static int save_version(sqlite3 *db, sqlite3_stmt **s, const char *sku, sqlite3_int64 version) {
+    int rc;
+    sqlite3_bind_int64(s[S_SAVE_VERSION], 1, version + 1);
+    sqlite3_bind_text(s[S_SAVE_VERSION], 2, sku, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s[S_SAVE_VERSION], 3, version);
+    if ((rc = run(s[S_SAVE_VERSION])) != SQLITE_OK) return rc;
+    return sqlite3_changes(db) == 1 ? SQLITE_OK : SQLITE_BUSY; /* stale version; cannot happen with one writer */
+}
+
+/* Records one event with its operator, order and batch (NULL batch for OutOfStock). */
+static int record_event(sqlite3_stmt **s, const char *at, const char *kind, const char *payload,
+                        const char *operator_name, const char *orderid, const char *batchref) {
+    sqlite3_bind_text(s[S_EVENT], 1, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s[S_EVENT], 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s[S_EVENT], 3, payload, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s[S_EVENT], 4, operator_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s[S_EVENT], 5, orderid, -1, SQLITE_STATIC);
+    if (batchref) {
+        sqlite3_bind_text(s[S_EVENT], 6, batchref, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s[S_EVENT], 6);
+    }
+    return run(s[S_EVENT]);
+}
+
 static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const char *orderid, const char *sku, int qty,
-                        baseline_result *out) {
+                        const char *operator_name, baseline_result *out) {
     int rc;
     sqlite3_bind_text(s[S_VERSION], 1, sku, -1, SQLITE_STATIC);
     rc = sqlite3_step(s[S_VERSION]);
@@ -120,42 +161,34 @@ static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const char *orderid, cons
     if (rc != SQLITE_DONE) return rc;
 
     char at[32], payload[512];
+    /* The bus stamps the transaction's time once, before the rules run. */
+    timestamp(at, sizeof at);
     if (batch_id == 0) {
-        /* Out of stock: nothing is written but the OutOfStock event. */
+        /* Out of stock: the line waits (a backorder), the version is bumped and OutOfStock names the line. */
         out->out_of_stock++;
-        snprintf(payload, sizeof payload, "{\"sku\":");
-        char *end = json_string(payload + strlen(payload), payload + sizeof payload - 2, sku);
-        end[0] = '}';
-        end[1] = '\0';
-        timestamp(at, sizeof at);
-        sqlite3_bind_text(s[S_EVENT], 1, at, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s[S_EVENT], 2, "OutOfStock", -1, SQLITE_STATIC);
-        sqlite3_bind_text(s[S_EVENT], 3, payload, -1, SQLITE_STATIC);
-        return run(s[S_EVENT]);
+        if ((rc = insert_line(s, orderid, sku, qty, at)) != SQLITE_OK) return rc;
+        if ((rc = save_version(db, s, sku, version)) != SQLITE_OK) return rc;
+        char *p = payload, *end = payload + sizeof payload - 1;
+        p += snprintf(p, (size_t)(end - p), "{\"sku\":");
+        p = json_string(p, end, sku);
+        p += snprintf(p, (size_t)(end - p), ",\"orderid\":");
+        p = json_string(p, end, orderid);
+        p += snprintf(p, (size_t)(end - p), ",\"qty\":%d}", qty);
+        *p = '\0';
+        return record_event(s, at, "OutOfStock", payload, operator_name, orderid, NULL);
     }
 
-    sqlite3_bind_text(s[S_INSERT_LINE], 1, orderid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s[S_INSERT_LINE], 2, sku, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s[S_INSERT_LINE], 3, qty);
-    if ((rc = run(s[S_INSERT_LINE])) != SQLITE_OK) return rc;
+    if ((rc = insert_line(s, orderid, sku, qty, NULL)) != SQLITE_OK) return rc;
     sqlite3_int64 line_id = sqlite3_last_insert_rowid(db);
 
     sqlite3_bind_int64(s[S_ALLOCATE], 1, line_id);
     sqlite3_bind_int64(s[S_ALLOCATE], 2, batch_id);
     if ((rc = run(s[S_ALLOCATE])) != SQLITE_OK) return rc;
 
-    sqlite3_bind_int64(s[S_SAVE_VERSION], 1, version + 1);
-    sqlite3_bind_text(s[S_SAVE_VERSION], 2, sku, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s[S_SAVE_VERSION], 3, version);
-    if ((rc = run(s[S_SAVE_VERSION])) != SQLITE_OK) return rc;
-    if (sqlite3_changes(db) != 1) return SQLITE_BUSY; /* stale version; cannot happen with one writer */
+    if ((rc = save_version(db, s, sku, version)) != SQLITE_OK) return rc;
 
-    timestamp(at, sizeof at);
     allocated_payload(payload, sizeof payload, orderid, sku, qty, batchref);
-    sqlite3_bind_text(s[S_EVENT], 1, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s[S_EVENT], 2, "Allocated", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s[S_EVENT], 3, payload, -1, SQLITE_STATIC);
-    if ((rc = run(s[S_EVENT])) != SQLITE_OK) return rc;
+    if ((rc = record_event(s, at, "Allocated", payload, operator_name, orderid, batchref)) != SQLITE_OK) return rc;
     out->allocated++;
     return SQLITE_OK;
 }
@@ -167,7 +200,7 @@ static double seconds_now(void) {
 }
 
 int baseline_allocate_many(const char *path, const char *synchronous, const char *const *skus, int sku_count,
-                           int count, const char *order_prefix, baseline_result *out) {
+                           int count, const char *order_prefix, const char *operator_name, baseline_result *out) {
     memset(out, 0, sizeof *out);
     sqlite3 *db = NULL;
     sqlite3_stmt *s[S_COUNT] = {0};
@@ -189,7 +222,7 @@ int baseline_allocate_many(const char *path, const char *synchronous, const char
     for (int i = 0; rc == SQLITE_OK && i < count; i++) {
         snprintf(orderid, sizeof orderid, "%s%d", order_prefix, i);
         if ((rc = run(s[S_BEGIN])) != SQLITE_OK) break;
-        rc = allocate_one(db, s, orderid, skus[i % sku_count], 1 + i % 7, out);
+        rc = allocate_one(db, s, orderid, skus[i % sku_count], 1 + i % 7, operator_name, out);
         if (rc == SQLITE_OK) rc = run(s[S_COMMIT]);
         if (rc != SQLITE_OK && !sqlite3_get_autocommit(db)) run(s[S_ROLLBACK]);
     }

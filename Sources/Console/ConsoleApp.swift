@@ -163,7 +163,7 @@ public final class ConsoleApp {
         state.status.lastChange = newest.time
         if let seen = lastEventID, newest.id > seen {
             for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
-                if case .outOfStock(let sku) = row.event {
+                if case .outOfStock(let sku, _, _) = row.event {
                     state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
                 }
             }
@@ -231,10 +231,10 @@ public final class ConsoleApp {
         }
         do {
             let outcome = try bus.handle(command)
-            if let refusal = outcome.refusal {
-                state.commandRefused(refusal)
+            if case .waiting = outcome, let notice = outcome.notice {
+                state.commandRefused(notice)
             } else {
-                if case .batchCreated(let reference) = outcome { state.select(batch: reference) }
+                if case .batchCreated(let reference, _) = outcome { state.select(batch: reference) }
                 state.commandDone(ConsoleApp.describe(outcome, of: command))
             }
         } catch {
@@ -250,12 +250,14 @@ public final class ConsoleApp {
             "\(c.orderid) \(c.sku) was already allocated to \(batch); nothing changed"
         case (.allocated(let batch, false), .allocate(let c)):
             "allocated \(c.orderid) \(c.sku) x\(c.qty) to \(batch)"
-        case (.batchCreated(let reference), _):
+        case (.batchCreated(let reference, _), _):
             "batch \(reference) created"
-        case (.quantityChanged(let reference, let moved), _):
+        case (.quantityChanged(let reference, let moved, _), _):
             "\(reference) quantity changed" + (moved.isEmpty ? "" : "; \(moved.count) lines moved")
-        case (.deallocated(let batch), .deallocate(let c)):
-            "deallocated \(c.orderid) \(c.sku)" + (batch.map { " from \($0)" } ?? "")
+        case (.deallocated(let batch, _), .deallocate(let c)):
+            "deallocated \(c.orderid) \(c.sku) from \(batch)"
+        case (.cancelled, .deallocate(let c)):
+            "deallocated \(c.orderid) \(c.sku)"
         default:
             "done"
         }

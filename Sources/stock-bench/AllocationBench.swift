@@ -60,7 +60,7 @@ struct AllocationWorkload {
         let rc = pointers.withUnsafeBufferPointer { skuPointers in
             baseline_allocate_many(
                 path, synchronous.keyword, skuPointers.baseAddress, Int32(skus.count), Int32(count),
-                AllocationWorkload.orderPrefix, &result)
+                AllocationWorkload.orderPrefix, Settings().user, &result)
         }
         guard rc == 0 else {
             let message = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -69,18 +69,21 @@ struct AllocationWorkload {
         return result.seconds
     }
 
-    /// What a run left in the file, timestamps aside: lines with their batches, product versions, events.
+    /// What a run left in the file, timestamps aside: lines with their batches or waiting, product versions,
+    /// events with their operators, orders and batches.
     static func contents(of path: String) throws -> [String] {
         let db = try Database.open(settings: benchSettings(path: path), access: .readOnly)
         let lines = try db.query(
             """
-            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-') FROM order_lines AS l
+            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-'), l.waiting_since IS NOT NULL FROM order_lines AS l
               LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
             ORDER BY l.id
             """
-        ) { "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3))" }
+        ) { "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3)) waiting \($0.int(4))" }
         let products = try db.query("SELECT sku, version FROM products ORDER BY sku") { "\($0.text(0)) v\($0.int(1))" }
-        let events = try db.query("SELECT kind, payload FROM events ORDER BY id") { "\($0.text(0)) \($0.text(1))" }
+        let events = try db.query(
+            "SELECT kind, payload, operator, coalesce(orderid, '-'), coalesce(ref, '-') FROM events ORDER BY id"
+        ) { "\($0.text(0)) \($0.text(1)) by \($0.text(2)) order \($0.text(3)) batch \($0.text(4))" }
         return lines + products + events
     }
 }

@@ -50,11 +50,11 @@ extension Tool {
                 case .notText(let reason): throw InputError(message: reason)
                 }
                 let outcome = try bus.handle(command)
-                result.add("ok", outcome.refusal == nil)
+                result.add("ok", outcome.backorder == nil)
                 result.add("line", number)
                 result.add("command", command.name)
                 describe(outcome, into: &result)
-                if outcome.refusal != nil { refused = true }
+                if outcome.backorder != nil { refused = true }
             } catch {
                 let (status, message) = Tool.describe(error)
                 if status == .usage { malformed = true } else { refused = true }
@@ -78,15 +78,17 @@ extension Tool {
 
     func describe(_ outcome: Outcome, into json: inout JSONObjectWriter) {
         switch outcome {
-        case .batchCreated(let reference): json.add("ref", reference)
+        case .batchCreated(let reference, _): json.add("ref", reference)
         case .allocated(let batchReference, let wasAlreadyAllocated):
             json.add("batchref", batchReference)
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .outOfStock: json.add("error", outcome.refusal)
-        case .quantityChanged(let reference, let moved):
+        case .waiting: json.add("error", outcome.backorder)
+        case .quantityChanged(let reference, let moved, _):
             json.add("ref", reference)
             json.add("moved", moved.count)
-        case .deallocated(let batchReference): json.add("batchref", batchReference)
+        case .deallocated(let batchReference, _): json.add("batchref", batchReference)
+        case .cancelled: json.add("batchref", nil)
+        case .received, .etaChanged, .shipped, .moved, .allocatedWaiting: break
         }
     }
 }

@@ -56,9 +56,18 @@ extension Tool {
         let orderid = Validation.normalized(arguments.positionals[0])
         try Validation.checkIdentifier(orderid, field: "order id")
         let database = try openDatabase(access: .readOnly)
-        let rows = try Views.allocations(orderid: orderid, in: database)
+        let rows = try Views.orderLines(orderid: orderid, in: database).compactMap { row in
+            row.batchref.map { (sku: row.sku, batchref: $0) }
+        }
         if arguments.flags.contains("--json") {
-            return printOut(jsonArray(rows.map(\.json)))
+            return printOut(
+                jsonArray(
+                    rows.map { row in
+                        var json = JSONObjectWriter()
+                        json.add("sku", row.sku)
+                        json.add("batchref", row.batchref)
+                        return json.text
+                    }))
         }
         var table = TextTable(header: ["SKU", "BATCH"])
         for row in rows { table.add([row.sku, row.batchref]) }

@@ -40,7 +40,7 @@ extension Subcommand {
         abstract: "set a batch's quantity; lines that no longer fit move",
         details: """
             Sets batch REF's purchased quantity (0 or more). Lines that no longer fit are deallocated,
-            newest order lines first, and re-allocated to other batches where they fit.
+            oldest order lines staying first, and re-allocated oldest first to other batches where they fit.
             """
     ) { tool in
         let words = tool.arguments.positionals
@@ -56,17 +56,17 @@ extension Tool {
     func send(_ command: Command) throws -> ExitStatus {
         let database = try openDatabase()
         let outcome = try makeBus(database).handle(command)
-        if let refusal = outcome.refusal {
-            printError(refusal)
+        if let backorder = outcome.backorder {
+            printError(backorder)
             return .refused
         }
         switch outcome {
-        case .batchCreated(let reference):
+        case .batchCreated(let reference, _):
             return printOut(reference)
         case .allocated(let batchReference, let wasAlreadyAllocated):
             if wasAlreadyAllocated { printError("already allocated; nothing changed") }
             return printOut(batchReference)
-        case .quantityChanged(_, let moved):
+        case .quantityChanged(_, let moved, _):
             for move in moved {
                 printError(
                     "moved \(move.orderid) \(move.sku) x\(move.qty) from \(move.from) "
@@ -74,10 +74,21 @@ extension Tool {
                 )
             }
             return .done
-        case .deallocated(let batchReference):
-            return printOut(batchReference ?? "(was not allocated)")
-        case .outOfStock:
-            return .refused
+        case .deallocated(let batchReference, _):
+            return printOut(batchReference)
+        case .cancelled:
+            return printOut("(was not allocated)")
+        case .waiting, .received, .etaChanged, .shipped, .moved, .allocatedWaiting:
+            return .done
         }
+    }
+}
+
+extension Outcome {
+    /// The out-of-stock words of an `Allocate` that left its line waiting, which the command line still reports
+    /// as refused (exit 1, `"ok":false`).
+    var backorder: String? {
+        if case .waiting = self { return notice }
+        return nil
     }
 }

@@ -22,6 +22,60 @@ import Testing
                 == .deallocate(Deallocate(orderid: "o1", sku: "LAMP")))
     }
 
+    @Test func decodesEveryLifecycleCommand() throws {
+        #expect(
+            try Command(jsonLine: #"{"command":"ChangeBatchQuantity","ref":"b1","qty":5,"expectedVersion":7}"#)
+                == .changeBatchQuantity(ChangeBatchQuantity(ref: "b1", qty: 5, expectedVersion: 7)))
+        #expect(
+            try Command(jsonLine: #"{"command":"ReceiveBatch","ref":"b1"}"#) == .receiveBatch(ReceiveBatch(ref: "b1")))
+        #expect(
+            try Command(jsonLine: #"{"command":"ReceiveBatch","ref":"b1","qty":0}"#)
+                == .receiveBatch(ReceiveBatch(ref: "b1", qty: 0)))
+        #expect(
+            try Command(jsonLine: #"{"command":"ChangeBatchEta","ref":"b1","eta":"2026-03-01"}"#)
+                == .changeBatchEta(ChangeBatchEta(ref: "b1", eta: try #require(Day("2026-03-01")))))
+        #expect(try Command(jsonLine: #"{"command":"Ship","orderid":"o1"}"#) == .ship(Ship(orderid: "o1")))
+        #expect(
+            try Command(jsonLine: #"{"command":"Ship","orderid":"o1","sku":"LAMP"}"#)
+                == .ship(Ship(orderid: "o1", sku: "LAMP")))
+        #expect(
+            try Command(jsonLine: #"{"command":"MoveLine","orderid":"o1","sku":"LAMP","batchref":"b2"}"#)
+                == .moveLine(MoveLine(orderid: "o1", sku: "LAMP", batchref: "b2")))
+        #expect(try Command(jsonLine: #"{"command":"AllocateWaiting"}"#) == .allocateWaiting(AllocateWaiting()))
+        #expect(
+            try Command(jsonLine: #"{"command":"AllocateWaiting","sku":"LAMP"}"#)
+                == .allocateWaiting(AllocateWaiting(sku: "LAMP")))
+    }
+
+    @Test(arguments: [
+        (#"{"command":"ReceiveBatch","ref":"b1","qty":-5}"#, "qty must be 0 or more, got -5"),
+        (
+            #"{"command":"ChangeBatchEta","ref":"b1","eta":"2026-02-30"}"#,
+            #"eta "2026-02-30" is not a valid date YYYY-MM-DD"#
+        ),
+        (#"{"command":"ChangeBatchEta","ref":"b1"}"#, #"ChangeBatchEta: missing field "eta""#),
+        (#"{"command":"Ship","orderid":""}"#, "order id must not be empty"),
+        (#"{"command":"Ship","orderid":"o1","sku":" LAMP"}"#, #"sku " LAMP" must not start or end with a space"#),
+        (#"{"command":"MoveLine","orderid":"o1","sku":"LAMP"}"#, #"MoveLine: missing field "batchref""#),
+        (#"{"command":"MoveLine","orderid":"o1","sku":"LAMP","batchref":""}"#, "batch reference must not be empty"),
+        (#"{"command":"AllocateWaiting","sku":""}"#, "sku must not be empty"),
+        (
+            #"{"command":"ChangeBatchQuantity","ref":"b1","qty":1,"expectedVersion":-1}"#,
+            "expectedVersion must be 0 or more, got -1"
+        ),
+        (
+            #"{"command":"Ship","orderid":"o1","batch":"b1"}"#,
+            #"Ship: unknown field "batch" (expected command, orderid, sku)"#
+        ),
+        (
+            #"{"command":"Return"}"#,
+            "unknown command \"Return\" (expected CreateBatch, Allocate, ChangeBatchQuantity, Deallocate, ReceiveBatch, ChangeBatchEta, Ship, MoveLine or AllocateWaiting)"
+        ),
+    ])
+    func refusesBadLifecycleLinesNamingTheValue(line: String, message: String) {
+        #expect(performing: { _ = try Command(jsonLine: line) }, throws: { operatorMessage(for: $0) == message })
+    }
+
     @Test func equalKeysInsideValuesOrNestedObjectsAreNotRepeats() {
         #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":"\"a\":1","b":{"a":1,"c":[{"a":2}]},"c":"{\"b\""}"#) == nil)
         #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":{"x":1},"a":2}"#) == "a")

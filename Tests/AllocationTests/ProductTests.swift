@@ -18,7 +18,7 @@ import Testing
             ])
     }
 
-    /// The lines as the service passes them: already on `reference`.
+    /// The lines as the service passes them: stored (with ids) and already on `reference`.
     func placed(_ lines: [OrderLine], on reference: String) -> [OrderLine] {
         lines.map { line in
             var placed = line
@@ -76,12 +76,12 @@ import Testing
             product.events.last == .allocated(orderid: "oref", sku: "RETRO-LAMPSHADE", qty: 10, batchref: "batchref"))
     }
 
-    @Test func recordsOutOfStockEventIfCannotAllocate() throws {
+    @Test func recordsOutOfStockEventNamingTheLineIfCannotAllocate() throws {
         let batch = Batch(reference: "batch1", sku: "SMALL-FORK", purchased: 10, eta: today)
         var product = Product(sku: "SMALL-FORK", batches: [batch])
         _ = try product.allocate(OrderLine(orderid: "order1", sku: "SMALL-FORK", qty: 10))
         let allocation = try product.allocate(OrderLine(orderid: "order2", sku: "SMALL-FORK", qty: 1))
-        #expect(product.events.last == .outOfStock(sku: "SMALL-FORK"))
+        #expect(product.events.last == .outOfStock(sku: "SMALL-FORK", orderid: "order2", qty: 1))
         #expect(allocation == nil)
         #expect(product.batches[0].available == 0)
     }
@@ -94,11 +94,17 @@ import Testing
         #expect(product.version == 8)
     }
 
-    @Test func outOfStockLeavesTheVersionAlone() throws {
+    @Test func aNewBackorderBumpsTheVersionAndAWaitingLineTriedAgainChangesNothing() throws {
         var product = Product(
             sku: "SCANDI-PEN", version: 7, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 1)])
         _ = try product.allocate(OrderLine(orderid: "oref", sku: "SCANDI-PEN", qty: 10))
-        #expect(product.version == 7)
+        #expect(product.version == 8)
+        var again = Product(
+            sku: "SCANDI-PEN", version: 8, batches: [Batch(reference: "b1", sku: "SCANDI-PEN", purchased: 1)])
+        let waiting = OrderLine(id: 1, orderid: "oref", sku: "SCANDI-PEN", qty: 10, waitingSince: "2026-01-15T12:00Z")
+        #expect(try again.allocate(waiting) == nil)
+        #expect(again.version == 8)
+        #expect(again.events.isEmpty)
     }
 
     @Test func refusesALineForAnotherSKUWithAContractViolation() {
@@ -109,52 +115,77 @@ import Testing
         #expect(product.events.isEmpty)
     }
 
-    @Test func changingQuantityDeallocatesNewestLinesAndReallocatesThem() throws {
+    @Test func changingQuantityKeepsOlderLinesAndReallocatesTheNewerOnesThatNoLongerFit() throws {
         var product = lampWarehouseAndShipment(warehouse: 10, shipment: 10)
-        let first = OrderLine(orderid: "o1", sku: "LAMP", qty: 4)
-        let second = OrderLine(orderid: "o2", sku: "LAMP", qty: 5)
+        let first = OrderLine(id: 1, orderid: "o1", sku: "LAMP", qty: 4)
+        let second = OrderLine(id: 2, orderid: "o2", sku: "LAMP", qty: 5)
         _ = try product.allocate(first)
         _ = try product.allocate(second)
-        let newestFirst = placed([second, first], on: "warehouse")
-        let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: newestFirst)
+        let moves = try product.changeQuantity(
+            ofBatch: "warehouse", to: 5, allocatedLines: placed([second, first], on: "warehouse"))
         #expect(moves == [Move(orderid: "o2", sku: "LAMP", qty: 5, from: "warehouse", to: "shipment")])
         #expect(product.batches.map(\.allocated) == [4, 5])
         #expect(
             product.events.suffix(3) == [
                 .batchQuantityChanged(ref: "warehouse", qty: 5),
-                .deallocated(orderid: "o2", sku: "LAMP", qty: 5),
+                .deallocated(orderid: "o2", sku: "LAMP", qty: 5, batchref: "warehouse"),
                 .allocated(orderid: "o2", sku: "LAMP", qty: 5, batchref: "shipment"),
             ])
-        #expect(product.version == 3)
+        #expect(product.version == 1)
     }
 
-    /// Lines give way newest first until the batch fits; one that then fits back where it was stays put.
-    @Test func aReleasedLineThatFitsBackStaysWithoutEvents() throws {
-        var product = lampWarehouseAndShipment(warehouse: 100, shipment: 50)
-        let older = OrderLine(orderid: "ORD-1", sku: "LAMP", qty: 10)
-        let newer = OrderLine(orderid: "ORD-2", sku: "LAMP", qty: 3)
-        _ = try product.allocate(older)
-        _ = try product.allocate(newer)
-        let newestFirst = placed([newer, older], on: "warehouse")
-        let moves = try product.changeQuantity(ofBatch: "warehouse", to: 5, allocatedLines: newestFirst)
-        #expect(moves == [Move(orderid: "ORD-1", sku: "LAMP", qty: 10, from: "warehouse", to: "shipment")])
-        #expect(product.batches.map(\.allocated) == [3, 10])
+    /// Each line stays if it still fits, oldest first: an older line too big to stay does not push out a younger,
+    /// smaller one that fits.
+    @Test func theIssuesTelevisionsTheOlderLineThatNoLongerFitsWaitsAndTheSmallerNewerOneStays() throws {
+        var product = Product(sku: "TV", batches: [Batch(reference: "W-1", sku: "TV", purchased: 10)])
+        let old = OrderLine(id: 1, orderid: "OLD-1", sku: "TV", qty: 8)
+        let new = OrderLine(id: 2, orderid: "NEW-1", sku: "TV", qty: 2)
+        _ = try product.allocate(old)
+        _ = try product.allocate(new)
+        let moves = try product.changeQuantity(ofBatch: "W-1", to: 5, allocatedLines: placed([old, new], on: "W-1"))
+        #expect(moves == [Move(orderid: "OLD-1", sku: "TV", qty: 8, from: "W-1", to: nil)])
+        #expect(product.batches[0].allocated == 2)
         #expect(
-            product.events.suffix(3) == [
-                .batchQuantityChanged(ref: "warehouse", qty: 5),
-                .deallocated(orderid: "ORD-1", sku: "LAMP", qty: 10),
-                .allocated(orderid: "ORD-1", sku: "LAMP", qty: 10, batchref: "shipment"),
+            product.events.suffix(2) == [
+                .deallocated(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-1"),
+                .outOfStock(sku: "TV", orderid: "OLD-1", qty: 8),
             ])
     }
 
-    @Test func changingQuantityWithNowhereToGoRecordsOutOfStock() throws {
-        var product = Product(sku: "LAMP", batches: [Batch(reference: "only", sku: "LAMP", purchased: 10)])
-        var line = OrderLine(orderid: "o1", sku: "LAMP", qty: 8)
-        line.batchReference = try product.allocate(line)
-        let moves = try product.changeQuantity(ofBatch: "only", to: 3, allocatedLines: [line])
-        #expect(moves == [Move(orderid: "o1", sku: "LAMP", qty: 8, from: "only", to: nil)])
-        #expect(product.batches[0].allocated == 0)
-        #expect(product.events.last == .outOfStock(sku: "LAMP"))
+    /// The leavers are re-placed oldest first, so the older order gets first pick of the stock left anywhere.
+    @Test func linesThatLeaveArePlacedOldestFirstSoTheOlderOrderGetsFirstPick() throws {
+        var product = Product(
+            sku: "LAMP",
+            batches: [
+                Batch(reference: "A", sku: "LAMP", purchased: 12),
+                Batch(reference: "B", sku: "LAMP", purchased: 6, eta: tomorrow),
+                Batch(reference: "C", sku: "LAMP", purchased: 3, eta: later),
+            ])
+        let lines = [
+            OrderLine(id: 10, orderid: "o10", sku: "LAMP", qty: 2),
+            OrderLine(id: 11, orderid: "o11", sku: "LAMP", qty: 5),
+            OrderLine(id: 12, orderid: "o12", sku: "LAMP", qty: 5),
+        ]
+        for line in lines { _ = try product.allocate(line) }
+        let moves = try product.changeQuantity(
+            ofBatch: "A", to: 3, allocatedLines: placed(lines.reversed(), on: "A"))
+        #expect(
+            moves == [
+                Move(orderid: "o11", sku: "LAMP", qty: 5, from: "A", to: "B"),
+                Move(orderid: "o12", sku: "LAMP", qty: 5, from: "A", to: nil),
+            ])
+        #expect(product.batches.map(\.allocated) == [2, 5, 0])
+    }
+
+    @Test func theSameQuantityChangesNothingAndRecordsNothing() throws {
+        var product = lampWarehouseAndShipment(warehouse: 10, shipment: 10)
+        let line = OrderLine(id: 1, orderid: "o1", sku: "LAMP", qty: 4)
+        _ = try product.allocate(line)
+        let before = product
+        #expect(
+            try product.changeQuantity(ofBatch: "warehouse", to: 10, allocatedLines: placed([line], on: "warehouse"))
+                == [])
+        #expect(product == before)
     }
 
     @Test func changingQuantityRefusesLinesThatDoNotAddUp() {

@@ -16,9 +16,14 @@ import Testing
         switch kind {
         case .batchCreated: .batchCreated(ref: "b-\u{1B}\"\\", sku: "Gerät 箱", qty: 7, eta: Day("2026-02-01"))
         case .allocated: .allocated(orderid: "o\u{202E}1", sku: "LAMP", qty: 3, batchref: "café")
-        case .deallocated: .deallocated(orderid: "o1", sku: "LAMP", qty: 3)
-        case .outOfStock: .outOfStock(sku: "LAMP")
+        case .deallocated: .deallocated(orderid: "o1", sku: "LAMP", qty: 3, batchref: "b1")
+        case .outOfStock: .outOfStock(sku: "LAMP", orderid: "o1", qty: 3)
         case .batchQuantityChanged: .batchQuantityChanged(ref: "b1", qty: 0)
+        case .batchReceived: .batchReceived(ref: "b1", qty: 4)
+        case .batchEtaChanged:
+            .batchEtaChanged(ref: "b1", eta: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0))
+        case .shipped: .shipped(orderid: "o1", sku: "LAMP", qty: 3, batchref: "b1")
+        case .cancelled: .cancelled(orderid: "o1", sku: "LAMP", qty: 3)
         }
     }
 
@@ -64,7 +69,10 @@ import Testing
             #expect(error.message.hasPrefix("event 2 (\"\(kind)\") cannot be read: "), "\(error.message)")
             #expect(error.message.contains(reason), "\(error.message)")
         }
-        #expect(try Views.events(limit: 1, in: store.database).map(\.event) == [.outOfStock(sku: "FINE")])
+        #expect(
+            try Views.events(limit: 1, in: store.database).map(\.event) == [
+                .outOfStock(sku: "FINE", orderid: nil, qty: nil)
+            ])
     }
 
     /// Batches with ties on ETA, NULL ETAs and references that differ in case and beyond ASCII.

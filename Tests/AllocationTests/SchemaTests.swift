@@ -30,12 +30,68 @@ import Testing
             try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('b1', 'LAMP', 5)")
         }
         try Schema.migrate(database)
-        #expect(try Schema.version(of: database) == 2)
+        #expect(try Schema.version(of: database) == Schema.currentVersion)
         #expect(try Views.batches(in: database).map(\.reference) == ["b1"])
         let indexes = try database.query(
             "SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'order_lines_by_sku'"
         ) { $0.text(0) }
         #expect(indexes == ["order_lines_by_sku"])
+    }
+
+    @Test func migratingAVersionTwoFileKeepsLinesWithoutABatchAsWaitingAndFillsTheEventColumns() throws {
+        let folder = try TemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("v2.sqlite").path, access: .create)
+        try database.transaction { db in
+            for migration in Schema.migrations.prefix(2) {
+                for sql in migration.statements { try db.execute(sql) }
+            }
+            try db.execute("PRAGMA user_version = 2")
+            try db.execute("INSERT INTO products (sku, version) VALUES ('TV', 3)")
+            try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('W-1', 'TV', 10)")
+            try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES ('OLD-1', 'TV', 8), ('NEW-1', 'TV', 2)")
+            try db.execute("INSERT INTO allocations (orderline_id, batch_id) VALUES (2, 1)")
+            let old = [
+                ("BatchCreated", #"{"ref":"W-1","sku":"TV","qty":10,"eta":null}"#),
+                ("Deallocated", #"{"orderid":"OLD-1","sku":"TV","qty":8}"#),
+                ("OutOfStock", #"{"sku":"TV"}"#),
+                ("Allocated", #"{"orderid":"NEW-1","sku":"TV","qty":2,"batchref":"W-1"}"#),
+            ]
+            for (kind, payload) in old {
+                try db.execute(
+                    "INSERT INTO events (at, kind, payload) VALUES ('2026-01-15T12:00:00.000Z', ?, ?)", kind, payload)
+            }
+        }
+        try Schema.migrate(database)
+        #expect(try Schema.version(of: database) == Schema.currentVersion)
+        let lines = try Views.lines(matching: "TV", from: Int64.max, newer: false, limit: 10, in: database)
+        #expect(lines.map(\.status.name) == ["allocated", "waiting"])
+        #expect(try Views.backorders(in: database).map(\.orderid) == ["OLD-1"])
+        #expect(try Views.backorders(in: database).first.map { $0.status != .waiting(since: "") } == true)
+        #expect(
+            try Views.events(in: database).map(\.event) == [
+                .batchCreated(ref: "W-1", sku: "TV", qty: 10, eta: nil),
+                .deallocated(orderid: "OLD-1", sku: "TV", qty: 8, batchref: nil),
+                .outOfStock(sku: "TV", orderid: nil, qty: nil),
+                .allocated(orderid: "NEW-1", sku: "TV", qty: 2, batchref: "W-1"),
+            ])
+        #expect(try Views.events(in: database).map(\.payload)[1] == #"{"orderid":"OLD-1","sku":"TV","qty":8}"#)
+        #expect(try Views.history(orderid: "OLD-1", in: database).map(\.kind) == ["Deallocated"])
+        #expect(try Views.history(batch: "W-1", in: database).map(\.kind) == ["BatchCreated", "Allocated"])
+        #expect(try Views.events(in: database).allSatisfy { $0.operator.isEmpty })
+        let indexes = try database.query(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN "
+                + "('order_lines_waiting', 'events_by_order', 'events_by_batch', 'batches_by_eta') ORDER BY name"
+        ) { $0.text(0) }
+        #expect(indexes == ["batches_by_eta", "events_by_batch", "events_by_order", "order_lines_waiting"])
+    }
+
+    @Test func backorderLookupsReadOnlyThePartialIndex() throws {
+        let store = try TestDatabase()
+        let plan = try store.database.query(
+            "EXPLAIN QUERY PLAN SELECT l.id FROM order_lines AS l WHERE l.sku = ? AND l.waiting_since IS NOT NULL "
+                + "ORDER BY l.id", "TV"
+        ) { $0.text(3) }
+        #expect(plan.contains { $0.contains("order_lines_waiting") }, "\(plan)")
     }
 
     @Test func initRefusesAFileThatHoldsAnotherProgramsTables() throws {

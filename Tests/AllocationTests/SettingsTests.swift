@@ -98,6 +98,7 @@ import Testing
         try settings.applyEnvironment([
             "STOCK_DB": "/env.sqlite", "STOCK_BUSY_TIMEOUT_MS": "7", "STOCK_REFRESH_MS": "20",
             "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
+            "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false",
         ])
         var expected = Settings()
         expected.database = "/env.sqlite"
@@ -106,8 +107,10 @@ import Testing
         expected.notifier = .file(path: "/tmp/n.log")
         expected.notifyAddress = "ops@example.com"
         expected.clock = .fixed(try #require(Day("2026-03-04")))
+        expected.user = "night-shift"
+        expected.autoAllocate = false
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 6)
+        #expect(Settings.keys.compactMap(\.variable).count == 8)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

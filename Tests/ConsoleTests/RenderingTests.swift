@@ -32,7 +32,8 @@ import Testing
     ]
 
     static let events: [EventRow] = [
-        EventRow(id: 4, at: "2026-11-25T10:15:02.120Z", event: .outOfStock(sku: "OAK-TABLE")),
+        EventRow(
+            id: 4, at: "2026-11-25T10:15:02.120Z", event: .outOfStock(sku: "OAK-TABLE", orderid: "o-1004", qty: 5)),
         EventRow(
             id: 3, at: "2026-11-25T10:15:01.000Z",
             event: .allocated(orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01")),
@@ -61,8 +62,10 @@ import Testing
         var lines = AllocationsScreen()
         lines.resize(height: height - 3)
         lines.rows = [
-            Views.LineRow(id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, batchref: nil),
-            Views.LineRow(id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01"),
+            Views.LineRow(
+                id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, status: .waiting(since: "2026-11-25T10:15:02.120Z")),
+            Views.LineRow(
+                id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, status: .allocated(batchref: "B-LAMP-01")),
         ]
         state.allocations = lines
         state.status.batches = rows.count

@@ -44,14 +44,14 @@ import Testing
         #expect(decoded.last?["qty"] as? Int == 10)
     }
 
-    @Test func outOfStockExitsOneAndNotifiesTheConfiguredAddress() throws {
+    @Test func outOfStockExitsOneAndNotifiesTheConfiguredAddressNamingTheOrder() throws {
         try cli.stock("add-batch", "b1", "LAMP", "2")
         let result = try cli.stock("allocate", "o1", "LAMP", "3")
         #expect(result.status == 1)
-        #expect(result.stderr == "Out of stock for LAMP\n")
+        #expect(result.stderr == "Out of stock for LAMP: order o1 waits for 3\n")
         #expect(
             try String(contentsOfFile: cli.notificationsPath, encoding: .utf8)
-                == "to stock@made.com: Out of stock for LAMP\n")
+                == "to stock@made.com: Out of stock for LAMP: order o1 waits for 3\n")
     }
 
     @Test func allocatingTwiceReportsTheSameBatch() throws {
@@ -128,7 +128,7 @@ import Testing
             result.stdout.split(separator: "\n") == [
                 #"{"ok":true,"line":1,"command":"CreateBatch","ref":"b1"}"#,
                 #"{"ok":true,"line":2,"command":"Allocate","batchref":"b1","alreadyAllocated":false}"#,
-                #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP"}"#,
+                #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP: order o2 waits for 30"}"#,
                 #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
                 #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","ref":"b1","moved":0}"#,
                 #"{"ok":true,"line":7,"command":"Deallocate","batchref":"b1"}"#,

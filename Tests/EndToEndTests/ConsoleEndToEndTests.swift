@@ -79,7 +79,7 @@ final class ConsoleRun {
             run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
         }
         #expect(!screen.contains("Order id:"), "the form closed")
-        let allocations = try Views.allocations(orderid: "o-e2e", in: run.db.database)
+        let allocations = try Views.orderLines(orderid: "o-e2e", in: run.db.database)
         #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
         try s.send("2", "/")
         try s.waitFor("Order or SKU:")
@@ -147,7 +147,7 @@ final class ConsoleRun {
         try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 25 purchased, 10 allocated", timeout: 2)
     }
 
-    @Test func refusedCommandShowsTheCoresMessageAndChangesNothing() throws {
+    @Test func refusedCommandShowsTheCoresMessageAndChangesNothingWhileAnOutOfStockLineWaits() throws {
         let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
@@ -170,8 +170,9 @@ final class ConsoleRun {
         try s.waitFor("Refused: Out of stock for BLUE-CHAIR")
         #expect(
             try Views.lines(matching: nil, from: Int64.max, newer: false, limit: 1000, in: run.db.database).count
-                == linesBefore)
-        #expect(try Views.allocations(orderid: "o-x", in: run.db.database).isEmpty)
+                == linesBefore + 1)
+        #expect(try Views.orderLines(orderid: "o-big", in: run.db.database).map(\.status.name) == ["waiting"])
+        #expect(try Views.orderLines(orderid: "o-x", in: run.db.database).isEmpty)
     }
 
     @Test func aFailedNotificationIsReportedInTheStatusLineNotOverTheScreen() throws {

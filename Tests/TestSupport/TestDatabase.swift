@@ -36,11 +36,15 @@ public final class TestDatabase {
         try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first
     }
 
-    /// The order lines whose order id or SKU is `filter`, newest first, as `orderid sku qty batch` (`waiting`
-    /// when the line has no batch), read the way the console's allocations screen reads them.
+    /// The order lines whose order id or SKU is `filter`, newest first, as `orderid sku qty batch` (`waiting` or
+    /// `shipped from BATCH` instead of the batch), read the way the console's allocations screen reads them.
     public func lines(matching filter: String) throws -> [String] {
         try Views.lines(matching: filter, from: Int64.max, newer: false, limit: 100, in: database).map {
-            "\($0.orderid) \($0.sku) \($0.qty) \($0.batchref ?? "waiting")"
+            switch $0.status {
+            case .allocated(let batchref): "\($0.orderid) \($0.sku) \($0.qty) \(batchref)"
+            case .waiting: "\($0.orderid) \($0.sku) \($0.qty) waiting"
+            case .shipped(_, let from): "\($0.orderid) \($0.sku) \($0.qty) shipped from \(from)"
+            }
         }
     }
 

@@ -90,6 +90,57 @@ public enum Schema {
             statements: [
                 "CREATE INDEX order_lines_by_sku ON order_lines (sku, id)"
             ]),
+        Migration(
+            name: "stock lifecycle: waiting and shipped lines, who did what, history by order and batch",
+            statements: [
+                "ALTER TABLE order_lines ADD COLUMN waiting_since TEXT",
+                """
+                ALTER TABLE order_lines ADD COLUMN shipped_at TEXT
+                  CHECK (shipped_at IS NULL OR waiting_since IS NULL)
+                """,
+                """
+                ALTER TABLE order_lines ADD COLUMN shipped_from TEXT
+                  CHECK ((shipped_from IS NULL) = (shipped_at IS NULL))
+                """,
+                // Lines left without a batch before this version wait from now on; their id stays their age.
+                """
+                UPDATE order_lines SET waiting_since = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE id NOT IN (SELECT orderline_id FROM allocations)
+                """,
+                // Backorder lookups read only the waiting lines, by SKU and age, never the shipped history.
+                """
+                CREATE INDEX order_lines_waiting ON order_lines (sku, id) WHERE waiting_since IS NOT NULL
+                """,
+                // The late batches of the at-risk view, without reading the batches in the warehouse.
+                "CREATE INDEX batches_by_eta ON batches (eta) WHERE eta IS NOT NULL",
+                // A line is allocated, waiting or shipped, never two of them at once.
+                """
+                CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT ON allocations
+                WHEN (SELECT waiting_since IS NOT NULL OR shipped_at IS NOT NULL FROM order_lines
+                      WHERE id = NEW.orderline_id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'a waiting or shipped order line cannot be allocated');
+                END
+                """,
+                """
+                CREATE TRIGGER order_lines_allocated_line_cannot_wait_or_ship
+                BEFORE UPDATE OF waiting_since, shipped_at ON order_lines
+                WHEN (NEW.waiting_since IS NOT NULL OR NEW.shipped_at IS NOT NULL)
+                  AND EXISTS (SELECT 1 FROM allocations WHERE orderline_id = NEW.id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'an allocated order line cannot wait or be shipped');
+                END
+                """,
+                "ALTER TABLE events ADD COLUMN operator TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE events ADD COLUMN orderid TEXT",
+                "ALTER TABLE events ADD COLUMN ref TEXT",
+                """
+                UPDATE events SET orderid = json_extract(payload, '$.orderid'),
+                  ref = coalesce(json_extract(payload, '$.batchref'), json_extract(payload, '$.ref'))
+                """,
+                "CREATE INDEX events_by_order ON events (orderid, id) WHERE orderid IS NOT NULL",
+                "CREATE INDEX events_by_batch ON events (ref, id) WHERE ref IS NOT NULL",
+            ]),
     ]
 
     /// The version a fully migrated database has.

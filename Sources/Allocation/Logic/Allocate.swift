@@ -86,6 +86,19 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
     case duplicateBatch(String)
     case conflictingLine(orderid: String, sku: String, existingQty: Int, requestedQty: Int)
     case unknownLine(orderid: String, sku: String)
+    case unknownOrder(String)
+    /// The line left the warehouse: it can no longer be allocated, moved or deallocated.
+    case shippedLine(orderid: String, sku: String)
+    /// Receiving or re-dating a batch that is already in the warehouse.
+    case alreadyInWarehouse(String)
+    /// Lines that cannot ship, each described, e.g. `o1 TV is waiting for stock`.
+    case notShippable([String])
+    case nothingToShip(orderid: String)
+    case noRoom(batch: String, available: Int, needed: Int)
+    case wrongSKU(batch: String, batchSKU: String, lineSKU: String)
+    case alreadyOnBatch(orderid: String, sku: String, batch: String)
+    /// The product changed since the version a confirmed preview was computed at.
+    case changedMeanwhile(sku: String, expectedVersion: Int, version: Int)
 
     public var description: String {
         switch self {
@@ -95,6 +108,17 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
         case .conflictingLine(let orderid, let sku, let existing, let requested):
             "order \(orderid) already has a line for \(sku) with qty \(existing); refusing qty \(requested)"
         case .unknownLine(let orderid, let sku): "order \(orderid) has no line for \(sku)"
+        case .unknownOrder(let orderid): "Unknown order \(orderid)"
+        case .shippedLine(let orderid, let sku): "\(orderid) \(sku) was shipped"
+        case .alreadyInWarehouse(let ref): "batch \(ref) is already in the warehouse"
+        case .notShippable(let problems): "nothing was shipped: " + problems.joined(separator: "; ")
+        case .nothingToShip(let orderid): "order \(orderid) has nothing left to ship"
+        case .noRoom(let batch, let available, let needed):
+            "batch \(batch) has \(available) available, line needs \(needed)"
+        case .wrongSKU(let batch, let batchSKU, let lineSKU): "batch \(batch) holds \(batchSKU), not \(lineSKU)"
+        case .alreadyOnBatch(let orderid, let sku, let batch): "\(orderid) \(sku) is already on batch \(batch)"
+        case .changedMeanwhile(let sku, let expected, let version):
+            "\(sku) was changed meanwhile (version \(version), expected \(expected)); nothing was changed"
         }
     }
 }
@@ -103,15 +127,23 @@ extension Product {
     /// Allocates `line` to the preferred batch that can take it, records `Allocated`, and bumps the version.
     ///
     /// When `line` is already placed (its `batchReference` is set) nothing changes and that batch is returned:
-    /// allocation is idempotent. When no batch can take it, nothing changes but an `OutOfStock` event and nil is
-    /// returned.
+    /// allocation is idempotent. When no batch can take it, it waits: a line that was not waiting yet records
+    /// `OutOfStock` (with its order and quantity) and bumps the version; a waiting line tried again changes
+    /// nothing. Returns nil then.
     ///
-    /// - Throws: `ContractViolation` when the line is for another SKU or its quantity is not positive.
+    /// - Throws: `AllocationError.shippedLine` for a shipped line; `ContractViolation` when the line is for another
+    ///   SKU or its quantity is not positive.
     mutating func allocate(_ line: OrderLine) throws -> String? {
         if let current = line.batchReference { return current }
+        guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
         let placed = try place(line)
-        recordPlacement(of: line, on: placed)
-        if placed != nil { version += 1 }
+        if let placed {
+            events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: placed))
+            bumpVersion()
+        } else if line.waitingSince == nil {
+            events.append(.outOfStock(sku: sku, orderid: line.orderid, qty: line.qty))
+            bumpVersion()
+        }
         return placed
     }
 
@@ -127,23 +159,24 @@ extension Product {
         return batch.reference
     }
 
-    /// Records where a line went: `Allocated` to its batch, or `OutOfStock` when it found none.
-    mutating func recordPlacement(of line: OrderLine, on reference: String?) {
-        if let reference {
-            events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
-        } else {
-            events.append(.outOfStock(sku: sku))
-        }
-    }
-
     /// The index of the batch the rules choose for `line`, or nil when none can take it.
-    func preferredBatchIndex(for line: OrderLine) -> Int? {
+    func preferredBatchIndex(for line: OrderLine, excluding excluded: String? = nil) -> Int? {
         var best: Int?
-        for (index, batch) in batches.enumerated() where batch.canAllocate(line) {
+        for (index, batch) in batches.enumerated() where batch.canAllocate(line) && batch.reference != excluded {
             if let current = best, !isPreferred(batch, over: batches[current]) { continue }
             best = index
         }
         return best
+    }
+
+    /// The index of the batch `reference` of this product.
+    ///
+    /// - Throws: `AllocationError.unknownBatch` when the product has no such batch.
+    func batchIndex(_ reference: String) throws -> Int {
+        guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
+            throw AllocationError.unknownBatch(reference)
+        }
+        return index
     }
 }
 

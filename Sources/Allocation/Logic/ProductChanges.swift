@@ -7,62 +7,113 @@ extension Product {
         try require(!batches.contains { $0.reference == batch.reference }, "batch \(batch.reference) already exists")
         batches.append(batch)
         batches.sort(by: isPreferred)
-        version += 1
+        bumpVersion()
         events.append(.batchCreated(ref: batch.reference, sku: sku, qty: batch.purchased, eta: batch.eta))
     }
 
-    /// Sets a batch's purchased quantity. While it is over-allocated, its lines give way in the order given
-    /// (the caller passes the newest order line first); each is re-placed on the preferred batch that can
-    /// take it, or left waiting with an `OutOfStock` event. A line that fits back on the same batch stays, with
-    /// no event. Bumps the version once.
+    /// Sets a batch's purchased quantity, first come first served: the lines on it stay oldest order line first,
+    /// each while it still fits; the lines that must leave are re-placed oldest first on the preferred batch that
+    /// can take them, or wait (``releasePlan(from:allocatedLines:)``). The same quantity changes nothing: no event,
+    /// no new version. The one rule both a change and its preview run.
     ///
-    /// - Parameter allocatedLines: the lines on the batch now.
+    /// - Parameter allocatedLines: the lines on the batch now, stored (their ids are their ages).
     /// - Returns: the lines that moved, with where they went (nil: nowhere, waiting for stock).
-    /// - Throws: `ContractViolation` when the batch is not this product's or the quantity is negative.
+    /// - Throws: `AllocationError.unknownBatch` when the batch is not this product's; `ContractViolation` when the
+    ///   quantity is negative or the lines do not add up to the batch's allocated quantity.
     mutating func changeQuantity(
         ofBatch reference: String, to quantity: Int, allocatedLines: [OrderLine]
     ) throws -> [Move] {
-        guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
-            throw ContractViolation(kind: .precondition, message: "batch \(reference) is not a batch of \(sku)")
-        }
+        let index = try batchIndex(reference)
         try require(quantity >= 0, "batch \(reference) cannot have quantity \(quantity)")
-        try require(
-            allocatedLines.reduce(0) { $0 + $1.qty } == batches[index].allocated,
-            "the lines given for batch \(reference) do not add up to its allocated quantity")
+        guard batches[index].purchased != quantity else { return [] }
         batches[index].purchased = quantity
         events.append(.batchQuantityChanged(ref: reference, qty: quantity))
-        var released: [OrderLine] = []
-        for line in allocatedLines where batches[index].available < 0 {
-            batches[index].allocated -= line.qty
-            var waiting = line
-            waiting.batchReference = nil
-            released.append(waiting)
+        bumpVersion()
+        return try release(from: reference, allocatedLines: allocatedLines)
+    }
+
+    /// Which lines stay on the batch `reference` and which leave: the lines stay oldest first while they fit (each
+    /// stays if it still fits), the rest leave, oldest first. Leavers are re-placed by ``release(from:allocatedLines:)``
+    /// on the preferred batch that can take them, recording `Deallocated` and then `Allocated`, or `OutOfStock` when
+    /// they wait.
+    func releasePlan(from reference: String, allocatedLines: [OrderLine]) throws -> (kept: Int, leaving: [OrderLine]) {
+        let index = try batchIndex(reference)
+        try require(
+            allocatedLines.reduce(0) { $0 + $1.qty } == batches[index].allocated,
+            "the lines given for batch \(reference) add up to \(allocatedLines.reduce(0) { $0 + $1.qty }), "
+                + "not its allocated \(batches[index].allocated)")
+        try require(
+            allocatedLines.allSatisfy { $0.id != nil && $0.batchReference == reference },
+            "the lines given for batch \(reference) must be stored lines on it (an id is a line's age)")
+        var kept = 0
+        var leaving: [OrderLine] = []
+        for line in allocatedLines.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
+            if kept + line.qty <= batches[index].purchased {
+                kept += line.qty
+            } else {
+                leaving.append(line)
+            }
         }
+        return (kept, leaving)
+    }
+
+    /// Applies ``releasePlan(from:allocatedLines:)``: the leavers are re-placed, oldest first.
+    mutating func release(from reference: String, allocatedLines: [OrderLine]) throws -> [Move] {
+        let (kept, leaving) = try releasePlan(from: reference, allocatedLines: allocatedLines)
+        let index = try batchIndex(reference)
+        batches[index].allocated = kept
         var moves: [Move] = []
-        for line in released {
-            let target = try place(line)
-            if target == reference { continue }
-            events.append(.deallocated(orderid: line.orderid, sku: line.sku, qty: line.qty))
-            recordPlacement(of: line, on: target)
-            moves.append(Move(orderid: line.orderid, sku: line.sku, qty: line.qty, from: reference, to: target))
+        for line in leaving {
+            var free = line
+            free.batchReference = nil
+            let target = try place(free)
+            try ensure(target != reference, "line \(line.orderid) left batch \(reference) and fitted back")
+            events.append(.deallocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
+            if let target {
+                events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: target))
+            } else {
+                events.append(.outOfStock(sku: sku, orderid: line.orderid, qty: line.qty))
+            }
+            moves.append(Move(orderid: line.orderid, sku: sku, qty: line.qty, from: reference, to: target))
         }
-        version += 1
         try ensure(batches.allSatisfy { $0.allocated <= $0.purchased }, "a batch of \(sku) is over-allocated")
         return moves
     }
 
-    /// Takes an allocated line off its batch and bumps the version.
+    /// Drops a line: an allocated line leaves its batch (`Deallocated` with the batch), a waiting line is
+    /// `Cancelled`. Bumps the version.
     ///
-    /// - Throws: `ContractViolation` when the line is not on one of this product's batches.
+    /// - Throws: `AllocationError.shippedLine` for a shipped line; `AllocationError.unknownBatch` when its batch
+    ///   is not this product's.
     mutating func deallocate(_ line: OrderLine) throws {
+        guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
         if let reference = line.batchReference {
-            guard let index = batches.firstIndex(where: { $0.reference == reference }) else {
-                throw ContractViolation(kind: .precondition, message: "batch \(reference) is not a batch of \(sku)")
-            }
+            let index = try batchIndex(reference)
             try require(batches[index].allocated >= line.qty, "batch \(reference) does not hold \(line.qty)")
             batches[index].allocated -= line.qty
+            events.append(.deallocated(orderid: line.orderid, sku: line.sku, qty: line.qty, batchref: reference))
+        } else {
+            events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty))
         }
-        version += 1
-        events.append(.deallocated(orderid: line.orderid, sku: line.sku, qty: line.qty))
+        bumpVersion()
+    }
+
+    /// Allocates waiting lines oldest first, each on the preferred batch that can take it (`Allocated`); a line
+    /// that fits nowhere is skipped, as a younger, smaller one may still fit. Bumps the version when any moved.
+    ///
+    /// - Returns: the lines that got stock, with their batch.
+    /// - Throws: `ContractViolation` when a line is for another SKU or is not waiting.
+    mutating func fillWaiting(_ waiting: [OrderLine]) throws -> [OrderLine] {
+        var placed: [OrderLine] = []
+        for line in waiting.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
+            try require(line.isWaiting, "line \(line.orderid) \(line.sku) is not waiting")
+            guard let reference = try place(line) else { continue }
+            events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
+            var allocated = line
+            allocated.batchReference = reference
+            placed.append(allocated)
+        }
+        if !placed.isEmpty { bumpVersion() }
+        return placed
     }
 }

@@ -75,9 +75,26 @@ public enum Validation {
         case .changeBatchQuantity(let c):
             try checkIdentifier(c.ref, field: "batch reference")
             try checkQuantity(c.qty, allowZero: true)
+            if let version = c.expectedVersion {
+                try require(version >= 0, "expectedVersion must be 0 or more, got \(version)")
+            }
         case .deallocate(let c):
             try checkIdentifier(c.orderid, field: "order id")
             try checkIdentifier(c.sku, field: "sku")
+        case .receiveBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+            if let qty = c.qty { try checkQuantity(qty, allowZero: true) }
+        case .changeBatchEta(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+        case .ship(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+            if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
+        case .moveLine(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+            try checkIdentifier(c.sku, field: "sku")
+            try checkIdentifier(c.batchref, field: "batch reference")
+        case .allocateWaiting(let c):
+            if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
         }
     }
 

@@ -2,8 +2,10 @@ extension Command {
     /// Decodes one JSON line of `stock apply`, e.g. `{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":3}`.
     ///
     /// Fields: `CreateBatch` ref, sku, qty, eta (optional, `YYYY-MM-DD`); `Allocate` orderid, sku, qty;
-    /// `ChangeBatchQuantity` ref, qty; `Deallocate` orderid, sku. `etaInDays` (a whole number of days from
-    /// `today`) may stand for `eta`, which keeps the shipped demo data's dates current.
+    /// `ChangeBatchQuantity` ref, qty, expectedVersion (optional); `Deallocate` orderid, sku; `ReceiveBatch` ref,
+    /// qty (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional); `MoveLine` orderid, sku,
+    /// batchref; `AllocateWaiting` sku (optional). `etaInDays` (a whole number of days from `today`) may stand for
+    /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
     /// - Throws: `InputError` for malformed JSON, unknown commands or fields, or mistyped values;
     ///   `ContractViolation` for values the rules refuse (checked by ``Validation/check(_:)``).
@@ -14,10 +16,7 @@ extension Command {
         switch name {
         case "CreateBatch":
             try fields.checkKeys(Set(["command", "ref", "sku", "qty", "eta"]).union(today == nil ? [] : ["etaInDays"]))
-            var eta = try fields.optionalString("eta").map { try Validation.day($0) }
-            if let today, fields.has("etaInDays") {
-                eta = today.adding(days: try fields.integer("etaInDays"))
-            }
+            let eta = try Command.eta(fields, today: today)
             self = .createBatch(
                 CreateBatch(
                     ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
@@ -29,17 +28,48 @@ extension Command {
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
         case "ChangeBatchQuantity":
-            try fields.checkKeys(["command", "ref", "qty"])
+            try fields.checkKeys(["command", "ref", "qty", "expectedVersion"])
             self = .changeBatchQuantity(
-                ChangeBatchQuantity(ref: try fields.string("ref"), qty: try fields.integer("qty")))
+                ChangeBatchQuantity(
+                    ref: try fields.string("ref"), qty: try fields.integer("qty"),
+                    expectedVersion: try fields.optionalInteger("expectedVersion")))
         case "Deallocate":
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))
+        case "ReceiveBatch":
+            try fields.checkKeys(["command", "ref", "qty"])
+            self = .receiveBatch(ReceiveBatch(ref: try fields.string("ref"), qty: try fields.optionalInteger("qty")))
+        case "ChangeBatchEta":
+            try fields.checkKeys(Set(["command", "ref", "eta"]).union(today == nil ? [] : ["etaInDays"]))
+            guard let eta = try Command.eta(fields, today: today) else {
+                throw InputError(message: "\(name): missing field \"eta\"")
+            }
+            self = .changeBatchEta(ChangeBatchEta(ref: try fields.string("ref"), eta: eta))
+        case "Ship":
+            try fields.checkKeys(["command", "orderid", "sku"])
+            self = .ship(Ship(orderid: try fields.string("orderid"), sku: try fields.optionalString("sku")))
+        case "MoveLine":
+            try fields.checkKeys(["command", "orderid", "sku", "batchref"])
+            self = .moveLine(
+                MoveLine(
+                    orderid: try fields.string("orderid"), sku: try fields.string("sku"),
+                    batchref: try fields.string("batchref")))
+        case "AllocateWaiting":
+            try fields.checkKeys(["command", "sku"])
+            self = .allocateWaiting(AllocateWaiting(sku: try fields.optionalString("sku")))
         default:
             throw InputError(
-                message: "unknown command \(Validation.shown(name)) "
-                    + "(expected CreateBatch, Allocate, ChangeBatchQuantity or Deallocate)")
+                message: "unknown command \(Validation.shown(name)) (expected "
+                    + Command.names.dropLast().joined(separator: ", ") + " or " + (Command.names.last ?? "") + ")")
         }
         try Validation.check(self)
+    }
+
+    /// The `eta` field, or `etaInDays` from `today` when that is given.
+    private static func eta(_ fields: JSONFields, today: Day?) throws -> Day? {
+        if let today, fields.has("etaInDays") {
+            return today.adding(days: try fields.integer("etaInDays"))
+        }
+        return try fields.optionalString("eta").map { try Validation.day($0) }
     }
 }

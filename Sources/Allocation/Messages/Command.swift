@@ -1,4 +1,4 @@
-/// Add a batch of stock (a new SKU creates its product).
+/// Add a batch of stock (a new SKU creates its product); waiting lines of the SKU are then filled.
 public struct CreateBatch: Equatable, Sendable {
     public var ref: String
     public var sku: String
@@ -13,7 +13,7 @@ public struct CreateBatch: Equatable, Sendable {
     }
 }
 
-/// Allocate an order line to the preferred batch that can take it.
+/// Allocate an order line to the preferred batch that can take it, or keep it waiting for stock (a backorder).
 public struct Allocate: Equatable, Sendable {
     public var orderid: String
     public var sku: String
@@ -26,18 +26,21 @@ public struct Allocate: Equatable, Sendable {
     }
 }
 
-/// Set a batch's purchased quantity; lines that no longer fit move to other batches.
+/// Set a batch's purchased quantity; lines that no longer fit move to other batches or wait, oldest first.
 public struct ChangeBatchQuantity: Equatable, Sendable {
     public var ref: String
     public var qty: Int
+    /// The product version a preview was computed at; the change is refused when the product moved on since.
+    public var expectedVersion: Int?
 
-    public init(ref: String, qty: Int) {
+    public init(ref: String, qty: Int, expectedVersion: Int? = nil) {
         self.ref = ref
         self.qty = qty
+        self.expectedVersion = expectedVersion
     }
 }
 
-/// Free an order's line for a SKU and drop the line.
+/// Free an order's line for a SKU and drop the line: an allocated line leaves its batch, a waiting one is cancelled.
 public struct Deallocate: Equatable, Sendable {
     public var orderid: String
     public var sku: String
@@ -48,12 +51,72 @@ public struct Deallocate: Equatable, Sendable {
     }
 }
 
+/// Record that an arriving batch is in the warehouse, with `qty` units when that differs from what was ordered.
+public struct ReceiveBatch: Equatable, Sendable {
+    public var ref: String
+    public var qty: Int?
+
+    public init(ref: String, qty: Int? = nil) {
+        self.ref = ref
+        self.qty = qty
+    }
+}
+
+/// Change an arriving batch's ETA; its allocations stay where they are.
+public struct ChangeBatchEta: Equatable, Sendable {
+    public var ref: String
+    public var eta: Day
+
+    public init(ref: String, eta: Day) {
+        self.ref = ref
+        self.eta = eta
+    }
+}
+
+/// Ship an order's allocated lines (or its line for `sku`) from batches in the warehouse.
+public struct Ship: Equatable, Sendable {
+    public var orderid: String
+    public var sku: String?
+
+    public init(orderid: String, sku: String? = nil) {
+        self.orderid = orderid
+        self.sku = sku
+    }
+}
+
+/// Move an allocated or waiting line to another batch of its SKU that can take it.
+public struct MoveLine: Equatable, Sendable {
+    public var orderid: String
+    public var sku: String
+    public var batchref: String
+
+    public init(orderid: String, sku: String, batchref: String) {
+        self.orderid = orderid
+        self.sku = sku
+        self.batchref = batchref
+    }
+}
+
+/// Allocate waiting lines, oldest first, of one SKU or of every SKU.
+public struct AllocateWaiting: Equatable, Sendable {
+    public var sku: String?
+
+    public init(sku: String? = nil) {
+        self.sku = sku
+    }
+}
+
 /// Something an operator or a script asks for. Each command has exactly one handler.
 public enum Command: Equatable, Sendable {
     case createBatch(CreateBatch)
     case allocate(Allocate)
     case changeBatchQuantity(ChangeBatchQuantity)
     case deallocate(Deallocate)
+    case receiveBatch(ReceiveBatch)
+    case changeBatchEta(ChangeBatchEta)
+    case ship(Ship)
+    case moveLine(MoveLine)
+    case allocateWaiting(AllocateWaiting)
 
     /// The command with every text field in canonical form (``Validation/normalized(_:)``).
     public var normalized: Command {
@@ -61,8 +124,16 @@ public enum Command: Equatable, Sendable {
         switch self {
         case .createBatch(let c): return .createBatch(CreateBatch(ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta))
         case .allocate(let c): return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
-        case .changeBatchQuantity(let c): return .changeBatchQuantity(ChangeBatchQuantity(ref: n(c.ref), qty: c.qty))
+        case .changeBatchQuantity(let c):
+            return .changeBatchQuantity(
+                ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
         case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
+        case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty))
+        case .changeBatchEta(let c): return .changeBatchEta(ChangeBatchEta(ref: n(c.ref), eta: c.eta))
+        case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n)))
+        case .moveLine(let c):
+            return .moveLine(MoveLine(orderid: n(c.orderid), sku: n(c.sku), batchref: n(c.batchref)))
+        case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
         }
     }
 
@@ -73,38 +144,123 @@ public enum Command: Equatable, Sendable {
         case .allocate: "Allocate"
         case .changeBatchQuantity: "ChangeBatchQuantity"
         case .deallocate: "Deallocate"
+        case .receiveBatch: "ReceiveBatch"
+        case .changeBatchEta: "ChangeBatchEta"
+        case .ship: "Ship"
+        case .moveLine: "MoveLine"
+        case .allocateWaiting: "AllocateWaiting"
         }
     }
+
+    /// Every command's name, as `apply` accepts them.
+    public static let names = [
+        "CreateBatch", "Allocate", "ChangeBatchQuantity", "Deallocate", "ReceiveBatch", "ChangeBatchEta", "Ship",
+        "MoveLine", "AllocateWaiting",
+    ]
 }
 
-/// What a command did, for the caller to report.
+/// What a command did, for the caller to report. Refusals are thrown (``AllocationError``), never returned: an
+/// outcome is either done or accepted with lines left waiting for stock.
 public enum Outcome: Equatable, Sendable {
-    case batchCreated(reference: String)
+    /// `filled`: waiting lines the new stock took.
+    case batchCreated(reference: String, filled: [Placement])
     /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed.
     case allocated(batchReference: String, wasAlreadyAllocated: Bool)
-    /// Nothing was allocated; an `OutOfStock` event was recorded and notified.
-    case outOfStock(sku: String)
-    case quantityChanged(reference: String, moved: [Move])
-    case deallocated(batchReference: String?)
+    /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification
+    /// when it is new. Accepted, not refused.
+    case waiting(orderid: String, sku: String, qty: Int)
+    /// `moved` is empty when the quantity was already that; a move to nil left its line waiting.
+    case quantityChanged(reference: String, moved: [Move], filled: [Placement])
+    /// An allocated line left its batch and was dropped.
+    case deallocated(batchReference: String, filled: [Placement])
+    /// A waiting line was dropped.
+    case cancelled(orderid: String, sku: String, qty: Int)
+    /// The batch is in the warehouse with `qty` units; lines moved when that was less than ordered.
+    case received(reference: String, qty: Int, moved: [Move], filled: [Placement])
+    /// `wasChanged` is false when the batch already had that ETA.
+    case etaChanged(reference: String, eta: Day, wasChanged: Bool)
+    case shipped([ShippedLine])
+    /// `from` is nil when the line was waiting.
+    case moved(orderid: String, sku: String, from: String?, to: String, filled: [Placement])
+    case allocatedWaiting([Placement])
 
-    /// What the operator reads when the command was refused and nothing was done, e.g. `Out of stock for LAMP`;
-    /// nil when the command did what it was asked.
-    public var refusal: String? {
-        if case .outOfStock(let sku) = self { return Outcome.outOfStockMessage(sku: sku) }
-        return nil
+    /// Whether any line ended waiting for stock: the outcome a script tells apart from "allocated".
+    public var leftLinesWaiting: Bool {
+        switch self {
+        case .waiting: true
+        case .quantityChanged(_, let moved, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
+        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+            false
+        }
     }
 
-    /// The one wording of an out-of-stock refusal, shown to the operator and sent as the notification.
-    static func outOfStockMessage(sku: String) -> String {
-        "Out of stock for \(sku)"
+    /// What the operator reads about a line left waiting, e.g. `Out of stock for TV: order OLD-1 waits for 8`, one
+    /// sentence per line; nil when no line waits.
+    public var notice: String? {
+        switch self {
+        case .waiting(let orderid, let sku, let qty):
+            return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
+        case .quantityChanged(_, let moved, _), .received(_, _, let moved, _):
+            let waiting = moved.filter { $0.to == nil }
+            guard !waiting.isEmpty else { return nil }
+            return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
+                .joined(separator: "; ")
+        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+            return nil
+        }
+    }
+
+    /// The one wording of out of stock, shown to the operator and sent as the notification; `orderid` and `qty`
+    /// are nil only for events recorded before they were kept.
+    public static func outOfStockMessage(sku: String, orderid: String?, qty: Int?) -> String {
+        guard let orderid, let qty else { return "Out of stock for \(sku)" }
+        return "Out of stock for \(sku): order \(orderid) waits for \(qty)"
     }
 }
 
-/// A line moved off a shrinking batch: to another batch, or to none when no batch could take it.
+/// A line moved off a batch: to another batch, or to none (`to` nil) when no batch could take it and it waits.
 public struct Move: Equatable, Sendable {
     public let orderid: String
     public let sku: String
     public let qty: Int
     public let from: String
     public let to: String?
+
+    public init(orderid: String, sku: String, qty: Int, from: String, to: String?) {
+        self.orderid = orderid
+        self.sku = sku
+        self.qty = qty
+        self.from = from
+        self.to = to
+    }
+}
+
+/// A waiting line that got stock: allocated to `batchref`.
+public struct Placement: Equatable, Sendable {
+    public let orderid: String
+    public let sku: String
+    public let qty: Int
+    public let batchref: String
+
+    public init(orderid: String, sku: String, qty: Int, batchref: String) {
+        self.orderid = orderid
+        self.sku = sku
+        self.qty = qty
+        self.batchref = batchref
+    }
+}
+
+/// A line that left the warehouse from `batchref`.
+public struct ShippedLine: Equatable, Sendable {
+    public let orderid: String
+    public let sku: String
+    public let qty: Int
+    public let batchref: String
+
+    public init(orderid: String, sku: String, qty: Int, batchref: String) {
+        self.orderid = orderid
+        self.sku = sku
+        self.qty = qty
+        self.batchref = batchref
+    }
 }

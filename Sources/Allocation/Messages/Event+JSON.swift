@@ -1,6 +1,7 @@
 extension Event {
     /// Decodes an `events` row's kind and payload: the inverse of ``kind`` and ``payload``, so
-    /// `Event(kind: e.kind.rawValue, payload: e.payload) == e`.
+    /// `Event(kind: e.kind.rawValue, payload: e.payload) == e`. Rows written before schema version 3 read too
+    /// (`Deallocated` without `batchref`, `OutOfStock` with the SKU alone).
     ///
     /// - Throws: `InputError` naming the problem for an unknown kind, a payload that is not a JSON object, or a
     ///   field that is missing, unknown to the kind or mistyped; `ContractViolation` for an ETA that is no date.
@@ -17,21 +18,40 @@ extension Event {
             self = .batchCreated(
                 ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
                 eta: try fields.optionalString("eta").map { try Validation.day($0) })
-        case .allocated:
+        case .allocated, .shipped:
             try fields.checkKeys(["orderid", "sku", "qty", "batchref"])
-            self = .allocated(
-                orderid: try fields.string("orderid"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
-                batchref: try fields.string("batchref"))
+            let (orderid, sku, qty) = try Event.lineFields(fields)
+            let batchref = try fields.string("batchref")
+            self =
+                kind == .allocated
+                ? .allocated(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
+                : .shipped(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
         case .deallocated:
+            try fields.checkKeys(["orderid", "sku", "qty", "batchref"])
+            let (orderid, sku, qty) = try Event.lineFields(fields)
+            self = .deallocated(orderid: orderid, sku: sku, qty: qty, batchref: try fields.optionalString("batchref"))
+        case .cancelled:
             try fields.checkKeys(["orderid", "sku", "qty"])
-            self = .deallocated(
-                orderid: try fields.string("orderid"), sku: try fields.string("sku"), qty: try fields.integer("qty"))
+            let (orderid, sku, qty) = try Event.lineFields(fields)
+            self = .cancelled(orderid: orderid, sku: sku, qty: qty)
         case .outOfStock:
-            try fields.checkKeys(["sku"])
-            self = .outOfStock(sku: try fields.string("sku"))
+            try fields.checkKeys(["sku", "orderid", "qty"])
+            self = .outOfStock(
+                sku: try fields.string("sku"), orderid: try fields.optionalString("orderid"),
+                qty: try fields.optionalInteger("qty"))
         case .batchQuantityChanged:
             try fields.checkKeys(["ref", "qty"])
             self = .batchQuantityChanged(ref: try fields.string("ref"), qty: try fields.integer("qty"))
+        case .batchReceived:
+            try fields.checkKeys(["ref", "qty"])
+            self = .batchReceived(ref: try fields.string("ref"), qty: try fields.integer("qty"))
+        case .batchEtaChanged:
+            try fields.checkKeys(["ref", "eta"])
+            self = .batchEtaChanged(ref: try fields.string("ref"), eta: try Validation.day(try fields.string("eta")))
         }
+    }
+
+    private static func lineFields(_ fields: JSONFields) throws -> (orderid: String, sku: String, qty: Int) {
+        (try fields.string("orderid"), try fields.string("sku"), try fields.integer("qty"))
     }
 }

@@ -1,11 +1,23 @@
 /// Something that happened, recorded in the `events` table in the command's transaction and handed to its
 /// handlers after `COMMIT`.
+///
+/// The event log is the history: each row also keeps the order and the batch it touched in indexed columns.
 public enum Event: Equatable, Sendable {
     case batchCreated(ref: String, sku: String, qty: Int, eta: Day?)
     case allocated(orderid: String, sku: String, qty: Int, batchref: String)
-    case deallocated(orderid: String, sku: String, qty: Int)
-    case outOfStock(sku: String)
+    /// A line left its batch; `batchref` is nil only in rows written before schema version 3.
+    case deallocated(orderid: String, sku: String, qty: Int, batchref: String?)
+    /// A line found no batch and waits; `orderid` and `qty` are nil only in rows written before schema version 3.
+    case outOfStock(sku: String, orderid: String?, qty: Int?)
     case batchQuantityChanged(ref: String, qty: Int)
+    /// An arriving batch is in the warehouse, with `qty` units.
+    case batchReceived(ref: String, qty: Int)
+    /// An arriving batch's ETA changed.
+    case batchEtaChanged(ref: String, eta: Day)
+    /// A line left the warehouse from its batch.
+    case shipped(orderid: String, sku: String, qty: Int, batchref: String)
+    /// A waiting line was dropped.
+    case cancelled(orderid: String, sku: String, qty: Int)
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -14,6 +26,10 @@ public enum Event: Equatable, Sendable {
         case deallocated = "Deallocated"
         case outOfStock = "OutOfStock"
         case batchQuantityChanged = "BatchQuantityChanged"
+        case batchReceived = "BatchReceived"
+        case batchEtaChanged = "BatchEtaChanged"
+        case shipped = "Shipped"
+        case cancelled = "Cancelled"
     }
 
     public var kind: Kind {
@@ -23,10 +39,38 @@ public enum Event: Equatable, Sendable {
         case .deallocated: .deallocated
         case .outOfStock: .outOfStock
         case .batchQuantityChanged: .batchQuantityChanged
+        case .batchReceived: .batchReceived
+        case .batchEtaChanged: .batchEtaChanged
+        case .shipped: .shipped
+        case .cancelled: .cancelled
         }
     }
 
-    /// The event's fields as a JSON object, as stored in `events.payload`.
+    /// The order the event touched, kept in `events.orderid` for an order's history.
+    public var orderid: String? {
+        switch self {
+        case .allocated(let orderid, _, _, _), .deallocated(let orderid, _, _, _), .shipped(let orderid, _, _, _),
+            .cancelled(let orderid, _, _):
+            orderid
+        case .outOfStock(_, let orderid, _): orderid
+        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged: nil
+        }
+    }
+
+    /// The batch the event touched, kept in `events.ref` for a batch's history.
+    public var batchReference: String? {
+        switch self {
+        case .batchCreated(let ref, _, _, _), .batchQuantityChanged(let ref, _), .batchReceived(let ref, _),
+            .batchEtaChanged(let ref, _):
+            ref
+        case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
+        case .deallocated(_, _, _, let ref): ref
+        case .outOfStock, .cancelled: nil
+        }
+    }
+
+    /// The event's fields as a JSON object, as stored in `events.payload`. Optional fields of old rows are left
+    /// out when nil, so a stored payload reads back and writes out the same.
     public var payload: String {
         var json = JSONObjectWriter()
         switch self {
@@ -35,20 +79,31 @@ public enum Event: Equatable, Sendable {
             json.add("sku", sku)
             json.add("qty", qty)
             json.add("eta", eta?.description)
-        case .allocated(let orderid, let sku, let qty, let batchref):
+        case .allocated(let orderid, let sku, let qty, let batchref),
+            .shipped(let orderid, let sku, let qty, let batchref):
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)
             json.add("batchref", batchref)
-        case .deallocated(let orderid, let sku, let qty):
+        case .deallocated(let orderid, let sku, let qty, let batchref):
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)
-        case .outOfStock(let sku):
+            if let batchref { json.add("batchref", batchref) }
+        case .cancelled(let orderid, let sku, let qty):
+            json.add("orderid", orderid)
             json.add("sku", sku)
-        case .batchQuantityChanged(let ref, let qty):
+            json.add("qty", qty)
+        case .outOfStock(let sku, let orderid, let qty):
+            json.add("sku", sku)
+            if let orderid { json.add("orderid", orderid) }
+            if let qty { json.add("qty", qty) }
+        case .batchQuantityChanged(let ref, let qty), .batchReceived(let ref, let qty):
             json.add("ref", ref)
             json.add("qty", qty)
+        case .batchEtaChanged(let ref, let eta):
+            json.add("ref", ref)
+            json.add("eta", eta.description)
         }
         return json.text
     }

@@ -120,6 +120,10 @@ struct JSONFields {
         return int
     }
 
+    func optionalInteger(_ key: String) throws -> Int? {
+        has(key) ? try integer(key) : nil
+    }
+
     func bool(_ key: String) throws -> Bool {
         let value = object[key] ?? .null
         guard case .bool(let bool) = value else { throw mistyped(key, "true or false", value) }

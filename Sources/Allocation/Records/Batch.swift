@@ -57,4 +57,8 @@ extension Batch {
     static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
     }
+
+    static func saveETA(_ eta: Day?, reference: String, in db: Database) throws {
+        try db.execute("UPDATE batches SET eta = ? WHERE reference = ?", eta?.description, reference)
+    }
 }

@@ -1,25 +1,42 @@
 /// A line of a customer order: a quantity of one SKU. An order has at most one line per SKU.
 ///
 /// The struct is both the domain value and its `order_lines` row; `batchReference` is read with it from
-/// `allocations` (nil while the line waits for stock).
+/// `allocations`. A stored line is in one of three states: allocated (`batchReference` set), waiting for stock
+/// (`waitingSince` set) or shipped (`shippedAt` and `shippedFrom` set). Its id is its age: "oldest first" means
+/// ascending id.
 struct OrderLine: Hashable, Sendable {
     var id: Int64?
     var orderid: String
     var sku: String
     var qty: Int
     var batchReference: String?
+    /// When the line started waiting for stock (an ISO 8601 timestamp); nil unless it waits.
+    var waitingSince: String?
+    /// When the line left the warehouse; nil unless it was shipped.
+    var shippedAt: String?
+    /// The batch the line was shipped from; nil unless it was shipped.
+    var shippedFrom: String?
 
-    init(id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil) {
+    init(
+        id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil,
+        waitingSince: String? = nil, shippedAt: String? = nil, shippedFrom: String? = nil
+    ) {
         self.id = id
         self.orderid = orderid
         self.sku = sku
         self.qty = qty
         self.batchReference = batchReference
+        self.waitingSince = waitingSince
+        self.shippedAt = shippedAt
+        self.shippedFrom = shippedFrom
     }
+
+    var isShipped: Bool { shippedAt != nil }
+    var isWaiting: Bool { batchReference == nil && !isShipped }
 }
 
 extension OrderLine {
-    static let columns = "l.id, l.orderid, l.sku, l.qty, b.reference"
+    static let columns = "l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from"
     static let joins = """
         order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
           LEFT JOIN batches AS b ON b.id = a.batch_id
@@ -28,7 +45,8 @@ extension OrderLine {
     init(row: Row) {
         self.init(
             id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
-            batchReference: row.optionalText(4))
+            batchReference: row.optionalText(4), waitingSince: row.optionalText(5), shippedAt: row.optionalText(6),
+            shippedFrom: row.optionalText(7))
     }
 
     /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
@@ -39,32 +57,63 @@ extension OrderLine {
         try db.queryOne(findSQL, orderid, sku) { OrderLine(row: $0) }
     }
 
-    /// The lines allocated to a batch, newest order line first (the first to give way when it shrinks, so older
-    /// orders keep their stock), in the order of the index `allocations_by_batch`.
+    /// Every line of the order, by SKU, through the UNIQUE (orderid, sku) index.
+    static func forOrder(_ orderid: String, in db: Database) throws -> [OrderLine] {
+        try db.query("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? ORDER BY l.sku", orderid) {
+            OrderLine(row: $0)
+        }
+    }
+
+    /// The lines allocated to a batch, oldest order line first, in the order of the index `allocations_by_batch`.
     static func allocated(toBatch reference: String, in db: Database) throws -> [OrderLine] {
         try db.query(
             """
             SELECT \(columns) FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
               JOIN order_lines AS l ON l.id = a.orderline_id
-            WHERE b.reference = ? ORDER BY a.orderline_id DESC
+            WHERE b.reference = ? ORDER BY a.orderline_id
             """, reference
         ) { OrderLine(row: $0) }
     }
 
-    /// Inserts the row and returns the line with its id.
+    /// A waiting line has no allocation row, so no join: the partial index `order_lines_waiting` serves it all.
+    private static let waitingSQL = """
+        SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
+        WHERE l.sku = ? AND l.waiting_since IS NOT NULL ORDER BY l.id
+        """
+
+    /// The SKU's waiting lines, oldest first, through the partial index `order_lines_waiting`.
+    static func waiting(sku: String, in db: Database) throws -> [OrderLine] {
+        try db.query(waitingSQL, sku) { OrderLine(row: $0) }
+    }
+
+    /// The SKUs that have waiting lines, through the partial index `order_lines_waiting`.
+    static func skusWithWaitingLines(in db: Database) throws -> [String] {
+        try db.query("SELECT DISTINCT sku FROM order_lines WHERE waiting_since IS NOT NULL ORDER BY sku") {
+            $0.text(0)
+        }
+    }
+
+    /// Inserts the row (waiting when `waitingSince` is set) and returns the line with its id.
     func insert(into db: Database) throws -> OrderLine {
         var inserted = self
-        inserted.id = try db.insert("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, ?, ?)", orderid, sku, qty)
+        inserted.id = try db.insert(
+            "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)", orderid, sku, qty,
+            waitingSince)
         return inserted
     }
 
-    /// Writes the line's place: its allocation row on `batch`, or no row when `batch` is nil.
+    /// Writes the line's place: its allocation row on `batch` (no longer waiting), or, when `batch` is nil, no
+    /// allocation row and waiting since `waitingSince`.
     ///
     /// An upsert, not `INSERT OR REPLACE`: REPLACE deletes without firing delete triggers, and the schema's
-    /// triggers keep each batch's `allocated` from exactly these inserts, updates and deletes.
+    /// triggers keep each batch's `allocated` from exactly these inserts, updates and deletes. The order of the
+    /// statements keeps the schema's rule that a line is never allocated and waiting at once.
     func saveAllocation(to batch: Batch?, in db: Database) throws {
         guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
         if let batchID = batch?.id {
+            if waitingSince != nil {
+                try db.execute("UPDATE order_lines SET waiting_since = NULL WHERE id = ?", id)
+            }
             try db.execute(
                 """
                 INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)
@@ -72,7 +121,16 @@ extension OrderLine {
                 """, id, batchID)
         } else {
             try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
+            try db.execute("UPDATE order_lines SET waiting_since = ? WHERE id = ?", waitingSince, id)
         }
+    }
+
+    /// Takes the line off its batch and keeps it as shipped from that batch at `at`.
+    func saveShipped(at: String, in db: Database) throws {
+        guard let id, let batchReference else { preconditionFailure("shipping a line that is not allocated") }
+        try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
+        try db.execute(
+            "UPDATE order_lines SET shipped_at = ?, shipped_from = ? WHERE id = ?", at, batchReference, id)
     }
 
     /// Deletes the line, taking it off its batch first.

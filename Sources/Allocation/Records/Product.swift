@@ -9,11 +9,19 @@ struct Product: Equatable, Sendable {
     /// Batches in allocation-preference order.
     var batches: [Batch]
     var events: [Event] = []
+    /// The version the product was read at; a command's changes make it this plus one, however many there are.
+    let readVersion: Int
 
     init(sku: String, version: Int = 0, batches: [Batch] = []) {
         self.sku = sku
         self.version = version
         self.batches = batches
+        readVersion = version
+    }
+
+    /// Marks the product changed: its version becomes one more than it was read at.
+    mutating func bumpVersion() {
+        version = readVersion + 1
     }
 }
 
@@ -54,7 +62,7 @@ extension Product {
     /// Saves the new version, refusing the write if the row no longer has the version this product was read at.
     ///
     /// - Throws: ``ConcurrentUpdate`` when `UPDATE … WHERE version = ?` changed no row.
-    func saveVersion(readAt readVersion: Int, in db: Database) throws {
+    func saveVersion(in db: Database) throws {
         try db.execute(
             "UPDATE products SET version = ? WHERE sku = ? AND version = ?", version, sku, readVersion)
         guard db.changes == 1 else { throw ConcurrentUpdate(sku: sku, expectedVersion: readVersion) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Routes commands to their one handler and events to their many.
 ///
 /// A command runs in one transaction (``Database/transaction(_:)``) together with the insertion of its events
@@ -9,24 +11,38 @@ public final class MessageBus {
 
     public let database: Database
     public let clock: Clock
+    /// Who the events of this bus's commands are recorded as caused by.
+    public let `operator`: String
+    /// Whether stock that appears is given to waiting lines in the same transaction.
+    public let autoAllocate: Bool
     private let log: (String) -> Void
     private var handlers: [Event.Kind: [(name: String, handle: EventHandler)]] = [:]
 
-    /// A bus over `database` with no event handlers; see ``standard(database:settings:log:)``.
-    public init(database: Database, clock: Clock, log: @escaping (String) -> Void) {
+    /// A bus over `database` with no event handlers; see ``standard(database:settings:log:)``. `operator` defaults
+    /// to the operating system's user.
+    public init(
+        database: Database, clock: Clock,
+        operator: String = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment),
+        autoAllocate: Bool = true, log: @escaping (String) -> Void
+    ) {
         self.database = database
         self.clock = clock
+        self.operator = `operator`
+        self.autoAllocate = autoAllocate
         self.log = log
     }
 
-    /// The production wiring: an `OutOfStock` event notifies the settings' address through the settings' notifier.
+    /// The production wiring: the settings' operator and `autoAllocate`, and an `OutOfStock` event notifies the
+    /// settings' address through the settings' notifier.
     public static func standard(database: Database, settings: Settings, log: @escaping (String) -> Void) -> MessageBus {
-        let bus = MessageBus(database: database, clock: settings.clock, log: log)
+        let bus = MessageBus(
+            database: database, clock: settings.clock, operator: settings.user, autoAllocate: settings.autoAllocate,
+            log: log)
         let notifier = settings.notifier
         let address = settings.notifyAddress
         bus.subscribe(to: .outOfStock, name: "notify out of stock") { event in
-            if case .outOfStock(let sku) = event {
-                try notifier.send(Outcome.outOfStockMessage(sku: sku), to: address)
+            if case .outOfStock(let sku, let orderid, let qty) = event {
+                try notifier.send(Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty), to: address)
             }
         }
         return bus
@@ -65,11 +81,13 @@ public final class MessageBus {
 
     private func run(_ command: Command) throws -> Outcome {
         try database.transaction { db in
-            let (outcome, events) = try Services.route(command, in: db)
             let at = clock.timestamp()
+            let context = Services.Context(now: at, autoAllocate: autoAllocate)
+            let (outcome, events) = try Services.route(command, context: context, in: db)
             for event in events {
                 try db.execute(
-                    "INSERT INTO events (at, kind, payload) VALUES (?, ?, ?)", at, event.kind.rawValue, event.payload)
+                    "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)", at,
+                    event.kind.rawValue, event.payload, self.operator, event.orderid, event.batchReference)
             }
             db.afterCommit { [self] in
                 for event in events { dispatch(event) }
@@ -91,12 +109,17 @@ public final class MessageBus {
 
 extension Services {
     /// The one handler of each command; the switch is exhaustive, so a new command cannot go unhandled.
-    static func route(_ command: Command, in db: Database) throws -> (Outcome, [Event]) {
+    static func route(_ command: Command, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         switch command {
-        case .createBatch(let c): try createBatch(c, in: db)
-        case .allocate(let c): try allocate(c, in: db)
-        case .changeBatchQuantity(let c): try changeBatchQuantity(c, in: db)
-        case .deallocate(let c): try deallocate(c, in: db)
+        case .createBatch(let c): try createBatch(c, context: context, in: db)
+        case .allocate(let c): try allocate(c, context: context, in: db)
+        case .changeBatchQuantity(let c): try changeBatchQuantity(c, context: context, in: db)
+        case .deallocate(let c): try deallocate(c, context: context, in: db)
+        case .receiveBatch(let c): try receiveBatch(c, context: context, in: db)
+        case .changeBatchEta(let c): try changeBatchEta(c, in: db)
+        case .ship(let c): try ship(c, context: context, in: db)
+        case .moveLine(let c): try moveLine(c, context: context, in: db)
+        case .allocateWaiting(let c): try allocateWaiting(c, in: db)
         }
     }
 }

@@ -1,12 +1,18 @@
 /// The use cases: one function per command, each run inside the bus's transaction. Each loads the records it
-/// needs, lets the rules in `Logic` decide, saves the rows and returns the product's new events.
+/// needs, lets the rules in `Logic` decide, saves the rows and returns the products' new events.
 enum Services {
+    /// What every command is run with: the transaction's time (events and `waiting_since`) and whether stock that
+    /// appears goes to waiting lines at once.
+    struct Context {
+        let now: String
+        let autoAllocate: Bool
+    }
+
     /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
     /// of a server engine cannot both pass a read that found no such batch.
-    static func createBatch(_ command: CreateBatch, in db: Database) throws -> (Outcome, [Event]) {
+    static func createBatch(_ command: CreateBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         let stored = try Product.load(sku: command.sku, in: db)
         var product = stored ?? Product(sku: command.sku)
-        let readVersion = product.version
         if stored == nil { try product.insert(into: db) }
         let batch: Batch
         do {
@@ -16,15 +22,16 @@ enum Services {
             throw AllocationError.duplicateBatch(command.ref)
         }
         try product.add(batch)
-        try product.saveVersion(readAt: readVersion, in: db)
-        return (.batchCreated(reference: command.ref), product.events)
+        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        try product.saveVersion(in: db)
+        return (.batchCreated(reference: command.ref, filled: filled), product.events)
     }
 
-    static func allocate(_ command: Allocate, in db: Database) throws -> (Outcome, [Event]) {
+    /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders.
+    static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         guard var product = try Product.load(sku: command.sku, in: db) else {
             throw AllocationError.invalidSKU(command.sku)
         }
-        let readVersion = product.version
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
         let existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         var line = try lineToAllocate(requested: requested, existing: existing)
@@ -32,43 +39,202 @@ enum Services {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
         }
         guard let reference = try product.allocate(line) else {
-            return (.outOfStock(sku: command.sku), product.events)
+            if line.id == nil {
+                line.waitingSince = context.now
+                line = try line.insert(into: db)
+                try product.saveVersion(in: db)
+            }
+            return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
         }
         if line.id == nil { line = try line.insert(into: db) }
         try line.saveAllocation(to: product.batches.first { $0.reference == reference }, in: db)
-        try product.saveVersion(readAt: readVersion, in: db)
+        try product.saveVersion(in: db)
         return (.allocated(batchReference: reference, wasAlreadyAllocated: false), product.events)
     }
 
-    static func changeBatchQuantity(_ command: ChangeBatchQuantity, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.load(batchReference: command.ref, in: db) else {
-            throw AllocationError.unknownBatch(command.ref)
+    static func changeBatchQuantity(
+        _ command: ChangeBatchQuantity, context: Context, in db: Database
+    ) throws -> (Outcome, [Event]) {
+        var product = try loadProduct(ofBatch: command.ref, in: db)
+        if let expected = command.expectedVersion, expected != product.version {
+            throw AllocationError.changedMeanwhile(
+                sku: product.sku, expectedVersion: expected, version: product.version)
         }
-        let readVersion = product.version
         let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
         let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
-        // Lines move off first: the schema refuses a batch whose allocated exceeds its purchased, even briefly.
-        for move in moves {
-            for line in lines where line.orderid == move.orderid {
-                try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
-            }
+        guard product.version != product.readVersion else {
+            return (.quantityChanged(reference: command.ref, moved: [], filled: []), [])
         }
+        try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
         try Batch.savePurchased(command.qty, reference: command.ref, in: db)
-        try product.saveVersion(readAt: readVersion, in: db)
-        return (.quantityChanged(reference: command.ref, moved: moves), product.events)
+        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        try product.saveVersion(in: db)
+        return (.quantityChanged(reference: command.ref, moved: moves, filled: filled), product.events)
     }
 
-    static func deallocate(_ command: Deallocate, in db: Database) throws -> (Outcome, [Event]) {
+    static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         guard var product = try Product.load(sku: command.sku, in: db) else {
             throw AllocationError.invalidSKU(command.sku)
         }
-        let readVersion = product.version
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
         try product.deallocate(line)
         try line.delete(in: db)
-        try product.saveVersion(readAt: readVersion, in: db)
-        return (.deallocated(batchReference: line.batchReference), product.events)
+        guard let reference = line.batchReference else {
+            try product.saveVersion(in: db)
+            return (.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
+        }
+        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        try product.saveVersion(in: db)
+        return (.deallocated(batchReference: reference, filled: filled), product.events)
+    }
+
+    static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
+        var product = try loadProduct(ofBatch: command.ref, in: db)
+        let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
+        let (qty, moves) = try product.receive(batch: command.ref, quantity: command.qty, allocatedLines: lines)
+        try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
+        try Batch.savePurchased(qty, reference: command.ref, in: db)
+        try Batch.saveETA(nil, reference: command.ref, in: db)
+        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        try product.saveVersion(in: db)
+        return (.received(reference: command.ref, qty: qty, moved: moves, filled: filled), product.events)
+    }
+
+    /// A new ETA frees no stock, so no waiting line is filled.
+    static func changeBatchEta(_ command: ChangeBatchEta, in db: Database) throws -> (Outcome, [Event]) {
+        var product = try loadProduct(ofBatch: command.ref, in: db)
+        let changed = try product.changeEta(ofBatch: command.ref, to: command.eta)
+        if changed {
+            try Batch.saveETA(command.eta, reference: command.ref, in: db)
+            try product.saveVersion(in: db)
+        }
+        return (.etaChanged(reference: command.ref, eta: command.eta, wasChanged: changed), product.events)
+    }
+
+    /// Ships every named line or none: a line that cannot ship refuses the whole command, naming each such line.
+    /// Shipping takes stock out with its allocation, so no waiting line is filled.
+    static func ship(_ command: Ship, context: Context, in db: Database) throws -> (Outcome, [Event]) {
+        let lines: [OrderLine]
+        if let sku = command.sku {
+            guard let line = try OrderLine.find(orderid: command.orderid, sku: sku, in: db) else {
+                throw AllocationError.unknownLine(orderid: command.orderid, sku: sku)
+            }
+            guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
+            lines = [line]
+        } else {
+            let all = try OrderLine.forOrder(command.orderid, in: db)
+            guard !all.isEmpty else { throw AllocationError.unknownOrder(command.orderid) }
+            lines = all.filter { !$0.isShipped }
+            guard !lines.isEmpty else { throw AllocationError.nothingToShip(orderid: command.orderid) }
+        }
+        var products: [Product] = []
+        for line in lines where !products.contains(where: { $0.sku == line.sku }) {
+            guard let product = try Product.load(sku: line.sku, in: db) else {
+                throw AllocationError.invalidSKU(line.sku)
+            }
+            products.append(product)
+        }
+        let problems = lines.compactMap { line in
+            products.first { $0.sku == line.sku }.flatMap { $0.shippingProblem(line) }
+        }
+        guard problems.isEmpty else { throw AllocationError.notShippable(problems) }
+        var shipped: [ShippedLine] = []
+        for index in products.indices {
+            for line in lines where line.sku == products[index].sku {
+                let done = try products[index].ship(line)
+                try line.saveShipped(at: context.now, in: db)
+                let batch = try products[index].batches[products[index].batchIndex(done.batchref)]
+                try Batch.savePurchased(batch.purchased, reference: batch.reference, in: db)
+                shipped.append(done)
+            }
+            try products[index].saveVersion(in: db)
+        }
+        return (.shipped(shipped), products.flatMap(\.events))
+    }
+
+    static func moveLine(_ command: MoveLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {
+        guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
+            throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
+        }
+        guard var product = try Product.load(sku: command.sku, in: db) else {
+            throw AllocationError.invalidSKU(command.sku)
+        }
+        if !product.batches.contains(where: { $0.reference == command.batchref }),
+            let other = try Product.load(batchReference: command.batchref, in: db)
+        {
+            throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: other.sku, lineSKU: command.sku)
+        }
+        let from = try product.move(line, to: command.batchref)
+        var moved = line
+        moved.batchReference = command.batchref
+        try moved.saveAllocation(to: product.batches.first { $0.reference == command.batchref }, in: db)
+        let filled = from == nil ? [] : try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        try product.saveVersion(in: db)
+        return (
+            .moved(orderid: line.orderid, sku: line.sku, from: from, to: command.batchref, filled: filled),
+            product.events
+        )
+    }
+
+    /// Fills waiting lines on demand, whatever `autoAllocate` says.
+    static func allocateWaiting(_ command: AllocateWaiting, in db: Database) throws -> (Outcome, [Event]) {
+        let skus: [String]
+        if let sku = command.sku {
+            guard try Views.productExists(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+            skus = [sku]
+        } else {
+            skus = try OrderLine.skusWithWaitingLines(in: db)
+        }
+        var filled: [Placement] = []
+        var events: [Event] = []
+        for sku in skus {
+            guard var product = try Product.load(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+            filled += try fillWaitingLines(of: &product, if: true, in: db)
+            if product.version != product.readVersion { try product.saveVersion(in: db) }
+            events += product.events
+        }
+        return (.allocatedWaiting(filled), events)
+    }
+
+    /// The product holding the batch `reference`.
+    ///
+    /// - Throws: `AllocationError.unknownBatch` when there is no such batch.
+    private static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
+        guard let product = try Product.load(batchReference: reference, in: db) else {
+            throw AllocationError.unknownBatch(reference)
+        }
+        return product
+    }
+
+    /// Saves where the lines that left a batch went. Lines move off first: the schema refuses a batch whose
+    /// allocated exceeds its purchased, even briefly.
+    private static func saveMoves(
+        _ moves: [Move], of lines: [OrderLine], product: Product, now: String, in db: Database
+    ) throws {
+        for move in moves {
+            for var line in lines where line.orderid == move.orderid {
+                line.waitingSince = move.to == nil ? now : nil
+                try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
+            }
+        }
+    }
+
+    /// Gives the product's stock to its waiting lines, oldest first, when `enabled`: one indexed lookup when none
+    /// waits.
+    private static func fillWaitingLines(
+        of product: inout Product, if enabled: Bool, in db: Database
+    ) throws -> [Placement] {
+        guard enabled else { return [] }
+        let waiting = try OrderLine.waiting(sku: product.sku, in: db)
+        guard !waiting.isEmpty else { return [] }
+        let placed = try product.fillWaiting(waiting)
+        for line in placed {
+            try line.saveAllocation(to: product.batches.first { $0.reference == line.batchReference }, in: db)
+        }
+        return placed.map {
+            Placement(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
+        }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The dependencies of a run, chosen by a JSON settings file instead of a container: database path, busy
-/// timeout, durability, refresh interval, notifier, notification address, clock and colours.
+/// timeout, durability, refresh interval, notifier, notification address, clock, colours, the operator's name and
+/// whether waiting lines are filled automatically.
 ///
 /// Precedence, lowest first: built-in defaults, the settings file (`--settings` or `$STOCK_SETTINGS`), environment
 /// variables (each key's in ``keys``, e.g. `STOCK_DB`), then flags (`--db`).
@@ -16,8 +17,21 @@ public struct Settings: Equatable, Sendable {
     public var notifyAddress = "stock@made.com"
     public var clock = Clock.system
     public var colors = true
+    /// The operator every event records: the operating system's user by default.
+    public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)
+    /// Whether stock that appears is given to waiting lines, oldest first, in the same transaction.
+    public var autoAllocate = true
 
     public init() {}
+
+    /// The name of the effective user, else `$USER`, else `unknown`.
+    public static func operatingSystemUser(environment: [String: String]) -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            let text = String(cString: name)
+            if !text.isEmpty { return text }
+        }
+        return environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+    }
 
     /// The database file to open: ``database``, else the default location for this process's environment.
     public var databasePath: String {
@@ -71,12 +85,9 @@ public struct Settings: Equatable, Sendable {
                 throw value.bad("system or a date YYYY-MM-DD")
             }
         },
-        Key("colors") { value, settings in
-            guard let number = value.raw as? NSNumber, String(cString: number.objCType) == "c" else {
-                throw value.bad("true or false")
-            }
-            settings.colors = number.boolValue
-        },
+        Key("colors") { $1.colors = try $0.bool() },
+        Key("user", variable: "STOCK_USER") { $1.user = try $0.string() },
+        Key("autoAllocate", variable: "STOCK_AUTO_ALLOCATE") { $1.autoAllocate = try $0.bool() },
     ]
 
     /// Reads a settings file over the defaults.
@@ -149,6 +160,15 @@ struct SettingValue {
             throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    /// `true` or `false`: a JSON boolean in a file, the word in a variable.
+    func bool() throws -> Bool {
+        if isText, let text = raw as? String, let value = Bool(text) { return value }
+        guard !isText, let number = raw as? NSNumber, String(cString: number.objCType) == "c" else {
+            throw bad("true or false")
+        }
+        return number.boolValue
     }
 
     func string() throws -> String {

@@ -36,13 +36,23 @@ public struct BatchRow: Equatable, Sendable {
     }
 }
 
-/// Totals of one SKU's batches.
+/// Totals of one SKU's batches, and the units its waiting lines need.
 public struct SKUTotals: Equatable, Sendable {
     public let sku: String
     public let batches: Int
     public let purchased: Int
     public let allocated: Int
+    /// Units of the SKU's waiting lines (backorders).
+    public let waiting: Int
     public var available: Int { purchased - allocated }
+
+    public init(sku: String, batches: Int, purchased: Int, allocated: Int, waiting: Int = 0) {
+        self.sku = sku
+        self.batches = batches
+        self.purchased = purchased
+        self.allocated = allocated
+        self.waiting = waiting
+    }
 }
 
 /// The board: every batch, by SKU and then in allocation preference (``BatchOrder/board``), with positions,
@@ -73,15 +83,20 @@ extension Views {
         return try db.queryOne("SELECT count(*) FROM batches") { $0.int(0) } ?? 0
     }
 
-    /// Totals per SKU for the given SKUs (those a screen shows).
+    /// Totals per SKU for the given SKUs (those a screen shows); waiting units through the partial index
+    /// `order_lines_waiting`.
     public static func totals(skus: [String], in db: Database) throws -> [SKUTotals] {
         try skus.compactMap { sku in
             try db.queryOne(
                 """
-                SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(allocated), 0)
+                SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(allocated), 0),
+                  (SELECT coalesce(sum(qty), 0) FROM order_lines WHERE sku = ? AND waiting_since IS NOT NULL)
                 FROM batches WHERE sku = ?
-                """, sku
-            ) { SKUTotals(sku: sku, batches: $0.int(0), purchased: $0.int(1), allocated: $0.int(2)) }
+                """, sku, sku
+            ) {
+                SKUTotals(
+                    sku: sku, batches: $0.int(0), purchased: $0.int(1), allocated: $0.int(2), waiting: $0.int(3))
+            }
         }
     }
 

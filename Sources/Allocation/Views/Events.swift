@@ -4,11 +4,14 @@ public struct EventRow: Equatable, Sendable {
     /// When it was recorded, an ISO 8601 timestamp such as `2026-11-25T10:15:02.120Z`.
     public let at: String
     public let event: Event
+    /// Who caused it (the settings' `user`); empty for events recorded before operators were kept.
+    public let `operator`: String
 
-    public init(id: Int64, at: String, event: Event) {
+    public init(id: Int64, at: String, event: Event, operator: String = "") {
         self.id = id
         self.at = at
         self.event = event
+        self.operator = `operator`
     }
 
     /// The event's kind as stored, e.g. `Allocated`.
@@ -34,7 +37,7 @@ public struct EventRow: Equatable, Sendable {
     }
 
     /// Columns read by ``init(row:)``, in order.
-    static let columns = "id, at, kind, payload"
+    static let columns = "id, at, kind, payload, operator"
 
     /// Decodes a row of ``columns``.
     ///
@@ -44,7 +47,8 @@ public struct EventRow: Equatable, Sendable {
         let id = row.int64(0)
         let kind = row.text(2)
         do {
-            self.init(id: id, at: row.text(1), event: try Event(kind: kind, payload: row.text(3)))
+            self.init(
+                id: id, at: row.text(1), event: try Event(kind: kind, payload: row.text(3)), operator: row.text(4))
         } catch {
             throw DatabaseError.unreadable(
                 "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
@@ -75,5 +79,25 @@ extension Views {
         return try db.query(
             "SELECT \(EventRow.columns) FROM events WHERE \(order)\(page.sql)",
             arguments: [id.sqlValue] + page.arguments, map: EventRow.init(row:))
+    }
+}
+
+/// History: the events that touched an order or a batch, in order, through the indexed `orderid` and `ref` columns
+/// the bus fills from each event.
+extension Views {
+    /// Every event that touched the order `orderid`, oldest first.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    public static func history(orderid: String, in db: Database) throws -> [EventRow] {
+        try db.query(
+            "SELECT \(EventRow.columns) FROM events WHERE orderid = ? ORDER BY id", orderid, map: EventRow.init(row:))
+    }
+
+    /// Every event that touched the batch `batch` (its own and its lines'), oldest first.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    public static func history(batch: String, in db: Database) throws -> [EventRow] {
+        try db.query(
+            "SELECT \(EventRow.columns) FROM events WHERE ref = ? ORDER BY id", batch, map: EventRow.init(row:))
     }
 }

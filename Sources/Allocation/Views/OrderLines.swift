@@ -1,57 +1,83 @@
-/// Where one line of an order went.
-public struct AllocationRow: Equatable, Sendable {
-    public let sku: String
-    public let batchref: String
+/// Where an order line is: on a batch, waiting for stock since a time, or shipped at a time from a batch.
+public enum LineStatus: Equatable, Sendable {
+    case allocated(batchref: String)
+    case waiting(since: String)
+    case shipped(at: String, from: String)
 
-    /// `{"sku","batchref"}`, as `stock allocations --json` prints it.
-    public var json: String {
-        var json = JSONObjectWriter()
-        json.add("sku", sku)
-        json.add("batchref", batchref)
-        return json.text
+    /// `allocated`, `waiting` or `shipped`.
+    public var name: String {
+        switch self {
+        case .allocated: "allocated"
+        case .waiting: "waiting"
+        case .shipped: "shipped"
+        }
     }
 }
 
 extension Views {
-    /// One order line with its row id, for keyset paging; `batchref` is nil while it waits for stock.
+    /// One order line with its row id (its age, and the key of keyset paging) and its status.
     public struct LineRow: Equatable, Sendable {
         public let id: Int64
         public let orderid: String
         public let sku: String
         public let qty: Int
-        public let batchref: String?
+        public let status: LineStatus
 
-        public init(id: Int64, orderid: String, sku: String, qty: Int, batchref: String?) {
+        public init(id: Int64, orderid: String, sku: String, qty: Int, status: LineStatus) {
             self.id = id
             self.orderid = orderid
             self.sku = sku
             self.qty = qty
-            self.batchref = batchref
+            self.status = status
+        }
+
+        /// The batch the line is allocated to; nil while it waits or once it was shipped.
+        public var batchref: String? {
+            if case .allocated(let batchref) = status { return batchref }
+            return nil
         }
 
         /// The row of a line read with ``OrderLine/columns``; a line is always stored, so it has an id.
         init(_ line: OrderLine) {
-            self.init(
-                id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty, batchref: line.batchReference)
+            let status: LineStatus =
+                if let shippedAt = line.shippedAt {
+                    .shipped(at: shippedAt, from: line.shippedFrom ?? "")
+                } else if let batch = line.batchReference {
+                    .allocated(batchref: batch)
+                } else {
+                    .waiting(since: line.waitingSince ?? "")
+                }
+            self.init(id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty, status: status)
+        }
+
+        /// `{"orderid","sku","qty","status"}` and the status's `batchref`, `waitingSince` or `shippedAt` and
+        /// `shippedFrom`.
+        public var json: String {
+            var json = JSONObjectWriter()
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+            json.add("status", status.name)
+            switch status {
+            case .allocated(let batchref): json.add("batchref", batchref)
+            case .waiting(let since): json.add("waitingSince", since)
+            case .shipped(let at, let from):
+                json.add("shippedAt", at)
+                json.add("shippedFrom", from)
+            }
+            return json.text
         }
     }
 
-    /// Where did order X go: its lines' SKUs and batches, sorted by SKU; empty when none.
-    public static func allocations(orderid: String, in db: Database) throws -> [AllocationRow] {
-        try db.query(
-            """
-            SELECT \(OrderLine.columns) FROM \(OrderLine.joins)
-            WHERE l.orderid = ? AND b.reference IS NOT NULL ORDER BY l.sku
-            """, orderid
-        ) { row in
-            let line = OrderLine(row: row)
-            return AllocationRow(sku: line.sku, batchref: line.batchReference ?? "")
-        }
+    /// Every line of the order, allocated, waiting or shipped, sorted by SKU; empty when none.
+    public static func orderLines(orderid: String, in db: Database) throws -> [LineRow] {
+        try OrderLine.forOrder(orderid, in: db).map(LineRow.init)
     }
 
     /// A page of order lines by id (keyset paging, so the millionth line costs what the first does): with
     /// `newer` false, the newest lines with id ≤ `id`, newest first; with `newer` true, the oldest lines with
-    /// id > `id`, oldest first. Only lines whose order id or SKU is `filter`, when given.
+    /// id > `id`, oldest first. Only lines whose order id or SKU is `filter`, when given. Shipped lines are
+    /// included, with their status.
     public static func lines(
         matching filter: String?, from id: Int64, newer: Bool, limit: Int, in db: Database
     ) throws -> [LineRow] {
@@ -78,5 +104,91 @@ extension Views {
         try db.queryOne(
             "SELECT count(*) FROM order_lines WHERE orderid = ? OR sku = ?", filter, filter
         ) { $0.int(0) } ?? 0
+    }
+
+    /// Waiting lines (backorders) oldest first, of one SKU when `sku` is given, at most `limit`; read through the
+    /// partial index `order_lines_waiting`, never the shipped history.
+    public static func backorders(sku: String? = nil, limit: Int? = nil, in db: Database) throws -> [LineRow] {
+        let page = try page(limit: limit)
+        let (filter, arguments): (String, [SQLValue]) = sku.map { (" AND l.sku = ?", [$0.sqlValue]) } ?? ("", [])
+        return try db.query(
+            """
+            SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
+            WHERE l.waiting_since IS NOT NULL\(filter) ORDER BY l.id\(page.sql)
+            """, arguments: arguments + page.arguments
+        ) { LineRow(OrderLine(row: $0)) }
+    }
+}
+
+/// An allocated line on a late batch (its ETA before today), with the batch that could take it now.
+public struct AtRiskRow: Equatable, Sendable {
+    public let line: Views.LineRow
+    public let batchref: String
+    public let eta: Day
+    /// The preferred other batch with room for the line now; nil when none has.
+    public let alternative: String?
+
+    /// `{"orderid","sku","qty","batchref","eta","alternative"}`.
+    public var json: String {
+        var json = JSONObjectWriter()
+        json.add("orderid", line.orderid)
+        json.add("sku", line.sku)
+        json.add("qty", line.qty)
+        json.add("batchref", batchref)
+        json.add("eta", eta.description)
+        json.add("alternative", alternative)
+        return json.text
+    }
+}
+
+/// What a quantity change would do, computed by the rule that applies it, at a product version.
+public struct QuantityChangePreview: Equatable, Sendable {
+    public let reference: String
+    public let sku: String
+    public let qty: Int
+    /// The product's version the preview was computed at: pass it as `ChangeBatchQuantity.expectedVersion`.
+    public let version: Int
+    /// The lines that would leave the batch, oldest first, with where each would go (nil: it would wait).
+    public let moves: [Move]
+}
+
+extension Views {
+    /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
+    /// preferred other batch that could take it now. Late batches are found through the partial index
+    /// `batches_by_eta`.
+    public static func atRisk(today: Day, in db: Database) throws -> [AtRiskRow] {
+        let lines = try db.query(
+            """
+            SELECT \(OrderLine.columns), b.eta FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
+              JOIN order_lines AS l ON l.id = a.orderline_id
+            WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
+            """, today.description
+        ) { (line: OrderLine(row: $0), eta: $0.optionalText(8).flatMap(Day.init)) }
+        var products: [String: Product] = [:]
+        return try lines.map { found in
+            if products[found.line.sku] == nil {
+                products[found.line.sku] = try Product.load(sku: found.line.sku, in: db)
+            }
+            let alternative = products[found.line.sku]?.alternativeBatch(for: found.line)
+            return AtRiskRow(
+                line: LineRow(found.line), batchref: found.line.batchReference ?? "",
+                eta: found.eta ?? today, alternative: alternative?.reference)
+        }
+    }
+
+    /// The moves that setting batch `reference` to `qty` would make now, by the rule the command applies, and
+    /// the product version they were computed at.
+    ///
+    /// - Throws: `AllocationError.unknownBatch`; `ContractViolation` for a negative quantity.
+    public static func previewQuantityChange(reference: String, qty: Int, in db: Database) throws
+        -> QuantityChangePreview
+    {
+        guard var product = try Product.load(batchReference: reference, in: db) else {
+            throw AllocationError.unknownBatch(reference)
+        }
+        let lines = try OrderLine.allocated(toBatch: reference, in: db)
+        let moves = try product.changeQuantity(ofBatch: reference, to: qty, allocatedLines: lines)
+        return QuantityChangePreview(
+            reference: reference, sku: product.sku, qty: qty, version: product.readVersion, moves: moves)
     }
 }

@@ -32,6 +32,10 @@ struct EventsScreen {
         case .outOfStock: "OUT OF STOCK"
         case .batchCreated: "new batch"
         case .batchQuantityChanged: "qty changed"
+        case .batchReceived: "received"
+        case .batchEtaChanged: "eta changed"
+        case .shipped: "shipped"
+        case .cancelled: "cancelled"
         }
     }
 
@@ -42,15 +46,19 @@ struct EventsScreen {
         switch row.event {
         case .allocated(let orderid, let sku, let qty, let batchref):
             return "\(orderid) \(sku) \(times)\(qty) \(arrow) \(batchref)"
-        case .deallocated(let orderid, let sku, let qty):
+        case .deallocated(let orderid, let sku, let qty, _), .cancelled(let orderid, let sku, let qty):
             return "\(orderid) \(sku) \(times)\(qty)"
-        case .outOfStock(let sku):
+        case .shipped(let orderid, let sku, let qty, let batchref):
+            return "\(orderid) \(sku) \(times)\(qty) \(batchref)"
+        case .outOfStock(let sku, _, _):
             return sku
         case .batchCreated(let ref, let sku, let qty, let eta):
             let when = eta.map { "eta \($0)" } ?? "in stock"
             return "\(ref) \(sku) \(times)\(qty) \(when)"
-        case .batchQuantityChanged(let ref, let qty):
+        case .batchQuantityChanged(let ref, let qty), .batchReceived(let ref, let qty):
             return "\(ref) now \(qty)"
+        case .batchEtaChanged(let ref, let eta):
+            return "\(ref) eta \(eta)"
         }
     }
 
