@@ -33,7 +33,6 @@ import Testing
         try store.database.transaction { db in try insertBatch("batch1", sku: "HIPSTER-WORKBENCH", qty: 100, in: db) }
         try store.database.transaction { db in
             var product = try #require(try Product.load(sku: "HIPSTER-WORKBENCH", in: db))
-            let read = product.version
             var line = try OrderLine(orderid: "o1", sku: "HIPSTER-WORKBENCH", qty: 10).insert(into: db)
             let reference = try product.allocate(line)
             line.batchReference = reference
