@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 
@@ -83,5 +84,23 @@ import Testing
         }
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 1)))
         #expect(try Views.orderLines(orderid: "o1", in: store.database).map(\.batchref) == ["caf\u{E9}"])
+    }
+
+    @Test func theASCIIShortcutsAgreeWithTheGeneralRules() throws {
+        for value in UInt32(0)...0x7F {
+            let scalar = try #require(Unicode.Scalar(value))
+            let general: Bool
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: general = true
+            default: general = value == 0x7F
+            }
+            #expect(Validation.isControl(scalar) == general, "U+\(String(value, radix: 16))")
+        }
+        for text in ["LAMP-01", "o 1", "caf\u{E9}", "cafe\u{301}", "A\u{30A}", "\u{212B}", "\u{1100}\u{1161}"] {
+            #expect(Validation.normalized(text) == text.precomposedStringWithCanonicalMapping)
+            #expect(
+                Validation.normalized(text).unicodeScalars.elementsEqual(
+                    text.precomposedStringWithCanonicalMapping.unicodeScalars))
+        }
     }
 }

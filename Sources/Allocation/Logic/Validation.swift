@@ -101,6 +101,7 @@ public enum Validation {
     /// Control characters, line and paragraph separators, and the invisible marks that reorder text on screen
     /// (bidirectional embeddings, overrides and isolates, the byte-order mark).
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
         default: break
@@ -114,7 +115,8 @@ public enum Validation {
     /// The canonical (NFC) form of typed text, so `café` typed precomposed or decomposed is one reference, as
     /// SQLite's byte-wise UNIQUE and lookups then agree with what the operator sees.
     public static func normalized(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
+        // ASCII text is already in NFC: skipping Foundation's normalization keeps it off `apply`'s hot path.
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// A value quoted for a message, with control characters made visible and long values cut.
