@@ -11,9 +11,16 @@ extension Subcommand {
               {"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":100,"eta":"2026-12-01"}
               {"command":"ChangeBatchQuantity","ref":"b1","qty":50}
               {"command":"Deallocate","orderid":"o1","sku":"LAMP"}
-            Prints one result line each: {"ok":true,...} or {"ok":false,"error":"..."}. Each line is its own
-            transaction; a bad line is reported and the rest still run.
-            Exit 0 if all succeeded, 1 if any was refused, 2 if any was malformed.
+              {"command":"ReceiveBatch","ref":"b1","qty":48}
+              {"command":"ChangeBatchEta","ref":"b2","eta":"2026-12-08"}
+              {"command":"Ship","orderid":"o1","sku":"LAMP"}
+              {"command":"MoveLine","orderid":"o1","sku":"LAMP","batchref":"b2"}
+              {"command":"AllocateWaiting","sku":"LAMP"}
+            Prints one result line each: {"ok":true,"status":...} or {"ok":false,"error":"..."}; status is
+            "allocated", "waiting" (accepted, but a line waits for stock), "cancelled" or "done". Each line is its
+            own transaction; a bad line is reported and the rest still run.
+            Exit 0 if all succeeded, 4 if all were accepted but a line was left waiting, 1 if any was refused,
+            2 if any was malformed.
             """
     ) { try $0.apply() }
 }
@@ -38,6 +45,7 @@ extension Tool {
         let bus = makeBus(database)
         var refused = false
         var malformed = false
+        var waiting = false
         var number = 0
         while let input = readLine(from: handle) {
             number += 1
@@ -50,11 +58,12 @@ extension Tool {
                 case .notText(let reason): throw InputError(message: reason)
                 }
                 let outcome = try bus.handle(command)
-                result.add("ok", outcome.backorder == nil)
+                result.add("ok", true)
                 result.add("line", number)
                 result.add("command", command.name)
-                describe(outcome, into: &result)
-                if outcome.backorder != nil { refused = true }
+                result.add("status", outcome.status)
+                outcome.describe(into: &result)
+                if outcome.leftLinesWaiting { waiting = true }
             } catch {
                 let (status, message) = Tool.describe(error)
                 if status == .usage { malformed = true } else { refused = true }
@@ -73,23 +82,7 @@ extension Tool {
         if ferror(handle) != 0 {
             throw UsageError(message: "cannot read \(source): \(String(cString: strerror(errno)))")
         }
-        return malformed ? .usage : refused ? .refused : .done
-    }
-
-    func describe(_ outcome: Outcome, into json: inout JSONObjectWriter) {
-        switch outcome {
-        case .batchCreated(let reference, _): json.add("ref", reference)
-        case .allocated(let batchReference, let wasAlreadyAllocated):
-            json.add("batchref", batchReference)
-            json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting: json.add("error", outcome.backorder)
-        case .quantityChanged(let reference, let moved, _):
-            json.add("ref", reference)
-            json.add("moved", moved.count)
-        case .deallocated(let batchReference, _): json.add("batchref", batchReference)
-        case .cancelled: json.add("batchref", nil)
-        case .received, .etaChanged, .shipped, .moved, .allocatedWaiting: break
-        }
+        return malformed ? .usage : refused ? .refused : waiting ? .waiting : .done
     }
 }
 

@@ -15,8 +15,17 @@ extension Subcommand {
 
     static let allocations = Subcommand(
         name: "allocations", positionals: ["ORDERID"],
-        options: [.flag("--json", #"print [{"sku","batchref"}]"#)], abstract: "where an order's lines went",
-        details: "Lists where the order's lines went, sorted by SKU."
+        options: [
+            .flag(
+                "--json",
+                #"print [{"sku","batchref","qty","status"}], with "since" when waiting, "shippedAt" and "#
+                    + #""shippedFrom" when shipped"#)
+        ],
+        abstract: "every line of an order and where it is",
+        details: """
+            Lists every line of the order, sorted by SKU, with its quantity and status: allocated to BATCH,
+            waiting since TIME (a backorder), or shipped at TIME from BATCH. An order with no lines lists nothing.
+            """
     ) { try $0.listAllocations() }
 
     static let events = Subcommand(
@@ -24,7 +33,7 @@ extension Subcommand {
         options: [
             .valued("--since", "ID", "only the events after event ID"),
             .flag("--follow", "keep printing events as they are committed, by this or any other process"),
-            .flag("--json", #"print one JSON object a line: {"id","at","kind", ...the event's fields}"#),
+            .flag("--json", #"print one JSON object a line: {"id","at","operator","kind", ...the event's fields}"#),
         ],
         abstract: "the event log, oldest first",
         details: "Prints the event log, oldest first. With --follow it runs until it is interrupted."
@@ -56,22 +65,39 @@ extension Tool {
         let orderid = Validation.normalized(arguments.positionals[0])
         try Validation.checkIdentifier(orderid, field: "order id")
         let database = try openDatabase(access: .readOnly)
-        let rows = try Views.orderLines(orderid: orderid, in: database).compactMap { row in
-            row.batchref.map { (sku: row.sku, batchref: $0) }
-        }
+        let rows = try Views.orderLines(orderid: orderid, in: database)
         if arguments.flags.contains("--json") {
-            return printOut(
-                jsonArray(
-                    rows.map { row in
-                        var json = JSONObjectWriter()
-                        json.add("sku", row.sku)
-                        json.add("batchref", row.batchref)
-                        return json.text
-                    }))
+            return printOut(jsonArray(rows.map(Tool.allocationJSON)))
         }
-        var table = TextTable(header: ["SKU", "BATCH"])
-        for row in rows { table.add([row.sku, row.batchref]) }
+        var table = TextTable(header: ["SKU", "QTY", "STATUS"])
+        for row in rows {
+            let status =
+                switch row.status {
+                case .allocated(let batchref): "allocated to \(batchref)"
+                case .waiting(let since): "waiting since \(since)"
+                case .shipped(let at, let from): "shipped at \(at) from \(from)"
+                }
+            table.add([row.sku, String(row.qty), status])
+        }
         return printOut(table.text)
+    }
+
+    /// `{"sku","batchref","qty","status"}` (`batchref` null unless allocated) and `since` for a waiting line,
+    /// `shippedAt` and `shippedFrom` for a shipped one.
+    static func allocationJSON(_ row: Views.LineRow) -> String {
+        var json = JSONObjectWriter()
+        json.add("sku", row.sku)
+        json.add("batchref", row.batchref)
+        json.add("qty", row.qty)
+        json.add("status", row.status.name)
+        switch row.status {
+        case .allocated: break
+        case .waiting(let since): json.add("since", since)
+        case .shipped(let at, let from):
+            json.add("shippedAt", at)
+            json.add("shippedFrom", from)
+        }
+        return json.text
     }
 
     func listEvents() throws -> ExitStatus {
@@ -102,7 +128,11 @@ extension Tool {
 
     /// One event as `events` prints it: its JSON object, or a sanitized line of text.
     static func line(for event: EventRow, json: Bool) -> String {
-        json ? event.json : TerminalText.sanitized("\(event.id)  \(event.at)  \(event.kind)  \(event.payload)")
+        json
+            ? event.json
+            : TerminalText.sanitized(
+                "\(event.id)  \(event.at)  \(event.operator.isEmpty ? "-" : event.operator)  \(event.kind)  "
+                    + event.payload)
     }
 
     /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until

@@ -19,7 +19,9 @@ extension Subcommand {
         details: """
             Allocates the order line to the preferred batch (in the warehouse first, then the earliest ETA)
             and prints the batch reference. Allocating the same line again changes nothing and prints its batch.
-            Exit 1 with "Invalid sku SKU" for an unknown SKU, "Out of stock for SKU" when no batch can take it.
+            When no batch can take it, the line waits for stock (a backorder): it prints
+            "waiting: ORDERID SKU xQTY (out of stock for SKU)" and exits 4; stock that appears later goes to
+            waiting lines oldest first. Exit 1 with "Invalid sku SKU" for an unknown SKU.
             """
     ) { tool in
         let words = tool.arguments.positionals
@@ -29,7 +31,11 @@ extension Subcommand {
 
     static let deallocate = Subcommand(
         name: "deallocate", positionals: ["ORDERID", "SKU"], abstract: "free an order's line for a SKU",
-        details: "Frees the order's line for SKU and drops the line. Exit 1 when the order has no such line."
+        details: """
+            Frees the order's line for SKU and drops the line, printing the batch it left and each waiting line
+            the freed stock filled; a waiting line is cancelled ("cancelled ORDERID SKU xQTY"). Exit 1 when the
+            order has no such line or it was shipped.
+            """
     ) { tool in
         let words = tool.arguments.positionals
         return try tool.send(.deallocate(Deallocate(orderid: words[0], sku: words[1])))
@@ -40,7 +46,10 @@ extension Subcommand {
         abstract: "set a batch's quantity; lines that no longer fit move",
         details: """
             Sets batch REF's purchased quantity (0 or more). Lines that no longer fit are deallocated,
-            oldest order lines staying first, and re-allocated oldest first to other batches where they fit.
+            oldest order lines staying first, and re-allocated oldest first to other batches where they fit,
+            else they wait for stock. Prints each line that moved and where it went
+            ("moved OLD-1 TV x8 from W-1 to W-2", "... to waiting") and each waiting line that grown stock
+            filled ("filled NEW-2 TV x3 from W-1"). Exit 4 when any line was left waiting.
             """
     ) { tool in
         let words = tool.arguments.positionals
@@ -51,44 +60,16 @@ extension Subcommand {
 }
 
 extension Tool {
-    /// Runs one command through the bus and reports its outcome: the answer on standard output, the rest on
-    /// standard error.
+    /// Runs one command through the bus and reports its outcome: the reference or batch and each line that moved,
+    /// waits, was filled, shipped or cancelled on standard output, a remark that nothing changed on standard error.
+    ///
+    /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
     func send(_ command: Command) throws -> ExitStatus {
         let database = try openDatabase()
         let outcome = try makeBus(database).handle(command)
-        if let backorder = outcome.backorder {
-            printError(backorder)
-            return .refused
-        }
-        switch outcome {
-        case .batchCreated(let reference, _):
-            return printOut(reference)
-        case .allocated(let batchReference, let wasAlreadyAllocated):
-            if wasAlreadyAllocated { printError("already allocated; nothing changed") }
-            return printOut(batchReference)
-        case .quantityChanged(_, let moved, _):
-            for move in moved {
-                printError(
-                    "moved \(move.orderid) \(move.sku) x\(move.qty) from \(move.from) "
-                        + "to \(move.to ?? "nowhere (out of stock)")"
-                )
-            }
-            return .done
-        case .deallocated(let batchReference, _):
-            return printOut(batchReference)
-        case .cancelled:
-            return printOut("(was not allocated)")
-        case .waiting, .received, .etaChanged, .shipped, .moved, .allocatedWaiting:
-            return .done
-        }
-    }
-}
-
-extension Outcome {
-    /// The out-of-stock words of an `Allocate` that left its line waiting, which the command line still reports
-    /// as refused (exit 1, `"ok":false`).
-    var backorder: String? {
-        if case .waiting = self { return notice }
-        return nil
+        if let note = outcome.unchangedNote { printError(note) }
+        let lines = outcome.reportLines
+        if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+        return ExitStatus(for: outcome)
     }
 }

@@ -17,6 +17,14 @@ struct ExitStatus: RawRepresentable, Equatable, Sendable {
     static let usage = ExitStatus(rawValue: 2)
     /// A database problem or a failed internal check.
     static let failure = ExitStatus(rawValue: 3)
+    /// Accepted, but a line waits for stock: an allocation kept as a backorder, or a quantity change or receipt
+    /// that left a line without a batch.
+    static let waiting = ExitStatus(rawValue: 4)
+
+    /// Done, or accepted with a line left waiting.
+    init(for outcome: Outcome) {
+        self = outcome.leftLinesWaiting ? .waiting : .done
+    }
 
     /// The status for an error: usage and terminal problems are bad usage; the core classifies the rest.
     init(for error: any Error) {

@@ -22,7 +22,8 @@ enum Help {
             Options:
             \(columns(Subcommand.global.map { ($0.usage, $0.about) }, width: 17))
 
-            Exit status: 0 done, 1 refused by a business rule, 2 bad usage or input, 3 database problem.
+            Exit status: 0 done, 1 refused by a business rule, 2 bad usage or input, 3 database problem,
+            4 accepted but a line waits for stock (a backorder).
             """
     }
 

@@ -34,14 +34,16 @@ struct Subcommand: Sendable {
 
     /// Every subcommand, in the order the help lists them.
     static let all: [Subcommand] = [
-        .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .batches, .allocations, .events, .apply,
-        .monitor, .demo, .help,
+        .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .changeEta, .ship, .move,
+        .allocateWaiting, .batches, .allocations, .backorders, .atRisk, .history, .events, .apply, .monitor, .demo,
+        .help,
     ]
 
     /// Options every subcommand takes.
     static let global: [Option] = [
         .valued("--db", "PATH", "the database (default $STOCK_DB, else $XDG_DATA_HOME/stock/stock.sqlite)"),
         .valued("--settings", "FILE", "a JSON settings file (default $STOCK_SETTINGS, else built-in settings)"),
+        .valued("--user", "NAME", "the operator events record (default $STOCK_USER, else the system's user)"),
         .flag("--help", "this text, or with a subcommand its help (also -h)"),
         .flag("--version", "print the version and exit"),
     ]

@@ -53,6 +53,10 @@ struct Tool {
             guard !path.isEmpty else { throw UsageError(message: "--db needs a path") }
             settings.database = path
         }
+        if let user = arguments.options["--user"].map(Validation.normalized) {
+            try Validation.checkIdentifier(user, field: "--user")
+            settings.user = user
+        }
         if settings.database == nil { settings.database = Settings.defaultDatabasePath(environment: environment) }
     }
 

@@ -119,7 +119,8 @@ import Testing
         #expect(events.allSatisfy { $0.at == "2026-01-15T12:00:00.000Z" })
         #expect(
             events[0].json
-                == #"{"id":1,"at":"2026-01-15T12:00:00.000Z","kind":"BatchCreated","ref":"b1","sku":"LAMP","qty":10,"eta":"2026-02-01"}"#
+                == #"{"id":1,"at":"2026-01-15T12:00:00.000Z","operator":"\#(store.settings.user)","kind":"BatchCreated","#
+                + #""ref":"b1","sku":"LAMP","qty":10,"eta":"2026-02-01"}"#
         )
         #expect(events[1].payload == #"{"orderid":"o1","sku":"LAMP","qty":4,"batchref":"b1"}"#)
     }

@@ -57,6 +57,40 @@ import Testing
         Case(
             arguments: ["apply", "/nonexistent/file.jsonl"], status: 2, message: "cannot read /nonexistent/file.jsonl"),
         Case(arguments: ["teleport"], status: 2, message: "unknown subcommand teleport"),
+        Case(arguments: ["receive", "nope"], status: 1, message: "Unknown batch nope"),
+        Case(arguments: ["receive", "b1"], status: 1, message: "batch b1 is already in the warehouse"),
+        Case(arguments: ["receive", "b1", "-3"], status: 2, message: "qty must be 0 or more, got -3"),
+        Case(arguments: ["receive", "b1", "lots"], status: 2, message: "qty must be a whole number, got \"lots\""),
+        Case(arguments: ["receive"], status: 2, message: "receive needs REF"),
+        Case(arguments: ["change-eta", "nope", "2026-02-01"], status: 1, message: "Unknown batch nope"),
+        Case(
+            arguments: ["change-eta", "b1", "2026-02-01"], status: 1, message: "batch b1 is already in the warehouse"),
+        Case(
+            arguments: ["change-eta", "b1", "2026-02-30"], status: 2,
+            message: "date \"2026-02-30\" is not a valid date YYYY-MM-DD"),
+        Case(arguments: ["change-eta", "b1"], status: 2, message: "change-eta needs YYYY-MM-DD"),
+        Case(arguments: ["ship", "o1"], status: 1, message: "Unknown order o1"),
+        Case(arguments: ["ship", ""], status: 2, message: "order id must not be empty"),
+        Case(arguments: ["ship", "o1", "LA\u{7}MP"], status: 2, message: "contains control character U+7"),
+        Case(arguments: ["move", "o1", "LAMP", "b1"], status: 1, message: "order o1 has no line for LAMP"),
+        Case(arguments: ["move", "o1", "LAMP"], status: 2, message: "move needs BATCHREF"),
+        Case(arguments: ["move", "o1", "LAMP", ""], status: 2, message: "batch reference must not be empty"),
+        Case(arguments: ["allocate-waiting", "NOPE"], status: 1, message: "Invalid sku NOPE"),
+        Case(arguments: ["allocate-waiting", " LAMP"], status: 2, message: "must not start or end with a space"),
+        Case(arguments: ["backorders", "--sku", "NOPE"], status: 1, message: "Invalid sku NOPE"),
+        Case(arguments: ["backorders", "--sku", ""], status: 2, message: "--sku must not be empty"),
+        Case(arguments: ["at-risk", "now"], status: 2, message: "at-risk got an unexpected argument now"),
+        Case(arguments: ["history", "o1"], status: 1, message: "Unknown order o1"),
+        Case(arguments: ["history", "--batch", "nope"], status: 1, message: "Unknown batch nope"),
+        Case(arguments: ["history", "--batch", ""], status: 2, message: "--batch must not be empty"),
+        Case(arguments: ["history"], status: 2, message: "history needs ORDERID or --batch REF"),
+        Case(
+            arguments: ["history", "o1", "--batch", "b1"], status: 2, message: "history needs ORDERID or --batch REF"),
+        Case(
+            arguments: ["--user", "", "add-batch", "b2", "LAMP", "5"], status: 2, message: "--user must not be empty"),
+        Case(
+            arguments: ["--user", "ann\u{1B}[2J", "add-batch", "b2", "LAMP", "5"], status: 2,
+            message: "--user \"ann\\u{1b}[2J\" contains control character U+1B"),
         Case(
             arguments: ["--settings", "/nonexistent.json", "batches"], status: 2, message: "cannot read settings file"),
     ]
@@ -81,10 +115,16 @@ import Testing
             "{", #"{"command":"Allocate"}"#, #"{"command":"Allocate","orderid":"o","sku":"LAMP","qty":-1}"#,
             #"{"command":"CreateBatch","ref":"b9","sku":"LAMP","qty":1,"eta":"2025-02-30"}"#,
             #"{"command":"CreateBatch","ref":"b1","sku":"LAMP","qty":1}"#, #"[]"#, #""just a string""#,
+            #"{"command":"ReceiveBatch","ref":"b1","qty":-1}"#, #"{"command":"ReceiveBatch","ref":"nope"}"#,
+            #"{"command":"ChangeBatchEta","ref":"b1"}"#, #"{"command":"ChangeBatchEta","ref":"b1","eta":"soon"}"#,
+            #"{"command":"Ship","orderid":""}"#, #"{"command":"Ship","orderid":"o1"}"#,
+            #"{"command":"MoveLine","orderid":"o1","sku":"LAMP"}"#,
+            #"{"command":"MoveLine","orderid":"o1","sku":"LAMP","batchref":"b1","extra":1}"#,
+            #"{"command":"AllocateWaiting","sku":""}"#, #"{"command":"AllocateWaiting","sku":"NOPE"}"#,
         ].joined(separator: "\n")
         let result = try cli.stock("apply", input: input)
         #expect(result.status == 2)
-        #expect(result.stdout.split(separator: "\n").count == 7)
+        #expect(result.stdout.split(separator: "\n").count == 17)
         #expect(!result.stdout.contains(#""ok":true"#))
         #expect(try cli.contents() == before)
     }
@@ -172,7 +212,8 @@ import Testing
         let result = try runProcess(
             "/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
-        #expect(result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","batchref":"b1""#))
+        #expect(
+            result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1""#))
     }
 
     @Test func argumentsThatAreNotUtf8AreRefused() throws {

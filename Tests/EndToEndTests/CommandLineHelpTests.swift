@@ -5,8 +5,9 @@ import Testing
 /// Help, version and suggestions, through the real binary.
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
-        "init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations", "events", "apply",
-        "monitor", "demo", "help",
+        "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
+        "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "apply", "monitor",
+        "demo", "help",
     ]
 
     @Test(arguments: subcommands)

@@ -20,7 +20,7 @@ import Testing
         #expect(result.stdout == "earlybatch\n")
         let view = try cli.stock("allocations", "order-1", "--json")
         #expect(view.status == 0)
-        #expect(view.stdout == #"[{"sku":"SKU-1","batchref":"earlybatch"}]"# + "\n")
+        #expect(view.stdout == #"[{"sku":"SKU-1","batchref":"earlybatch","qty":3,"status":"allocated"}]"# + "\n")
     }
 
     @Test func unhappyPathUnknownSkuExitsOneAndTheOrderHasNoAllocations() throws {
@@ -44,11 +44,12 @@ import Testing
         #expect(decoded.last?["qty"] as? Int == 10)
     }
 
-    @Test func outOfStockExitsOneAndNotifiesTheConfiguredAddressNamingTheOrder() throws {
+    @Test func outOfStockWaitsExitsFourAndNotifiesTheConfiguredAddressNamingTheOrder() throws {
         try cli.stock("add-batch", "b1", "LAMP", "2")
         let result = try cli.stock("allocate", "o1", "LAMP", "3")
-        #expect(result.status == 1)
-        #expect(result.stderr == "Out of stock for LAMP: order o1 waits for 3\n")
+        #expect(result.status == 4)
+        #expect(result.stdout == "waiting: o1 LAMP x3 (out of stock for LAMP)\n")
+        #expect(result.stderr.isEmpty)
         #expect(
             try String(contentsOfFile: cli.notificationsPath, encoding: .utf8)
                 == "to stock@made.com: Out of stock for LAMP: order o1 waits for 3\n")
@@ -126,12 +127,14 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.stdout.split(separator: "\n") == [
-                #"{"ok":true,"line":1,"command":"CreateBatch","ref":"b1"}"#,
-                #"{"ok":true,"line":2,"command":"Allocate","batchref":"b1","alreadyAllocated":false}"#,
-                #"{"ok":false,"line":4,"command":"Allocate","error":"Out of stock for LAMP: order o2 waits for 30"}"#,
+                #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","filled":[]}"#,
+                #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","alreadyAllocated":false}"#,
+                #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
+                    + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
                 #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
-                #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","ref":"b1","moved":0}"#,
-                #"{"ok":true,"line":7,"command":"Deallocate","batchref":"b1"}"#,
+                #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
+                    + #""filled":[]}"#,
+                #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
             ])
     }
 
@@ -152,7 +155,9 @@ import Testing
                 == #"{"ok":false,"line":2,"error":"Allocate: field \"qty\" must be a whole number, got \"three\""}"#)
         #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\""}"#)
         #expect(lines[3].hasPrefix(#"{"ok":true,"line":4"#))
-        #expect(try cli.stock("allocations", "o2", "--json").stdout == #"[{"sku":"LAMP","batchref":"b1"}]"# + "\n")
+        #expect(
+            try cli.stock("allocations", "o2", "--json").stdout
+                == #"[{"sku":"LAMP","batchref":"b1","qty":2,"status":"allocated"}]"# + "\n")
     }
 
     @Test func eventsFollowPrintsWhatOtherProcessesCommit() throws {
@@ -194,8 +199,9 @@ import Testing
 
     @Test func helpIsEverywhere() throws {
         for subcommand in [
-            "init", "add-batch", "allocate", "deallocate", "change-quantity", "batches", "allocations",
-            "events", "apply", "monitor", "demo",
+            "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
+            "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "apply",
+            "monitor", "demo",
         ] {
             let result = try cli.stock(subcommand, "--help")
             #expect(result.status == 0)

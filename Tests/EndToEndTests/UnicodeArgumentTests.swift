@@ -32,7 +32,9 @@ import Testing
         #expect(listed.stdout.contains(#""allocated":2"#), "\(listed.stdout)")
         for orderid in ["order-" + nfc, "order-" + nfd] {
             let allocations = try cli.stock("allocations", orderid, "--json").stdout
-            #expect(Array(allocations.utf8) == Array((#"[{"sku":"\#(nfc)","batchref":"b1"}]"# + "\n").utf8))
+            #expect(
+                Array(allocations.utf8)
+                    == Array((#"[{"sku":"\#(nfc)","batchref":"b1","qty":2,"status":"allocated"}]"# + "\n").utf8))
         }
     }
 }

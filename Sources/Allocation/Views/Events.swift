@@ -25,11 +25,12 @@ public struct EventRow: Equatable, Sendable {
         at.count >= 19 ? String(at.dropFirst(11).prefix(8)) : at
     }
 
-    /// The row as one JSON object: `{"id","at","kind", ...the event's fields}`.
+    /// The row as one JSON object: `{"id","at","operator","kind", ...the event's fields}`.
     public var json: String {
         var head = JSONObjectWriter()
         head.add("id", Int(id))
         head.add("at", at)
+        head.add("operator", `operator`)
         head.add("kind", kind)
         let fields = payload.dropFirst().dropLast()
         let text = head.text

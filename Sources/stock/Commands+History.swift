@@ -1,0 +1,150 @@
+import Allocation
+import Foundation
+
+/// The lifecycle listings: waiting lines, lines at risk on late batches, and an order's or a batch's history.
+extension Subcommand {
+    static let backorders = Subcommand(
+        name: "backorders",
+        options: [
+            .valued("--sku", "SKU", "only SKU's waiting lines"),
+            .flag("--json", #"print [{"orderid","sku","qty","since","ageSeconds"}]"#),
+        ],
+        abstract: "lines waiting for stock, oldest first",
+        details: """
+            Lists the lines waiting for stock (backorders), oldest first, the order they will be filled in, with
+            the time each started waiting and its age by the settings' clock.
+            """
+    ) { try $0.listBackorders() }
+
+    static let atRisk = Subcommand(
+        name: "at-risk",
+        options: [.flag("--json", #"print [{"orderid","sku","qty","batchref","eta","alternative"}]"#)],
+        abstract: "allocated lines on late batches",
+        details: """
+            Lists allocated lines on arriving batches whose ETA is before today (by the settings' clock), by ETA,
+            each with the preferred batch that could take it now ("none" when no batch has room); stock move
+            puts a line there.
+            """
+    ) { try $0.listAtRisk() }
+
+    static let history = Subcommand(
+        name: "history", positionals: ["ORDERID"], optional: 1,
+        options: [
+            .valued("--batch", "REF", "the batch's history instead of an order's"),
+            .flag("--json", #"print one JSON object a line: {"id","at","operator","kind", ...the event's fields}"#),
+        ],
+        abstract: "every event that touched an order or a batch",
+        details: """
+            Prints every event that touched order ORDERID, or with --batch batch REF (its own events and its
+            lines'), oldest first, with its time and the operator who caused it. Exit 1 for an order or batch
+            no event names.
+            """
+    ) { try $0.listHistory() }
+}
+
+extension Tool {
+    func listBackorders() throws -> ExitStatus {
+        let sku = arguments.options["--sku"].map(Validation.normalized)
+        if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
+        let database = try openDatabase(access: .readOnly)
+        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        let rows = try Views.backorders(sku: sku, in: database)
+        let now = settings.clock.now()
+        let waiting = rows.map { row in
+            let since = if case .waiting(let since) = row.status { since } else { "" }
+            return (row: row, since: since, age: Age.seconds(since: since, now: now))
+        }
+        if arguments.flags.contains("--json") {
+            return printOut(
+                jsonArray(
+                    waiting.map { line in
+                        var json = JSONObjectWriter()
+                        json.add("orderid", line.row.orderid)
+                        json.add("sku", line.row.sku)
+                        json.add("qty", line.row.qty)
+                        json.add("since", line.since)
+                        json.addRaw("ageSeconds", line.age.map(String.init) ?? "null")
+                        return json.text
+                    }))
+        }
+        var table = TextTable(header: ["ORDER", "SKU", "QTY", "WAITING SINCE", "AGE"])
+        for line in waiting {
+            table.add([
+                line.row.orderid, line.row.sku, String(line.row.qty), line.since, line.age.map(Age.text) ?? "?",
+            ])
+        }
+        return printOut(table.text)
+    }
+
+    func listAtRisk() throws -> ExitStatus {
+        let database = try openDatabase(access: .readOnly)
+        let rows = try Views.atRisk(today: settings.clock.today, in: database)
+        if arguments.flags.contains("--json") {
+            return printOut(jsonArray(rows.map(\.json)))
+        }
+        var table = TextTable(header: ["ORDER", "SKU", "QTY", "BATCH", "ETA", "COULD TAKE IT NOW"])
+        for row in rows {
+            table.add([
+                row.line.orderid, row.line.sku, String(row.line.qty), row.batchref, row.eta.description,
+                row.alternative ?? "none",
+            ])
+        }
+        return printOut(table.text)
+    }
+
+    func listHistory() throws -> ExitStatus {
+        let orderid = arguments.positionals.first.map(Validation.normalized)
+        let batch = arguments.options["--batch"].map(Validation.normalized)
+        let database: Database
+        let events: [EventRow]
+        switch (orderid, batch) {
+        case (let orderid?, nil):
+            try Validation.checkIdentifier(orderid, field: "order id")
+            database = try openDatabase(access: .readOnly)
+            events = try Views.history(orderid: orderid, in: database)
+            if events.isEmpty { throw AllocationError.unknownOrder(orderid) }
+        case (nil, let batch?):
+            try Validation.checkIdentifier(batch, field: "--batch")
+            database = try openDatabase(access: .readOnly)
+            events = try Views.history(batch: batch, in: database)
+            if events.isEmpty { throw AllocationError.unknownBatch(batch) }
+        default:
+            throw UsageError(message: "history needs ORDERID or --batch REF, not both")
+        }
+        if arguments.flags.contains("--json") {
+            return printOut(events.map(\.json).joined(separator: "\n"))
+        }
+        var table = TextTable(header: ["ID", "AT", "OPERATOR", "EVENT", "DETAILS"])
+        for event in events {
+            table.add([
+                String(event.id), event.at, event.operator.isEmpty ? "-" : event.operator, event.kind, event.payload,
+            ])
+        }
+        return printOut(table.text)
+    }
+}
+
+/// How long a line has waited, from the ISO 8601 timestamp the service wrote.
+enum Age {
+    /// Whole seconds from `timestamp` (`YYYY-MM-DDTHH:MM:SS…Z`) to `now`; nil when it is not such a timestamp.
+    static func seconds(since timestamp: String, now: Double) -> Int? {
+        let text = Array(timestamp.utf8)
+        guard text.count >= 19, let day = Day(String(timestamp.prefix(10))) else { return nil }
+        func number(_ start: Int) -> Int? {
+            Int(String(decoding: text[start..<start + 2], as: UTF8.self))
+        }
+        guard let hours = number(11), let minutes = number(14), let seconds = number(17) else { return nil }
+        let then = day.daysSinceEpoch * 86_400 + hours * 3600 + minutes * 60 + seconds
+        return max(0, Int(now.rounded(.down)) - then)
+    }
+
+    /// `3d 4h`, `5h 12m` or `7m`.
+    static func text(_ seconds: Int) -> String {
+        let days = seconds / 86_400
+        let hours = seconds / 3600 % 24
+        let minutes = seconds / 60 % 60
+        if days > 0 { return "\(days)d \(hours)h" }
+        if hours > 0 { return "\(hours)h \(minutes)m" }
+        return "\(minutes)m"
+    }
+}

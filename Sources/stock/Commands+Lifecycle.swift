@@ -1,0 +1,76 @@
+import Allocation
+
+/// The commands of a batch's and a line's life after allocation: receiving, re-dating, shipping, moving, and
+/// filling waiting lines on demand.
+extension Subcommand {
+    static let receive = Subcommand(
+        name: "receive", positionals: ["REF", "QTY"], optional: 1,
+        abstract: "an arriving batch is now in the warehouse",
+        details: """
+            Records that arriving batch REF is in the warehouse: its ETA is cleared. With QTY (0 or more) different
+            from the quantity ordered, QTY applies with the rules of change-quantity. Prints "received REF xQTY",
+            each line that moved and where it went, and each waiting line the stock filled. Exit 4 when any line
+            was left waiting; exit 1 when REF is unknown or already in the warehouse.
+            """
+    ) { tool in
+        let words = tool.arguments.positionals
+        let qty = try words.dropFirst().first.map { try Validation.quantity($0, allowZero: true) }
+        return try tool.send(.receiveBatch(ReceiveBatch(ref: words[0], qty: qty)))
+    }
+
+    static let changeEta = Subcommand(
+        name: "change-eta", positionals: ["REF", "YYYY-MM-DD"],
+        abstract: "re-date an arriving batch; no line moves",
+        details: """
+            Changes arriving batch REF's ETA (a slip or an earlier arrival) and prints "REF due YYYY-MM-DD".
+            Lines allocated to it stay where they are; only later choices change. Exit 1 when REF is unknown or
+            already in the warehouse.
+            """
+    ) { tool in
+        let words = tool.arguments.positionals
+        return try tool.send(
+            .changeBatchEta(ChangeBatchEta(ref: words[0], eta: try Validation.day(words[1], field: "date"))))
+    }
+
+    static let ship = Subcommand(
+        name: "ship", positionals: ["ORDERID", "SKU"], optional: 1,
+        abstract: "ship an order's allocated lines (or one)",
+        details: """
+            Ships the order's allocated lines, or only its line for SKU, from batches in the warehouse: the
+            quantity leaves the batch and the line is kept as shipped. Prints "shipped ORDERID SKU xQTY from
+            BATCH" for each. Refused (exit 1, nothing shipped) when a line to ship waits for stock or is on an
+            arriving batch, naming each, or when nothing is left to ship.
+            """
+    ) { tool in
+        let words = tool.arguments.positionals
+        return try tool.send(.ship(Ship(orderid: words[0], sku: words.dropFirst().first)))
+    }
+
+    static let move = Subcommand(
+        name: "move", positionals: ["ORDERID", "SKU", "BATCHREF"],
+        abstract: "move a line to another batch of its SKU",
+        details: """
+            Moves the order's allocated or waiting line for SKU to batch BATCHREF, which must be of the same SKU
+            and have room for it, e.g. off a late batch onto one just received. Prints "moved ORDERID SKU from
+            FROM to BATCHREF" (FROM is "waiting" for a waiting line), then each waiting line the freed stock
+            filled. Exit 1 when the batch has no room, is of another SKU or already holds the line.
+            """
+    ) { tool in
+        let words = tool.arguments.positionals
+        return try tool.send(.moveLine(MoveLine(orderid: words[0], sku: words[1], batchref: words[2])))
+    }
+
+    static let allocateWaiting = Subcommand(
+        name: "allocate-waiting", positionals: ["SKU"], optional: 1,
+        abstract: "give stock to waiting lines, oldest first",
+        details: """
+            Allocates waiting lines (backorders) of SKU, or of every SKU, oldest first, each to the preferred
+            batch that can take it; a line that fits nowhere is skipped and keeps waiting. Prints
+            "filled ORDERID SKU xQTY from BATCH" for each. Needed only when the autoAllocate setting is off;
+            otherwise stock that appears goes to waiting lines by itself. Exit 0 even when lines still wait
+            (stock backorders lists them).
+            """
+    ) { tool in
+        try tool.send(.allocateWaiting(AllocateWaiting(sku: tool.arguments.positionals.first)))
+    }
+}

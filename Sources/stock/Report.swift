@@ -1,0 +1,157 @@
+import Allocation
+
+/// What a command did, in the words the command line prints and the fields `apply` answers with.
+///
+/// One place for both, so a line that moved, waits, was filled or shipped reads the same in a terminal and in a
+/// script's JSON.
+extension Outcome {
+    /// The lines `stock` prints on standard output: the reference or batch a script captures first, then each line
+    /// that moved, waits, was filled, shipped or cancelled.
+    var reportLines: [String] {
+        switch self {
+        case .batchCreated(let reference, let filled):
+            return [reference] + filled.map(\.reportLine)
+        case .allocated(let batchReference, _):
+            return [batchReference]
+        case .waiting(let orderid, let sku, let qty):
+            return ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"]
+        case .quantityChanged(_, let moved, let filled):
+            return moved.map(\.reportLine) + filled.map(\.reportLine)
+        case .deallocated(let batchReference, let filled):
+            return [batchReference] + filled.map(\.reportLine)
+        case .cancelled(let orderid, let sku, let qty):
+            return ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"]
+        case .received(let reference, let qty, let moved, let filled):
+            return ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.reportLine)
+        case .etaChanged(let reference, let eta, _):
+            return ["\(reference) due \(eta)"]
+        case .shipped(let lines):
+            return lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" }
+        case .moved(let orderid, let sku, let from, let to, let filled):
+            return ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.reportLine)
+        case .allocatedWaiting(let filled):
+            return filled.map(\.reportLine)
+        }
+    }
+
+    /// A remark for standard error when the command changed nothing, else nil.
+    var unchangedNote: String? {
+        switch self {
+        case .allocated(_, true): "already allocated; nothing changed"
+        case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
+        case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
+        default: nil
+        }
+    }
+
+    /// `apply`'s `status`: `allocated`, `waiting` (accepted, a line waits for stock), `cancelled` or `done`.
+    var status: String {
+        if leftLinesWaiting { return "waiting" }
+        switch self {
+        case .allocated: return "allocated"
+        case .cancelled: return "cancelled"
+        default: return "done"
+        }
+    }
+
+    /// Adds the outcome's fields to an `apply` answer. The fields of the four original commands keep their names
+    /// (`ref`, `batchref`, `alreadyAllocated`, `moved` as a count); lists of lines are added beside them.
+    func describe(into json: inout JSONObjectWriter) {
+        switch self {
+        case .batchCreated(let reference, let filled):
+            json.add("ref", reference)
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .allocated(let batchReference, let wasAlreadyAllocated):
+            json.add("batchref", batchReference)
+            json.add("alreadyAllocated", wasAlreadyAllocated)
+        case .waiting(let orderid, let sku, let qty):
+            json.add("batchref", nil)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+        case .quantityChanged(let reference, let moved, let filled):
+            json.add("ref", reference)
+            describe(moved: moved, filled: filled, into: &json)
+        case .deallocated(let batchReference, let filled):
+            json.add("batchref", batchReference)
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .cancelled(let orderid, let sku, let qty):
+            json.add("batchref", nil)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+        case .received(let reference, let qty, let moved, let filled):
+            json.add("ref", reference)
+            json.add("qty", qty)
+            describe(moved: moved, filled: filled, into: &json)
+        case .etaChanged(let reference, let eta, let wasChanged):
+            json.add("ref", reference)
+            json.add("eta", eta.description)
+            json.add("changed", wasChanged)
+        case .shipped(let lines):
+            json.addRaw("shipped", jsonArray(lines.map(\.json)))
+        case .moved(let orderid, let sku, let from, let to, let filled):
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("from", from)
+            json.add("to", to)
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .allocatedWaiting(let filled):
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
+        }
+        if let notice { json.add("message", notice) }
+    }
+
+    /// `moved` (how many lines left the batch), `moves` (each, `to` null when it waits) and `filled`.
+    private func describe(moved: [Move], filled: [Placement], into json: inout JSONObjectWriter) {
+        json.add("moved", moved.count)
+        json.addRaw("moves", jsonArray(moved.map(\.json)))
+        json.addRaw("filled", jsonArray(filled.map(\.json)))
+    }
+}
+
+extension Move {
+    /// `moved OLD-1 TV x8 from W-1 to W-2`, or `… to waiting` when no batch could take it.
+    var reportLine: String {
+        "moved \(orderid) \(sku) x\(qty) from \(from) to \(to ?? "waiting")"
+    }
+
+    /// `{"orderid","sku","qty","from","to"}`, `to` null when the line waits.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("orderid", orderid)
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.add("from", from)
+        json.add("to", to)
+        return json.text
+    }
+}
+
+extension Placement {
+    /// `filled NEW-2 TV x3 from B-9`: a waiting line that got stock.
+    var reportLine: String {
+        "filled \(orderid) \(sku) x\(qty) from \(batchref)"
+    }
+
+    /// `{"orderid","sku","qty","batchref"}`.
+    var json: String {
+        lineJSON(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
+    }
+}
+
+extension ShippedLine {
+    /// `{"orderid","sku","qty","batchref"}`.
+    var json: String {
+        lineJSON(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
+    }
+}
+
+private func lineJSON(orderid: String, sku: String, qty: Int, batchref: String) -> String {
+    var json = JSONObjectWriter()
+    json.add("orderid", orderid)
+    json.add("sku", sku)
+    json.add("qty", qty)
+    json.add("batchref", batchref)
+    return json.text
+}
