@@ -164,8 +164,9 @@ import Testing
         try cli.stock("add-batch", "b1", "LAMP", "10")
         let follower = try cli.start("events", "--follow", "--json")
         try cli.stock("allocate", "o1", "LAMP", "2")
-        // The follower polls every refresh interval (50 ms in the test settings); give it generously long.
-        usleep(600_000)
+        // The follower polls every refresh interval (50 ms in the test settings); a loaded machine may take a
+        // while to start it, so wait for the second line rather than for a fixed time.
+        try follower.waitForOutput { $0.split(separator: "\n").count >= 2 }
         kill(follower.processIdentifier, SIGTERM)
         let output = try follower.wait().stdout.split(separator: "\n")
         #expect(output.count == 2)

@@ -80,6 +80,25 @@ public final class RunningProcess: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
+    /// What the process has written to standard output so far.
+    public var outputSoFar: String {
+        (try? String(contentsOf: folder.appendingPathComponent("stdout"), encoding: .utf8)) ?? ""
+    }
+
+    /// Polls standard output every 10 ms until `condition` holds, for a process that runs until it is stopped.
+    ///
+    /// - Throws: `ProcessFailure` with what was written when it does not hold within `timeout` seconds.
+    public func waitForOutput(timeout: Double = 10, until condition: (String) -> Bool) throws {
+        let deadline = monotonicSeconds() + timeout
+        while !condition(outputSoFar) {
+            guard monotonicSeconds() < deadline else {
+                throw ProcessFailure(
+                    message: "\(description) did not print what was awaited in \(timeout) s: \(outputSoFar)")
+            }
+            usleep(10_000)
+        }
+    }
+
     /// Waits for the exit, then reads the output.
     ///
     /// - Throws: `ProcessFailure` when it has not exited within `timeout` seconds (it is then killed).

@@ -86,7 +86,13 @@ public struct Settings: Equatable, Sendable {
             }
         },
         Key("colors") { $1.colors = try $0.bool() },
-        Key("user", variable: "STOCK_USER") { $1.user = try $0.string() },
+        Key("user", variable: "STOCK_USER") { value, settings in
+            let name = Validation.normalized(try value.string())
+            guard (try? Validation.checkIdentifier(name, field: "user")) != nil else {
+                throw value.bad("a name of 1 to 255 characters, without control characters or spaces at either end")
+            }
+            settings.user = name
+        },
         Key("autoAllocate", variable: "STOCK_AUTO_ALLOCATE") { $1.autoAllocate = try $0.bool() },
     ]
 
@@ -150,8 +156,11 @@ struct SettingValue {
     /// An environment variable's value: numbers arrive as text.
     var isText = false
 
+    /// The refusal naming what was expected; the value is shown with control characters made visible, so a
+    /// message never carries a terminal escape sequence.
     func bad(_ expected: String) -> SettingsError {
-        SettingsError(message: "\(source): \(key) must be \(expected), got \(raw)")
+        let shown = Validation.shown("\(raw)").dropFirst().dropLast()
+        return SettingsError(message: "\(source): \(key) must be \(expected), got \(shown)")
     }
 
     func integer(_ range: ClosedRange<Int>) throws -> Int {
