@@ -54,10 +54,7 @@ import Testing
         (#"{"refreshMs": 50, "refreshMs": 5000}"#, "\"refreshMs\" is given twice"),
         (#"{"user": ""}"#, "user must be a non-empty string"),
         (#"{"user": " ann"}"#, "user must be a name of 1 to 255 characters"),
-        (
-            #"{"user": "ann\u001b[31m"}"#,
-            #"user must be a name of 1 to 255 characters, without control characters or spaces at either end, got ann\u{1b}[31m"#
-        ),
+        (#"{"user": "ann\u001b[31m"}"#, #"spaces at either end, got ann\u{1b}[31m"#),
     ])
     func badSettingsFilesAreRefusedNamingTheProblem(_ json: String, _ message: String) throws {
         let path = try write(json)
