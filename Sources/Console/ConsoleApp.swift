@@ -250,7 +250,7 @@ public final class ConsoleApp {
         reload(all: true, follow: true, flash: false)
     }
 
-    /// The status line's words for what a command did, e.g. `waiting: o-1 TV x8 (out of stock for TV)`.
+    /// The status line's words for what a command did, e.g. `waiting: o-1 TV x8 (out of stock)`.
     static func describe(_ outcome: Outcome, of command: Command) -> String {
         func line(_ orderid: String, _ sku: String, _ qty: Int) -> String { "\(orderid) \(sku) x\(qty)" }
         func filled(_ placements: [Placement]) -> String {
@@ -276,7 +276,7 @@ public final class ConsoleApp {
             guard case .allocate(let c) = command else { return "allocated to \(batch)" }
             return "allocated \(line(c.orderid, c.sku, c.qty)) to \(batch)"
         case .waiting(let orderid, let sku, let qty):
-            return "waiting: \(line(orderid, sku, qty)) (out of stock for \(sku))"
+            return "waiting: \(line(orderid, sku, qty)) (out of stock)"
         case .batchCreated(let reference, let placements):
             return "batch \(reference) created" + filled(placements)
         case .quantityChanged(let reference, let moves, let placements):

@@ -223,13 +223,16 @@ struct BatchesScreen {
         var text = "\(g.horizontal) \(sku) "
         var waiting = ""
         if let total = totals[sku] {
+            let batches = "\(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
+            let quantities =
+                "\(total.purchased) purchased \(g.dot) \(total.allocated) allocated \(g.dot) \(total.available) available "
+            if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
+            // The units waiting matter more than the number of batches, which the rows below show anyway.
+            let full = text + "\(g.horizontal) " + batches + quantities + waiting
             text +=
                 compact
                 ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
-                : "\(g.horizontal) \(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
-                    + "\(total.purchased) purchased \(g.dot) "
-                    + "\(total.allocated) allocated \(g.dot) \(total.available) available "
-            if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
+                : "\(g.horizontal) " + (DisplayText.width(full) > width ? "" : batches) + quantities
         }
         let written = canvas.put(text, x: x, y: y, limit: width, style: .group)
         canvas.put(waiting, x: x + written, y: y, limit: max(0, width - written), style: .late)
