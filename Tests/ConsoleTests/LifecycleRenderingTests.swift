@@ -6,13 +6,12 @@ import Testing
 /// The lifecycle on screen: units waiting per SKU, waiting and shipped lines, the history panel, the quantity-change
 /// preview and the event log's operator column.
 @Suite struct LifecycleRenderingTests {
-    @Test func boardHeadsEachSKUWithTheUnitsWaiting() {
+    @Test func boardHeadsEachSKUWithTheUnitsWaiting() throws {
         let canvas = RenderingTests.render(RenderingTests.console(width: 80, height: 24))
         let y = (0..<canvas.height).first { canvas.line($0).contains("─ OAK-TABLE ─") } ?? 0
         #expect(canvas.line(y).contains("20 allocated · 0 available · 5 waiting"), "\(canvas.text)")
-        let x = canvas.line(y).distance(
-            from: canvas.line(y).startIndex,
-            to: canvas.line(y).firstRange(of: "5 waiting")?.lowerBound ?? canvas.line(y).startIndex)
+        let x = try #require(
+            (0..<canvas.width).first { canvas[x: $0, y: y].text == "5" && canvas[x: $0 + 2, y: y].text == "w" })
         #expect(canvas[x: x, y: y].style == .late)
         let red = (0..<canvas.height).first { canvas.line($0).contains("─ RED-LAMP ─") } ?? 0
         #expect(!canvas.line(red).contains("waiting"), "no waiting units, no mention")

@@ -67,7 +67,8 @@ import Testing
                 id: 3, orderid: "o-0999", sku: "RED-LAMP", qty: 4,
                 status: .shipped(at: "2026-11-25T11:00:00.000Z", from: "B-LAMP-01")),
             Views.LineRow(
-                id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, status: .waiting(since: "2026-11-25T10:15:02.120Z")),
+                id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5,
+                status: .waiting(since: "2026-11-25T10:15:02.120Z")),
             Views.LineRow(
                 id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, status: .allocated(batchref: "B-LAMP-01")),
         ]

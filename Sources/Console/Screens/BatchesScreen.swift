@@ -225,7 +225,8 @@ struct BatchesScreen {
         if let total = totals[sku] {
             let batches = "\(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
             let quantities =
-                "\(total.purchased) purchased \(g.dot) \(total.allocated) allocated \(g.dot) \(total.available) available "
+                "\(total.purchased) purchased \(g.dot) \(total.allocated) allocated \(g.dot) "
+                + "\(total.available) available "
             if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
             // The units waiting matter more than the number of batches, which the rows below show anyway.
             let full = text + "\(g.horizontal) " + batches + quantities + waiting
