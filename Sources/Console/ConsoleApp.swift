@@ -104,8 +104,9 @@ public final class ConsoleApp {
             switch reaction {
             case .none:
                 break
-            case .redraw, .openForm, .closeOverlay, .typed, .message:
-                // `state.handle` has already carried out the last four: they change only what is shown.
+            case .redraw, .openForm, .openHistory, .preview, .closeOverlay, .typed, .message:
+                // `state.handle` has already carried out all but the first: they change only what is shown (and
+                // it turns the history and preview into reloads).
                 dirty = true
             case .reload(let all):
                 dirty = true
@@ -142,11 +143,15 @@ public final class ConsoleApp {
     }
 
     /// Queries the visible rows again (of every screen when `all`) and the status line's counts.
-    private func reload(all: Bool, follow: Bool) {
+    ///
+    /// - Parameter flash: flash the out-of-stock events found since the last look; false after our own command,
+    ///   whose outcome the status line already says.
+    private func reload(all: Bool, follow: Bool, flash: Bool = true) {
         state.today = settings.clock.today
+        state.now = settings.clock.now()
         do {
             try state.reload(from: database, all: all, follow: follow)
-            if all { try refreshStatus() }
+            if all { try refreshStatus(flash: flash) }
             if databaseTrouble {
                 databaseTrouble = false
                 state.status.say("database readable again", style: .ok)
@@ -156,12 +161,12 @@ public final class ConsoleApp {
         }
     }
 
-    private func refreshStatus() throws {
+    private func refreshStatus(flash: Bool) throws {
         state.status.batches = try Views.batchCount(in: database)
         state.status.skus = try Views.skuCount(in: database)
         guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else { return }
         state.status.lastChange = newest.time
-        if let seen = lastEventID, newest.id > seen {
+        if flash, let seen = lastEventID, newest.id > seen {
             for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
                 if case .outOfStock(let sku, _, _) = row.event {
                     state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
@@ -225,41 +230,78 @@ public final class ConsoleApp {
         logged = []
         defer {
             if !logged.isEmpty {
+                // The core's trouble first: the outcome after it may be cut at the status line's end.
                 let said = state.status.message.map { [$0] } ?? []
-                state.status.say((said + logged).joined(separator: "; "), style: .error)
+                state.status.say((logged + said).joined(separator: "; "), style: .error)
             }
         }
         do {
             let outcome = try bus.handle(command)
-            if case .waiting = outcome, let notice = outcome.notice {
-                state.commandRefused(notice)
-            } else {
-                if case .batchCreated(let reference, _) = outcome { state.select(batch: reference) }
-                state.commandDone(ConsoleApp.describe(outcome, of: command))
+            if case .batchCreated(let reference, _) = outcome { state.select(batch: reference) }
+            state.commandDone(
+                ConsoleApp.describe(outcome, of: command), style: outcome.leftLinesWaiting ? .alert : .ok)
+        } catch AllocationError.changedMeanwhile(let sku, _, _) {
+            if case .changeBatchQuantity(let change) = command {
+                state.previewOutdated(change, sku: sku)
             }
         } catch {
             state.commandRefused(operatorMessage(for: error))
         }
-        reload(all: true, follow: true)
+        reload(all: true, follow: true, flash: false)
     }
 
-    /// The status line's words for what a command did.
+    /// The status line's words for what a command did, e.g. `waiting: o-1 TV x8 (out of stock)`.
     static func describe(_ outcome: Outcome, of command: Command) -> String {
-        switch (outcome, command) {
-        case (.allocated(let batch, true), .allocate(let c)):
-            "\(c.orderid) \(c.sku) was already allocated to \(batch); nothing changed"
-        case (.allocated(let batch, false), .allocate(let c)):
-            "allocated \(c.orderid) \(c.sku) x\(c.qty) to \(batch)"
-        case (.batchCreated(let reference, _), _):
-            "batch \(reference) created"
-        case (.quantityChanged(let reference, let moved, _), _):
-            "\(reference) quantity changed" + (moved.isEmpty ? "" : "; \(moved.count) lines moved")
-        case (.deallocated(let batch, _), .deallocate(let c)):
-            "deallocated \(c.orderid) \(c.sku) from \(batch)"
-        case (.cancelled, .deallocate(let c)):
-            "deallocated \(c.orderid) \(c.sku)"
-        default:
-            "done"
+        func line(_ orderid: String, _ sku: String, _ qty: Int) -> String { "\(orderid) \(sku) x\(qty)" }
+        func filled(_ placements: [Placement]) -> String {
+            placements.isEmpty
+                ? ""
+                : "; filled "
+                    + placements.map { "\(line($0.orderid, $0.sku, $0.qty)) to \($0.batchref)" }
+                    .joined(separator: ", ")
+        }
+        func moved(_ moves: [Move]) -> String {
+            moves.isEmpty
+                ? ""
+                : "; moved "
+                    + moves.map { move in
+                        line(move.orderid, move.sku, move.qty) + " " + (move.to.map { "to \($0)" } ?? "to waiting")
+                    }.joined(separator: ", ")
+        }
+        switch outcome {
+        case .allocated(let batch, true):
+            guard case .allocate(let c) = command else { return "already allocated to \(batch); nothing changed" }
+            return "\(c.orderid) \(c.sku) was already allocated to \(batch); nothing changed"
+        case .allocated(let batch, false):
+            guard case .allocate(let c) = command else { return "allocated to \(batch)" }
+            return "allocated \(line(c.orderid, c.sku, c.qty)) to \(batch)"
+        case .waiting(let orderid, let sku, let qty):
+            return "waiting: \(line(orderid, sku, qty)) (out of stock)"
+        case .batchCreated(let reference, let placements):
+            return "batch \(reference) created" + filled(placements)
+        case .quantityChanged(let reference, let moves, let placements):
+            return "\(reference) quantity changed" + moved(moves) + filled(placements)
+        case .deallocated(let batch, let placements):
+            guard case .deallocate(let c) = command else { return "deallocated from \(batch)" + filled(placements) }
+            return "deallocated \(c.orderid) \(c.sku) from \(batch)" + filled(placements)
+        case .cancelled(let orderid, let sku, let qty):
+            return "cancelled waiting line \(line(orderid, sku, qty))"
+        case .received(let reference, let qty, let moves, let placements):
+            return "received \(reference) (\(qty)) into the warehouse" + moved(moves) + filled(placements)
+        case .etaChanged(let reference, let eta, let changed):
+            return changed ? "\(reference) now due \(eta)" : "\(reference) was already due \(eta); nothing changed"
+        case .shipped(let lines):
+            return "shipped "
+                + lines.map { "\(line($0.orderid, $0.sku, $0.qty)) from \($0.batchref)" }
+                .joined(separator: ", ")
+        case .moved(let orderid, let sku, let from, let to, let placements):
+            return "moved \(orderid) \(sku) " + (from.map { "from \($0) " } ?? "from waiting ") + "to \(to)"
+                + filled(placements)
+        case .allocatedWaiting(let placements):
+            guard !placements.isEmpty else { return "no waiting line fits a batch; nothing changed" }
+            return "allocated \(placements.count) waiting "
+                + (placements.count == 1 ? "line: " : "lines: ")
+                + placements.map { "\(line($0.orderid, $0.sku, $0.qty)) to \($0.batchref)" }.joined(separator: ", ")
         }
     }
 }

@@ -7,6 +7,7 @@ struct ConsoleState {
     enum Overlay {
         case form(Form)
         case help(HelpOverlay)
+        case history(HistoryPanel)
     }
 
     /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
@@ -45,6 +46,8 @@ struct ConsoleState {
     var overlay: Overlay?
     var status = StatusBar()
     var today: Day
+    /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
+    var now: Double = 0
     var glyphs: Glyphs = .unicode
     var width = 80
     var height = 24
@@ -81,6 +84,10 @@ struct ConsoleState {
             allocations.resize(height: area.height)
             events.resize(height: area.height)
         }
+        if case .history(var panel) = overlay {
+            panel.visible = HistoryPanel.rowsThatFit(height: area.height)
+            overlay = .history(panel)
+        }
     }
 
     /// Queries the rows of the current page (of every page when `all`) and says what they report.
@@ -103,7 +110,33 @@ struct ConsoleState {
             }
             if let message { status.say(message, style: .dim) }
         }
+        try reloadOverlay(from: database)
         refreshFormNote()
+    }
+
+    /// Queries what the open overlay shows: the history panel's events, or the preview a form asked for.
+    private mutating func reloadOverlay(from database: Database) throws {
+        switch overlay {
+        case .history(var panel):
+            try panel.reload(from: database)
+            overlay = .history(panel)
+        case .form(var form):
+            guard let request = form.previewRequest else { return }
+            form.previewRequest = nil
+            do {
+                let preview = try Views.previewQuantityChange(reference: request.ref, qty: request.qty, in: database)
+                form.confirmation = Form.confirmation(of: preview)
+            } catch let error as DatabaseError {
+                form.previewRequest = request
+                overlay = .form(form)
+                throw error
+            } catch {
+                form.refusal = operatorMessage(for: error)
+            }
+            overlay = .form(form)
+        case .help, nil:
+            break
+        }
     }
 
     /// Handles a key: the open overlay's, else the current page's binding for it.
@@ -120,6 +153,10 @@ struct ConsoleState {
         case .help(var help):
             let reaction = help.handle(key)
             overlay = .help(help)
+            return settle(reaction)
+        case .history(var panel):
+            let reaction = panel.handle(key)
+            overlay = .history(panel)
             return settle(reaction)
         case nil:
             break
@@ -180,6 +217,15 @@ struct ConsoleState {
         case .openForm(let form):
             overlay = .form(form)
             return .redraw
+        case .openHistory(var panel):
+            panel.visible = HistoryPanel.rowsThatFit(height: contentArea.height)
+            overlay = .history(panel)
+            return .reload(all: false)
+        case .preview(let change):
+            guard case .form(var form) = overlay else { return .redraw }
+            form.previewRequest = change
+            overlay = .form(form)
+            return .reload(all: false)
         case .closeOverlay:
             overlay = nil
             return .redraw
@@ -199,10 +245,24 @@ struct ConsoleState {
         }
     }
 
-    /// The bus carried out the form's command: close the form and say what happened.
-    mutating func commandDone(_ message: String) {
+    /// The bus carried out the form's command: close the form and say what happened (`alert` when a line was
+    /// left waiting).
+    mutating func commandDone(_ message: String, style: Style = .ok) {
         overlay = nil
-        status.say(message, style: .ok)
+        status.say(message, style: style)
+    }
+
+    /// The confirmed quantity change was refused because another process changed the product after its preview:
+    /// the form asks for the new preview at the next reload, and the next Enter confirms that one.
+    mutating func previewOutdated(_ change: ChangeBatchQuantity, sku: String) {
+        let message = "\(sku) was changed by another process meanwhile: nothing changed; this is the new preview"
+        if case .form(var form) = overlay {
+            form.confirmation = nil
+            form.previewRequest = ChangeBatchQuantity(ref: change.ref, qty: change.qty)
+            form.refusal = message
+            overlay = .form(form)
+        }
+        status.say(message, style: .alert)
     }
 
     /// Puts the board's cursor on a batch at the next reload (e.g. the batch just created).
@@ -249,7 +309,7 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
-        let context = RenderContext(today: self.today, focused: overlay == nil)
+        let context = RenderContext(today: self.today, now: now, focused: overlay == nil)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
         switch page {
         case .batches: batches.render(into: &canvas, area: area, context: context)
@@ -260,6 +320,7 @@ struct ConsoleState {
         switch overlay {
         case .form(let form): form.render(into: &canvas, area: area)
         case .help(let help): help.render(into: &canvas, area: area)
+        case .history(let panel): panel.render(into: &canvas, area: area)
         case nil: break
         }
         status.render(

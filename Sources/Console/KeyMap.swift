@@ -7,6 +7,8 @@ enum Action: Hashable, Sendable {
     case search, nextMatch, previousMatch, clearSearch
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
+    case receive, changeEta, ship, move, allocateWaiting
+    case history
 }
 
 extension Key {
@@ -104,12 +106,24 @@ struct KeyMap: Sendable {
     static let deallocate = Binding(
         chars("d"), .deallocate, "deallocate the selected line", mutating: true, hint: "deallocate")
 
+    static let receive = Binding(
+        chars("r"), .receive, "receive the arriving batch", mutating: true, hint: "receive")
+    static let changeEta = Binding(chars("e"), .changeEta, "change the batch's ETA", mutating: true, hint: "eta")
+    static let ship = Binding(chars("s"), .ship, "ship an order's lines", mutating: true, hint: "ship")
+    static let move = Binding(chars("m"), .move, "move a line to another batch", mutating: true, hint: "move")
+    static let allocateWaiting = Binding(
+        chars("w"), .allocateWaiting, "allocate waiting lines", mutating: true, hint: "waiting")
+
     static let batches = KeyMap(
-        bindings: [allocate, newBatch, change] + search + movement + screens + common)
+        bindings: [
+            allocate, newBatch, change, receive, changeEta, ship, move, allocateWaiting,
+            Binding([.enter], .history, "history of the batch", hint: "history"),
+        ] + search + movement + screens + common)
 
     static let allocations = KeyMap(
         bindings: [
-            allocate, deallocate,
+            allocate, deallocate, ship, move, allocateWaiting,
+            Binding([.enter], .history, "history of the order", hint: "history"),
             Binding(chars("/"), .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)
@@ -117,7 +131,10 @@ struct KeyMap: Sendable {
     static let events = KeyMap(bindings: movement + screens + common)
 
     static let monitor = KeyMap(
-        bindings: [allocate, newBatch, change, deallocate] + search + movement + [
+        bindings: [
+            allocate, newBatch, change, deallocate, receive, changeEta, ship, move, allocateWaiting,
+            Binding([.enter], .history, "history of the batch"),
+        ] + search + movement + [
             Binding([.tab], .switchPanel, "switch between board and event log", hint: "panel")
         ] + common)
 }

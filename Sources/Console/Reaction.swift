@@ -13,6 +13,10 @@ enum Reaction {
     /// Query the current screen again (`all`: every screen, after data changed).
     case reload(all: Bool)
     case openForm(Form)
+    /// Open the history panel of an order or a batch over the screen (the next reload fills it).
+    case openHistory(HistoryPanel)
+    /// Show in the open form what the quantity change would do, computed at the next reload; nothing is sent.
+    case preview(ChangeBatchQuantity)
     /// Close the form or help overlay over the screen.
     case closeOverlay
     /// What was typed in a search or filter prompt, for the current screen (empty clears it).

@@ -58,4 +58,70 @@ import Testing
         #expect(form.fields[3].text == "2099-02-28")
         #expect(form.fields[3].problem == "at most 10 characters")
     }
+
+    /// Types `text` into the form's current field and presses Enter, as a scanner does.
+    static func scan(_ text: String, into form: inout Form) -> Reaction {
+        for character in text { _ = form.handle(.character(character)) }
+        return form.handle(.enter)
+    }
+
+    static let arriving = BatchRow(
+        reference: "B-CHAIR-9", sku: "BLUE-CHAIR", eta: RenderingTests.today.adding(days: 14), purchased: 30,
+        allocated: 10)
+
+    @Test func receiveTakesAnOptionalQuantity() {
+        var form = Form.receive(FormTests.arriving)
+        #expect(form.fields[0].text == "B-CHAIR-9" && form.index == 1)
+        #expect(FormTests.scan("", into: &form).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9")))
+        var counted = Form.receive(FormTests.arriving)
+        _ = FormTests.scan("2x", into: &counted)
+        #expect(counted.fields[1].problem == "qty must be a whole number, got \"2x\"")
+        _ = counted.handle(.backspace)
+        #expect(counted.handle(.enter).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9", qty: 2)))
+    }
+
+    @Test func changeEtaNeedsAValidDate() {
+        var form = Form.changeEta(FormTests.arriving)
+        #expect(form.note == "B-CHAIR-9 (BLUE-CHAIR): due 2026-12-09")
+        #expect(FormTests.scan("", into: &form).sent == nil)
+        #expect(form.fields[1].problem?.contains("not a valid date") == true, "\(form.fields[1].problem ?? "")")
+        let eta = Day(year: 2026, month: 12, day: 20) ?? RenderingTests.today
+        #expect(
+            FormTests.scan("2026-12-20", into: &form).sent
+                == .changeBatchEta(ChangeBatchEta(ref: "B-CHAIR-9", eta: eta)))
+    }
+
+    @Test func shipTakesTheOrderAndAnOptionalSKU() {
+        var whole = Form.ship(orderid: nil, sku: nil)
+        _ = FormTests.scan("o-1", into: &whole)
+        #expect(whole.handle(.enter).sent == .ship(Ship(orderid: "o-1")))
+        var line = Form.ship(orderid: "o-1", sku: "RED-LAMP")
+        #expect(line.handle(.enter).sent == .ship(Ship(orderid: "o-1", sku: "RED-LAMP")))
+        var bad = Form.ship(orderid: nil, sku: nil)
+        _ = FormTests.scan("o 1\u{7}", into: &bad)
+        #expect(bad.fields[0].problem != nil && bad.index == 0)
+    }
+
+    @Test func moveFromTheBoardAsksForTheOrderFromTheLinesForTheBatch() {
+        var fromBoard = Form.move(orderid: nil, sku: "RED-LAMP", batch: "B-LAMP-02")
+        #expect(fromBoard.index == 0)
+        _ = FormTests.scan("o-1", into: &fromBoard)
+        _ = fromBoard.handle(.enter)
+        #expect(
+            fromBoard.handle(.enter).sent == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-02"))
+        )
+        var fromLine = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: nil)
+        #expect(fromLine.index == 2)
+        #expect(FormTests.scan("", into: &fromLine).sent == nil, "the target batch is needed")
+        #expect(
+            FormTests.scan("B-LAMP-03", into: &fromLine).sent
+                == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-03")))
+    }
+
+    @Test func allocateWaitingTakesAnOptionalSKU() {
+        var one = Form.allocateWaiting(sku: "RED-LAMP")
+        #expect(one.handle(.enter).sent == .allocateWaiting(AllocateWaiting(sku: "RED-LAMP")))
+        var all = Form.allocateWaiting(sku: nil)
+        #expect(all.handle(.enter).sent == .allocateWaiting(AllocateWaiting()))
+    }
 }

@@ -54,15 +54,31 @@ import Testing
         useUTF8Locale()
         let help = HelpOverlay(title: "Monitor", keyMap: .monitor, readOnly: true)
         let mutating = help.lines.filter { $0.text.hasSuffix("(read-only monitor)") }
-        #expect(mutating.map(\.key) == ["a", "b", "c", "d"])
+        #expect(mutating.map(\.key) == ["a", "b", "c", "d", "r", "e", "s", "m", "w"])
         #expect(mutating.allSatisfy { $0.style == .dim })
     }
 
     @Test func hintsLineComesFromTheKeyMap() {
         useUTF8Locale()
-        var canvas = Canvas(width: 100, height: 2)
+        var canvas = Canvas(width: 160, height: 2)
+        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints, readOnly: false, paused: false)
+        #expect(
+            canvas.line(1)
+                == " a allocate  b batch  c change  r receive  e eta  s ship  m move  w waiting  Enter history"
+                + "  / search  Tab screens  ? help  q quit")
+    }
+
+    @Test func narrowHintsLeaveOutWholeCommandHintsButKeepTheWaysAround() {
+        useUTF8Locale()
+        var canvas = Canvas(width: 80, height: 2)
         StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints, readOnly: false, paused: false)
         #expect(canvas.line(1) == " a allocate  b batch  c change  / search  Tab screens  ? help  q quit")
+        canvas = Canvas(width: 80, height: 2)
+        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.allocations.hints, readOnly: false, paused: false)
+        #expect(canvas.line(1) == " a allocate  d deallocate  s ship  / filter  Tab screens  ? help  q quit")
+        canvas = Canvas(width: 30, height: 2)
+        StatusBar().render(into: &canvas, y: 0, hints: KeyMap.batches.hints, readOnly: false, paused: false)
+        #expect(canvas.line(1) == " / search  Tab screens  ? hel…", "cut only when even those do not fit")
     }
 }
 

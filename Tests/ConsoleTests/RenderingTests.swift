@@ -25,7 +25,7 @@ import Testing
 
     static let totals: [String: SKUTotals] = [
         "BLUE-CHAIR": SKUTotals(sku: "BLUE-CHAIR", batches: 1, purchased: 30, allocated: 10),
-        "OAK-TABLE": SKUTotals(sku: "OAK-TABLE", batches: 1, purchased: 20, allocated: 20),
+        "OAK-TABLE": SKUTotals(sku: "OAK-TABLE", batches: 1, purchased: 20, allocated: 20, waiting: 5),
         "RED-LAMP": SKUTotals(sku: "RED-LAMP", batches: 3, purchased: 200, allocated: 30),
         "SMALL-TABLE": SKUTotals(sku: "SMALL-TABLE", batches: 1, purchased: 5, allocated: 0),
         "在庫-ランプ": SKUTotals(sku: "在庫-ランプ", batches: 1, purchased: 12, allocated: 0),
@@ -33,7 +33,8 @@ import Testing
 
     static let events: [EventRow] = [
         EventRow(
-            id: 4, at: "2026-11-25T10:15:02.120Z", event: .outOfStock(sku: "OAK-TABLE", orderid: "o-1004", qty: 5)),
+            id: 4, at: "2026-11-25T10:15:02.120Z", event: .outOfStock(sku: "OAK-TABLE", orderid: "o-1004", qty: 5),
+            operator: "ana"),
         EventRow(
             id: 3, at: "2026-11-25T10:15:01.000Z",
             event: .allocated(orderid: "o-1001", sku: "RED-LAMP", qty: 30, batchref: "B-LAMP-01")),
@@ -63,7 +64,11 @@ import Testing
         lines.resize(height: height - 3)
         lines.rows = [
             Views.LineRow(
-                id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5, status: .waiting(since: "2026-11-25T10:15:02.120Z")),
+                id: 3, orderid: "o-0999", sku: "RED-LAMP", qty: 4,
+                status: .shipped(at: "2026-11-25T11:00:00.000Z", from: "B-LAMP-01")),
+            Views.LineRow(
+                id: 2, orderid: "o-1004", sku: "OAK-TABLE", qty: 5,
+                status: .waiting(since: "2026-11-25T10:15:02.120Z")),
             Views.LineRow(
                 id: 1, orderid: "o-1001", sku: "RED-LAMP", qty: 30, status: .allocated(batchref: "B-LAMP-01")),
         ]
@@ -71,8 +76,12 @@ import Testing
         state.status.batches = rows.count
         state.status.skus = 5
         state.status.lastChange = "10:15:02"
+        state.now = now
         return state
     }
+
+    /// 12:16 on ``today``: two hours after the waiting line of the fixture started waiting.
+    static let now = Double(today.daysSinceEpoch * 86_400 + 12 * 3600 + 16 * 60)
 
     static func render(_ state: ConsoleState, glyphs: Glyphs = .unicode) -> Canvas {
         var canvas = Canvas(width: state.width, height: state.height, glyphs: glyphs)

@@ -29,8 +29,8 @@ final class ConsoleRun {
     deinit { session.kill() }
 
     /// The operator console on the demo-like database, once its board shows with the cursor on the first batch.
-    static func onTheBoard() throws -> ConsoleRun {
-        let run = try ConsoleRun()
+    static func onTheBoard(width: Int = 80) throws -> ConsoleRun {
+        let run = try ConsoleRun(width: width)
         try run.session.waitFor("> B-CHAIR-9")
         return run
     }
@@ -130,6 +130,8 @@ final class ConsoleRun {
         try s.waitFor("B-AAA-1 (BLUE-CHAIR): 25 purchased, 0 allocated")
         try s.type("40")
         try s.send("Enter")
+        try s.waitFor("To 40: no line leaves B-AAA-1.")
+        try s.send("Enter")
         try s.waitFor("B-AAA-1 quantity changed")
         try s.waitUntil("B-AAA-1 with 40 purchased") {
             run.line(containing: "B-AAA-1", in: $0).contains("     40      0     40")
@@ -148,7 +150,7 @@ final class ConsoleRun {
     }
 
     @Test func refusedCommandShowsTheCoresMessageAndChangesNothingWhileAnOutOfStockLineWaits() throws {
-        let run = try ConsoleRun.onTheBoard()
+        let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
         let linesBefore = try Views.lines(
@@ -167,7 +169,8 @@ final class ConsoleRun {
         try s.waitFor("Refused: Invalid sku NOPE")
         try s.send("Escape")
         try run.allocateThroughTheForm(order: "o-big", qty: "999", prefilledSKU: "BLUE-CHAIR")
-        try s.waitFor("Refused: Out of stock for BLUE-CHAIR")
+        let waiting = try s.waitFor("waiting: o-big BLUE-CHAIR x999 (out of stock)")
+        #expect(!waiting.contains("Refused:") && !waiting.contains("Order id:"), "a backorder is not a refusal")
         #expect(
             try Views.lines(matching: nil, from: Int64.max, newer: false, limit: 1000, in: run.db.database).count
                 == linesBefore + 1)
@@ -184,7 +187,132 @@ final class ConsoleRun {
         let screen = try s.waitFor("event handler")
         let lines = screen.components(separatedBy: "\n")
         #expect(lines.count >= 24 && lines[22].contains("event handler"), "the status line says it:\n\(screen)")
-        #expect(screen.contains("Refused: Out of stock for BLUE-CHAIR"))
+        #expect(!screen.contains("Refused:") && !screen.contains("Order id:"), "a backorder is accepted:\n\(screen)")
+    }
+
+    @Test func receiveAndChangeEtaThroughTheForms() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("e")
+        try s.waitFor("New ETA:")
+        try s.type("2099-13-01")
+        try s.waitFor("! eta \"2099-13-01\" is not a valid date YYYY-MM-DD")
+        for _ in 0..<5 { try s.send("BSpace") }
+        try s.type("02-01")
+        try s.send("Enter")
+        try s.waitFor("B-CHAIR-9 now due 2099-02-01")
+        try s.waitFor("> B-CHAIR-9      BLUE-CHAIR    2099-02-01")
+        try s.send("r")
+        try s.waitFor("Received qty:")
+        try s.send("Enter")
+        try s.waitFor("received B-CHAIR-9 (30) into the warehouse")
+        try s.waitUntil("B-CHAIR-9 in stock") { run.line(containing: "> B-CHAIR-9", in: $0).contains("in stock") }
+        try s.send("r", "Enter")
+        try s.waitFor("Refused: batch B-CHAIR-9 is already in the warehouse")
+        let row = try Views.batches(in: run.db.database).first { $0.reference == "B-CHAIR-9" }
+        #expect(row?.eta == nil && row?.purchased == 30)
+    }
+
+    @Test func moveAndShipThroughTheFormsFromTheSelectedLine() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("o-1001")
+        try s.send("Enter")
+        try s.waitFor("filter: o-1001 (1)")
+        try s.send("m")
+        try s.waitFor("To batch:")
+        try s.type("B-LAMP-02")
+        try s.send("Enter")
+        try s.waitFor("moved o-1001 RED-LAMP from B-LAMP-01 to B-LAMP-02")
+        try s.waitUntil("the line on B-LAMP-02") { run.line(containing: "> o-1001", in: $0).hasSuffix("B-LAMP-02") }
+        try s.send("s")
+        try s.waitFor("Empty SKU ships")
+        try s.send("Enter")
+        let refused = try s.waitFor("Refused: nothing was shipped: o-1001 RED-LAMP is on arriving")
+        #expect(refused.contains("│ batch B-LAMP-02"), "the refusal is wrapped, not cut:\n\(refused)")
+        try s.send("Escape", "m")
+        try s.waitFor("To batch:")
+        try s.type("B-LAMP-01")
+        try s.send("Enter")
+        try s.waitFor("moved o-1001 RED-LAMP from B-LAMP-02 to B-LAMP-01")
+        try s.send("s", "Enter")
+        try s.waitFor("shipped o-1001 RED-LAMP x30 from B-LAMP-01")
+        try s.waitFor("shipped from B-LAMP-01")
+        #expect(try Views.orderLines(orderid: "o-1001", in: run.db.database).map(\.status.name) == ["shipped"])
+        try s.send("Enter")
+        let history = try s.waitFor("History of order o-1001")
+        for kind in ["allocated", "deallocated", "shipped"] { #expect(history.contains(kind), "\(history)") }
+        try s.send("Escape")
+        try s.waitUntil("the panel closed") { !$0.contains("History of order") }
+    }
+
+    @Test func allocateWaitingThroughTheFormWhenAutoAllocateIsOff() throws {
+        let run = try ConsoleRun(width: 132, environment: ["STOCK_AUTO_ALLOCATE": "false"])
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("─ OAK-TABLE ─ 1 batch · 20 purchased · 20 allocated · 0 available · 5 waiting ─")
+        let environment = ProcessInfo.processInfo.environment.merging(["STOCK_AUTO_ALLOCATE": "false"]) { $1 }
+        let writer = try runProcess(
+            run.executable, ["--db", run.db.path, "add-batch", "B-TABLE-78", "OAK-TABLE", "10"],
+            environment: environment)
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-TABLE-78")
+        try s.send("j")
+        try s.waitFor("> B-TABLE-78")
+        try s.send("w")
+        try s.waitFor("Allocate waiting lines")
+        try s.waitFor("SKU:           OAK-TABLE")
+        try s.send("Enter")
+        try s.waitFor("allocated 1 waiting line: o-1004 OAK-TABLE x5 to B-TABLE-78")
+        let filled = try s.waitFor("allocated 1 waiting line")
+        #expect(!run.line(containing: "─ OAK-TABLE ─", in: filled).contains("waiting"), "\(filled)")
+    }
+
+    @Test func anotherProcessesReceiptFillsABackorderOnScreen() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("2")
+        try s.waitUntil("o-1004 waiting") { run.line(containing: "o-1004", in: $0).contains("waiting") }
+        let writer = try runProcess(
+            run.executable, ["--db", run.db.path, "apply"],
+            input: #"{"command":"ReceiveBatch","ref":"B-TABLE-77","qty":25}"# + "\n")
+        #expect(writer.stderr.isEmpty, "\(writer.stderr)")
+        try s.waitUntil("o-1004 allocated to B-TABLE-77", timeout: 2) {
+            run.line(containing: "o-1004", in: $0).hasSuffix("B-TABLE-77")
+        }
+        try s.send("1")
+        try s.waitFor("─ OAK-TABLE ─ 1 batch · 25 purchased · 25 allocated · 0 available ──")
+    }
+
+    @Test func quantityChangeIsPreviewedAndAChangeMeanwhileShowsTheNewPreview() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("j", "j")
+        try s.waitFor("> B-LAMP-01")
+        try s.send("c")
+        try s.type("35")
+        try s.send("Enter")
+        try s.waitFor("To 35: no line leaves B-LAMP-01.")
+        try s.waitFor("Enter confirms")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-new", "RED-LAMP", "10"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-LAMP-01 (RED-LAMP): 100 purchased, 40 allocated", timeout: 2)
+        try s.send("Enter")
+        let refreshed = try s.waitFor("To 35: 1 line leaves B-LAMP-01:")
+        #expect(refreshed.contains("o-new RED-LAMP x10 to B-LAMP-02"), "\(refreshed)")
+        #expect(refreshed.contains("changed by another process meanwhile"), "\(refreshed)")
+        let unchanged = try Views.batches(in: run.db.database).first { $0.reference == "B-LAMP-01" }
+        #expect(unchanged?.purchased == 100, "nothing was applied")
+        try s.send("Enter")
+        try s.waitFor("B-LAMP-01 quantity changed; moved o-new RED-LAMP x10 to B-LAMP-02")
+        let changed = try Views.batches(in: run.db.database).first { $0.reference == "B-LAMP-01" }
+        #expect(changed?.purchased == 35 && changed?.allocated == 30)
     }
 
     @Test func anotherProcessesCommitIsOnScreenWithin250Milliseconds() throws {

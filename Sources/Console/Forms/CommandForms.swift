@@ -46,7 +46,8 @@ extension Form {
         "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated"
     }
 
-    /// `c`: change the selected batch's purchased quantity.
+    /// `c`: change the selected batch's purchased quantity. The first Enter shows the preview (which lines
+    /// would leave the batch and where each would go); the next Enter confirms exactly that preview.
     static func changeQuantity(of row: BatchRow) -> Form {
         Form(
             title: "Change quantity", note: quantities(of: row), batch: row.reference,
@@ -56,9 +57,97 @@ extension Form {
                     check: { _ = try Validation.quantity($0, allowZero: true) })
             ]
         ) { values in
-            .send(
-                .changeBatchQuantity(
-                    ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
+            .preview(ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true)))
+        }
+    }
+
+    /// The preview of a quantity change as the form shows it, and the command that confirms it: sent with the
+    /// version the preview was computed at, so it is refused if the product changed since.
+    static func confirmation(of preview: QuantityChangePreview) -> Confirmation {
+        let command = Command.changeBatchQuantity(
+            ChangeBatchQuantity(ref: preview.reference, qty: preview.qty, expectedVersion: preview.version))
+        guard !preview.moves.isEmpty else {
+            return Confirmation(command: command, lines: ["To \(preview.qty): no line leaves \(preview.reference)."])
+        }
+        let count = preview.moves.count == 1 ? "1 line leaves" : "\(preview.moves.count) lines leave"
+        let moves = preview.moves.map { move in
+            "  \(move.orderid) \(move.sku) x\(move.qty) " + (move.to.map { "to \($0)" } ?? "waits (no batch has room)")
+        }
+        return Confirmation(command: command, lines: ["To \(preview.qty): \(count) \(preview.reference):"] + moves)
+    }
+
+    /// A field check for an optional identifier: empty, or the core's rule.
+    static func optionalIdentifier(_ field: String) -> (String) throws -> Void {
+        { if !$0.isEmpty { try Validation.checkIdentifier($0, field: field) } }
+    }
+
+    /// `r`: the selected arriving batch is in the warehouse; an empty quantity means all that was ordered came.
+    static func receive(_ row: BatchRow) -> Form {
+        Form(
+            title: "Receive", note: quantities(of: row), batch: row.reference,
+            fields: [
+                Field(label: "Reference", text: row.reference, check: identifier("batch reference")),
+                Field(
+                    label: "Received qty", text: "", limit: quantityLimit,
+                    check: { if !$0.isEmpty { _ = try Validation.quantity($0, allowZero: true) } }),
+            ],
+            index: 1
+        ) { values in
+            let qty = values[1].isEmpty ? nil : try Validation.quantity(values[1], allowZero: true)
+            return .send(.receiveBatch(ReceiveBatch(ref: values[0], qty: qty)))
+        }
+    }
+
+    /// `e`: a new ETA for the selected arriving batch; its lines stay on it.
+    static func changeEta(_ row: BatchRow) -> Form {
+        Form(
+            title: "Change ETA", note: "\(row.reference) (\(row.sku)): " + (row.eta.map { "due \($0)" } ?? "in stock"),
+            fields: [
+                Field(label: "Reference", text: row.reference, check: identifier("batch reference")),
+                Field(label: "New ETA", text: "", limit: dateLimit, check: { _ = try Validation.day($0) }),
+            ],
+            index: 1
+        ) { values in
+            .send(.changeBatchEta(ChangeBatchEta(ref: values[0], eta: try Validation.day(values[1]))))
+        }
+    }
+
+    /// `s`: ship an order's allocated lines from the warehouse, or only its line for a SKU.
+    static func ship(orderid: String?, sku: String?) -> Form {
+        Form(
+            title: "Ship", note: "Empty SKU ships every allocated line of the order.",
+            fields: [
+                Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
+                Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku")),
+            ],
+            index: orderid == nil ? 0 : 1
+        ) { values in
+            .send(.ship(Ship(orderid: values[0], sku: values[1].isEmpty ? nil : values[1])))
+        }
+    }
+
+    /// `m`: move an allocated or waiting line to another batch of its SKU.
+    static func move(orderid: String?, sku: String?, batch: String?) -> Form {
+        Form(
+            title: "Move line", note: "To a batch of the same SKU with room for the line.",
+            fields: [
+                Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
+                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
+                Field(label: "To batch", text: batch ?? "", check: identifier("batch reference")),
+            ],
+            index: orderid == nil ? 0 : 2
+        ) { values in
+            .send(.moveLine(MoveLine(orderid: values[0], sku: values[1], batchref: values[2])))
+        }
+    }
+
+    /// `w`: allocate waiting lines oldest first, of one SKU or (empty) of every SKU.
+    static func allocateWaiting(sku: String?) -> Form {
+        Form(
+            title: "Allocate waiting lines", note: "Oldest first, where they fit; empty SKU: every SKU.",
+            fields: [Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku"))]
+        ) { values in
+            .send(.allocateWaiting(AllocateWaiting(sku: values[0].isEmpty ? nil : values[0])))
         }
     }
 
@@ -66,7 +155,8 @@ extension Form {
     static func deallocate(_ row: Views.LineRow) -> Form {
         Form(
             title: "Deallocate",
-            note: "Frees \(row.orderid) \(row.sku) x\(row.qty) from \(row.batchref ?? "no batch"); Enter to confirm.",
+            note: (row.batchref.map { "Frees \(row.orderid) \(row.sku) x\(row.qty) from \($0)" }
+                ?? "Cancels the waiting line \(row.orderid) \(row.sku) x\(row.qty)") + "; Enter to confirm.",
             fields: [
                 Field(label: "Order id", text: row.orderid, check: identifier("order id")),
                 Field(label: "SKU", text: row.sku, check: identifier("sku")),

@@ -43,9 +43,16 @@ struct AllocationsScreen {
             return .reload(all: false)
         case .allocate:
             return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
-        case .deallocate:
+        case .deallocate, .history:
             guard let row = selectedRow else { return .message("no order line selected", .error) }
-            return .openForm(Form.deallocate(row))
+            return action == .history
+                ? .openHistory(HistoryPanel(subject: .order(row.orderid))) : .openForm(Form.deallocate(row))
+        case .ship:
+            return .openForm(Form.ship(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
+        case .move:
+            return .openForm(Form.move(orderid: selectedRow?.orderid, sku: selectedRow?.sku, batch: nil))
+        case .allocateWaiting:
+            return .openForm(Form.allocateWaiting(sku: selectedRow?.sku))
         default:
             return .none
         }
@@ -57,10 +64,34 @@ struct AllocationsScreen {
         list = KeysetCursor(pageSize: list.pageSize)
     }
 
+    /// The BATCH column of a line: its batch, `waiting 2h` (its age), or `shipped from B-1` greyed.
+    static func status(of row: Views.LineRow, now: Double) -> (String, Style) {
+        switch row.status {
+        case .allocated(let batchref): (batchref, .normal)
+        case .waiting(let since): ("waiting " + age(since: since, now: now), .late)
+        case .shipped(_, let from): ("shipped from \(from)", .dim)
+        }
+    }
+
+    /// How long ago an ISO 8601 timestamp (`2026-11-25T10:15:02.120Z`) was: `<1m`, `5m`, `2h`, `3d`; the
+    /// timestamp itself when it cannot be read.
+    static func age(since timestamp: String, now: Double) -> String {
+        let clock = timestamp.dropFirst(11).prefix(8).split(separator: ":").compactMap { Int($0) }
+        guard let day = Day(String(timestamp.prefix(10))), clock.count == 3 else { return timestamp }
+        let start = day.daysSinceEpoch * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
+        let seconds = max(0, Int(now) - start)
+        switch seconds {
+        case ..<60: return "<1m"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86_400: return "\(seconds / 3600)h"
+        default: return "\(seconds / 86_400)d"
+        }
+    }
+
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
         let flex = max(9, area.width - 2 - 7 - 3)
-        let order = flex * 3 / 8
-        let sku = flex * 3 / 8
+        let order = flex * 5 / 16
+        let sku = flex * 5 / 16
         let batch = flex - order - sku
         let x = area.x
         canvas.fill(x: x, y: area.y, count: area.width, style: .header)
@@ -81,13 +112,14 @@ struct AllocationsScreen {
         for (index, row) in rows.enumerated() where index + 1 < area.height {
             let y = area.y + 1 + index
             let isCursor = index == list.cursor
+            // Shipped lines are history: greyed, still in their place among the order's lines.
+            let text: Style = row.status.name == "shipped" ? .dim : .normal
             canvas.put(isCursor ? ">" : " ", x: x, y: y)
-            canvas.put(row.orderid, x: x + 2, y: y, limit: order)
-            canvas.put(row.sku, x: x + 3 + order, y: y, limit: sku)
-            canvas.putRight(String(row.qty), x: x + 4 + order + sku, y: y, limit: 6)
-            canvas.put(
-                row.batchref ?? "(none)", x: x + 11 + order + sku, y: y, limit: batch,
-                style: row.batchref == nil ? .late : .normal)
+            canvas.put(row.orderid, x: x + 2, y: y, limit: order, style: text)
+            canvas.put(row.sku, x: x + 3 + order, y: y, limit: sku, style: text)
+            canvas.putRight(String(row.qty), x: x + 4 + order + sku, y: y, limit: 6, style: text)
+            let (shown, style) = AllocationsScreen.status(of: row, now: context.now)
+            canvas.put(shown, x: x + 11 + order + sku, y: y, limit: batch, style: style)
             if isCursor && context.focused {
                 canvas.restyle(x: x, y: y, count: area.width, style: .selected)
             }

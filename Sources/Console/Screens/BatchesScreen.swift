@@ -104,9 +104,20 @@ struct BatchesScreen {
             return .openForm(Form.allocate(orderid: nil, sku: selectedRow?.sku))
         case .newBatch:
             return .openForm(Form.newBatch(sku: selectedRow?.sku))
-        case .changeQuantity:
+        case .changeQuantity, .receive, .changeEta, .history:
             guard let row = selectedRow else { return .message("no batch selected", .error) }
-            return .openForm(Form.changeQuantity(of: row))
+            switch action {
+            case .receive: return .openForm(Form.receive(row))
+            case .changeEta: return .openForm(Form.changeEta(row))
+            case .history: return .openHistory(HistoryPanel(subject: .batch(row.reference)))
+            default: return .openForm(Form.changeQuantity(of: row))
+            }
+        case .ship:
+            return .openForm(Form.ship(orderid: nil, sku: nil))
+        case .move:
+            return .openForm(Form.move(orderid: nil, sku: selectedRow?.sku, batch: selectedRow?.reference))
+        case .allocateWaiting:
+            return .openForm(Form.allocateWaiting(sku: selectedRow?.sku))
         default:
             return .none
         }
@@ -210,15 +221,22 @@ struct BatchesScreen {
         let g = canvas.glyphs
         canvas.fill(x: x, y: y, count: width, style: .group, text: g.horizontal)
         var text = "\(g.horizontal) \(sku) "
+        var waiting = ""
         if let total = totals[sku] {
+            let batches = "\(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
+            let quantities =
+                "\(total.purchased) purchased \(g.dot) \(total.allocated) allocated \(g.dot) "
+                + "\(total.available) available "
+            if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
+            // The units waiting matter more than the number of batches, which the rows below show anyway.
+            let full = text + "\(g.horizontal) " + batches + quantities + waiting
             text +=
                 compact
                 ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
-                : "\(g.horizontal) \(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
-                    + "\(total.purchased) purchased \(g.dot) "
-                    + "\(total.allocated) allocated \(g.dot) \(total.available) available "
+                : "\(g.horizontal) " + (DisplayText.width(full) > width ? "" : batches) + quantities
         }
-        canvas.put(text, x: x, y: y, limit: width, style: .group)
+        let written = canvas.put(text, x: x, y: y, limit: width, style: .group)
+        canvas.put(waiting, x: x + written, y: y, limit: max(0, width - written), style: .late)
     }
 
     private func renderRow(

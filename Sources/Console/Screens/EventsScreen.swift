@@ -39,38 +39,50 @@ struct EventsScreen {
         }
     }
 
-    /// The event's fields in a line: `o-1 LAMP ×3 → B-1`.
+    /// The event's fields in a line: `o-1 LAMP ×3 → B-1`, `o-1 LAMP ×3 from B-1`, `LAMP: o-1 ×3 waits`.
     static func details(of row: EventRow, glyphs: Glyphs) -> String {
         let arrow = glyphs == .unicode ? "→" : "->"
         let times = glyphs == .unicode ? "×" : "x"
         switch row.event {
         case .allocated(let orderid, let sku, let qty, let batchref):
             return "\(orderid) \(sku) \(times)\(qty) \(arrow) \(batchref)"
-        case .deallocated(let orderid, let sku, let qty, _), .cancelled(let orderid, let sku, let qty):
-            return "\(orderid) \(sku) \(times)\(qty)"
+        case .deallocated(let orderid, let sku, let qty, let batchref):
+            return "\(orderid) \(sku) \(times)\(qty)" + (batchref.map { " from \($0)" } ?? "")
+        case .cancelled(let orderid, let sku, let qty):
+            return "\(orderid) \(sku) \(times)\(qty) no longer waits"
         case .shipped(let orderid, let sku, let qty, let batchref):
-            return "\(orderid) \(sku) \(times)\(qty) \(batchref)"
-        case .outOfStock(let sku, _, _):
-            return sku
+            return "\(orderid) \(sku) \(times)\(qty) from \(batchref)"
+        case .outOfStock(let sku, let orderid, let qty):
+            guard let orderid, let qty else { return sku }
+            return "\(sku): \(orderid) \(times)\(qty) waits"
         case .batchCreated(let ref, let sku, let qty, let eta):
             let when = eta.map { "eta \($0)" } ?? "in stock"
             return "\(ref) \(sku) \(times)\(qty) \(when)"
-        case .batchQuantityChanged(let ref, let qty), .batchReceived(let ref, let qty):
+        case .batchQuantityChanged(let ref, let qty):
             return "\(ref) now \(qty)"
+        case .batchReceived(let ref, let qty):
+            return "\(ref) in the warehouse, \(qty)"
         case .batchEtaChanged(let ref, let eta):
             return "\(ref) eta \(eta)"
         }
     }
 
+    /// Terminals at least this wide show the operator column.
+    static let operatorWidth = 100
+
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
         let x = area.x
         let showID = area.width >= 60
         let idWidth = showID ? 7 : 0
-        let detailsX = x + 2 + idWidth + 9 + 13
+        let operatorWidth = area.width >= EventsScreen.operatorWidth ? 13 : 0
+        let operatorX = x + 2 + idWidth + 9
+        let eventX = operatorX + operatorWidth
+        let detailsX = eventX + 13
         canvas.fill(x: x, y: area.y, count: area.width, style: .header)
         if showID { canvas.putRight("#", x: x + 2, y: area.y, limit: 6, style: .header) }
         canvas.put("TIME", x: x + 2 + idWidth, y: area.y, limit: 8, style: .header)
-        canvas.put("EVENT", x: x + 2 + idWidth + 9, y: area.y, limit: 12, style: .header)
+        if operatorWidth > 0 { canvas.put("OPERATOR", x: operatorX, y: area.y, limit: 12, style: .header) }
+        canvas.put("EVENT", x: eventX, y: area.y, limit: 12, style: .header)
         canvas.put("DETAILS", x: detailsX, y: area.y, limit: max(0, area.width - (detailsX - x)), style: .header)
         if rows.isEmpty {
             canvas.put("No events yet.", x: x + 2, y: area.y + 2, limit: area.width - 2, style: .dim)
@@ -85,8 +97,8 @@ struct EventsScreen {
             canvas.put(isCursor ? ">" : " ", x: x, y: y, style: style)
             if showID { canvas.putRight(String(event.id), x: x + 2, y: y, limit: 6, style: style) }
             canvas.put(event.time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
-            canvas.put(
-                EventsScreen.word(for: event.event.kind), x: x + 2 + idWidth + 9, y: y, limit: 12, style: style)
+            if operatorWidth > 0 { canvas.put(event.operator, x: operatorX, y: y, limit: 12, style: style) }
+            canvas.put(EventsScreen.word(for: event.event.kind), x: eventX, y: y, limit: 12, style: style)
             canvas.put(
                 EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
                 limit: max(0, area.width - (detailsX - x)), style: style)

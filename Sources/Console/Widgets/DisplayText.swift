@@ -51,4 +51,20 @@ enum DisplayText {
         }
         return ellipsis + text[start...]
     }
+
+    /// `text` broken at spaces into lines of at most `width` cells (a longer word is left for the canvas to cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if !line.isEmpty, DisplayText.width(candidate) > width {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        return lines + [line]
+    }
 }

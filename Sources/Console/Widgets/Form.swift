@@ -41,6 +41,17 @@ struct Form {
     var index = 0
     /// The refusal of the last submission (the core's message); nothing was changed.
     var refusal: String?
+    /// What the command would do, shown under the fields: the last Enter sends exactly this command. Editing a
+    /// field drops it, so the next Enter asks for a new one.
+    var confirmation: Confirmation?
+    /// The quantity change whose preview the next reload computes (the loop alone queries).
+    var previewRequest: ChangeBatchQuantity?
+
+    /// A command ready to send and the lines that say what it will do.
+    struct Confirmation {
+        let command: Command
+        let lines: [String]
+    }
     /// What the last Enter asks for, from the fields' texts: a command to send or typed text; throws to refuse.
     let submit: ([String]) throws -> Reaction
 
@@ -51,6 +62,7 @@ struct Form {
             return .closeOverlay
         case .character(let character):
             refusal = nil
+            confirmation = nil
             guard fields[index].text.count < fields[index].limit else {
                 fields[index].problem = "at most \(fields[index].limit) characters"
                 return .redraw
@@ -60,6 +72,7 @@ struct Form {
         case .backspace, .delete:
             if !fields[index].text.isEmpty { fields[index].text.removeLast() }
             refusal = nil
+            confirmation = nil
             check(index, strict: false)
         case .tab, .down:
             index = (index + 1) % fields.count
@@ -75,6 +88,7 @@ struct Form {
                 index = field
                 return .redraw
             }
+            if let confirmation { return .send(confirmation.command) }
             do {
                 return try submit(fields.map(\.text))
             } catch {
@@ -104,7 +118,14 @@ struct Form {
         let problems = fields.filter { $0.problem != nil }.count
         // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
         // blank line before the refusal and footer when there is room for it.
-        let needed = 3 + fields.count + problems + (note == nil ? 0 : 1) + (refusal == nil ? 0 : 1)
+        // A refusal is the core's whole sentence: wrapped over up to three lines of the box (64 cells, less the
+        // frame and margins), not cut.
+        let refusalLines = refusal.map { Array(DisplayText.wrap("Refused: " + $0, width: 60).prefix(3)) } ?? []
+        let fixed = 3 + fields.count + problems + (note == nil ? 0 : 1) + refusalLines.count
+        // A confirmation takes what is left, down to its first line and a line saying how many more there are.
+        let wanted = confirmation.map { $0.lines.count } ?? 0
+        let shownLines = min(wanted, max(min(wanted, 2), area.height - fixed - 1))
+        let needed = fixed + shownLines
         guard area.width >= Form.minimumWidth, area.height >= needed else {
             canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
             canvas.put(
@@ -137,12 +158,26 @@ struct Form {
                 y += 1
             }
         }
-        if let refusal {
-            if box.height > needed { y += 1 }
-            canvas.put("Refused: " + refusal, x: box.x + 2, y: y, limit: inner, style: .error)
+        if let confirmation {
+            let cut = shownLines < confirmation.lines.count
+            for line in confirmation.lines.prefix(cut ? shownLines - 1 : shownLines) {
+                canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .normal)
+                y += 1
+            }
+            if cut {
+                let more = confirmation.lines.count - shownLines + 1
+                canvas.put("\(canvas.glyphs.ellipsis) and \(more) more", x: box.x + 2, y: y, limit: inner, style: .dim)
+                y += 1
+            }
+        }
+        if !refusalLines.isEmpty, box.height > needed { y += 1 }
+        for line in refusalLines {
+            canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .error)
+            y += 1
         }
         canvas.put(
-            "Enter next/submit  Tab move  Esc cancel", x: box.x + 2, y: box.y + box.height - 2, limit: inner,
+            confirmation == nil ? "Enter next/submit  Tab move  Esc cancel" : "Enter confirms  Esc cancel",
+            x: box.x + 2, y: box.y + box.height - 2, limit: inner,
             style: .dim)
     }
 }

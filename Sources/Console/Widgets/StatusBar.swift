@@ -43,7 +43,7 @@ struct StatusBar {
         }
         canvas.put(" " + info, x: x, y: y, limit: width - x, style: .title)
         var hintX = 1
-        for binding in hints {
+        for binding in StatusBar.fitting(hints, width: width - 1) {
             guard hintX < width else { break }
             let muted = readOnly && binding.mutating
             hintX += canvas.put(binding.label, x: hintX, y: y + 1, limit: width - hintX, style: muted ? .dim : .key)
@@ -51,5 +51,21 @@ struct StatusBar {
                 " \(binding.hint ?? "")  ", x: hintX, y: y + 1,
                 limit: max(0, width - hintX), style: muted ? .dim : .normal)
         }
+    }
+
+    /// The hints that fit in `width` cells, in order and whole: when all do not fit, the last command keys are
+    /// left out so that the ways to find one's way (search, screens or panel, help, quit) always show.
+    static func fitting(_ hints: [Binding], width: Int) -> [Binding] {
+        func cells(_ binding: Binding) -> Int { DisplayText.width(binding.label + " " + (binding.hint ?? "")) + 2 }
+        guard hints.map(cells).reduce(0, +) > width else { return hints }
+        let essential: (Binding) -> Bool = { [.search, .nextScreen, .switchPanel, .help, .quit].contains($0.action) }
+        var room = width - hints.filter(essential).map(cells).reduce(0, +)
+        var kept: Set<Int> = []
+        for (index, binding) in hints.enumerated() where !essential(binding) {
+            guard cells(binding) <= room else { break }
+            room -= cells(binding)
+            kept.insert(index)
+        }
+        return hints.enumerated().filter { essential($0.element) || kept.contains($0.offset) }.map(\.element)
     }
 }

@@ -1,0 +1,98 @@
+import Allocation
+
+/// The history of an order or a batch over the screen: every event that touched it, oldest first, with its time,
+/// operator and details; it follows new events while scrolled to the end, and Esc closes it.
+struct HistoryPanel {
+    /// What the history is of.
+    enum Subject: Equatable {
+        case order(String)
+        case batch(String)
+    }
+
+    let subject: Subject
+    var rows: [EventRow] = []
+    /// The first row shown; nil keeps the newest events in view as they come.
+    var offset: Int?
+
+    var title: String {
+        switch subject {
+        case .order(let orderid): "History of order \(orderid)"
+        case .batch(let reference): "History of batch \(reference)"
+        }
+    }
+
+    /// Queries the subject's events (through the indexed history views).
+    mutating func reload(from database: Database) throws {
+        rows =
+            switch subject {
+            case .order(let orderid): try Views.history(orderid: orderid, in: database)
+            case .batch(let reference): try Views.history(batch: reference, in: database)
+            }
+    }
+
+    /// Rows that fit in the panel, set from the content area's height.
+    var visible = 10
+
+    /// The first row shown: `offset`, or the one that puts the newest event on the last line.
+    var start: Int {
+        let last = max(0, rows.count - visible)
+        return min(offset ?? last, last)
+    }
+
+    /// Scrolls for `j`/`k`, arrows, pages, `g`/`G`; Esc (or Enter, or `q`) closes.
+    mutating func handle(_ key: Key) -> Reaction {
+        let last = max(0, rows.count - visible)
+        let step: Int
+        switch key {
+        case .escape, .enter, .character("q"): return .closeOverlay
+        case .down, .character("j"): step = 1
+        case .up, .character("k"): step = -1
+        case .pageDown: step = visible
+        case .pageUp: step = -visible
+        case .home, .character("g"): step = -rows.count
+        case .end, .character("G"): step = rows.count
+        default: return .none
+        }
+        let next = max(0, start + step)
+        offset = next >= last ? nil : next
+        return .redraw
+    }
+
+    /// The height of the panel's box in an area of `height` lines: the rows, the frame, the footer and a blank.
+    static func rowsThatFit(height: Int) -> Int { max(1, height - 3) }
+
+    func render(into canvas: inout Canvas, area: Area) {
+        let box = Box.centred(width: area.width, height: min(area.height, rows.count + 4), in: area)
+        Box.draw(title, in: box, on: &canvas)
+        let inner = box.width - 4
+        let room = min(visible, max(0, box.height - 3))
+        let footer = box.y + box.height - 2
+        guard !rows.isEmpty else {
+            canvas.put("No events.", x: box.x + 2, y: box.y + 1, limit: inner, style: .dim)
+            canvas.put("Esc closes", x: box.x + 2, y: footer, limit: inner, style: .dim)
+            return
+        }
+        // The date too when there is room: a history spans days.
+        let timeWidth = inner >= 70 ? 19 : 8
+        let operatorWidth = min(12, rows.map { DisplayText.width($0.operator) }.max() ?? 0)
+        for (line, row) in rows.dropFirst(start).prefix(room).enumerated() {
+            let y = box.y + 1 + line
+            let style: Style = row.event.kind == .outOfStock ? .alert : .normal
+            var x = box.x + 2
+            let time = timeWidth == 19 ? row.at.prefix(19).replacingOccurrences(of: "T", with: " ") : row.time
+            x += canvas.put(time, x: x, y: y, limit: timeWidth, style: .dim) + 1
+            if operatorWidth > 0 {
+                canvas.put(row.operator, x: x, y: y, limit: operatorWidth, style: .dim)
+                x += operatorWidth + 1
+            }
+            canvas.put(EventsScreen.word(for: row.event.kind), x: x, y: y, limit: 12, style: style)
+            x += 13
+            canvas.put(
+                EventsScreen.details(of: row, glyphs: canvas.glyphs), x: x, y: y,
+                limit: max(0, box.x + 2 + inner - x), style: style)
+        }
+        let position =
+            rows.count > room ? "\(start + 1)-\(min(rows.count, start + room)) of \(rows.count), j/k scroll, " : ""
+        canvas.put("\(position)Esc closes", x: box.x + 2, y: footer, limit: inner, style: .dim)
+    }
+}
