@@ -477,9 +477,13 @@ final class ConsoleRun {
     @Test func asciiFallbackWhenTheLocaleIsNotUTF8() throws {
         let run = try ConsoleRun(environment: ["LANG": "C", "LC_ALL": "C"])
         defer { run.session.kill() }
-        let screen = try run.session.waitFor("> B-CHAIR-9")
-        #expect(screen.contains("- RED-LAMP - 2 batches - 150 purchased"))
-        #expect(screen.contains("B-VERY-LONG-R~ SMALL-TABLE"))
+        // tmux may capture a frame half drawn: wait for every row the test reads, then check the whole screen.
+        let expected = [
+            "> B-CHAIR-9", "- RED-LAMP - 2 batches - 150 purchased", "B-VERY-LONG-R~ SMALL-TABLE", "B-??-?",
+        ]
+        let screen = try run.session.waitUntil("the ASCII board") { screen in
+            expected.allSatisfy { screen.contains($0) }
+        }
         #expect(screen.contains("B-??-?"), "characters the locale cannot show become marks")
         #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
     }
