@@ -83,6 +83,20 @@ import Testing
                 + "('order_lines_waiting', 'events_by_order', 'events_by_batch', 'batches_by_eta') ORDER BY name"
         ) { $0.text(0) }
         #expect(indexes == ["batches_by_eta", "events_by_batch", "events_by_order", "order_lines_waiting"])
+        #expect(try Views.events(in: database).map(\.id) == [1, 2, 3, 4])
+        let day = try #require(Day(year: 2026, month: 1, day: 16))
+        let bus = MessageBus(database: database, clock: .fixed(day), log: { _ in })
+        try bus.handle(.createBatch(CreateBatch(ref: "W-2", sku: "TV", qty: 100)))
+        #expect(try Views.events(after: 4, in: database).map(\.id).allSatisfy { $0 > 4 })
+        #expect(try Views.events(after: 4, in: database).count >= 2)
+    }
+
+    @Test func aNewFileHasSmallPagesForSmallRows() throws {
+        let folder = try TemporaryFolder()
+        let database = try Database(path: folder.appendingPathComponent("new.sqlite").path, access: .create)
+        try Schema.migrate(database)
+        #expect(try database.queryOne("PRAGMA page_size") { $0.int(0) } == Schema.pageSize)
+        #expect(Schema.pageSize == 1024)
     }
 
     @Test func backorderLookupsReadOnlyThePartialIndex() throws {
