@@ -2,8 +2,8 @@
  * The C baseline for stock-bench: one allocation of a new order line, written directly against the sqlite3 C API,
  * issuing the same statements in the same order as the Swift bus (MessageBus.handle(.allocate) ->
  * Services.allocate -> Product.load, Batch.forSKU, OrderLine.find, OrderLine.insert, saveAllocation, saveVersion,
- * then the events INSERT with the operator and the event's order and batch), each prepared once and reused. The SQL texts are copied byte for byte from the Swift
- * records, so SQLite does the same work on both sides.
+ * then the events INSERT with the operator and the event's order and batch), each prepared once and reused. The
+ * SQL texts are copied byte for byte from the Swift records, so SQLite does the same work on both sides.
  */
 /* clock_gettime and gmtime_r are POSIX, not ISO C. */
 #define _POSIX_C_SOURCE 200809L

@@ -75,8 +75,9 @@ struct AllocationWorkload {
         let db = try Database.open(settings: benchSettings(path: path), access: .readOnly)
         let lines = try db.query(
             """
-            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-'), l.waiting_since IS NOT NULL FROM order_lines AS l
-              LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            SELECT l.orderid, l.sku, l.qty, coalesce(b.reference, '-'), l.waiting_since IS NOT NULL
+              FROM order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
+              LEFT JOIN batches AS b ON b.id = a.batch_id
             ORDER BY l.id
             """
         ) { "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3)) waiting \($0.int(4))" }

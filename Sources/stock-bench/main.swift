@@ -38,6 +38,9 @@ func runBench(_ options: Options) throws {
             + "\(perAllocation(normal.swiftSeconds)) NORMAL; C \(perAllocation(full.cSeconds)) FULL vs "
             + "\(perAllocation(normal.cSeconds)) NORMAL")
 
+    if !options.skipApply {
+        try runApplyBench(options: options, directory: directory)
+    }
     if !options.skipBig {
         try runReadBench(options: options, directory: directory)
     }
