@@ -25,6 +25,7 @@ import Testing
         #expect(try database.queryOne("PRAGMA synchronous") { $0.int(0) } == 1)
         #expect(try database.queryOne("PRAGMA busy_timeout") { $0.int(0) } == settings.busyTimeoutMilliseconds)
         #expect(try database.queryOne("PRAGMA foreign_keys") { $0.int(0) } == 1)
+        #expect(try database.queryOne("PRAGMA wal_autocheckpoint") { $0.int(0) } == 4096)
         #expect(try Database.open(settings: settings, access: .readOnly).access == .readOnly)
     }
 
