@@ -101,7 +101,7 @@ import Testing
         try settings.applyEnvironment([
             "STOCK_DB": "/env.sqlite", "STOCK_BUSY_TIMEOUT_MS": "7", "STOCK_REFRESH_MS": "20",
             "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
-            "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false",
+            "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false", "STOCK_GROUP": "operators",
         ])
         var expected = Settings()
         expected.database = "/env.sqlite"
@@ -112,8 +112,9 @@ import Testing
         expected.clock = .fixed(try #require(Day("2026-03-04")))
         expected.user = "night-shift"
         expected.autoAllocate = false
+        expected.group = "operators"
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 8)
+        #expect(Settings.keys.compactMap(\.variable).count == 9)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 extension Database {
@@ -5,7 +6,9 @@ extension Database {
     /// path (``Settings/databasePath``), the busy timeout and the `synchronous` level.
     ///
     /// - `.create` is `stock init`: makes the folder and the file when missing, then migrates it to the current
-    ///   schema (``Schema/migrate(_:)``), refusing a file that holds another program's tables.
+    ///   schema (``Schema/migrate(_:)``), refusing a file that holds another program's tables. A new file is
+    ///   readable and writable by its owner only (0600), or also by the settings' ``Settings/group`` (0660), whatever
+    ///   the umask; SQLite gives its `-wal` and `-shm` side files the same mode.
     /// - `.readWrite` and `.readOnly` open an existing file holding the current schema and change nothing in it;
     ///   only `.create` makes a file or changes its schema.
     ///
@@ -16,6 +19,7 @@ extension Database {
         if access == .create {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try createPrivateFile(at: path, group: settings.group)
         } else if !FileManager.default.fileExists(atPath: path) {
             throw DatabaseError.noDatabase(at: path)
         }
@@ -28,5 +32,36 @@ extension Database {
             try Schema.requireCurrent(database)
         }
         return database
+    }
+
+    /// Creates an empty file at `path` with mode 0600, or 0660 and owned by `group`; an existing file is left as
+    /// it is.
+    ///
+    /// - Throws: `DatabaseError` when the group does not exist or the file cannot be created or given to it.
+    private static func createPrivateFile(at path: String, group: String?) throws {
+        var groupID: gid_t?
+        if let group {
+            guard let entry = getgrnam(group) else {
+                throw DatabaseError(
+                    code: SQLITE_CANTOPEN, message: "cannot create \(path): there is no group named \(group)")
+            }
+            groupID = entry.pointee.gr_gid
+        }
+        let mode: mode_t = groupID == nil ? 0o600 : 0o660
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        if descriptor < 0 && errno == EEXIST { return }
+        guard descriptor >= 0 else {
+            throw DatabaseError(
+                code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        // The umask may have taken bits away from `mode`; fchmod sets exactly these.
+        guard (groupID.map { fchown(descriptor, uid_t.max, $0) } ?? 0) == 0, fchmod(descriptor, mode) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw DatabaseError(
+                code: SQLITE_CANTOPEN,
+                message: "cannot give \(path) to group \(group ?? "") with mode \(String(mode, radix: 8)): \(reason)")
+        }
     }
 }

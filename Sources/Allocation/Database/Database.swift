@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One SQLite connection with its cache of prepared statements.
 ///
@@ -68,8 +69,25 @@ public final class Database {
         } catch let failure as DatabaseError {
             statements.removeAll()
             sqlite3_close_v2(handle)
-            throw DatabaseError(code: failure.code, message: "\(path): \(failure.message)", sql: failure.sql)
+            throw DatabaseError(
+                code: failure.code, message: Database.explained(failure, path: path), sql: failure.sql, path: path,
+                systemError: failure.systemError)
         }
+    }
+
+    /// The message of a failure to open `path`, saying what is wrong when the file's folder is read-only: a
+    /// database in WAL mode needs its `-wal` and `-shm` side files beside it even to be read, and SQLite then
+    /// reports "attempt to write a readonly database" or "unable to open database file".
+    private static func explained(_ failure: DatabaseError, path: String) -> String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard [SQLITE_READONLY, SQLITE_CANTOPEN].contains(failure.code & 0xFF), Foundation.access(folder, W_OK) != 0
+        else {
+            return "\(path): \(failure.message)"
+        }
+        return "cannot read \(path): its folder \(folder) is read-only to this user, and SQLite's write-ahead log "
+            + "must create \(path)-wal and \(path)-shm beside the database even to read it; copy the database "
+            + "(with any -wal file) to a folder you can write and open the copy, or ask for write permission on "
+            + "the folder (\(failure.message))"
     }
 
     deinit {
@@ -81,7 +99,27 @@ public final class Database {
     func error(_ rc: Int32, sql: String?) -> DatabaseError {
         let extended = sqlite3_extended_errcode(handle)
         let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
-        return DatabaseError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        var systemError = sqlite3_system_errno(handle)
+        if code & 0xFF == SQLITE_IOERR, systemError != EFBIG, reachedFileSizeLimit() { systemError = EFBIG }
+        return DatabaseError(
+            code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
+            systemError: systemError)
+    }
+
+    /// Whether the database or its WAL is within 64 KiB of the process's file-size limit (`ulimit -f`).
+    ///
+    /// SQLite reports the `errno` of the last system call, which after a refused write (EFBIG) is often that of a
+    /// later call made while rolling back; the files' sizes say what happened.
+    private func reachedFileSizeLimit() -> Bool {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
+            return false
+        }
+        let largest =
+            [path, path + "-wal"].compactMap { file in
+                (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int).flatMap { $0 }
+            }.max() ?? 0
+        return UInt64(largest) + 65536 >= UInt64(limit.rlim_cur)
     }
 
     /// The cached statement for `sql`, prepared on first use.

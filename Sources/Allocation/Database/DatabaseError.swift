@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
 private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
@@ -25,11 +26,17 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     let code: Int32
     public let message: String
     public let sql: String?
+    /// The file written when the failure happened, named by the disk-full and file-too-large messages.
+    let path: String?
+    /// The `errno` of the system call that failed (`sqlite3_system_errno`), 0 when none did.
+    let systemError: Int32
 
-    init(code: Int32, message: String, sql: String? = nil) {
+    init(code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0) {
         self.code = code
         self.message = message
         self.sql = sql
+        self.path = path
+        self.systemError = systemError
     }
 
     /// No file at `path`: the message names the command that makes one.
@@ -66,6 +73,17 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         if isBusy {
             return "database busy: another process held the write lock past the busy timeout (\(message))"
+        }
+        // SQLite reports a full disk as SQLITE_FULL, but a write past the file-size limit (EFBIG) as an I/O error.
+        let file = path ?? "the database"
+        if code & 0xFF == SQLITE_FULL || systemError == ENOSPC {
+            return "disk full: the disk holding \(file) has no room left, so the command was not applied "
+                + "(nothing of it was written); free some space and run it again (database error \(code): \(message))"
+        }
+        if systemError == EFBIG {
+            return "file too large: \(file) reached this process's file-size limit (ulimit -f), so the command was "
+                + "not applied (nothing of it was written); raise the limit and run it again "
+                + "(database error \(code): \(message))"
         }
         return "database error \(code): \(message)"
     }

@@ -21,6 +21,8 @@ public struct Settings: Equatable, Sendable {
     public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)
     /// Whether stock that appears is given to waiting lines, oldest first, in the same transaction.
     public var autoAllocate = true
+    /// The group that may read and write a database `stock init` creates, beside its owner; nil: the owner only.
+    public var group: String?
 
     public init() {}
 
@@ -87,13 +89,14 @@ public struct Settings: Equatable, Sendable {
         },
         Key("colors") { $1.colors = try $0.bool() },
         Key("user", variable: "STOCK_USER") { value, settings in
-            let name = Validation.normalized(try value.string())
+            let name = Validation.normalized(try value.text())
             guard (try? Validation.checkIdentifier(name, field: "user")) != nil else {
                 throw value.bad("a name of 1 to 255 characters, without control characters or spaces at either end")
             }
             settings.user = name
         },
         Key("autoAllocate", variable: "STOCK_AUTO_ALLOCATE") { $1.autoAllocate = try $0.bool() },
+        Key("group", variable: "STOCK_GROUP") { $1.group = try $0.string() },
     ]
 
     /// Reads a settings file over the defaults.
@@ -103,16 +106,18 @@ public struct Settings: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SettingsError(message: "cannot read settings file \(path)")
         }
-        let object: Any
+        // JSONSerialization would drop a byte-order mark at the start of a string value without a word.
+        let document: (value: JSONValue, repeatedKey: String?)
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            guard let text = String(validating: data, as: UTF8.self) else { throw JSONSyntaxError() }
+            document = try JSONReader.read(text)
         } catch {
             throw SettingsError(message: "settings file \(path) is not valid JSON")
         }
-        guard let fields = object as? [String: Any] else {
+        guard case .object(let fields) = document.value else {
             throw SettingsError(message: "settings file \(path) must hold a JSON object")
         }
-        if let key = JSONFields.repeatedTopLevelKey(in: String(decoding: data, as: UTF8.self)) {
+        if let key = document.repeatedKey {
             throw SettingsError(message: "settings file \(path): \"\(key)\" is given twice")
         }
         var settings = Settings()
@@ -133,7 +138,7 @@ public struct Settings: Equatable, Sendable {
     public mutating func applyEnvironment(_ environment: [String: String]) throws {
         for key in Settings.keys {
             guard let variable = key.variable, let text = environment[variable], !text.isEmpty else { continue }
-            try key.read(SettingValue(raw: text, key: key.name, source: "$\(variable)", isText: true), &self)
+            try key.read(SettingValue(raw: .string(text), key: key.name, source: "$\(variable)", isText: true), &self)
         }
     }
 
@@ -149,7 +154,7 @@ public struct Settings: Equatable, Sendable {
 
 /// One value as a settings file or an environment variable gives it, read by its key's rule.
 struct SettingValue {
-    let raw: Any
+    let raw: JSONValue
     let key: String
     /// Where it came from, for the message: `settings file PATH` or `$VARIABLE`.
     let source: String
@@ -159,12 +164,19 @@ struct SettingValue {
     /// The refusal naming what was expected; the value is shown with control characters made visible, so a
     /// message never carries a terminal escape sequence.
     func bad(_ expected: String) -> SettingsError {
-        let shown = Validation.shown("\(raw)").dropFirst().dropLast()
+        let text: String
+        if case .string(let string) = raw { text = string } else { text = raw.shown }
+        let shown = Validation.shown(text).dropFirst().dropLast()
         return SettingsError(message: "\(source): \(key) must be \(expected), got \(shown)")
     }
 
     func integer(_ range: ClosedRange<Int>) throws -> Int {
-        let number = isText ? (raw as? String).flatMap { Int($0) } : JSONFields.wholeNumber(raw)
+        let number: Int?
+        switch raw {
+        case .string(let text) where isText: number = Int(text)
+        case .integer(let value) where !isText: number = value
+        default: number = nil
+        }
         guard let number, range.contains(number) else {
             throw bad("a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -173,15 +185,29 @@ struct SettingValue {
 
     /// `true` or `false`: a JSON boolean in a file, the word in a variable.
     func bool() throws -> Bool {
-        if isText, let text = raw as? String, let value = Bool(text) { return value }
-        guard !isText, let number = raw as? NSNumber, String(cString: number.objCType) == "c" else {
-            throw bad("true or false")
+        switch raw {
+        case .string(let text) where isText:
+            if let value = Bool(text) { return value }
+        case .bool(let value) where !isText: return value
+        default: break
         }
-        return number.boolValue
+        throw bad("true or false")
     }
 
+    /// A non-empty string, checked by its key's own rule.
+    func text() throws -> String {
+        guard case .string(let text) = raw, !text.isEmpty else { throw bad("a non-empty string") }
+        return text
+    }
+
+    /// A non-empty string without control characters or text-direction marks (the byte-order mark among them).
     func string() throws -> String {
-        guard let text = raw as? String, !text.isEmpty else { throw bad("a non-empty string") }
+        let text = try text()
+        if let mark = text.unicodeScalars.first(where: Validation.isControl) {
+            let code = "U+" + String(mark.value, radix: 16, uppercase: true)
+            throw SettingsError(
+                message: "\(source): \(key) \(Validation.shown(text)) contains control character \(code)")
+        }
         return text
     }
 }
