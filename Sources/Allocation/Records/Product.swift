@@ -45,9 +45,11 @@ public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Senda
 /// choice; the stock a command frees is on batches it loaded. The invariants do not rest on what was loaded:
 /// - no batch is allocated beyond its purchased quantity: `batches.allocated` is kept by the schema's triggers on
 ///   `allocations` and refused by its CHECK (`allocated <= purchased`), whatever a command read;
-/// - no write is based on a stale read: every change ends with `UPDATE products SET version = ? WHERE sku = ? AND
-///   version = ?` (``saveVersion(in:)``), and the product row is the one every command on the SKU reads first,
-///   so two commands on a SKU serialize on it even when they read disjoint batches.
+/// - no write is based on a stale read: every command reads the product row and ends any change with
+///   `UPDATE products SET version = ? WHERE sku = ? AND version = ?` (``saveVersion(in:)``), so two commands on a
+///   SKU conflict on that row even when they read disjoint batches, and a write whose read was stale changes no
+///   row and is refused (``ConcurrentUpdate``); with SQLite's write lock taken before the first read, the rows a
+///   command reads cannot change under it at all.
 extension Product {
     /// The product row alone, with no batch loaded: its version, for a command that then loads what it needs.
     static func loadVersion(sku: String, in db: Database) throws -> Product? {
