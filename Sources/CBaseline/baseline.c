@@ -1,7 +1,7 @@
 /*
  * The C baseline for stock-bench: one allocation of a new order line, written directly against the sqlite3 C API,
  * issuing the same statements in the same order as the Swift bus (MessageBus.handle(.allocate) ->
- * Services.allocate -> Product.load, Batch.forSKU, OrderLine.find, OrderLine.insert, saveAllocation, saveVersion,
+ * Services.allocate -> Product.loadVersion, Batch.candidates, OrderLine.find, OrderLine.insert, saveAllocation, saveVersion,
  * then the events INSERT with the operator and the event's order and batch), each prepared once and reused. The
  * SQL texts are copied byte for byte from the Swift records, so SQLite does the same work on both sides.
  */
@@ -23,9 +23,10 @@ enum {
 static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_VERSION] = "SELECT version FROM products WHERE sku = ?",
-    /* Batch.forSKU: Batch.columns and Batch.preferenceOrder. */
-    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated FROM batches AS b "
-                  "WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, b.reference",
+    /* Batch.candidates: Batch.columns and Batch.preferenceOrder, through the partial index batches_with_stock. */
+    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated FROM batches AS b\n"
+                  "WHERE b.sku = ? AND b.purchased > b.allocated AND b.purchased - b.allocated >= ?\n"
+                  "ORDER BY eta IS NOT NULL, eta, reference LIMIT ?",
     /* OrderLine.find: OrderLine.columns and OrderLine.joins. */
     [S_FIND_LINE] = "SELECT l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, "
                     "l.shipped_from FROM order_lines AS l LEFT JOIN allocations "
@@ -138,14 +139,15 @@ static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const char *orderid, cons
     sqlite3_int64 version = sqlite3_column_int64(s[S_VERSION], 0);
     sqlite3_reset(s[S_VERSION]);
 
-    /* Preference order comes from the ORDER BY; the rule takes the first batch with enough available. All rows
-       are read, as Batch.forSKU does. */
+    /* Preference order comes from the ORDER BY: the one row, if any, is the preferred batch with enough
+       available, as Services.allocate reads it (LIMIT 1). */
     sqlite3_int64 batch_id = 0;
     char batchref[128] = "";
     sqlite3_bind_text(s[S_BATCHES], 1, sku, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s[S_BATCHES], 2, qty);
+    sqlite3_bind_int64(s[S_BATCHES], 3, 1);
     while ((rc = sqlite3_step(s[S_BATCHES])) == SQLITE_ROW) {
-        sqlite3_int64 available = sqlite3_column_int64(s[S_BATCHES], 3) - sqlite3_column_int64(s[S_BATCHES], 5);
-        if (batch_id == 0 && available >= qty) {
+        if (batch_id == 0) {
             batch_id = sqlite3_column_int64(s[S_BATCHES], 0);
             snprintf(batchref, sizeof batchref, "%s", (const char *)sqlite3_column_text(s[S_BATCHES], 1));
         }

@@ -155,6 +155,16 @@ public enum Schema {
                 "CREATE INDEX events_by_order ON events (orderid, id) WHERE orderid IS NOT NULL",
                 "CREATE INDEX events_by_batch ON events (ref, id) WHERE ref IS NOT NULL",
             ]),
+        Migration(
+            name: "index the batches that have stock, in allocation preference",
+            statements: [
+                // An allocation reads the first batch here that has room, never the emptied batches a SKU keeps:
+                // `batches_by_preference` restricted to the rows with stock.
+                """
+                CREATE INDEX batches_with_stock ON batches (sku, eta IS NOT NULL, eta, reference)
+                WHERE purchased > allocated
+                """
+            ]),
     ]
 
     /// The version a fully migrated database has.

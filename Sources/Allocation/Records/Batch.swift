@@ -38,9 +38,32 @@ extension Batch {
     /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
     private static let forSKUSQL = "SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)"
 
-    /// The SKU's batches in allocation-preference order.
+    /// Every batch of the SKU, emptied ones too, in allocation-preference order: for reads, never under the
+    /// write lock, as a SKU's batches only accumulate.
     static func forSKU(_ sku: String, in db: Database) throws -> [Batch] {
         try db.query(forSKUSQL, sku) { Batch(row: $0) }
+    }
+
+    /// Built once, with its `LIMIT ?` a parameter: one prepared statement serves every caller. The term
+    /// `purchased > allocated` is the WHERE of the partial index `batches_with_stock`, written out so SQLite uses
+    /// it: emptied batches are not in that index, so however many a SKU has, none of them is read.
+    private static let candidatesSQL = """
+        SELECT \(columns) FROM batches AS b
+        WHERE b.sku = ? AND b.purchased > b.allocated AND b.purchased - b.allocated >= ?
+        ORDER BY \(preferenceOrder) LIMIT ?
+        """
+
+    /// The SKU's batches with at least `qty` available, in allocation-preference order, at most `limit` of them
+    /// (all when nil): the only batches that could take a line of `qty` or more.
+    static func candidates(sku: String, available qty: Int, limit: Int? = nil, in db: Database) throws -> [Batch] {
+        try db.query(candidatesSQL, sku, qty, limit ?? -1) { Batch(row: $0) }
+    }
+
+    private static let findSQL = "SELECT \(columns) FROM batches AS b WHERE b.reference = ?"
+
+    /// The batch `reference`, through its UNIQUE index; nil when there is none.
+    static func find(reference: String, in db: Database) throws -> Batch? {
+        try db.queryOne(findSQL, reference) { Batch(row: $0) }
     }
 
     /// Inserts the row and returns the batch with its id.

@@ -1,4 +1,4 @@
-/// A SKU with its batches and a version number: the unit of consistency.
+/// A SKU with the batches a command loaded and a version number: the unit of consistency.
 ///
 /// Every change to a product bumps `version` by one; saving checks that the row still has the version that was
 /// read, so a write based on a stale read is refused rather than applied. `events` collects what the rules
@@ -6,7 +6,7 @@
 struct Product: Equatable, Sendable {
     let sku: String
     var version: Int
-    /// Batches in allocation-preference order.
+    /// The batches loaded (a command loads only those it may touch), in allocation-preference order.
     var batches: [Batch]
     var events: [Event] = []
     /// The version the product was read at; a command's changes make it this plus one, however many there are.
@@ -35,15 +35,85 @@ public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Senda
     }
 }
 
+/// What a command loads of the aggregate: the product row (its version) and only the batches it touches or that
+/// could take one of its lines, never every batch the SKU ever had, so a command costs the same however much
+/// history (emptied and shipped batches) its SKU has.
+///
+/// The rules in `Logic` run on that subset and decide as they would on the whole aggregate: a line goes to the
+/// preferred batch that can take it, and every batch that can take a line of quantity `q` has at least `q`
+/// available, so loading the batches with at least the smallest quantity placed (in preference order) loses no
+/// choice; the stock a command frees is on batches it loaded. The invariants do not rest on what was loaded:
+/// - no batch is allocated beyond its purchased quantity: `batches.allocated` is kept by the schema's triggers on
+///   `allocations` and refused by its CHECK (`allocated <= purchased`), whatever a command read;
+/// - no write is based on a stale read: every command reads the product row and ends any change with
+///   `UPDATE products SET version = ? WHERE sku = ? AND version = ?` (``saveVersion(in:)``), so two commands on a
+///   SKU conflict on that row even when they read disjoint batches, and a write whose read was stale changes no
+///   row and is refused (``ConcurrentUpdate``); with SQLite's write lock taken before the first read, the rows a
+///   command reads cannot change under it at all.
 extension Product {
-    /// Reads the product and its batches with their allocated quantities, through the SKU's indexes only.
-    static func load(sku: String, in db: Database) throws -> Product? {
-        guard let version = try db.queryOne("SELECT version FROM products WHERE sku = ?", sku, map: { $0.int(0) })
-        else { return nil }
-        return Product(sku: sku, version: version, batches: try Batch.forSKU(sku, in: db))
+    /// The product row alone, with no batch loaded: its version, for a command that then loads what it needs.
+    static func loadVersion(sku: String, in db: Database) throws -> Product? {
+        try db.queryOne("SELECT version FROM products WHERE sku = ?", sku) {
+            Product(sku: sku, version: $0.int(0))
+        }
     }
 
-    /// The product that holds the batch `reference`.
+    /// The product that holds the batch `reference`, with that batch alone loaded; nil when there is none.
+    static func loadVersion(batchReference reference: String, in db: Database) throws -> Product? {
+        guard let batch = try Batch.find(reference: reference, in: db),
+            var product = try loadVersion(sku: batch.sku, in: db)
+        else { return nil }
+        try product.include([batch])
+        return product
+    }
+
+    /// What a quantity change (or receiving, which may change the quantity) of batch `reference` to `quantity`
+    /// reads: the batch with its product's version, the lines on it, and the batches that could take the lines
+    /// that would leave it (``releasePlan(from:allocatedLines:)``). The command and its preview both load this.
+    ///
+    /// - Returns: nil when there is no such batch.
+    static func loadForQuantityChange(
+        ofBatch reference: String, to quantity: Int?, in db: Database
+    ) throws -> (product: Product, lines: [OrderLine])? {
+        guard var product = try loadVersion(batchReference: reference, in: db) else { return nil }
+        let lines = try OrderLine.allocated(toBatch: reference, in: db)
+        if let quantity, quantity >= 0 {
+            var probe = product
+            probe.batches[try probe.batchIndex(reference)].purchased = quantity
+            let leaving = try probe.releasePlan(from: reference, allocatedLines: lines).leaving
+            try product.includeCandidates(for: leaving, in: db)
+        }
+        return (product, lines)
+    }
+
+    /// Loads the batches that could take any of `lines` (those with at least the smallest quantity available),
+    /// at most `limit` of them in preference order; reads nothing when there is no line.
+    mutating func includeCandidates(for lines: [OrderLine], limit: Int? = nil, in db: Database) throws {
+        guard let smallest = lines.map(\.qty).min() else { return }
+        try include(try Batch.candidates(sku: sku, available: smallest, limit: limit, in: db))
+    }
+
+    /// Adds loaded batches to the ones this command holds, keeping the held copy of a batch loaded twice (it may
+    /// carry this command's changes), in allocation-preference order.
+    ///
+    /// - Throws: `ContractViolation` when a batch is for another SKU.
+    mutating func include(_ loaded: [Batch]) throws {
+        try require(loaded.allSatisfy { $0.sku == sku }, "a batch loaded for \(sku) is for another SKU")
+        let new = loaded.filter { batch in !batches.contains { $0.reference == batch.reference } }
+        guard !new.isEmpty else { return }
+        batches += new
+        batches.sort(by: isPreferred)
+    }
+
+    /// Reads the whole aggregate: the product and every batch of the SKU, emptied ones too. For the read views,
+    /// outside the write lock; commands load only what they need (``loadVersion(sku:in:)``).
+    static func load(sku: String, in db: Database) throws -> Product? {
+        guard var product = try loadVersion(sku: sku, in: db) else { return nil }
+        product.batches = try Batch.forSKU(sku, in: db)
+        return product
+    }
+
+    /// The whole aggregate that holds the batch `reference`, as ``load(sku:in:)``.
     static func load(batchReference reference: String, in db: Database) throws -> Product? {
         guard let sku = try db.queryOne("SELECT sku FROM batches WHERE reference = ?", reference, map: { $0.text(0) })
         else { return nil }

@@ -1,5 +1,7 @@
 /// The use cases: one function per command, each run inside the bus's transaction. Each loads the records it
-/// needs, lets the rules in `Logic` decide, saves the rows and returns the products' new events.
+/// needs (the product row and only the batches and lines it touches or that could take a line, never the SKU's
+/// whole history: see ``Product``), lets the rules in `Logic` decide, saves the rows and returns the products' new
+/// events.
 enum Services {
     /// What every command is run with: the transaction's time (events and `waiting_since`) and whether stock that
     /// appears goes to waiting lines at once.
@@ -9,9 +11,9 @@ enum Services {
     }
 
     /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
-    /// of a server engine cannot both pass a read that found no such batch.
+    /// of a server engine cannot both pass a read that found no such batch. The SKU's other batches are not read.
     static func createBatch(_ command: CreateBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        let stored = try Product.load(sku: command.sku, in: db)
+        let stored = try Product.loadVersion(sku: command.sku, in: db)
         var product = stored ?? Product(sku: command.sku)
         if stored == nil { try product.insert(into: db) }
         let batch: Batch
@@ -27,12 +29,14 @@ enum Services {
         return (.batchCreated(reference: command.ref, filled: filled), product.events)
     }
 
-    /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders.
+    /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders, and of the
+    /// batches only the preferred one that can take the line.
     static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.load(sku: command.sku, in: db) else {
+        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
             throw AllocationError.invalidSKU(command.sku)
         }
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
+        try product.includeCandidates(for: [requested], limit: 1, in: db)
         let existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         var line = try lineToAllocate(requested: requested, existing: existing)
         if let current = line.batchReference {
@@ -55,12 +59,15 @@ enum Services {
     static func changeBatchQuantity(
         _ command: ChangeBatchQuantity, context: Context, in db: Database
     ) throws -> (Outcome, [Event]) {
-        var product = try loadProduct(ofBatch: command.ref, in: db)
+        guard let loaded = try Product.loadForQuantityChange(ofBatch: command.ref, to: command.qty, in: db) else {
+            throw AllocationError.unknownBatch(command.ref)
+        }
+        var product = loaded.product
+        let lines = loaded.lines
         if let expected = command.expectedVersion, expected != product.version {
             throw AllocationError.changedMeanwhile(
                 sku: product.sku, expectedVersion: expected, version: product.version)
         }
-        let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
         let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
         guard product.version != product.readVersion else {
             return (.quantityChanged(reference: command.ref, moved: [], filled: []), [])
@@ -73,12 +80,13 @@ enum Services {
     }
 
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.load(sku: command.sku, in: db) else {
+        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
             throw AllocationError.invalidSKU(command.sku)
         }
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
+        try product.include(try batches(holding: [line], in: db))
         try product.deallocate(line)
         try line.delete(in: db)
         guard let reference = line.batchReference else {
@@ -91,8 +99,11 @@ enum Services {
     }
 
     static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        var product = try loadProduct(ofBatch: command.ref, in: db)
-        let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
+        guard let loaded = try Product.loadForQuantityChange(ofBatch: command.ref, to: command.qty, in: db) else {
+            throw AllocationError.unknownBatch(command.ref)
+        }
+        var product = loaded.product
+        let lines = loaded.lines
         let (qty, moves) = try product.receive(batch: command.ref, quantity: command.qty, allocatedLines: lines)
         try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
         try Batch.savePurchased(qty, reference: command.ref, in: db)
@@ -131,9 +142,10 @@ enum Services {
         }
         var products: [Product] = []
         for line in lines where !products.contains(where: { $0.sku == line.sku }) {
-            guard let product = try Product.load(sku: line.sku, in: db) else {
+            guard var product = try Product.loadVersion(sku: line.sku, in: db) else {
                 throw AllocationError.invalidSKU(line.sku)
             }
+            try product.include(try batches(holding: lines.filter { $0.sku == line.sku }, in: db))
             products.append(product)
         }
         let problems = lines.compactMap { line in
@@ -158,14 +170,16 @@ enum Services {
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
-        guard var product = try Product.load(sku: command.sku, in: db) else {
+        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
             throw AllocationError.invalidSKU(command.sku)
         }
-        if !product.batches.contains(where: { $0.reference == command.batchref }),
-            let other = try Product.load(batchReference: command.batchref, in: db)
-        {
-            throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: other.sku, lineSKU: command.sku)
+        if let target = try Batch.find(reference: command.batchref, in: db) {
+            guard target.sku == command.sku else {
+                throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: target.sku, lineSKU: command.sku)
+            }
+            try product.include([target])
         }
+        try product.include(try batches(holding: [line], in: db))
         let from = try product.move(line, to: command.batchref)
         var moved = line
         moved.batchReference = command.batchref
@@ -190,7 +204,7 @@ enum Services {
         var filled: [Placement] = []
         var events: [Event] = []
         for sku in skus {
-            guard var product = try Product.load(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+            guard var product = try Product.loadVersion(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
             filled += try fillWaitingLines(of: &product, if: true, in: db)
             if product.version != product.readVersion { try product.saveVersion(in: db) }
             events += product.events
@@ -198,14 +212,23 @@ enum Services {
         return (.allocatedWaiting(filled), events)
     }
 
-    /// The product holding the batch `reference`.
+    /// The product holding the batch `reference`, with that batch alone loaded.
     ///
     /// - Throws: `AllocationError.unknownBatch` when there is no such batch.
     private static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
-        guard let product = try Product.load(batchReference: reference, in: db) else {
+        guard let product = try Product.loadVersion(batchReference: reference, in: db) else {
             throw AllocationError.unknownBatch(reference)
         }
         return product
+    }
+
+    /// The batches the allocated ones among `lines` are on, each read once by its reference.
+    private static func batches(holding lines: [OrderLine], in db: Database) throws -> [Batch] {
+        var references: [String] = []
+        for reference in lines.compactMap(\.batchReference) where !references.contains(reference) {
+            references.append(reference)
+        }
+        return try references.compactMap { try Batch.find(reference: $0, in: db) }
     }
 
     /// Saves where the lines that left a batch went. Lines move off first: the schema refuses a batch whose
@@ -222,13 +245,15 @@ enum Services {
     }
 
     /// Gives the product's stock to its waiting lines, oldest first, when `enabled`: one indexed lookup when none
-    /// waits.
+    /// waits, else the batches that could take the smallest of them are loaded beside those the command holds
+    /// (which the command has saved already, so the two reads agree).
     private static func fillWaitingLines(
         of product: inout Product, if enabled: Bool, in db: Database
     ) throws -> [Placement] {
         guard enabled else { return [] }
         let waiting = try OrderLine.waiting(sku: product.sku, in: db)
         guard !waiting.isEmpty else { return [] }
+        try product.includeCandidates(for: waiting, in: db)
         let placed = try product.fillWaiting(waiting)
         for line in placed {
             try line.saveAllocation(to: product.batches.first { $0.reference == line.batchReference }, in: db)
