@@ -183,11 +183,11 @@ extension Views {
     public static func previewQuantityChange(reference: String, qty: Int, in db: Database) throws
         -> QuantityChangePreview
     {
-        guard var product = try Product.load(batchReference: reference, in: db) else {
+        guard let loaded = try Product.loadForQuantityChange(ofBatch: reference, to: qty, in: db) else {
             throw AllocationError.unknownBatch(reference)
         }
-        let lines = try OrderLine.allocated(toBatch: reference, in: db)
-        let moves = try product.changeQuantity(ofBatch: reference, to: qty, allocatedLines: lines)
+        var product = loaded.product
+        let moves = try product.changeQuantity(ofBatch: reference, to: qty, allocatedLines: loaded.lines)
         return QuantityChangePreview(
             reference: reference, sku: product.sku, qty: qty, version: product.readVersion, moves: moves)
     }
