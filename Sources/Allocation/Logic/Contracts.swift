@@ -13,13 +13,13 @@ public struct ContractViolation: Error, CustomStringConvertible, Equatable, Send
 /// Checks a precondition.
 ///
 /// - Throws: `ContractViolation` with `message` when `condition` is false.
-public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) throws {
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) throws {
     if !condition() { throw ContractViolation(kind: .precondition, message: message()) }
 }
 
 /// Checks a postcondition.
 ///
 /// - Throws: `ContractViolation` with `message` when `condition` is false.
-public func ensure(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) throws {
+func ensure(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) throws {
     if !condition() { throw ContractViolation(kind: .postcondition, message: "postcondition failed: " + message()) }
 }

@@ -28,7 +28,7 @@ public enum Validation {
     }
 
     /// Checks a quantity: a whole number from 1 (0 when `allowZero`) up to one billion.
-    public static func checkQuantity(_ value: Int, field: String = "qty", allowZero: Bool = false) throws {
+    static func checkQuantity(_ value: Int, field: String = "qty", allowZero: Bool = false) throws {
         let least = allowZero ? 0 : 1
         try require(value >= least, "\(field) must be \(allowZero ? "0 or more" : "positive"), got \(value)")
         try require(value <= maximumQuantity, "\(field) \(value) is too large; the limit is \(maximumQuantity)")

@@ -212,7 +212,7 @@ public enum Outcome: Equatable, Sendable {
 
     /// The one wording of out of stock, shown to the operator and sent as the notification; `orderid` and `qty`
     /// are nil only for events recorded before they were kept.
-    public static func outOfStockMessage(sku: String, orderid: String?, qty: Int?) -> String {
+    static func outOfStockMessage(sku: String, orderid: String?, qty: Int?) -> String {
         guard let orderid, let qty else { return "Out of stock for \(sku)" }
         return "Out of stock for \(sku): order \(orderid) waits for \(qty)"
     }

@@ -30,7 +30,7 @@ public struct JSONObjectWriter {
 
     /// A JSON string literal: quotes, backslashes, control characters and text-direction marks escaped
     /// (RFC 8259 §7).
-    public static func quoted(_ string: String) -> String {
+    static func quoted(_ string: String) -> String {
         // Nothing to escape in the common case. 0xC2 leads the C1 controls, 0xD8, 0xE2 and 0xEF the
         // text-direction marks, separators and BOM (and other characters, which the slow path copies unchanged).
         let plain = string.utf8.allSatisfy { byte in

@@ -5,7 +5,7 @@
 /// `éclair-box`; SQLite's `lower()` folds ASCII only, so the rule runs in Swift on rows read in board order.
 public struct Search: Sendable {
     /// The needle, folded once.
-    public let needle: String
+    let needle: String
     /// The needle's bytes when it is ASCII, for the fast path of ``matches(_:)``.
     private let asciiNeedle: [UInt8]?
 
@@ -15,7 +15,7 @@ public struct Search: Sendable {
     }
 
     /// Text as the search compares it.
-    public static func fold(_ text: String) -> String {
+    static func fold(_ text: String) -> String {
         text.lowercased()
     }
 
