@@ -6,6 +6,7 @@ struct Options {
     /// Rounds of the `stock apply` comparison at each synchronous level.
     var applyRounds = 3
     var skipApply = false
+    var skipWriters = false
     /// Where the big read-side database is kept between runs; nil means a fresh temporary file.
     var bigDatabase: String?
     /// Internal: seed the big database at this path and exit (run in a child so its memory is not measured).
@@ -13,18 +14,21 @@ struct Options {
     var help = false
 
     static let usage = """
-        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-apply] [--skip-big]
+        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-apply] [--skip-writers]
+                           [--skip-big]
                            [--big-db PATH]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then `stock apply` (the binary built beside stock-bench) against a minimal C program on a seeded
-        workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then the read side on a
+        workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then 1, 4 and 8 `stock apply`
+        processes writing at once (commands per second, waits for the write lock); then the read side on a
         database of 100,000 batches and 1,000,000 order lines.
 
           --allocations N   allocations per round (default 5000)
           --rounds N        rounds of each bus measurement; the median is reported (default 5)
           --apply-rounds N  rounds of the stock apply measurement at each level (default 3)
           --skip-apply      skip the stock apply measurement
+          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
           --skip-big        skip the read-side measurement on the big database
           --big-db PATH     keep the big database at PATH and reuse it while its schema version matches
           --help            show this text
@@ -53,6 +57,7 @@ struct Options {
             case "--rounds": rounds = try count(word)
             case "--apply-rounds": applyRounds = try count(word)
             case "--skip-apply": skipApply = true
+            case "--skip-writers": skipWriters = true
             case "--skip-big": skipBig = true
             case "--big-db": bigDatabase = try value(word)
             case "--seed-big-only": seedOnly = try value(word)

@@ -41,6 +41,9 @@ func runBench(_ options: Options) throws {
     if !options.skipApply {
         try runApplyBench(options: options, directory: directory)
     }
+    if !options.skipWriters {
+        try runWritersBench(directory: directory)
+    }
     if !options.skipBig {
         try runReadBench(options: options, directory: directory)
     }

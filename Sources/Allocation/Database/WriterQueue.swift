@@ -1,8 +1,7 @@
 import Foundation
 
-/// `F_OFD_SETLK` and `F_OFD_GETLK` (Linux), which Glibc's module does not import.
+/// `F_OFD_SETLK` (Linux), which Glibc's module does not import.
 private let setLockOFD: Int32 = 37
-private let getLockOFD: Int32 = 36
 
 /// Turns for the writers of one database file, taken before `BEGIN IMMEDIATE` and given back after COMMIT or
 /// ROLLBACK.
@@ -12,15 +11,15 @@ private let getLockOFD: Int32 = 36
 /// this program therefore take turns on a side file, `<database>-writers`, made with the database file's
 /// permission bits:
 /// - byte 0 holds an exclusive open-file-description lock (`F_OFD_SETLK`) for as long as a writer has its turn;
-/// - byte 1 holds a shared lock from every writer waiting for a turn;
-/// - the file's first 8 bytes count the turns taken and the next 4 name the process that took the last one.
+///   the kernel drops it if the process dies;
+/// - the file's first 8 bytes count the turns taken; the next 8 are the last time (monotonic nanoseconds) a writer
+///   that has waited longer than ``starving`` said it still waits.
 ///
-/// A waiting writer tries the lock in short steps, shorter the longer it has waited. A writer whose process took
-/// the last turn lets the others go first while any wait (for at most ``politeness``), so a process that commits
-/// and at once wants the next turn cannot keep the lock to itself. A waiter gives up only when one turn lasts
-/// longer than the busy timeout: the count not moving while the lock stays taken. Locks die with their process.
-/// Programs that do not take turns (an older stock, the sqlite3 shell) still meet SQLite's busy timeout at
-/// `BEGIN IMMEDIATE`, and read-only connections never take a turn.
+/// A waiting writer tries the lock every 0.1 ms (0.05 ms once starving). While a starving writer has spoken in the
+/// last ``starvingHeard`` seconds, writers that have not waited that long do not try, so the starving take the
+/// next turns and no writer waits much longer than ``starving`` plus a few turns. A waiter gives up only when one
+/// turn lasts longer than the busy timeout: the count not moving while the lock stays taken. Programs that do not
+/// take turns (an older stock, the sqlite3 shell) still meet SQLite's busy timeout at `BEGIN IMMEDIATE`.
 final class WriterTurn {
     private var descriptor: Int32?
 
@@ -31,8 +30,10 @@ final class WriterTurn {
     /// The side file beside `databasePath`.
     static func path(for databasePath: String) -> String { databasePath + "-writers" }
 
-    /// How long a writer that took the last turn waits for a waiting writer to take the next.
-    static let politeness = 0.020
+    /// How long a writer waits before the others let it go first.
+    static let starving = 0.050
+    /// How recent a starving writer's word must be for the others to let it go first.
+    static let starvingHeard = 0.002
 
     /// Waits for this process's turn to write `databasePath`; nil when no side file can be used (an in-memory
     /// database, a read-only folder), and SQLite's busy timeout alone applies.
@@ -58,54 +59,42 @@ final class WriterTurn {
 
     private func wait(_ descriptor: Int32, busyTimeoutMilliseconds: Int) throws {
         let started = monotonicNow()
-        var waiting = false
-        defer { if waiting { _ = lock(descriptor, F_UNLCK, byte: 1) } }
-        var seenCount = readCount(descriptor)
+        var seenCount = readWord(descriptor, at: 0)
         var seenSince = started
         while true {
             let now = monotonicNow()
-            let deferring =
-                now - started < Self.politeness && readLastHolder(descriptor) == getpid() && othersWait(descriptor)
-            if !deferring && lock(descriptor, F_WRLCK, byte: 0) {
-                var count = readCount(descriptor) &+ 1
-                var holder = getpid()
+            let starving = now - started > Self.starving
+            var nanoseconds = UInt64(now * 1e9)
+            if starving {
+                _ = pwrite(descriptor, &nanoseconds, 8, 8)
+            }
+            let heard = readWord(descriptor, at: 8)
+            let deferring = !starving && nanoseconds &- heard < UInt64(Self.starvingHeard * 1e9)
+            if !deferring && lock(descriptor) {
+                var count = readWord(descriptor, at: 0) &+ 1
                 _ = pwrite(descriptor, &count, 8, 0)
-                _ = pwrite(descriptor, &holder, 4, 8)
                 return
             }
-            if !waiting { waiting = lock(descriptor, F_RDLCK, byte: 1) }
-            let count = readCount(descriptor)
+            let count = readWord(descriptor, at: 0)
             if count != seenCount {
                 seenCount = count
                 seenSince = now
-            } else if !deferring && (now - seenSince) * 1000 > Double(busyTimeoutMilliseconds) {
+            } else if (now - seenSince) * 1000 > Double(busyTimeoutMilliseconds) {
                 throw DatabaseError.turnHeldTooLong(milliseconds: busyTimeoutMilliseconds)
             }
-            usleep(now - started < 0.050 ? 500 : 100)
+            usleep(starving ? 50 : 100)
         }
     }
 
-    /// Takes (or with `F_UNLCK` drops) a lock on one byte without blocking; false when another description holds
-    /// a conflicting one.
-    private func lock(_ descriptor: Int32, _ type: Int32, byte: Int) -> Bool {
-        var region = flock(l_type: Int16(type), l_whence: Int16(SEEK_SET), l_start: off_t(byte), l_len: 1, l_pid: 0)
+    /// Takes the exclusive lock on byte 0 without blocking; false when another description holds it.
+    private func lock(_ descriptor: Int32) -> Bool {
+        var region = flock(l_type: Int16(F_WRLCK), l_whence: Int16(SEEK_SET), l_start: 0, l_len: 1, l_pid: 0)
         return fcntl(descriptor, setLockOFD, &region) == 0
     }
 
-    /// Whether another writer holds its waiting lock on byte 1.
-    private func othersWait(_ descriptor: Int32) -> Bool {
-        var region = flock(l_type: Int16(F_WRLCK), l_whence: Int16(SEEK_SET), l_start: 1, l_len: 1, l_pid: 0)
-        return fcntl(descriptor, getLockOFD, &region) == 0 && region.l_type != Int16(F_UNLCK)
-    }
-
-    private func readCount(_ descriptor: Int32) -> UInt64 {
-        var count: UInt64 = 0
-        return pread(descriptor, &count, 8, 0) == 8 ? count : 0
-    }
-
-    private func readLastHolder(_ descriptor: Int32) -> pid_t {
-        var holder: pid_t = 0
-        return pread(descriptor, &holder, 4, 8) == 4 ? holder : 0
+    private func readWord(_ descriptor: Int32, at offset: off_t) -> UInt64 {
+        var word: UInt64 = 0
+        return pread(descriptor, &word, 8, offset) == 8 ? word : 0
     }
 
     /// Opens the side file, making it with the database file's permission bits when missing.
