@@ -57,7 +57,7 @@ import Testing
                     Int(answer[range.upperBound...].prefix { $0.isNumber })
                 }
             }
-            #expect(numbers == Array(1...Self.commandsEach))
+            #expect(numbers.elementsEqual(1...Self.commandsEach), "every line answered once, in order")
         }
 
         let database = try Allocation.Database(path: cli.path, access: .readOnly)
