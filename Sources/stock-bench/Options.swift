@@ -7,6 +7,7 @@ struct Options {
     var applyRounds = 3
     var skipApply = false
     var skipHistory = false
+    var skipWriters = false
     /// Where the big read-side database is kept between runs; nil means a fresh temporary file.
     var bigDatabase: String?
     /// Internal: seed the big database at this path and exit (run in a child so its memory is not measured).
@@ -14,13 +15,14 @@ struct Options {
     var help = false
 
     static let usage = """
-        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-apply] [--skip-big]
-                           [--skip-history] [--big-db PATH]
+        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-apply] [--skip-history]
+                           [--skip-writers] [--skip-big] [--big-db PATH]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then `stock apply` (the binary built beside stock-bench) against a minimal C program on a seeded
         workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then allocation on a SKU with
-        10 batches against one with 10,000 (most emptied), with the bar of 2x; then the read side on a
+        10 batches against one with 10,000 (most emptied), with the bar of 2x; then 1, 4 and 8 `stock apply`
+        processes writing at once (commands per second, waits for the write lock); then the read side on a
         database of 100,000 batches and 1,000,000 order lines.
 
           --allocations N   allocations per round (default 5000)
@@ -28,6 +30,7 @@ struct Options {
           --apply-rounds N  rounds of the stock apply measurement at each level (default 3)
           --skip-apply      skip the stock apply measurement
           --skip-history    skip the allocation time by history (10 vs 10,000 batches)
+          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
           --skip-big        skip the read-side measurement on the big database
           --big-db PATH     keep the big database at PATH and reuse it while its schema version matches
           --help            show this text
@@ -56,6 +59,7 @@ struct Options {
             case "--rounds": rounds = try count(word)
             case "--apply-rounds": applyRounds = try count(word)
             case "--skip-apply": skipApply = true
+            case "--skip-writers": skipWriters = true
             case "--skip-big": skipBig = true
             case "--skip-history": skipHistory = true
             case "--big-db": bigDatabase = try value(word)

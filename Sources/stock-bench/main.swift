@@ -44,6 +44,9 @@ func runBench(_ options: Options) throws {
     if !options.skipHistory {
         try HistoryBench.run(directory: directory)
     }
+    if !options.skipWriters {
+        try runWritersBench(directory: directory)
+    }
     if !options.skipBig {
         try runReadBench(options: options, directory: directory)
     }

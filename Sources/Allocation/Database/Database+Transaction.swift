@@ -3,8 +3,9 @@ import CSQLite
 extension Database {
     /// Runs `body` in one write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any throw.
     ///
-    /// The transaction is the unit of work. `BEGIN IMMEDIATE` takes the write lock up front, so two writers
-    /// queue on the busy timeout instead of failing later with `SQLITE_BUSY_SNAPSHOT`. Nesting is refused.
+    /// The transaction is the unit of work. A writer first takes its turn (``WriterTurn``), then `BEGIN IMMEDIATE`
+    /// takes the write lock up front, so two writers queue instead of failing later with `SQLITE_BUSY_SNAPSHOT`;
+    /// the turn is given back after COMMIT or ROLLBACK, before any ``afterCommit(_:)`` action. Nesting is refused.
     /// If the rollback itself fails, the error from `body` is still the one thrown. Actions registered with
     /// ``afterCommit(_:)`` run after `COMMIT` succeeds, and are dropped on rollback.
     ///
@@ -16,7 +17,11 @@ extension Database {
         guard !isInReadSnapshot else {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
+        let waitStarted = monotonicNow()
+        let turn = try takeWriterTurn()
+        defer { turn?.end() }
         try execute("BEGIN IMMEDIATE")
+        LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         transactionDepth = 1
         afterCommitActions.removeAll()
         let result: T
@@ -32,10 +37,19 @@ extension Database {
             throw error
         }
         transactionDepth = 0
+        turn?.end()
         let actions = afterCommitActions
         afterCommitActions.removeAll()
         for action in actions { action() }
         return result
+    }
+
+    /// This connection's turn among the file's writers; nil for a read-only connection, and for `.create`
+    /// (`stock init`), which leaves only the database file behind: the first writer makes the side file.
+    private func takeWriterTurn() throws -> WriterTurn? {
+        guard access == .readWrite else { return nil }
+        let timeout = try queryOne("PRAGMA busy_timeout") { $0.int(0) } ?? 0
+        return try WriterTurn.take(databasePath: path, busyTimeoutMilliseconds: timeout)
     }
 
     /// Registers work to run once the current transaction commits (never if it rolls back).

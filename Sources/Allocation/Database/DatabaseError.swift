@@ -4,6 +4,8 @@ import Foundation
 /// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
 private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
 private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
+/// A busy code SQLite never reports: one writer's turn (``WriterTurn``) lasted past the busy timeout.
+private let turnHeldTooLongCode = SQLITE_BUSY | 200 << 8
 
 /// A failure reported by the database engine, with what it means, the engine's message and the SQL that failed.
 ///
@@ -12,7 +14,8 @@ private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// What a failure means, whatever engine reported it.
     public enum Kind: Sendable {
-        /// Another connection held a lock past the busy timeout.
+        /// One writer's transaction held the write lock past the busy timeout, or a program that does not take
+        /// turns held it that long.
         case busy
         /// A row would repeat a UNIQUE or PRIMARY KEY value.
         case uniqueViolation
@@ -54,6 +57,13 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         DatabaseError(code: SQLITE_CORRUPT, message: message)
     }
 
+    /// One writer kept its turn longer than the busy timeout while this one waited for the next.
+    static func turnHeldTooLong(milliseconds: Int) -> DatabaseError {
+        DatabaseError(
+            code: turnHeldTooLongCode,
+            message: "one transaction held the write lock for more than \(milliseconds) ms (the busy timeout)")
+    }
+
     /// A call this connection's state does not allow, such as a nested transaction.
     static func misuse(_ message: String) -> DatabaseError {
         DatabaseError(code: SQLITE_MISUSE, message: message)
@@ -71,8 +81,12 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var isBusy: Bool { kind == .busy }
 
     public var description: String {
+        if code == turnHeldTooLongCode {
+            return "database busy: \(message)"
+        }
         if isBusy {
-            return "database busy: another process held the write lock past the busy timeout (\(message))"
+            return "database busy: a program that does not take turns with stock's writers (an older stock, the "
+                + "sqlite3 shell) held the write lock past the busy timeout (\(message))"
         }
         // SQLite reports a full disk as SQLITE_FULL, but a write past the file-size limit (EFBIG) as an I/O error.
         let file = path ?? "the database"
