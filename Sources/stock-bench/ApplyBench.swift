@@ -74,13 +74,7 @@ private struct StockBinary {
 
     /// The `stock` file in the folder of this process's own executable, if there is one.
     static func besideThisProgram() -> StockBinary? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return nil }
-        let bytes = buffer.prefix(length).map { UInt8(bitPattern: $0) }
-        let folder = (String(decoding: bytes, as: UTF8.self) as NSString).deletingLastPathComponent
-        let path = folder + "/stock"
-        return FileManager.default.isExecutableFile(atPath: path) ? StockBinary(path: path) : nil
+        stockExecutableBesideBench().map(StockBinary.init(path:))
     }
 
     /// Makes a fresh file with `stock init`, seeds the batches with one `stock apply` (untimed), then times a

@@ -83,3 +83,15 @@ func fileSizeKiB(_ path: String) -> Int {
 func sqliteVersion() -> String {
     String(cString: sqlite3_libversion())
 }
+
+/// This benchmark's own executable, read from `/proc/self/exe`.
+func benchExecutable() throws -> String {
+    try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+}
+
+/// The `stock` executable built beside this benchmark, or nil when it was not built.
+func stockExecutableBesideBench() -> String? {
+    guard let bench = try? benchExecutable() else { return nil }
+    let path = URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("stock").path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+}

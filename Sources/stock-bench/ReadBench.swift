@@ -66,7 +66,7 @@ enum BigDatabase {
 
     /// Seeds in a child process (this executable with `--seed-big-only`), so the parent's peak RSS stays the reader's.
     static func seedInChild(at path: String) throws {
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let executable = try benchExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--seed-big-only", path]

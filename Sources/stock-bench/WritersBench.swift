@@ -13,10 +13,7 @@ func runWritersBench(directory: String) throws {
         "Concurrent writers: N `stock apply` processes at once, \(commandsPerWriter) commands each (10 CreateBatch, "
             + "then Allocate, Allocate, Deallocate, ChangeBatchQuantity in turn), synchronous=FULL, default busy "
             + "timeout; wait = time to take the writer's turn and BEGIN IMMEDIATE:")
-    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-    let folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
-    let stock = folder.appendingPathComponent("stock").path
-    guard FileManager.default.isExecutableFile(atPath: stock) else {
+    guard let stock = stockExecutableBesideBench() else {
         print(
             "  skipped: no stock executable beside stock-bench; build it with `swift build -c release --product stock`")
         return
