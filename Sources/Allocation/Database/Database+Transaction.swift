@@ -3,7 +3,7 @@ import CSQLite
 extension Database {
     /// Runs `body` in one write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any throw.
     ///
-    /// The transaction is the unit of work. A writer first takes its turn (``WriterTurn``), then `BEGIN IMMEDIATE`
+    /// The transaction is the unit of work. A writer first takes its turn (``WriterQueue``), then `BEGIN IMMEDIATE`
     /// takes the write lock up front, so two writers queue instead of failing later with `SQLITE_BUSY_SNAPSHOT`;
     /// the turn is given back after COMMIT or ROLLBACK, before any ``afterCommit(_:)`` action. Nesting is refused.
     /// If the rollback itself fails, the error from `body` is still the one thrown. Actions registered with
@@ -19,7 +19,7 @@ extension Database {
         }
         let waitStarted = monotonicNow()
         let turn = try takeWriterTurn()
-        defer { turn?.end() }
+        defer { turn?.endTurn() }
         try execute("BEGIN IMMEDIATE")
         LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         transactionDepth = 1
@@ -37,19 +37,24 @@ extension Database {
             throw error
         }
         transactionDepth = 0
-        turn?.end()
+        turn?.endTurn()
         let actions = afterCommitActions
         afterCommitActions.removeAll()
         for action in actions { action() }
         return result
     }
 
-    /// This connection's turn among the file's writers; nil for a read-only connection, and for `.create`
-    /// (`stock init`), which leaves only the database file behind: the first writer makes the side file.
-    private func takeWriterTurn() throws -> WriterTurn? {
+    /// Takes this connection's turn among the file's writers and returns the queue to give it back to; nil for a
+    /// read-only connection, and for `.create` (`stock init`), which leaves only the database file behind: the
+    /// first writer makes the side file. The side file stays open with the connection.
+    private func takeWriterTurn() throws -> WriterQueue? {
         guard access == .readWrite else { return nil }
-        let timeout = try queryOne("PRAGMA busy_timeout") { $0.int(0) } ?? 0
-        return try WriterTurn.take(databasePath: path, busyTimeoutMilliseconds: timeout)
+        if !writerQueueOpened {
+            writerQueueOpened = true
+            writerQueue = WriterQueue(databasePath: path)
+        }
+        try writerQueue?.takeTurn(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        return writerQueue
     }
 
     /// Registers work to run once the current transaction commits (never if it rolls back).

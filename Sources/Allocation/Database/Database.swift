@@ -24,6 +24,12 @@ public final class Database {
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []
+    /// How long SQLite waits for another connection's write lock, and the longest one writer's turn may last.
+    let busyTimeoutMilliseconds: Int
+    /// The side file where this connection takes its turns to write, opened at the first write; nil until then,
+    /// or when it cannot be used.
+    var writerQueue: WriterQueue?
+    var writerQueueOpened = false
     /// The `data_version` seen by the last ``changedSinceLastCheck()``.
     private var checkedDataVersion: Int?
     /// Called with the SQL of every statement about to run; tests use it to see and to interleave.
@@ -57,6 +63,7 @@ public final class Database {
         }
         handle = opened
         sqlite3_extended_result_codes(handle, 1)
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         do {
             try execute("PRAGMA foreign_keys=ON")

@@ -4,7 +4,7 @@ import Foundation
 /// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
 private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
 private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
-/// A busy code SQLite never reports: one writer's turn (``WriterTurn``) lasted past the busy timeout.
+/// A busy code SQLite never reports: one writer's turn (``WriterQueue``) lasted past the busy timeout.
 private let turnHeldTooLongCode = SQLITE_BUSY | 200 << 8
 
 /// A failure reported by the database engine, with what it means, the engine's message and the SQL that failed.

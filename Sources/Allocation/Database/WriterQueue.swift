@@ -20,11 +20,21 @@ private let setLockOFD: Int32 = 37
 /// next turns and no writer waits much longer than ``starving`` plus a few turns. A waiter gives up only when one
 /// turn lasts longer than the busy timeout: the count not moving while the lock stays taken. Programs that do not
 /// take turns (an older stock, the sqlite3 shell) still meet SQLite's busy timeout at `BEGIN IMMEDIATE`.
-final class WriterTurn {
-    private var descriptor: Int32?
+final class WriterQueue {
+    /// The side file, open for as long as the connection; the lock belongs to this open file description.
+    private let descriptor: Int32
+    /// Whether this connection holds the turn now.
+    private var holding = false
 
-    private init(descriptor: Int32) {
+    /// Opens (or makes) the side file beside `databasePath`; nil when none can be used (an in-memory database, a
+    /// read-only folder), and SQLite's busy timeout alone applies.
+    init?(databasePath: String) {
+        guard let descriptor = Self.openSideFile(for: databasePath) else { return nil }
         self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
     }
 
     /// The side file beside `databasePath`.
@@ -35,26 +45,20 @@ final class WriterTurn {
     /// How recent a starving writer's word must be for the others to let it go first.
     static let starvingHeard = 0.002
 
-    /// Waits for this process's turn to write `databasePath`; nil when no side file can be used (an in-memory
-    /// database, a read-only folder), and SQLite's busy timeout alone applies.
+    /// Waits for this connection's turn to write.
     ///
     /// - Throws: `DatabaseError` (busy) when one turn held the lock longer than `busyTimeoutMilliseconds`.
-    static func take(databasePath: String, busyTimeoutMilliseconds: Int) throws -> WriterTurn? {
-        guard let descriptor = openSideFile(for: databasePath) else { return nil }
-        let turn = WriterTurn(descriptor: descriptor)
-        do {
-            try turn.wait(descriptor, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        } catch {
-            turn.end()
-            throw error
-        }
-        return turn
+    func takeTurn(busyTimeoutMilliseconds: Int) throws {
+        try wait(descriptor, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        holding = true
     }
 
-    /// Gives the turn back (closing the descriptor drops its locks); later calls do nothing.
-    func end() {
-        if let descriptor { close(descriptor) }
-        descriptor = nil
+    /// Gives the turn back; does nothing when this connection does not hold it.
+    func endTurn() {
+        guard holding else { return }
+        holding = false
+        var region = flock(l_type: Int16(F_UNLCK), l_whence: Int16(SEEK_SET), l_start: 0, l_len: 1, l_pid: 0)
+        _ = fcntl(descriptor, setLockOFD, &region)
     }
 
     private func wait(_ descriptor: Int32, busyTimeoutMilliseconds: Int) throws {
