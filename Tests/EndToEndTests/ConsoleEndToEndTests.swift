@@ -326,7 +326,7 @@ final class ConsoleRun {
             let writer = try runProcess(
                 run.executable, ["--db", run.db.path, "allocate", "o-live-\(index)", "RED-LAMP", String(qty)])
             #expect(writer.status == 0, "\(writer.stderr)")
-            try run.session.waitUntil("B-LAMP-01 with \(allocated) allocated", timeout: 2) {
+            try run.session.waitUntil("B-LAMP-01 with \(allocated) allocated", timeout: 2, settled: false) {
                 run.line(containing: "B-LAMP-01", in: $0).contains("100     \(allocated)")
             }
             latencies.append(Int((monotonicSeconds() - writer.exitedAt) * 1000))

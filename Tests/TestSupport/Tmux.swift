@@ -91,16 +91,26 @@ public final class TmuxSession {
 
     /// Polls the screen every few milliseconds until `predicate` holds; returns that screen.
     ///
+    /// tmux may be captured while a frame is half drawn, so by default the screen is returned only once a second
+    /// capture a few milliseconds later shows the same text (`settled`); a test that times how soon something
+    /// appears passes `settled: false`.
+    ///
     /// - Throws: `TmuxError` with the last screen when `timeout` seconds pass first.
     @discardableResult
     public func waitUntil(
-        _ what: String, timeout: Double = 5, _ predicate: (String) -> Bool
+        _ what: String, timeout: Double = 5, settled: Bool = true, _ predicate: (String) -> Bool
     ) throws -> String {
         let deadline = monotonicSeconds() + timeout
         var screen = ""
         while true {
             screen = try capture()
-            if predicate(screen) { return screen }
+            if predicate(screen) {
+                guard settled else { return screen }
+                usleep(5_000)
+                let again = try capture()
+                if again == screen { return screen }
+                continue
+            }
             guard monotonicSeconds() < deadline else {
                 throw TmuxError(message: "timed out after \(timeout) s waiting for \(what); the screen was:\n\(screen)")
             }
