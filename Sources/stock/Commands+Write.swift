@@ -1,4 +1,5 @@
 import Allocation
+import Console
 
 extension Subcommand {
     static let addBatch = Subcommand(
@@ -63,12 +64,15 @@ extension Tool {
     /// Runs one command through the bus and reports its outcome: the reference or batch and each line that moved,
     /// waits, was filled, shipped or cancelled on standard output, a remark that nothing changed on standard error.
     ///
+    /// References and ids come from the database, so each line is sanitized like the listings: a control character
+    /// that reached the database by another way than `stock` shows as `?`, never written to the terminal.
+    ///
     /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
     func send(_ command: Command) throws -> ExitStatus {
         let database = try openDatabase()
         let outcome = try makeBus(database).handle(command)
-        if let note = outcome.unchangedNote { printError(note) }
-        let lines = outcome.reportLines
+        if let note = outcome.unchangedNote { printError(TerminalText.sanitized(note)) }
+        let lines = outcome.reportLines.map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
         return ExitStatus(for: outcome)
     }

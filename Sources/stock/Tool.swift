@@ -37,7 +37,8 @@ struct Tool {
             switch error {
             case let usage as UsageError: usage.message + "\nRun 'stock --help' for usage."
             case let console as ConsoleError: console.description
-            default: operatorMessage(for: error)
+            // A refusal may name a reference read from the database: shown as the listings show it.
+            default: TerminalText.sanitized(operatorMessage(for: error))
             }
         return (ExitStatus(for: error), message)
     }
