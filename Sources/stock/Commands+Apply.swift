@@ -28,6 +28,7 @@ extension Subcommand {
 extension Tool {
     func apply() throws -> ExitStatus {
         let source = arguments.positionals.first ?? "-"
+        guard !source.isEmpty else { throw UsageError(message: "apply needs a FILE or -, got \"\"") }
         let handle: UnsafeMutablePointer<FILE>
         if source == "-" {
             guard let input = fdopen(STDIN_FILENO, "r") else {

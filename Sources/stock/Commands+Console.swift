@@ -39,7 +39,8 @@ extension Tool {
         var maxFrames: Int?
         if let text = arguments.options["--max-frames"] {
             guard let frames = Int(text), frames > 0 else {
-                throw UsageError(message: "--max-frames must be a whole number of 1 or more, got \(text)")
+                throw UsageError(
+                    message: "--max-frames must be a whole number of 1 or more, got \(Validation.shown(text))")
             }
             maxFrames = frames
         }

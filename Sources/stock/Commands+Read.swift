@@ -104,7 +104,8 @@ extension Tool {
         var lastID: Int64 = 0
         if let since = arguments.options["--since"] {
             guard let id = Int64(since), id >= 0 else {
-                throw UsageError(message: "--since must be an event id (a whole number, 0 or more), got \(since)")
+                throw UsageError(
+                    message: "--since must be an event id (a whole number, 0 or more), got \(Validation.shown(since))")
             }
             lastID = id
         }

@@ -35,7 +35,8 @@ struct Tool {
     static func describe(_ error: any Error) -> (ExitStatus, String) {
         let message =
             switch error {
-            case let usage as UsageError: usage.message + "\nRun 'stock --help' for usage."
+            // The words on the command line are echoed as typed, but never a control character.
+            case let usage as UsageError: TerminalText.sanitized(usage.message) + "\nRun 'stock --help' for usage."
             case let console as ConsoleError: console.description
             // A refusal may name a reference read from the database: shown as the listings show it.
             default: TerminalText.sanitized(operatorMessage(for: error))

@@ -39,4 +39,32 @@ import Testing
         #expect(printed.hasSuffix("(schema version \(Schema.currentVersion))\n"), "\(printed)")
         #expect(readme.contains("database ready at /tmp/day/stock.sqlite (schema version \(Schema.currentVersion))"))
     }
+
+    /// A usage error echoes what was typed, but never an escape sequence, and an empty value shows as `""`.
+    @Test func usageErrorsShowTypedWordsSafely() throws {
+        let escape = "\u{1B}[2J"
+        let cases: [([String], String)] = [
+            (
+                ["events", "--since", escape],
+                #"--since must be an event id (a whole number, 0 or more), got "\u{1b}[2J""#
+            ),
+            (["events", "--since", ""], #"--since must be an event id (a whole number, 0 or more), got """#),
+            (
+                ["monitor", "--max-frames", escape],
+                #"--max-frames must be a whole number of 1 or more, got "\u{1b}[2J""#
+            ),
+            (["apply", ""], #"apply needs a FILE or -, got """#),
+            ([escape], "unknown subcommand ?[2J"),
+            (["batches", "--" + escape], "batches does not take option --?[2J"),
+            (["allocations", "O-1", escape], "allocations got an unexpected argument ?[2J"),
+        ]
+        let before = try cli.contents()
+        for (arguments, message) in cases {
+            let result = try StockProcess.run(["--db", cli.path] + arguments, environment: cli.environment)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(!result.stderr.contains("\u{1B}"), "\(arguments)")
+            #expect(result.stderr.hasPrefix(message + "\n"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try cli.contents() == before)
+    }
 }

@@ -120,7 +120,7 @@ public enum Validation {
     }
 
     /// A value quoted for a message, with control characters made visible and long values cut.
-    static func shown(_ value: String) -> String {
+    public static func shown(_ value: String) -> String {
         var visible = ""
         for scalar in value.unicodeScalars.prefix(60) {
             visible += isControl(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
