@@ -86,6 +86,19 @@ import Testing
         #expect(canvas.text.contains("16-16 of 16"), "\(canvas.text)")
     }
 
+    @Test func helpInATerminalTooLowSaysSoInsteadOfCoveringItsFrame() {
+        useUTF8Locale()
+        let help = HelpOverlay(title: "Batches", keyMap: .batches, readOnly: false)
+        for height in 1...3 {
+            var canvas = Canvas(width: 40, height: height + 3)
+            help.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: height))
+            #expect(canvas.line(1).hasPrefix("make the terminal taller"), "\(canvas.text)")
+        }
+        var canvas = Canvas(width: 40, height: 7)
+        help.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: 4))
+        #expect(canvas.text.contains("allocate an order line"), "\(canvas.text)")
+    }
+
     @Test func historyPanelScrollsAndFollowsTheNewestEvents() {
         var panel = HistoryPanel(subject: .batch("B-1"))
         panel.visible = 3

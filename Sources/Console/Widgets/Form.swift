@@ -141,8 +141,7 @@ struct Form {
     func render(into canvas: inout Canvas, area: Area) {
         let (refusalLines, shownLines, needed) = layout(in: area)
         guard fits(in: area) else {
-            canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
-            canvas.put(Form.tooSmall, x: area.x, y: area.y, limit: area.width, style: .error)
+            Box.notice(Form.tooSmall, in: area, on: &canvas)
             return
         }
         let box = Box.centred(width: 64, height: needed + 1, in: area)

@@ -61,16 +61,10 @@ struct HistoryPanel {
     /// The height of the panel's box in an area of `height` lines: the rows, the frame, the footer and a blank.
     static func rowsThatFit(height: Int) -> Int { max(1, height - 3) }
 
-    /// The fewest lines the panel is drawn in: its frame, one row and the footer.
-    static let minimumHeight = 4
-
     func render(into canvas: inout Canvas, area: Area) {
         // Lower, the footer would cover the frame and the position would count no row ("16-15 of 16").
-        guard area.height >= HistoryPanel.minimumHeight else {
-            canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
-            canvas.put(
-                "make the terminal taller for the history; Esc closes it", x: area.x, y: area.y, limit: area.width,
-                style: .error)
+        guard area.height >= Box.minimumHeight else {
+            Box.notice("make the terminal taller for the history; Esc closes it", in: area, on: &canvas)
             return
         }
         let box = Box.centred(width: area.width, height: min(area.height, rows.count + 4), in: area)
