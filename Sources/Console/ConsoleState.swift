@@ -147,6 +147,10 @@ struct ConsoleState {
         if status.messageExpires == nil { status.message = nil }
         switch overlay {
         case .form(var form):
+            guard key == .escape || form.fits(in: contentArea) else {
+                status.say(Form.tooSmall, style: .error)
+                return .redraw
+            }
             let reaction = form.handle(key)
             overlay = .form(form)
             return settle(reaction)

@@ -52,6 +52,28 @@ extension Reaction {
         #expect(reactions.dropLast().allSatisfy { $0.sent == nil })
     }
 
+    @Test func aFormTooBigForTheTerminalTakesNoKeyButEsc() {
+        var state = RenderingTests.console(width: 80, height: 24)
+        _ = state.handle(.character("a"))
+        state.resize(width: 28, height: 10)
+        #expect(RenderingTests.render(state).text.contains("make the terminal bigger"))
+        var reactions: [Reaction] = []
+        for key in "o-9" { reactions.append(state.handle(.character(key))) }
+        reactions.append(state.handle(.enter))
+        reactions.append(state.handle(.enter))
+        reactions.append(state.handle(.character("5")))
+        reactions.append(state.handle(.enter))
+        #expect(reactions.allSatisfy { $0.sent == nil })
+        #expect(state.status.message == Form.tooSmall)
+        state.resize(width: 80, height: 24)
+        let fields: [String]? =
+            if case .form(let form) = state.overlay { form.fields.map(\.text) } else { nil }
+        #expect(fields == ["", "RED-LAMP", ""], "the form stays open, untouched")
+        state.resize(width: 28, height: 10)
+        _ = state.handle(.escape)
+        #expect(state.overlay == nil)
+    }
+
     @Test func refusalKeepsTheFormOpenWithTheCoresMessage() {
         var state = RenderingTests.console(width: 80, height: 24)
         _ = state.handle(.character("c"))

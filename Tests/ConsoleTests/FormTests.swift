@@ -125,3 +125,18 @@ import Testing
         #expect(all.handle(.enter).sent == .allocateWaiting(AllocateWaiting()))
     }
 }
+
+/// The deallocate form says what `d` would do to the selected line.
+@Suite struct DeallocateFormTests {
+    @Test func theNoteOfAShippedLineSaysItWasShippedNotThatItWaits() {
+        let shipped = Views.LineRow(
+            id: 1, orderid: "o-1", sku: "TV", qty: 6, status: .shipped(at: "2026-11-25T11:00:00.000Z", from: "B-1"))
+        let note = Form.deallocate(shipped).note ?? ""
+        #expect(note == "o-1 TV x6 was shipped from B-1; nothing to free.")
+        let waiting = Views.LineRow(
+            id: 2, orderid: "o-2", sku: "TV", qty: 1, status: .waiting(since: "2026-11-25T11:00:00.000Z"))
+        #expect(Form.deallocate(waiting).note == "Cancels the waiting line o-2 TV x1; Enter to confirm.")
+        let allocated = Views.LineRow(id: 3, orderid: "o-3", sku: "TV", qty: 2, status: .allocated(batchref: "B-2"))
+        #expect(Form.deallocate(allocated).note == "Frees o-3 TV x2 from B-2; Enter to confirm.")
+    }
+}

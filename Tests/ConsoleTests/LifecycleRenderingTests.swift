@@ -67,6 +67,38 @@ import Testing
         #expect(state.overlay == nil)
     }
 
+    @Test func historyPanelInATerminalTooLowSaysSoInsteadOfCoveringItsFrame() {
+        useUTF8Locale()
+        var panel = HistoryPanel(subject: .batch("B-1"))
+        panel.rows = (1...16).map {
+            EventRow(id: Int64($0), at: "t", event: .batchQuantityChanged(ref: "B-1", qty: $0))
+        }
+        for height in 1...3 {
+            panel.visible = HistoryPanel.rowsThatFit(height: height)
+            var canvas = Canvas(width: 40, height: height + 3)
+            panel.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: height))
+            #expect(!canvas.text.contains("16-15"), "\(canvas.text)")
+            #expect(canvas.line(1).hasPrefix("make the terminal taller"), "\(canvas.text)")
+        }
+        panel.visible = HistoryPanel.rowsThatFit(height: 4)
+        var canvas = Canvas(width: 40, height: 7)
+        panel.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: 4))
+        #expect(canvas.text.contains("16-16 of 16"), "\(canvas.text)")
+    }
+
+    @Test func helpInATerminalTooLowSaysSoInsteadOfCoveringItsFrame() {
+        useUTF8Locale()
+        let help = HelpOverlay(title: "Batches", keyMap: .batches, readOnly: false)
+        for height in 1...3 {
+            var canvas = Canvas(width: 40, height: height + 3)
+            help.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: height))
+            #expect(canvas.line(1).hasPrefix("make the terminal taller"), "\(canvas.text)")
+        }
+        var canvas = Canvas(width: 40, height: 7)
+        help.render(into: &canvas, area: Area(x: 0, y: 1, width: 40, height: 4))
+        #expect(canvas.text.contains("allocate an order line"), "\(canvas.text)")
+    }
+
     @Test func historyPanelScrollsAndFollowsTheNewestEvents() {
         var panel = HistoryPanel(subject: .batch("B-1"))
         panel.visible = 3

@@ -151,12 +151,20 @@ extension Form {
         }
     }
 
+    /// What deallocating a line does, as the deallocate form says it: a shipped line has nothing to free.
+    static func deallocation(of row: Views.LineRow) -> String {
+        let line = "\(row.orderid) \(row.sku) x\(row.qty)"
+        return switch row.status {
+        case .allocated(let batchref): "Frees \(line) from \(batchref); Enter to confirm."
+        case .waiting: "Cancels the waiting line \(line); Enter to confirm."
+        case .shipped(_, let from): "\(line) was shipped from \(from); nothing to free."
+        }
+    }
+
     /// `d`: deallocate the selected order line; Enter twice confirms.
     static func deallocate(_ row: Views.LineRow) -> Form {
         Form(
-            title: "Deallocate",
-            note: (row.batchref.map { "Frees \(row.orderid) \(row.sku) x\(row.qty) from \($0)" }
-                ?? "Cancels the waiting line \(row.orderid) \(row.sku) x\(row.qty)") + "; Enter to confirm.",
+            title: "Deallocate", note: deallocation(of: row),
             fields: [
                 Field(label: "Order id", text: row.orderid, check: identifier("order id")),
                 Field(label: "SKU", text: row.sku, check: identifier("sku")),

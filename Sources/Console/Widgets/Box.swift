@@ -21,6 +21,15 @@ enum Box {
         canvas.put(glyphs.cornerBottomRight, x: area.x + area.width - 1, y: bottom, style: .border)
     }
 
+    /// The fewest lines a box with content is drawn in: its frame, one line and the footer.
+    static let minimumHeight = 4
+
+    /// Said on the first line of `area` instead of a box that does not fit in it.
+    static func notice(_ text: String, in area: Area, on canvas: inout Canvas) {
+        canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
+        canvas.put(text, x: area.x, y: area.y, limit: area.width, style: .error)
+    }
+
     /// A box of `width` × `height` centred in `area`, shrunk to fit.
     static func centred(width: Int, height: Int, in area: Area) -> Area {
         let w = min(width, area.width)

@@ -114,7 +114,11 @@ struct Form {
         }
     }
 
-    func render(into canvas: inout Canvas, area: Area) {
+    /// Said instead of the form when it does not fit; its keys, but Esc, are refused meanwhile.
+    static let tooSmall = "make the terminal bigger for this form; Esc closes it"
+
+    /// The refusal's lines, how many confirmation lines are shown, and the lines the form needs in `area`.
+    private func layout(in area: Area) -> (refusalLines: [String], shownLines: Int, needed: Int) {
         let problems = fields.filter { $0.problem != nil }.count
         // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
         // blank line before the refusal and footer when there is room for it.
@@ -125,12 +129,19 @@ struct Form {
         // A confirmation takes what is left, down to its first line and a line saying how many more there are.
         let wanted = confirmation.map { $0.lines.count } ?? 0
         let shownLines = min(wanted, max(min(wanted, 2), area.height - fixed - 1))
-        let needed = fixed + shownLines
-        guard area.width >= Form.minimumWidth, area.height >= needed else {
-            canvas.fill(x: area.x, y: area.y, count: area.width, style: .error)
-            canvas.put(
-                "make the terminal bigger for this form; Esc closes it", x: area.x, y: area.y, limit: area.width,
-                style: .error)
+        return (refusalLines, shownLines, fixed + shownLines)
+    }
+
+    /// Whether the form can be drawn in `area`; when not, it shows ``tooSmall`` instead, and a key typed or an
+    /// Enter would act on a form the operator cannot see.
+    func fits(in area: Area) -> Bool {
+        area.width >= Form.minimumWidth && area.height >= layout(in: area).needed
+    }
+
+    func render(into canvas: inout Canvas, area: Area) {
+        let (refusalLines, shownLines, needed) = layout(in: area)
+        guard fits(in: area) else {
+            Box.notice(Form.tooSmall, in: area, on: &canvas)
             return
         }
         let box = Box.centred(width: 64, height: needed + 1, in: area)

@@ -28,6 +28,11 @@ struct HelpOverlay {
     }
 
     func render(into canvas: inout Canvas, area: Area) {
+        // Lower, the footer would cover the frame and no key would show.
+        guard area.height >= Box.minimumHeight else {
+            Box.notice("make the terminal taller for the keys; Esc closes it", in: area, on: &canvas)
+            return
+        }
         let lines = lines
         let room = max(1, area.height - 3)
         let columns = lines.count > room && area.width >= 70 ? 2 : 1

@@ -62,6 +62,11 @@ struct HistoryPanel {
     static func rowsThatFit(height: Int) -> Int { max(1, height - 3) }
 
     func render(into canvas: inout Canvas, area: Area) {
+        // Lower, the footer would cover the frame and the position would count no row ("16-15 of 16").
+        guard area.height >= Box.minimumHeight else {
+            Box.notice("make the terminal taller for the history; Esc closes it", in: area, on: &canvas)
+            return
+        }
         let box = Box.centred(width: area.width, height: min(area.height, rows.count + 4), in: area)
         Box.draw(title, in: box, on: &canvas)
         let inner = box.width - 4
