@@ -76,10 +76,14 @@ import Testing
         #expect(performing: { _ = try Command(jsonLine: line) }, throws: { operatorMessage(for: $0) == message })
     }
 
-    @Test func equalKeysInsideValuesOrNestedObjectsAreNotRepeats() {
-        #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":"\"a\":1","b":{"a":1,"c":[{"a":2}]},"c":"{\"b\""}"#) == nil)
-        #expect(JSONFields.repeatedTopLevelKey(in: #"{"a":{"x":1},"a":2}"#) == "a")
-        #expect(JSONFields.repeatedTopLevelKey(in: #"{"k\\":1,"k\\":2}"#) == "k\\")
+    @Test func equalKeysInsideValuesOrNestedObjectsAreNotRepeats() throws {
+        _ = try JSONFields(parsing: #"{"a":"\"a\":1","b":{"a":1,"c":[{"a":2}]},"c":"{\"b\""}"#, context: "x")
+        #expect(
+            performing: { _ = try JSONFields(parsing: #"{"a":{"x":1},"a":2}"#, context: "x") },
+            throws: { operatorMessage(for: $0).hasPrefix(#"field "a" is given twice"#) })
+        #expect(
+            performing: { _ = try JSONFields(parsing: #"{"k\\":1,"k\\":2}"#, context: "x") },
+            throws: { operatorMessage(for: $0).hasPrefix(#"field "k\" is given twice"#) })
     }
 
     @Test func relativeEtasAreOnlyForTheDemoLoader() throws {

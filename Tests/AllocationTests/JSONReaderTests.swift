@@ -189,6 +189,14 @@ import Testing
         }
     }
 
+    /// A whole number as `JSONSerialization` parses one: an `NSNumber` of an integer type within `Int`.
+    static func wholeNumber(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber, !(number is NSDecimalNumber) else { return nil }
+        let type = String(cString: number.objCType)
+        guard !["c", "d", "f"].contains(type) else { return nil }
+        return value as? Int
+    }
+
     /// Whether `value` is what `JSONSerialization` made of the same text.
     static func matches(_ value: JSONValue, _ other: Any) -> Bool {
         let number = other as? NSNumber
@@ -196,8 +204,8 @@ import Testing
         switch value {
         case .null: return other is NSNull
         case .bool(let bool): return isBool && number?.boolValue == bool
-        case .integer(let int): return !isBool && JSONFields.wholeNumber(other) == int
-        case .number: return !isBool && number != nil && JSONFields.wholeNumber(other) == nil
+        case .integer(let int): return !isBool && Self.wholeNumber(other) == int
+        case .number: return !isBool && number != nil && Self.wholeNumber(other) == nil
         case .string(let text): return (other as? String).map { Array($0.utf8) == Array(text.utf8) } ?? false
         case .array(let elements):
             guard let others = other as? [Any], others.count == elements.count else { return false }

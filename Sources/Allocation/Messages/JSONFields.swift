@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads typed fields out of one parsed JSON object, with messages that name the field and the value.
 struct JSONFields {
     let object: [String: JSONValue]
@@ -24,47 +22,6 @@ struct JSONFields {
             throw InputError(message: "field \"\(key)\" is given twice in \(Validation.shown(text))")
         }
         self.init(object: object, context: context)
-    }
-
-    /// The first key that appears twice at the top level of a JSON object text (already known to be valid JSON).
-    ///
-    /// For texts read with `JSONSerialization`, which keeps the last of two equal keys without a word.
-    static func repeatedTopLevelKey(in text: String) -> String? {
-        var seen: Set<String> = []
-        var depth = 0
-        var expectingKey = false
-        var index = text.utf8.startIndex
-        let bytes = text.utf8
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "{"):
-                depth += 1
-                expectingKey = depth == 1
-            case UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            case UInt8(ascii: ","): expectingKey = depth == 1
-            case UInt8(ascii: "\""):
-                let start = index
-                index = bytes.index(after: index)
-                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") { index = bytes.index(after: index) }
-                    if index < bytes.endIndex { index = bytes.index(after: index) }
-                }
-                if expectingKey, index < bytes.endIndex {
-                    let literal = String(text.utf8[start...index]) ?? ""
-                    let key =
-                        (try? JSONReader.read(literal).value).flatMap { value in
-                            if case .string(let key) = value { key } else { nil }
-                        } ?? literal
-                    if !seen.insert(key).inserted { return key }
-                    expectingKey = false
-                }
-            default: break
-            }
-            if index < bytes.endIndex { index = bytes.index(after: index) }
-        }
-        return nil
     }
 
     init(object: [String: JSONValue], context: String) {
@@ -128,14 +85,6 @@ struct JSONFields {
         let value = object[key] ?? .null
         guard case .bool(let bool) = value else { throw mistyped(key, "true or false", value) }
         return bool
-    }
-
-    /// A whole number parsed by `JSONSerialization`: an `NSNumber` of an integer type within `Int`.
-    static func wholeNumber(_ value: Any) -> Int? {
-        guard let number = value as? NSNumber, !(number is NSDecimalNumber) else { return nil }
-        let type = String(cString: number.objCType)
-        guard !["c", "d", "f"].contains(type) else { return nil }
-        return value as? Int
     }
 }
 
