@@ -169,6 +169,11 @@ extension Product {
         return best
     }
 
+    /// The loaded batch `reference` of this product; nil for nil (a line that waits) or a batch not loaded.
+    func batch(_ reference: String?) -> Batch? {
+        batches.first { $0.reference == reference }
+    }
+
     /// The index of the batch `reference` of this product.
     ///
     /// - Throws: `AllocationError.unknownBatch` when the product has no such batch.

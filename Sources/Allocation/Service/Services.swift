@@ -32,9 +32,7 @@ enum Services {
     /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders, and of the
     /// batches only the preferred one that can take the line.
     static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
-            throw AllocationError.invalidSKU(command.sku)
-        }
+        var product = try loadProduct(sku: command.sku, in: db)
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
         try product.includeCandidates(for: [requested], limit: 1, in: db)
         let existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
@@ -51,7 +49,7 @@ enum Services {
             return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
         }
         if line.id == nil { line = try line.insert(into: db) }
-        try line.saveAllocation(to: product.batches.first { $0.reference == reference }, in: db)
+        try line.saveAllocation(to: product.batch(reference), in: db)
         try product.saveVersion(in: db)
         return (.allocated(batchReference: reference, wasAlreadyAllocated: false), product.events)
     }
@@ -80,9 +78,7 @@ enum Services {
     }
 
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
-            throw AllocationError.invalidSKU(command.sku)
-        }
+        var product = try loadProduct(sku: command.sku, in: db)
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
@@ -142,9 +138,7 @@ enum Services {
         }
         var products: [Product] = []
         for line in lines where !products.contains(where: { $0.sku == line.sku }) {
-            guard var product = try Product.loadVersion(sku: line.sku, in: db) else {
-                throw AllocationError.invalidSKU(line.sku)
-            }
+            var product = try loadProduct(sku: line.sku, in: db)
             try product.include(try batches(holding: lines.filter { $0.sku == line.sku }, in: db))
             products.append(product)
         }
@@ -170,9 +164,7 @@ enum Services {
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
-        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
-            throw AllocationError.invalidSKU(command.sku)
-        }
+        var product = try loadProduct(sku: command.sku, in: db)
         if let target = try Batch.find(reference: command.batchref, in: db) {
             guard target.sku == command.sku else {
                 throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: target.sku, lineSKU: command.sku)
@@ -183,7 +175,7 @@ enum Services {
         let from = try product.move(line, to: command.batchref)
         var moved = line
         moved.batchReference = command.batchref
-        try moved.saveAllocation(to: product.batches.first { $0.reference == command.batchref }, in: db)
+        try moved.saveAllocation(to: product.batch(command.batchref), in: db)
         let filled = from == nil ? [] : try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
         try product.saveVersion(in: db)
         return (
@@ -204,12 +196,20 @@ enum Services {
         var filled: [Placement] = []
         var events: [Event] = []
         for sku in skus {
-            guard var product = try Product.loadVersion(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+            var product = try loadProduct(sku: sku, in: db)
             filled += try fillWaitingLines(of: &product, if: true, in: db)
             if product.version != product.readVersion { try product.saveVersion(in: db) }
             events += product.events
         }
         return (.allocatedWaiting(filled), events)
+    }
+
+    /// The product `sku`, with no batch loaded yet.
+    ///
+    /// - Throws: `AllocationError.invalidSKU` when there is no such product.
+    private static func loadProduct(sku: String, in db: Database) throws -> Product {
+        guard let product = try Product.loadVersion(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+        return product
     }
 
     /// The product holding the batch `reference`, with that batch alone loaded.
@@ -239,7 +239,7 @@ enum Services {
         for move in moves {
             for var line in lines where line.orderid == move.orderid {
                 line.waitingSince = move.to == nil ? now : nil
-                try line.saveAllocation(to: product.batches.first { $0.reference == move.to }, in: db)
+                try line.saveAllocation(to: product.batch(move.to), in: db)
             }
         }
     }
@@ -256,7 +256,7 @@ enum Services {
         try product.includeCandidates(for: waiting, in: db)
         let placed = try product.fillWaiting(waiting)
         for line in placed {
-            try line.saveAllocation(to: product.batches.first { $0.reference == line.batchReference }, in: db)
+            try line.saveAllocation(to: product.batch(line.batchReference), in: db)
         }
         return placed.map {
             Placement(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
