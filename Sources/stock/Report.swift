@@ -64,7 +64,7 @@ extension Outcome {
         case .allocated(let batchReference, let wasAlreadyAllocated):
             json.add("batchref", batchReference)
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting(let orderid, let sku, let qty):
+        case .waiting(let orderid, let sku, let qty), .cancelled(let orderid, let sku, let qty):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -75,11 +75,6 @@ extension Outcome {
         case .deallocated(let batchReference, let filled):
             json.add("batchref", batchReference)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
-        case .cancelled(let orderid, let sku, let qty):
-            json.add("batchref", nil)
-            json.add("orderid", orderid)
-            json.add("sku", sku)
-            json.add("qty", qty)
         case .received(let reference, let qty, let moved, let filled):
             json.add("ref", reference)
             json.add("qty", qty)
