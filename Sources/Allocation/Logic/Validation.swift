@@ -17,14 +17,20 @@ public enum Validation {
         let length = value.unicodeScalars.count
         try require(
             length <= maximumTextLength, "\(field) is \(length) characters long; the limit is \(maximumTextLength)")
-        if let bad = value.unicodeScalars.first(where: isControl) {
-            let code = "U+" + String(bad.value, radix: 16, uppercase: true)
-            throw ContractViolation(
-                kind: .precondition, message: "\(field) \(Validation.shown(value)) contains control character \(code)")
-        }
+        try checkNoControlCharacters(value, field: field)
         try require(
             value.first?.isWhitespace != true && value.last?.isWhitespace != true,
             "\(field) \(shown(value)) must not start or end with a space")
+    }
+
+    /// Refuses control characters and the invisible marks ``isControl`` names, naming the first one.
+    ///
+    /// - Throws: `ContractViolation` naming the field, the value and the character's code point.
+    static func checkNoControlCharacters(_ value: String, field: String) throws {
+        guard let bad = value.unicodeScalars.first(where: isControl) else { return }
+        let code = "U+" + String(bad.value, radix: 16, uppercase: true)
+        throw ContractViolation(
+            kind: .precondition, message: "\(field) \(Validation.shown(value)) contains control character \(code)")
     }
 
     /// Checks a quantity: a whole number from 1 (0 when `allowZero`) up to one billion.

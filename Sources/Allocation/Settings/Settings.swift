@@ -203,10 +203,10 @@ struct SettingValue {
     /// A non-empty string without control characters or text-direction marks (the byte-order mark among them).
     func string() throws -> String {
         let text = try text()
-        if let mark = text.unicodeScalars.first(where: Validation.isControl) {
-            let code = "U+" + String(mark.value, radix: 16, uppercase: true)
-            throw SettingsError(
-                message: "\(source): \(key) \(Validation.shown(text)) contains control character \(code)")
+        do {
+            try Validation.checkNoControlCharacters(text, field: key)
+        } catch let violation as ContractViolation {
+            throw SettingsError(message: "\(source): \(violation.message)")
         }
         return text
     }
