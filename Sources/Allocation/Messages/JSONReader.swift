@@ -11,17 +11,14 @@ enum JSONValue: Equatable, Sendable {
     /// An object; of two equal keys the last one's value is kept.
     case object([String: JSONValue])
 
-    /// The value as messages show it: `null`, `true`, a number, a quoted string, `an array` or `an object`.
+    /// The value as messages show it: `null`, `true`, a number as written, a quoted string, `an array` or `an object`.
     var shown: String {
         switch self {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .integer(let value): String(value)
-        case .number(let literal):
-            // A fraction or an exponent shows as the Double it stands for (`1e3` as 1000.0), a big whole number as
-            // written.
-            literal.utf8.contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
-                ? Double(literal).map { "\($0)" } ?? literal : literal
+        // As written (`1e3`, `1.5`, `5.0`), so a message shows what was typed rather than the Double it stands for.
+        case .number(let literal): literal
         case .string(let text): Validation.shown(text)
         case .array: "an array"
         case .object: "an object"
