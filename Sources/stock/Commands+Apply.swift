@@ -16,9 +16,11 @@ extension Subcommand {
               {"command":"Ship","orderid":"o1","sku":"LAMP"}
               {"command":"MoveLine","orderid":"o1","sku":"LAMP","batchref":"b2"}
               {"command":"AllocateWaiting","sku":"LAMP"}
-            Prints one result line each: {"ok":true,"status":...} or {"ok":false,"error":"..."}; status is
-            "allocated", "waiting" (accepted, but a line waits for stock), "cancelled" or "done". Each line is its
-            own transaction; a bad line is reported and the rest still run.
+            Prints one result line each, with the line's number and the command it named:
+            {"ok":true,"line":N,"command":"...","status":...} or {"ok":false,"line":N,"command":"...","error":"..."}
+            ("command" is left out only when the line names none); status is "allocated", "waiting" (accepted, but a
+            line waits for stock), "cancelled" or "done". Each line is its own transaction; a bad line is reported
+            and the rest still run.
             Exit 0 if all succeeded, 4 if all were accepted but a line was left waiting, 1 if any was refused,
             2 if any was malformed.
             """
@@ -63,13 +65,17 @@ extension Tool {
                 result.add("line", number)
                 result.add("command", command.name)
                 result.add("status", outcome.status)
-                outcome.describe(into: &result)
+                outcome.describe(command, into: &result)
                 if outcome.leftLinesWaiting { waiting = true }
             } catch {
                 let (status, message) = Tool.describe(error)
                 if status == .usage { malformed = true } else { refused = true }
                 result.add("ok", false)
                 result.add("line", number)
+                // Every refusal names the command its line named, so a script matches answers the same way.
+                if case .text(let line) = input, let name = Command.name(inJSONLine: line) {
+                    result.add("command", name)
+                }
                 result.add("error", message)
                 if status == .failure, error is DatabaseError {
                     print(result.text)

@@ -16,10 +16,11 @@ extension Subcommand {
 
     static let allocate = Subcommand(
         name: "allocate", positionals: ["ORDERID", "SKU", "QTY"],
-        abstract: "allocate an order line; prints the batch reference",
+        abstract: "allocate an order line; prints the line and its batch",
         details: """
             Allocates the order line to the preferred batch (in the warehouse first, then the earliest ETA)
-            and prints the batch reference. Allocating the same line again changes nothing and prints its batch.
+            and prints "allocated ORDERID SKU xQTY to BATCH". Allocating the same line again changes nothing and
+            prints the same, with "... was already allocated to BATCH; nothing changed" on standard error.
             When no batch can take it, the line waits for stock (a backorder): it prints
             "waiting: ORDERID SKU xQTY (out of stock for SKU)" and exits 4; stock that appears later goes to
             waiting lines oldest first. Exit 1 with "Invalid sku SKU" for an unknown SKU.
@@ -71,8 +72,8 @@ extension Tool {
     func send(_ command: Command) throws -> ExitStatus {
         let database = try openDatabase()
         let outcome = try makeBus(database).handle(command)
-        if let note = outcome.unchangedNote { printError(TerminalText.sanitized(note)) }
-        let lines = outcome.reportLines.map { TerminalText.sanitized($0) }
+        if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
+        let lines = outcome.reportLines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
         return ExitStatus(for: outcome)
     }

@@ -5,14 +5,15 @@ import Allocation
 /// One place for both, so a line that moved, waits, was filled or shipped reads the same in a terminal and in a
 /// script's JSON.
 extension Outcome {
-    /// The lines `stock` prints on standard output: the reference or batch a script captures first, then each line
-    /// that moved, waits, was filled, shipped or cancelled.
-    var reportLines: [String] {
+    /// The lines `stock` prints on standard output for `command`'s outcome: the reference or batch a script
+    /// captures first (an allocation as `allocated ORDERID SKU xQTY to BATCH`), then each line that moved, waits,
+    /// was filled, shipped or cancelled.
+    func reportLines(for command: Command) -> [String] {
         switch self {
         case .batchCreated(let reference, let filled):
             return [reference] + filled.map(\.reportLine)
         case .allocated(let batchReference, _):
-            return [batchReference]
+            return [Outcome.allocatedLine(command).map { "allocated \($0) to \(batchReference)" } ?? batchReference]
         case .waiting(let orderid, let sku, let qty):
             return ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"]
         case .quantityChanged(_, let moved, let filled):
@@ -34,10 +35,18 @@ extension Outcome {
         }
     }
 
-    /// A remark for standard error when the command changed nothing, else nil.
-    var unchangedNote: String? {
+    /// `ORDERID SKU xQTY` of an `Allocate` command, in the canonical form the line is stored in; nil for another.
+    private static func allocatedLine(_ command: Command) -> String? {
+        guard case .allocate(let line) = command.normalized else { return nil }
+        return "\(line.orderid) \(line.sku) x\(line.qty)"
+    }
+
+    /// A remark for standard error when `command` changed nothing, else nil.
+    func unchangedNote(for command: Command) -> String? {
         switch self {
-        case .allocated(_, true): "already allocated; nothing changed"
+        case .allocated(let batchReference, true):
+            (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
+                ?? "already allocated") + "; nothing changed"
         case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
         default: nil
@@ -54,15 +63,21 @@ extension Outcome {
         }
     }
 
-    /// Adds the outcome's fields to an `apply` answer. The fields of the four original commands keep their names
-    /// (`ref`, `batchref`, `alreadyAllocated`, `moved` as a count); lists of lines are added beside them.
-    func describe(into json: inout JSONObjectWriter) {
+    /// Adds the outcome of `command` to an `apply` answer. The fields of the four original commands keep their
+    /// names (`ref`, `batchref`, `alreadyAllocated`, `moved` as a count); the line an allocation placed and lists
+    /// of lines are added beside them.
+    func describe(_ command: Command, into json: inout JSONObjectWriter) {
         switch self {
         case .batchCreated(let reference, let filled):
             json.add("ref", reference)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .allocated(let batchReference, let wasAlreadyAllocated):
             json.add("batchref", batchReference)
+            if case .allocate(let line) = command.normalized {
+                json.add("orderid", line.orderid)
+                json.add("sku", line.sku)
+                json.add("qty", line.qty)
+            }
             json.add("alreadyAllocated", wasAlreadyAllocated)
         case .waiting(let orderid, let sku, let qty), .cancelled(let orderid, let sku, let qty):
             json.add("batchref", nil)

@@ -17,7 +17,7 @@ import Testing
         try cli.stock("add-batch", "otherbatch", "SKU-2", "100")
         let result = try cli.stock("allocate", "order-1", "SKU-1", "3")
         #expect(result.status == 0)
-        #expect(result.stdout == "earlybatch\n")
+        #expect(result.stdout == "allocated order-1 SKU-1 x3 to earlybatch\n")
         let view = try cli.stock("allocations", "order-1", "--json")
         #expect(view.status == 0)
         #expect(view.stdout == #"[{"sku":"SKU-1","batchref":"earlybatch","qty":3,"status":"allocated"}]"# + "\n")
@@ -33,7 +33,7 @@ import Testing
     @Test func changeBatchQuantityLeadsToReallocation() throws {
         try cli.stock("add-batch", "batch1", "SKU-1", "10", "--eta", "2026-01-15")
         try cli.stock("add-batch", "batch2", "SKU-1", "10", "--eta", "2026-01-16")
-        #expect(try cli.stock("allocate", "order1", "SKU-1", "10").stdout == "batch1\n")
+        #expect(try cli.stock("allocate", "order1", "SKU-1", "10").stdout == "allocated order1 SKU-1 x10 to batch1\n")
         let before = try cli.stock("events", "--json").stdout.split(separator: "\n").count
         #expect(try cli.stock("change-quantity", "batch1", "5").status == 0)
         let events = try cli.stock("events", "--json", "--since", String(before)).stdout.split(separator: "\n")
@@ -57,10 +57,11 @@ import Testing
 
     @Test func allocatingTwiceReportsTheSameBatch() throws {
         try cli.stock("add-batch", "b1", "LAMP", "20")
-        #expect(try cli.stock("allocate", "o1", "LAMP", "3").stdout == "b1\n")
+        #expect(try cli.stock("allocate", "o1", "LAMP", "3").stdout == "allocated o1 LAMP x3 to b1\n")
         let again = try cli.stock("allocate", "o1", "LAMP", "3")
         #expect(again.status == 0)
-        #expect(again.stdout == "b1\n")
+        #expect(again.stdout == "allocated o1 LAMP x3 to b1\n")
+        #expect(again.stderr == "o1 LAMP x3 was already allocated to b1; nothing changed\n")
         let conflicting = try cli.stock("allocate", "o1", "LAMP", "4")
         #expect(conflicting.status == 1)
         #expect(conflicting.stderr.contains("order o1 already has a line for LAMP with qty 3"))
@@ -109,7 +110,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout == "b1\n")
         #expect(try cli.stock("allocations", "o1", "--json").stdout == "[]\n")
-        #expect(try cli.stock("allocate", "o2", "LAMP", "5").stdout == "b1\n")
+        #expect(try cli.stock("allocate", "o2", "LAMP", "5").stdout == "allocated o2 LAMP x5 to b1\n")
     }
 
     @Test func applyRunsEveryLineAndReportsEach() throws {
@@ -125,17 +126,18 @@ import Testing
             """
         let result = try cli.stock("apply", "-", input: input)
         #expect(result.status == 1)
-        #expect(
-            result.stdout.split(separator: "\n") == [
-                #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","filled":[]}"#,
-                #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","alreadyAllocated":false}"#,
-                #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
-                    + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
-                #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
-                #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
-                    + #""filled":[]}"#,
-                #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
-            ])
+        let expected: [String] = [
+            #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","filled":[]}"#,
+            #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
+                + #""sku":"LAMP","qty":3,"alreadyAllocated":false}"#,
+            #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
+                + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
+            #"{"ok":false,"line":5,"command":"Allocate","error":"Invalid sku NOPE"}"#,
+            #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
+                + #""filled":[]}"#,
+            #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
+        ]
+        #expect(result.stdout.split(separator: "\n").map(String.init) == expected)
     }
 
     @Test func applyReportsMalformedLinesAndRunsTheRest() throws {
@@ -152,7 +154,8 @@ import Testing
         #expect(lines.count == 4)
         #expect(
             lines[1]
-                == #"{"ok":false,"line":2,"error":"Allocate: field \"qty\" must be a whole number, got \"three\""}"#)
+                == #"{"ok":false,"line":2,"command":"Allocate","error":"Allocate: field \"qty\" must be a whole "#
+                + #"number, got \"three\""}"#)
         #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\""}"#)
         #expect(lines[3].hasPrefix(#"{"ok":true,"line":4"#))
         #expect(

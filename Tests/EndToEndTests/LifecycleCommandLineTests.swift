@@ -23,8 +23,8 @@ import Testing
     /// a new batch fills the older first.
     @Test func aShrinkKeepsTheOlderOrderWaitingAndANewBatchFillsIt() throws {
         try cli.stock("add-batch", "W-1", "TV", "10")
-        #expect(try cli.stock("allocate", "OLD-1", "TV", "8").stdout == "W-1\n")
-        #expect(try cli.stock("allocate", "NEW-1", "TV", "2").stdout == "W-1\n")
+        #expect(try cli.stock("allocate", "OLD-1", "TV", "8").stdout == "allocated OLD-1 TV x8 to W-1\n")
+        #expect(try cli.stock("allocate", "NEW-1", "TV", "2").stdout == "allocated NEW-1 TV x2 to W-1\n")
         let shrink = try cli.stock("change-quantity", "W-1", "5")
         #expect(shrink.status == 4, "\(shrink.stderr)")
         #expect(shrink.stdout == "moved OLD-1 TV x8 from W-1 to waiting\n")
@@ -242,8 +242,10 @@ import Testing
         #expect(result.status == 2)
         let answers = result.stdout.split(separator: "\n").map(String.init)
         let expected: [String] = [
-            #"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1","alreadyAllocated":false}"#,
-            #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"S-1","alreadyAllocated":false}"#,
+            #"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
+                + #""sku":"LAMP","qty":8,"alreadyAllocated":false}"#,
+            #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"S-1","orderid":"o2","#
+                + #""sku":"LAMP","qty":8,"alreadyAllocated":false}"#,
             #"{"ok":true,"line":3,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o3","sku":"LAMP","#
                 + #""qty":8,"message":"Out of stock for LAMP: order o3 waits for 8"}"#,
             #"{"ok":true,"line":4,"command":"ChangeBatchEta","status":"done","ref":"S-1","eta":"2026-02-03","#
@@ -254,10 +256,10 @@ import Testing
                 + #""to":"S-1","filled":[]}"#,
             #"{"ok":true,"line":7,"command":"Ship","status":"done","shipped":[{"orderid":"o2","sku":"LAMP","#
                 + #""qty":8,"batchref":"S-1"}]}"#,
-            #"{"ok":false,"line":8,"error":"order o9 has no line for LAMP"}"#,
+            #"{"ok":false,"line":8,"command":"Deallocate","error":"order o9 has no line for LAMP"}"#,
             #"{"ok":true,"line":9,"command":"AllocateWaiting","status":"done","filled":[]}"#,
-            #"{"ok":false,"line":10,"error":"batch S-1 is already in the warehouse"}"#,
-            #"{"ok":false,"line":11,"error":"Ship: field \"sku\" must be a string, got 7"}"#,
+            #"{"ok":false,"line":10,"command":"ReceiveBatch","error":"batch S-1 is already in the warehouse"}"#,
+            #"{"ok":false,"line":11,"command":"Ship","error":"Ship: field \"sku\" must be a string, got 7"}"#,
         ]
         #expect(answers == expected)
     }

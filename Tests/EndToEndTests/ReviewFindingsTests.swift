@@ -23,7 +23,7 @@ import Testing
         }
         let allocated = try cli.stock("allocate", "O-1", "LAMP", "4")
         #expect(allocated.status == 0)
-        #expect(allocated.stdout == "B-?[2J-X\n")
+        #expect(allocated.stdout == "allocated O-1 LAMP x4 to B-?[2J-X\n")
         let shipped = try cli.stock("ship", "O-1")
         #expect(shipped.stdout == "shipped O-1 LAMP x4 from B-?[2J-X\n")
         try cli.stock("allocate", "O-2", "LAMP", "7")

@@ -26,7 +26,8 @@ import Testing
         #expect(try cli.stock("add-batch", "b1", nfc, "5").status == 0)
         let allocated = try cli.stock("allocate", "order-" + nfd, nfd, "2")
         #expect(allocated.status == 0, "\(allocated.stderr)")
-        #expect(allocated.stdout == "b1\n")
+        #expect(
+            Array(allocated.stdout.utf8) == Array("allocated order-\(nfc) \(nfc) x2 to b1\n".utf8), "as stored: NFC")
         let listed = try cli.stock("batches", "--sku", nfd, "--json")
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains(#""allocated":2"#), "\(listed.stdout)")
