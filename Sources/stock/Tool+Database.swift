@@ -5,9 +5,28 @@ extension Tool {
     /// schema up to date; the other kinds of access open an existing, current stock database and change nothing.
     ///
     /// - Throws: `DatabaseError` naming `stock init` when the file is missing, is not a stock database or has an
-    ///   older schema.
+    ///   older schema: plain `stock init` when that opens this file, else `stock --db PATH init`.
     func openDatabase(access: Database.Access = .readWrite) throws -> Database {
-        try Database.open(settings: settings, access: access)
+        do {
+            return try Database.open(settings: settings, access: access)
+        } catch let error as DatabaseError {
+            throw plainInitOpensThisFile ? error.advising(initCommand: "stock init") : error
+        }
+    }
+
+    /// Whether `stock init` without options, in this environment, opens the file this invocation opens.
+    ///
+    /// Only `--db` and `--settings` choose another file than the environment does; with either given, the file
+    /// the environment alone chooses (`$STOCK_SETTINGS`, `$STOCK_DB`, the default location) is compared.
+    var plainInitOpensThisFile: Bool {
+        guard arguments.options["--db"] != nil || arguments.options["--settings"] != nil else { return true }
+        var plain = Settings()
+        if let file = environment["STOCK_SETTINGS"], !file.isEmpty {
+            guard let loaded = try? Settings.load(file: file) else { return false }
+            plain = loaded
+        }
+        guard (try? plain.applyEnvironment(environment)) != nil else { return false }
+        return (plain.database ?? Settings.defaultDatabasePath(environment: environment)) == databasePath
     }
 
     func makeBus(_ database: Database) -> MessageBus {

@@ -27,6 +27,9 @@ struct Tool {
         } catch {
             let (status, message) = Tool.describe(error)
             printError(message)
+            if let database = error as? DatabaseError, environment["STOCK_DEBUG"]?.isEmpty == false {
+                printError(database.debugDetails)
+            }
             return status
         }
     }

@@ -12,10 +12,14 @@ extension Database {
     /// - `.readWrite` and `.readOnly` open an existing file holding the current schema and change nothing in it;
     ///   only `.create` makes a file or changes its schema.
     ///
-    /// - Throws: `DatabaseError`: ``DatabaseError/noDatabase(at:)`` for a missing file, or one naming `stock init`
-    ///   when the file is not a stock database or has an older schema.
+    /// - Throws: `DatabaseError`: ``DatabaseError/noDatabase(at:)`` for a missing file, one saying so for a folder,
+    ///   or one naming `stock init` when the file is not a stock database or has an older schema.
     public static func open(settings: Settings, access: Access) throws -> Database {
         let path = settings.databasePath
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw DatabaseError.folder(at: path)
+        }
         if access == .create {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

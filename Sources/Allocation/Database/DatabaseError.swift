@@ -10,7 +10,8 @@ private let turnHeldTooLongCode = SQLITE_BUSY | 200 << 8
 /// A failure reported by the database engine, with what it means, the engine's message and the SQL that failed.
 ///
 /// Callers outside this folder look at ``kind``, never at the engine's result codes. Operators see
-/// ``description``; a lock held past the busy timeout reads "database busy".
+/// ``description``, a sentence without result codes (a lock held past the busy timeout reads "database busy");
+/// ``debugDetails`` keeps the codes and the SQL for whoever debugs.
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// What a failure means, whatever engine reported it.
     public enum Kind: Sendable {
@@ -25,31 +26,69 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case other
     }
 
-    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown in ``description``.
+    /// The `stock init` that makes the file usable, told after the message, e.g. `create it with: stock init`.
+    struct InitAdvice: Sendable {
+        /// What running it does, e.g. `create it with`.
+        let action: String
+        /// The words to run: `stock --db PATH init` unless the caller knows that plain `stock init` opens PATH.
+        var command: String
+    }
+
+    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown only in ``debugDetails``.
     let code: Int32
-    public let message: String
+    /// What went wrong, without the advice.
+    private let reason: String
     public let sql: String?
-    /// The file written when the failure happened, named by the disk-full and file-too-large messages.
+    /// The file written when the failure happened, named by the messages about the file itself.
     let path: String?
     /// The `errno` of the system call that failed (`sqlite3_system_errno`), 0 when none did.
     let systemError: Int32
+    private var advice: InitAdvice?
 
-    init(code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0) {
+    init(
+        code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0,
+        advice: InitAdvice? = nil
+    ) {
         self.code = code
-        self.message = message
+        self.reason = message
         self.sql = sql
         self.path = path
         self.systemError = systemError
+        self.advice = advice
+    }
+
+    /// What went wrong, followed by the `stock init` that helps when one does.
+    public var message: String {
+        advice.map { "\(reason); \($0.action): \($0.command)" } ?? reason
+    }
+
+    /// The same error advising `command` (e.g. `stock init`, when the caller knows that it opens this file) in
+    /// place of `stock --db PATH init`; an error that advises nothing is returned as it is.
+    public func advising(initCommand command: String) -> DatabaseError {
+        var advised = self
+        advised.advice?.command = command
+        return advised
     }
 
     /// No file at `path`: the message names the command that makes one.
     public static func noDatabase(at path: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_CANTOPEN, message: "no database at \(path); create it with: stock --db \(path) init")
+        DatabaseError(
+            code: SQLITE_CANTOPEN, message: "no database at \(path)", advice: .initialize(path, "create it with"))
+    }
+
+    /// A folder where the database file should be.
+    static func folder(at path: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_CANTOPEN, message: "\(path) is a folder, not a database file")
     }
 
     /// A file that is not what this stock can work on (another program's, or another schema version).
     static func wrongFile(_ message: String) -> DatabaseError {
         DatabaseError(code: SQLITE_ERROR, message: message)
+    }
+
+    /// A file that `stock init` makes usable: `action` says what it does, e.g. `bring it up to date with`.
+    static func needsInit(_ message: String, path: String, action: String) -> DatabaseError {
+        DatabaseError(code: SQLITE_ERROR, message: message, advice: .initialize(path, action))
     }
 
     /// A row this program cannot read back, such as an event whose kind or payload it never writes.
@@ -92,13 +131,33 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         let file = path ?? "the database"
         if code & 0xFF == SQLITE_FULL || systemError == ENOSPC {
             return "disk full: the disk holding \(file) has no room left, so the command was not applied "
-                + "(nothing of it was written); free some space and run it again (database error \(code): \(message))"
+                + "(nothing of it was written); free some space and run it again"
         }
         if systemError == EFBIG {
             return "file too large: \(file) reached this process's file-size limit (ulimit -f), so the command was "
-                + "not applied (nothing of it was written); raise the limit and run it again "
-                + "(database error \(code): \(message))"
+                + "not applied (nothing of it was written); raise the limit and run it again"
         }
-        return "database error \(code): \(message)"
+        if code & 0xFF == SQLITE_NOTADB {
+            return "\(file) is not a stock database (file is not a database)"
+        }
+        // SQLite's own messages ("disk I/O error") do not say which file; the ones written here do. The path goes
+        // last, so a message cut to a narrow status line still shows what went wrong.
+        guard let path, !message.contains(path) else { return message }
+        return "\(message) (\(path))"
+    }
+
+    /// SQLite's result code, the system's `errno` and the SQL that failed, for whoever debugs (`STOCK_DEBUG`).
+    public var debugDetails: String {
+        var details = "SQLite result code \(code)"
+        if systemError != 0 { details += ", errno \(systemError) (\(String(cString: strerror(systemError))))" }
+        if let sql { details += ", SQL: \(sql)" }
+        return details
+    }
+}
+
+extension DatabaseError.InitAdvice {
+    /// `stock --db PATH init`, with what it does.
+    static func initialize(_ path: String, _ action: String) -> Self {
+        Self(action: action, command: "stock --db \(path) init")
     }
 }

@@ -186,13 +186,12 @@ public enum Schema {
         case currentVersion:
             return
         case 0:
-            throw DatabaseError.wrongFile(
-                "\(path) is not a stock database (it has no stock schema); create one with: stock --db \(path) init"
-            )
+            throw DatabaseError.needsInit(
+                "\(path) is not a stock database (it has no stock schema)", path: path, action: "create one with")
         case ..<currentVersion:
-            throw DatabaseError.wrongFile(
-                "\(path) was made by an older stock (schema version \(found)); bring it up to date with: "
-                    + "stock --db \(path) init")
+            throw DatabaseError.needsInit(
+                "\(path) was made by an older stock (schema version \(found))", path: path,
+                action: "bring it up to date with")
         default:
             throw newerSchema(found, in: database)
         }

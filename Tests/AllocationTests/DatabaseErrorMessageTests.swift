@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Allocation
+
+/// What an operator reads when the database is missing, misplaced or unusable: sentences, never result codes.
+@Suite struct DatabaseErrorMessageTests {
+    let folder: TemporaryFolder
+
+    init() throws {
+        folder = try TemporaryFolder()
+    }
+
+    /// The error `Database.open` throws for the file at `name` with `access`.
+    func openingFails(_ name: String, access: Database.Access) throws -> DatabaseError {
+        let settings = try testSettings(database: folder.appendingPathComponent(name).path)
+        return try #require(throws: DatabaseError.self) { try Database.open(settings: settings, access: access) }
+    }
+
+    @Test func aMissingDatabaseAdvisesInitAndTheCallerMayShortenIt() throws {
+        let path = folder.appendingPathComponent("missing.sqlite").path
+        let error = try openingFails("missing.sqlite", access: .readWrite)
+        #expect(error.description == "no database at \(path); create it with: stock --db \(path) init")
+        #expect(
+            error.advising(initCommand: "stock init").description
+                == "no database at \(path); create it with: stock init")
+        #expect(error.debugDetails == "SQLite result code 14")
+    }
+
+    @Test func anOlderSchemaAdvisesInitToBringItUpToDate() throws {
+        let path = folder.appendingPathComponent("old.sqlite").path
+        do {
+            let old = try Database(path: path, access: .create)
+            for sql in Schema.migrations[0].statements { try old.execute(sql) }
+            try old.execute("PRAGMA user_version = 1")
+        }
+        let error = try openingFails("old.sqlite", access: .readOnly)
+        #expect(
+            error.advising(initCommand: "stock init").description
+                == "\(path) was made by an older stock (schema version 1); bring it up to date with: stock init")
+    }
+
+    @Test(arguments: [Database.Access.create, .readWrite, .readOnly])
+    func aFolderIsNamedAsAFolderAndLeftEmpty(_ access: Database.Access) throws {
+        let path = folder.appendingPathComponent("a-folder").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        let error = try openingFails("a-folder", access: access)
+        #expect(error.description == "\(path) is a folder, not a database file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path).isEmpty)
+    }
+
+    @Test(arguments: [Database.Access.create, .readWrite, .readOnly])
+    func aFileThatIsNotADatabaseSaysSo(_ access: Database.Access) throws {
+        let path = folder.appendingPathComponent("notes.txt").path
+        try "shopping list\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = try openingFails("notes.txt", access: access)
+        #expect(error.description == "\(path) is not a stock database (file is not a database)")
+        #expect(error.debugDetails.hasPrefix("SQLite result code 26"))
+    }
+
+    /// SQLite's own message comes first, the file it concerns after it; the code only in the debugging details.
+    @Test func anEngineMessageNamesTheFileAndKeepsTheCodeForDebugging() throws {
+        let store = try TestDatabase()
+        let error = try #require(throws: DatabaseError.self) { try store.database.execute("SELECT x FROM nowhere") }
+        #expect(error.description == "no such table: nowhere (\(store.path))")
+        #expect(error.debugDetails == "SQLite result code 1, SQL: SELECT x FROM nowhere")
+    }
+
+    @Test func noMessageShowsAResultCode() throws {
+        let errors: [DatabaseError] = [
+            .noDatabase(at: "x.sqlite"), .folder(at: "x"), .turnHeldTooLong(milliseconds: 5),
+            .wrongFile("x.sqlite refused WAL mode (journal_mode=delete)"), .misuse("nested transactions"),
+            DatabaseError(code: 13, message: "database or disk is full", path: "x.sqlite"),
+            DatabaseError(code: 10, message: "disk I/O error", path: "x.sqlite", systemError: EFBIG),
+            DatabaseError(code: 5, message: "database is locked", path: "x.sqlite"),
+        ]
+        for error in errors {
+            #expect(!error.description.contains("database error"), "\(error.description)")
+            #expect(!error.description.contains("(\(error.code))"), "\(error.description)")
+        }
+    }
+}
