@@ -1,35 +1,65 @@
+import Allocation
 import Foundation
 
-/// Finds the shipped `assets/` folder: `$STOCK_ASSETS`, else the nearest `assets/` above the executable
-/// (the package checkout it was built in), else `../share/stock` beside an installed binary.
+/// Finds the shipped `assets/` folder, the one holding `demo/demo.jsonl`.
+///
+/// In order: `$STOCK_ASSETS` when it is set (then only there); the `assets/` folder of the checkout the executable
+/// was built in (the folder holding the `.build` folder the executable is in, as `swift build` and `swift run`
+/// leave it); `../share/stock` beside the executable's folder, where an install puts it (`PREFIX/bin/stock` and
+/// `PREFIX/share/stock`). The executable's real path counts, so a symbolic link to it finds the same folder.
 enum Assets {
-    static func folder(environment: [String: String]) -> String? {
-        let marker = "demo/demo.jsonl"
+    /// The file that marks an assets folder.
+    static let marker = "demo/demo.jsonl"
+
+    /// The assets folder.
+    ///
+    /// - Throws: `InputError` naming every place looked in and how to make one of them hold the assets.
+    static func folder(environment: [String: String], executable: String = CommandLine.executablePath) throws
+        -> String
+    {
         if let explicit = environment["STOCK_ASSETS"], !explicit.isEmpty {
+            guard holdsAssets(explicit) else {
+                throw InputError(
+                    message: "cannot find \(marker) in $STOCK_ASSETS (\(explicit)); set STOCK_ASSETS to the folder "
+                        + "that holds \(marker), or unset it")
+            }
             return explicit
         }
-        var directory = URL(fileURLWithPath: CommandLine.executablePath).deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = directory.appendingPathComponent("assets")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
-                return candidate.path
-            }
-            let installed = directory.appendingPathComponent("share/stock")
-            if FileManager.default.fileExists(atPath: installed.appendingPathComponent(marker).path) {
-                return installed.path
-            }
-            directory.deleteLastPathComponent()
+        let places = candidates(executable: executable)
+        if let found = places.first(where: holdsAssets) { return found }
+        throw InputError(
+            message: "cannot find stock's assets (\(marker)); looked in "
+                + places.joined(separator: " and ") + " ($STOCK_ASSETS is not set); install the checkout's assets/ "
+                + "folder as PREFIX/share/stock beside PREFIX/bin/stock, or set STOCK_ASSETS to the folder that holds "
+                + marker)
+    }
+
+    /// The folders looked in when `$STOCK_ASSETS` is not set, in order.
+    static func candidates(executable: String) -> [String] {
+        let binary = URL(fileURLWithPath: executable)
+        var places: [String] = []
+        let components = binary.pathComponents
+        if let build = components.lastIndex(of: ".build") {
+            let checkout = NSString.path(withComponents: Array(components[..<build]))
+            places.append(URL(fileURLWithPath: checkout).appendingPathComponent("assets").path)
         }
-        return nil
+        let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/stock")
+        places.append(installed.standardizedFileURL.path)
+        return places
+    }
+
+    private static func holdsAssets(_ folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/" + marker)
     }
 }
 
 extension CommandLine {
-    /// The running executable, resolved through `/proc/self/exe` where there is one.
+    /// The running executable's real path: `/proc/self/exe`, else the first argument with symbolic links resolved.
     static var executablePath: String {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return resolved
         }
-        return URL(fileURLWithPath: arguments[0]).standardizedFileURL.path
+        return URL(fileURLWithPath: arguments[0]).resolvingSymlinksInPath().path
     }
 }

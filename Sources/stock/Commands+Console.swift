@@ -72,7 +72,7 @@ extension Tool {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         if !FileManager.default.fileExists(atPath: path) {
-            _ = try demo.loadDemo(into: try demo.openDatabase(access: .create))
+            _ = try demo.createDemoDatabase()
         }
         return try demo.openConsole(readOnly: false)
     }

@@ -10,49 +10,117 @@ extension Subcommand {
         abstract: "create the database, or bring its schema up to date",
         details: """
             Creates the database file and its schema, or brings an older file's schema up to date.
-            The demo data set is assets/demo/demo.jsonl.
+            The demo data set is demo/demo.jsonl in the assets folder: $STOCK_ASSETS, else the checkout's
+            assets/ when run from its .build folder, else ../share/stock beside the executable's folder
+            (PREFIX/share/stock for PREFIX/bin/stock). A failed init leaves no file or folder it made.
             """
     ) { try $0.initialize() }
 }
 
 extension Tool {
+    /// `stock init [--demo]`; a failed one leaves no file or folder it made (``NewDatabaseFiles``).
     func initialize() throws -> ExitStatus {
-        let database = try openDatabase(access: .create)
         guard arguments.flags.contains("--demo") else {
+            _ = try createDatabase { _ in }
             printError("database ready at \(databasePath) (schema version \(Schema.currentVersion))")
             return .done
         }
-        let count = try loadDemo(into: database)
+        let count = try createDemoDatabase()
         printError("database ready at \(databasePath) with the demo data set (\(count) commands)")
         return .done
     }
 
-    /// Runs the shipped demo commands through the bus, with ETAs counted from the settings' today.
+    /// Creates the database (or brings its schema up to date) and fills it with the demo data set.
+    ///
+    /// The demo file is found, read and every line decoded before the database is touched, so a missing or
+    /// malformed one leaves nothing behind.
     ///
     /// - Returns: the number of commands run.
-    func loadDemo(into database: Database) throws -> Int {
-        guard try Views.batchCount(in: database) == 0 else {
-            throw UsageError(message: "\(database.path) already has batches; --demo fills only an empty database")
+    func createDemoDatabase() throws -> Int {
+        let (path, commands) = try demoCommands()
+        return try createDatabase { database in
+            guard try Views.batchCount(in: database) == 0 else {
+                throw UsageError(message: "\(database.path) already has batches; --demo fills only an empty database")
+            }
+            let bus = MessageBus(database: database, clock: settings.clock) { printError($0) }
+            for (number, command) in commands {
+                do {
+                    try bus.handle(command)
+                } catch {
+                    throw InputError(message: "\(path) line \(number): \(Tool.describe(error).1)")
+                }
+            }
+            return commands.count
         }
-        guard let assets = Assets.folder(environment: environment) else {
-            throw UsageError(message: "cannot find the assets folder with demo/demo.jsonl; set $STOCK_ASSETS")
+    }
+
+    /// Opens the database with `.create` and runs `body` on it; when either fails, removes what they made.
+    private func createDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        let files = NewDatabaseFiles(path: databasePath)
+        do {
+            // The connection is closed (when `body` returns or throws) before anything is removed.
+            return try body(try openDatabase(access: .create))
+        } catch {
+            files.removeCreated()
+            throw error
         }
-        let demoPath = assets + "/demo/demo.jsonl"
-        guard let text = try? String(contentsOfFile: demoPath, encoding: .utf8) else {
-            throw UsageError(message: "cannot read \(demoPath)")
+    }
+
+    /// The shipped demo file (`demo/demo.jsonl` in the folder ``Assets`` finds) and its commands with their line
+    /// numbers, with ETAs counted from the settings' today.
+    private func demoCommands() throws -> (path: String, commands: [(number: Int, command: Command)]) {
+        let path = try Assets.folder(environment: environment) + "/" + Assets.marker
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InputError(message: "cannot read \(path)")
         }
-        let bus = MessageBus(database: database, clock: settings.clock) { printError($0) }
         let today = settings.clock.today
-        var count = 0
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        var commands: [(number: Int, command: Command)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {
             do {
-                try bus.handle(try Command(jsonLine: String(line), today: today))
-                count += 1
+                commands.append((index + 1, try Command(jsonLine: String(line), today: today)))
             } catch {
-                throw InputError(message: "\(demoPath) line \(number + 1): \(Tool.describe(error).1)")
+                throw InputError(message: "\(path) line \(index + 1): \(Tool.describe(error).1)")
             }
         }
-        return count
+        return (path, commands)
+    }
+}
+
+/// The files and folders that opening a database with `.create` may make at `path`, as they were before: after a
+/// failure, ``removeCreated()`` removes exactly those that did not exist.
+///
+/// The database's side files (`-wal`, `-shm`, `-journal`, and `-writers` where stock's writers take turns) are
+/// removed only with a database file that did not exist: those of an existing database may be another process's.
+struct NewDatabaseFiles {
+    static let suffixes = ["", "-wal", "-shm", "-journal", "-writers"]
+
+    let path: String
+    /// The files among ``suffixes`` that did not exist; empty when the database file existed.
+    private let newFiles: [String]
+    /// The folders above `path` that did not exist, deepest first.
+    private let newFolders: [String]
+
+    init(path: String) {
+        self.path = path
+        func exists(_ file: String) -> Bool {
+            var status = stat()
+            return lstat(file, &status) == 0
+        }
+        newFiles = exists(path) ? [] : NewDatabaseFiles.suffixes.map { path + $0 }.filter { !exists($0) }
+        var folders: [String] = []
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while folder.path != "/", !exists(folder.path) {
+            folders.append(folder.path)
+            folder.deleteLastPathComponent()
+        }
+        newFolders = folders
+    }
+
+    /// Removes the files and the (then empty) folders that did not exist before.
+    func removeCreated() {
+        for file in newFiles { unlink(file) }
+        // rmdir removes only an empty folder: one where someone else put a file meanwhile stays.
+        for folder in newFolders { rmdir(folder) }
     }
 }
