@@ -88,15 +88,9 @@ import Testing
     @Test func aWriterBlockedPastTheBusyTimeoutGetsDatabaseBusy() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
-        let holder = try WriteLockHolder(path: cli.path)
-        try holder.holdWriteLock()
-        defer { holder.release() }
-        var environment = cli.environment
-        environment["STOCK_BUSY_TIMEOUT_MS"] = "200"
-        let result = try StockProcess.run(["--db", cli.path, "allocate", "o1", "LAMP", "1"], environment: environment)
+        let result = try cli.stockWhileAnotherHoldsTheWriteLock(["allocate", "o1", "LAMP", "1"])
         #expect(result.status == 3)
         #expect(result.stderr.hasPrefix("database busy"))
-        holder.release()
         #expect(try cli.stock("allocations", "o1", "--json").stdout == "[]\n")
     }
 }
@@ -119,5 +113,18 @@ final class WriteLockHolder {
     func release() {
         if holding { try? database.execute("ROLLBACK") }
         holding = false
+    }
+}
+
+extension CommandLineFixture {
+    /// Runs `stock --db <this database> ARGUMENTS` with a 200 ms busy timeout while a ``WriteLockHolder`` holds the
+    /// write lock, released when it has exited.
+    func stockWhileAnotherHoldsTheWriteLock(_ arguments: [String], input: String? = nil) throws -> ProcessResult {
+        let holder = try WriteLockHolder(path: path)
+        try holder.holdWriteLock()
+        defer { holder.release() }
+        var environment = environment
+        environment["STOCK_BUSY_TIMEOUT_MS"] = "200"
+        return try StockProcess.run(["--db", path] + arguments, input: input, environment: environment)
     }
 }

@@ -53,14 +53,8 @@ import Testing
     @Test func aBusyDatabaseAnswerNamesTheCommandAndSaysBusy() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
-        let holder = try WriteLockHolder(path: cli.path)
-        try holder.holdWriteLock()
-        defer { holder.release() }
-        var environment = cli.environment
-        environment["STOCK_BUSY_TIMEOUT_MS"] = "200"
-        let result = try StockProcess.run(
-            ["--db", cli.path, "apply"], input: #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1}"#,
-            environment: environment)
+        let result = try cli.stockWhileAnotherHoldsTheWriteLock(
+            ["apply"], input: #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1}"#)
         #expect(result.status == 3)
         #expect(result.stdout.hasPrefix(#"{"ok":false,"line":1,"command":"Allocate","error":"database busy: "#))
         #expect(result.stderr.hasPrefix("database busy"))
