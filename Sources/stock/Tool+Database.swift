@@ -10,6 +10,8 @@ extension Tool {
         try Database.open(settings: settings, access: access)
     }
 
+    /// The production bus, logging to standard error; call ``MessageBus/finishNotifications()`` before exiting,
+    /// so its notifications are delivered.
     func makeBus(_ database: Database) -> MessageBus {
         MessageBus.standard(database: database, settings: settings) { printError($0) }
     }

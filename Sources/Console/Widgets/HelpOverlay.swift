@@ -16,11 +16,12 @@ struct HelpOverlay {
         }
     }
 
-    /// Scrolls for `j`/`k`/arrows; any other key closes the overlay.
+    /// Scrolls for `j`/`k`/arrows; `q` quits the console, as the overlay lists; any other key closes the overlay.
     mutating func handle(_ key: Key) -> Reaction {
         switch key {
         case .down, .character("j"), .pageDown: offset += key == .pageDown ? 10 : 1
         case .up, .character("k"), .pageUp: offset = max(0, offset - (key == .pageUp ? 10 : 1))
+        case .character("q"): return .quit
         default: return .closeOverlay
         }
         offset = min(offset, max(0, lines.count - 1))
