@@ -6,8 +6,8 @@ import Foundation
 /// into the `events` table; only after `COMMIT` are the events handed to their handlers, so a rolled-back command
 /// leaves no event and notifies nobody. A command's error reaches the caller; an event handler's error is
 /// reported through `log` and the remaining handlers still run. Notifications are sent in the background
-/// (``notifications``); their failures reach `log` on this bus's thread when ``reportNotificationFailures()``
-/// collects them, which every command does before it returns.
+/// (``notifications``); their failures reach `log` on this bus's thread when ``reportNotificationFailures()`` or
+/// ``finishNotifications()`` collects them.
 public final class MessageBus {
     public typealias EventHandler = (Event) throws -> Void
 
@@ -88,7 +88,6 @@ public final class MessageBus {
     public func handle(_ command: Command) throws -> Outcome {
         let command = command.normalized
         try Validation.check(command)
-        defer { reportNotificationFailures() }
         var attempt = 0
         while true {
             attempt += 1
