@@ -43,7 +43,9 @@ import Testing
         #expect(failures.isEmpty, "nothing reaches the log from the background thread")
         bus.reportNotificationFailures()
         #expect(failures.count == 1)
-        #expect(failures.first?.hasPrefix("event handler \"notify out of stock\" failed on OutOfStock: cannot append") == true)
+        #expect(
+            failures.first?.hasPrefix("event handler \"notify out of stock\" failed on OutOfStock: cannot append")
+                == true)
         bus.reportNotificationFailures()
         #expect(failures.count == 1, "each failure is reported once")
     }
