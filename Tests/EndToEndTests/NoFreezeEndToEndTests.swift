@@ -35,7 +35,6 @@ import Testing
         defer { run.session.kill() }
         let s = run.session
         let holder = try NoFreezeEndToEndTests.holdTheLock(of: run.db.path)
-        defer { try? holder.execute("ROLLBACK") }
         try run.allocateThroughTheForm(order: "o-esc", qty: "1", prefilledSKU: "BLUE-CHAIR")
         try s.waitFor("(Esc gives up)", timeout: 2)
         try s.send("Escape")

@@ -37,8 +37,9 @@ public final class Database {
     /// Called with the SQL of every statement about to run; tests use it to see and to interleave.
     var willRun: ((String) -> Void)?
 
-    /// Opens (or creates) the file and turns on foreign keys and the busy handler (``BusyWaiter``); ``Schema/migrate(_:)`` puts a
-    /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
+    /// Opens (or creates) the file and turns on foreign keys and the busy handler (``BusyWaiter``);
+    /// ``Schema/migrate(_:)`` puts a stock database in WAL mode, so opening someone else's file by mistake changes
+    /// nothing in it.
     ///
     /// This opens any SQLite file and checks nothing of its schema; a stock database is opened with
     /// ``open(settings:access:)``.

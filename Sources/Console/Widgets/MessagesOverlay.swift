@@ -10,13 +10,7 @@ struct MessagesOverlay {
 
     /// Scrolls for `j`/`k`/arrows; `q` quits the console; any other key closes the overlay.
     mutating func handle(_ key: Key) -> Reaction {
-        switch key {
-        case .down, .character("j"), .pageDown: offset += key == .pageDown ? 10 : 1
-        case .up, .character("k"), .pageUp: offset = max(0, offset - (key == .pageUp ? 10 : 1))
-        case .character("q"): return .quit
-        default: return .closeOverlay
-        }
-        return .redraw
+        OverlayKeys.handle(key, offset: &offset)
     }
 
     /// The lines the overlay shows in `width` cells: each message's time, then its text wrapped under it.
