@@ -16,16 +16,22 @@ import Foundation
 /// ```
 public final class ConsoleApp {
     private var state: ConsoleState
-    private let database: Database
+    /// The connection; the monitor swaps it for a new one when its file comes back (``reopenLostFile()``).
+    private var database: Database
+    /// How the monitor opens the database again after its file was removed or replaced; nil in the operator
+    /// console, which refuses commands until it is quit and reopened.
+    private let reopen: (() throws -> Database)?
     private let settings: Settings
     private let maxFrames: Int?
     private var lastEventID: Int64?
     private var databaseTrouble = false
-    /// The database file the console opened, seen at start; nil when it could not be examined.
-    private var openedFile: FileIdentity?
-    /// Set, for good, once the database path no longer names the opened file: what the status line says and
-    /// every command is refused with.
+    /// Whether the database path still names the file opened.
+    private var watch: FileWatch?
+    /// Set once the database path no longer names the opened file: what the status line says and every command
+    /// is refused with; for good in the operator console, until the monitor reopens the path.
     private var fileLost: String?
+    /// The terminal while ``run(bus:)`` runs: what the waiting hook draws on and reads keys from.
+    private var terminal: Terminal?
     /// Messages the core logged during the command being carried out.
     private var logged: [String] = []
 
@@ -35,11 +41,14 @@ public final class ConsoleApp {
     ///   - readOnly: the monitor: board and event log, and every mutating key refused.
     ///   - databaseLabel: how the status line names the database.
     ///   - maxFrames: end after drawing this many frames (for scripted runs), nil to run until `q`.
+    ///   - reopen: how the monitor opens the database path again once its file was removed or replaced; each
+    ///     tick while the file is lost tries it, quietly, until it gives a database of the current schema.
     public init(
         database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
-        maxFrames: Int? = nil
+        maxFrames: Int? = nil, reopen: (() throws -> Database)? = nil
     ) {
         self.database = database
+        self.reopen = reopen
         self.settings = settings
         self.maxFrames = maxFrames
         let today = settings.clock.today
@@ -54,7 +63,8 @@ public final class ConsoleApp {
         try Terminal.requireTerminal()
     }
 
-    /// Shows a message from the core (e.g. a failed notification) in the status line, never on stderr.
+    /// Shows a message from the core (e.g. a failed notification) in the status line, never on stderr; it stays
+    /// in the messages overlay (`M`).
     public func log(_ message: String) {
         logged.append(message)
         state.status.say(message, style: .error)
@@ -68,23 +78,26 @@ public final class ConsoleApp {
     public func run(bus: MessageBus?) throws -> Int32 {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal = try Terminal(colors: settings.colors && !noColor)
-        defer { terminal.close() }
+        self.terminal = terminal
+        defer {
+            self.terminal = nil
+            terminal.close()
+        }
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
-        openedFile = FileIdentity(path: database.path)
+        watch = FileWatch(path: database.path)
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: false)
         var frames = 0
         var dirty = true
         while true {
             if Signals.received != 0 { return 128 + Signals.received }
+            if let bus { dirty = collectNotificationFailures(bus) || dirty }
             // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
             // held up by drawing a frame per key.
             let waiting = dirty ? terminal.readKey(timeout: 0) : nil
             if dirty, waiting == nil {
-                var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
-                state.render(into: &canvas)
-                terminal.draw(canvas)
+                draw(on: terminal)
                 frames += 1
                 dirty = false
                 if let maxFrames, frames >= maxFrames { return 0 }
@@ -120,6 +133,19 @@ public final class ConsoleApp {
         }
     }
 
+    private func draw(on terminal: Terminal) {
+        var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
+        state.render(into: &canvas)
+        terminal.draw(canvas)
+    }
+
+    /// Shows the notification failures the bus collected in the background; true when there were some.
+    private func collectNotificationFailures(_ bus: MessageBus) -> Bool {
+        let before = logged.count
+        bus.reportNotificationFailures()
+        return logged.count > before
+    }
+
     private func resize(_ terminal: Terminal) {
         let size = terminal.size
         state.resize(width: size.width, height: size.height)
@@ -130,6 +156,7 @@ public final class ConsoleApp {
     private func tick() -> Bool {
         var changed = state.status.expire(now: Clock.system.now())
         changed = checkFile() || changed
+        if reopenLostFile() { return true }
         guard !state.paused else { return changed }
         do {
             if try database.changedSinceLastCheck() || databaseTrouble {
@@ -185,15 +212,57 @@ public final class ConsoleApp {
         return isNew
     }
 
-    /// Notices the database file removed or replaced under the console (its path no longer names the file
-    /// opened at start) and keeps saying so in the status line; true when the status line changed.
+    /// Notices the database file removed or replaced under the console (``FileWatch``) and keeps saying so in
+    /// the status line; true when the status line changed.
     private func checkFile() -> Bool {
-        guard let openedFile else { return false }
-        if fileLost == nil, FileIdentity(path: database.path) != openedFile {
-            fileLost = "database file \(state.status.databaseLabel) was removed or replaced; quit and reopen"
+        guard let watch else { return false }
+        if fileLost == nil, !watch.isIntact {
+            let lost = FileWatch.lostMessage(name: state.status.databaseLabel)
+            fileLost = lost + (reopen == nil ? "; quit and reopen" : "; reopening it when it is back")
         }
         guard let fileLost, state.status.message != fileLost else { return false }
         state.status.say(fileLost, style: .error)
+        return true
+    }
+
+    /// The monitor, while its file is lost: opens the path again, and when that gives a stock database of the
+    /// current schema, swaps the connections and reloads everything; true when it did.
+    private func reopenLostFile() -> Bool {
+        guard fileLost != nil, let reopen, let identity = FileIdentity(path: database.path),
+            let fresh = try? reopen(), FileIdentity(path: fresh.path) == identity
+        else { return false }
+        if database.isInReadSnapshot { try? database.endReadSnapshot() }
+        database = fresh
+        watch = FileWatch(path: fresh.path)
+        fileLost = nil
+        databaseTrouble = false
+        lastEventID = nil
+        _ = try? database.changedSinceLastCheck()
+        reload(all: true, follow: true)
+        followPause()
+        state.status.say(FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
+        return true
+    }
+
+    /// Called while a command waits for another process's write lock: says so with the seconds waited, keeps
+    /// the frame drawn (and resized), and reads the keys: Esc gives up (the command is refused, nothing changed);
+    /// other keys are dropped, since they would act on a screen the command's outcome is about to change.
+    ///
+    /// - Returns: false to give up.
+    private func whileWaiting(_ seconds: Double) -> Bool {
+        guard let terminal, Signals.received == 0 else { return Signals.received == 0 }
+        var giveUp = false
+        while let key = terminal.readKey(timeout: 0) {
+            switch key {
+            case .resize: resize(terminal)
+            case .escape: giveUp = true
+            default: break
+            }
+        }
+        guard !giveUp else { return false }
+        let waited = String(format: "%.1f", seconds)
+        state.status.say("waiting for the database… \(waited) s (Esc gives up)", style: .alert, remember: false)
+        draw(on: terminal)
         return true
     }
 
@@ -228,7 +297,9 @@ public final class ConsoleApp {
             followPause()
         }
         logged = []
+        database.whileWaiting = { [unowned self] in whileWaiting($0) }
         defer {
+            database.whileWaiting = nil
             if !logged.isEmpty {
                 // The core's trouble first: the outcome after it may be cut at the status line's end.
                 let said = state.status.message.map { [$0] } ?? []

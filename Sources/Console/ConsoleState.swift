@@ -8,6 +8,7 @@ struct ConsoleState {
         case form(Form)
         case help(HelpOverlay)
         case history(HistoryPanel)
+        case messages(MessagesOverlay)
     }
 
     /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
@@ -134,7 +135,7 @@ struct ConsoleState {
                 form.refusal = operatorMessage(for: error)
             }
             overlay = .form(form)
-        case .help, nil:
+        case .help, .messages, nil:
             break
         }
     }
@@ -144,7 +145,7 @@ struct ConsoleState {
     /// - Returns: what is left for the loop: ``Reaction/none``, ``Reaction/redraw``, ``Reaction/reload(all:)``,
     ///   ``Reaction/send(_:)`` or ``Reaction/quit``.
     mutating func handle(_ key: Key) -> Reaction {
-        if status.messageExpires == nil { status.message = nil }
+        status.keyPressed()
         switch overlay {
         case .form(var form):
             guard key == .escape || form.fits(in: contentArea) else {
@@ -161,6 +162,10 @@ struct ConsoleState {
         case .history(var panel):
             let reaction = panel.handle(key)
             overlay = .history(panel)
+            return settle(reaction)
+        case .messages(var messages):
+            let reaction = messages.handle(key)
+            overlay = .messages(messages)
             return settle(reaction)
         case nil:
             break
@@ -180,6 +185,9 @@ struct ConsoleState {
             return .quit
         case .help:
             overlay = .help(HelpOverlay(title: page.title, keyMap: page.keyMap, readOnly: readOnly))
+            return .redraw
+        case .messages:
+            overlay = .messages(MessagesOverlay(messages: status.history))
             return .redraw
         case .pause:
             paused.toggle()
@@ -325,6 +333,7 @@ struct ConsoleState {
         case .form(let form): form.render(into: &canvas, area: area)
         case .help(let help): help.render(into: &canvas, area: area)
         case .history(let panel): panel.render(into: &canvas, area: area)
+        case .messages(let messages): messages.render(into: &canvas, area: area)
         case nil: break
         }
         status.render(

@@ -8,7 +8,7 @@ enum Action: Hashable, Sendable {
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
     case receive, changeEta, ship, move, allocateWaiting
-    case history
+    case history, messages
 }
 
 extension Key {
@@ -96,6 +96,7 @@ struct KeyMap: Sendable {
     static let common: [Binding] = [
         Binding(chars("p"), .pause, "freeze or resume live data"),
         Binding(chars("?"), .help, "help", hint: "help"),
+        Binding(chars("M"), .messages, "the last messages in full"),
         Binding(chars("q"), .quit, "quit", hint: "quit"),
     ]
 

@@ -46,6 +46,7 @@ extension Tool {
         defer { fclose(handle) }
         let database = try openDatabase()
         let bus = makeBus(database)
+        defer { bus.finishNotifications() }
         var refused = false
         var malformed = false
         var waiting = false

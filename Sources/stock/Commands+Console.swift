@@ -46,11 +46,20 @@ extension Tool {
         }
         try ConsoleApp.requireTerminal()
         let database = try openDatabase(access: readOnly ? .readOnly : .readWrite)
+        // The monitor reopens its path by itself once a stock database is there again; the operator console
+        // refuses commands until it is quit and reopened, so no command lands in a database the operator did not
+        // choose to look at.
         let app = ConsoleApp(
             database: database, settings: settings, readOnly: readOnly,
-            databaseLabel: URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames)
+            databaseLabel: URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames,
+            reopen: readOnly ? { [settings] in try Database.open(settings: settings, access: .readOnly) } : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
-        return ExitStatus(rawValue: try app.run(bus: bus))
+        let status = ExitStatus(rawValue: try app.run(bus: bus))
+        // Notifications still being sent are delivered before the process ends; the screen is gone, so their
+        // failures go to standard error.
+        bus?.notifications.waitForPending()
+        for failure in bus?.notifications.takeFailures() ?? [] { printError(failure) }
+        return status
     }
 
     /// `stock demo`: the console on the demo database, made and filled on first use.

@@ -36,7 +36,10 @@ extension Subcommand {
             .flag("--json", #"print one JSON object a line: {"id","at","operator","kind", ...the event's fields}"#),
         ],
         abstract: "the event log, oldest first",
-        details: "Prints the event log, oldest first. With --follow it runs until it is interrupted."
+        details: """
+            Prints the event log, oldest first. With --follow it runs until it is interrupted, or until its
+            database file is removed or replaced, which it says before exiting with status 3.
+            """
     ) { try $0.listEvents() }
 }
 
@@ -137,12 +140,10 @@ extension Tool {
     }
 
     /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until
-    /// the process is stopped.
+    /// the process is stopped or the database file is removed or replaced (``FileWatch``, as the console).
+    ///
+    /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed.
     func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
-        _ = try database.changedSinceLastCheck()
-        while true {
-            usleep(UInt32(settings.refreshMilliseconds) * 1000)
-            if try database.changedSinceLastCheck() { try onChange() }
-        }
+        try follow(database, watch: FileWatch(path: database.path), onChange: onChange)
     }
 }

@@ -71,7 +71,9 @@ extension Tool {
     /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
     func send(_ command: Command) throws -> ExitStatus {
         let database = try openDatabase()
-        let outcome = try makeBus(database).handle(command)
+        let bus = makeBus(database)
+        defer { bus.finishNotifications() }
+        let outcome = try bus.handle(command)
         if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
         let lines = outcome.reportLines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }

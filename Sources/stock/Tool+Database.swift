@@ -29,6 +29,8 @@ extension Tool {
         return (plain.database ?? Settings.defaultDatabasePath(environment: environment)) == databasePath
     }
 
+    /// The production bus, logging to standard error; call ``MessageBus/finishNotifications()`` before exiting,
+    /// so its notifications are delivered.
     func makeBus(_ database: Database) -> MessageBus {
         MessageBus.standard(database: database, settings: settings) { printError($0) }
     }

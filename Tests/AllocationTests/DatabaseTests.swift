@@ -23,7 +23,7 @@ import Testing
         #expect(try Schema.version(of: database) == Schema.currentVersion)
         #expect(try database.queryOne("PRAGMA journal_mode") { $0.text(0) } == "wal")
         #expect(try database.queryOne("PRAGMA synchronous") { $0.int(0) } == 1)
-        #expect(try database.queryOne("PRAGMA busy_timeout") { $0.int(0) } == settings.busyTimeoutMilliseconds)
+        #expect(database.busyWaiter.timeoutSeconds * 1000 == Double(settings.busyTimeoutMilliseconds))
         #expect(try database.queryOne("PRAGMA foreign_keys") { $0.int(0) } == 1)
         #expect(try database.queryOne("PRAGMA wal_autocheckpoint") { $0.int(0) } == 4096)
         #expect(try Database.open(settings: settings, access: .readOnly).access == .readOnly)

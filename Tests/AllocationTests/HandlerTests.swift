@@ -74,6 +74,7 @@ import Testing
         let outcome = try bus.handle(.allocate(Allocate(orderid: "o1", sku: "POPULAR-CURTAINS", qty: 10)))
         #expect(outcome == .waiting(orderid: "o1", sku: "POPULAR-CURTAINS", qty: 10))
         #expect(outcome.leftLinesWaiting)
+        bus.finishNotifications()
         #expect(store.notifications == ["to stock@made.com: Out of stock for POPULAR-CURTAINS: order o1 waits for 10"])
         #expect(try store.lines(matching: "o1") == ["o1 POPULAR-CURTAINS 10 waiting"])
         #expect(try store.latestEvent()?.event == .outOfStock(sku: "POPULAR-CURTAINS", orderid: "o1", qty: 10))
@@ -148,6 +149,7 @@ import Testing
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "RARE-VASE", qty: 5)))
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "only", qty: 0)))
         #expect(try store.lines(matching: "o1") == ["o1 RARE-VASE 5 waiting"])
+        bus.finishNotifications()
         #expect(store.notifications == ["to stock@made.com: Out of stock for RARE-VASE: order o1 waits for 5"])
         let created = try bus.handle(.createBatch(CreateBatch(ref: "restock", sku: "RARE-VASE", qty: 10)))
         #expect(

@@ -144,6 +144,7 @@ import Testing
         #expect(
             try failing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5)))
                 == .waiting(orderid: "o1", sku: "LAMP", qty: 5))
+        failing.finishNotifications()
         #expect(
             failures == [
                 "event handler \"notify out of stock\" failed on OutOfStock: notifier command echo mail server down >&2; exit 7 exited with status 7: "
@@ -159,6 +160,7 @@ import Testing
         let mailing = MessageBus.standard(database: store.database, settings: settings) { _ in }
         try mailing.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 1)))
         try mailing.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 5)))
+        mailing.finishNotifications()
         #expect(
             try String(contentsOfFile: output, encoding: .utf8)
                 == "stock@made.com\nOut of stock for LAMP: order o1 waits for 5\n")

@@ -18,9 +18,12 @@ extension Database {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
         let waitStarted = monotonicNow()
-        let turn = try takeWriterTurn()
+        busyWaiter.waitStarted = waitStarted
+        defer { busyWaiter.waitStarted = nil }
+        let turn = try takeWriterTurn(waitStarted: waitStarted)
         defer { turn?.endTurn() }
-        try execute("BEGIN IMMEDIATE")
+        try beginImmediate(waitStarted: waitStarted)
+        busyWaiter.waitStarted = nil
         LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         transactionDepth = 1
         afterCommitActions.removeAll()
@@ -47,13 +50,16 @@ extension Database {
     /// Takes this connection's turn among the file's writers and returns the queue to give it back to; nil for a
     /// read-only connection, and for `.create` (`stock init`), which leaves only the database file behind: the
     /// first writer makes the side file. The side file stays open with the connection.
-    private func takeWriterTurn() throws -> WriterQueue? {
+    private func takeWriterTurn(waitStarted: Double) throws -> WriterQueue? {
         guard access == .readWrite else { return nil }
         if !writerQueueOpened {
             writerQueueOpened = true
             writerQueue = WriterQueue(databasePath: path)
         }
-        try writerQueue?.takeTurn(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        busyWaiter.startTurnWait(at: waitStarted)
+        try writerQueue?.takeTurn(busyTimeoutMilliseconds: busyTimeoutMilliseconds) { [busyWaiter] now in
+            busyWaiter.call(now: now, since: waitStarted)
+        }
         return writerQueue
     }
 

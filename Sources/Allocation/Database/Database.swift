@@ -26,6 +26,8 @@ public final class Database {
     var afterCommitActions: [() -> Void] = []
     /// How long SQLite waits for another connection's write lock, and the longest one writer's turn may last.
     let busyTimeoutMilliseconds: Int
+    /// SQLite's busy handler, which also calls ``whileWaiting``; it lives as long as the connection.
+    let busyWaiter: BusyWaiter
     /// The side file where this connection takes its turns to write, opened at the first write; nil until then,
     /// or when it cannot be used.
     var writerQueue: WriterQueue?
@@ -35,8 +37,9 @@ public final class Database {
     /// Called with the SQL of every statement about to run; tests use it to see and to interleave.
     var willRun: ((String) -> Void)?
 
-    /// Opens (or creates) the file and turns on foreign keys and the busy timeout; ``Schema/migrate(_:)`` puts a
-    /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
+    /// Opens (or creates) the file and turns on foreign keys and the busy handler (``BusyWaiter``);
+    /// ``Schema/migrate(_:)`` puts a stock database in WAL mode, so opening someone else's file by mistake changes
+    /// nothing in it.
     ///
     /// This opens any SQLite file and checks nothing of its schema; a stock database is opened with
     /// ``open(settings:access:)``.
@@ -64,7 +67,8 @@ public final class Database {
         handle = opened
         sqlite3_extended_result_codes(handle, 1)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        busyWaiter = BusyWaiter(timeoutMilliseconds: busyTimeoutMilliseconds)
+        sqlite3_busy_handler(handle, BusyWaiter.callback, Unmanaged.passUnretained(busyWaiter).toOpaque())
         do {
             try execute("PRAGMA foreign_keys=ON")
             try execute("PRAGMA synchronous=\(synchronous.keyword)")

@@ -17,3 +17,28 @@ public struct FileIdentity: Equatable, Sendable {
         inode = UInt64(info.st_ino)
     }
 }
+
+/// Whether a database's path still names the file that was opened: the one rule by which the console, the
+/// monitor and `events --follow` notice their file removed or replaced.
+public struct FileWatch: Sendable {
+    public let path: String
+    /// The file seen when the watch began; nil when it could not be examined, and then nothing is noticed.
+    private let opened: FileIdentity?
+
+    /// Starts watching `path`, remembering the file it names now (call it right after opening the database).
+    public init(path: String) {
+        self.path = path
+        opened = FileIdentity(path: path)
+    }
+
+    /// False once the path names no file, or another file than the one seen at start.
+    public var isIntact: Bool {
+        guard let opened else { return true }
+        return FileIdentity(path: path) == opened
+    }
+
+    /// The words for a lost file: `database file NAME was removed or replaced`.
+    public static func lostMessage(name: String) -> String {
+        "database file \(name) was removed or replaced"
+    }
+}

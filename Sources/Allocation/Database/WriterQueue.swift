@@ -45,11 +45,13 @@ final class WriterQueue {
     /// How recent a starving writer's word must be for the others to let it go first.
     static let starvingHeard = 0.002
 
-    /// Waits for this connection's turn to write.
+    /// Waits for this connection's turn to write, calling `stillWaiting` with the monotonic time at every try
+    /// (it decides itself how often to tell anyone) until it answers false.
     ///
-    /// - Throws: `DatabaseError` (busy) when one turn held the lock longer than `busyTimeoutMilliseconds`.
-    func takeTurn(busyTimeoutMilliseconds: Int) throws {
-        try wait(descriptor, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    /// - Throws: `DatabaseError` (busy) when one turn held the lock longer than `busyTimeoutMilliseconds`;
+    ///   ``WaitAbandoned`` when `stillWaiting` gave up.
+    func takeTurn(busyTimeoutMilliseconds: Int, stillWaiting: (_ now: Double) -> Bool = { _ in true }) throws {
+        try wait(descriptor, busyTimeoutMilliseconds: busyTimeoutMilliseconds, stillWaiting: stillWaiting)
         holding = true
     }
 
@@ -61,7 +63,9 @@ final class WriterQueue {
         _ = fcntl(descriptor, setLockOFD, &region)
     }
 
-    private func wait(_ descriptor: Int32, busyTimeoutMilliseconds: Int) throws {
+    private func wait(
+        _ descriptor: Int32, busyTimeoutMilliseconds: Int, stillWaiting: (_ now: Double) -> Bool
+    ) throws {
         let started = monotonicNow()
         var seenCount = readWord(descriptor, at: 0)
         var seenSince = started
@@ -86,6 +90,7 @@ final class WriterQueue {
             } else if (now - seenSince) * 1000 > Double(busyTimeoutMilliseconds) {
                 throw DatabaseError.turnHeldTooLong(milliseconds: busyTimeoutMilliseconds)
             }
+            guard stillWaiting(now) else { throw WaitAbandoned(seconds: now - started) }
             usleep(starving ? 50 : 100)
         }
     }

@@ -5,7 +5,9 @@ import Foundation
 /// A command runs in one transaction (``Database/transaction(_:)``) together with the insertion of its events
 /// into the `events` table; only after `COMMIT` are the events handed to their handlers, so a rolled-back command
 /// leaves no event and notifies nobody. A command's error reaches the caller; an event handler's error is
-/// reported through `log` and the remaining handlers still run.
+/// reported through `log` and the remaining handlers still run. Notifications are sent in the background
+/// (``notifications``); their failures reach `log` on this bus's thread when ``reportNotificationFailures()`` or
+/// ``finishNotifications()`` collects them.
 public final class MessageBus {
     public typealias EventHandler = (Event) throws -> Void
 
@@ -16,6 +18,8 @@ public final class MessageBus {
     /// Whether stock that appears is given to waiting lines in the same transaction.
     public let autoAllocate: Bool
     private let log: (String) -> Void
+    /// Where the notifications of ``standard(database:settings:log:)`` are sent from, off this bus's thread.
+    public let notifications = NotificationQueue()
     private var handlers: [Event.Kind: [(name: String, handle: EventHandler)]] = [:]
 
     /// A bus over `database` with no event handlers; see ``standard(database:settings:log:)``. `operator` defaults
@@ -33,19 +37,35 @@ public final class MessageBus {
     }
 
     /// The production wiring: the settings' operator and `autoAllocate`, and an `OutOfStock` event notifies the
-    /// settings' address through the settings' notifier.
+    /// settings' address through the settings' notifier, in the background (``notifications``).
     public static func standard(database: Database, settings: Settings, log: @escaping (String) -> Void) -> MessageBus {
         let bus = MessageBus(
             database: database, clock: settings.clock, operator: settings.user, autoAllocate: settings.autoAllocate,
             log: log)
         let notifier = settings.notifier
         let address = settings.notifyAddress
-        bus.subscribe(to: .outOfStock, name: "notify out of stock") { event in
+        let name = "notify out of stock"
+        bus.subscribe(to: .outOfStock, name: name) { [notifications = bus.notifications] event in
             if case .outOfStock(let sku, let orderid, let qty) = event {
-                try notifier.send(Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty), to: address)
+                let message = Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
+                notifications.send(message, to: address, through: notifier) { error in
+                    handlerFailure(name, event, error)
+                }
             }
         }
         return bus
+    }
+
+    /// Hands the notification failures collected since the last call to `log`, oldest first.
+    public func reportNotificationFailures() {
+        for failure in notifications.takeFailures() { log(failure) }
+    }
+
+    /// Waits for the notifications still being sent (``NotificationQueue/waitForPending()``), then reports the
+    /// failures: what a command line does before it exits.
+    public func finishNotifications() {
+        notifications.waitForPending()
+        reportNotificationFailures()
     }
 
     /// Adds a handler for one kind of event; handlers run in the order they were added.
@@ -101,10 +121,15 @@ public final class MessageBus {
             do {
                 try handler.handle(event)
             } catch {
-                log("event handler \"\(handler.name)\" failed on \(event.kind.rawValue): \(error)")
+                log(handlerFailure(handler.name, event, error))
             }
         }
     }
+}
+
+/// How `log` names an event handler's failure.
+private func handlerFailure(_ name: String, _ event: Event, _ error: any Error) -> String {
+    "event handler \"\(name)\" failed on \(event.kind.rawValue): \(error)"
 }
 
 extension Services {

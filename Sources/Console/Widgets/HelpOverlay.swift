@@ -16,15 +16,11 @@ struct HelpOverlay {
         }
     }
 
-    /// Scrolls for `j`/`k`/arrows; any other key closes the overlay.
+    /// Scrolls for `j`/`k`/arrows; `q` quits the console, as the overlay lists; any other key closes the overlay.
     mutating func handle(_ key: Key) -> Reaction {
-        switch key {
-        case .down, .character("j"), .pageDown: offset += key == .pageDown ? 10 : 1
-        case .up, .character("k"), .pageUp: offset = max(0, offset - (key == .pageUp ? 10 : 1))
-        default: return .closeOverlay
-        }
+        let reaction = OverlayKeys.handle(key, offset: &offset)
         offset = min(offset, max(0, lines.count - 1))
-        return .redraw
+        return reaction
     }
 
     func render(into canvas: inout Canvas, area: Area) {

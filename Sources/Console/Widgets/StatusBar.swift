@@ -1,6 +1,18 @@
+import Allocation
+
+/// One message the status line said, as the messages overlay lists it.
+struct SaidMessage: Equatable, Sendable {
+    /// Seconds since 1970.
+    let time: Double
+    let text: String
+    let style: Style
+}
+
 /// The two bottom lines: the status (database, mode, counts, last change, a message) and the key hints.
 ///
-/// The modes are the console's; the bar only draws the ones it is given.
+/// The modes are the console's; the bar only draws the ones it is given. A message too long for the status line
+/// is drawn full width on up to three lines just above it; the last ``historyLimit`` messages stay readable in
+/// full in the messages overlay (`M`).
 struct StatusBar {
     var databaseLabel = ""
     var batches = 0
@@ -11,11 +23,39 @@ struct StatusBar {
     var messageStyle: Style = .normal
     /// Seconds since 1970 after which the message goes; nil keeps it until the next key.
     var messageExpires: Double?
+    /// When the message was said, seconds since 1970.
+    var messageSaid = 0.0
+    /// The messages said, oldest first, at most ``historyLimit``.
+    private(set) var history: [SaidMessage] = []
 
-    mutating func say(_ text: String, style: Style = .normal, until expiry: Double? = nil) {
+    /// How many messages the overlay keeps.
+    static let historyLimit = 50
+    /// How long a refusal or an alert stays on screen whatever keys are pressed (a new message still replaces
+    /// it): time to read a sentence of the status line before the next scan or key press.
+    static let holdSeconds = 4.0
+    /// The most lines a long message takes above the status line.
+    static let longMessageLines = 3
+
+    /// Shows `text`; `remember` false keeps it out of the history (a progress figure said every 100 ms).
+    mutating func say(
+        _ text: String, style: Style = .normal, until expiry: Double? = nil, remember: Bool = true,
+        now: Double = Clock.system.now()
+    ) {
         message = text
         messageStyle = style
         messageExpires = expiry
+        messageSaid = now
+        guard remember, history.last?.text != text else { return }
+        history.append(SaidMessage(time: now, text: text, style: style))
+        if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }
+    }
+
+    /// A key was pressed: the message goes, unless it expires by itself or is a refusal or alert said less than
+    /// ``holdSeconds`` ago.
+    mutating func keyPressed(now: Double = Clock.system.now()) {
+        guard messageExpires == nil else { return }
+        let held = [.error, .alert].contains(messageStyle) && now - messageSaid < Self.holdSeconds
+        if !held { message = nil }
     }
 
     /// Drops the message when it has expired; true when it did.
@@ -33,13 +73,18 @@ struct StatusBar {
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
         var info = "\(databaseLabel) \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
-        info += " \(g.vertical) \(batches) batches \(g.dot) \(skus) SKUs"
+        info += " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
         info += " \(g.vertical) last change \(lastChange ?? "none")"
         if paused { info += " \(g.vertical) PAUSED" }
         var x = 0
+        let room = max(1, width * 2 / 3)
         if let message {
-            x = canvas.put(" \(message) ", x: 0, y: y, limit: max(1, width * 2 / 3), style: messageStyle)
-            x += canvas.put(g.vertical, x: x, y: y, style: .title)
+            if DisplayText.width(" \(message) ") <= room {
+                x = canvas.put(" \(message) ", x: 0, y: y, limit: room, style: messageStyle)
+                x += canvas.put(g.vertical, x: x, y: y, style: .title)
+            } else {
+                renderAbove(message, into: &canvas, y: y)
+            }
         }
         canvas.put(" " + info, x: x, y: y, limit: width - x, style: .title)
         var hintX = 1
@@ -50,6 +95,25 @@ struct StatusBar {
             hintX += canvas.put(
                 " \(binding.hint ?? "")  ", x: hintX, y: y + 1,
                 limit: max(0, width - hintX), style: muted ? .dim : .normal)
+        }
+    }
+
+    /// `1 batch`, `2 batches`.
+    static func count(_ number: Int, _ singular: String, _ plural: String) -> String {
+        "\(number) \(number == 1 ? singular : plural)"
+    }
+
+    /// Draws a message too long for the status line full width on the lines just above it, wrapped, at most
+    /// ``longMessageLines`` (the last one cut with an ellipsis), never over the tab line.
+    private func renderAbove(_ message: String, into canvas: inout Canvas, y: Int) {
+        let wrapped = DisplayText.wrap(message, width: max(1, canvas.width - 2))
+        let count = min(wrapped.count, Self.longMessageLines, max(0, y - 1))
+        guard count > 0 else { return }
+        let lines = wrapped.prefix(count - 1) + [wrapped[(count - 1)...].joined(separator: " ")]
+        for (index, line) in lines.enumerated() {
+            let row = y - count + index
+            canvas.fill(x: 0, y: row, count: canvas.width, style: messageStyle)
+            canvas.put(line, x: 1, y: row, limit: canvas.width - 2, style: messageStyle)
         }
     }
 

@@ -1,0 +1,22 @@
+import Allocation
+import Foundation
+
+/// `events --follow` stopped: its database file was removed or replaced, so nothing more will ever be committed
+/// to the file it follows.
+struct FileLost: Error, CustomStringConvertible {
+    let path: String
+
+    var description: String { FileWatch.lostMessage(name: path) + "; stopped following it" }
+}
+
+extension Tool {
+    /// The `events --follow` loop: `onChange` after every commit of any connection, until the file is lost.
+    func follow(_ database: Database, watch: FileWatch, onChange: () throws -> Void) throws -> Never {
+        _ = try database.changedSinceLastCheck()
+        while true {
+            usleep(UInt32(settings.refreshMilliseconds) * 1000)
+            if try database.changedSinceLastCheck() { try onChange() }
+            guard watch.isIntact else { throw FileLost(path: watch.path) }
+        }
+    }
+}
