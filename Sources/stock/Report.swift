@@ -9,8 +9,8 @@ extension Outcome {
     /// that moved, waits, was filled, shipped or cancelled.
     var reportLines: [String] {
         switch self {
-        case .batchCreated(let reference, let filled):
-            return [reference] + filled.map(\.reportLine)
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
+            return [reference] + (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.reportLine)
         case .allocated(let batchReference, _):
             return [batchReference]
         case .waiting(let orderid, let sku, let qty):
@@ -58,8 +58,10 @@ extension Outcome {
     /// (`ref`, `batchref`, `alreadyAllocated`, `moved` as a count); lists of lines are added beside them.
     func describe(into json: inout JSONObjectWriter) {
         switch self {
-        case .batchCreated(let reference, let filled):
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
             json.add("ref", reference)
+            json.add("sku", sku)
+            json.add("newSku", skuIsNew)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .allocated(let batchReference, let wasAlreadyAllocated):
             json.add("batchref", batchReference)

@@ -125,17 +125,20 @@ import Testing
             """
         let result = try cli.stock("apply", "-", input: input)
         #expect(result.status == 1)
+        let expected: [String] = [
+            #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","sku":"LAMP","newSku":true,"#
+                + #""filled":[]}"#,
+            #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","alreadyAllocated":false}"#,
+            #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
+                + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
+            #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
+            #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
+                + #""filled":[]}"#,
+            #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
+        ]
         #expect(
-            result.stdout.split(separator: "\n") == [
-                #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","filled":[]}"#,
-                #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","alreadyAllocated":false}"#,
-                #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
-                    + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
-                #"{"ok":false,"line":5,"error":"Invalid sku NOPE"}"#,
-                #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
-                    + #""filled":[]}"#,
-                #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
-            ])
+            result.stdout.split(separator: "\n").map(String.init) == expected
+        )
     }
 
     @Test func applyReportsMalformedLinesAndRunsTheRest() throws {
