@@ -308,7 +308,7 @@ public final class ConsoleApp {
         }
         do {
             let outcome = try bus.handle(command)
-            if case .batchCreated(let reference, _) = outcome { state.select(batch: reference) }
+            if case .batchCreated(let reference, _, _, _) = outcome { state.select(batch: reference) }
             state.commandDone(
                 ConsoleApp.describe(outcome, of: command), style: outcome.leftLinesWaiting ? .alert : .ok)
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
@@ -348,8 +348,8 @@ public final class ConsoleApp {
             return "allocated \(line(c.orderid, c.sku, c.qty)) to \(batch)"
         case .waiting(let orderid, let sku, let qty):
             return "waiting: \(line(orderid, sku, qty)) (out of stock)"
-        case .batchCreated(let reference, let placements):
-            return "batch \(reference) created" + filled(placements)
+        case .batchCreated(let reference, let sku, let skuIsNew, let placements):
+            return "batch \(reference) created" + (skuIsNew ? " (new SKU \(sku))" : "") + filled(placements)
         case .quantityChanged(let reference, let moves, let placements):
             return "\(reference) quantity changed" + moved(moves) + filled(placements)
         case .deallocated(let batch, let placements):

@@ -115,26 +115,33 @@ struct ConsoleState {
         refreshFormNote()
     }
 
-    /// Queries what the open overlay shows: the history panel's events, or the preview a form asked for.
+    /// Queries what the open overlay shows: the history panel's events, or what a form asked for (a quantity
+    /// change's preview, whether a SKU is new); brings the form's day up to date.
     private mutating func reloadOverlay(from database: Database) throws {
         switch overlay {
         case .history(var panel):
             try panel.reload(from: database)
             overlay = .history(panel)
         case .form(var form):
+            form.today = today
+            defer { overlay = .form(form) }
             guard let request = form.previewRequest else { return }
             form.previewRequest = nil
             do {
-                let preview = try Views.previewQuantityChange(reference: request.ref, qty: request.qty, in: database)
-                form.confirmation = Form.confirmation(of: preview)
+                switch request {
+                case .quantityChange(let change):
+                    let preview = try Views.previewQuantityChange(reference: change.ref, qty: change.qty, in: database)
+                    form.confirmation = Form.confirmation(of: preview)
+                case .sku(let sku):
+                    let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
+                    form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)
+                }
             } catch let error as DatabaseError {
                 form.previewRequest = request
-                overlay = .form(form)
                 throw error
             } catch {
                 form.refusal = operatorMessage(for: error)
             }
-            overlay = .form(form)
         case .help, .messages, nil:
             break
         }
@@ -171,8 +178,8 @@ struct ConsoleState {
             break
         }
         guard let binding = page.keyMap.binding(for: key) else {
-            if case .character(let character) = key {
-                status.say("\(character) does nothing here; press ? for the keys", style: .dim)
+            if case .character = key {
+                status.say("\(key.label) does nothing here; press ? for the keys", style: .dim)
             }
             return .redraw
         }
@@ -226,9 +233,10 @@ struct ConsoleState {
     /// Carries out a reaction that changes only what is shown, and returns what is left for the loop.
     private mutating func settle(_ reaction: Reaction) -> Reaction {
         switch reaction {
-        case .openForm(let form):
+        case .openForm(var form):
+            form.today = today
             overlay = .form(form)
-            return .redraw
+            return form.previewRequest == nil ? .redraw : .reload(all: false)
         case .openHistory(var panel):
             panel.visible = HistoryPanel.rowsThatFit(height: contentArea.height)
             overlay = .history(panel)
@@ -258,10 +266,12 @@ struct ConsoleState {
     }
 
     /// The bus carried out the form's command: close the form and say what happened (`alert` when a line was
-    /// left waiting).
+    /// left waiting). The form's cautions (e.g. an ETA in the past) follow, so they stay in view once it closes.
     mutating func commandDone(_ message: String, style: Style = .ok) {
+        var cautions: [String] = []
+        if case .form(let form) = overlay { cautions = form.cautions }
         overlay = nil
-        status.say(message, style: style)
+        status.say(([message] + cautions).joined(separator: "; "), style: cautions.isEmpty ? style : .alert)
     }
 
     /// The confirmed quantity change was refused because another process changed the product after its preview:
@@ -270,7 +280,7 @@ struct ConsoleState {
         let message = "\(sku) was changed by another process meanwhile: nothing changed; this is the new preview"
         if case .form(var form) = overlay {
             form.confirmation = nil
-            form.previewRequest = ChangeBatchQuantity(ref: change.ref, qty: change.qty)
+            form.previewRequest = .quantityChange(ChangeBatchQuantity(ref: change.ref, qty: change.qty))
             form.refusal = message
             overlay = .form(form)
         }

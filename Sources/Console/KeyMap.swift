@@ -1,3 +1,5 @@
+import Allocation
+
 /// What a key asks for, independent of the key.
 enum Action: Hashable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
@@ -15,9 +17,11 @@ extension Key {
     /// How help, the hints line and README write the key.
     var label: String {
         switch self {
-        case .character(let character): String(character)
+        case .character(let character): Key.name(of: character)
         case .up: "↑"
         case .down: "↓"
+        case .left: "←"
+        case .right: "→"
         case .pageUp: "PgUp"
         case .pageDown: "PgDn"
         case .home: "Home"
@@ -28,8 +32,34 @@ extension Key {
         case .backTab: "S-Tab"
         case .backspace: "Backspace"
         case .delete: "Del"
+        case .control(let letter): "Ctrl-" + letter.uppercased()
         case .resize: "resize"
         }
+    }
+
+    /// A character as a message names it: itself when it shows, `Space` for a space, and the code points (e.g.
+    /// `U+00A0`) of anything without a visible glyph, so no message holds a blank or a raw control character.
+    static func name(of character: Character) -> String {
+        if character == " " { return "Space" }
+        let invisible = character.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse,
+                .unassigned, .nonspacingMark, .enclosingMark:
+                true
+            default:
+                Validation.isControl(scalar)
+            }
+        }
+        guard invisible || character.unicodeScalars.contains(where: Validation.isControl) else {
+            return String(character)
+        }
+        return character.unicodeScalars.map { "U+" + hex($0.value) }.joined(separator: " ")
+    }
+
+    /// At least four upper-case hexadecimal digits, as code points are written.
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 

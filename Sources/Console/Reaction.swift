@@ -15,8 +15,9 @@ enum Reaction {
     case openForm(Form)
     /// Open the history panel of an order or a batch over the screen (the next reload fills it).
     case openHistory(HistoryPanel)
-    /// Show in the open form what the quantity change would do, computed at the next reload; nothing is sent.
-    case preview(ChangeBatchQuantity)
+    /// Find out what the open form asks (what a quantity change would do, whether a SKU is new) at the next
+    /// reload; nothing is sent.
+    case preview(Form.PreviewRequest)
     /// Close the form or help overlay over the screen.
     case closeOverlay
     /// What was typed in a search or filter prompt, for the current screen (empty clears it).

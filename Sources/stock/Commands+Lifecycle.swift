@@ -23,13 +23,14 @@ extension Subcommand {
         abstract: "re-date an arriving batch; no line moves",
         details: """
             Changes arriving batch REF's ETA (a slip or an earlier arrival) and prints "REF due YYYY-MM-DD".
-            Lines allocated to it stay where they are; only later choices change. Exit 1 when REF is unknown or
-            already in the warehouse.
+            Lines allocated to it stay where they are; only later choices change. A date before today (by the
+            settings' clock) is accepted with a warning on standard error: the batch counts as late. Exit 1 when
+            REF is unknown or already in the warehouse.
             """
     ) { tool in
         let words = tool.arguments.positionals
-        return try tool.send(
-            .changeBatchEta(ChangeBatchEta(ref: words[0], eta: try Validation.day(words[1], field: "date"))))
+        let eta = try Validation.day(words[1], field: "date")
+        return try tool.send(.changeBatchEta(ChangeBatchEta(ref: words[0], eta: eta)), eta: eta)
     }
 
     static let ship = Subcommand(

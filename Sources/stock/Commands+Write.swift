@@ -6,12 +6,18 @@ extension Subcommand {
         name: "add-batch", positionals: ["REF", "SKU", "QTY"],
         options: [.valued("--eta", "YYYY-MM-DD", "the day the batch arrives; without it, it is in the warehouse")],
         abstract: "add a batch of QTY units of SKU",
-        details: "Adds batch REF of QTY units of SKU. Refused (exit 1) when REF already exists."
+        details: """
+            Adds batch REF of QTY units of SKU and prints REF; a SKU no batch had before is created, and
+            "new SKU SKU created" follows. An ETA before today (by the settings' clock) is accepted, a late shipment
+            being recorded, with a warning on standard error: the batch counts as late and is preferred over
+            batches still to come. Refused (exit 1) when REF already exists.
+            """
     ) { tool in
         let eta = try tool.arguments.options["--eta"].map { try Validation.day($0, field: "--eta") }
         let words = tool.arguments.positionals
         return try tool.send(
-            .createBatch(CreateBatch(ref: words[0], sku: words[1], qty: try Validation.quantity(words[2]), eta: eta)))
+            .createBatch(CreateBatch(ref: words[0], sku: words[1], qty: try Validation.quantity(words[2]), eta: eta)),
+            eta: eta)
     }
 
     static let allocate = Subcommand(
@@ -68,8 +74,10 @@ extension Tool {
     /// References and ids come from the database, so each line is sanitized like the listings: a control character
     /// that reached the database by another way than `stock` shows as `?`, never written to the terminal.
     ///
+    /// - Parameter eta: the ETA the command sets: once it is carried out, one before today is warned about on
+    ///   standard error (`warning: ETA … is … days ago: …`), the exit status unchanged.
     /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
-    func send(_ command: Command) throws -> ExitStatus {
+    func send(_ command: Command, eta: Day? = nil) throws -> ExitStatus {
         let database = try openDatabase()
         let bus = makeBus(database)
         defer { bus.finishNotifications() }
@@ -77,6 +85,7 @@ extension Tool {
         if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
         let lines = outcome.reportLines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+        if let warning = eta?.pastETAWarning(today: settings.clock.today) { printError("warning: " + warning) }
         return ExitStatus(for: outcome)
     }
 }

@@ -10,8 +10,8 @@ extension Outcome {
     /// was filled, shipped or cancelled.
     func reportLines(for command: Command) -> [String] {
         switch self {
-        case .batchCreated(let reference, let filled):
-            return [reference] + filled.map(\.reportLine)
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
+            return [reference] + (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.reportLine)
         case .allocated(let batchReference, _):
             return [Outcome.allocatedLine(command).map { "allocated \($0) to \(batchReference)" } ?? batchReference]
         case .waiting(let orderid, let sku, let qty):
@@ -68,8 +68,10 @@ extension Outcome {
     /// of lines are added beside them.
     func describe(_ command: Command, into json: inout JSONObjectWriter) {
         switch self {
-        case .batchCreated(let reference, let filled):
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
             json.add("ref", reference)
+            json.add("sku", sku)
+            json.add("newSku", skuIsNew)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .allocated(let batchReference, let wasAlreadyAllocated):
             json.add("batchref", batchReference)

@@ -155,7 +155,7 @@ import Testing
         #expect(
             created
                 == .batchCreated(
-                    reference: "restock",
+                    reference: "restock", sku: "RARE-VASE", skuIsNew: false,
                     filled: [Placement(orderid: "o1", sku: "RARE-VASE", qty: 5, batchref: "restock")]))
         let outcome = try bus.handle(.allocate(Allocate(orderid: "o1", sku: "RARE-VASE", qty: 5)))
         #expect(outcome == .allocated(batchReference: "restock", wasAlreadyAllocated: true))

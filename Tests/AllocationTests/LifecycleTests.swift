@@ -67,7 +67,8 @@ import Testing
         #expect(
             created
                 == .batchCreated(
-                    reference: "W-2", filled: [Placement(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-2")]))
+                    reference: "W-2", sku: "TV", skuIsNew: false,
+                    filled: [Placement(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-2")]))
         #expect(try status("OLD-1") == ["OLD-1 TV 8 W-2"])
         #expect(try store.overAllocatedBatches().isEmpty && store.miscountedBatches().isEmpty)
     }
@@ -78,7 +79,7 @@ import Testing
         #expect(
             outcome
                 == .batchCreated(
-                    reference: "W-1",
+                    reference: "W-1", sku: "TV", skuIsNew: false,
                     filled: [
                         Placement(orderid: "MID-1", sku: "TV", qty: 3, batchref: "W-1"),
                         Placement(orderid: "NEW-1", sku: "TV", qty: 2, batchref: "W-1"),
@@ -360,7 +361,7 @@ import Testing
         try manual.handle(.allocate(Allocate(orderid: "A-1", sku: "TV", qty: 4)))
         try manual.handle(.allocate(Allocate(orderid: "B-1", sku: "LAMP", qty: 2)))
         let created = try manual.handle(.createBatch(CreateBatch(ref: "W-1", sku: "TV", qty: 10)))
-        #expect(created == .batchCreated(reference: "W-1", filled: []))
+        #expect(created == .batchCreated(reference: "W-1", sku: "TV", skuIsNew: false, filled: []))
         try manual.handle(.createBatch(CreateBatch(ref: "L-1", sku: "LAMP", qty: 10)))
         #expect(try Views.backorders(in: store.database).map(\.orderid) == ["A-1", "B-1"])
         #expect(try Views.backorders(sku: "LAMP", in: store.database).map(\.orderid) == ["B-1"])

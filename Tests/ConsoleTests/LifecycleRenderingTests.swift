@@ -128,7 +128,7 @@ import Testing
             Issue.record("the form closed")
             return
         }
-        #expect(form.previewRequest == ChangeBatchQuantity(ref: "B-LAMP-01", qty: 10))
+        #expect(form.previewRequest == .quantityChange(ChangeBatchQuantity(ref: "B-LAMP-01", qty: 10)))
         form.previewRequest = nil
         form.confirmation = Form.confirmation(
             of: QuantityChangePreview(
@@ -162,7 +162,7 @@ import Testing
             Issue.record("the form closed")
             return
         }
-        #expect(form.previewRequest == ChangeBatchQuantity(ref: "B-LAMP-01", qty: 10))
+        #expect(form.previewRequest == .quantityChange(ChangeBatchQuantity(ref: "B-LAMP-01", qty: 10)))
         #expect(form.confirmation == nil)
         #expect(state.status.messageStyle == .alert)
         #expect(state.status.message?.contains("changed by another process meanwhile") == true)

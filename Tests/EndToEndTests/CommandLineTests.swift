@@ -127,7 +127,8 @@ import Testing
         let result = try cli.stock("apply", "-", input: input)
         #expect(result.status == 1)
         let expected: [String] = [
-            #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","filled":[]}"#,
+            #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","sku":"LAMP","newSku":true,"#
+                + #""filled":[]}"#,
             #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
                 + #""sku":"LAMP","qty":3,"alreadyAllocated":false}"#,
             #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#

@@ -162,8 +162,9 @@ public enum Command: Equatable, Sendable {
 /// What a command did, for the caller to report. Refusals are thrown (``AllocationError``), never returned: an
 /// outcome is either done or accepted with lines left waiting for stock.
 public enum Outcome: Equatable, Sendable {
-    /// `filled`: waiting lines the new stock took.
-    case batchCreated(reference: String, filled: [Placement])
+    /// `skuIsNew`: the SKU had no product, so the batch created it (said by every front end, since a new SKU is
+    /// often a mistyped or swapped argument); `filled`: waiting lines the new stock took.
+    case batchCreated(reference: String, sku: String, skuIsNew: Bool, filled: [Placement])
     /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed.
     case allocated(batchReference: String, wasAlreadyAllocated: Bool)
     /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification

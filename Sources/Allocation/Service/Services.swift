@@ -26,7 +26,10 @@ enum Services {
         try product.add(batch)
         let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
         try product.saveVersion(in: db)
-        return (.batchCreated(reference: command.ref, filled: filled), product.events)
+        return (
+            .batchCreated(reference: command.ref, sku: command.sku, skuIsNew: stored == nil, filled: filled),
+            product.events
+        )
     }
 
     /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders, and of the

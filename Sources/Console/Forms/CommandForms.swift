@@ -7,14 +7,17 @@ extension Form {
         { try Validation.checkIdentifier($0, field: field) }
     }
 
-    /// `a`: allocate an order line; the SKU comes from the selected row.
-    static func allocate(orderid: String?, sku: String?) -> Form {
+    /// `a`: allocate an order line; the SKU comes from the selected row, and on the allocations screen the order
+    /// and quantity too (the only quantity the core accepts for an existing line).
+    static func allocate(orderid: String?, sku: String?, qty: Int? = nil) -> Form {
         Form(
             title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
-                Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
+                Field(
+                    label: "Quantity", text: qty.map(String.init) ?? "", limit: quantityLimit,
+                    check: { _ = try Validation.quantity($0) }),
             ],
             index: orderid == nil ? 0 : 2
         ) { values in
@@ -22,16 +25,22 @@ extension Form {
         }
     }
 
-    /// `b`: a new batch; an empty ETA means it is in the warehouse.
+    /// A date field's caution: an ETA before today is accepted but warned about.
+    static func pastETA(_ text: String, today: Day) -> String? {
+        (try? Validation.day(text))?.pastETAWarning(today: today)
+    }
+
+    /// `b`: a new batch; an empty ETA means it is in the warehouse. Its SKU is looked up as it is left, so a SKU
+    /// with no product yet is said under the field and the last Enter asks to confirm creating it.
     static func newBatch(sku: String?) -> Form {
         let checkETA: (String) throws -> Void = { if !$0.isEmpty { _ = try Validation.day($0) } }
-        return Form(
+        var form = Form(
             title: "New batch", note: "Leave ETA empty for stock in the warehouse; else YYYY-MM-DD.",
             fields: [
                 Field(label: "Reference", text: "", check: identifier("batch reference")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
                 Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
-                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA),
+                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA, caution: pastETA),
             ]
         ) { values in
             let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
@@ -39,6 +48,9 @@ extension Form {
                 .createBatch(
                     CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
         }
+        form.lookupField = 1
+        form.previewRequest = form.lookupRequest
+        return form
     }
 
     /// The change-quantity form's note: the batch's quantities as last loaded.
@@ -57,7 +69,9 @@ extension Form {
                     check: { _ = try Validation.quantity($0, allowZero: true) })
             ]
         ) { values in
-            .preview(ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true)))
+            .preview(
+                .quantityChange(
+                    ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
         }
     }
 
@@ -104,7 +118,9 @@ extension Form {
             title: "Change ETA", note: "\(row.reference) (\(row.sku)): " + (row.eta.map { "due \($0)" } ?? "in stock"),
             fields: [
                 Field(label: "Reference", text: row.reference, check: identifier("batch reference")),
-                Field(label: "New ETA", text: "", limit: dateLimit, check: { _ = try Validation.day($0) }),
+                Field(
+                    label: "New ETA", text: "", limit: dateLimit, check: { _ = try Validation.day($0) },
+                    caution: pastETA),
             ],
             index: 1
         ) { values in

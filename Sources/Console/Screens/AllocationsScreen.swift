@@ -42,7 +42,7 @@ struct AllocationsScreen {
             apply(query: "")
             return .reload(all: false)
         case .allocate:
-            return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
+            return .openForm(Form.allocate(orderid: selectedRow?.orderid, sku: selectedRow?.sku, qty: selectedRow?.qty))
         case .deallocate, .history:
             guard let row = selectedRow else { return .message("no order line selected", .error) }
             return action == .history

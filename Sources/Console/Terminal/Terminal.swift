@@ -145,6 +145,8 @@ final class Terminal {
         switch code {
         case KEY_UP: .up
         case KEY_DOWN: .down
+        case KEY_LEFT: .left
+        case KEY_RIGHT: .right
         case KEY_PPAGE: .pageUp
         case KEY_NPAGE: .pageDown
         case KEY_HOME: .home
@@ -164,6 +166,8 @@ final class Terminal {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
+        case 0x15: return .control("u")
+        case 0x17: return .control("w")
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(UInt32(code)), !Validation.isControl(scalar) else { return nil }
