@@ -449,7 +449,9 @@ final class ConsoleRun {
         _ = try runProcess(
             run.executable, ["--db", copy, "allocate", "o-9", "RED-LAMP", "1"], environment: environment)
         try s.send("j")
-        let screen = try s.waitFor("database disk image is malformed (")
+        // The message is longer than the status line's room, so it has lines of its own above it.
+        let screen = try s.waitFor("database disk image is malformed")
+        #expect(screen.contains("(\(copy))"), "the message names the file: \(screen)")
         #expect(!screen.contains("database error"), "no result code: \(screen)")
         try s.send("2")
         try s.waitFor("ORDER")
