@@ -8,11 +8,13 @@ extension BatchesScreen.Columns {
     static let fixedWidth = 45
     /// The narrowest fill gauge (its header, `FILL`), and the widest.
     static let gauge = (least: 4, most: 20)
+    /// The most cells a reference or SKU column gets beyond what it holds.
+    static let spacing = 6
     /// The narrowest reference and SKU columns: their headers.
     static let least = (reference: 9, sku: 3)
 
     /// Columns for `width` cells showing references up to `reference` cells and SKUs up to `sku` cells wide: each
-    /// gets its width while the gauge can shrink; room to spare goes to the gauge, then to both columns.
+    /// gets its width while the gauge can shrink; room to spare goes to the gauge, then a little to both columns.
     init(width: Int, reference: Int, sku: Int) {
         self.init(width: width)
         guard !compact else { return }
@@ -21,9 +23,11 @@ extension BatchesScreen.Columns {
         let spare = flex - needs.reference - needs.sku - Self.gauge.least
         if spare >= 0 {
             gauge = Self.gauge.least + min(spare, Self.gauge.most - Self.gauge.least)
-            let extra = flex - gauge - needs.reference - needs.sku
-            self.reference = needs.reference + extra * 11 / 20
-            self.sku = flex - gauge - self.reference
+            // A few cells more apart, but not so far apart that a row no longer reads as one; the rest is left
+            // blank at the end.
+            let extra = min(flex - gauge - needs.reference - needs.sku, 2 * Self.spacing)
+            self.reference = needs.reference + extra / 2
+            self.sku = needs.sku + extra - extra / 2
         } else {
             gauge = Self.gauge.least
             let room = flex - gauge

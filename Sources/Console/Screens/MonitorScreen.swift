@@ -18,9 +18,9 @@ struct MonitorScreen {
     /// back and forth as the rows on the board change.
     var widest = (reference: 0, sku: 0)
 
-    /// The narrowest useful event log: its cursor, id, time, event word, and details with room for an order
-    /// id, a SKU, a quantity and a batch reference.
-    static let logMinimum = 60
+    /// The narrowest useful event log: its cursor, id, time and event word, and 39 cells of details, room for
+    /// an order id, a SKU, a quantity and a batch reference of the usual lengths.
+    static let logMinimum = 70
 
     /// The narrowest board that shows every reference and SKU it has held whole.
     var boardMinimum: Int {
