@@ -40,7 +40,7 @@ final class Terminal {
     /// Starts curses on standard input and output.
     ///
     /// - Parameter colors: whether to use colours (false for `NO_COLOR` or the `colors` setting).
-    /// - Throws: `ConsoleError` when not on a terminal or the terminal type is unknown.
+    /// - Throws: `ConsoleError` when not on a terminal, or the terminal type is unknown or cannot move the cursor.
     init(colors wanted: Bool) throws {
         setlocale(LC_ALL, "")
         utf8 = nl_langinfo(nl_item(CODESET)).map { String(cString: $0) } == "UTF-8"
