@@ -21,3 +21,18 @@ static inline attr_t cn_a_dim(void) { return A_DIM; }
 /* wcwidth is declared only under _XOPEN_SOURCE, which the Swift importer does not set. */
 extern int wcwidth(wchar_t c);
 static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }
+/* Whether the terminal type in $TERM can move the cursor (terminfo `cup`): 1 yes, 0 no, -1 an unknown type.
+   Reads the terminfo entry only, so nothing is written to the terminal. Declared here rather than by including
+   term.h, whose capability macros would clash with ordinary names. */
+struct term;
+extern int setupterm(const char *, int, int *);
+extern struct term *set_curterm(struct term *);
+extern int del_curterm(struct term *);
+static inline int cn_terminal_can_address(int fd) {
+    int error = 0;
+    if (setupterm(NULL, fd, &error) != OK) return -1;
+    const char *cup = tigetstr("cup");
+    int result = cup != NULL && cup != (char *)-1;
+    del_curterm(set_curterm(NULL));
+    return result;
+}

@@ -56,6 +56,7 @@ public final class ConsoleApp {
             readOnly
             ? .monitor(database: databaseLabel, today: today)
             : .operatorConsole(database: databaseLabel, today: today)
+        state.times = settings.time
     }
 
     /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
@@ -192,7 +193,7 @@ public final class ConsoleApp {
         state.status.batches = try Views.batchCount(in: database)
         state.status.skus = try Views.skuCount(in: database)
         guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else { return }
-        state.status.lastChange = newest.time
+        state.status.lastChange = TimeColumn.labelled(newest, now: state.now, in: settings.time)
         if flash, let seen = lastEventID, newest.id > seen {
             for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
                 if case .outOfStock(let sku, _, _) = row.event {

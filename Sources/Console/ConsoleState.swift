@@ -49,6 +49,8 @@ struct ConsoleState {
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
     var now: Double = 0
+    /// The zone times are shown in: UTC until the app sets the settings' choice (local by default).
+    var times = TimeZoneChoice.utc
     var glyphs: Glyphs = .unicode
     var width = 80
     var height = 24
@@ -106,8 +108,7 @@ struct ConsoleState {
             case .events:
                 try events.reload(from: database)
             case .monitor:
-                message = try batches.reload(from: database, follow: follow)
-                try events.reload(from: database)
+                message = try monitor.reload(board: &batches, log: &events, from: database, follow: follow)
             }
             if let message { status.say(message, style: .dim) }
         }
@@ -331,7 +332,7 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
-        let context = RenderContext(today: self.today, now: now, focused: overlay == nil)
+        let context = RenderContext(today: self.today, now: now, focused: overlay == nil, times: times)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
         switch page {
         case .batches: batches.render(into: &canvas, area: area, context: context)
@@ -342,7 +343,7 @@ struct ConsoleState {
         switch overlay {
         case .form(let form): form.render(into: &canvas, area: area)
         case .help(let help): help.render(into: &canvas, area: area)
-        case .history(let panel): panel.render(into: &canvas, area: area)
+        case .history(let panel): panel.render(into: &canvas, area: area, context: context)
         case .messages(let messages): messages.render(into: &canvas, area: area)
         case nil: break
         }

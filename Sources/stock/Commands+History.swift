@@ -70,7 +70,8 @@ extension Tool {
         var table = TextTable(header: ["ORDER", "SKU", "QTY", "WAITING SINCE", "AGE"])
         for line in waiting {
             table.add([
-                line.row.orderid, line.row.sku, String(line.row.qty), line.since, line.age.map(Age.text) ?? "?",
+                line.row.orderid, line.row.sku, String(line.row.qty), EventText.time(line.since, in: settings.time),
+                line.age.map(Age.text) ?? "?",
             ])
         }
         return printOut(table.text)
@@ -114,13 +115,8 @@ extension Tool {
         if arguments.flags.contains("--json") {
             return printOut(events.map(\.json).joined(separator: "\n"))
         }
-        var table = TextTable(header: ["ID", "AT", "OPERATOR", "EVENT", "DETAILS"])
-        for event in events {
-            table.add([
-                String(event.id), event.at, event.operator.isEmpty ? "-" : event.operator, event.kind, event.payload,
-            ])
-        }
-        return printOut(table.text)
+        let text = EventText(zone: settings.time, fitting: events, header: true)
+        return printOut(([text.header] + events.map(text.line(for:))).joined(separator: "\n"))
     }
 }
 

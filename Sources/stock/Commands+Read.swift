@@ -77,8 +77,8 @@ extension Tool {
             let status =
                 switch row.status {
                 case .allocated(let batchref): "allocated to \(batchref)"
-                case .waiting(let since): "waiting since \(since)"
-                case .shipped(let at, let from): "shipped at \(at) from \(from)"
+                case .waiting(let since): "waiting since \(EventText.time(since, in: settings.time))"
+                case .shipped(let at, let from): "shipped at \(EventText.time(at, in: settings.time)) from \(from)"
                 }
             table.add([row.sku, String(row.qty), status])
         }
@@ -114,12 +114,15 @@ extension Tool {
         }
         let json = arguments.flags.contains("--json")
         let database = try openDatabase(access: .readOnly)
+        let text = EventText(
+            zone: settings.time, fitting: try Views.events(from: Int64.max, newer: false, limit: 1000, in: database),
+            anyKind: true)
         func printNew() throws {
             var page: [EventRow]
             repeat {
                 page = try Views.events(after: lastID, limit: 1000, in: database)
                 for event in page {
-                    print(Tool.line(for: event, json: json))
+                    print(json ? event.json : text.line(for: event))
                     lastID = event.id
                 }
             } while page.count == 1000
@@ -128,15 +131,6 @@ extension Tool {
         try printNew()
         guard arguments.flags.contains("--follow") else { return .done }
         try follow(database, onChange: printNew)
-    }
-
-    /// One event as `events` prints it: its JSON object, or a sanitized line of text.
-    static func line(for event: EventRow, json: Bool) -> String {
-        json
-            ? event.json
-            : TerminalText.sanitized(
-                "\(event.id)  \(event.at)  \(event.operator.isEmpty ? "-" : event.operator)  \(event.kind)  "
-                    + event.payload)
     }
 
     /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until

@@ -40,7 +40,7 @@ import Testing
         let row = try #require(try Views.events(in: store.database).first)
         #expect(row.event == event)
         #expect(row.kind == kind.rawValue && row.payload == event.payload)
-        #expect(row.time == "12:00:00")
+        #expect(row.shownTime(in: .utc)?.clock == "12:00:00")
     }
 
     @Test func anEventWithNoETAReadsBackWithout() throws {

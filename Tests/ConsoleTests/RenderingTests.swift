@@ -75,7 +75,7 @@ import Testing
         state.allocations = lines
         state.status.batches = rows.count
         state.status.skus = 5
-        state.status.lastChange = "10:15:02"
+        state.status.lastChange = "10:15:02 UTC"
         state.now = now
         return state
     }
@@ -109,7 +109,8 @@ import Testing
         let canvas = RenderingTests.render(RenderingTests.console(width: 80, height: 24))
         let row = canvas.text.split(separator: "\n").first { $0.contains("SMALL-TABLE") && $0.contains("B-VERY") }
         let line = String(row ?? "")
-        #expect(line.contains("B-VERY-LONG-R… SMALL-TABLE"))
+        // The SKUs are narrower: the reference takes the room the SKU column does not need.
+        #expect(line.contains("B-VERY-LONG-REFEREN… SMALL-TABLE"))
         let header = canvas.line(1)
         #expect(
             header.firstRange(of: "SKU")?.lowerBound.utf16Offset(in: header)
@@ -156,8 +157,8 @@ import Testing
         let canvas = RenderingTests.render(RenderingTests.console(width: 80, height: 24), glyphs: .ascii)
         let text = canvas.text
         #expect(text.contains("- RED-LAMP - 3 batches - 200 purchased"))
-        #expect(text.contains("##......"))
-        #expect(text.contains("B-VERY-LONG-R~ SMALL-TABLE"))
+        #expect(text.contains("B-LAMP-01            RED-LAMP               in stock    100     30     70 #..."))
+        #expect(text.contains("B-VERY-LONG-REFEREN~ SMALL-TABLE"))
         #expect(!text.contains("─"))
     }
 
@@ -206,10 +207,15 @@ import Testing
         state.batches.rows = Array(rows.prefix(BatchesScreen.fitting(rows, lines: state.batches.list.pageSize)))
         state.batches.list.count = rows.count
         state.batches.totals = RenderingTests.totals
+        // As a reload would: the layout makes room for the widest reference, and the board is queried again.
+        if state.monitor.fit(board: &state.batches, log: &state.events) {
+            state.batches.rows = Array(rows.prefix(BatchesScreen.fitting(rows, lines: state.batches.list.pageSize)))
+        }
         state.events.rows = RenderingTests.events
         state.status.batches = RenderingTests.batches.count
         state.status.skus = 5
-        state.status.lastChange = "10:15:02"
+        state.status.lastChange = "10:15:02 UTC"
+        state.now = RenderingTests.now
         let text = RenderingTests.render(state).text
         assertSnapshot(text, named: "monitor-\(width)x\(height)")
         #expect(text.contains("MONITOR read-only"))

@@ -22,6 +22,8 @@ final class CommandLineFixture {
         [
             "STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json",
             "STOCK_NOTIFIER": "file:" + notificationsPath,
+            // Times are shown in the local zone: the expected text is written for UTC.
+            "TZ": "UTC",
         ]
     }
 

@@ -125,7 +125,7 @@ final class ConsoleRun {
         try s.type("28")
         try s.send("Enter")
         try s.waitFor("batch B-AAA-1 created")
-        try s.waitFor("> B-AAA-1        BLUE-CHAIR    2099-02-28")
+        try s.waitFor("> B-AAA-1" + String(repeating: " ", count: 14) + "BLUE-CHAIR  2099-02-28")
         try s.send("c")
         try s.waitFor("B-AAA-1 (BLUE-CHAIR): 25 purchased, 0 allocated")
         try s.type("40")
@@ -203,7 +203,7 @@ final class ConsoleRun {
         try s.type("02-01")
         try s.send("Enter")
         try s.waitFor("B-CHAIR-9 now due 2099-02-01")
-        try s.waitFor("> B-CHAIR-9      BLUE-CHAIR    2099-02-01")
+        try s.waitFor("> B-CHAIR-9" + String(repeating: " ", count: 12) + "BLUE-CHAIR  2099-02-01")
         try s.send("r")
         try s.waitFor("Received qty:")
         try s.send("Enter")
@@ -483,7 +483,7 @@ final class ConsoleRun {
         defer { run.session.kill() }
         // tmux may capture a frame half drawn: wait for every row the test reads, then check the whole screen.
         let expected = [
-            "> B-CHAIR-9", "- RED-LAMP - 2 batches - 150 purchased", "B-VERY-LONG-R~ SMALL-TABLE", "B-??-?",
+            "> B-CHAIR-9", "- RED-LAMP - 2 batches - 150 purchased", "B-VERY-LONG-REFEREN~ SMALL-TABLE", "B-??-?",
         ]
         let screen = try run.session.waitUntil("the ASCII board") { screen in
             expected.allSatisfy { screen.contains($0) }

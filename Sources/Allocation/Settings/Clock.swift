@@ -44,4 +44,24 @@ public struct Clock: Equatable, Sendable {
         return "\(Day(daysSinceEpoch: adjustedDays))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(secs, 2))."
             + "\(pad(inDay % 1000, 3))Z"
     }
+
+    /// Seconds since 1970 of a timestamp as ``timestamp()`` writes it (`YYYY-MM-DDTHH:MM:SS`, then optional
+    /// fractions and `Z`); nil for other text.
+    public static func seconds(timestamp: String) -> Double? {
+        let text = Array(timestamp.utf8)
+        guard text.count >= 19, text[10] == UInt8(ascii: "T"), text[13] == UInt8(ascii: ":"),
+            text[16] == UInt8(ascii: ":"), let day = Day(String(decoding: text[0..<10], as: UTF8.self))
+        else { return nil }
+        func number(_ start: Int) -> Int? {
+            Int(String(decoding: text[start..<start + 2], as: UTF8.self))
+        }
+        guard let hours = number(11), let minutes = number(14), let seconds = number(17) else { return nil }
+        var fraction = 0.0
+        var scale = 0.1
+        for byte in text.dropFirst(20) where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+            fraction += Double(byte - UInt8(ascii: "0")) * scale
+            scale /= 10
+        }
+        return Double(day.daysSinceEpoch * 86_400 + hours * 3600 + minutes * 60 + seconds) + fraction
+    }
 }

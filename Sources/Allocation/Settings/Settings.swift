@@ -16,6 +16,8 @@ public struct Settings: Equatable, Sendable {
     public var notifier = Notifier.log
     public var notifyAddress = "stock@made.com"
     public var clock = Clock.system
+    /// The zone times are shown in; stored times stay UTC.
+    public var time = TimeZoneChoice.local
     public var colors = true
     /// The operator every event records: the operating system's user by default.
     public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)
@@ -86,6 +88,12 @@ public struct Settings: Equatable, Sendable {
             } else {
                 throw value.bad("system or a date YYYY-MM-DD")
             }
+        },
+        Key("time", variable: "STOCK_TIME") { value, settings in
+            guard let choice = TimeZoneChoice(rawValue: try value.string().lowercased()) else {
+                throw value.bad(TimeZoneChoice.allCases.map(\.rawValue).joinedAsChoice())
+            }
+            settings.time = choice
         },
         Key("colors") { $1.colors = try $0.bool() },
         Key("user", variable: "STOCK_USER") { value, settings in

@@ -20,9 +20,9 @@ public struct EventRow: Equatable, Sendable {
     /// The event's fields as a JSON object, as stored.
     public var payload: String { event.payload }
 
-    /// The time of day of ``at``, `HH:MM:SS`, or all of `at` when it is not a full timestamp.
-    public var time: String {
-        at.count >= 19 ? String(at.dropFirst(11).prefix(8)) : at
+    /// ``at`` in the zone times are shown in; nil when it is not a timestamp the service wrote.
+    public func shownTime(in choice: TimeZoneChoice) -> ShownTime? {
+        ShownTime(timestamp: at, in: choice)
     }
 
     /// The row as one JSON object: `{"id","at","operator","kind", ...the event's fields}`.

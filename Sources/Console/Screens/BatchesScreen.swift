@@ -173,7 +173,7 @@ struct BatchesScreen {
     }
 
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
-        let columns = Columns(width: area.width)
+        let columns = Columns(width: area.width, fitting: rows)
         let x = area.x
         canvas.fill(x: x, y: area.y, count: area.width, style: .header)
         if columns.compact {

@@ -41,29 +41,62 @@ struct EventsScreen {
 
     /// The event's fields in a line: `o-1 LAMP ×3 → B-1`, `o-1 LAMP ×3 from B-1`, `LAMP: o-1 ×3 waits`.
     static func details(of row: EventRow, glyphs: Glyphs) -> String {
+        pieces(of: row, glyphs: glyphs).map(\.text).joined(separator: " ")
+    }
+
+    /// The event's fields cut to `room` cells by leaving out the least important pieces first: words, then the
+    /// quantity, the SKU, the order id; the batch reference goes last, and only the one piece left is ever cut.
+    static func details(of row: EventRow, glyphs: Glyphs, room: Int) -> String {
+        var kept = pieces(of: row, glyphs: glyphs)
+        func text() -> String { kept.map(\.text).joined(separator: " ") }
+        while kept.count > 1, DisplayText.width(text()) > room, let rank = kept.map(\.rank).max(),
+            let least = kept.lastIndex(where: { $0.rank == rank })
+        {
+            kept.remove(at: least)
+        }
+        return text()
+    }
+
+    /// A part of an event's details and how much it matters: the higher the rank, the sooner it is left out.
+    struct Piece {
+        let text: String
+        let rank: Int
+
+        /// The batch reference, or the SKU an out-of-stock event is about: kept longest.
+        static func subject(_ text: String) -> Piece { Piece(text: text, rank: 0) }
+        static func order(_ text: String) -> Piece { Piece(text: text, rank: 1) }
+        static func sku(_ text: String) -> Piece { Piece(text: text, rank: 2) }
+        static func amount(_ text: String) -> Piece { Piece(text: text, rank: 3) }
+        static func words(_ text: String) -> Piece { Piece(text: text, rank: 4) }
+    }
+
+    static func pieces(of row: EventRow, glyphs: Glyphs) -> [Piece] {
         let arrow = glyphs == .unicode ? "→" : "->"
         let times = glyphs == .unicode ? "×" : "x"
         switch row.event {
         case .allocated(let orderid, let sku, let qty, let batchref):
-            return "\(orderid) \(sku) \(times)\(qty) \(arrow) \(batchref)"
+            return [.order(orderid), .sku(sku), .amount("\(times)\(qty)"), .words(arrow), .subject(batchref)]
         case .deallocated(let orderid, let sku, let qty, let batchref):
-            return "\(orderid) \(sku) \(times)\(qty)" + (batchref.map { " from \($0)" } ?? "")
+            return [.order(orderid), .sku(sku), .amount("\(times)\(qty)")]
+                + (batchref.map { [.words("from"), .subject($0)] } ?? [])
         case .cancelled(let orderid, let sku, let qty):
-            return "\(orderid) \(sku) \(times)\(qty) no longer waits"
+            return [.order(orderid), .sku(sku), .amount("\(times)\(qty)"), .words("no longer waits")]
         case .shipped(let orderid, let sku, let qty, let batchref):
-            return "\(orderid) \(sku) \(times)\(qty) from \(batchref)"
+            return [.order(orderid), .sku(sku), .amount("\(times)\(qty)"), .words("from"), .subject(batchref)]
         case .outOfStock(let sku, let orderid, let qty):
-            guard let orderid, let qty else { return sku }
-            return "\(sku): \(orderid) \(times)\(qty) waits"
+            guard let orderid, let qty else { return [.subject(sku)] }
+            return [.subject("\(sku):"), .order(orderid), .amount("\(times)\(qty)"), .words("waits")]
         case .batchCreated(let ref, let sku, let qty, let eta):
-            let when = eta.map { "eta \($0)" } ?? "in stock"
-            return "\(ref) \(sku) \(times)\(qty) \(when)"
+            return [
+                .subject(ref), .sku(sku), .amount("\(times)\(qty)"),
+                eta.map { .amount("eta \($0)") } ?? .words("in stock"),
+            ]
         case .batchQuantityChanged(let ref, let qty):
-            return "\(ref) now \(qty)"
+            return [.subject(ref), .words("now"), .amount(String(qty))]
         case .batchReceived(let ref, let qty):
-            return "\(ref) in the warehouse, \(qty)"
+            return [.subject(ref), .words("in the warehouse,"), .amount(String(qty))]
         case .batchEtaChanged(let ref, let eta):
-            return "\(ref) eta \(eta)"
+            return [.subject(ref), .words("eta"), .amount(eta.description)]
         }
     }
 
@@ -74,16 +107,19 @@ struct EventsScreen {
         let x = area.x
         let showID = area.width >= 60
         let idWidth = showID ? 7 : 0
+        let times = TimeColumn(rows, context: context)
+        let timeX = x + 2 + idWidth
         let operatorWidth = area.width >= EventsScreen.operatorWidth ? 13 : 0
-        let operatorX = x + 2 + idWidth + 9
+        let operatorX = timeX + times.width + 1
         let eventX = operatorX + operatorWidth
         let detailsX = eventX + 13
+        let detailsRoom = max(0, area.width - (detailsX - x))
         canvas.fill(x: x, y: area.y, count: area.width, style: .header)
         if showID { canvas.putRight("#", x: x + 2, y: area.y, limit: 6, style: .header) }
-        canvas.put("TIME", x: x + 2 + idWidth, y: area.y, limit: 8, style: .header)
+        canvas.putRight(times.header, x: timeX, y: area.y, limit: times.width, style: .header)
         if operatorWidth > 0 { canvas.put("OPERATOR", x: operatorX, y: area.y, limit: 12, style: .header) }
         canvas.put("EVENT", x: eventX, y: area.y, limit: 12, style: .header)
-        canvas.put("DETAILS", x: detailsX, y: area.y, limit: max(0, area.width - (detailsX - x)), style: .header)
+        canvas.put("DETAILS", x: detailsX, y: area.y, limit: detailsRoom, style: .header)
         if rows.isEmpty {
             canvas.put("No events yet.", x: x + 2, y: area.y + 2, limit: area.width - 2, style: .dim)
             return
@@ -96,12 +132,12 @@ struct EventsScreen {
             canvas.fill(x: x, y: y, count: area.width, style: style)
             canvas.put(isCursor ? ">" : " ", x: x, y: y, style: style)
             if showID { canvas.putRight(String(event.id), x: x + 2, y: y, limit: 6, style: style) }
-            canvas.put(event.time, x: x + 2 + idWidth, y: y, limit: 8, style: style)
+            canvas.putRight(times.texts[index], x: timeX, y: y, limit: times.width, style: style)
             if operatorWidth > 0 { canvas.put(event.operator, x: operatorX, y: y, limit: 12, style: style) }
             canvas.put(EventsScreen.word(for: event.event.kind), x: eventX, y: y, limit: 12, style: style)
             canvas.put(
-                EventsScreen.details(of: event, glyphs: canvas.glyphs), x: detailsX, y: y,
-                limit: max(0, area.width - (detailsX - x)), style: style)
+                EventsScreen.details(of: event, glyphs: canvas.glyphs, room: detailsRoom), x: detailsX, y: y,
+                limit: detailsRoom, style: style)
             if isCursor && context.focused {
                 canvas.restyle(x: x, y: y, count: area.width, style: .selected)
             }

@@ -1,7 +1,8 @@
 import Allocation
 
-/// The read-only wall screen: the batches board and the event log side by side, stacked when narrow, and which
-/// of the two has the keyboard. The board and the log are the console's own; the monitor only lays them out.
+/// The read-only wall screen: the batches board and the event log side by side when both fit, else the log under
+/// the board, and which of the two has the keyboard. The board and the log are the console's own; the monitor only
+/// lays them out.
 struct MonitorScreen {
     static let title = "Monitor"
 
@@ -13,13 +14,27 @@ struct MonitorScreen {
     var focus = Panel.board
     var width = 80
     var height = 21
+    /// The widest reference and SKU the board has held, in cells. It only grows, so that the layout does not flip
+    /// back and forth as the rows on the board change.
+    var widest = (reference: 0, sku: 0)
 
-    /// Side by side from 120 columns, else the log under the board.
-    var sideBySide: Bool { width >= 120 }
+    /// The narrowest useful event log: its cursor, id, time and event word, and 39 cells of details, room for
+    /// an order id, a SKU, a quantity and a batch reference of the usual lengths.
+    static let logMinimum = 70
+
+    /// The narrowest board that shows every reference and SKU it has held whole.
+    var boardMinimum: Int {
+        BatchesScreen.Columns.fullWidth(reference: widest.reference, sku: widest.sku)
+    }
+
+    /// Side by side when the whole board and a useful log fit next to each other.
+    var sideBySide: Bool { width >= boardMinimum + 1 + MonitorScreen.logMinimum }
 
     var boardArea: Area {
         sideBySide
-            ? Area(x: 0, y: 0, width: width * 11 / 20, height: height)
+            ? Area(
+                x: 0, y: 0, width: max(boardMinimum, min(width * 11 / 20, width - 1 - MonitorScreen.logMinimum)),
+                height: height)
             : Area(x: 0, y: 0, width: width, height: max(2, height * 3 / 5))
     }
 
@@ -36,6 +51,33 @@ struct MonitorScreen {
         self.height = height
         board.resize(height: boardArea.height)
         log.resize(height: logArea.height)
+    }
+
+    /// Queries the board and the log; when the board now holds a wider reference or SKU than the layout was made
+    /// for, lays them out again and queries what fits the new layout.
+    ///
+    /// - Returns: the board's message for the status line.
+    mutating func reload(
+        board: inout BatchesScreen, log: inout EventsScreen, from database: Database, follow: Bool
+    ) throws -> String? {
+        let message = try board.reload(from: database, follow: follow)
+        try log.reload(from: database)
+        if fit(board: &board, log: &log) {
+            _ = try board.reload(from: database, follow: true)
+            try log.reload(from: database)
+        }
+        return message
+    }
+
+    /// Keeps room for the widest reference and SKU of the board's rows; true when that changed the layout (the
+    /// board and the log are then resized, and need a reload).
+    mutating func fit(board: inout BatchesScreen, log: inout EventsScreen) -> Bool {
+        let seen = BatchesScreen.Columns.widest(of: board.rows)
+        let before = sideBySide
+        widest = (max(widest.reference, seen.reference), max(widest.sku, seen.sku))
+        guard sideBySide != before else { return false }
+        resize(width: width, height: height, board: &board, log: &log)
+        return true
     }
 
     /// Switches panels, sends searches to the board and everything else to the focused panel.

@@ -7,6 +7,8 @@ struct RenderContext: Sendable {
     var now: Double = 0
     /// Whether the screen (or panel) has the keyboard; the cursor row is highlighted only then.
     var focused: Bool = true
+    /// The zone times are shown in.
+    var times = TimeZoneChoice.utc
 }
 
 /// A rectangle of the canvas.

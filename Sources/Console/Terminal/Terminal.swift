@@ -6,6 +6,8 @@ import Glibc
 public enum ConsoleError: Error, CustomStringConvertible, Sendable {
     case notATerminal
     case cannotStartTerminal(String)
+    /// The terminal type is known but cannot move the cursor (`dumb`, a printing terminal).
+    case cannotAddressCursor(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,9 @@ public enum ConsoleError: Error, CustomStringConvertible, Sendable {
                 + "(in scripts use subcommands such as 'stock batches' or 'stock apply')"
         case .cannotStartTerminal(let term):
             "cannot start the console on terminal type \"\(term)\"; set TERM to your terminal (e.g. xterm-256color)"
+        case .cannotAddressCursor(let term):
+            "the console cannot run on terminal type \"\(term)\", which cannot move the cursor; set TERM to your "
+                + "terminal (e.g. xterm-256color), or use subcommands such as 'stock batches' or 'stock events'"
         }
     }
 }
@@ -35,15 +40,22 @@ final class Terminal {
     /// Starts curses on standard input and output.
     ///
     /// - Parameter colors: whether to use colours (false for `NO_COLOR` or the `colors` setting).
-    /// - Throws: `ConsoleError` when not on a terminal or the terminal type is unknown.
+    /// - Throws: `ConsoleError` when not on a terminal, or the terminal type is unknown or cannot move the cursor.
     init(colors wanted: Bool) throws {
         setlocale(LC_ALL, "")
         utf8 = nl_langinfo(nl_item(CODESET)).map { String(cString: $0) } == "UTF-8"
         try Terminal.requireTerminal()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        // Checked before curses starts, so a terminal the console cannot draw on is left as it was.
+        switch cn_terminal_can_address(STDOUT_FILENO) {
+        case 1: break
+        case 0: throw ConsoleError.cannotAddressCursor(term)
+        default: throw ConsoleError.cannotStartTerminal(term)
+        }
         Signals.unblock()
         Signals.install()
         guard let screen = newterm(nil, cn_stdout(), cn_stdin()) else {
-            throw ConsoleError.cannotStartTerminal(getenv("TERM").map { String(cString: $0) } ?? "")
+            throw ConsoleError.cannotStartTerminal(term)
         }
         self.screen = screen
         cbreak()

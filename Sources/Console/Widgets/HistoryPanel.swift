@@ -61,7 +61,7 @@ struct HistoryPanel {
     /// The height of the panel's box in an area of `height` lines: the rows, the frame, the footer and a blank.
     static func rowsThatFit(height: Int) -> Int { max(1, height - 3) }
 
-    func render(into canvas: inout Canvas, area: Area) {
+    func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
         // Lower, the footer would cover the frame and the position would count no row ("16-15 of 16").
         guard area.height >= Box.minimumHeight else {
             Box.notice("make the terminal taller for the history; Esc closes it", in: area, on: &canvas)
@@ -77,24 +77,25 @@ struct HistoryPanel {
             canvas.put("Esc closes", x: box.x + 2, y: footer, limit: inner, style: .dim)
             return
         }
-        // The date too when there is room: a history spans days.
-        let timeWidth = inner >= 70 ? 19 : 8
+        // No header to name the zone once: each time names it.
+        let times = TimeColumn(rows, context: context, zoneInEveryRow: true)
         let operatorWidth = min(12, rows.map { DisplayText.width($0.operator) }.max() ?? 0)
         for (line, row) in rows.dropFirst(start).prefix(room).enumerated() {
             let y = box.y + 1 + line
             let style: Style = row.event.kind == .outOfStock ? .alert : .normal
             var x = box.x + 2
-            let time = timeWidth == 19 ? row.at.prefix(19).replacingOccurrences(of: "T", with: " ") : row.time
-            x += canvas.put(time, x: x, y: y, limit: timeWidth, style: .dim) + 1
+            canvas.putRight(times.texts[start + line], x: x, y: y, limit: times.width, style: .dim)
+            x += times.width + 1
             if operatorWidth > 0 {
                 canvas.put(row.operator, x: x, y: y, limit: operatorWidth, style: .dim)
                 x += operatorWidth + 1
             }
             canvas.put(EventsScreen.word(for: row.event.kind), x: x, y: y, limit: 12, style: style)
             x += 13
+            let detailsRoom = max(0, box.x + 2 + inner - x)
             canvas.put(
-                EventsScreen.details(of: row, glyphs: canvas.glyphs), x: x, y: y,
-                limit: max(0, box.x + 2 + inner - x), style: style)
+                EventsScreen.details(of: row, glyphs: canvas.glyphs, room: detailsRoom), x: x, y: y,
+                limit: detailsRoom, style: style)
         }
         let position =
             rows.count > room ? "\(start + 1)-\(min(rows.count, start + room)) of \(rows.count), j/k scroll, " : ""

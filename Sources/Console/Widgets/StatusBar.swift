@@ -17,7 +17,7 @@ struct StatusBar {
     var databaseLabel = ""
     var batches = 0
     var skus = 0
-    /// When the last change was seen (`HH:MM:SS`), from the newest event.
+    /// When the last change was seen (`16:43:02 JST`), from the newest event.
     var lastChange: String?
     var message: String?
     var messageStyle: Style = .normal

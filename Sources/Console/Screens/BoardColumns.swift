@@ -1,0 +1,66 @@
+import Allocation
+
+/// The board's columns sized by what they hold: references and SKUs are cut only when the fill gauge has given
+/// all the room it can.
+extension BatchesScreen.Columns {
+    /// The cells the full board takes besides the reference, SKU and gauge columns: the cursor, ETA, its word,
+    /// the three quantities and the gaps.
+    static let fixedWidth = 45
+    /// The narrowest fill gauge (its header, `FILL`), and the widest.
+    static let gauge = (least: 4, most: 20)
+    /// The most cells a reference or SKU column gets beyond what it holds.
+    static let spacing = 6
+    /// The narrowest reference and SKU columns: their headers.
+    static let least = (reference: 9, sku: 3)
+
+    /// Columns for `width` cells showing references up to `reference` cells and SKUs up to `sku` cells wide: each
+    /// gets its width while the gauge can shrink; room to spare goes to the gauge, then a little to both columns.
+    init(width: Int, reference: Int, sku: Int) {
+        self.init(width: width)
+        guard !compact else { return }
+        let flex = width - Self.fixedWidth
+        let needs = (reference: max(Self.least.reference, reference), sku: max(Self.least.sku, sku))
+        let spare = flex - needs.reference - needs.sku - Self.gauge.least
+        if spare >= 0 {
+            gauge = Self.gauge.least + min(spare, Self.gauge.most - Self.gauge.least)
+            // A few cells more apart, but not so far apart that a row no longer reads as one; the rest is left
+            // blank at the end.
+            let extra = min(flex - gauge - needs.reference - needs.sku, 2 * Self.spacing)
+            self.reference = needs.reference + extra / 2
+            self.sku = needs.sku + extra - extra / 2
+        } else {
+            gauge = Self.gauge.least
+            let room = flex - gauge
+            // The narrower of the two keeps its width when it takes at most half; the other is cut.
+            if needs.sku <= room / 2 {
+                self.sku = needs.sku
+            } else if needs.reference <= room / 2 {
+                self.sku = room - needs.reference
+            } else {
+                self.sku = room - room * 11 / 20
+            }
+            self.reference = room - self.sku
+        }
+    }
+
+    /// Columns for `width` cells fitted to the widest reference and SKU of `rows`.
+    init(width: Int, fitting rows: [BatchRow]) {
+        let widest = BatchesScreen.Columns.widest(of: rows)
+        self.init(width: width, reference: widest.reference, sku: widest.sku)
+    }
+
+    /// The widest reference and SKU of `rows`, in cells.
+    static func widest(of rows: [BatchRow]) -> (reference: Int, sku: Int) {
+        (
+            rows.map { DisplayText.width($0.reference) }.max() ?? 0,
+            rows.map { DisplayText.width($0.sku) }.max() ?? 0
+        )
+    }
+
+    /// The narrowest full board that shows references and SKUs this wide whole, with the narrowest gauge.
+    static func fullWidth(reference: Int, sku: Int) -> Int {
+        max(
+            64,
+            fixedWidth + max(least.reference, reference) + max(least.sku, sku) + gauge.least)
+    }
+}

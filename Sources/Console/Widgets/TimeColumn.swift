@@ -1,0 +1,37 @@
+import Allocation
+
+/// The times of events as one column, in the zone the settings choose: each as short as is unambiguous seen from
+/// now (the date only for another day, the year only for another year), right-aligned so the times of day line
+/// up. The zone is named once, in the header, when every time in the column and now share it; otherwise (across a
+/// daylight-saving change) after each time.
+struct TimeColumn {
+    /// The zone's name when the header carries it; nil when each text carries its own.
+    let zone: String?
+    let texts: [String]
+
+    init(_ rows: [EventRow], context: RenderContext, zoneInEveryRow: Bool = false) {
+        let now = ShownTime(seconds: context.now, in: context.times)
+        let times = rows.map { $0.shownTime(in: context.times) }
+        let shared = times.allSatisfy { $0 == nil || $0?.zone == now.zone }
+        zone = shared && !zoneInEveryRow ? now.zone : nil
+        let labelled = zone == nil
+        texts = zip(rows, times).map { row, time in
+            guard let time else { return row.at }
+            return time.short(now: now) + (labelled ? " " + time.zone : "")
+        }
+    }
+
+    /// One event's time on its own, its zone named: `16:43:02 JST`, `11-24 16:43:02 JST`.
+    static func labelled(_ row: EventRow, now: Double, in choice: TimeZoneChoice) -> String {
+        guard let time = row.shownTime(in: choice) else { return row.at }
+        return time.short(now: ShownTime(seconds: now, in: choice)) + " " + time.zone
+    }
+
+    /// The header over the column, e.g. `TIME JST`.
+    var header: String { zone.map { "TIME \($0)" } ?? "TIME" }
+
+    /// The cells the column takes: its widest text or its header.
+    var width: Int {
+        texts.map(DisplayText.width).reduce(DisplayText.width(header), max)
+    }
+}

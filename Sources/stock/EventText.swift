@@ -1,0 +1,66 @@
+import Allocation
+import Console
+
+/// Events as `stock events` and `stock history` print them as text: aligned columns of the id, the time in the
+/// zone the settings choose (date, time of day and the zone's name, e.g. `2026-11-24 09:12:03 JST`), the operator,
+/// the kind and the event's fields as JSON. Cells are sanitized and measured like the console's (``TerminalText``).
+///
+/// The widths come from the rows it is made with; `stock events` makes it from the newest events before printing
+/// any, so that the lines it prints while following line up with the first ones.
+struct EventText {
+    let zone: TimeZoneChoice
+    private let widths: [Int]
+
+    static let header = ["ID", "TIME", "OPERATOR", "EVENT", "DETAILS"]
+
+    /// Columns wide enough for `rows`, the kind column for every kind when `anyKind` (lines yet to come).
+    init(zone: TimeZoneChoice, fitting rows: [EventRow], anyKind: Bool = false, header: Bool = false) {
+        self.zone = zone
+        let kinds = anyKind ? Event.Kind.allCases.map(\.rawValue) : rows.map(\.kind)
+        let least = header ? EventText.header.dropLast().map(TerminalText.width) : [1, 1, 1, 1]
+        let columns = [
+            rows.map { String($0.id) }, rows.map { EventText.time(of: $0, in: zone) }, rows.map(EventText.operator),
+            kinds,
+        ]
+        widths = zip(columns, least).map { cells, least in cells.map(TerminalText.width).reduce(least, max) }
+    }
+
+    /// `2026-11-24 09:12:03 JST`; the stored text when it is not a timestamp.
+    static func time(of row: EventRow, in zone: TimeZoneChoice) -> String {
+        time(row.at, in: zone)
+    }
+
+    /// A stored timestamp as the command line shows it, `2026-11-24 09:12:03 JST`; other text as it is.
+    static func time(_ timestamp: String, in zone: TimeZoneChoice) -> String {
+        ShownTime(timestamp: timestamp, in: zone).map { "\($0.full) \($0.zone)" } ?? timestamp
+    }
+
+    private static func `operator`(of row: EventRow) -> String {
+        row.operator.isEmpty ? "-" : row.operator
+    }
+
+    /// The header line over ``line(for:)``'s columns.
+    var header: String {
+        cells(EventText.header)
+    }
+
+    /// One event in the columns.
+    func line(for row: EventRow) -> String {
+        cells([String(row.id), EventText.time(of: row, in: zone), EventText.operator(of: row), row.kind, row.payload])
+    }
+
+    /// Cells sanitized and padded to the widths, the id right-aligned, two spaces apart; the last one as it is.
+    private func cells(_ texts: [String]) -> String {
+        var line = ""
+        for (index, text) in texts.enumerated() {
+            let cell = TerminalText.sanitized(text)
+            guard index < widths.count else {
+                line += cell
+                break
+            }
+            let padding = String(repeating: " ", count: max(0, widths[index] - TerminalText.width(cell)))
+            line += (index == 0 ? padding + cell : cell + padding) + "  "
+        }
+        return line
+    }
+}
