@@ -99,13 +99,13 @@ struct ConsoleState {
             var message: String?
             switch page {
             case .batches:
-                message = try batches.reload(from: database, follow: follow)
+                message = try batches.reload(from: database, follow: follow, today: today)
             case .allocations:
                 message = try allocations.reload(from: database)
             case .events:
                 try events.reload(from: database)
             case .monitor:
-                message = try batches.reload(from: database, follow: follow)
+                message = try batches.reload(from: database, follow: follow, today: today)
                 try events.reload(from: database)
             }
             if let message { status.say(message, style: .dim) }

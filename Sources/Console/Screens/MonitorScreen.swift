@@ -44,7 +44,8 @@ struct MonitorScreen {
         case .switchPanel:
             focus = focus == .board ? .log : .board
             return .redraw
-        case .search, .nextMatch, .previousMatch, .clearSearch:
+        case .search, .nextMatch, .previousMatch, .clearSearch, .filter, .toggleLate, .toggleEmpty, .toggleWaiting,
+            .cycleSort:
             focus = .board
             return board.perform(action)
         default:
