@@ -293,21 +293,24 @@ struct BatchesScreen {
     }
 
     /// The line under the column titles: the filter with its count of matches, and the order when not the
-    /// default; the filter's text is cut first, so the counts always show.
+    /// default; the filter's text is cut first, so the quick filters and the counts always show.
     private func renderQuery(x: Int, y: Int, width: Int, on canvas: inout Canvas) {
-        let dot = canvas.glyphs.dot
+        let dot = " \(canvas.glyphs.dot) "
         let sorted = sort == .preference ? "" : "sorted by \(sort.label)"
         guard filter.isActive else {
             canvas.put(" " + sorted, x: x, y: y, limit: width, style: .match)
             return
         }
-        let counts = " \(list.count) of \(total)" + (sorted.isEmpty ? "" : " \(dot) " + sorted)
-        let help = "  Esc clears"
+        var parts = filter.parts
+        let text = filter.text.isEmpty ? "" : parts.removeFirst()
+        let rest =
+            (text.isEmpty || parts.isEmpty ? "" : dot) + parts.joined(separator: dot)
+            + " \(list.count) of \(total)" + (sorted.isEmpty ? "" : dot + sorted)
         var column = x + canvas.put(" filter: ", x: x, y: y, limit: width, style: .match)
-        let label = filter.parts.joined(separator: " \(dot) ")
-        let room = width - (column - x) - DisplayText.width(counts)
-        column += canvas.put(label, x: column, y: y, limit: max(1, room), style: .match)
-        column += canvas.put(counts, x: column, y: y, limit: max(0, x + width - column), style: .match)
+        let room = width - (column - x) - DisplayText.width(rest)
+        if !text.isEmpty { column += canvas.put(text, x: column, y: y, limit: max(1, room), style: .match) }
+        column += canvas.put(rest, x: column, y: y, limit: max(0, x + width - column), style: .match)
+        let help = "  Esc clears"
         if column - x + DisplayText.width(help) <= width {
             canvas.put(help, x: column, y: y, limit: x + width - column, style: .dim)
         }
