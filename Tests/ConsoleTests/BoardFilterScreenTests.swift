@@ -133,6 +133,6 @@ import Testing
         try type("a-very-long-filter-text-indeed")
         state.allocations.matching = AllocationsScreen.countLimit + 1
         let cut = lines[1]
-        #expect(cut.contains(" QTY BATCH  filter: ") && cut.hasSuffix("… (10000+)"), "\(screen)")
+        #expect(cut.contains(" QTY BATCH filter: ") && cut.hasSuffix("… (10000+)"), "\(screen)")
     }
 }

@@ -37,7 +37,12 @@ public struct BoardFilter: Equatable, Sendable {
         var terms: [(sql: String, arguments: [SQLValue])] = []
         if !text.isEmpty {
             let contains = Database.containsFunction
-            terms.append(("(\(contains)(reference, ?) OR \(contains)(sku, ?))", [text.sqlValue, text.sqlValue]))
+            // SKUs are matched once each in `products`, not once per batch.
+            terms.append(
+                (
+                    "(\(contains)(reference, ?) OR sku IN (SELECT sku FROM products WHERE \(contains)(sku, ?)))",
+                    [text.sqlValue, text.sqlValue]
+                ))
         }
         if let lateOn { terms.append(("eta IS NOT NULL AND eta < ?", [lateOn.description.sqlValue])) }
         if empty { terms.append(("purchased <= allocated", [])) }
@@ -90,17 +95,10 @@ public enum BoardSort: CaseIterable, Equatable, Sendable {
 }
 
 extension BatchOrder {
-    static let byETA = BatchOrder(keys: [
-        BatchOrderKey(sql: "eta IS NULL", isNullable: false) { $0.eta != nil && $1.eta == nil },
-        BatchOrderKey(sql: "eta", isNullable: true) { a, b in
-            switch (a.eta, b.eta) {
-            case (nil, .some): true
-            case (let x?, let y?): x < y
-            default: false
-            }
-        },
-        .text("reference", \.reference),
-    ])
+    /// Arriving batches first, then allocation preference's own keys: the ETA, then the reference.
+    static let byETA = BatchOrder(
+        keys: [BatchOrderKey(sql: "eta IS NULL", isNullable: false) { $0.eta != nil && $1.eta == nil }]
+            + preference.keys.dropFirst())
 
     static let byAvailable = BatchOrder(keys: [
         BatchOrderKey(sql: "purchased - allocated", isNullable: false) { $0.available < $1.available },

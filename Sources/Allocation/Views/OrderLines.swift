@@ -106,7 +106,11 @@ extension Views {
     private static func lineFilter(_ filter: String?) -> (String, [SQLValue]) {
         guard let filter, !filter.isEmpty else { return ("", []) }
         let contains = Database.containsFunction
-        return ("(\(contains)(l.orderid, ?) OR \(contains)(l.sku, ?)) AND ", [filter.sqlValue, filter.sqlValue])
+        // SKUs are matched once each in `products`, not once per line.
+        return (
+            "(\(contains)(l.orderid, ?) OR l.sku IN (SELECT sku FROM products WHERE \(contains)(sku, ?))) AND ",
+            [filter.sqlValue, filter.sqlValue]
+        )
     }
 
     /// Waiting lines (backorders) oldest first, of one SKU when `sku` is given, at most `limit`; read through the

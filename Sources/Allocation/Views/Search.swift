@@ -29,23 +29,39 @@ public struct Search: Sendable {
     }
 
     /// ``matches(_:)`` on UTF-8 bytes: ASCII text is folded byte by byte without copying, as Swift folds it.
+    ///
+    /// Plain loops over pointers, as SQL calls this once per row and column: a filter over 100,000 batches.
     func matches(utf8 text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !needle.isEmpty else { return false }
-        if text.allSatisfy({ $0 < 0x80 }) {
-            return Search.contains(needle, in: text) { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        guard !needle.isEmpty, let base = text.baseAddress else { return false }
+        var index = 0
+        while index < text.count, base[index] < 0x80 { index += 1 }
+        if index == text.count {
+            return needle.withUnsafeBufferPointer { Search.contains($0, in: text, foldingASCII: true) }
         }
         let folded = Array(Search.fold(String(decoding: text, as: UTF8.self)).utf8)
-        return folded.withUnsafeBufferPointer { Search.contains(needle, in: $0) { $0 } }
+        return folded.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { Search.contains($0, in: bytes, foldingASCII: false) }
+        }
     }
 
-    /// Whether `needle` occurs in `bytes` mapped by `fold`.
+    /// Whether `needle` occurs in `bytes`, each byte of `bytes` lowercased first when `foldingASCII`.
     private static func contains(
-        _ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, fold: (UInt8) -> UInt8
+        _ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, foldingASCII: Bool
     ) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        for start in 0...(bytes.count - needle.count)
-        where needle.indices.allSatisfy({ fold(bytes[start + $0]) == needle[$0] }) {
-            return true
+        guard let text = bytes.baseAddress, let wanted = needle.baseAddress, bytes.count >= needle.count else {
+            return false
+        }
+        var start = 0
+        while start <= bytes.count - needle.count {
+            var offset = 0
+            while offset < needle.count {
+                var byte = text[start + offset]
+                if foldingASCII, byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+                if byte != wanted[offset] { break }
+                offset += 1
+            }
+            if offset == needle.count { return true }
+            start += 1
         }
         return false
     }

@@ -96,7 +96,7 @@ struct AllocationsScreen {
     /// cut first, so the count always shows, and nothing is drawn over a column title.
     private func renderFilter(_ filter: String, from start: Int, to end: Int, y: Int, on canvas: inout Canvas) {
         let count = matching > AllocationsScreen.countLimit ? "\(AllocationsScreen.countLimit)+" : "\(matching)"
-        let (head, tail) = (" filter: ", " (\(count)) ")
+        let (head, tail) = ("filter: ", " (\(count))")
         let room = end - start - 1
         let fixed = DisplayText.width(head) + DisplayText.width(tail)
         guard room > fixed else {
