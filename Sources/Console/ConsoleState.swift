@@ -102,13 +102,14 @@ struct ConsoleState {
             var message: String?
             switch page {
             case .batches:
-                message = try batches.reload(from: database, follow: follow)
+                message = try batches.reload(from: database, follow: follow, today: today)
             case .allocations:
                 message = try allocations.reload(from: database)
             case .events:
                 try events.reload(from: database)
             case .monitor:
-                message = try monitor.reload(board: &batches, log: &events, from: database, follow: follow)
+                message = try monitor.reload(
+                    board: &batches, log: &events, from: database, follow: follow, today: today)
             }
             if let message { status.say(message, style: .dim) }
         }

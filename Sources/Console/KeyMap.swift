@@ -7,6 +7,7 @@ enum Action: Hashable, Sendable {
     case screen(Int)
     case switchPanel
     case search, nextMatch, previousMatch, clearSearch
+    case filter, toggleLate, toggleEmpty, toggleWaiting, cycleSort
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
     case receive, changeEta, ship, move, allocateWaiting
@@ -116,11 +117,17 @@ struct KeyMap: Sendable {
         Binding(chars("3"), .screen(2), "event log"),
     ]
 
+    /// The board's filter, order and search: none changes data, so the monitor has them too.
     static let search: [Binding] = [
+        Binding(chars("f"), .filter, "filter by reference or SKU", hint: "filter"),
+        Binding(chars("L"), .toggleLate, "late batches only (on/off)"),
+        Binding(chars("E"), .toggleEmpty, "empty batches only (on/off)"),
+        Binding(chars("W"), .toggleWaiting, "SKUs waiting only (on/off)"),
+        Binding(chars("o"), .cycleSort, "sort: ETA, available, fill", hint: "order"),
         Binding(chars("/"), .search, "search reference or SKU", hint: "search"),
         Binding(chars("n"), .nextMatch, "next match"),
         Binding(chars("N"), .previousMatch, "previous match"),
-        Binding([.escape], .clearSearch, "clear search"),
+        Binding([.escape], .clearSearch, "clear filter and search"),
     ]
 
     static let common: [Binding] = [

@@ -65,7 +65,7 @@ import Testing
         #expect(
             canvas.line(1)
                 == " a allocate  b batch  c change  r receive  e eta  s ship  m move  w waiting  Enter history"
-                + "  / search  Tab screens  ? help  q quit")
+                + "  f filter  o order  / search  Tab screens  ? help  q quit")
     }
 
     @Test func narrowHintsLeaveOutWholeCommandHintsButKeepTheWaysAround() {

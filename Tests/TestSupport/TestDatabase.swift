@@ -36,7 +36,7 @@ public final class TestDatabase {
         try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first
     }
 
-    /// The order lines whose order id or SKU is `filter`, newest first, as `orderid sku qty batch` (`waiting` or
+    /// The order lines whose order id or SKU contains `filter` (the ``Search`` rule), newest first, as `orderid sku qty batch` (`waiting` or
     /// `shipped from BATCH` instead of the batch), read the way the console's allocations screen reads them.
     public func lines(matching filter: String) throws -> [String] {
         try Views.lines(matching: filter, from: Int64.max, newer: false, limit: 100, in: database).map {

@@ -71,6 +71,7 @@ public final class Database {
         sqlite3_busy_handler(handle, BusyWaiter.callback, Unmanaged.passUnretained(busyWaiter).toOpaque())
         do {
             try execute("PRAGMA foreign_keys=ON")
+            try registerFunctions()
             try execute("PRAGMA synchronous=\(synchronous.keyword)")
             // Checkpoint after about 4 MiB of WAL, as SQLite's default of 1000 pages does with 4 KiB pages; counted
             // in pages, that default would checkpoint (and sync) four times as often with our 1 KiB pages.

@@ -55,32 +55,46 @@ public struct SKUTotals: Equatable, Sendable {
     }
 }
 
-/// The board: every batch, by SKU and then in allocation preference (``BatchOrder/board``), with positions,
-/// searches and counts that touch only the rows a screen shows.
+/// The board: every batch, or those a ``BoardFilter`` keeps, in a ``BoardSort`` order (by SKU and then in
+/// allocation preference unless told), with positions, searches and counts that touch only the rows a screen shows.
+/// The filter runs in the query, so a board read again after any commit shows exactly the batches that match now.
 extension Views {
-    private static let board = BatchOrder.board
-    /// The board key of the batch whose reference is bound, for a row-value comparison with `board.comparables`.
-    private static let boardKeyOf = "(SELECT \(board.comparables) FROM batches WHERE reference = ?)"
+    /// The WHERE clause of `terms` joined by AND (nothing when there are none), with their arguments.
+    private static func whereClause(_ terms: [(sql: String, arguments: [SQLValue])]) -> (String, [SQLValue]) {
+        guard !terms.isEmpty else { return ("", []) }
+        return (" WHERE " + terms.map(\.sql).joined(separator: " AND "), terms.flatMap(\.arguments))
+    }
 
-    /// Batches grouped by SKU, each SKU's in allocation-preference order; one SKU when `sku` is given; every one
-    /// when `limit` is nil.
-    public static func batches(sku: String? = nil, limit: Int? = nil, offset: Int = 0, in db: Database) throws
-        -> [BatchRow]
-    {
+    /// The term that keeps the batches after (or before) the batch whose reference is bound, in `order`.
+    private static func beyond(_ reference: String, in order: BatchOrder, forward: Bool) -> (
+        sql: String, arguments: [SQLValue]
+    ) {
+        let keyOf = "(SELECT \(order.comparables) FROM batches WHERE reference = ?)"
+        return ("(\(order.comparables)) \(forward ? ">" : "<") \(keyOf)", [reference.sqlValue])
+    }
+
+    /// Batches that `filter` keeps, in the order of `sort`, of one SKU when `sku` is given; every one when `limit`
+    /// is nil.
+    public static func batches(
+        sku: String? = nil, filter: BoardFilter = BoardFilter(), sort: BoardSort = .preference, limit: Int? = nil,
+        offset: Int = 0, in db: Database
+    ) throws -> [BatchRow] {
         let page = try page(limit: limit, offset: offset)
-        let (filter, arguments): (String, [SQLValue]) = sku.map { (" WHERE b.sku = ?", [$0.sqlValue]) } ?? ("", [])
+        let skuTerm = sku.map { [("sku = ?", [$0.sqlValue])] } ?? []
+        let (clause, arguments) = whereClause(skuTerm + filter.terms)
         return try db.query(
-            "SELECT \(Batch.columns) FROM batches AS b\(filter) ORDER BY \(board.sql())\(page.sql)",
+            "SELECT \(Batch.columns) FROM batches AS b\(clause) ORDER BY \(sort.order.sql())\(page.sql)",
             arguments: arguments + page.arguments
         ) { BatchRow(Batch(row: $0)) }
     }
 
-    /// The number of batches, of one SKU when `sku` is given.
-    public static func batchCount(sku: String? = nil, in db: Database) throws -> Int {
-        if let sku {
-            return try db.queryOne("SELECT count(*) FROM batches WHERE sku = ?", sku) { $0.int(0) } ?? 0
-        }
-        return try db.queryOne("SELECT count(*) FROM batches") { $0.int(0) } ?? 0
+    /// The number of batches that `filter` keeps, of one SKU when `sku` is given.
+    public static func batchCount(sku: String? = nil, filter: BoardFilter = BoardFilter(), in db: Database) throws
+        -> Int
+    {
+        let skuTerm = sku.map { [("sku = ?", [$0.sqlValue])] } ?? []
+        let (clause, arguments) = whereClause(skuTerm + filter.terms)
+        return try db.queryOne("SELECT count(*) FROM batches\(clause)", arguments: arguments) { $0.int(0) } ?? 0
     }
 
     /// Totals per SKU for the given SKUs (those a screen shows); waiting units through the partial index
@@ -100,51 +114,37 @@ extension Views {
         }
     }
 
-    /// How many batches come before the batch `reference` on the board (its 0-based row); nil when it is gone.
-    public static func boardPosition(reference: String, in db: Database) throws -> Int? {
-        guard try db.queryOne("SELECT 1 FROM batches WHERE reference = ?", reference, map: { _ in true }) != nil
+    /// How many batches come before the batch `reference` on the board that `filter` and `sort` make (its 0-based
+    /// row); nil when it is gone or the filter does not keep it.
+    public static func boardPosition(
+        reference: String, filter: BoardFilter = BoardFilter(), sort: BoardSort = .preference, in db: Database
+    ) throws -> Int? {
+        let (found, foundArguments) = whereClause([("reference = ?", [reference.sqlValue])] + filter.terms)
+        guard try db.queryOne("SELECT 1 FROM batches\(found)", arguments: foundArguments, map: { _ in true }) != nil
         else { return nil }
-        return try db.queryOne(
-            "SELECT count(*) FROM batches WHERE (\(board.comparables)) < \(boardKeyOf)", reference
-        ) { $0.int(0) }
+        let (clause, arguments) = whereClause(filter.terms + [beyond(reference, in: sort.order, forward: false)])
+        return try db.queryOne("SELECT count(*) FROM batches\(clause)", arguments: arguments) { $0.int(0) }
     }
 
-    /// The reference of the next batch on the board, after (or before, when `forward` is false) the batch
-    /// `reference`, whose reference or SKU contains `text` by the ``Search`` rule; wraps around the board.
+    /// The reference of the next batch on the board that `filter` and `sort` make, after (or before, when
+    /// `forward` is false) the batch `reference`, whose reference or SKU contains `text` by the ``Search`` rule;
+    /// wraps around the board.
     public static func nextBatch(
-        containing text: String, after reference: String?, forward: Bool = true, in db: Database
+        containing text: String, after reference: String?, forward: Bool = true, filter: BoardFilter = BoardFilter(),
+        sort: BoardSort = .preference, in db: Database
     ) throws -> String? {
-        let search = Search(text)
-        if let found = try firstBatch(matching: search, after: reference, forward: forward, in: db) { return found }
-        guard reference != nil else { return nil }
-        return try firstBatch(matching: search, after: nil, forward: forward, in: db)
-    }
-
-    /// The first batch in board order (reversed when `forward` is false) that `search` matches, after the batch
-    /// `start`, or from the first row (the last going backwards) when `start` is nil.
-    ///
-    /// Reads the board in keyset pages from the index, so a match near `start` costs one small page.
-    private static func firstBatch(
-        matching search: Search, after start: String?, forward: Bool, in db: Database
-    ) throws -> String? {
-        let pageSize = 256
-        let order = " ORDER BY \(board.sql(descending: !forward)) LIMIT ?"
-        let fromStart = "SELECT reference, sku FROM batches" + order
-        let fromKey =
-            "SELECT reference, sku FROM batches WHERE (\(board.comparables)) \(forward ? ">" : "<") \(boardKeyOf)"
-            + order
-        var after = start
-        while true {
-            let rows = try db.query(
-                after == nil ? fromStart : fromKey,
-                arguments: [after?.sqlValue, pageSize.sqlValue].compactMap { $0 }
-            ) { (reference: $0.text(0), sku: $0.text(1)) }
-            if let found = rows.first(where: { search.matches($0.reference) || search.matches($0.sku) }) {
-                return found.reference
+        let terms = filter.terms + BoardFilter(text: text).terms
+        let order = " ORDER BY \(sort.order.sql(descending: !forward)) LIMIT 1"
+        if let reference {
+            let (clause, arguments) = whereClause(terms + [beyond(reference, in: sort.order, forward: forward)])
+            if let found = try db.queryOne(
+                "SELECT reference FROM batches\(clause)\(order)", arguments: arguments, map: { $0.text(0) })
+            {
+                return found
             }
-            guard rows.count == pageSize, let last = rows.last else { return nil }
-            after = last.reference
         }
+        let (clause, arguments) = whereClause(terms)
+        return try db.queryOne("SELECT reference FROM batches\(clause)\(order)", arguments: arguments) { $0.text(0) }
     }
 }
 

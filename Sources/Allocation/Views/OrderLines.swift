@@ -76,34 +76,41 @@ extension Views {
 
     /// A page of order lines by id (keyset paging, so the millionth line costs what the first does): with
     /// `newer` false, the newest lines with id ≤ `id`, newest first; with `newer` true, the oldest lines with
-    /// id > `id`, oldest first. Only lines whose order id or SKU is `filter`, when given. Shipped lines are
-    /// included, with their status.
+    /// id > `id`, oldest first. Only lines whose order id or SKU contains `filter` by the ``Search`` rule, when
+    /// given. Shipped lines are included, with their status.
+    ///
+    /// The filter is read along the id order, so a page of a common match costs about one page of lines; a text
+    /// that nothing contains reads every line.
     public static func lines(
         matching filter: String?, from id: Int64, newer: Bool, limit: Int, in db: Database
     ) throws -> [LineRow] {
-        let map = { (row: Row) in LineRow(OrderLine(row: row)) }
-        let select = "SELECT \(OrderLine.columns) FROM \(OrderLine.joins)"
-        guard let filter else {
-            let page = newer ? "l.id > ? ORDER BY l.id" : "l.id <= ? ORDER BY l.id DESC"
-            return try db.query("\(select) WHERE \(page) LIMIT ?", id, limit, map: map)
-        }
-        // Each side takes at most one page from its own index (an order's lines by (orderid, sku), a SKU's by
-        // (sku, id)), so a SKU with a million lines still costs one page, not a sort of all its lines.
-        let side = newer ? "id > ? ORDER BY id LIMIT ?" : "id <= ? ORDER BY id DESC LIMIT ?"
+        let page = newer ? "l.id > ? ORDER BY l.id" : "l.id <= ? ORDER BY l.id DESC"
+        let (matches, arguments) = lineFilter(filter)
         return try db.query(
-            """
-            \(select) WHERE l.id IN (
-              SELECT id FROM (SELECT id FROM order_lines WHERE orderid = ? AND \(side))
-              UNION SELECT id FROM (SELECT id FROM order_lines WHERE sku = ? AND \(side)))
-            ORDER BY l.id\(newer ? "" : " DESC") LIMIT ?
-            """, filter, id, limit, filter, id, limit, limit, map: map)
+            "SELECT \(OrderLine.columns) FROM \(OrderLine.joins) WHERE \(matches)\(page) LIMIT ?",
+            arguments: arguments + [id.sqlValue, limit.sqlValue]
+        ) { LineRow(OrderLine(row: $0)) }
     }
 
-    /// The number of order lines whose order id or SKU is `filter` (both indexed).
-    public static func lineCount(matching filter: String, in db: Database) throws -> Int {
-        try db.queryOne(
-            "SELECT count(*) FROM order_lines WHERE orderid = ? OR sku = ?", filter, filter
+    /// The number of order lines whose order id or SKU contains `filter` by the ``Search`` rule, counting at most
+    /// `limit` of them, so a common text in a huge table stops early.
+    public static func lineCount(matching filter: String, limit: Int, in db: Database) throws -> Int {
+        let (matches, arguments) = lineFilter(filter)
+        return try db.queryOne(
+            "SELECT count(*) FROM (SELECT 1 FROM order_lines AS l WHERE \(matches)1 LIMIT ?)",
+            arguments: arguments + [limit.sqlValue]
         ) { $0.int(0) } ?? 0
+    }
+
+    /// The term, ending in `AND `, that keeps lines whose order id or SKU contains `filter`; nothing for nil or "".
+    private static func lineFilter(_ filter: String?) -> (String, [SQLValue]) {
+        guard let filter, !filter.isEmpty else { return ("", []) }
+        let contains = Database.containsFunction
+        // SKUs are matched once each in `products`, not once per line.
+        return (
+            "(\(contains)(l.orderid, ?) OR l.sku IN (SELECT sku FROM products WHERE \(contains)(sku, ?))) AND ",
+            [filter.sqlValue, filter.sqlValue]
+        )
     }
 
     /// Waiting lines (backorders) oldest first, of one SKU when `sku` is given, at most `limit`; read through the

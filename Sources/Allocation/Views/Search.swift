@@ -1,17 +1,20 @@
-/// The board's search rule, the one both the highlight on screen and ``Views/nextBatch(containing:after:forward:in:)``
-/// apply: the folded text contains the folded needle.
+/// The one search rule of the board's search, its filter and the allocations filter, in Swift and in SQL alike:
+/// the folded text contains the folded needle, byte for byte in UTF-8.
 ///
 /// Folding is Swift's full Unicode lowercase mapping, so `/brass` finds `BRASS-LAMP` and `/ÉCLAIR` finds
-/// `éclair-box`; SQLite's `lower()` folds ASCII only, so the rule runs in Swift on rows read in board order.
+/// `éclair-box`. SQLite's `lower()` folds ASCII only, so SQL calls this rule through the function
+/// `stock_contains(text, needle)` that every connection registers (``Database/containsFunction``).
 public struct Search: Sendable {
-    /// The needle, folded once.
-    let needle: String
-    /// The needle's bytes when it is ASCII, for the fast path of ``matches(_:)``.
-    private let asciiNeedle: [UInt8]?
+    /// The needle's UTF-8 bytes, folded once.
+    let needle: [UInt8]
 
     public init(_ text: String) {
-        needle = Search.fold(text)
-        asciiNeedle = needle.isEmpty || !needle.utf8.allSatisfy(Search.isASCII) ? nil : Array(needle.utf8)
+        needle = Array(Search.fold(text).utf8)
+    }
+
+    /// The search for UTF-8 bytes (invalid sequences read as U+FFFD).
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(String(decoding: bytes, as: UTF8.self))
     }
 
     /// Text as the search compares it.
@@ -21,27 +24,45 @@ public struct Search: Sendable {
 
     /// Whether `text` contains the needle once both are folded; the empty needle matches nothing.
     public func matches(_ text: String) -> Bool {
-        if let asciiNeedle, let found = Search.asciiContains(asciiNeedle, in: text) { return found }
-        return Search.fold(text).contains(needle)
-    }
-
-    /// Whether a byte is ASCII, which folding maps byte for byte.
-    private static func isASCII(_ byte: UInt8) -> Bool {
-        byte < 0x80
-    }
-
-    /// The same answer as the general rule, byte by byte without copying, or nil when `text` is not ASCII.
-    private static func asciiContains(_ needle: [UInt8], in text: String) -> Bool? {
         var text = text
-        return text.withUTF8 { bytes -> Bool? in
-            guard bytes.allSatisfy(isASCII) else { return nil }
-            guard bytes.count >= needle.count else { return false }
-            let folded = { (byte: UInt8) in byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-            for start in 0...(bytes.count - needle.count)
-            where needle.indices.allSatisfy({ folded(bytes[start + $0]) == needle[$0] }) {
-                return true
-            }
+        return text.withUTF8 { matches(utf8: $0) }
+    }
+
+    /// ``matches(_:)`` on UTF-8 bytes: ASCII text is folded byte by byte without copying, as Swift folds it.
+    ///
+    /// Plain loops over pointers, as SQL calls this once per row and column: a filter over 100,000 batches.
+    func matches(utf8 text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !needle.isEmpty, let base = text.baseAddress else { return false }
+        var index = 0
+        while index < text.count, base[index] < 0x80 { index += 1 }
+        if index == text.count {
+            return needle.withUnsafeBufferPointer { Search.contains($0, in: text, foldingASCII: true) }
+        }
+        let folded = Array(Search.fold(String(decoding: text, as: UTF8.self)).utf8)
+        return folded.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { Search.contains($0, in: bytes, foldingASCII: false) }
+        }
+    }
+
+    /// Whether `needle` occurs in `bytes`, each byte of `bytes` lowercased first when `foldingASCII`.
+    private static func contains(
+        _ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, foldingASCII: Bool
+    ) -> Bool {
+        guard let text = bytes.baseAddress, let wanted = needle.baseAddress, bytes.count >= needle.count else {
             return false
         }
+        var start = 0
+        while start <= bytes.count - needle.count {
+            var offset = 0
+            while offset < needle.count {
+                var byte = text[start + offset]
+                if foldingASCII, byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+                if byte != wanted[offset] { break }
+                offset += 1
+            }
+            if offset == needle.count { return true }
+            start += 1
+        }
+        return false
     }
 }

@@ -1,12 +1,16 @@
 import Allocation
 
-/// Order lines with their batches, newest first, filterable by an order id or a SKU; paged by id.
+/// Order lines with their batches, newest first, filterable by any part of an order id or a SKU, in any case;
+/// paged by id.
 struct AllocationsScreen {
     static let title = "Allocations"
+    /// The most matching lines the filter counts, so a common text in a huge table does not stall a refresh;
+    /// beyond it the count shows as `10000+`.
+    static let countLimit = 10_000
     var list = KeysetCursor()
     var rows: [Views.LineRow] = []
     var filter: String?
-    /// How many lines match the filter.
+    /// How many lines match the filter, up to one more than ``countLimit``.
     var matching = 0
 
     var selectedRow: Views.LineRow? {
@@ -28,8 +32,8 @@ struct AllocationsScreen {
             older: { try Views.lines(matching: filter, from: $0, newer: false, limit: $1, in: database) },
             newer: { try Views.lines(matching: filter, from: $0, newer: true, limit: $1, in: database) })
         guard let filter else { return nil }
-        matching = try Views.lineCount(matching: filter, in: database)
-        return matching == 0 ? "no order line has order id or SKU \"\(filter)\"" : nil
+        matching = try Views.lineCount(matching: filter, limit: AllocationsScreen.countLimit + 1, in: database)
+        return matching == 0 ? "no order id or SKU contains \"\(filter)\"" : nil
     }
 
     /// Carries out one of the list's actions.
@@ -88,6 +92,24 @@ struct AllocationsScreen {
         }
     }
 
+    /// The filter label right-aligned in the header after the BATCH title, between `start` and `end`: the text is
+    /// cut first, so the count always shows, and nothing is drawn over a column title.
+    private func renderFilter(_ filter: String, from start: Int, to end: Int, y: Int, on canvas: inout Canvas) {
+        let count = matching > AllocationsScreen.countLimit ? "\(AllocationsScreen.countLimit)+" : "\(matching)"
+        let (head, tail) = ("filter: ", " (\(count))")
+        let room = end - start - 1
+        let fixed = DisplayText.width(head) + DisplayText.width(tail)
+        guard room > fixed else {
+            canvas.putRight(tail, x: start + 1, y: y, limit: room, style: .match)
+            return
+        }
+        let width = fixed + min(DisplayText.width(filter), room - fixed)
+        var column = end - width
+        column += canvas.put(head, x: column, y: y, style: .match)
+        column += canvas.put(filter, x: column, y: y, limit: width - fixed, style: .match)
+        canvas.put(tail, x: column, y: y, limit: end - column, style: .match)
+    }
+
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
         let flex = max(9, area.width - 2 - 7 - 3)
         let order = flex * 5 / 16
@@ -100,9 +122,7 @@ struct AllocationsScreen {
         canvas.putRight("QTY", x: x + 4 + order + sku, y: area.y, limit: 6, style: .header)
         canvas.put("BATCH", x: x + 11 + order + sku, y: area.y, limit: batch, style: .header)
         if let filter {
-            let label = " filter: \(filter) (\(matching)) "
-            let width = min(DisplayText.width(label), area.width / 2)
-            canvas.put(label, x: x + area.width - width, y: area.y, limit: width, style: .match)
+            renderFilter(filter, from: x + 16 + order + sku, to: x + area.width, y: area.y, on: &canvas)
         }
         if rows.isEmpty {
             let text = filter == nil ? "No order lines yet: press a to allocate one." : "No line matches the filter."

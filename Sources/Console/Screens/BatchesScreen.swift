@@ -1,9 +1,17 @@
 import Allocation
 
-/// The home screen: every batch grouped by SKU in allocation-preference order, a totals line heading each SKU,
-/// and a search that steps through batches whose reference or SKU contains the typed text.
+/// The home screen: every batch grouped by SKU in allocation-preference order, a totals line heading each SKU;
+/// a filter that narrows the board in its query (text, late, empty, SKUs with waiting lines), other orders as a
+/// flat list (ETA, available, fill), and a search that steps through the shown batches whose reference or SKU
+/// contains the typed text.
 struct BatchesScreen {
     static let title = "Batches"
+
+    /// Which prompt the typed text answers.
+    enum Prompt {
+        case search, filter
+    }
+
     var list = ListCursor()
     /// The page of rows from `list.top`, possibly more than fit.
     var rows: [BatchRow] = []
@@ -13,6 +21,19 @@ struct BatchesScreen {
     var search: String?
     /// A search step for the next reload: forward or backward, and whether the selected batch itself counts.
     var pendingSearch: (forward: Bool, inclusive: Bool)?
+    /// What narrows the board; its late day is set to today at every reload while ``late`` is on.
+    var filter = BoardFilter()
+    var late = false
+    var sort = BoardSort.preference
+    /// Batches on the whole board, for the filter's `3 of 120`.
+    var total = 0
+    /// The prompt last opened, which the typed text answers.
+    var prompt = Prompt.search
+    /// The filter or the order changed: the next reload puts the cursor back on the selected batch, or on the
+    /// first row when the filter dropped it.
+    var refollow = false
+    /// The height the board is drawn in.
+    var height = 2
     var emptyText = "No batches yet: press b to add one."
 
     var selectedRow: BatchRow? {
@@ -20,59 +41,81 @@ struct BatchesScreen {
         return rows.indices.contains(index) ? rows[index] : nil
     }
 
+    /// Whether the line under the column titles shows the filter or the order.
+    var showsQuery: Bool { filter.isActive || late || sort != .preference }
+
     /// Fits the board to the height it will be drawn in, so its next reload fetches what fits.
     mutating func resize(height: Int) {
-        list.pageSize = max(1, height - 1)
+        self.height = height
+        list.pageSize = max(1, height - (showsQuery ? 2 : 1))
     }
 
-    /// Queries the visible rows; `follow` keeps the cursor on the selected batch when rows moved under it.
+    /// Queries the visible rows; `follow` keeps the cursor on the selected batch when rows moved under it;
+    /// `today` is the day the late filter measures to.
     ///
     /// - Returns: a message for the status line when a search step found nothing.
     /// - Throws: what the views throw; the board keeps its previous rows.
-    mutating func reload(from database: Database, follow: Bool) throws -> String? {
-        list.count = try Views.batchCount(in: database)
+    mutating func reload(from database: Database, follow: Bool, today: Day = Clock.system.today) throws -> String? {
+        filter.lateOn = late ? today : nil
+        resize(height: height)
+        let (filter, sort) = (self.filter, self.sort)
+        list.count = try Views.batchCount(filter: filter, in: database)
+        total = filter.isActive ? try Views.batchCount(in: database) : list.count
         var message: String?
-        var target = follow ? selected : nil
+        var target = follow || refollow ? selected : nil
+        let toFirstRowWhenGone = refollow
+        refollow = false
         if let step = pendingSearch, let search {
             pendingSearch = nil
             if step.inclusive, let row = selectedRow, matches(row) {
                 target = row.reference
             } else if let found = try Views.nextBatch(
-                containing: search, after: selected, forward: step.forward, in: database)
+                containing: search, after: selected, forward: step.forward, filter: filter, sort: sort, in: database)
             {
                 target = found
             } else {
-                message = "no batch reference or SKU contains \"\(search)\""
+                message =
+                    "no batch reference or SKU contains \"\(search)\""
+                    + (filter.isActive ? " on the filtered board" : "")
             }
         }
-        if let target, let position = try Views.boardPosition(reference: target, in: database) {
-            list.cursor = position
+        if let target {
+            if let position = try Views.boardPosition(reference: target, filter: filter, sort: sort, in: database) {
+                list.cursor = position
+            } else if toFirstRowWhenGone {
+                list.cursor = 0
+            }
         }
         list.clamp()
-        rows = try Views.batches(limit: list.pageSize, offset: list.top, in: database)
-        var fitted = BatchesScreen.fitting(rows, lines: list.pageSize)
+        let page = { (top: Int, size: Int) in
+            try Views.batches(filter: filter, sort: sort, limit: size, offset: top, in: database)
+        }
+        rows = try page(list.top, list.pageSize)
+        var fitted = BatchesScreen.fitting(rows, lines: list.pageSize, grouped: sort.isGrouped)
         var attempts = 0
         while list.cursor >= list.top + fitted, fitted > 0, attempts < list.pageSize {
             list.top += list.cursor - (list.top + fitted) + 1
-            rows = try Views.batches(limit: list.pageSize, offset: list.top, in: database)
-            fitted = BatchesScreen.fitting(rows, lines: list.pageSize)
+            rows = try page(list.top, list.pageSize)
+            fitted = BatchesScreen.fitting(rows, lines: list.pageSize, grouped: sort.isGrouped)
             attempts += 1
         }
         rows = Array(rows.prefix(fitted))
         selected = selectedRow?.reference
         var skus: [String] = []
         for row in rows where skus.last != row.sku { skus.append(row.sku) }
-        totals = Dictionary(uniqueKeysWithValues: try Views.totals(skus: skus, in: database).map { ($0.sku, $0) })
+        totals =
+            sort.isGrouped
+            ? Dictionary(uniqueKeysWithValues: try Views.totals(skus: skus, in: database).map { ($0.sku, $0) }) : [:]
         return message
     }
 
-    /// How many of `rows` fit in `lines`, each SKU's first row on screen taking a totals line too.
-    static func fitting(_ rows: [BatchRow], lines: Int) -> Int {
+    /// How many of `rows` fit in `lines`; grouped, each SKU's first row on screen takes a totals line too.
+    static func fitting(_ rows: [BatchRow], lines: Int, grouped: Bool = true) -> Int {
         var used = 0
         var count = 0
         var previous: String?
         for row in rows {
-            let need = row.sku == previous ? 1 : 2
+            let need = row.sku == previous || !grouped ? 1 : 2
             if used + need > lines { break }
             used += need
             count += 1
@@ -92,13 +135,34 @@ struct BatchesScreen {
         if list.move(action) { return .reload(all: false) }
         switch action {
         case .search:
+            prompt = .search
             return .openForm(Form.prompt(title: "Search", label: "Contains", text: search ?? ""))
+        case .filter:
+            prompt = .filter
+            return .openForm(Form.prompt(title: "Filter the board", label: "Contains", text: filter.text))
+        case .toggleLate, .toggleEmpty, .toggleWaiting:
+            switch action {
+            case .toggleLate: late.toggle()
+            case .toggleEmpty: filter.empty.toggle()
+            default: filter.waiting.toggle()
+            }
+            refollow = true
+            return .reload(all: false)
+        case .cycleSort:
+            sort = sort.next
+            refollow = true
+            return .reload(all: false)
         case .nextMatch, .previousMatch:
             guard search != nil else { return .message("no search yet: press / to search", .error) }
             pendingSearch = (action == .nextMatch, false)
             return .reload(all: false)
         case .clearSearch:
             search = nil
+            if filter.isActive || late {
+                filter = BoardFilter()
+                late = false
+                refollow = true
+            }
             return .reload(all: false)
         case .allocate:
             return .openForm(Form.allocate(orderid: nil, sku: selectedRow?.sku))
@@ -123,10 +187,16 @@ struct BatchesScreen {
         }
     }
 
-    /// Takes the text typed in the search prompt (empty clears the search).
+    /// Takes the text typed in the prompt last opened: the search (empty clears it) or the filter's text.
     mutating func apply(query: String) {
-        search = query.isEmpty ? nil : query
-        pendingSearch = search == nil ? nil : (true, true)
+        switch prompt {
+        case .search:
+            search = query.isEmpty ? nil : query
+            pendingSearch = search == nil ? nil : (true, true)
+        case .filter:
+            filter.text = query
+            refollow = true
+        }
     }
 
     // MARK: Rendering
@@ -195,14 +265,19 @@ struct BatchesScreen {
                 column += width + 1
             }
         }
+        var y = area.y + 1
+        if showsQuery {
+            renderQuery(x: x, y: y, width: area.width, on: &canvas)
+            y += 1
+        }
         if rows.isEmpty {
-            canvas.put(emptyText, x: x + 2, y: area.y + 2, limit: area.width - 2, style: .dim)
+            let text = filter.isActive ? "No batch matches the filter (Esc clears it)." : emptyText
+            canvas.put(text, x: x + 2, y: y + 1, limit: area.width - 2, style: .dim)
             return
         }
-        var y = area.y + 1
         var previous: String?
         for (index, row) in rows.enumerated() {
-            if row.sku != previous {
+            if sort.isGrouped, row.sku != previous {
                 guard y + 1 < area.y + area.height else { break }
                 renderGroup(row.sku, y: y, x: x, width: area.width, compact: columns.compact, on: &canvas)
                 y += 1
@@ -214,6 +289,30 @@ struct BatchesScreen {
                 row, y: y, x: x, width: area.width, columns: columns, cursor: isCursor,
                 context: context, on: &canvas)
             y += 1
+        }
+    }
+
+    /// The line under the column titles: the filter with its count of matches, and the order when not the
+    /// default; the filter's text is cut first, so the quick filters and the counts always show.
+    private func renderQuery(x: Int, y: Int, width: Int, on canvas: inout Canvas) {
+        let dot = " \(canvas.glyphs.dot) "
+        let sorted = sort == .preference ? "" : "sorted by \(sort.label)"
+        guard filter.isActive else {
+            canvas.put(" " + sorted, x: x, y: y, limit: width, style: .match)
+            return
+        }
+        var parts = filter.parts
+        let text = filter.text.isEmpty ? "" : parts.removeFirst()
+        let rest =
+            (text.isEmpty || parts.isEmpty ? "" : dot) + parts.joined(separator: dot)
+            + " \(list.count) of \(total)" + (sorted.isEmpty ? "" : dot + sorted)
+        var column = x + canvas.put(" filter: ", x: x, y: y, limit: width, style: .match)
+        let room = width - (column - x) - DisplayText.width(rest)
+        if !text.isEmpty { column += canvas.put(text, x: column, y: y, limit: max(1, room), style: .match) }
+        column += canvas.put(rest, x: column, y: y, limit: max(0, x + width - column), style: .match)
+        let help = "  Esc clears"
+        if column - x + DisplayText.width(help) <= width {
+            canvas.put(help, x: column, y: y, limit: x + width - column, style: .dim)
         }
     }
 

@@ -58,12 +58,12 @@ struct MonitorScreen {
     ///
     /// - Returns: the board's message for the status line.
     mutating func reload(
-        board: inout BatchesScreen, log: inout EventsScreen, from database: Database, follow: Bool
+        board: inout BatchesScreen, log: inout EventsScreen, from database: Database, follow: Bool, today: Day
     ) throws -> String? {
-        let message = try board.reload(from: database, follow: follow)
+        let message = try board.reload(from: database, follow: follow, today: today)
         try log.reload(from: database)
         if fit(board: &board, log: &log) {
-            _ = try board.reload(from: database, follow: true)
+            _ = try board.reload(from: database, follow: true, today: today)
             try log.reload(from: database)
         }
         return message
@@ -86,7 +86,8 @@ struct MonitorScreen {
         case .switchPanel:
             focus = focus == .board ? .log : .board
             return .redraw
-        case .search, .nextMatch, .previousMatch, .clearSearch:
+        case .search, .nextMatch, .previousMatch, .clearSearch, .filter, .toggleLate, .toggleEmpty, .toggleWaiting,
+            .cycleSort:
             focus = .board
             return board.perform(action)
         default:
