@@ -7,7 +7,7 @@ public enum ErrorMessages {
         switch error {
         case is AllocationError: 1
         case let contract as ContractViolation: contract.kind == .precondition ? 2 : 3
-        case is InputError, is SettingsError: 2
+        case is InputError, is SettingsError, is CSVError: 2
         default: 3
         }
     }
@@ -19,6 +19,7 @@ public func operatorMessage(for error: any Error) -> String {
     case let refusal as AllocationError: refusal.description
     case let contract as ContractViolation: contract.message
     case let input as InputError: input.message
+    case let csv as CSVError: csv.description
     case let settings as SettingsError: settings.message
     case let database as DatabaseError: database.description
     case let stale as ConcurrentUpdate: stale.description

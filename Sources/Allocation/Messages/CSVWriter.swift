@@ -1,0 +1,69 @@
+import Foundation
+
+/// Writes CSV that ``CSVReader`` and spreadsheets read back unchanged: UTF-8 without a byte-order mark, records
+/// ended by LF (read everywhere, and what line-based tools such as `grep`, `wc -l` and `diff` expect).
+///
+/// A field is quoted only when it must be: when it holds a comma, a quote (doubled inside), a CR or an LF, or
+/// starts or ends with a space or tab, which some readers would trim. Text is written as it is: CSV is not a
+/// terminal, so nothing is sanitized.
+public struct CSVWriter {
+    private var buffer: [UInt8] = []
+    private let flushAt: Int
+    private let sink: ([UInt8]) throws -> Void
+
+    /// A writer that hands `sink` the bytes in chunks of about `flushAt` bytes, and the rest on ``flush()``.
+    public init(flushAt: Int = 1 << 16, sink: @escaping ([UInt8]) throws -> Void) {
+        self.flushAt = flushAt
+        self.sink = sink
+        buffer.reserveCapacity(flushAt)
+    }
+
+    /// Writes one record.
+    public mutating func write(_ fields: [String]) throws {
+        CSVWriter.append(record: fields, to: &buffer)
+        if buffer.count >= flushAt { try flush() }
+    }
+
+    /// Hands what is buffered to the sink.
+    public mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try sink(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// One record as text, with its LF.
+    public static func line(_ fields: [String]) -> String {
+        var bytes: [UInt8] = []
+        append(record: fields, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `field` must be quoted.
+    public static func needsQuotes(_ field: String) -> Bool {
+        let utf8 = field.utf8
+        let edges: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\t")]
+        if let first = utf8.first, let last = utf8.last, edges.contains(first) || edges.contains(last) { return true }
+        return utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    private static func append(record fields: [String], to bytes: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            append(field, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private static func append(_ field: String, to bytes: inout [UInt8]) {
+        guard needsQuotes(field) else {
+            bytes.append(contentsOf: field.utf8)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in field.utf8 {
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,63 @@
+/// The rows `stock export` writes, streamed: read page by page by id (keyset paging, so the millionth row costs
+/// what the first does), never all in memory. Call them inside ``Database/beginReadSnapshot()`` for one
+/// consistent picture across pages.
+extension Views {
+    /// Rows per page.
+    static let exportPage = 1000
+
+    /// Every batch, in the order they were added (by id).
+    public static func eachBatch(in db: Database, _ body: (BatchRow) throws -> Void) throws {
+        try eachPage(
+            { after in
+                try db.query(
+                    "SELECT \(Batch.columns) FROM batches AS b WHERE b.id > ? ORDER BY b.id LIMIT ?", after,
+                    exportPage
+                ) { (id: $0.int64(0), row: BatchRow(Batch(row: $0))) }
+            }, body)
+    }
+
+    /// Every order line, allocated, waiting or shipped, oldest first (the order they arrived in).
+    public static func eachLine(in db: Database, _ body: (LineRow) throws -> Void) throws {
+        try eachPage(
+            { after in
+                try lines(matching: nil, from: after, newer: true, limit: exportPage, in: db).map {
+                    (id: $0.id, row: $0)
+                }
+            }, body)
+    }
+
+    /// Every waiting line (backorder), oldest first: the order stock fills them in.
+    public static func eachBackorder(in db: Database, _ body: (LineRow) throws -> Void) throws {
+        try eachPage(
+            { after in
+                try db.query(
+                    """
+                    SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
+                    WHERE l.waiting_since IS NOT NULL AND l.id > ? ORDER BY l.id LIMIT ?
+                    """, after, exportPage
+                ) { (id: $0.int64(0), row: LineRow(OrderLine(row: $0))) }
+            }, body)
+    }
+
+    /// The whole event log, oldest first.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    public static func eachEvent(in db: Database, _ body: (EventRow) throws -> Void) throws {
+        try eachPage(
+            { after in try events(after: after, limit: exportPage, in: db).map { (id: $0.id, row: $0) } }, body)
+    }
+
+    /// Calls `body` with every row `fetch` returns, page after page: each page holds the rows after the last id
+    /// of the one before; a short page is the last.
+    private static func eachPage<T>(
+        _ fetch: (_ after: Int64) throws -> [(id: Int64, row: T)], _ body: (T) throws -> Void
+    ) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try fetch(after)
+            for entry in page { try body(entry.row) }
+            guard page.count == exportPage, let last = page.last else { return }
+            after = last.id
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Allocation
+import Foundation
+
+extension Subcommand {
+    static let export = Subcommand(
+        name: "export", positionals: ["batches|allocations|backorders|events", "FILE|-"], optional: 1,
+        abstract: "write batches, order lines, backorders or events as CSV",
+        details: """
+            Writes CSV with a header row to FILE, or to standard output when FILE is - or left out: UTF-8, no
+            byte-order mark, LF line endings, a field quoted only when it holds a comma, a quote, a line break or
+            a leading or trailing space. Text is written as stored.
+              batches      reference,sku,quantity,eta,allocated,available (by when each was added; eta empty
+                           for a batch in the warehouse)
+              allocations  orderid,sku,quantity,status,batchref,waiting_since,shipped_at: every order line
+                           oldest first, status allocated, waiting or shipped (batchref is then the batch it
+                           left from)
+              backorders   orderid,sku,quantity,waiting_since: the waiting lines oldest first
+              events       id,at,operator,kind,payload: the event log oldest first, times in UTC (ISO 8601),
+                           payload the event's fields as JSON
+            import batches reads an exported batches file and import orders an allocations or backorders file
+            as they are (the columns after quantity are ignored; shipped lines are skipped).
+            FILE is replaced whole, like > does, but only once everything is written: it is written beside
+            FILE under a temporary name, then renamed, so a reader never sees half a file and a failed export
+            leaves FILE as it was. The rows are read in one snapshot, whatever other processes commit meanwhile.
+            """
+    ) { try $0.export() }
+}
+
+/// What `stock export` can write, with its header and its rows.
+enum ExportTable: String, CaseIterable {
+    case batches
+    case allocations
+    case backorders
+    case events
+
+    /// The header: for batches and order lines, the columns `import` reads, then the ones it ignores.
+    var header: [String] {
+        switch self {
+        case .batches: CSVImport.Kind.batches.columns + CSVImport.Kind.batches.ignoredColumns
+        case .allocations: CSVImport.Kind.orders.columns + CSVImport.Kind.orders.ignoredColumns
+        case .backorders: CSVImport.Kind.orders.columns + ["waiting_since"]
+        case .events: ["id", "at", "operator", "kind", "payload"]
+        }
+    }
+
+    /// Writes the header and every row, streamed from `database`.
+    func write(from database: Database, to writer: inout CSVWriter) throws {
+        try writer.write(header)
+        switch self {
+        case .batches:
+            try Views.eachBatch(in: database) { batch in
+                try writer.write([
+                    batch.reference, batch.sku, String(batch.purchased), batch.eta?.description ?? "",
+                    String(batch.allocated), String(batch.available),
+                ])
+            }
+        case .allocations:
+            try Views.eachLine(in: database) { line in
+                let (batch, since, shippedAt): (String, String, String) =
+                    switch line.status {
+                    case .allocated(let batchref): (batchref, "", "")
+                    case .waiting(let since): ("", since, "")
+                    case .shipped(let at, let from): (from, "", at)
+                    }
+                try writer.write([
+                    line.orderid, line.sku, String(line.qty), line.status.name, batch, since, shippedAt,
+                ])
+            }
+        case .backorders:
+            try Views.eachBackorder(in: database) { line in
+                let since = if case .waiting(let since) = line.status { since } else { "" }
+                try writer.write([line.orderid, line.sku, String(line.qty), since])
+            }
+        case .events:
+            try Views.eachEvent(in: database) { row in
+                try writer.write([String(row.id), row.at, row.operator, row.kind, row.payload])
+            }
+        }
+        try writer.flush()
+    }
+}
+
+/// A failure to write the export's output. Exit status 3.
+struct OutputError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension Tool {
+    func export() throws -> ExitStatus {
+        let words = arguments.positionals
+        guard let table = ExportTable(rawValue: words[0]) else {
+            let names = ExportTable.allCases.map(\.rawValue)
+            throw UsageError(
+                message: "export writes \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), got "
+                    + Validation.shown(words[0]) + Suggestion.didYouMean(words[0], among: names))
+        }
+        let target = words.count > 1 && words[1] != "-" ? words[1] : nil
+        if target == "" { throw UsageError(message: "export needs a FILE or -, got \"\"") }
+        let database = try openDatabase(access: .readOnly)
+        try database.beginReadSnapshot()
+        defer { try? database.endReadSnapshot() }
+        guard let target else {
+            var writer = CSVWriter { try OutputFile.writeAll($0, to: STDOUT_FILENO, name: "standard output") }
+            try table.write(from: database, to: &writer)
+            return .done
+        }
+        try OutputFile.replace(target, sparing: database.path) { descriptor in
+            var writer = CSVWriter { try OutputFile.writeAll($0, to: descriptor, name: target) }
+            try table.write(from: database, to: &writer)
+        }
+        return .done
+    }
+}
+
+/// Replacing a file whole: written beside it under a temporary name, then renamed over it.
+enum OutputFile {
+    /// Writes `path` through `body`, which gets a descriptor open for writing; the file appears, or replaces the
+    /// one there, only when `body` and the flush to disk succeeded. The new file keeps an existing file's
+    /// permissions, else gets those `>` would give (0666 less the umask). A symbolic link is followed: its target
+    /// is replaced.
+    ///
+    /// - Throws: `OutputError` when `path` is a folder or the file at `sparing` (the database), or when the
+    ///   file cannot be written; what `body` throws. The temporary file is removed on any failure.
+    static func replace(_ path: String, sparing protected: String, body: (Int32) throws -> Void) throws {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var existing = stat()
+        let exists = stat(resolved, &existing) == 0
+        if exists, existing.st_mode & S_IFMT == S_IFDIR {
+            throw OutputError(message: "cannot write \(path): it is a folder")
+        }
+        if exists, let identity = FileIdentity(path: resolved), identity == FileIdentity(path: protected) {
+            throw OutputError(message: "cannot write \(path): it is the database")
+        }
+        let folder = (resolved as NSString).deletingLastPathComponent
+        let name = (resolved as NSString).lastPathComponent
+        var template = Array(((folder.isEmpty ? "." : folder) + "/.\(name).XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else { throw OutputError(message: "cannot write \(path): \(systemReason())") }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var closed = false
+        do {
+            try body(descriptor)
+            let mask = umask(0)
+            umask(mask)
+            let mode = exists ? existing.st_mode & 0o7777 : 0o666 & ~mask
+            guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else {
+                throw OutputError(message: "cannot write \(path): \(systemReason())")
+            }
+            closed = true
+            guard close(descriptor) == 0, rename(temporary, resolved) == 0 else {
+                throw OutputError(message: "cannot write \(path): \(systemReason())")
+            }
+        } catch {
+            if !closed { close(descriptor) }
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Writes every byte, again after an interruption by a signal.
+    ///
+    /// - Throws: `OutputError` naming `name` and the system's reason (a full disk, a closed pipe).
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, name: String) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let rest = UnsafeRawBufferPointer(rebasing: raw[done...])
+                let count = write(descriptor, rest.baseAddress, rest.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError(message: "cannot write \(name): \(systemReason())")
+                }
+                done += count
+            }
+        }
+    }
+
+    private static func systemReason() -> String {
+        String(cString: strerror(errno))
+    }
+}
