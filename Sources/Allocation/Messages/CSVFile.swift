@@ -58,7 +58,8 @@ public final class CSVFile {
         }
     }
 
-    private init(descriptor input: Int32, name: String, owns: Bool, kind: CSVImport.Kind) throws {
+    /// Checks what `input` holds; `owns`: the file closes `input` when done with it.
+    init(descriptor input: Int32, name: String, owns: Bool, kind: CSVImport.Kind) throws {
         self.name = name
         var status = stat()
         guard fstat(input, &status) == 0 else {
