@@ -178,6 +178,10 @@ import Testing
                 "row 1: done", "row 2: done", "row 3: done", "row 4: done", "row 5: waiting",
             ])
         #expect(
+            try Views.batches(in: store.database).map { "\($0.reference) \($0.allocated)" }.sorted() == [
+                "ASN-7001 4", "ASN-7002 2", "ASN-7003, pallet 2 1", "ASN-7004 3",
+            ], "README's export example")
+        #expect(
             try apply("orders-with-errors.csv", .orders) == [
                 "row 1: done",
                 #"row 2 (line 3): quantity must be a whole number, got "1,000""#,

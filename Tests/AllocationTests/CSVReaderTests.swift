@@ -7,14 +7,11 @@ import Testing
 /// The CSV reader: RFC 4180 with the leniencies spreadsheets need, errors that name the line, constant memory.
 @Suite struct CSVReaderTests {
     static func records(_ text: String) throws -> [CSVRecord] {
-        try records(Array(text.utf8))
+        try csvRecords(text)
     }
 
     static func records(_ bytes: [UInt8]) throws -> [CSVRecord] {
-        let reader = CSVReader(bytes: bytes)
-        var all: [CSVRecord] = []
-        while let record = try reader.next() { all.append(record) }
-        return all
+        try csvRecords(bytes)
     }
 
     /// The error reading `bytes` throws.

@@ -116,7 +116,7 @@ public final class CSVFile {
         return descriptor
     }
 
-    /// A reader over the checked bytes from the start, its header already read: ``CSVReader/next()`` returns the
+    /// A reader over the checked bytes from the start, its header already read (it keeps this file open): ``CSVReader/next()`` returns the
     /// data records with their row and line numbers.
     ///
     /// - Throws: `InputError` when a regular file was changed since it was checked (its size or modification
@@ -125,7 +125,7 @@ public final class CSVFile {
         if let checkedState, FileState(descriptor) != checkedState {
             throw InputError(message: "\(name) changed while it was read; nothing was applied, run it again")
         }
-        let reader = CSVReader(descriptor: descriptor, name: name, fromOffset: startOffset)
+        let reader = CSVReader(descriptor: descriptor, name: name, fromOffset: startOffset, owner: self)
         try reader.readHeader()
         return reader
     }

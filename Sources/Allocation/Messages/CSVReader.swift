@@ -75,6 +75,8 @@ public final class CSVReader {
     private let name: String
     /// Every byte read is also written here (spooling standard input for a second reading).
     private let copy: Int32?
+    /// What owns the descriptor (a ``CSVFile``), kept alive as long as this reader is.
+    private let owner: AnyObject?
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0
     private var end = 0
@@ -97,6 +99,15 @@ public final class CSVReader {
         input = offset.map { .positioned(descriptor, offset: $0) } ?? .stream(descriptor)
         self.name = name
         self.copy = copy
+        owner = nil
+    }
+
+    /// Reads `owner`'s descriptor from `offset` on, keeping `owner` (which closes it when freed) alive.
+    init(descriptor: Int32, name: String, fromOffset offset: Int, owner: AnyObject) {
+        input = .positioned(descriptor, offset: offset)
+        self.name = name
+        copy = nil
+        self.owner = owner
     }
 
     /// Reads bytes in memory.
@@ -104,6 +115,7 @@ public final class CSVReader {
         input = .bytes(bytes, offset: 0)
         name = "the input"
         copy = nil
+        owner = nil
     }
 
     /// The lowercased, space-trimmed form in which column names are compared.
