@@ -195,6 +195,20 @@ import Testing
         #expect(try again.next()?.line == 2)
     }
 
+    /// A named pipe (as `<(command)` gives) is a path that can be read only once.
+    @Test func aNamedPipeIsCheckedThenReadFromItsCopy() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.appendingPathComponent("fifo").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            try? "orderid,sku,quantity\nO-1,LAMP,1\n".write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        writer.start()
+        let file = try CSVFile.open(path, kind: .orders)
+        #expect(file.rowCount == 1)
+        #expect(try file.records().next()?.fields == ["O-1", "LAMP", "1"])
+    }
+
     @Test func aFolderOrAMissingFileIsRefusedWithItsName() throws {
         let folder = try TemporaryFolder()
         let folderError = #expect(throws: InputError.self) { try CSVFile.open(folder.path, kind: .batches) }

@@ -77,7 +77,6 @@ public final class CSVFile {
             descriptor = try CSVFile.temporaryFile()
             ownsDescriptor = true
             startOffset = 0
-            if owns { close(input) }
             reader = CSVReader(descriptor: input, name: name, copy: descriptor)
         }
         do {
@@ -91,6 +90,7 @@ public final class CSVFile {
             if state == nil { close(descriptor) }
             throw error
         }
+        if state == nil, owns { close(input) }
         if let state, FileState(input) != state {
             throw InputError(message: "\(name) changed while it was read; nothing was applied, run it again")
         }
