@@ -63,10 +63,11 @@ extension Tool {
         defer { bus.finishNotifications() }
         let dryRun = arguments.flags.contains("--dry-run")
         let grouped = arguments.flags.contains("--group")
-        var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in print(Tool.answer(row, result).text) }
+        let answers = AnswerBuffer()
+        var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in answers.add(Tool.answer(row, result).text) }
         if grouped || dryRun { run.group = CommandGroup(bus: bus, settings: settings, dryRun: dryRun) }
         // A script may wait for each result before it sends the next line.
-        run.progress = { _ in fflush(nil) }
+        run.progress = { _ in answers.write() }
         let summary = try run.run(JSONLinesInput(handle: handle, source: source))
         if let failure = summary.failure {
             reportFailure(failure)
@@ -117,6 +118,28 @@ extension Tool {
             answer.add("error", describe(error).1)
         }
         return answer
+    }
+}
+
+/// Answer lines collected between writes, written to standard output's descriptor in one call: not through C's
+/// `stdout`, whose flush by `fflush(nil)` would wait for standard input's lock, held by the reader thread while
+/// it waits for a line.
+final class AnswerBuffer {
+    private var text = ""
+
+    func add(_ line: String) {
+        text += line
+        text += "\n"
+    }
+
+    func write() {
+        var bytes = Array(text.utf8)[...]
+        text.removeAll(keepingCapacity: true)
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }
 

@@ -11,9 +11,9 @@ import Foundation
 /// commands are dispatched after that COMMIT, in order, never for a rolled-back command.
 ///
 /// A `DatabaseError` (busy, disk full) rolls the group's uncommitted commands back whole, never part of one; the
-/// caller, which knows which inputs they came from, says up to where everything was committed. A dry run (`dryRun`) keeps one transaction for the whole run, so each
-/// command sees the ones before it, and rolls it back at ``finish()``: nothing is changed or dispatched, and other
-/// writers wait until it ends.
+/// caller, which knows which inputs they came from, says up to where everything was committed. A dry run
+/// (`dryRun`) keeps one transaction for the whole run, so each command sees the ones before it, and rolls it back
+/// at ``finish()``: nothing is changed or dispatched, and other writers wait until it ends.
 public final class CommandGroup {
     public let bus: MessageBus
     /// The commands after which the open transaction is committed.
