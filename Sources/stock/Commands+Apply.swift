@@ -160,9 +160,11 @@ struct JSONLinesInput: BulkInput {
             switch input {
             case .text(let line) where line.allSatisfy(\.isWhitespace): continue
             case .text(let line):
-                return BulkRow(
-                    number: number, command: Result { try Command(jsonLine: line) },
-                    name: Command.name(inJSONLine: line))
+                do {
+                    return BulkRow(number: number, command: .success(try Command(jsonLine: line)))
+                } catch {
+                    return BulkRow(number: number, command: .failure(error), name: Command.name(inJSONLine: line))
+                }
             case .notText(let reason):
                 return BulkRow(number: number, command: .failure(InputError(message: reason)))
             }
