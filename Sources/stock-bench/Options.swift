@@ -6,6 +6,7 @@ struct Options {
     /// Rounds of the `stock apply` comparison at each synchronous level.
     var applyRounds = 3
     var skipApply = false
+    var skipGroup = false
     var skipHistory = false
     var skipWriters = false
     /// Where the big read-side database is kept between runs; nil means a fresh temporary file.
@@ -15,11 +16,12 @@ struct Options {
     var help = false
 
     static let usage = """
-        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-apply] [--skip-history]
-                           [--skip-writers] [--skip-big] [--big-db PATH]
+        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
+                           [--skip-history] [--skip-writers] [--skip-big] [--big-db PATH]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
-        SQL; then `stock apply` (the binary built beside stock-bench) against a minimal C program on a seeded
+        SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
+        `stock apply` (the binary built beside stock-bench) against a minimal C program on a seeded
         workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then allocation on a SKU with
         10 batches against one with 10,000 (most emptied), with the bar of 2x; then 1, 4 and 8 `stock apply`
         processes writing at once (commands per second, waits for the write lock); then the read side on a
@@ -29,6 +31,7 @@ struct Options {
           --rounds N        rounds of each bus measurement; the median is reported (default 5)
           --apply-rounds N  rounds of the stock apply measurement at each level (default 3)
           --skip-apply      skip the stock apply measurement
+          --skip-group      skip the grouped-commits measurement (grouped vs one transaction per command)
           --skip-history    skip the allocation time by history (10 vs 10,000 batches)
           --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
           --skip-big        skip the read-side measurement on the big database
@@ -59,6 +62,7 @@ struct Options {
             case "--rounds": rounds = try count(word)
             case "--apply-rounds": applyRounds = try count(word)
             case "--skip-apply": skipApply = true
+            case "--skip-group": skipGroup = true
             case "--skip-writers": skipWriters = true
             case "--skip-big": skipBig = true
             case "--skip-history": skipHistory = true

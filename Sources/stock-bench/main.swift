@@ -38,6 +38,9 @@ func runBench(_ options: Options) throws {
             + "\(perAllocation(normal.swiftSeconds)) NORMAL; C \(perAllocation(full.cSeconds)) FULL vs "
             + "\(perAllocation(normal.cSeconds)) NORMAL")
 
+    if !options.skipGroup {
+        try runGroupBench(options: options, workload: workload, template: template, directory: directory)
+    }
     if !options.skipApply {
         try runApplyBench(options: options, directory: directory)
     }

@@ -4,6 +4,13 @@ import Foundation
 extension Subcommand {
     static let apply = Subcommand(
         name: "apply", positionals: ["FILE|-"], optional: 1,
+        options: [
+            .flag(
+                "--group",
+                "run the lines in grouped transactions, committed every few ms (settings groupCommands, groupMs)"),
+            .valued("--from-row", "N", "skip the lines before line N (to re-run the rest after a failure)"),
+            .flag("--dry-run", "run every line and answer what it would do, then roll everything back"),
+        ],
         abstract: "run JSON-lines commands from a file or standard input",
         details: """
             Runs one command per JSON line, from FILE or standard input, e.g.
@@ -21,8 +28,15 @@ extension Subcommand {
             ("command" is left out only when the line names none); status is "allocated", "waiting" (accepted, but a
             line waits for stock), "cancelled" or "done". Each line is its own transaction; a bad line is reported
             and the rest still run.
+            With --group, lines share transactions, each line in a savepoint of its own (a refused line still
+            changes nothing), committed every groupCommands lines or groupMs milliseconds and at the end; a line is
+            answered once it is committed, and standard error ends with "committed through line N". A crash loses
+            at most the uncommitted group, never part of a command; after a database error, standard error says
+            "committed through line N; re-run with --from-row N+1".
+            --dry-run answers every line against the current data, each seeing the lines before it, and changes
+            nothing (it holds the write lock until it ends).
             Exit 0 if all succeeded, 4 if all were accepted but a line was left waiting, 1 if any was refused,
-            2 if any was malformed.
+            2 if any was malformed, 3 on a database error.
             """
     ) { try $0.apply() }
 }
@@ -31,6 +45,7 @@ extension Tool {
     func apply() throws -> ExitStatus {
         let source = arguments.positionals.first ?? "-"
         guard !source.isEmpty else { throw UsageError(message: "apply needs a FILE or -, got \"\"") }
+        let fromRow = try fromRowOption()
         let handle: UnsafeMutablePointer<FILE>
         if source == "-" {
             guard let input = fdopen(STDIN_FILENO, "r") else {
@@ -43,54 +58,121 @@ extension Tool {
             }
             handle = opened
         }
-        defer { fclose(handle) }
         let database = try openDatabase()
         let bus = makeBus(database)
         defer { bus.finishNotifications() }
-        var refused = false
-        var malformed = false
-        var waiting = false
-        var number = 0
+        let dryRun = arguments.flags.contains("--dry-run")
+        let grouped = arguments.flags.contains("--group")
+        let answers = AnswerBuffer()
+        var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in answers.add(Tool.answer(row, result).text) }
+        if grouped || dryRun { run.group = CommandGroup(bus: bus, settings: settings, dryRun: dryRun) }
+        // A script may wait for each result before it sends the next line.
+        run.progress = { _ in answers.write() }
+        let summary = try run.run(JSONLinesInput(handle: handle, source: source))
+        if let failure = summary.failure {
+            reportFailure(failure)
+            printError(summary.committedLine(unit: "line"))
+            return .failure
+        }
+        fclose(handle)
+        if dryRun {
+            printError("dry run: nothing was changed")
+        } else if grouped {
+            printError(summary.committedLine(unit: "line"))
+        }
+        return summary.status
+    }
+
+    /// `--from-row N`: the first row to run, 1 when not given.
+    func fromRowOption() throws -> Int {
+        guard let text = arguments.options["--from-row"] else { return 1 }
+        guard let number = Int(text), number >= 1 else {
+            throw UsageError(message: "--from-row needs a row number from 1, got \(text)")
+        }
+        return number
+    }
+
+    /// Says on standard error what stopped a bulk run, as ``main(words:environment:)`` says an error.
+    func reportFailure(_ failure: any Error) {
+        printError(Tool.describe(failure).1)
+        if let database = failure as? DatabaseError, environment["STOCK_DEBUG"]?.isEmpty == false {
+            printError(database.debugDetails)
+        }
+    }
+
+    /// `apply`'s answer to one line: `{"ok":true,"line":N,"command":...}` or `{"ok":false,...,"error":...}`.
+    static func answer(_ row: BulkRow, _ result: Result<Outcome, any Error>) -> JSONObjectWriter {
+        var answer = JSONObjectWriter()
+        switch result {
+        case .success(let outcome):
+            answer.add("ok", true)
+            answer.add("line", row.number)
+            if let name = row.name { answer.add("command", name) }
+            answer.add("status", outcome.status)
+            if case .success(let command) = row.command { outcome.describe(command, into: &answer) }
+        case .failure(let error):
+            answer.add("ok", false)
+            answer.add("line", row.number)
+            // Every refusal names the command its line named, so a script matches answers the same way.
+            if let name = row.name { answer.add("command", name) }
+            answer.add("error", describe(error).1)
+        }
+        return answer
+    }
+}
+
+/// Answer lines collected between writes, written to standard output's descriptor in one call: not through C's
+/// `stdout`, whose flush by `fflush(nil)` would wait for standard input's lock, held by the reader thread while
+/// it waits for a line.
+final class AnswerBuffer {
+    private var text = ""
+
+    func add(_ line: String) {
+        text += line
+        text += "\n"
+    }
+
+    func write() {
+        var bytes = Array(text.utf8)[...]
+        text.removeAll(keepingCapacity: true)
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+/// The JSON lines of `apply`'s input as numbered rows; blank lines are skipped but counted.
+struct JSONLinesInput: BulkInput {
+    let handle: UnsafeMutablePointer<FILE>
+    let source: String
+    private var number = 0
+
+    init(handle: UnsafeMutablePointer<FILE>, source: String) {
+        self.handle = handle
+        self.source = source
+    }
+
+    mutating func next() throws -> BulkRow? {
         while let input = readLine(from: handle) {
             number += 1
-            if case .text(let line) = input, line.allSatisfy(\.isWhitespace) { continue }
-            var result = JSONObjectWriter()
-            do {
-                let command: Command
-                switch input {
-                case .text(let line): command = try Command(jsonLine: line)
-                case .notText(let reason): throw InputError(message: reason)
+            switch input {
+            case .text(let line) where line.allSatisfy(\.isWhitespace): continue
+            case .text(let line):
+                do {
+                    return BulkRow(number: number, command: .success(try Command(jsonLine: line)))
+                } catch {
+                    return BulkRow(number: number, command: .failure(error), name: Command.name(inJSONLine: line))
                 }
-                let outcome = try bus.handle(command)
-                result.add("ok", true)
-                result.add("line", number)
-                result.add("command", command.name)
-                result.add("status", outcome.status)
-                outcome.describe(command, into: &result)
-                if outcome.leftLinesWaiting { waiting = true }
-            } catch {
-                let (status, message) = Tool.describe(error)
-                if status == .usage { malformed = true } else { refused = true }
-                result.add("ok", false)
-                result.add("line", number)
-                // Every refusal names the command its line named, so a script matches answers the same way.
-                if case .text(let line) = input, let name = Command.name(inJSONLine: line) {
-                    result.add("command", name)
-                }
-                result.add("error", message)
-                if status == .failure, error is DatabaseError {
-                    print(result.text)
-                    throw error
-                }
+            case .notText(let reason):
+                return BulkRow(number: number, command: .failure(InputError(message: reason)))
             }
-            print(result.text)
-            // A script may wait for each result before it sends the next line.
-            fflush(nil)
         }
         if ferror(handle) != 0 {
             throw UsageError(message: "cannot read \(source): \(String(cString: strerror(errno)))")
         }
-        return malformed ? .usage : refused ? .refused : waiting ? .waiting : .done
+        return nil
     }
 }
 

@@ -102,7 +102,7 @@ import Testing
             "STOCK_DB": "/env.sqlite", "STOCK_BUSY_TIMEOUT_MS": "7", "STOCK_REFRESH_MS": "20",
             "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
             "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false", "STOCK_GROUP": "operators",
-            "STOCK_TIME": "UTC",
+            "STOCK_TIME": "UTC", "STOCK_GROUP_COMMANDS": "250", "STOCK_GROUP_MS": "20",
         ])
         var expected = Settings()
         expected.database = "/env.sqlite"
@@ -115,8 +115,10 @@ import Testing
         expected.autoAllocate = false
         expected.group = "operators"
         expected.time = .utc
+        expected.groupCommands = 250
+        expected.groupMilliseconds = 20
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 10)
+        #expect(Settings.keys.compactMap(\.variable).count == 12)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {
@@ -129,5 +131,15 @@ import Testing
         #expect(Clock.timestamp(0) == "1970-01-01T00:00:00.000Z")
         #expect(Clock.timestamp(1_764_100_000.25) == "2025-11-25T19:46:40.250Z")
         #expect(Clock.fixed(Day(year: 2026, month: 1, day: 15)!).timestamp() == "2026-01-15T12:00:00.000Z")
+    }
+}
+
+@Suite struct GroupSettingsTests {
+    @Test func groupLimitsDefaultToAThousandCommandsOrFiftyMillisecondsAndRefuseZero() throws {
+        #expect(Settings().groupCommands == 1000)
+        #expect(Settings().groupMilliseconds == 50)
+        var settings = Settings()
+        #expect(throws: SettingsError.self) { try settings.applyEnvironment(["STOCK_GROUP_MS": "0"]) }
+        #expect(throws: SettingsError.self) { try settings.applyEnvironment(["STOCK_GROUP_COMMANDS": "0"]) }
     }
 }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func usageIsMadeFromTheDeclaredArguments() {
         #expect(Subcommand.addBatch.usage == "stock add-batch REF SKU QTY [--eta YYYY-MM-DD]")
-        #expect(Subcommand.apply.usage == "stock apply [FILE|-]")
+        #expect(Subcommand.apply.usage == "stock apply [FILE|-] [--group] [--from-row N] [--dry-run]")
         #expect(Subcommand.demo.usage == "stock demo [--reset] [--max-frames N]")
         #expect(Subcommand.console.usage == "stock [--max-frames N]")
     }

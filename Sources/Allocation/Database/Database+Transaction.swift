@@ -1,7 +1,8 @@
 import CSQLite
 
 extension Database {
-    /// Runs `body` in one write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any throw.
+    /// Runs `body` in one write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any throw; inside a group
+    /// (``beginGroup()``), in one savepoint of the group's transaction instead (``savepoint(_:)``).
     ///
     /// The transaction is the unit of work. A writer first takes its turn (``WriterQueue``), then `BEGIN IMMEDIATE`
     /// takes the write lock up front, so two writers queue instead of failing later with `SQLITE_BUSY_SNAPSHOT`;
@@ -11,6 +12,92 @@ extension Database {
     ///
     /// - Throws: what `body` throws, or `DatabaseError` from BEGIN or COMMIT.
     public func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+        if isGrouped { return try savepoint(body) }
+        let turn = try begin()
+        defer { turn?.endTurn() }
+        let result: T
+        do {
+            result = try body(self)
+            try execute("COMMIT")
+        } catch {
+            rollBack()
+            throw error
+        }
+        finishCommit(turn)
+        return result
+    }
+
+    /// Opens a group: takes the writer's turn and runs `BEGIN IMMEDIATE`, and until ``commitGroup()`` or
+    /// ``rollbackGroup()`` every ``transaction(_:)`` is a savepoint of this one transaction.
+    ///
+    /// The caller commits often (stock's ``CommandGroup`` does every few milliseconds), since other writers wait
+    /// for the turn meanwhile.
+    ///
+    /// - Throws: `DatabaseError` (busy) or ``WaitAbandoned`` as ``transaction(_:)`` does; `DatabaseError` (misuse)
+    ///   when a transaction is already open.
+    public func beginGroup() throws {
+        _ = try begin()
+        isGrouped = true
+    }
+
+    /// Commits the group's transaction, gives the turn back, then runs the ``afterCommit(_:)`` actions of its
+    /// savepoints, in the order they were registered.
+    ///
+    /// - Throws: `DatabaseError` from COMMIT, after which the group is rolled back whole and nothing is run.
+    public func commitGroup() throws {
+        precondition(isGrouped, "commitGroup outside a group")
+        isGrouped = false
+        do {
+            try execute("COMMIT")
+        } catch {
+            rollBack()
+            writerQueue?.endTurn()
+            throw error
+        }
+        finishCommit(writerQueue)
+    }
+
+    /// Rolls the group's transaction back whole, drops its ``afterCommit(_:)`` actions and gives the turn back; does
+    /// nothing outside a group.
+    public func rollbackGroup() {
+        guard isGrouped else { return }
+        isGrouped = false
+        rollBack()
+        writerQueue?.endTurn()
+    }
+
+    /// Runs `body` between `SAVEPOINT command` and `RELEASE command`; on a throw `ROLLBACK TO command` undoes its
+    /// changes and drops the ``afterCommit(_:)`` actions it registered, so the group goes on as if it never ran.
+    ///
+    /// SQLite rolls a whole transaction back by itself on some errors (a full disk, an I/O error): then the group
+    /// is over, ``isGrouped`` is false, the turn is given back and the error is thrown.
+    private func savepoint<T>(_ body: (Database) throws -> T) throws -> T {
+        guard transactionDepth == 1 else { throw DatabaseError.misuse("nested transactions are not supported") }
+        let registered = afterCommitActions.count
+        try execute("SAVEPOINT command")
+        transactionDepth = 2
+        defer { transactionDepth = isGrouped ? 1 : 0 }
+        do {
+            let result = try body(self)
+            try execute("RELEASE command")
+            return result
+        } catch {
+            afterCommitActions.removeSubrange(registered...)
+            if sqlite3_get_autocommit(handle) == 0,
+                (try? execute("ROLLBACK TO command")) != nil, (try? execute("RELEASE command")) != nil
+            {
+                throw error
+            }
+            isGrouped = false
+            rollBack()
+            writerQueue?.endTurn()
+            throw error
+        }
+    }
+
+    /// Checks that no transaction or read snapshot is open, takes the writer's turn and runs `BEGIN IMMEDIATE`;
+    /// returns the queue to give the turn back to.
+    private func begin() throws -> WriterQueue? {
         guard transactionDepth == 0 else {
             throw DatabaseError.misuse("nested transactions are not supported")
         }
@@ -21,30 +108,35 @@ extension Database {
         busyWaiter.waitStarted = waitStarted
         defer { busyWaiter.waitStarted = nil }
         let turn = try takeWriterTurn(waitStarted: waitStarted)
-        defer { turn?.endTurn() }
-        try beginImmediate(waitStarted: waitStarted)
+        do {
+            try beginImmediate(waitStarted: waitStarted)
+        } catch {
+            turn?.endTurn()
+            throw error
+        }
         busyWaiter.waitStarted = nil
         LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         transactionDepth = 1
         afterCommitActions.removeAll()
-        let result: T
-        do {
-            result = try body(self)
-            try execute("COMMIT")
-        } catch {
-            transactionDepth = 0
-            afterCommitActions.removeAll()
-            if sqlite3_get_autocommit(handle) == 0 {
-                try? execute("ROLLBACK")
-            }
-            throw error
+        return turn
+    }
+
+    /// Ends the open transaction with ROLLBACK when SQLite still has one, dropping its actions.
+    private func rollBack() {
+        transactionDepth = 0
+        afterCommitActions.removeAll()
+        if sqlite3_get_autocommit(handle) == 0 {
+            try? execute("ROLLBACK")
         }
+    }
+
+    /// After COMMIT: gives the turn back, then runs the actions registered meanwhile.
+    private func finishCommit(_ turn: WriterQueue?) {
         transactionDepth = 0
         turn?.endTurn()
         let actions = afterCommitActions
         afterCommitActions.removeAll()
         for action in actions { action() }
-        return result
     }
 
     /// Takes this connection's turn among the file's writers and returns the queue to give it back to; nil for a
@@ -69,6 +161,6 @@ extension Database {
         afterCommitActions.append(action)
     }
 
-    /// Whether a transaction opened by ``transaction(_:)`` is running.
+    /// Whether a transaction opened by ``transaction(_:)`` or ``beginGroup()`` is running.
     public var isInTransaction: Bool { transactionDepth > 0 }
 }

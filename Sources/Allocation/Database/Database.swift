@@ -21,6 +21,8 @@ public final class Database {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     var transactionDepth = 0
+    /// Whether ``beginGroup()`` left a write transaction open, in which each ``transaction(_:)`` is a savepoint.
+    public internal(set) var isGrouped = false
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []

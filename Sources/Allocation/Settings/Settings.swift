@@ -1,8 +1,8 @@
 import Foundation
 
 /// The dependencies of a run, chosen by a JSON settings file instead of a container: database path, busy
-/// timeout, durability, refresh interval, notifier, notification address, clock, colours, the operator's name and
-/// whether waiting lines are filled automatically.
+/// timeout, durability, refresh interval, notifier, notification address, clock, colours, the operator's name,
+/// whether waiting lines are filled automatically and how often bulk work commits.
 ///
 /// Precedence, lowest first: built-in defaults, the settings file (`--settings` or `$STOCK_SETTINGS`), environment
 /// variables (each key's in ``keys``, e.g. `STOCK_DB`), then flags (`--db`).
@@ -25,6 +25,10 @@ public struct Settings: Equatable, Sendable {
     public var autoAllocate = true
     /// The group that may read and write a database `stock init` creates, beside its owner; nil: the owner only.
     public var group: String?
+    /// Bulk work (``CommandGroup``) commits after this many commands, or sooner by ``groupMilliseconds``.
+    public var groupCommands = 1000
+    /// Bulk work commits after holding the write lock this long, or sooner by ``groupCommands``.
+    public var groupMilliseconds = 50
 
     public init() {}
 
@@ -105,6 +109,8 @@ public struct Settings: Equatable, Sendable {
         },
         Key("autoAllocate", variable: "STOCK_AUTO_ALLOCATE") { $1.autoAllocate = try $0.bool() },
         Key("group", variable: "STOCK_GROUP") { $1.group = try $0.string() },
+        Key("groupCommands", variable: "STOCK_GROUP_COMMANDS") { $1.groupCommands = try $0.integer(1...1_000_000) },
+        Key("groupMs", variable: "STOCK_GROUP_MS") { $1.groupMilliseconds = try $0.integer(1...1000) },
     ]
 
     /// Reads a settings file over the defaults.

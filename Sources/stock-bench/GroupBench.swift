@@ -1,0 +1,76 @@
+import Allocation
+import Foundation
+
+/// The bars grouped commits are held to: this multiple of the one-transaction-per-command rate, and this rate.
+private let groupRatioBar = 20.0
+private let groupRateBar = 50_000.0
+
+/// Figure 1: allocations through the whole bus in groups (``CommandGroup`` with the default settings: a COMMIT
+/// every 1000 commands or 50 ms, a savepoint per command) against one transaction per command, on copies of the
+/// same template, synchronous=FULL, alternating which goes first; prints each round and the medians.
+func runGroupBench(options: Options, workload: AllocationWorkload, template: String, directory: String) throws {
+    print("")
+    let groupedCount = options.allocations * 10
+    let grouped = AllocationWorkload(skuCount: workload.skus.count, count: groupedCount)
+    let settings = Settings()
+    print(
+        "Grouped commits vs one transaction per command, through the whole bus, synchronous=FULL, "
+            + "\(workload.skus.count) SKUs: \(workload.count) allocations one transaction each, "
+            + "\(groupedCount) grouped (COMMIT every \(settings.groupCommands) commands or \(settings.groupMilliseconds) "
+            + "ms, a SAVEPOINT each), fresh copies of the template each round:")
+    var single: [Double] = []
+    var group: [Double] = []
+    for round in 1...options.rounds {
+        let singleFirst = round % 2 == 1
+        let runSingle = {
+            try measureBus(workload, template: template, path: "\(directory)/single-\(round).sqlite", grouped: false)
+        }
+        let runGrouped = {
+            try measureBus(grouped, template: template, path: "\(directory)/grouped-\(round).sqlite", grouped: true)
+        }
+        let (s, g) = singleFirst ? (try runSingle(), try runGrouped()) : (try runGrouped(), try runSingle())
+        single.append(s)
+        group.append(g)
+        print(
+            "  round \(round) (\(singleFirst ? "per command first" : "grouped first")): per command "
+                + "\(fixed(s))/s, grouped \(fixed(g))/s, ratio \(fixed(g / s, 1))")
+    }
+    let ratio = median(group) / median(single)
+    print(
+        "  median of \(options.rounds): per command \(fixed(median(single)))/s, grouped \(fixed(median(group)))/s, "
+            + "ratio \(fixed(ratio, 1))")
+    print(
+        "  targets: grouped \(fixed(groupRatioBar))x or more of per command: \(ratio >= groupRatioBar ? "met" : "NOT met"); "
+            + "\(fixed(groupRateBar)) commands/s or more: \(median(group) >= groupRateBar ? "met" : "NOT met")")
+}
+
+/// Allocations per second through `MessageBus.standard` on a fresh copy of `template`, grouped or one transaction
+/// each; the file is removed afterwards.
+private func measureBus(_ workload: AllocationWorkload, template: String, path: String, grouped: Bool) throws
+    -> Double
+{
+    removeDatabase(path)
+    defer { removeDatabase(path) }
+    try FileManager.default.copyItem(atPath: template, toPath: path)
+    let settings = benchSettings(path: path, synchronous: .full)
+    let db = try Database.open(settings: settings, access: .readWrite)
+    let bus = MessageBus.standard(database: db, settings: settings, log: { print("bench: \($0)") })
+    let commands = (0..<workload.count).map(workload.command)
+    let ((), seconds) = try timed {
+        if grouped {
+            let group = CommandGroup(bus: bus, settings: settings)
+            for command in commands {
+                try group.handle(command)
+                if group.isDue { try group.commit() }
+            }
+            try group.finish()
+        } else {
+            for command in commands { try bus.handle(command) }
+        }
+    }
+    let lines = try db.queryOne("SELECT count(*) FROM order_lines") { $0.int(0) } ?? 0
+    guard lines == workload.count else {
+        throw BenchFailure(description: "\(lines) order lines after \(workload.count) allocations")
+    }
+    return Double(workload.count) / seconds
+}

@@ -1,0 +1,276 @@
+import Allocation
+import Foundation
+
+/// One numbered input of bulk work: the command it gives, or why it gives none.
+struct BulkRow: Sendable {
+    /// The row's number in its input (a line's for `apply`), as answers, summaries and `--from-row` name it.
+    let number: Int
+    let command: Result<Command, any Error>
+    /// The command the row named, for the answer to a row that gives none; nil when it names none.
+    let name: String?
+
+    init(number: Int, command: Result<Command, any Error>, name: String? = nil) {
+        self.number = number
+        self.command = command
+        self.name = (try? command.get().name) ?? name
+    }
+}
+
+/// Where bulk work's rows come from, in order. It is read on a thread of its own, so a group can commit while the
+/// input is slow (a script waiting for answers, a pipe).
+protocol BulkInput {
+    /// The next row; nil at the end.
+    ///
+    /// - Throws: when the input cannot be read further; the rows before it are still run.
+    mutating func next() throws -> BulkRow?
+}
+
+/// What became of a bulk run's rows, as reported, and up to which row everything was committed.
+struct BulkSummary {
+    var done = 0
+    var waiting = 0
+    var refused = 0
+    var malformed = 0
+    /// Every row up to this number was run (or skipped by `--from-row`) and what it did is committed; 0 when none,
+    /// and always in a dry run.
+    var committedThrough = 0
+    /// The database error that stopped the run: the rows after ``committedThrough`` changed nothing.
+    var failure: (any Error)?
+
+    /// The exit status: 3 when stopped by a database error, else 2 if any row was malformed, 1 if any was
+    /// refused, 4 if any left a line waiting, else 0.
+    var status: ExitStatus {
+        failure != nil ? .failure : malformed > 0 ? .usage : refused > 0 ? .refused : waiting > 0 ? .waiting : .done
+    }
+
+    /// `committed through line N`, or with a failure `...; re-run with --from-row N+1`.
+    func committedLine(unit: String) -> String {
+        let through =
+            committedThrough == 0 ? "nothing committed" : "committed through \(unit) \(committedThrough)"
+        return failure == nil ? through : "\(through); re-run with --from-row \(committedThrough + 1)"
+    }
+
+    fileprivate mutating func count(_ result: Result<Outcome, any Error>) {
+        switch result {
+        case .success(let outcome): if outcome.leftLinesWaiting { waiting += 1 } else { done += 1 }
+        case .failure(let error):
+            if ExitStatus(for: error) == .usage { malformed += 1 } else { refused += 1 }
+        }
+    }
+}
+
+/// The one driver of bulk work (`apply`, `import`): numbered rows in, each row's command through the bus, each
+/// row's answer out in row order, and a summary saying up to which row everything was committed.
+///
+/// Without a group each command is its own transaction and is answered at once. With one (``CommandGroup``) the
+/// commands share transactions; a row is answered only once the COMMIT holding it succeeded, so an answer never
+/// speaks of a change a crash could still lose; a dry run's rows are answered at once, since nothing is ever
+/// committed. Rows numbered below `fromRow` are skipped unread by the bus. A database error stops the run: the
+/// failing row is answered, the group's uncommitted rows are not (they changed nothing), and the summary's
+/// ``BulkSummary/failure`` is set. A row's own refusal or malformed input is answered and the run goes on.
+struct BulkRun {
+    let bus: MessageBus
+    /// Groups the commands; nil runs one transaction per command.
+    var group: CommandGroup?
+    var fromRow = 1
+    /// Called for each row run, in row order, once what it did is committed (or at once in a dry run).
+    var report: (BulkRow, Result<Outcome, any Error>) -> Void
+    /// Called after each batch of answers (after each commit, or each row without a group), with the summary so
+    /// far: where a progress display updates.
+    var progress: (BulkSummary) -> Void = { _ in }
+
+    /// Runs every row of `input`.
+    ///
+    /// - Throws: what `input` threw, after the rows before it were run and committed.
+    func run(_ input: any BulkInput) throws -> BulkSummary {
+        let queue = RowQueue()
+        let box = UncheckedBox(input)
+        let reader = Thread {
+            do {
+                while let row = try box.value.next() {
+                    guard queue.push(row) else { return }
+                }
+                queue.close(error: nil)
+            } catch {
+                queue.close(error: error)
+            }
+        }
+        reader.start()
+        defer { queue.cancel() }
+        var state = RunState(summary: BulkSummary())
+        while true {
+            switch queue.take(waitingAtMost: group?.secondsLeft ?? .infinity) {
+            case .timedOut:
+                commit(&state)
+            case .rows(let rows):
+                for row in rows {
+                    run(row, &state)
+                    if state.summary.failure != nil { return state.summary }
+                }
+            case .end(let error):
+                if let group {
+                    do {
+                        try group.finish()
+                        if !group.isDryRun { state.processedGroupEnd() }
+                    } catch {
+                        state.lose(error)
+                    }
+                    deliver(&state)
+                }
+                if let error, state.summary.failure == nil { throw error }
+                return state.summary
+            }
+        }
+    }
+
+    private func run(_ row: BulkRow, _ state: inout RunState) {
+        guard row.number >= fromRow else {
+            state.processed = row.number
+            if group == nil { state.summary.committedThrough = row.number }
+            return
+        }
+        let result: Result<Outcome, any Error>
+        switch row.command {
+        case .failure(let error): result = .failure(error)
+        case .success(let command):
+            do {
+                result = .success(try group?.handle(command) ?? bus.handle(command))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        if case .failure(let error) = result, error is DatabaseError {
+            state.lose(error)
+            report(row, result)
+            state.summary.count(result)
+            progress(state.summary)
+            return
+        }
+        state.processed = row.number
+        state.pending.append((row, result))
+        guard let group, !group.isDryRun else {
+            if group == nil { state.summary.committedThrough = row.number }
+            deliver(&state)
+            return
+        }
+        if group.isDue { commit(&state) }
+    }
+
+    /// Commits the open group and answers its rows; a failed COMMIT loses them (``RunState/lose(_:)``).
+    private func commit(_ state: inout RunState) {
+        guard let group else { return }
+        do {
+            try group.commit()
+            state.processedGroupEnd()
+        } catch {
+            state.lose(error)
+        }
+        deliver(&state)
+    }
+
+    private func deliver(_ state: inout RunState) {
+        guard !state.pending.isEmpty else { return }
+        for (row, result) in state.pending {
+            report(row, result)
+            state.summary.count(result)
+        }
+        state.pending.removeAll(keepingCapacity: true)
+        progress(state.summary)
+    }
+}
+
+/// The driver's bookkeeping between rows.
+private struct RunState {
+    var summary: BulkSummary
+    /// The rows run but not yet answered: in the open group.
+    var pending: [(BulkRow, Result<Outcome, any Error>)] = []
+    /// The last row run or skipped.
+    var processed = 0
+
+    /// The open group committed: everything run so far is durable.
+    mutating func processedGroupEnd() {
+        summary.committedThrough = processed
+    }
+
+    /// A database error: the open group's rows changed nothing and get no answer.
+    mutating func lose(_ error: any Error) {
+        pending.removeAll()
+        summary.failure = error
+    }
+}
+
+/// Moves a value to the reader thread, which alone uses it from then on.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Rows handed from the reader thread to the driver, at most ``capacity`` waiting, so a huge input is not held in
+/// memory whole.
+private final class RowQueue: @unchecked Sendable {
+    // @unchecked: every stored property is read and written only while `condition` is locked.
+    enum Taken {
+        case rows([BulkRow])
+        case timedOut
+        /// The input ended, or could not be read further.
+        case end((any Error)?)
+    }
+
+    private let condition = NSCondition()
+    private var rows: [BulkRow] = []
+    private var ended = false
+    private var endError: (any Error)?
+    private var cancelled = false
+    private let capacity = 4096
+
+    /// Adds a row, waiting while the queue is full; false once the driver stopped taking rows.
+    func push(_ row: BulkRow) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while rows.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        rows.append(row)
+        if rows.count == 1 { condition.broadcast() }
+        return true
+    }
+
+    func close(error: (any Error)?) {
+        condition.lock()
+        ended = true
+        endError = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops the reader's waits: the driver takes no more rows.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Every row waiting, else the end, after waiting for one at most `seconds`.
+    func take(waitingAtMost seconds: Double) -> Taken {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = seconds.isFinite ? Date(timeIntervalSinceNow: seconds) : nil
+        while rows.isEmpty && !ended {
+            if let deadline {
+                guard condition.wait(until: deadline) else { return rows.isEmpty && !ended ? .timedOut : take() }
+            } else {
+                condition.wait()
+            }
+        }
+        return take()
+    }
+
+    /// The rows waiting (called with the lock held), or the end when none is.
+    private func take() -> Taken {
+        guard !rows.isEmpty else { return .end(endError) }
+        let taken = rows
+        rows.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return .rows(taken)
+    }
+}
