@@ -22,8 +22,8 @@ struct ScaleBench {
         print(
             "Scale: each command timed alone through the whole bus on the small database (\(workload.skus.count) "
                 + "SKUs x 3 batches) and on the big one (\(big.batches) batches, \(big.orderLines) lines), "
-                + "alternating; synchronous=FULL (the default), then NORMAL; target: big p99 at most "
-                + "\(fixed(ScaleBench.bar))x small p99:")
+                + "copies of both in the OS page cache, alternating; synchronous=FULL (the default), then NORMAL; "
+                + "target: big p99 at most \(fixed(ScaleBench.bar))x small p99:")
         let smallPath = "\(directory)/scale-small.sqlite"
         let bigCopy = "\(directory)/scale-big.sqlite"
         defer {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Runs 1, 4 and 8 `stock apply` processes at once (the binary beside stock-bench), `commandsPerWriter` commands
 /// each, on five shared SKUs and on SKUs of their own, and prints the total command rate and each command's wait
-/// for its turn and the write lock, as `STOCK_LOCK_WAIT_LOG` records it. Targets: no writer gives up; p99 wait under 250 ms with 8 writers; the
-/// total rate with 8 writers at least that with 1.
+/// for its turn and the write lock, as `STOCK_LOCK_WAIT_LOG` records it. Targets: no writer gives up; p99 wait
+/// under 250 ms with 8 writers; the total rate with 8 writers at least that with 1.
 func runWritersBench(directory: String, commandsPerWriter: Int) throws {
     print("")
     print(

@@ -18,6 +18,9 @@ func runSections(_ options: Options, directory: String) throws {
     print(
         "stock-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), "
             + "files under \(directory)")
+    #if DEBUG
+        print("debug build: the figures show that every section runs, not how fast (measure with -c release)")
+    #endif
 
     let workload = AllocationWorkload(skuCount: 200, count: options.allocations)
     let template = "\(directory)/template.sqlite"
