@@ -54,7 +54,8 @@ struct Options {
           --skip-big        skip the big database: the read side and the scale measurement
           --skip-scale      skip the scale measurement (small against big database)
           --skip-render     skip the render measurement
-          --big-db PATH     keep the big database at PATH and reuse it while its schema version matches
+          --big-db PATH     keep the big database at PATH and reuse it while it holds a complete seed of the
+                            size asked (full or --quick) at the current schema version
           --help            show this text
         """
 
