@@ -14,7 +14,7 @@ let package = Package(
         .target(name: "Console", dependencies: ["Allocation", "CNcurses"]),
         .executableTarget(name: "stock", dependencies: ["Allocation", "Console"]),
         .target(name: "CBaseline", dependencies: ["CSQLite"]),
-        .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite"]),
+        .executableTarget(name: "stock-bench", dependencies: ["Allocation", "CBaseline", "CSQLite", "Console"]),
         .target(name: "TestSupport", dependencies: ["Allocation"], path: "Tests/TestSupport"),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
         .testTarget(

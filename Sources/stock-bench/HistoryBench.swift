@@ -6,11 +6,11 @@ import Foundation
 enum HistoryBench {
     static let fewBatches = 10
     static let manyBatches = 10_000
-    static let allocations = 2000
 
     /// Seeds `SHORT` with 10 batches and `LONG` with 10,000, of which all but 10 are emptied, then times
-    /// allocations on the two SKUs in turn (synchronous=NORMAL, so the figure is the transaction, not the fsync).
-    static func run(directory: String) throws {
+    /// `allocations` allocations on each of the two SKUs in turn (synchronous=NORMAL, so the figure is the
+    /// transaction, not the fsync).
+    static func run(directory: String, allocations: Int) throws {
         let path = "\(directory)/history.sqlite"
         let ((), seedSeconds) = try timed { try seed(at: path) }
         print("")

@@ -30,6 +30,11 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+/// The value at `share` (0.5 for the median, 0.99 for p99) of ascending `sorted`, by nearest rank; 0 when empty.
+func percentile(_ sorted: [Double], _ share: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))]
+}
+
 func fixed(_ value: Double, _ decimals: Int = 0) -> String {
     String(format: "%.\(decimals)f", value)
 }

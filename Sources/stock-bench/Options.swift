@@ -1,10 +1,14 @@
 /// The bench's command line.
 struct Options {
-    var allocations = 5000
-    var rounds = 5
+    /// Every section at a small size, to show the program still runs (`.ci/run` runs it).
+    var quick = false
+    var allocations: Int
+    var rounds: Int
     var skipBig = false
     /// Rounds of the `stock apply` comparison at each synchronous level.
-    var applyRounds = 3
+    var applyRounds: Int
+    var skipScale = false
+    var skipRender = false
     var skipApply = false
     var skipGroup = false
     var skipHistory = false
@@ -15,9 +19,21 @@ struct Options {
     var seedOnly: String?
     var help = false
 
+    /// The big database's size.
+    var big: BigDatabase { quick ? .quick : .full }
+    /// Allocations on each SKU of the history measurement.
+    var historyAllocations: Int { quick ? 200 : 2000 }
+    /// Commands each process sends in the concurrent-writer measurement.
+    var writerCommands: Int { quick ? 100 : 1000 }
+    /// The scale measurement: allocations and arriving batches timed on each database, lines waiting for each batch.
+    var scale: ScaleBench { quick ? ScaleBench(allocations: 200, fills: 3, waitingLines: 1000) : .full }
+    /// Frames of each render measurement.
+    var renderFrames: Int { quick ? 200 : 2000 }
+
     static let usage = """
-        usage: stock-bench [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
-                           [--skip-history] [--skip-writers] [--skip-big] [--big-db PATH]
+        usage: stock-bench [--quick] [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
+                           [--skip-history] [--skip-writers] [--skip-big] [--skip-scale] [--skip-render]
+                           [--big-db PATH]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
@@ -25,8 +41,12 @@ struct Options {
         workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then allocation on a SKU with
         10 batches against one with 10,000 (most emptied), with the bar of 2x; then 1, 4 and 8 `stock apply`
         processes writing at once (commands per second, waits for the write lock); then the read side on a
-        database of 100,000 batches and 1,000,000 order lines.
+        database of 100,000 batches and 1,000,000 order lines; then allocation and a batch filling 1,000 waiting
+        lines on the small database against that big one (p50, p99, the bar of 2x); then the console's render
+        step of a 132x40 frame (the bar of 1 ms).
 
+          --quick           every section at a small size (500 allocations, one round, a big database of 10,000
+                            batches and 100,000 lines), in well under a minute: shows the program still runs
           --allocations N   allocations per round (default 5000)
           --rounds N        rounds of each bus measurement; the median is reported (default 5)
           --apply-rounds N  rounds of the stock apply measurement at each level (default 3)
@@ -34,8 +54,11 @@ struct Options {
           --skip-group      skip the grouped-commits measurement (grouped vs one transaction per command)
           --skip-history    skip the allocation time by history (10 vs 10,000 batches)
           --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
-          --skip-big        skip the read-side measurement on the big database
-          --big-db PATH     keep the big database at PATH and reuse it while its schema version matches
+          --skip-big        skip the big database: the read side and the scale measurement
+          --skip-scale      skip the scale measurement (small against big database)
+          --skip-render     skip the render measurement
+          --big-db PATH     keep the big database at PATH and reuse it while it holds a complete seed of the
+                            size asked (full or --quick) at the current schema version
           --help            show this text
         """
 
@@ -56,8 +79,12 @@ struct Options {
             }
             return number
         }
+        var allocations: Int?
+        var rounds: Int?
+        var applyRounds: Int?
         while let word = words.popFirst() {
             switch word {
+            case "--quick": quick = true
             case "--allocations": allocations = try count(word)
             case "--rounds": rounds = try count(word)
             case "--apply-rounds": applyRounds = try count(word)
@@ -65,6 +92,8 @@ struct Options {
             case "--skip-group": skipGroup = true
             case "--skip-writers": skipWriters = true
             case "--skip-big": skipBig = true
+            case "--skip-scale": skipScale = true
+            case "--skip-render": skipRender = true
             case "--skip-history": skipHistory = true
             case "--big-db": bigDatabase = try value(word)
             case "--seed-big-only": seedOnly = try value(word)
@@ -72,5 +101,8 @@ struct Options {
             default: throw Invalid(description: "unknown argument \(word)")
             }
         }
+        self.allocations = allocations ?? (quick ? 500 : 5000)
+        self.rounds = rounds ?? (quick ? 1 : 5)
+        self.applyRounds = applyRounds ?? (quick ? 1 : 3)
     }
 }

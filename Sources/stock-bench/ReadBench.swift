@@ -1,15 +1,31 @@
 import Allocation
 import Foundation
 
-/// The read-side database: 100,000 batches over 10,000 SKUs, 1,000,000 allocated order lines and 1,100,000 events.
-enum BigDatabase {
-    static let batches = 100_000
-    static let orderLines = 1_000_000
+/// The big database: `batches` batches over a tenth as many SKUs, `orderLines` allocated order lines and as many
+/// events as both; at full size 100,000 batches, 1,000,000 lines and 1,100,000 events.
+struct BigDatabase: Equatable {
+    let batches: Int
+    let orderLines: Int
+    var skus: Int { batches / 10 }
+
+    static let full = BigDatabase(batches: 100_000, orderLines: 1_000_000)
+    /// The size of `--quick`, seeded in a second or two.
+    static let quick = BigDatabase(batches: 10_000, orderLines: 100_000)
+
+    /// The SKU the seed names `index`, e.g. `SKU-04321`.
+    static func sku(_ index: Int) -> String {
+        "SKU-" + String(100_000 + index).dropFirst()
+    }
+
+    /// The batch the seed names `index`, e.g. `B-099999`.
+    static func batch(_ index: Int) -> String {
+        "B-" + String(1_000_000 + index).dropFirst()
+    }
 
     /// Bulk-seeds with plain SQL (recursive CTEs) in one transaction: going through the bus would take hours of
     /// commits, and only the shape of the data matters for reads. Rows follow the records' rules (allocated ≤
     /// purchased, ETAs as `YYYY-MM-DD`, payloads as `Event.payload` writes them).
-    static func seed(at path: String) throws {
+    func seed(at path: String) throws {
         removeDatabase(path)
         let db = try Database.open(settings: benchSettings(path: path, synchronous: .off), access: .create)
         try db.execute("PRAGMA cache_size = -131072")
@@ -17,21 +33,21 @@ enum BigDatabase {
         try db.transaction { db in
             try db.execute(
                 """
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(skus - 1))
                 INSERT INTO products (sku, version) SELECT printf('SKU-%05d', i), 110 FROM n
                 """)
             try db.execute(
                 """
                 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(batches - 1))
                 INSERT INTO batches (id, reference, sku, purchased, eta)
-                SELECT i + 1, printf('B-%06d', i), printf('SKU-%05d', i % 10000), 1000,
+                SELECT i + 1, printf('B-%06d', i), printf('SKU-%05d', i % \(skus)), 1000,
                   CASE WHEN i % 3 = 0 THEN NULL ELSE date('2027-01-01', '+' || (i % 90) || ' days') END FROM n
                 """)
             try db.execute(
                 """
                 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(orderLines - 1))
                 INSERT INTO order_lines (id, orderid, sku, qty)
-                SELECT i + 1, printf('order-%07d', i), printf('SKU-%05d', i % 10000), 1 + i % 5 FROM n
+                SELECT i + 1, printf('order-%07d', i), printf('SKU-%05d', i % \(skus)), 1 + i % 5 FROM n
                 """)
             try db.execute(
                 """
@@ -57,7 +73,7 @@ enum BigDatabase {
     }
 
     /// Whether `path` holds a complete seed made with the current schema.
-    static func isUsable(_ path: String) -> Bool {
+    func isUsable(_ path: String) -> Bool {
         guard let db = try? Database.open(settings: benchSettings(path: path), access: .readOnly) else { return false }
         let lines = (try? db.queryOne("SELECT max(id) FROM order_lines") { $0.int(0) }) ?? nil
         let batchCount = (try? Views.batchCount(in: db)) ?? -1
@@ -65,11 +81,11 @@ enum BigDatabase {
     }
 
     /// Seeds in a child process (this executable with `--seed-big-only`), so the parent's peak RSS stays the reader's.
-    static func seedInChild(at path: String) throws {
+    func seedInChild(at path: String) throws {
         let executable = try benchExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--seed-big-only", path]
+        process.arguments = ["--seed-big-only", path] + (self == .quick ? ["--quick"] : [])
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
@@ -93,18 +109,27 @@ func timeQuery<T>(_ label: String, repeats: Int = 5, _ query: () throws -> [T]) 
             + "median of \(repeats) \(milliseconds(median(later)))")
 }
 
-func runReadBench(options: Options, directory: String) throws {
-    let path = options.bigDatabase ?? "\(directory)/big.sqlite"
-    print("")
-    print(
-        "Read side: \(BigDatabase.batches) batches, \(BigDatabase.orderLines) order lines with allocations, "
-            + "\(BigDatabase.batches + BigDatabase.orderLines) events (file in the OS page cache)")
-    if options.bigDatabase != nil && BigDatabase.isUsable(path) {
-        print("  reusing \(path) (schema version \(Schema.currentVersion))")
-    } else {
-        let ((), seconds) = try timed { try BigDatabase.seedInChild(at: path) }
-        print("  seeded \(path) in \(fixed(seconds, 1)) s, with plain SQL inserts (recursive CTEs), not the bus")
+extension BigDatabase {
+    /// The big database at `--big-db PATH` when it holds a complete seed of this size, else seeded afresh there (or
+    /// in `directory`); prints which. The caller removes a file it did not keep.
+    func prepare(options: Options, directory: String) throws -> String {
+        let path = options.bigDatabase ?? "\(directory)/big.sqlite"
+        print("")
+        print("Big database: \(batches) batches over \(skus) SKUs, \(orderLines) allocated order lines, as many events")
+        if options.bigDatabase != nil && isUsable(path) {
+            print("  reusing \(path) (schema version \(Schema.currentVersion))")
+        } else {
+            let ((), seconds) = try timed { try seedInChild(at: path) }
+            print("  seeded \(path) in \(fixed(seconds, 1)) s, with plain SQL inserts (recursive CTEs), not the bus")
+        }
+        return path
     }
+}
+
+/// The pages the screens ask for on the big database at `path`, with the process's resident memory.
+func runReadBench(big: BigDatabase, path: String) throws {
+    print(
+        "Read side on the big database (\(big.batches + big.orderLines) events; the file in the OS page cache):")
     let size = ["", "-wal"].map { fileSizeKiB(path + $0) }.filter { $0 > 0 }.reduce(0, +)
     print("  file size \(mebibytes(size))")
 
@@ -127,19 +152,20 @@ func runReadBench(options: Options, directory: String) throws {
     try timeQuery("Views.lines 40, oldest") {
         try Views.lines(matching: nil, from: 0, newer: true, limit: 40, in: db)
     }
-    try timeQuery("Views.lines 40 matching SKU-04321") {
-        try Views.lines(matching: "SKU-04321", from: Int64.max, newer: false, limit: 40, in: db)
+    let sku = BigDatabase.sku(4321 % big.skus)
+    try timeQuery("Views.lines 40 matching \(sku)") {
+        try Views.lines(matching: sku, from: Int64.max, newer: false, limit: 40, in: db)
     }
     try timeQuery("Views.events 40, newest") { try Views.events(from: Int64.max, newer: false, limit: 40, in: db) }
+    let last = BigDatabase.batch(big.batches - 1)
     try timeQuery("Views.boardPosition of the last batch") {
-        [try Views.boardPosition(reference: "B-099999", in: db)]
+        [try Views.boardPosition(reference: last, in: db)]
     }
-    try timeQuery("Views.nextBatch \"b-099999\" after the first") {
-        [try Views.nextBatch(containing: "b-099999", after: "B-000000", in: db)]
+    try timeQuery("Views.nextBatch \"\(last.lowercased())\" after the first") {
+        [try Views.nextBatch(containing: last.lowercased(), after: BigDatabase.batch(0), in: db)]
     }
     try timeQuery("Views.nextBatch \"no-such\" (no match)") {
-        [try Views.nextBatch(containing: "no-such", after: "B-000000", in: db)]
+        [try Views.nextBatch(containing: "no-such", after: BigDatabase.batch(0), in: db)]
     }
     print("  after reads: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))")
-    if options.bigDatabase == nil { removeDatabase(path) }
 }

@@ -1,13 +1,10 @@
 import Foundation
 
-/// Commands each writer process sends in the concurrent-writer measurement.
-private let commandsPerWriter = 1_000
-
-/// Runs 1, 4 and 8 `stock apply` processes at once (the binary beside stock-bench), on five shared SKUs and on
-/// SKUs of their own, and prints the total command rate and each command's wait for its turn and the write lock,
-/// as `STOCK_LOCK_WAIT_LOG` records it. Targets: no writer gives up; p99 wait under 250 ms with 8 writers; the
-/// total rate with 8 writers at least that with 1.
-func runWritersBench(directory: String) throws {
+/// Runs 1, 4 and 8 `stock apply` processes at once (the binary beside stock-bench), `commandsPerWriter` commands
+/// each, on five shared SKUs and on SKUs of their own, and prints the total command rate and each command's wait
+/// for its turn and the write lock, as `STOCK_LOCK_WAIT_LOG` records it. Targets: no writer gives up; p99 wait
+/// under 250 ms with 8 writers; the total rate with 8 writers at least that with 1.
+func runWritersBench(directory: String, commandsPerWriter: Int) throws {
     print("")
     print(
         "Concurrent writers: N `stock apply` processes at once, \(commandsPerWriter) commands each (10 CreateBatch, "
@@ -20,15 +17,14 @@ func runWritersBench(directory: String) throws {
     }
     for shared in [true, false] {
         for writers in [1, 4, 8] {
-            let run = try WritersRun(stock: stock, writers: writers, sharedSKUs: shared, directory: directory)
+            let run = try WritersRun(
+                stock: stock, writers: writers, commands: commandsPerWriter, sharedSKUs: shared, directory: directory)
             let waits = run.waits.sorted()
-            func percentile(_ share: Double) -> String {
-                milliseconds(waits.isEmpty ? 0 : waits[min(waits.count - 1, Int(Double(waits.count) * share))])
-            }
+            func wait(_ share: Double) -> String { milliseconds(percentile(waits, share)) }
             print(
                 "  \(writers) writer\(writers == 1 ? " " : "s") on \(shared ? "5 shared SKUs " : "distinct SKUs "): "
                     + "\(fixed(Double(writers * commandsPerWriter) / run.seconds)) commands/s, wait p50 "
-                    + "\(percentile(0.5)) p99 \(percentile(0.99)) max \(percentile(1)); gave up (exit 3): "
+                    + "\(wait(0.5)) p99 \(wait(0.99)) max \(wait(1)); gave up (exit 3): "
                     + "\(run.gaveUp)")
         }
     }
@@ -40,7 +36,7 @@ private struct WritersRun {
     var waits: [Double] = []
     var gaveUp = 0
 
-    init(stock: String, writers: Int, sharedSKUs: Bool, directory: String) throws {
+    init(stock: String, writers: Int, commands: Int, sharedSKUs: Bool, directory: String) throws {
         let path = "\(directory)/writers.sqlite"
         removeDatabase(path)
         try? FileManager.default.removeItem(atPath: path + "-writers")
@@ -51,7 +47,7 @@ private struct WritersRun {
         let inputs = (0..<writers).map { "\(directory)/writer-\($0).jsonl" }
         let logs = (0..<writers).map { "\(directory)/writer-\($0).waits" }
         for writer in 0..<writers {
-            try Data(Self.lines(writer: writer, sharedSKUs: sharedSKUs).utf8)
+            try Data(Self.lines(writer: writer, commands: commands, sharedSKUs: sharedSKUs).utf8)
                 .write(to: URL(fileURLWithPath: inputs[writer]))
             try? FileManager.default.removeItem(atPath: logs[writer])
         }
@@ -68,9 +64,9 @@ private struct WritersRun {
         removeDatabase(path)
     }
 
-    static func lines(writer: Int, sharedSKUs: Bool) -> String {
+    static func lines(writer: Int, commands: Int, sharedSKUs: Bool) -> String {
         let skus = (0..<5).map { sharedSKUs ? "S\($0)" : "W\(writer)-S\($0)" }
-        return (0..<commandsPerWriter).map { i in
+        return (0..<commands).map { i in
             let sku = skus[i % skus.count]
             if i < 10 { return #"{"command":"CreateBatch","ref":"W\#(writer)-B\#(i)","sku":"\#(sku)","qty":50}"# }
             switch i % 4 {

@@ -4,14 +4,23 @@ import Foundation
 /// stock-bench: prints figures, asserts nothing. Exit 0 on success, 2 on bad arguments, 1 when a run fails.
 func runBench(_ options: Options) throws {
     if let path = options.seedOnly {
-        try BigDatabase.seed(at: path)
+        try options.big.seed(at: path)
         return
     }
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
+    let ((), seconds) = try timed { try runSections(options, directory: directory) }
+    print("")
+    print("stock-bench\(options.quick ? " --quick" : ""): every section took \(fixed(seconds, 1)) s in total")
+}
+
+func runSections(_ options: Options, directory: String) throws {
     print(
         "stock-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), "
             + "files under \(directory)")
+    #if DEBUG
+        print("debug build: the figures show that every section runs, not how fast (measure with -c release)")
+    #endif
 
     let workload = AllocationWorkload(skuCount: 200, count: options.allocations)
     let template = "\(directory)/template.sqlite"
@@ -45,13 +54,22 @@ func runBench(_ options: Options) throws {
         try runApplyBench(options: options, directory: directory)
     }
     if !options.skipHistory {
-        try HistoryBench.run(directory: directory)
+        try HistoryBench.run(directory: directory, allocations: options.historyAllocations)
     }
     if !options.skipWriters {
-        try runWritersBench(directory: directory)
+        try runWritersBench(directory: directory, commandsPerWriter: options.writerCommands)
     }
     if !options.skipBig {
-        try runReadBench(options: options, directory: directory)
+        let path = try options.big.prepare(options: options, directory: directory)
+        try runReadBench(big: options.big, path: path)
+        if !options.skipScale {
+            try options.scale.run(
+                small: workload, template: template, big: options.big, bigPath: path, directory: directory)
+        }
+        if options.bigDatabase == nil { removeDatabase(path) }
+    }
+    if !options.skipRender {
+        try RenderBench(frames: options.renderFrames).run(path: template)
     }
 }
 

@@ -9,7 +9,8 @@ import Allocation
 enum DisplayText {
     /// The grapheme clusters of `text` with their widths in cells (1 or 2), unsafe ones replaced.
     static func clusters(_ text: String, replacement: String) -> [(text: String, width: Int)] {
-        text.map { character in
+        if isPrintableASCII(text) { return text.utf8.map { (String(UnicodeScalar($0)), 1) } }
+        return text.map { character in
             let width = width(of: character)
             return (width == 0 ? replacement : String(character), max(1, width))
         }
@@ -19,15 +20,25 @@ enum DisplayText {
     /// an unsafe character, or a lone combining mark (or a character the locale cannot show) that would merge
     /// into its neighbour. "\r\n" is one cluster: one mark for it is enough to show something was there.
     static func width(of character: Character) -> Int {
-        if character.unicodeScalars.contains(where: Validation.isControl) { return 0 }
-        let widths = character.unicodeScalars.map { CellWidth.of($0) }
-        guard let first = widths.first, first > 0 else { return 0 }
-        return min(2, max(1, widths.reduce(0) { $0 + max(0, $1) }))
+        var cells = 0
+        for (index, scalar) in character.unicodeScalars.enumerated() {
+            guard !Validation.isControl(scalar) else { return 0 }
+            let width = CellWidth.of(scalar)
+            guard index > 0 || width > 0 else { return 0 }
+            cells += max(0, width)
+        }
+        return min(2, max(1, cells))
     }
 
     /// The width of `text` in cells once sanitized.
     static func width(_ text: String) -> Int {
-        text.reduce(0) { $0 + max(1, width(of: $1)) }
+        isPrintableASCII(text) ? text.utf8.count : text.reduce(0) { $0 + max(1, width(of: $1)) }
+    }
+
+    /// Whether `text` is only printable ASCII (space to `~`), one cell per byte with nothing to replace: most of
+    /// what a frame draws, measured without looking at grapheme clusters or the locale.
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// The end of `text` that fits in `room` cells: all of it when it fits, else `ellipsis` (one cell) and as

@@ -8,6 +8,8 @@ struct TimeColumn {
     /// The zone's name when the header carries it; nil when each text carries its own.
     let zone: String?
     let texts: [String]
+    /// The cells the column takes: its widest text or its header.
+    let width: Int
 
     init(_ rows: [EventRow], context: RenderContext, zoneInEveryRow: Bool = false) {
         let now = ShownTime(seconds: context.now, in: context.times)
@@ -19,6 +21,8 @@ struct TimeColumn {
             guard let time else { return row.at }
             return time.short(now: now) + (labelled ? " " + time.zone : "")
         }
+        let header = zone.map { "TIME \($0)" } ?? "TIME"
+        width = texts.map(DisplayText.width).reduce(DisplayText.width(header), max)
     }
 
     /// One event's time on its own, its zone named: `16:43:02 JST`, `11-24 16:43:02 JST`.
@@ -29,9 +33,4 @@ struct TimeColumn {
 
     /// The header over the column, e.g. `TIME JST`.
     var header: String { zone.map { "TIME \($0)" } ?? "TIME" }
-
-    /// The cells the column takes: its widest text or its header.
-    var width: Int {
-        texts.map(DisplayText.width).reduce(DisplayText.width(header), max)
-    }
 }

@@ -1,0 +1,55 @@
+import Allocation
+
+/// Times the console's pure render step (state to canvas, no terminal) for the benchmark.
+///
+/// The state is built as the console builds it: sized, then reloaded from the database through the views; only
+/// the frames are timed, each into a fresh canvas as the console's loop draws one.
+public enum RenderProbe {
+    /// The screen a probe renders.
+    public enum Screen: Sendable {
+        /// The operator console's batches board.
+        case batches
+        /// The read-only monitor: board and event log together.
+        case monitor
+    }
+
+    /// What a probe measured: each frame's seconds, and the last frame's rows of text.
+    public struct Frames: Sendable {
+        public let seconds: [Double]
+        public let lines: [String]
+    }
+
+    /// Loads `screen` from `database` for a `width`×`height` terminal, then renders it `frames` times.
+    ///
+    /// - Throws: what the views throw while loading.
+    public static func render(
+        _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int, frames: Int
+    ) throws -> Frames {
+        let label = database.path
+        let today = settings.clock.today
+        var state =
+            screen == .monitor
+            ? ConsoleState.monitor(database: label, today: today)
+            : ConsoleState.operatorConsole(database: label, today: today)
+        state.times = settings.time
+        state.now = settings.clock.now()
+        state.resize(width: width, height: height)
+        try state.reload(from: database, all: true, follow: false)
+        state.status.batches = try Views.batchCount(in: database)
+        state.status.skus = try Views.skuCount(in: database)
+        if let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first {
+            state.status.lastChange = TimeColumn.labelled(newest, now: state.now, in: settings.time)
+        }
+        var seconds: [Double] = []
+        seconds.reserveCapacity(frames)
+        var canvas = Canvas(width: width, height: height)
+        for _ in 0..<max(1, frames) {
+            let start = ContinuousClock.now
+            canvas = Canvas(width: width, height: height, glyphs: state.glyphs)
+            state.render(into: &canvas)
+            let (whole, fraction) = (ContinuousClock.now - start).components
+            seconds.append(Double(whole) + Double(fraction) / 1e18)
+        }
+        return Frames(seconds: seconds, lines: (0..<canvas.height).map(canvas.line))
+    }
+}
