@@ -64,16 +64,25 @@ final class ProgressBar {
     /// rows done of the total, the rate, and the time left once a rate is known.
     static func line(label: String, done: Int, total: Int, elapsed: Double, width: Int) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        var figures = "\(grouped(done))/\(grouped(total)) rows"
+        var parts = ["\(grouped(done))/\(grouped(total)) rows"]
         if rate >= 1 {
-            figures += "  \(grouped(Int(rate.rounded()))) rows/s"
-            figures += "  " + duration(Double(max(0, total - done)) / rate) + " left"
+            parts.append("\(grouped(Int(rate.rounded()))) rows/s")
+            parts.append(duration(Double(max(0, total - done)) / rate) + " left")
+        }
+        let figures = parts.joined(separator: "  ")
+        let name = label.count > 30 ? "…" + label.suffix(29) : label
+        let barWidth = min(40, width - TerminalText.width(name) - " [] 100%  ".count - figures.count)
+        guard barWidth >= 10 else {
+            // Too narrow for a bar: as many figures as fit.
+            var text = ""
+            for part in parts {
+                let longer = text.isEmpty ? part : text + "  " + part
+                guard longer.count <= width else { break }
+                text = longer
+            }
+            return text
         }
         let percent = total > 0 ? min(100, done * 100 / total) : 100
-        let name = label.count > 30 ? "…" + label.suffix(29) : label
-        let fixed = TerminalText.width(name) + " [] 100%  ".count + figures.count
-        let barWidth = min(40, width - fixed)
-        guard barWidth >= 10 else { return String(figures.prefix(max(0, width))) }
         let filled = total > 0 ? min(barWidth, done * barWidth / total) : barWidth
         let bar =
             String(repeating: "=", count: filled) + (filled < barWidth ? ">" : "")
