@@ -45,6 +45,8 @@ struct BulkSummary {
     var failure: (any Error)?
     /// Why the input could not be read to its end (``BulkRun/runToEnd(_:)``): the rows before it were run.
     var inputFailure: (any Error)?
+    /// The run stopped before the end of its input because ``BulkRun/shouldStop`` said so.
+    var stopped = false
 
     /// The exit status: 3 when stopped by a database error, else 2 if any row was malformed, 1 if any was
     /// refused, 4 if any left a line waiting, else 0.
@@ -67,7 +69,7 @@ struct BulkSummary {
     func committedLine(unit: String) -> String {
         let through =
             committedThrough == 0 ? "nothing committed" : "committed through \(unit) \(committedThrough)"
-        return failure == nil && inputFailure == nil
+        return failure == nil && inputFailure == nil && !stopped
             ? through : "\(through); re-run with --from-row \(committedThrough + 1)"
     }
 
@@ -100,6 +102,9 @@ struct BulkRun {
     /// Called after each batch of answers (after each commit, or each row without a group), with the summary so
     /// far: where a progress display updates.
     var progress: (BulkSummary) -> Void = { _ in }
+    /// Asked between rows: true stops the run there, what ran being committed (or rolled back in a dry run) as at
+    /// the end of the input.
+    var shouldStop: () -> Bool = { false }
 
     /// Runs every row of `input`.
     ///
@@ -136,21 +141,30 @@ struct BulkRun {
                 for row in rows {
                     run(row, &state)
                     if state.summary.failure != nil { return state.summary }
+                    if shouldStop() {
+                        finish(&state)
+                        state.summary.stopped = state.summary.failure == nil
+                        return state.summary
+                    }
                 }
             case .end(let error):
-                if let group {
-                    do {
-                        try group.finish()
-                        if !group.isDryRun { state.processedGroupEnd() }
-                    } catch {
-                        state.lose(error)
-                    }
-                    deliver(&state)
-                }
+                finish(&state)
                 if state.summary.failure == nil { state.summary.inputFailure = error }
                 return state.summary
             }
         }
+    }
+
+    /// Ends the group: commits what it holds, or for a dry run rolls everything back, and answers its rows.
+    private func finish(_ state: inout RunState) {
+        guard let group else { return }
+        do {
+            try group.finish()
+            if !group.isDryRun { state.processedGroupEnd() }
+        } catch {
+            state.lose(error)
+        }
+        deliver(&state)
     }
 
     private func run(_ row: BulkRow, _ state: inout RunState) {

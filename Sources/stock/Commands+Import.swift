@@ -29,6 +29,8 @@ extension Subcommand {
             then a summary: imported N rows: A applied, W waiting, R refused (, S skipped). Standard error ends
             with "committed through row N"; after a database error, "committed through row N; re-run with
             --from-row N+1". While it runs, standard error shows a progress bar when it is a terminal.
+            Ctrl-C (or SIGTERM, SIGHUP) stops it after the row running: what ran is committed and standard error
+            says "stopped by Ctrl-C; committed through row N; re-run with --from-row N+1" (exit 130).
             --dry-run checks every row against the current data, each seeing the rows before it, reports the
             same, and changes nothing (it holds the write lock until it ends).
             Exit 0 if every row applied, 4 if none was refused but a line was left waiting, 1 if any row was
@@ -66,7 +68,12 @@ extension Tool {
         }
         let records = try file.records()
         let label = source == "-" ? "standard input" : (source as NSString).lastPathComponent
-        let bar = quiet ? nil : ProgressBar(label: TerminalText.sanitized(label), total: file.rowCount - fromRow + 1)
+        let bar =
+            quiet
+            ? nil
+            : ProgressBar(
+                label: TerminalText.sanitized(label), total: max(0, file.rowCount - fromRow + 1),
+                environment: environment)
         let output = ImportReport(bar: bar, today: settings.clock.today, quiet: quiet)
         var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in output.add(row, result) }
         run.group = CommandGroup(bus: bus, settings: settings, dryRun: dryRun)
@@ -74,9 +81,18 @@ extension Tool {
             output.write()
             bar?.update(done: summary.rows)
         }
+        run.shouldStop = { Interruption.received != 0 }
+        Interruption.catchStopSignals()
         let summary = run.runToEnd(CSVRowsInput(file: file, reader: records, kind: kind))
         output.write()
         bar?.erase()
+        if summary.stopped {
+            let signal = Interruption.received
+            printError(
+                "stopped by \(signal == SIGINT ? "Ctrl-C" : signal == SIGTERM ? "SIGTERM" : "SIGHUP"); "
+                    + (dryRun ? "dry run: nothing was changed" : summary.committedLine(unit: "row")))
+            return ExitStatus(rawValue: 128 + signal)
+        }
         if let failure = summary.failure ?? summary.inputFailure {
             reportFailure(failure)
             printError(summary.committedLine(unit: "row"))

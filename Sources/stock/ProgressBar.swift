@@ -4,10 +4,11 @@ import Foundation
 /// A one-line progress bar on standard error for bulk work whose row count is known: rows done of the total, rows
 /// per second and the time left, e.g. `orders.csv [=======>      ] 52% 52,000/100,000 rows 9,840 rows/s 5 s left`.
 ///
-/// Drawn only when standard error is a terminal, first after ``delay`` seconds (a short run shows none), then at
-/// most every ``interval`` seconds, whatever the number of updates. Each drawing returns to the start of the line
-/// and overwrites the previous one with spaces, so no escape sequence is needed; ``erase()`` leaves the line
-/// blank and the cursor at its start, for the lines printed after.
+/// Drawn only when standard error is a terminal (not a `dumb` one), first after ``delay`` seconds (a short run
+/// shows none), then at most every ``interval`` seconds, whatever the number of updates. Each drawing returns to
+/// the start of the line and clears it to its end; the bar leaves the last columns free, so the `^C` a terminal
+/// echoes stays on its line. ``erase()`` leaves the line blank and the cursor at its start, for the lines printed
+/// after.
 final class ProgressBar {
     /// Seconds before the first drawing.
     static let delay = 0.2
@@ -18,14 +19,12 @@ final class ProgressBar {
     private let total: Int
     private let started: Double
     private var lastDrawn = -Double.infinity
-    /// The cells the last drawing took; 0 when nothing is drawn.
-    private var drawnWidth = 0
-    private var done = 0
+    private var isDrawn = false
 
     /// A bar for `total` rows, labelled with `label` (a file name, sanitized); nil when standard error is not a
     /// terminal.
-    init?(label: String, total: Int) {
-        guard isatty(STDERR_FILENO) == 1 else { return nil }
+    init?(label: String, total: Int, environment: [String: String]) {
+        guard isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
         self.label = label
         self.total = total
         started = Self.now()
@@ -33,27 +32,25 @@ final class ProgressBar {
 
     /// Records `done` rows, and draws the bar if it is time to.
     func update(done: Int) {
-        self.done = done
         let now = Self.now()
         guard now - started >= Self.delay, now - lastDrawn >= Self.interval else { return }
         lastDrawn = now
         draw(
             Self.line(
-                label: label, done: done, total: total, elapsed: now - started, width: Self.terminalWidth() - 1))
+                label: label, done: done, total: total, elapsed: now - started, width: Self.terminalWidth() - 3))
     }
 
     /// Blanks the bar's line, if it is drawn; the next ``update(done:)`` draws it again.
     func erase() {
-        guard drawnWidth > 0 else { return }
-        write("\r" + String(repeating: " ", count: drawnWidth) + "\r")
-        drawnWidth = 0
+        guard isDrawn else { return }
+        write("\r\u{1B}[K")
+        isDrawn = false
         lastDrawn = -Double.infinity
     }
 
     private func draw(_ text: String) {
-        let width = TerminalText.width(text)
-        write("\r" + text + String(repeating: " ", count: max(0, drawnWidth - width)))
-        drawnWidth = width
+        write("\r" + text + "\u{1B}[K")
+        isDrawn = true
     }
 
     private func write(_ text: String) {

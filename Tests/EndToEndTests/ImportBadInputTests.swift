@@ -162,13 +162,7 @@ import Testing
         try waitUntilOpen(path, by: importer.processIdentifier)
         try FileManager.default.removeItem(atPath: path)
         try waitUntil { try cli.count("order_lines") > 0 }
-        var slowest = 0.0
-        for order in 1...3 {
-            let started = monotonicSeconds()
-            let allocate = try cli.stock("allocate", "d\(order)", "DESK", "2")
-            slowest = max(slowest, monotonicSeconds() - started)
-            #expect(allocate.stdout == "allocated d\(order) DESK x2 to d1\n", "\(allocate.stderr)")
-        }
+        let slowest = try cli.allocateThreeDesks()
         #expect(try cli.count("order_lines") < count + 2, "the import finished first")
         #expect(slowest < 1.0)
         let result = try importer.wait()

@@ -128,19 +128,9 @@ extension CommandLineFixture {
     /// Batches and order lines exported from one database and imported into an empty one by the binary are the
     /// same; the shipped line is skipped and said so.
     @Test func exportThenImportIntoAnEmptyDatabaseGivesTheSameBatchesAndLines() throws {
-        let original = try CommandLineFixture()
-        let commands = [
-            #"{"command":"CreateBatch","ref":"W-1","sku":"CAFÉ-TABLE","qty":10}"#,
-            #"{"command":"CreateBatch","ref":"Pallet, 2 \"big\"","sku":"CAFÉ-TABLE","qty":5,"eta":"2026-03-01"}"#,
-            #"{"command":"CreateBatch","ref":"東京-1","sku":"LAMP","qty":4,"eta":"2026-02-01"}"#,
-            #"{"command":"Allocate","orderid":"O-1","sku":"CAFÉ-TABLE","qty":8}"#,
-            #"{"command":"Allocate","orderid":"O,2 \"x\"","sku":"CAFÉ-TABLE","qty":4}"#,
-            #"{"command":"Allocate","orderid":"O-3","sku":"LAMP","qty":3}"#,
-            #"{"command":"Allocate","orderid":"O-4","sku":"LAMP","qty":5}"#,
-            #"{"command":"Allocate","orderid":"O-5","sku":"CAFÉ-TABLE","qty":2}"#,
-            #"{"command":"Ship","orderid":"O-5"}"#,
-        ]
-        _ = try original.stock("apply", input: commands.joined(separator: "\n") + "\n")
+        let export = try ExportCommandLineTests()
+        try export.fillDatabase()
+        let original = export.fixture
         let batchesFile = original.folder.appendingPathComponent("b.csv").path
         let ordersFile = original.folder.appendingPathComponent("o.csv").path
         #expect(try original.stock("export", "batches", batchesFile).status == 0)

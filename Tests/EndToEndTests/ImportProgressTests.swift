@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import TestSupport
 import Testing
@@ -51,13 +52,52 @@ import Testing
         #expect(try cli.count("order_lines") == 2 * (count - 1))
     }
 
-    @Test func theBarsTextFitsItsWidth() {
+    /// Ctrl-C on a long import stops it after a row, with everything up to it committed and said, and the
+    /// re-run with `--from-row` imports the rest exactly once.
+    @Test func ctrlCStopsAtACommittedRowThatFromRowGoesOnFrom() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "1000000")
+        let count = 20_000
+        let path = try cli.file("orders.csv", Self.orders(count, prefix: "a"))
+        let session = try TmuxSession(
+            command: "'\(StockProcess.executable)' --db '\(cli.path)' import orders '\(path)'; echo EXIT=$?; sleep 600",
+            environment: cli.environment)
+        defer { session.kill() }
+        try session.waitUntil("the progress bar", timeout: 30, settled: false) { $0.contains("rows/s") }
+        try session.send("C-c")
+        let screen = try session.waitFor("EXIT=", timeout: 30)
+        let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(lines.count == 2 && lines.last == "EXIT=130", "\(screen)")
+        let stopped = try #require(lines.first)
+        let committed = try #require(
+            Int(stopped.dropFirst("stopped by Ctrl-C; committed through row ".count).prefix { $0.isNumber }))
+        #expect(
+            stopped == "stopped by Ctrl-C; committed through row \(committed); re-run with --from-row \(committed + 1)")
+        #expect(committed > 0 && committed < count)
+        let orders = try Database(path: cli.path, access: .readOnly).query("SELECT orderid FROM order_lines") {
+            $0.text(0)
+        }
+        #expect(Set(orders) == Set((1...committed).map { "a\($0)" }))
+        let rest = try cli.stock("import", "orders", path, "--from-row", String(committed + 1))
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(
+            rest.stdout
+                == "imported \(count - committed) rows (from row \(committed + 1)): \(count - committed) applied, "
+                + "0 waiting, 0 refused\n")
+        #expect(try cli.count("order_lines") == count)
+    }
+
+    @Test func theBarsTextFitsItsWidth() throws {
         let line = ProgressBar.line(label: "orders.csv", done: 52_000, total: 100_000, elapsed: 5.2, width: 79)
         #expect(line == "orders.csv [=======>       ]  52%  52,000/100,000 rows  10,000 rows/s  5 s left")
         let narrow = ProgressBar.line(label: "orders.csv", done: 52_000, total: 100_000, elapsed: 5.2, width: 40)
         #expect(narrow == "52,000/100,000 rows  10,000 rows/s")
         let start = ProgressBar.line(label: "o.csv", done: 0, total: 10, elapsed: 0, width: 79)
         #expect(start == "o.csv [>                                       ]   0%  0/10 rows")
+        let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+        let wide = ProgressBar.line(
+            label: "orders.csv", done: 49_152, total: 100_000, elapsed: 49_152 / 8_740, width: 117)
+        #expect(readme.contains("\n" + wide + "\n"), "README's progress bar: \(wide)")
         #expect(ProgressBar.duration(185) == "3 min 05 s")
         #expect(ProgressBar.duration(7800) == "2 h 10 min")
         #expect(ProgressBar.grouped(1_234_567) == "1,234,567")
