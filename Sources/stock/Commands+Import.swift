@@ -59,20 +59,25 @@ extension Tool {
         let database = try openDatabase()
         let bus = makeBus(database)
         defer { bus.finishNotifications() }
+        let label = TerminalText.sanitized(
+            source == "-" ? "standard input" : (source as NSString).lastPathComponent)
+        // Someone typing the CSV at the terminal sees no notice over it.
+        let typed = source == "-" && isatty(STDIN_FILENO) == 1
+        let notice = quiet || typed ? nil : CheckingNotice(label: label, environment: environment)
         let file: CSVFile
         do {
+            defer { notice?.end() }
             file = try CSVFile.open(source, kind: kind)
         } catch let error as CSVError {
             let name = source == "-" ? "standard input" : source
             throw InputError(message: "\(name), \(error); nothing was imported")
         }
         let records = try file.records()
-        let label = source == "-" ? "standard input" : (source as NSString).lastPathComponent
         let bar =
             quiet
             ? nil
             : ProgressBar(
-                label: TerminalText.sanitized(label), total: max(0, file.rowCount - fromRow + 1),
+                label: label, total: max(0, file.rowCount - fromRow + 1),
                 environment: environment)
         let output = ImportReport(bar: bar, today: settings.clock.today, quiet: quiet)
         var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in output.add(row, result) }

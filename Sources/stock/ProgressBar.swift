@@ -123,3 +123,39 @@ final class ProgressBar {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
+
+/// `checking orders.csv…` on standard error while a file is read and checked before its rows run (the row count,
+/// and so the progress bar, is known only after): shown when the check lasts longer than ``ProgressBar/delay``
+/// and standard error is a terminal, erased by ``end()``.
+final class CheckingNotice: @unchecked Sendable {
+    // @unchecked: `state` is read and written only while `lock` is held.
+    private enum State {
+        case waiting
+        case shown
+        case ended
+    }
+
+    private let lock = NSLock()
+    private var state = State.waiting
+
+    /// Starts the wait; nil when standard error is not a terminal (or a `dumb` one).
+    init?(label: String, environment: [String: String]) {
+        guard isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
+        let text = "checking \(label)…"
+        DispatchQueue.global().asyncAfter(deadline: .now() + ProgressBar.delay) { [self] in
+            lock.withLock {
+                guard state == .waiting else { return }
+                try? OutputFile.writeAll(Array(("\r" + text + "\u{1B}[K").utf8), to: STDERR_FILENO, name: "")
+                state = .shown
+            }
+        }
+    }
+
+    /// The check is over: erases the notice if it is shown, and keeps it from being shown.
+    func end() {
+        lock.withLock {
+            if state == .shown { try? OutputFile.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO, name: "") }
+            state = .ended
+        }
+    }
+}

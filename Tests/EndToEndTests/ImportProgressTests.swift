@@ -87,6 +87,24 @@ import Testing
         #expect(try cli.count("order_lines") == count)
     }
 
+    /// While a slow input is read and checked, before its row count is known, standard error says so; the
+    /// notice is gone once the rows run.
+    @Test func aSlowCheckIsShownAndThenErased() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let session = try TmuxSession(
+            command: "{ printf 'orderid,sku,quantity\\no1,LAMP,1\\n'; sleep 2; printf 'o2,LAMP,1\\n'; } | "
+                + "'\(StockProcess.executable)' --db '\(cli.path)' import orders -; echo EXIT=$?; sleep 600",
+            environment: cli.environment)
+        defer { session.kill() }
+        try session.waitFor("checking standard input…")
+        let screen = try session.waitFor("EXIT=")
+        #expect(
+            screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } == [
+                "imported 2 rows: 2 applied, 0 waiting, 0 refused", "committed through row 2", "EXIT=0",
+            ])
+    }
+
     @Test func theBarsTextFitsItsWidth() throws {
         let line = ProgressBar.line(label: "orders.csv", done: 52_000, total: 100_000, elapsed: 5.2, width: 79)
         #expect(line == "orders.csv [=======>       ]  52%  52,000/100,000 rows  10,000 rows/s  5 s left")
