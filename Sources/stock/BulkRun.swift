@@ -5,14 +5,19 @@ import Foundation
 struct BulkRow: Sendable {
     /// The row's number in its input (a line's for `apply`), as answers, summaries and `--from-row` name it.
     let number: Int
-    let command: Result<Command, any Error>
+    /// The command, or why the row gives none; nil for a row with nothing to apply (an order line already
+    /// shipped), which is counted as skipped and gets no answer.
+    let command: Result<Command, any Error>?
     /// The command the row named, for the answer to a row that gives none; nil when it names none.
     let name: String?
+    /// The physical line the row starts on, when it differs from ``number`` (a CSV record's).
+    let line: Int?
 
-    init(number: Int, command: Result<Command, any Error>, name: String? = nil) {
+    init(number: Int, command: Result<Command, any Error>?, name: String? = nil, line: Int? = nil) {
         self.number = number
         self.command = command
-        self.name = (try? command.get().name) ?? name
+        self.name = (try? command?.get().name) ?? name
+        self.line = line
     }
 }
 
@@ -31,11 +36,17 @@ struct BulkSummary {
     var waiting = 0
     var refused = 0
     var malformed = 0
+    /// Rows with nothing to apply (``BulkRow/command`` nil).
+    var skipped = 0
     /// Every row up to this number was run (or skipped by `--from-row`) and what it did is committed; 0 when none,
     /// and always in a dry run.
     var committedThrough = 0
     /// The database error that stopped the run: the rows after ``committedThrough`` changed nothing.
     var failure: (any Error)?
+    /// Why the input could not be read to its end (``BulkRun/runToEnd(_:)``): the rows before it were run.
+    var inputFailure: (any Error)?
+    /// The run stopped before the end of its input because ``BulkRun/shouldStop`` said so.
+    var stopped = false
 
     /// The exit status: 3 when stopped by a database error, else 2 if any row was malformed, 1 if any was
     /// refused, 4 if any left a line waiting, else 0.
@@ -43,15 +54,28 @@ struct BulkSummary {
         failure != nil ? .failure : malformed > 0 ? .usage : refused > 0 ? .refused : waiting > 0 ? .waiting : .done
     }
 
+    /// The rows answered or skipped so far.
+    var rows: Int { done + waiting + refused + malformed + skipped }
+
+    /// The exit status when a malformed row counts as refused, as in `import`, whose malformed file is refused
+    /// whole before any row runs: 3 when stopped by a database error, else 1 if any row was refused, 4 if any
+    /// left a line waiting, else 0.
+    var statusCountingMalformedAsRefused: ExitStatus {
+        failure != nil
+            ? .failure : refused + malformed > 0 ? .refused : waiting > 0 ? .waiting : .done
+    }
+
     /// `committed through line N`, or with a failure `...; re-run with --from-row N+1`.
     func committedLine(unit: String) -> String {
         let through =
             committedThrough == 0 ? "nothing committed" : "committed through \(unit) \(committedThrough)"
-        return failure == nil ? through : "\(through); re-run with --from-row \(committedThrough + 1)"
+        return failure == nil && inputFailure == nil && !stopped
+            ? through : "\(through); re-run with --from-row \(committedThrough + 1)"
     }
 
-    fileprivate mutating func count(_ result: Result<Outcome, any Error>) {
+    fileprivate mutating func count(_ result: Result<Outcome, any Error>?) {
         switch result {
+        case nil: skipped += 1
         case .success(let outcome): if outcome.leftLinesWaiting { waiting += 1 } else { done += 1 }
         case .failure(let error):
             if ExitStatus(for: error) == .usage { malformed += 1 } else { refused += 1 }
@@ -78,11 +102,22 @@ struct BulkRun {
     /// Called after each batch of answers (after each commit, or each row without a group), with the summary so
     /// far: where a progress display updates.
     var progress: (BulkSummary) -> Void = { _ in }
+    /// Asked between rows: true stops the run there, what ran being committed (or rolled back in a dry run) as at
+    /// the end of the input.
+    var shouldStop: () -> Bool = { false }
 
     /// Runs every row of `input`.
     ///
     /// - Throws: what `input` threw, after the rows before it were run and committed.
     func run(_ input: any BulkInput) throws -> BulkSummary {
+        let summary = runToEnd(input)
+        if let error = summary.inputFailure { throw error }
+        return summary
+    }
+
+    /// Runs every row of `input`; what `input` threw, after the rows before it were run and committed, is the
+    /// summary's ``BulkSummary/inputFailure``.
+    func runToEnd(_ input: any BulkInput) -> BulkSummary {
         let queue = RowQueue()
         let box = UncheckedBox(input)
         let reader = Thread {
@@ -106,21 +141,30 @@ struct BulkRun {
                 for row in rows {
                     run(row, &state)
                     if state.summary.failure != nil { return state.summary }
+                    if shouldStop() {
+                        finish(&state)
+                        state.summary.stopped = state.summary.failure == nil
+                        return state.summary
+                    }
                 }
             case .end(let error):
-                if let group {
-                    do {
-                        try group.finish()
-                        if !group.isDryRun { state.processedGroupEnd() }
-                    } catch {
-                        state.lose(error)
-                    }
-                    deliver(&state)
-                }
-                if let error, state.summary.failure == nil { throw error }
+                finish(&state)
+                if state.summary.failure == nil { state.summary.inputFailure = error }
                 return state.summary
             }
         }
+    }
+
+    /// Ends the group: commits what it holds, or for a dry run rolls everything back, and answers its rows.
+    private func finish(_ state: inout RunState) {
+        guard let group else { return }
+        do {
+            try group.finish()
+            if !group.isDryRun { state.processedGroupEnd() }
+        } catch {
+            state.lose(error)
+        }
+        deliver(&state)
     }
 
     private func run(_ row: BulkRow, _ state: inout RunState) {
@@ -129,8 +173,9 @@ struct BulkRun {
             if group == nil { state.summary.committedThrough = row.number }
             return
         }
-        let result: Result<Outcome, any Error>
+        let result: Result<Outcome, any Error>?
         switch row.command {
+        case nil: result = nil
         case .failure(let error): result = .failure(error)
         case .success(let command):
             do {
@@ -141,7 +186,7 @@ struct BulkRun {
         }
         if case .failure(let error) = result, error is DatabaseError {
             state.lose(error)
-            report(row, result)
+            report(row, .failure(error))
             state.summary.count(result)
             progress(state.summary)
             return
@@ -171,7 +216,7 @@ struct BulkRun {
     private func deliver(_ state: inout RunState) {
         guard !state.pending.isEmpty else { return }
         for (row, result) in state.pending {
-            report(row, result)
+            if let result { report(row, result) }
             state.summary.count(result)
         }
         state.pending.removeAll(keepingCapacity: true)
@@ -182,8 +227,8 @@ struct BulkRun {
 /// The driver's bookkeeping between rows.
 private struct RunState {
     var summary: BulkSummary
-    /// The rows run but not yet answered: in the open group.
-    var pending: [(BulkRow, Result<Outcome, any Error>)] = []
+    /// The rows run but not yet answered: in the open group; a nil result for a skipped row.
+    var pending: [(BulkRow, Result<Outcome, any Error>?)] = []
     /// The last row run or skipped.
     var processed = 0
 

@@ -6,8 +6,8 @@ import Testing
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
         "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
-        "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "export", "apply",
-        "monitor", "demo", "help",
+        "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "import", "export",
+        "apply", "monitor", "demo", "help",
     ]
 
     @Test(arguments: subcommands)

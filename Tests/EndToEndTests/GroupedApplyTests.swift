@@ -101,13 +101,7 @@ import Testing
         let apply = try StockProcess.start(
             ["--db", cli.path, "apply", "--group", "-"], input: Self.allocations(count), environment: cli.environment)
         try apply.waitForOutput { $0.split(separator: "\n").count >= 2 }
-        var slowest = 0.0
-        for order in 1...3 {
-            let started = monotonicSeconds()
-            let allocate = try cli.stock("allocate", "d\(order)", "DESK", "2")
-            slowest = max(slowest, monotonicSeconds() - started)
-            #expect(allocate.stdout == "allocated d\(order) DESK x2 to d1\n", "\(allocate.stderr)")
-        }
+        let slowest = try cli.allocateThreeDesks()
         #expect(apply.outputSoFar.split(separator: "\n").count < count, "the apply finished first")
         #expect(slowest < 1.0)
         let result = try apply.wait()
