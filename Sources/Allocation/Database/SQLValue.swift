@@ -30,3 +30,17 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
         }
     }
 }
+
+extension SQLValue: SQLBindable {
+    public var sqlValue: SQLValue { self }
+}
+
+/// The text of a statement run on the hot path, kept in a `static let`: a connection finds its prepared statement
+/// by this object's identity instead of hashing the text on every run.
+final class SQL: Sendable {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+}
