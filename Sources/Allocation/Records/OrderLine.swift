@@ -102,6 +102,22 @@ extension OrderLine {
 
     private static let insertSQL = SQL("INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)")
 
+    /// Inserts the row unless the order already has a line for the SKU, and returns the line with its id, or nil
+    /// when it was there: for a new line, one statement where a lookup and an insert would take two.
+    func insertIfNew(into db: Database) throws -> OrderLine? {
+        let id = try db.insert(OrderLine.insertIfNewSQL, orderid, sku, qty, waitingSince)
+        guard db.changes == 1 else { return nil }
+        var inserted = self
+        inserted.id = id
+        return inserted
+    }
+
+    private static let insertIfNewSQL = SQL(
+        """
+        INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)
+          ON CONFLICT (orderid, sku) DO NOTHING
+        """)
+
     /// Writes the line's place: its allocation row on `batch` (no longer waiting), or, when `batch` is nil, no
     /// allocation row and waiting since `waitingSince`.
     ///
