@@ -38,13 +38,13 @@ public struct Clock: Equatable, Sendable {
         // Written digit by digit into one buffer: every event of every command is stamped with this text.
         return String(unsafeUninitializedCapacity: 24) { buffer in
             var end = 0
-            func put(_ value: Int, width: Int, then separator: Character) {
+            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
                 var rest = value.magnitude
                 for position in stride(from: end + width - 1, through: end, by: -1) {
                     buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
                     rest /= 10
                 }
-                buffer[end + width] = separator.asciiValue ?? 0
+                buffer[end + width] = UInt8(ascii: separator)
                 end += width + 1
             }
             put(day.year, width: 4, then: "-")
