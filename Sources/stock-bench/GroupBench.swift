@@ -28,7 +28,15 @@ func runGroupBench(options: Options, workload: AllocationWorkload, template: Str
         let runGrouped = {
             try measureBus(grouped, template: template, path: "\(directory)/grouped-\(round).sqlite", grouped: true)
         }
-        let (s, g) = singleFirst ? (try runSingle(), try runGrouped()) : (try runGrouped(), try runSingle())
+        let s: Rate
+        let g: Rate
+        if singleFirst {
+            s = try runSingle()
+            g = try runGrouped()
+        } else {
+            g = try runGrouped()
+            s = try runSingle()
+        }
         single.append(s)
         group.append(g)
         print(
