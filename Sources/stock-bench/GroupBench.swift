@@ -51,6 +51,13 @@ func runGroupBench(options: Options, workload: AllocationWorkload, template: Str
         "  median of \(options.rounds): per command \(fixed(singleRate))/s (CPU "
             + "\(fixed(median(single.map(\.cpuMicroseconds)))) µs each), grouped \(fixed(groupRate))/s (CPU "
             + "\(fixed(median(group.map(\.cpuMicroseconds)))) µs each), ratio \(fixed(ratio, 1))")
+    if let sync = syncLatency(in: directory) {
+        print(
+            "  a sync on this disk: p50 \(fixed(1e6 * sync.p50)) µs, p99 \(fixed(1e6 * sync.p99)) µs (fsync after a 4 KiB "
+                + "append, \(sync.count) times); each COMMIT at synchronous=FULL waits for one, so one transaction per "
+                + "command cannot beat 1 / (its CPU + a sync) and the ratio is about (its CPU + a sync) / the grouped CPU"
+        )
+    }
     print(
         "  targets: grouped \(fixed(groupRatioBar))x or more of per command: \(ratio >= groupRatioBar ? "met" : "NOT met"); "
             + "\(fixed(groupRateBar)) commands/s or more: \(groupRate >= groupRateBar ? "met" : "NOT met")")
@@ -94,4 +101,26 @@ private func measureBus(_ workload: AllocationWorkload, template: String, path: 
 private struct Rate {
     let perSecond: Double
     let cpuMicroseconds: Double
+}
+
+/// How long one `fsync` takes after appending 4 KiB to a file in `directory`, `count` times: median and 99th
+/// percentile in seconds; nil when the file cannot be written.
+private func syncLatency(in directory: String, count: Int = 200) -> (p50: Double, p99: Double, count: Int)? {
+    let path = "\(directory)/sync-probe"
+    let file = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+    guard file >= 0 else { return nil }
+    defer {
+        close(file)
+        unlink(path)
+    }
+    let block = [UInt8](repeating: 1, count: 4096)
+    var seconds: [Double] = []
+    for index in 0..<count {
+        guard pwrite(file, block, block.count, off_t(index * block.count)) == block.count else { return nil }
+        let (status, elapsed) = timed { fsync(file) }
+        guard status == 0 else { return nil }
+        seconds.append(elapsed)
+    }
+    seconds.sort()
+    return (seconds[count / 2], seconds[count * 99 / 100], count)
 }
