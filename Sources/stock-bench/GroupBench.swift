@@ -54,9 +54,8 @@ func runGroupBench(options: Options, workload: AllocationWorkload, template: Str
     if let sync = syncLatency(in: directory) {
         print(
             "  a sync on this disk: p50 \(fixed(1e6 * sync.p50)) µs, p99 \(fixed(1e6 * sync.p99)) µs (fsync after a 4 KiB "
-                + "append, \(sync.count) times); each COMMIT at synchronous=FULL waits for one, so one transaction per "
-                + "command cannot beat 1 / (its CPU + a sync) and the ratio is about (its CPU + a sync) / the grouped CPU"
-        )
+                + "append, \(sync.count) times); each COMMIT at synchronous=FULL waits for one, which bounds the per-command "
+                + "rate: the ratio is the time of a command in a transaction of its own over its time in a group")
     }
     print(
         "  targets: grouped \(fixed(groupRatioBar))x or more of per command: \(ratio >= groupRatioBar ? "met" : "NOT met"); "
