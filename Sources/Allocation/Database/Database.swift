@@ -20,8 +20,8 @@ public final class Database {
     public let access: Access
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
-    /// The same statements found by their ``SQL`` object, which is cheaper than hashing the text.
-    private var statementsBySQL: [ObjectIdentifier: Statement] = [:]
+    /// The same statements at the ``SQL/number`` of their ``SQL`` object, which is cheaper than hashing the text.
+    private var statementsBySQL: [Statement?] = []
     var transactionDepth = 0
     /// Whether ``beginGroup()`` left a write transaction open, in which each ``transaction(_:)`` is a savepoint.
     public internal(set) var isGrouped = false
@@ -147,14 +147,15 @@ public final class Database {
         return try prepared(sql)
     }
 
-    /// The cached statement for `sql`, found by the object's identity; its text is compared too (equal storage
-    /// compares at once), so an object freed and another made at the same address cannot find a wrong statement.
+    /// The cached statement for `sql`, found at its number.
     func statement(_ sql: SQL) throws -> Statement {
         willRun?(sql.text)
-        let key = ObjectIdentifier(sql)
-        if let cached = statementsBySQL[key], cached.sql == sql.text { return cached }
+        if sql.number < statementsBySQL.count, let cached = statementsBySQL[sql.number] { return cached }
         let statement = try prepared(sql.text)
-        statementsBySQL[key] = statement
+        if sql.number >= statementsBySQL.count {
+            statementsBySQL += Array(repeating: nil, count: sql.number + 1 - statementsBySQL.count)
+        }
+        statementsBySQL[sql.number] = statement
         return statement
     }
 
