@@ -19,12 +19,14 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", String(repeating: "x", count: 256), "B\u{1B}[31m", "B\u{7}", "tab\there", " lead", "trail "])
+    @Test(arguments: [
+        "", String(repeating: "x", count: 256), "B\u{1B}[31m", "B\u{7}", "tab\there", " lead", "trail ", "B\u{7F}", " ",
+    ])
     func identifiersAreRefused(_ value: String) {
         #expect(throws: ContractViolation.self) { try Validation.checkIdentifier(value, field: "batch reference") }
     }
 
-    @Test(arguments: ["B-1", "Gerät-1 箱", String(repeating: "x", count: 255), "e\u{301}clair"])
+    @Test(arguments: ["B-1", "Gerät-1 箱", String(repeating: "x", count: 255), "e\u{301}clair", "!~", "a b"])
     func identifiersAreAccepted(_ value: String) throws {
         try Validation.checkIdentifier(value, field: "sku")
     }

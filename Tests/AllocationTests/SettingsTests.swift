@@ -129,6 +129,8 @@ import Testing
 
     @Test func clockTimestampsAreIso8601Utc() {
         #expect(Clock.timestamp(0) == "1970-01-01T00:00:00.000Z")
+        #expect(Clock.timestamp(86_399.007) == "1970-01-01T23:59:59.007Z")
+        #expect(Clock.timestamp(-0.5) == "1969-12-31T23:59:59.500Z")
         #expect(Clock.timestamp(1_764_100_000.25) == "2025-11-25T19:46:40.250Z")
         #expect(Clock.fixed(Day(year: 2026, month: 1, day: 15)!).timestamp() == "2026-01-15T12:00:00.000Z")
     }

@@ -18,7 +18,7 @@ extension Database {
         let result: T
         do {
             result = try body(self)
-            try execute("COMMIT")
+            try execute(Database.commitSQL)
         } catch {
             rollBack()
             throw error
@@ -48,7 +48,7 @@ extension Database {
         precondition(isGrouped, "commitGroup outside a group")
         isGrouped = false
         do {
-            try execute("COMMIT")
+            try execute(Database.commitSQL)
         } catch {
             rollBack()
             writerQueue?.endTurn()
@@ -74,12 +74,12 @@ extension Database {
     private func savepoint<T>(_ body: (Database) throws -> T) throws -> T {
         guard transactionDepth == 1 else { throw DatabaseError.misuse("nested transactions are not supported") }
         let registered = afterCommitActions.count
-        try execute("SAVEPOINT command")
+        try execute(Database.savepointSQL)
         transactionDepth = 2
         defer { transactionDepth = isGrouped ? 1 : 0 }
         do {
             let result = try body(self)
-            try execute("RELEASE command")
+            try execute(Database.releaseSQL)
             return result
         } catch {
             afterCommitActions.removeSubrange(registered...)
@@ -94,6 +94,10 @@ extension Database {
             throw error
         }
     }
+
+    private static let commitSQL = SQL("COMMIT")
+    private static let savepointSQL = SQL("SAVEPOINT command")
+    private static let releaseSQL = SQL("RELEASE command")
 
     /// Checks that no transaction or read snapshot is open, takes the writer's turn and runs `BEGIN IMMEDIATE`;
     /// returns the queue to give the turn back to.

@@ -20,6 +20,8 @@ public final class Database {
     public let access: Access
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// The same statements at the ``SQL/number`` of their ``SQL`` object, which is cheaper than hashing the text.
+    private var statementsBySQL: [Statement?] = []
     var transactionDepth = 0
     /// Whether ``beginGroup()`` left a write transaction open, in which each ``transaction(_:)`` is a savepoint.
     public internal(set) var isGrouped = false
@@ -59,6 +61,7 @@ public final class Database {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
+        _ = memoryStatisticsOff
         var opened: OpaquePointer?
         let rc = sqlite3_open_v2(path, &opened, flags, nil)
         guard rc == SQLITE_OK, let opened else {
@@ -81,6 +84,7 @@ public final class Database {
             // Reading the schema fails here, not later, when the file is not a database.
             _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
         } catch let failure as DatabaseError {
+            statementsBySQL.removeAll()
             statements.removeAll()
             sqlite3_close_v2(handle)
             throw DatabaseError(
@@ -105,6 +109,7 @@ public final class Database {
     }
 
     deinit {
+        statementsBySQL.removeAll()
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -139,6 +144,22 @@ public final class Database {
     /// The cached statement for `sql`, prepared on first use.
     func statement(_ sql: String) throws -> Statement {
         willRun?(sql)
+        return try prepared(sql)
+    }
+
+    /// The cached statement for `sql`, found at its number.
+    func statement(_ sql: SQL) throws -> Statement {
+        willRun?(sql.text)
+        if sql.number < statementsBySQL.count, let cached = statementsBySQL[sql.number] { return cached }
+        let statement = try prepared(sql.text)
+        if sql.number >= statementsBySQL.count {
+            statementsBySQL += Array(repeating: nil, count: sql.number + 1 - statementsBySQL.count)
+        }
+        statementsBySQL[sql.number] = statement
+        return statement
+    }
+
+    private func prepared(_ sql: String) throws -> Statement {
         if let cached = statements[sql] { return cached }
         var prepared: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
@@ -152,11 +173,19 @@ public final class Database {
     ///
     /// - Throws: `DatabaseError`.
     public func execute(_ sql: String, _ arguments: SQLBindable...) throws {
-        try execute(sql, arguments: arguments.map(\.sqlValue))
+        try run(statement(sql), arguments)
     }
 
     public func execute(_ sql: String, arguments: [SQLValue]) throws {
-        let statement = try statement(sql)
+        try run(statement(sql), arguments)
+    }
+
+    /// Runs one statement of the hot path that returns no rows, as ``execute(_:_:)-(String,_)`` does.
+    func execute(_ sql: SQL, _ arguments: SQLBindable...) throws {
+        try run(statement(sql), arguments)
+    }
+
+    private func run(_ statement: Statement, _ arguments: [any SQLBindable]) throws {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
         while try statement.step(in: self) {}
@@ -169,7 +198,12 @@ public final class Database {
     ///
     /// - Throws: `DatabaseError`.
     func insert(_ sql: String, _ arguments: SQLBindable...) throws -> Int64 {
-        try execute(sql, arguments: arguments.map(\.sqlValue))
+        try run(statement(sql), arguments)
+        return sqlite3_last_insert_rowid(handle)
+    }
+
+    func insert(_ sql: SQL, _ arguments: SQLBindable...) throws -> Int64 {
+        try run(statement(sql), arguments)
         return sqlite3_last_insert_rowid(handle)
     }
 
@@ -177,11 +211,20 @@ public final class Database {
     ///
     /// - Throws: `DatabaseError`, or what `map` throws.
     public func query<T>(_ sql: String, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> [T] {
-        try query(sql, arguments: arguments.map(\.sqlValue), map: map)
+        try rows(of: statement(sql), arguments, map: map)
     }
 
     public func query<T>(_ sql: String, arguments: [SQLValue], map: (Row) throws -> T) throws -> [T] {
-        let statement = try statement(sql)
+        try rows(of: statement(sql), arguments, map: map)
+    }
+
+    func query<T>(_ sql: SQL, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> [T] {
+        try rows(of: statement(sql), arguments, map: map)
+    }
+
+    private func rows<T>(of statement: Statement, _ arguments: [any SQLBindable], map: (Row) throws -> T) throws
+        -> [T]
+    {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
         var rows: [T] = []
@@ -193,11 +236,20 @@ public final class Database {
 
     /// Runs a query and maps its first row, or returns nil when there is none.
     public func queryOne<T>(_ sql: String, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> T? {
-        try queryOne(sql, arguments: arguments.map(\.sqlValue), map: map)
+        try firstRow(of: statement(sql), arguments, map: map)
     }
 
     public func queryOne<T>(_ sql: String, arguments: [SQLValue], map: (Row) throws -> T) throws -> T? {
-        let statement = try statement(sql)
+        try firstRow(of: statement(sql), arguments, map: map)
+    }
+
+    func queryOne<T>(_ sql: SQL, _ arguments: SQLBindable..., map: (Row) throws -> T) throws -> T? {
+        try firstRow(of: statement(sql), arguments, map: map)
+    }
+
+    private func firstRow<T>(of statement: Statement, _ arguments: [any SQLBindable], map: (Row) throws -> T) throws
+        -> T?
+    {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
         return try statement.step(in: self) ? map(Row(handle: statement.handle)) : nil
@@ -223,3 +275,8 @@ public final class Database {
         return checkedDataVersion.map { $0 != version } ?? false
     }
 }
+
+/// Turns SQLite's memory statistics off once, before the process's first connection (see the shim).
+private let memoryStatisticsOff: Void = {
+    _ = csqlite_disable_memory_statistics()
+}()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A value bound to a `?` placeholder: the schema stores whole numbers and text only.
 public enum SQLValue: Sendable, Equatable {
     case null
@@ -30,3 +32,21 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
         }
     }
 }
+
+extension SQLValue: SQLBindable {
+    public var sqlValue: SQLValue { self }
+}
+
+/// The text of a statement run on the hot path, kept in a `static let`: each object gets a number of its own, never
+/// given to another, and a connection finds its prepared statement at that index instead of hashing the text.
+final class SQL: Sendable {
+    let text: String
+    let number: Int
+
+    init(_ text: String) {
+        self.text = text
+        number = nextSQLNumber.add(1, ordering: .relaxed).newValue - 1
+    }
+}
+
+private let nextSQLNumber = Atomic<Int>(0)

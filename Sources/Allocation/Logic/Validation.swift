@@ -13,6 +13,7 @@ public enum Validation {
     ///
     /// - Throws: `ContractViolation` naming the field and the value.
     public static func checkIdentifier(_ value: String, field: String) throws {
+        if isPlainIdentifier(value) { return }
         try require(!value.isEmpty, "\(field) must not be empty")
         let length = value.unicodeScalars.count
         try require(
@@ -21,6 +22,18 @@ public enum Validation {
         try require(
             value.first?.isWhitespace != true && value.last?.isWhitespace != true,
             "\(field) \(shown(value)) must not start or end with a space")
+    }
+
+    /// Whether `value` passes ``checkIdentifier(_:field:)`` by its bytes alone, the common case: 1 to 255 printable
+    /// ASCII characters (no control character), the first and last not a space.
+    private static func isPlainIdentifier(_ value: String) -> Bool {
+        value.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumTextLength,
+                first != UInt8(ascii: " "), last != UInt8(ascii: " ")
+            else { return false }
+            for byte in bytes where byte < 0x20 || byte > 0x7E { return false }
+            return true
+        } ?? false
     }
 
     /// Refuses control characters and the invisible marks ``isControl`` names, naming the first one.
@@ -122,7 +135,8 @@ public enum Validation {
     /// SQLite's byte-wise UNIQUE and lookups then agree with what the operator sees.
     public static func normalized(_ text: String) -> String {
         // ASCII text is already in NFC: skipping Foundation's normalization keeps it off `apply`'s hot path.
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0x80 } }
+        return isASCII ?? text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// A value quoted for a message, with control characters made visible and long values cut.

@@ -1,15 +1,25 @@
 /// Writes one flat JSON object with keys in the order added: the payloads of events and the result lines of
-/// `stock apply`. Hand-written because it sits on the allocation hot path.
+/// `stock apply`. Hand-written because it sits on the allocation hot path: it appends UTF-8 bytes to one buffer
+/// and makes the string once, at the end.
 public struct JSONObjectWriter {
-    private var body = ""
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
-    public init() {}
+    public init() {
+        bytes.reserveCapacity(160)
+    }
 
-    public var text: String { "{" + body + "}" }
+    public var text: String {
+        String(unsafeUninitializedCapacity: bytes.count + 1) { buffer in
+            _ = buffer.initialize(from: bytes)
+            buffer[bytes.count] = UInt8(ascii: "}")
+            return bytes.count + 1
+        }
+    }
 
     public mutating func add(_ key: String, _ value: String?) {
         guard let value else { return addRaw(key, "null") }
-        addRaw(key, JSONObjectWriter.quoted(value))
+        addKey(key)
+        JSONObjectWriter.appendQuoted(value, to: &bytes)
     }
 
     public mutating func add(_ key: String, _ value: Int) {
@@ -22,24 +32,51 @@ public struct JSONObjectWriter {
 
     /// Adds a value that is already JSON text.
     public mutating func addRaw(_ key: String, _ json: String) {
-        if !body.isEmpty { body += "," }
-        body += JSONObjectWriter.quoted(key)
-        body += ":"
-        body += json
+        addKey(key)
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    private mutating func addKey(_ key: String) {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        JSONObjectWriter.appendQuoted(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
     }
 
     /// A JSON string literal: quotes, backslashes, control characters and text-direction marks escaped
     /// (RFC 8259 §7).
     static func quoted(_ string: String) -> String {
-        // Nothing to escape in the common case. 0xC2 leads the C1 controls, 0xD8, 0xE2 and 0xEF the
-        // text-direction marks, separators and BOM (and other characters, which the slow path copies unchanged).
-        let plain = string.utf8.allSatisfy { byte in
+        var bytes: [UInt8] = []
+        appendQuoted(string, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of `string` as a JSON string literal, as ``quoted(_:)`` writes it.
+    private static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        if isPlain(string) {
+            bytes.append(contentsOf: string.utf8)
+        } else {
+            bytes.append(contentsOf: escaped(string).utf8)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `string` has nothing to escape, the common case. 0xC2 leads the C1 controls, 0xD8, 0xE2 and 0xEF
+    /// the text-direction marks, separators and BOM (and other characters, which the slow path copies unchanged).
+    private static func isPlain(_ string: String) -> Bool {
+        func plain(_ byte: UInt8) -> Bool {
             byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8
                 && byte != 0xE2 && byte != 0xEF
         }
-        if plain { return "\"" + string + "\"" }
-        var out = "\""
-        out.reserveCapacity(string.utf8.count + 2)
+        return string.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where !plain(byte) { return false }
+            return true
+        } ?? string.utf8.allSatisfy(plain)
+    }
+
+    /// `string` with its quotes, backslashes and controls escaped, without the surrounding quotes.
+    private static func escaped(_ string: String) -> String {
+        var out = ""
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -54,7 +91,6 @@ public struct JSONObjectWriter {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
         return out
     }
 }

@@ -35,7 +35,6 @@ extension Batch {
             eta: row.optionalText(4).flatMap(Day.init), allocated: row.int(5))
     }
 
-    /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
     private static let forSKUSQL = "SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)"
 
     /// Every batch of the SKU, emptied ones too, in allocation-preference order: for reads, never under the
@@ -47,11 +46,12 @@ extension Batch {
     /// Built once, with its `LIMIT ?` a parameter: one prepared statement serves every caller. The term
     /// `purchased > allocated` is the WHERE of the partial index `batches_with_stock`, written out so SQLite uses
     /// it: emptied batches are not in that index, so however many a SKU has, none of them is read.
-    private static let candidatesSQL = """
+    private static let candidatesSQL = SQL(
+        """
         SELECT \(columns) FROM batches AS b
         WHERE b.sku = ? AND b.purchased > b.allocated AND b.purchased - b.allocated >= ?
         ORDER BY \(preferenceOrder) LIMIT ?
-        """
+        """)
 
     /// The SKU's batches with at least `qty` available, in allocation-preference order, at most `limit` of them
     /// (all when nil): the only batches that could take a line of `qty` or more.
@@ -59,7 +59,7 @@ extension Batch {
         try db.query(candidatesSQL, sku, qty, limit ?? -1) { Batch(row: $0) }
     }
 
-    private static let findSQL = "SELECT \(columns) FROM batches AS b WHERE b.reference = ?"
+    private static let findSQL = SQL("SELECT \(columns) FROM batches AS b WHERE b.reference = ?")
 
     /// The batch `reference`, through its UNIQUE index; nil when there is none.
     static func find(reference: String, in db: Database) throws -> Batch? {
@@ -71,11 +71,11 @@ extension Batch {
     /// - Throws: `DatabaseError` of kind `uniqueViolation` when the reference is taken.
     func insert(into db: Database) throws -> Batch {
         var inserted = self
-        inserted.id = try db.insert(
-            "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
-            reference, sku, purchased, eta?.description)
+        inserted.id = try db.insert(Batch.insertSQL, reference, sku, purchased, eta?.description)
         return inserted
     }
+
+    private static let insertSQL = SQL("INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)")
 
     static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)

@@ -49,8 +49,7 @@ extension OrderLine {
             shippedFrom: row.optionalText(7))
     }
 
-    /// Built once: the statement cache is keyed by this text, and the allocation path runs it every time.
-    private static let findSQL = "SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?"
+    private static let findSQL = SQL("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?")
 
     /// The order's line for `sku`, through the UNIQUE (orderid, sku) index.
     static func find(orderid: String, sku: String, in db: Database) throws -> OrderLine? {
@@ -76,10 +75,11 @@ extension OrderLine {
     }
 
     /// A waiting line has no allocation row, so no join: the partial index `order_lines_waiting` serves it all.
-    private static let waitingSQL = """
+    private static let waitingSQL = SQL(
+        """
         SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
         WHERE l.sku = ? AND l.waiting_since IS NOT NULL ORDER BY l.id
-        """
+        """)
 
     /// The SKU's waiting lines, oldest first, through the partial index `order_lines_waiting`.
     static func waiting(sku: String, in db: Database) throws -> [OrderLine] {
@@ -96,11 +96,27 @@ extension OrderLine {
     /// Inserts the row (waiting when `waitingSince` is set) and returns the line with its id.
     func insert(into db: Database) throws -> OrderLine {
         var inserted = self
-        inserted.id = try db.insert(
-            "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)", orderid, sku, qty,
-            waitingSince)
+        inserted.id = try db.insert(OrderLine.insertSQL, orderid, sku, qty, waitingSince)
         return inserted
     }
+
+    private static let insertSQL = SQL("INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)")
+
+    /// Inserts the row unless the order already has a line for the SKU, and returns the line with its id, or nil
+    /// when it was there: for a new line, one statement where a lookup and an insert would take two.
+    func insertIfNew(into db: Database) throws -> OrderLine? {
+        let id = try db.insert(OrderLine.insertIfNewSQL, orderid, sku, qty, waitingSince)
+        guard db.changes == 1 else { return nil }
+        var inserted = self
+        inserted.id = id
+        return inserted
+    }
+
+    private static let insertIfNewSQL = SQL(
+        """
+        INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)
+          ON CONFLICT (orderid, sku) DO NOTHING
+        """)
 
     /// Writes the line's place: its allocation row on `batch` (no longer waiting), or, when `batch` is nil, no
     /// allocation row and waiting since `waitingSince`.
@@ -112,18 +128,23 @@ extension OrderLine {
         guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
         if let batchID = batch?.id {
             if waitingSince != nil {
-                try db.execute("UPDATE order_lines SET waiting_since = NULL WHERE id = ?", id)
+                try db.execute(OrderLine.stopWaitingSQL, id)
             }
-            try db.execute(
-                """
-                INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)
-                  ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id
-                """, id, batchID)
+            try db.execute(OrderLine.allocateSQL, id, batchID)
         } else {
-            try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
-            try db.execute("UPDATE order_lines SET waiting_since = ? WHERE id = ?", waitingSince, id)
+            try db.execute(OrderLine.unallocateSQL, id)
+            try db.execute(OrderLine.waitSQL, waitingSince, id)
         }
     }
+
+    private static let stopWaitingSQL = SQL("UPDATE order_lines SET waiting_since = NULL WHERE id = ?")
+    private static let allocateSQL = SQL(
+        """
+        INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)
+          ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id
+        """)
+    private static let unallocateSQL = SQL("DELETE FROM allocations WHERE orderline_id = ?")
+    private static let waitSQL = SQL("UPDATE order_lines SET waiting_since = ? WHERE id = ?")
 
     /// Takes the line off its batch and keeps it as shipped from that batch at `at`.
     func saveShipped(at: String, in db: Database) throws {

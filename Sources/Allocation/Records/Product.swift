@@ -53,10 +53,10 @@ public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Senda
 extension Product {
     /// The product row alone, with no batch loaded: its version, for a command that then loads what it needs.
     static func loadVersion(sku: String, in db: Database) throws -> Product? {
-        try db.queryOne("SELECT version FROM products WHERE sku = ?", sku) {
-            Product(sku: sku, version: $0.int(0))
-        }
+        try db.queryOne(loadVersionSQL, sku) { Product(sku: sku, version: $0.int(0)) }
     }
+
+    private static let loadVersionSQL = SQL("SELECT version FROM products WHERE sku = ?")
 
     /// The product that holds the batch `reference`, with that batch alone loaded; nil when there is none.
     static func loadVersion(batchReference reference: String, in db: Database) throws -> Product? {
@@ -133,8 +133,9 @@ extension Product {
     ///
     /// - Throws: ``ConcurrentUpdate`` when `UPDATE … WHERE version = ?` changed no row.
     func saveVersion(in db: Database) throws {
-        try db.execute(
-            "UPDATE products SET version = ? WHERE sku = ? AND version = ?", version, sku, readVersion)
+        try db.execute(Product.saveVersionSQL, version, sku, readVersion)
         guard db.changes == 1 else { throw ConcurrentUpdate(sku: sku, expectedVersion: readVersion) }
     }
+
+    private static let saveVersionSQL = SQL("UPDATE products SET version = ? WHERE sku = ? AND version = ?")
 }

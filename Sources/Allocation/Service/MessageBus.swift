@@ -106,8 +106,8 @@ public final class MessageBus {
             let (outcome, events) = try Services.route(command, context: context, in: db)
             for event in events {
                 try db.execute(
-                    "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)", at,
-                    event.kind.rawValue, event.payload, self.operator, event.orderid, event.batchReference)
+                    MessageBus.insertEventSQL, at, event.kind.rawValue, event.payload, self.operator, event.orderid,
+                    event.batchReference)
             }
             db.afterCommit { [self] in
                 for event in events { dispatch(event) }
@@ -115,6 +115,9 @@ public final class MessageBus {
             return outcome
         }
     }
+
+    private static let insertEventSQL = SQL(
+        "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)")
 
     private func dispatch(_ event: Event) {
         for handler in handlers[event.kind] ?? [] {

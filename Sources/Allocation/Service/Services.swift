@@ -33,11 +33,19 @@ enum Services {
     }
 
     /// Allocation only takes stock, so it never fills waiting lines: the hot path reads no backorders, and of the
-    /// batches only the preferred one that can take the line.
+    /// batches only the preferred one that can take the line. A new line that a batch can take (the common case)
+    /// is inserted without looking it up first; when the order has the line already, the insert changes nothing
+    /// and the line is read and decided on as it is.
     static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
         try product.includeCandidates(for: [requested], limit: 1, in: db)
+        var placed = product
+        if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
+            try line.saveAllocation(to: placed.batch(reference), in: db)
+            try placed.saveVersion(in: db)
+            return (.allocated(batchReference: reference, wasAlreadyAllocated: false), placed.events)
+        }
         let existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         var line = try lineToAllocate(requested: requested, existing: existing)
         if let current = line.batchReference {

@@ -34,15 +34,28 @@ public struct Clock: Equatable, Sendable {
         let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let adjustedDays = dayMilliseconds < 0 ? days - 1 : days
         let inDay = dayMilliseconds < 0 ? dayMilliseconds + 86_400_000 : dayMilliseconds
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        let day = Day(daysSinceEpoch: adjustedDays)
+        // Written digit by digit into one buffer: every event of every command is stamped with this text.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var end = 0
+            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
+                var rest = value.magnitude
+                for position in stride(from: end + width - 1, through: end, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                buffer[end + width] = UInt8(ascii: separator)
+                end += width + 1
+            }
+            put(day.year, width: 4, then: "-")
+            put(day.month, width: 2, then: "-")
+            put(day.day, width: 2, then: "T")
+            put(inDay / 3_600_000, width: 2, then: ":")
+            put(inDay / 60_000 % 60, width: 2, then: ":")
+            put(inDay / 1000 % 60, width: 2, then: ".")
+            put(inDay % 1000, width: 3, then: "Z")
+            return end
         }
-        let hours = inDay / 3_600_000
-        let minutes = inDay / 60_000 % 60
-        let secs = inDay / 1000 % 60
-        return "\(Day(daysSinceEpoch: adjustedDays))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(secs, 2))."
-            + "\(pad(inDay % 1000, 3))Z"
     }
 
     /// Seconds since 1970 of a timestamp as ``timestamp()`` writes it (`YYYY-MM-DDTHH:MM:SS`, then optional
