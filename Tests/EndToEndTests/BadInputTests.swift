@@ -201,16 +201,7 @@ import Testing
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
         // A shell co-process: send one line, read its answer, only then close the input.
-        let script = """
-            coproc '\(StockProcess.executable)' --db '\(cli.path)' apply
-            echo '{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2}' >&"${COPROC[1]}"
-            read -t 5 -r answer <&"${COPROC[0]}" || { echo "no answer"; exit 1; }
-            echo "$answer"
-            exec {COPROC[1]}>&-
-            wait
-            """
-        let result = try runProcess(
-            "/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
+        let result = try cli.applyAnsweringOneLine()
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(
             result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1""#))

@@ -118,17 +118,8 @@ import Testing
     @Test func aGroupWaitingForInputCommitsAndAnswersWhenItsTimeIsUp() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
-        let script = """
-            coproc '\(StockProcess.executable)' --db '\(cli.path)' apply --group
-            echo '{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2}' >&"${COPROC[1]}"
-            read -t 5 -r answer <&"${COPROC[0]}" || { echo "no answer"; exit 1; }
-            echo "$answer"
-            '\(StockProcess.executable)' --db '\(cli.path)' allocate o2 LAMP 1
-            exec {COPROC[1]}>&-
-            wait
-            """
-        let result = try runProcess(
-            "/bin/bash", ["-c", script], environment: StockProcess.environment(cli.environment))
+        let result = try cli.applyAnsweringOneLine(
+            options: ["--group"], meanwhile: "'\(StockProcess.executable)' --db '\(cli.path)' allocate o2 LAMP 1")
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(
             result.stdout.hasPrefix(#"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1""#))

@@ -17,4 +17,21 @@ extension CommandLineFixture {
         }
         return slowest
     }
+
+    /// Runs `stock apply` (with `options`) as a shell co-process: sends it one `Allocate` line for `o1` (2 LAMP),
+    /// reads that line's answer before closing its input, runs `meanwhile` (a shell command) while the apply still
+    /// waits for more, then closes its input and waits for it; the shell prints the answer, then what `meanwhile`
+    /// prints.
+    func applyAnsweringOneLine(options: [String] = [], meanwhile: String = "") throws -> ProcessResult {
+        let script = """
+            coproc '\(StockProcess.executable)' --db '\(path)' apply \(options.joined(separator: " "))
+            echo '{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2}' >&"${COPROC[1]}"
+            read -t 5 -r answer <&"${COPROC[0]}" || { echo "no answer"; exit 1; }
+            echo "$answer"
+            \(meanwhile)
+            exec {COPROC[1]}>&-
+            wait
+            """
+        return try runProcess("/bin/bash", ["-c", script], environment: StockProcess.environment(environment))
+    }
 }
