@@ -129,16 +129,8 @@ func compareRates(
         try FileManager.default.copyItem(atPath: template, toPath: cPath)
         let runSwift = { try measured { try workload.runSwift(path: swiftPath, synchronous: synchronous) } }
         let runC = { try measured { try workload.runC(path: cPath, synchronous: synchronous) } }
-        let swiftFirst = round % 2 == 1
-        let swift: (wall: Double, cpu: Double)
-        let c: (wall: Double, cpu: Double)
-        if swiftFirst {
-            swift = try runSwift()
-            c = try runC()
-        } else {
-            c = try runC()
-            swift = try runSwift()
-        }
+        let swiftFirst = firstSideFirst(inRound: round)
+        let (swift, c) = try alternating(round: round, runSwift, runC)
         comparison.swiftSeconds.append(swift.wall)
         comparison.cSeconds.append(c.wall)
         comparison.swiftCPU.append(swift.cpu)

@@ -31,16 +31,8 @@ func runApplyBench(options: Options, directory: String) throws {
             let cPath = "\(directory)/apply-c-\(synchronous)-\(round).sqlite"
             let runStock = { try stock.allocate(workload, path: stockPath, synchronous: synchronous, in: directory) }
             let runC = { try minimalC(workload, path: cPath, synchronous: synchronous) }
-            let stockFirst = round % 2 == 1
-            let stockSeconds: Double
-            let cSeconds: Double
-            if stockFirst {
-                stockSeconds = try runStock()
-                cSeconds = try runC()
-            } else {
-                cSeconds = try runC()
-                stockSeconds = try runStock()
-            }
+            let stockFirst = firstSideFirst(inRound: round)
+            let (stockSeconds, cSeconds) = try alternating(round: round, runStock, runC)
             let stockUnits = try allocatedUnits(in: stockPath)
             let cUnits = try allocatedUnits(in: cPath)
             sameQuantity = sameQuantity && stockUnits == cUnits

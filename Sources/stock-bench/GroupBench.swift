@@ -21,22 +21,14 @@ func runGroupBench(options: Options, workload: AllocationWorkload, template: Str
     var single: [Rate] = []
     var group: [Rate] = []
     for round in 1...options.rounds {
-        let singleFirst = round % 2 == 1
+        let singleFirst = firstSideFirst(inRound: round)
         let runSingle = {
             try measureBus(workload, template: template, path: "\(directory)/single-\(round).sqlite", grouped: false)
         }
         let runGrouped = {
             try measureBus(grouped, template: template, path: "\(directory)/grouped-\(round).sqlite", grouped: true)
         }
-        let s: Rate
-        let g: Rate
-        if singleFirst {
-            s = try runSingle()
-            g = try runGrouped()
-        } else {
-            g = try runGrouped()
-            s = try runSingle()
-        }
+        let (s, g) = try alternating(round: round, runSingle, runGrouped)
         single.append(s)
         group.append(g)
         print(

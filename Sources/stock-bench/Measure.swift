@@ -23,6 +23,25 @@ func cpuSeconds() -> Double {
     return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
+/// Whether the first side of a comparison runs first in this round: in odd rounds, so that whatever the machine
+/// does meanwhile weighs on both sides alike.
+func firstSideFirst(inRound round: Int) -> Bool {
+    round % 2 == 1
+}
+
+/// Runs `first` and `second` of a round in the order ``firstSideFirst(inRound:)`` gives; each answer stays with its
+/// side whichever ran first.
+func alternating<First, Second>(
+    round: Int, _ first: () throws -> First, _ second: () throws -> Second
+) rethrows -> (First, Second) {
+    if firstSideFirst(inRound: round) {
+        let a = try first()
+        return (a, try second())
+    }
+    let b = try second()
+    return (try first(), b)
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
