@@ -44,10 +44,7 @@ extension Subcommand {
 
 extension Tool {
     func listBackorders() throws -> ExitStatus {
-        let sku = arguments.options["--sku"].map(Validation.normalized)
-        if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
-        let database = try openDatabase(access: .readOnly)
-        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        let (sku, database) = try openReadingSKUOption()
         let rows = try Views.backorders(sku: sku, in: database)
         let now = settings.clock.now()
         let waiting = rows.map { row in

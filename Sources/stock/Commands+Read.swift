@@ -45,11 +45,7 @@ extension Subcommand {
 
 extension Tool {
     func listBatches() throws -> ExitStatus {
-        // The views compare text byte for byte; the bus stores identifiers in canonical form.
-        let sku = arguments.options["--sku"].map(Validation.normalized)
-        if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
-        let database = try openDatabase(access: .readOnly)
-        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        let (sku, database) = try openReadingSKUOption()
         let rows = try Views.batches(sku: sku, in: database)
         if arguments.flags.contains("--json") {
             return printOut(jsonArray(rows.map(\.json)))
