@@ -49,21 +49,17 @@ struct BulkSummary {
     var stopped = false
 
     /// The exit status: 3 when stopped by a database error, else 2 if any row was malformed, 1 if any was
-    /// refused, 4 if any left a line waiting, else 0.
-    var status: ExitStatus {
-        failure != nil ? .failure : malformed > 0 ? .usage : refused > 0 ? .refused : waiting > 0 ? .waiting : .done
+    /// refused, 4 if any left a line waiting, else 0. With `malformedIsRefused` (as in `import`, whose malformed
+    /// file is refused whole before any row runs, so a row's badly written value is a refusal) a malformed row
+    /// counts as refused.
+    func status(malformedIsRefused: Bool = false) -> ExitStatus {
+        if failure != nil { return .failure }
+        if malformed > 0 && !malformedIsRefused { return .usage }
+        return refused + malformed > 0 ? .refused : waiting > 0 ? .waiting : .done
     }
 
     /// The rows answered or skipped so far.
     var rows: Int { done + waiting + refused + malformed + skipped }
-
-    /// The exit status when a malformed row counts as refused, as in `import`, whose malformed file is refused
-    /// whole before any row runs: 3 when stopped by a database error, else 1 if any row was refused, 4 if any
-    /// left a line waiting, else 0.
-    var statusCountingMalformedAsRefused: ExitStatus {
-        failure != nil
-            ? .failure : refused + malformed > 0 ? .refused : waiting > 0 ? .waiting : .done
-    }
 
     /// `committed through line N`, or with a failure `...; re-run with --from-row N+1`.
     func committedLine(unit: String) -> String {
@@ -136,30 +132,31 @@ struct BulkRun {
         while true {
             switch queue.take(waitingAtMost: group?.secondsLeft ?? .infinity) {
             case .timedOut:
-                commit(&state)
+                endGroup(&state, finishing: false)
             case .rows(let rows):
                 for row in rows {
                     run(row, &state)
                     if state.summary.failure != nil { return state.summary }
                     if shouldStop() {
-                        finish(&state)
+                        endGroup(&state, finishing: true)
                         state.summary.stopped = state.summary.failure == nil
                         return state.summary
                     }
                 }
             case .end(let error):
-                finish(&state)
+                endGroup(&state, finishing: true)
                 if state.summary.failure == nil { state.summary.inputFailure = error }
                 return state.summary
             }
         }
     }
 
-    /// Ends the group: commits what it holds, or for a dry run rolls everything back, and answers its rows.
-    private func finish(_ state: inout RunState) {
+    /// Commits the open group (or, `finishing` a dry run, rolls everything back) and answers its rows; a failed
+    /// COMMIT loses them (``RunState/lose(_:)``).
+    private func endGroup(_ state: inout RunState, finishing: Bool) {
         guard let group else { return }
         do {
-            try group.finish()
+            if finishing { try group.finish() } else { try group.commit() }
             if !group.isDryRun { state.processedGroupEnd() }
         } catch {
             state.lose(error)
@@ -198,19 +195,7 @@ struct BulkRun {
             deliver(&state)
             return
         }
-        if group.isDue { commit(&state) }
-    }
-
-    /// Commits the open group and answers its rows; a failed COMMIT loses them (``RunState/lose(_:)``).
-    private func commit(_ state: inout RunState) {
-        guard let group else { return }
-        do {
-            try group.commit()
-            state.processedGroupEnd()
-        } catch {
-            state.lose(error)
-        }
-        deliver(&state)
+        if group.isDue { endGroup(&state, finishing: false) }
     }
 
     private func deliver(_ state: inout RunState) {

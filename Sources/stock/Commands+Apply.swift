@@ -80,7 +80,7 @@ extension Tool {
         } else if grouped {
             printError(summary.committedLine(unit: "line"))
         }
-        return summary.status
+        return summary.status()
     }
 
     /// `--from-row N`: the first row to run, 1 when not given.

@@ -107,7 +107,7 @@ extension Tool {
             output.finish(summary.summaryLine(dryRun: dryRun, fromRow: fromRow))
             if !dryRun { printError(summary.committedLine(unit: "row")) }
         }
-        return summary.statusCountingMalformedAsRefused
+        return summary.status(malformedIsRefused: true)
     }
 }
 
