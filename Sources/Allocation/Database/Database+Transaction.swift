@@ -46,14 +46,13 @@ extension Database {
     /// - Throws: `DatabaseError` from COMMIT, after which the group is rolled back whole and nothing is run.
     public func commitGroup() throws {
         precondition(isGrouped, "commitGroup outside a group")
-        isGrouped = false
         do {
             try execute(Database.commitSQL)
         } catch {
-            rollBack()
-            writerQueue?.endTurn()
+            rollbackGroup()
             throw error
         }
+        isGrouped = false
         finishCommit(writerQueue)
     }
 
@@ -84,13 +83,11 @@ extension Database {
         } catch {
             afterCommitActions.removeSubrange(registered...)
             if sqlite3_get_autocommit(handle) == 0,
-                (try? execute("ROLLBACK TO command")) != nil, (try? execute("RELEASE command")) != nil
+                (try? execute("ROLLBACK TO command")) != nil, (try? execute(Database.releaseSQL)) != nil
             {
                 throw error
             }
-            isGrouped = false
-            rollBack()
-            writerQueue?.endTurn()
+            rollbackGroup()
             throw error
         }
     }
@@ -118,7 +115,6 @@ extension Database {
             turn?.endTurn()
             throw error
         }
-        busyWaiter.waitStarted = nil
         LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         transactionDepth = 1
         afterCommitActions.removeAll()
