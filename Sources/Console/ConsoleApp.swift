@@ -190,10 +190,7 @@ public final class ConsoleApp {
     }
 
     private func refreshStatus(flash: Bool) throws {
-        state.status.batches = try Views.batchCount(in: database)
-        state.status.skus = try Views.skuCount(in: database)
-        guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else { return }
-        state.status.lastChange = TimeColumn.labelled(newest, now: state.now, in: settings.time)
+        guard let newest = try state.refreshStatusCounts(from: database) else { return }
         if flash, let seen = lastEventID, newest.id > seen {
             for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
                 if case .outOfStock(let sku, _, _) = row.event {

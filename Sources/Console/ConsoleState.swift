@@ -117,6 +117,20 @@ struct ConsoleState {
         refreshFormNote()
     }
 
+    /// Brings the status line's counts and last change up to date; call after ``reload(from:all:follow:)`` with
+    /// `all`, whose board has just counted every batch (``BatchesScreen/total``).
+    ///
+    /// - Returns: the newest event, nil when there is none (the last change is then left as it was).
+    mutating func refreshStatusCounts(from database: Database) throws -> EventRow? {
+        status.batches = batches.total
+        status.skus = try Views.skuCount(in: database)
+        guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else {
+            return nil
+        }
+        status.lastChange = TimeColumn.labelled(newest, now: now, in: times)
+        return newest
+    }
+
     /// Queries what the open overlay shows: the history panel's events, or what a form asked for (a quantity
     /// change's preview, whether a SKU is new); brings the form's day up to date.
     private mutating func reloadOverlay(from database: Database) throws {

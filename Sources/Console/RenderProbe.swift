@@ -35,11 +35,7 @@ public enum RenderProbe {
         state.now = settings.clock.now()
         state.resize(width: width, height: height)
         try state.reload(from: database, all: true, follow: false)
-        state.status.batches = try Views.batchCount(in: database)
-        state.status.skus = try Views.skuCount(in: database)
-        if let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first {
-            state.status.lastChange = TimeColumn.labelled(newest, now: state.now, in: settings.time)
-        }
+        _ = try state.refreshStatusCounts(from: database)
         var seconds: [Double] = []
         seconds.reserveCapacity(frames)
         var canvas = Canvas(width: width, height: height)
