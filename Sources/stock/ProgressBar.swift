@@ -1,3 +1,4 @@
+import Allocation
 import Console
 import Foundation
 
@@ -24,15 +25,15 @@ final class ProgressBar {
     /// A bar for `total` rows, labelled with `label` (a file name, sanitized); nil when standard error is not a
     /// terminal.
     init?(label: String, total: Int, environment: [String: String]) {
-        guard isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
+        guard ProgressBar.canDraw(environment: environment) else { return nil }
         self.label = label
         self.total = total
-        started = Self.now()
+        started = monotonicNow()
     }
 
     /// Records `done` rows, and draws the bar if it is time to.
     func update(done: Int) {
-        let now = Self.now()
+        let now = monotonicNow()
         guard now - started >= Self.delay, now - lastDrawn >= Self.interval else { return }
         lastDrawn = now
         draw(
@@ -117,10 +118,9 @@ final class ProgressBar {
         return Int(size.ws_col)
     }
 
-    private static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    /// Whether standard error can show a bar or a notice: a terminal, and not a `dumb` one.
+    static func canDraw(environment: [String: String]) -> Bool {
+        isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb"
     }
 }
 
@@ -140,7 +140,7 @@ final class CheckingNotice: @unchecked Sendable {
 
     /// Starts the wait; nil when standard error is not a terminal (or a `dumb` one).
     init?(label: String, environment: [String: String]) {
-        guard isatty(STDERR_FILENO) == 1, environment["TERM"] != "dumb" else { return nil }
+        guard ProgressBar.canDraw(environment: environment) else { return nil }
         let text = "checking \(label)…"
         DispatchQueue.global().asyncAfter(deadline: .now() + ProgressBar.delay) { [self] in
             lock.withLock {

@@ -124,7 +124,7 @@ final class WriterQueue {
 }
 
 /// Seconds on the monotonic clock, which every process on the machine shares.
-func monotonicNow() -> Double {
+public func monotonicNow() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_MONOTONIC, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
