@@ -132,14 +132,12 @@ final class AnswerBuffer {
         text += "\n"
     }
 
+    /// Writes the lines collected since the last call; a standard output that cannot be written (a closed pipe)
+    /// loses them, as a process killed by the pipe would.
     func write() {
-        var bytes = Array(text.utf8)[...]
+        let bytes = Array(text.utf8)
         text.removeAll(keepingCapacity: true)
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+        try? OutputFile.writeAll(bytes, to: STDOUT_FILENO, name: "standard output")
     }
 }
 
