@@ -80,12 +80,6 @@ enum ExportTable: String, CaseIterable {
     }
 }
 
-/// A failure to write the export's output. Exit status 3.
-struct OutputError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
 extension Tool {
     func export() throws -> ExitStatus {
         let words = arguments.positionals
@@ -110,75 +104,5 @@ extension Tool {
             try table.write(from: database, to: &writer)
         }
         return .done
-    }
-}
-
-/// Replacing a file whole: written beside it under a temporary name, then renamed over it.
-enum OutputFile {
-    /// Writes `path` through `body`, which gets a descriptor open for writing; the file appears, or replaces the
-    /// one there, only when `body` and the flush to disk succeeded. The new file keeps an existing file's
-    /// permissions, else gets those `>` would give (0666 less the umask). A symbolic link is followed: its target
-    /// is replaced.
-    ///
-    /// - Throws: `OutputError` when `path` is a folder or the file at `sparing` (the database), or when the
-    ///   file cannot be written; what `body` throws. The temporary file is removed on any failure.
-    static func replace(_ path: String, sparing protected: String, body: (Int32) throws -> Void) throws {
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        var existing = stat()
-        let exists = stat(resolved, &existing) == 0
-        if exists, existing.st_mode & S_IFMT == S_IFDIR {
-            throw OutputError(message: "cannot write \(path): it is a folder")
-        }
-        if exists, let identity = FileIdentity(path: resolved), identity == FileIdentity(path: protected) {
-            throw OutputError(message: "cannot write \(path): it is the database")
-        }
-        let folder = (resolved as NSString).deletingLastPathComponent
-        let name = (resolved as NSString).lastPathComponent
-        var template = Array(((folder.isEmpty ? "." : folder) + "/.\(name).XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.map { mkstemp($0) } ?? -1
-        }
-        guard descriptor >= 0 else { throw OutputError(message: "cannot write \(path): \(systemReason())") }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var closed = false
-        do {
-            try body(descriptor)
-            let mask = umask(0)
-            umask(mask)
-            let mode = exists ? existing.st_mode & 0o7777 : 0o666 & ~mask
-            guard fchmod(descriptor, mode) == 0, fsync(descriptor) == 0 else {
-                throw OutputError(message: "cannot write \(path): \(systemReason())")
-            }
-            closed = true
-            guard close(descriptor) == 0, rename(temporary, resolved) == 0 else {
-                throw OutputError(message: "cannot write \(path): \(systemReason())")
-            }
-        } catch {
-            if !closed { close(descriptor) }
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    /// Writes every byte, again after an interruption by a signal.
-    ///
-    /// - Throws: `OutputError` naming `name` and the system's reason (a full disk, a closed pipe).
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, name: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let rest = UnsafeRawBufferPointer(rebasing: raw[done...])
-                let count = write(descriptor, rest.baseAddress, rest.count)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError(message: "cannot write \(name): \(systemReason())")
-                }
-                done += count
-            }
-        }
-    }
-
-    private static func systemReason() -> String {
-        String(cString: strerror(errno))
     }
 }
