@@ -16,6 +16,7 @@ extension Database {
     ///   or one naming `stock init` when the file is not a stock database or has an older schema.
     public static func open(settings: Settings, access: Access) throws -> Database {
         let path = settings.databasePath
+        if ServerAddress.isServer(path) { return try openServer(ServerAddress(url: path), settings: settings, access: access) }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw DatabaseError.folder(at: path)
@@ -30,6 +31,21 @@ extension Database {
         let database = try Database(
             path: path, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
             synchronous: settings.synchronous)
+        if access == .create {
+            try Schema.migrate(database)
+        } else {
+            try Schema.requireCurrent(database)
+        }
+        return database
+    }
+
+    /// Opens a PostgreSQL server's stock schema: `.create` creates or migrates it (``PostgresSchema``), the others
+    /// require the current schema and change nothing; `.readOnly` is a read-only session on the server.
+    private static func openServer(_ address: ServerAddress, settings: Settings, access: Access) throws -> Database {
+        let database = try Database(
+            server: address, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
+            synchronous: settings.synchronous)
+        database.isolation = settings.isolation
         if access == .create {
             try Schema.migrate(database)
         } else {

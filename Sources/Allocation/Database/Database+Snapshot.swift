@@ -5,7 +5,7 @@ extension Database {
     /// when the snapshot began, whatever other processes commit meanwhile.
     ///
     /// It is a read transaction (`BEGIN` and a first read), which WAL mode keeps consistent for as long as it is
-    /// open; while it is open, other writers still commit but the WAL cannot be checkpointed past it.
+    /// open (on a server, a `REPEATABLE READ READ ONLY` transaction, whose snapshot is taken at that first read); while it is open, other writers still commit but the WAL cannot be checkpointed past it.
     /// See https://sqlite.org/isolation.html.
     ///
     /// - Throws: `DatabaseError` when a transaction is already open.
@@ -13,9 +13,11 @@ extension Database {
         guard !isInTransaction, !isInReadSnapshot else {
             throw DatabaseError.misuse("a transaction or snapshot is already open")
         }
-        try execute("BEGIN")
+        try execute(server == nil ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
-            _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
+            _ = try queryOne(server == nil ? "SELECT count(*) FROM sqlite_schema" : "SELECT count(*) FROM products") {
+                $0.int(0)
+            }
         } catch {
             try? execute("ROLLBACK")
             throw error

@@ -82,7 +82,7 @@ extension Database {
             return result
         } catch {
             afterCommitActions.removeSubrange(registered...)
-            if sqlite3_get_autocommit(handle) == 0,
+            if engineInTransaction,
                 (try? execute("ROLLBACK TO command")) != nil, (try? execute(Database.releaseSQL)) != nil
             {
                 throw error
@@ -105,6 +105,12 @@ extension Database {
         guard !isInReadSnapshot else {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
+        if server != nil {
+            try execute(beginWriteSQL)
+            transactionDepth = 1
+            afterCommitActions.removeAll()
+            return nil
+        }
         let waitStarted = monotonicNow()
         busyWaiter.waitStarted = waitStarted
         defer { busyWaiter.waitStarted = nil }
@@ -125,7 +131,7 @@ extension Database {
     private func rollBack() {
         transactionDepth = 0
         afterCommitActions.removeAll()
-        if sqlite3_get_autocommit(handle) == 0 {
+        if engineInTransaction {
             try? execute("ROLLBACK")
         }
     }

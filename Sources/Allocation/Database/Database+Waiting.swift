@@ -87,7 +87,10 @@ extension Database {
     /// The console sets it while it carries out a command, to keep its screen and keys alive.
     public var whileWaiting: ((_ waitedSeconds: Double) -> Bool)? {
         get { busyWaiter.hook }
-        set { busyWaiter.hook = newValue }
+        set {
+            busyWaiter.hook = newValue
+            server?.whileWaiting = newValue
+        }
     }
 
     /// Runs `BEGIN IMMEDIATE`, turning SQLite's busy answer into ``WaitAbandoned`` when the hook gave up.

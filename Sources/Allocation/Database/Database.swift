@@ -1,11 +1,21 @@
 import CSQLite
 import Foundation
 
-/// One SQLite connection with its cache of prepared statements.
+/// One connection, to a SQLite file or a PostgreSQL server, with its cache of prepared statements.
 ///
 /// A `Database` belongs to the thread that opened it (it is not `Sendable`). Statements are prepared once per
-/// SQL text and reused, so a hot path pays only for binding and stepping.
+/// SQL text and reused, so a hot path pays only for binding and stepping. The SQL is written once, with `?`
+/// placeholders, in the subset both engines read; a server connection numbers the placeholders (`$1` …) when it
+/// prepares a statement, and a ``SQL`` object may carry the server's own text where the engines differ.
 public final class Database {
+    /// The engine a connection talks to.
+    public enum Engine: Sendable {
+        /// A SQLite file, the embedded default.
+        case sqlite
+        /// A PostgreSQL server, named by a `postgresql://` URL.
+        case postgresql
+    }
+
     /// How a connection may touch the file.
     public enum Access: Sendable {
         /// Read and write; creates the file when missing.
@@ -16,9 +26,20 @@ public final class Database {
         case readOnly
     }
 
+    /// The file, or for a server the URL with its password hidden (``ServerAddress/shown``).
     public let path: String
     public let access: Access
-    let handle: OpaquePointer
+    public let engine: Engine
+    /// The SQLite connection; nil on a server.
+    let handle: OpaquePointer?
+    /// The server connection; nil on SQLite.
+    let server: PostgresConnection?
+    /// The rows the last statement run on a server changed.
+    private var serverChanges = 0
+    /// The server's transaction isolation for writes (``Settings/isolation``).
+    var isolation = Isolation.readCommitted
+    /// What ``changedSinceLastCheck()`` remembers on a server: whether it listens, and when it last polled.
+    var serverWatch = ServerWatch()
     private var statements: [String: Statement] = [:]
     /// The same statements at the ``SQL/number`` of their ``SQL`` object, which is cheaper than hashing the text.
     private var statementsBySQL: [Statement?] = []
@@ -55,6 +76,8 @@ public final class Database {
     ) throws {
         self.path = path
         self.access = access
+        engine = .sqlite
+        server = nil
         var flags = SQLITE_OPEN_NOMUTEX
         switch access {
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -86,7 +109,7 @@ public final class Database {
         } catch let failure as DatabaseError {
             statementsBySQL.removeAll()
             statements.removeAll()
-            sqlite3_close_v2(handle)
+            sqlite3_close_v2(opened)
             throw DatabaseError(
                 code: failure.code, message: Database.explained(failure, path: path), sql: failure.sql, path: path,
                 systemError: failure.systemError)
@@ -108,14 +131,41 @@ public final class Database {
             + "the folder (\(failure.message))"
     }
 
+    /// Connects to a PostgreSQL server (``PostgresConnection``) and sets the session up: the lock timeout is
+    /// the busy timeout, `synchronous` `normal` (or `off`) turns `synchronous_commit` off, and a `.readOnly`
+    /// session is read-only on the server itself (`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`).
+    ///
+    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login.
+    init(
+        server address: ServerAddress, access: Access, busyTimeoutMilliseconds: Int, synchronous: Synchronous
+    ) throws {
+        path = address.shown
+        self.access = access
+        engine = .postgresql
+        handle = nil
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        busyWaiter = BusyWaiter(timeoutMilliseconds: busyTimeoutMilliseconds)
+        let connection = try PostgresConnection(
+            address: address, timeoutSeconds: max(2, (busyTimeoutMilliseconds + 999) / 1000))
+        server = connection
+        var session = [
+            "SET lock_timeout = \(busyTimeoutMilliseconds)",
+            "SET synchronous_commit = \(synchronous == .normal || synchronous == .off ? "off" : "on")",
+            "SET client_encoding = 'UTF8'",
+        ]
+        if access == .readOnly { session.append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
+        try connection.runScript(session.joined(separator: "; "))
+    }
+
     deinit {
         statementsBySQL.removeAll()
         statements.removeAll()
-        sqlite3_close_v2(handle)
+        if let handle { sqlite3_close_v2(handle) }
     }
 
     /// Builds the error for a failed call, reading SQLite's message for this connection.
     func error(_ rc: Int32, sql: String?) -> DatabaseError {
+        guard let handle else { return DatabaseError(code: rc, message: "SQLite error \(rc)", sql: sql) }
         let extended = sqlite3_extended_errcode(handle)
         let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
         var systemError = sqlite3_system_errno(handle)
@@ -149,9 +199,10 @@ public final class Database {
 
     /// The cached statement for `sql`, found at its number.
     func statement(_ sql: SQL) throws -> Statement {
-        willRun?(sql.text)
+        let text = engine == .postgresql ? sql.serverText : sql.text
+        willRun?(text)
         if sql.number < statementsBySQL.count, let cached = statementsBySQL[sql.number] { return cached }
-        let statement = try prepared(sql.text)
+        let statement = try prepared(text)
         if sql.number >= statementsBySQL.count {
             statementsBySQL += Array(repeating: nil, count: sql.number + 1 - statementsBySQL.count)
         }
@@ -161,10 +212,16 @@ public final class Database {
 
     private func prepared(_ sql: String) throws -> Statement {
         if let cached = statements[sql] { return cached }
+        if let server {
+            let name = try server.prepare(Database.numberingPlaceholders(sql))
+            let statement = Statement(prepared: .postgres(name: name), sql: sql)
+            statements[sql] = statement
+            return statement
+        }
         var prepared: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
         guard rc == SQLITE_OK, let prepared else { throw error(rc, sql: sql) }
-        let statement = Statement(handle: prepared, sql: sql)
+        let statement = Statement(prepared: .sqlite(prepared), sql: sql)
         statements[sql] = statement
         return statement
     }
@@ -189,6 +246,7 @@ public final class Database {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
         while try statement.step(in: self) {}
+        if server != nil { serverChanges = statement.serverChanges }
     }
 
     /// Runs one plain `INSERT` of one row and returns the id of the row it inserted (its INTEGER PRIMARY KEY).
@@ -198,13 +256,25 @@ public final class Database {
     ///
     /// - Throws: `DatabaseError`.
     func insert(_ sql: String, _ arguments: SQLBindable...) throws -> Int64 {
+        if server != nil { return try insertReturningID(sql, arguments) }
         try run(statement(sql), arguments)
         return sqlite3_last_insert_rowid(handle)
     }
 
     func insert(_ sql: SQL, _ arguments: SQLBindable...) throws -> Int64 {
+        if server != nil { return try insertReturningID(sql.serverText, arguments) }
         try run(statement(sql), arguments)
         return sqlite3_last_insert_rowid(handle)
+    }
+
+    /// A server's insert: the same SQL with `RETURNING id`; 0 when it inserted nothing (`ON CONFLICT DO NOTHING`).
+    private func insertReturningID(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
+        let statement = try statement(sql + " RETURNING id")
+        try statement.bind(arguments, in: self)
+        defer { statement.reset() }
+        let id = try statement.step(in: self) ? statement.row.int64(0) : 0
+        serverChanges = statement.serverChanges
+        return id
     }
 
     /// Runs a query and maps every row.
@@ -229,7 +299,7 @@ public final class Database {
         defer { statement.reset() }
         var rows: [T] = []
         while try statement.step(in: self) {
-            rows.append(try map(Row(handle: statement.handle)))
+            rows.append(try map(statement.row))
         }
         return rows
     }
@@ -252,11 +322,14 @@ public final class Database {
     {
         try statement.bind(arguments, in: self)
         defer { statement.reset() }
-        return try statement.step(in: self) ? map(Row(handle: statement.handle)) : nil
+        return try statement.step(in: self) ? map(statement.row) : nil
     }
 
+    /// Whether SQLite is outside any transaction on this connection.
+    var sqliteAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int { server == nil ? Int(sqlite3_changes(handle)) : serverChanges }
 
     /// `PRAGMA data_version`: changes when another connection commits to the file, not on this one's commits.
     ///
@@ -270,6 +343,7 @@ public final class Database {
     /// The first call only remembers where the database is and returns false; this connection's own commits
     /// never count. A call that throws remembers nothing.
     public func changedSinceLastCheck() throws -> Bool {
+        if server != nil { return try serverChangedSinceLastCheck() }
         let version = try dataVersion()
         defer { checkedDataVersion = version }
         return checkedDataVersion.map { $0 != version } ?? false

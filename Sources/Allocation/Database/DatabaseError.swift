@@ -22,6 +22,11 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case uniqueViolation
         /// Any other rule of the schema (NOT NULL, CHECK, foreign key, trigger) refused the row.
         case constraintViolation
+        /// A server engine refused the transaction because a concurrent one conflicted with it (serialization
+        /// failure or deadlock, SQLSTATE 40001 or 40P01): running it again from the start can succeed.
+        case conflict
+        /// The connection to a database server failed or was lost; nothing of the open transaction was committed.
+        case connection
         /// Anything else: no such file, not a database, a wrong schema, a misuse.
         case other
     }
@@ -34,8 +39,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         var command: String
     }
 
-    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown only in ``debugDetails``.
+    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown only in ``debugDetails``; 0 for a server.
     let code: Int32
+    /// PostgreSQL's SQLSTATE (e.g. `23505`), nil for SQLite; shown only in ``debugDetails``.
+    let sqlState: String?
     /// What went wrong, without the advice.
     private let reason: String
     public let sql: String?
@@ -47,9 +54,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
 
     init(
         code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0,
-        advice: InitAdvice? = nil
+        advice: InitAdvice? = nil, sqlState: String? = nil
     ) {
         self.code = code
+        self.sqlState = sqlState
         self.reason = message
         self.sql = sql
         self.path = path
@@ -108,11 +116,31 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         DatabaseError(code: SQLITE_MISUSE, message: message)
     }
 
+    /// A failure a PostgreSQL server reported (or libpq, for the connection), with its SQLSTATE.
+    static func server(message: String, state: String, sql: String? = nil, path: String? = nil) -> DatabaseError {
+        DatabaseError(code: 0, message: message, sql: sql, path: path, sqlState: state)
+    }
+
     public var kind: Kind {
-        switch (code & 0xFF, code) {
+        if let sqlState { return Self.kind(ofState: sqlState) }
+        return switch (code & 0xFF, code) {
         case (SQLITE_BUSY, _), (SQLITE_LOCKED, _): .busy
         case (_, constraintPrimaryKey), (_, constraintUnique): .uniqueViolation
         case (SQLITE_CONSTRAINT, _): .constraintViolation
+        default: .other
+        }
+    }
+
+    /// The kind of a PostgreSQL SQLSTATE: `55P03` (lock_timeout) and `57014` (a cancelled statement) are a
+    /// lock held too long; class 23 is a constraint, `P0001` a trigger's `RAISE`.
+    private static func kind(ofState state: String) -> Kind {
+        switch state {
+        case "55P03", "57014": .busy
+        case "23505": .uniqueViolation
+        case "P0001": .constraintViolation
+        case "40001", "40P01": .conflict
+        case _ where state.hasPrefix("23"): .constraintViolation
+        case _ where state.hasPrefix("08"): .connection
         default: .other
         }
     }
@@ -122,6 +150,13 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         if code == turnHeldTooLongCode {
             return "database busy: \(message)"
+        }
+        if sqlState == "25006" {
+            return "this session is read-only: the monitor's connection cannot write (\(message))"
+        }
+        if sqlState != nil {
+            if isBusy { return "database busy: another session held a lock this command needs past the busy timeout (\(message))" }
+            return message
         }
         if isBusy {
             return "database busy: a program that does not take turns with stock's writers (an older stock, the "
@@ -148,7 +183,7 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
 
     /// SQLite's result code, the system's `errno` and the SQL that failed, for whoever debugs (`STOCK_DEBUG`).
     public var debugDetails: String {
-        var details = "SQLite result code \(code)"
+        var details = sqlState.map { "PostgreSQL SQLSTATE \($0)" } ?? "SQLite result code \(code)"
         if systemError != 0 { details += ", errno \(systemError) (\(String(cString: strerror(systemError))))" }
         if let sql { details += ", SQL: \(sql)" }
         return details

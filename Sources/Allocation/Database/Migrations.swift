@@ -167,12 +167,18 @@ public enum Schema {
             ]),
     ]
 
-    /// The version a fully migrated database has.
+    /// The version a fully migrated SQLite database has.
     public static var currentVersion: Int { migrations.count }
 
-    /// The file's `PRAGMA user_version`.
+    /// The version a fully migrated database of `database`'s engine has.
+    static func currentVersion(of database: Database) -> Int {
+        database.engine == .sqlite ? currentVersion : PostgresSchema.currentVersion
+    }
+
+    /// The file's `PRAGMA user_version`, or the server's `stock_schema` version.
     static func version(of database: Database) throws -> Int {
-        try database.queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
+        if database.engine == .postgresql { return try PostgresSchema.version(of: database) }
+        return try database.queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
     }
 
     /// Checks that the file holds this stock's schema at the current version, without changing it.
@@ -182,13 +188,14 @@ public enum Schema {
     static func requireCurrent(_ database: Database) throws {
         let found = try version(of: database)
         let path = database.path
+        let current = currentVersion(of: database)
         switch found {
-        case currentVersion:
+        case current:
             return
         case 0:
             throw DatabaseError.needsInit(
                 "\(path) is not a stock database (it has no stock schema)", path: path, action: "create one with")
-        case ..<currentVersion:
+        case ..<current:
             throw DatabaseError.needsInit(
                 "\(path) was made by an older stock (schema version \(found))", path: path,
                 action: "bring it up to date with")
@@ -199,7 +206,7 @@ public enum Schema {
 
     static func newerSchema(_ found: Int, in database: Database) -> DatabaseError {
         DatabaseError.wrongFile(
-            "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion)); "
+            "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion(of: database))); "
                 + "use a newer stock")
     }
 
@@ -214,6 +221,7 @@ public enum Schema {
     static let pageSize = 1024
 
     static func migrate(_ database: Database) throws {
+        if database.engine == .postgresql { return try PostgresSchema.migrate(database) }
         let start = try version(of: database)
         guard start <= currentVersion else { throw newerSchema(start, in: database) }
         if start == 0 {

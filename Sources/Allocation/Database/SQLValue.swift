@@ -41,10 +41,13 @@ extension SQLValue: SQLBindable {
 /// given to another, and a connection finds its prepared statement at that index instead of hashing the text.
 final class SQL: Sendable {
     let text: String
+    /// The text a PostgreSQL server runs, where it differs (e.g. `FOR UPDATE`, which SQLite does not have).
+    let serverText: String
     let number: Int
 
-    init(_ text: String) {
+    init(_ text: String, server: String? = nil) {
         self.text = text
+        serverText = server ?? text
         number = nextSQLNumber.add(1, ordering: .relaxed).newValue - 1
     }
 }

@@ -1,24 +1,49 @@
+import CPostgres
 import CSQLite
 
 /// A prepared statement, kept in its database's cache and reused: bound, stepped, then reset.
+///
+/// On SQLite it is a `sqlite3_stmt`, stepped row by row. On PostgreSQL it is a statement prepared on the server
+/// under a name: ``bind(_:in:)`` keeps the arguments, the first ``step(in:)`` runs it and holds the rows of its
+/// result, and ``reset()`` frees them.
 final class Statement {
-    let handle: OpaquePointer
-    let sql: String
+    enum Prepared {
+        case sqlite(OpaquePointer)
+        case postgres(name: String)
+    }
 
-    init(handle: OpaquePointer, sql: String) {
-        self.handle = handle
+    let prepared: Prepared
+    let sql: String
+    /// A server statement's arguments, held between ``bind(_:in:)`` and the first ``step(in:)``.
+    private var arguments: [SQLValue] = []
+    /// A server statement's result while its rows are read, and the row ``row`` reads.
+    private var result: OpaquePointer?
+    private var rowIndex: Int32 = -1
+    /// The rows a server statement changed (its command tag's count), or returned.
+    private(set) var serverChanges = 0
+
+    init(prepared: Prepared, sql: String) {
+        self.prepared = prepared
         self.sql = sql
     }
 
     deinit {
-        sqlite3_finalize(handle)
+        switch prepared {
+        case .sqlite(let handle): sqlite3_finalize(handle)
+        case .postgres: if let result { PQclear(result) }
+        }
     }
 
     /// Binds `arguments` to the parameters in order, and NULL to any parameter after them.
     ///
-    /// Each parameter is bound anew, so no `sqlite3_clear_bindings` (whose frees cost as much as the binds);
-    /// text is bound from the string's UTF-8 bytes with their length, copied by SQLite.
+    /// On SQLite each parameter is bound anew, so no `sqlite3_clear_bindings` (whose frees cost as much as the
+    /// binds); text is bound from the string's UTF-8 bytes with their length, copied by SQLite.
     func bind(_ arguments: [any SQLBindable], in database: Database) throws {
+        guard case .sqlite(let handle) = prepared else {
+            reset()
+            self.arguments = arguments.map(\.sqlValue)
+            return
+        }
         sqlite3_reset(handle)
         let count = Int(sqlite3_bind_parameter_count(handle))
         for offset in 0..<max(count, arguments.count) {
@@ -43,18 +68,47 @@ final class Statement {
 
     /// Steps once: `true` when a row is ready, `false` when done.
     func step(in database: Database) throws -> Bool {
-        let rc = sqlite3_step(handle)
-        switch rc {
-        case SQLITE_ROW: return true
-        case SQLITE_DONE: return false
-        default:
-            let failure = database.error(rc, sql: sql)
-            sqlite3_reset(handle)
-            throw failure
+        switch prepared {
+        case .sqlite(let handle):
+            let rc = sqlite3_step(handle)
+            switch rc {
+            case SQLITE_ROW: return true
+            case SQLITE_DONE: return false
+            default:
+                let failure = database.error(rc, sql: sql)
+                sqlite3_reset(handle)
+                throw failure
+            }
+        case .postgres(let name):
+            if result == nil {
+                guard let server = database.server else { preconditionFailure("a server statement without a server") }
+                let ran = try server.run(prepared: name, sql: sql, arguments: arguments)
+                result = ran
+                rowIndex = -1
+                let tag = PQcmdTuples(ran).map { String(cString: $0) } ?? ""
+                serverChanges = Int(tag) ?? 0
+            }
+            rowIndex += 1
+            return rowIndex < PQntuples(result)
+        }
+    }
+
+    /// The current row, valid until the next step or reset.
+    var row: Row {
+        switch prepared {
+        case .sqlite(let handle): Row(source: .sqlite(handle))
+        case .postgres: Row(source: .postgres(result: result!, row: rowIndex))
         }
     }
 
     func reset() {
-        sqlite3_reset(handle)
+        switch prepared {
+        case .sqlite(let handle):
+            sqlite3_reset(handle)
+        case .postgres:
+            if let result { PQclear(result) }
+            result = nil
+            rowIndex = -1
+        }
     }
 }

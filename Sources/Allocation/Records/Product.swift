@@ -52,11 +52,19 @@ public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Senda
 ///   command reads cannot change under it at all.
 extension Product {
     /// The product row alone, with no batch loaded: its version, for a command that then loads what it needs.
+    ///
+    /// Inside a write transaction on a server the row is locked (`FOR UPDATE`) until the transaction ends: two
+    /// commands on one SKU then take turns at this read instead of both working and one being refused by the
+    /// version check; commands on other SKUs never wait for it.
     static func loadVersion(sku: String, in db: Database) throws -> Product? {
-        try db.queryOne(loadVersionSQL, sku) { Product(sku: sku, version: $0.int(0)) }
+        try db.queryOne(db.isInTransaction ? lockVersionSQL : loadVersionSQL, sku) {
+            Product(sku: sku, version: $0.int(0))
+        }
     }
 
     private static let loadVersionSQL = SQL("SELECT version FROM products WHERE sku = ?")
+    private static let lockVersionSQL = SQL(
+        "SELECT version FROM products WHERE sku = ?", server: "SELECT version FROM products WHERE sku = ? FOR UPDATE")
 
     /// The product that holds the batch `reference`, with that batch alone loaded; nil when there is none.
     static func loadVersion(batchReference reference: String, in db: Database) throws -> Product? {

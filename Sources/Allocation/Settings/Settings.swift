@@ -29,6 +29,8 @@ public struct Settings: Equatable, Sendable {
     public var groupCommands = 1000
     /// Bulk work commits after holding the write lock this long, or sooner by ``groupCommands``.
     public var groupMilliseconds = 50
+    /// A PostgreSQL server's isolation for the writers' transactions (``Isolation``); SQLite ignores it.
+    public var isolation = Isolation.readCommitted
 
     public init() {}
 
@@ -111,6 +113,12 @@ public struct Settings: Equatable, Sendable {
         Key("group", variable: "STOCK_GROUP") { $1.group = try $0.string() },
         Key("groupCommands", variable: "STOCK_GROUP_COMMANDS") { $1.groupCommands = try $0.integer(1...1_000_000) },
         Key("groupMs", variable: "STOCK_GROUP_MS") { $1.groupMilliseconds = try $0.integer(1...1000) },
+        Key("isolation", variable: "STOCK_ISOLATION") { value, settings in
+            guard let level = Isolation(rawValue: try value.string().lowercased()) else {
+                throw value.bad(Isolation.allCases.map(\.rawValue).joinedAsChoice())
+            }
+            settings.isolation = level
+        },
     ]
 
     /// Reads a settings file over the defaults.

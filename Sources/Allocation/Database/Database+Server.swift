@@ -1,0 +1,102 @@
+import Foundation
+
+/// A server's transaction isolation for the writers' transactions, chosen by the `isolation` setting.
+///
+/// `read committed` (the default) with the product row locked by every command (``Product``'s `FOR UPDATE`)
+/// makes two commands on one SKU take turns, as the version check demands, without failing; `repeatable read`
+/// and `serializable` make the server refuse a transaction that read what a concurrent one changed (SQLSTATE
+/// 40001), which the bus runs again. SQLite ignores the setting: its writers never run side by side.
+public enum Isolation: String, CaseIterable, Sendable {
+    case readCommitted = "read committed"
+    case repeatableRead = "repeatable read"
+    case serializable
+
+    /// The words after `BEGIN ISOLATION LEVEL`.
+    var keywords: String { rawValue.uppercased() }
+}
+
+/// What ``Database/changedSinceLastCheck()`` keeps on a server connection.
+struct ServerWatch {
+    /// Whether the connection has run `LISTEN` on the database's channel.
+    var listening = false
+    /// When the fallback poll last read the event log's high-water mark, and what it read.
+    var lastPoll = 0.0
+    var lastMark: String?
+    /// How often the fallback poll runs, in case a notification was missed.
+    static let pollSeconds = 2.0
+}
+
+extension Database {
+    /// `sql` with its `?` placeholders numbered `$1`, `$2` … for a server; quoted text, quoted names and
+    /// comments are left as they are.
+    static func numberingPlaceholders(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 8)
+        var number = 0
+        var quote: Character?
+        var inComment = false
+        for character in sql {
+            if inComment {
+                if character == "\n" { inComment = false }
+            } else if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "-", result.last == "-" {
+                inComment = true
+            } else if character == "?" {
+                number += 1
+                result += "$\(number)"
+                continue
+            }
+            result.append(character)
+        }
+        return result
+    }
+
+    /// The statement that opens a writers' transaction on this engine.
+    var beginWriteSQL: String {
+        server == nil ? "BEGIN IMMEDIATE" : "BEGIN ISOLATION LEVEL \(isolation.keywords)"
+    }
+
+    /// Whether the engine holds an open (or failed) transaction on this connection.
+    var engineInTransaction: Bool {
+        if let server { return server.isInTransaction }
+        return !sqliteAutocommit
+    }
+
+    /// The channel a server's commits are announced on: one per schema, so several stock databases in one
+    /// PostgreSQL database do not wake each other. The schema's trigger on `events` sends the same name.
+    static let changesChannelPrefix = "stock_changes_"
+
+    /// ``changedSinceLastCheck()`` on a server: `LISTEN` on the first call, then true when another session's
+    /// commit was announced (`NOTIFY`, sent inside the committing transaction, so delivered only on commit), or,
+    /// every ``ServerWatch/pollSeconds``, when the event log's newest id moved since the last poll.
+    func serverChangedSinceLastCheck() throws -> Bool {
+        guard let server else { return false }
+        if !serverWatch.listening {
+            let schema = try queryOne("SELECT current_schema()") { $0.text(0) } ?? "public"
+            let channel = Database.changesChannelPrefix + schema
+            try server.runScript("LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\"")
+            serverWatch.listening = true
+            serverWatch.lastMark = try eventMark()
+            serverWatch.lastPoll = monotonicNow()
+            return false
+        }
+        let own = server.backendProcessID
+        var changed = try server.takeNotifications().contains { $0 != own }
+        let now = monotonicNow()
+        if changed || now - serverWatch.lastPoll >= ServerWatch.pollSeconds {
+            serverWatch.lastPoll = now
+            let mark = try eventMark()
+            changed = changed || mark != serverWatch.lastMark
+            serverWatch.lastMark = mark
+        }
+        return changed
+    }
+
+    /// The event log's newest id: every command that changes anything records an event.
+    private func eventMark() throws -> String? {
+        try queryOne("SELECT coalesce(max(id), 0) FROM events") { String($0.int64(0)) }
+    }
+}

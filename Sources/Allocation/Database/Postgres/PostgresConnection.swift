@@ -1,0 +1,252 @@
+import CPostgres
+import Foundation
+
+/// One libpq connection to a PostgreSQL server: statements are prepared once by name and run with bound text
+/// parameters (never SQL built from values), and every wait for the server goes through ``wait(for:)``, which
+/// calls the caller's hook about every 100 ms and cancels the statement when the hook gives up.
+final class PostgresConnection {
+    let connection: OpaquePointer
+    /// The URL as given, shown with its password hidden (``ServerAddress/shown``).
+    let address: ServerAddress
+    private var nextStatementNumber = 0
+    /// Called with the seconds waited while a statement waits for the server; false cancels the statement.
+    var whileWaiting: ((Double) -> Bool)?
+    /// Whether the last wait was given up by ``whileWaiting``.
+    private(set) var gaveUp = false
+    /// When the wait of the statement being run started.
+    private var waitStarted = 0.0
+
+    /// Connects, giving up after `timeoutSeconds` when the server does not answer.
+    ///
+    /// libpq reads what the URL leaves out from the `PG*` environment variables (`PGHOST`, `PGPORT`, `PGUSER`,
+    /// `PGPASSWORD`, `PGDATABASE`), so `postgresql://` alone connects where they say.
+    ///
+    /// - Throws: `DatabaseError` naming the server and what went wrong (refused, no answer, login refused).
+    init(address: ServerAddress, timeoutSeconds: Int) throws {
+        self.address = address
+        let keywords = ["connect_timeout", "application_name", "dbname"]
+        let values = [String(max(1, timeoutSeconds)), "stock", address.url]
+        let opened = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let opened else {
+            throw DatabaseError.server(message: "cannot connect to \(address.shown): out of memory", state: "08001")
+        }
+        guard PQstatus(opened) == CONNECTION_OK else {
+            let reason = PostgresConnection.trimmed(PQerrorMessage(opened))
+            PQfinish(opened)
+            throw DatabaseError.server(
+                message: PostgresConnection.connectionFailure(reason, address: address), state: "08001")
+        }
+        connection = opened
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// An operator's sentence for a failed connection, from libpq's message.
+    private static func connectionFailure(_ reason: String, address: ServerAddress) -> String {
+        let lowered = reason.lowercased()
+        if lowered.contains("password authentication failed") || lowered.contains("no password supplied") {
+            return "the PostgreSQL server at \(address.shown) refused the login: \(reason)"
+        }
+        if lowered.contains("timeout expired") {
+            return "the PostgreSQL server at \(address.shown) did not answer in time (\(reason))"
+        }
+        if lowered.contains("connection refused") || lowered.contains("no such file or directory") {
+            return "cannot reach the PostgreSQL server at \(address.shown): nothing is listening there; is the "
+                + "server running? (\(reason))"
+        }
+        return "cannot connect to the PostgreSQL server at \(address.shown): \(reason)"
+    }
+
+    /// libpq's message without its trailing newline and with its lines joined.
+    static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "" }
+        return String(cString: message).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// The process id of this connection's server process, which tells its own notifications from others'.
+    var backendProcessID: Int32 { PQbackendPID(connection) }
+
+    /// Whether a transaction is open (or failed and not yet rolled back) on this connection.
+    var isInTransaction: Bool {
+        PQtransactionStatus(connection) != PQTRANS_IDLE
+    }
+
+    /// Whether the connection to the server is still usable.
+    var isConnected: Bool { PQstatus(connection) == CONNECTION_OK }
+
+    /// Prepares `sql` (with `$1` … placeholders) under a new name and returns the name.
+    func prepare(_ sql: String) throws -> String {
+        nextStatementNumber += 1
+        let name = "stock_\(nextStatementNumber)"
+        guard PQsendPrepare(connection, name, sql, 0, nil) == 1 else { throw failure(sql: sql) }
+        let result = try wait(for: sql)
+        PQclear(result)
+        return name
+    }
+
+    /// Runs a prepared statement with `arguments` bound in order, NULL for `.null`; the caller clears the result.
+    func run(prepared name: String, sql: String, arguments: [SQLValue]) throws -> OpaquePointer {
+        let texts: [String?] = arguments.map {
+            switch $0 {
+            case .null: nil
+            case .integer(let number): String(number)
+            case .text(let string): string
+            }
+        }
+        let sent = withOptionalCStrings(texts) { pointers in
+            PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
+        }
+        guard sent == 1 else { throw failure(sql: sql) }
+        return try wait(for: sql)
+    }
+
+    /// Runs `script`, which may hold several statements and no parameters (the schema, session settings).
+    func runScript(_ script: String) throws {
+        guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
+        PQclear(try wait(for: script))
+    }
+
+    /// Waits for the answer to the statement just sent and returns its result, reading every result libpq has
+    /// for it; calls ``whileWaiting`` about every 100 ms, and cancels the statement when it gives up.
+    ///
+    /// - Throws: `DatabaseError` with the server's SQLSTATE, or one saying the connection was lost.
+    private func wait(for sql: String) throws -> OpaquePointer {
+        gaveUp = false
+        waitStarted = monotonicNow()
+        var lastCall = waitStarted
+        var cancelled = false
+        while PQisBusy(connection) == 1 {
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 100)
+            guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
+            let now = monotonicNow()
+            if let whileWaiting, !cancelled, now - lastCall >= 0.1 {
+                lastCall = now
+                if !whileWaiting(now - waitStarted) {
+                    gaveUp = true
+                    cancelled = true
+                    cancel()
+                }
+            }
+        }
+        var last: OpaquePointer?
+        var error: DatabaseError?
+        while let result = PQgetResult(connection) {
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                if let last { PQclear(last) }
+                last = result
+            default:
+                if error == nil { error = serverError(result, sql: sql) }
+                PQclear(result)
+            }
+        }
+        if let error {
+            if let last { PQclear(last) }
+            if gaveUp { throw WaitAbandoned(seconds: monotonicNow() - waitStarted) }
+            throw error
+        }
+        guard let last else { throw failure(sql: sql) }
+        return last
+    }
+
+    /// Asks the server to stop the statement running on this connection.
+    private func cancel() {
+        guard let canceller = PQgetCancel(connection) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(canceller, &buffer, Int32(buffer.count))
+        PQfreeCancel(canceller)
+    }
+
+    /// The error of a failed result, with its SQLSTATE.
+    private func serverError(_ result: OpaquePointer, sql: String) -> DatabaseError {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+        let message = primary ?? PostgresConnection.trimmed(PQresultErrorMessage(result))
+        if state.hasPrefix("08") || !isConnected { return lostConnection(message, sql: sql) }
+        return DatabaseError.server(message: message, state: state, sql: sql, path: address.shown)
+    }
+
+    /// The error of a call that failed before the server answered: most often a lost connection.
+    private func failure(sql: String) -> DatabaseError {
+        let reason = PostgresConnection.trimmed(PQerrorMessage(connection))
+        return isConnected
+            ? DatabaseError.server(message: reason, state: "", sql: sql, path: address.shown)
+            : lostConnection(reason, sql: sql)
+    }
+
+    private func lostConnection(_ reason: String, sql: String) -> DatabaseError {
+        DatabaseError.server(
+            message: "lost the connection to the PostgreSQL server at \(address.shown); the transaction under way "
+                + "was not committed (\(reason))", state: "08006", sql: sql, path: address.shown)
+    }
+
+    /// Reads what the server sent without waiting and returns the notifications that arrived, as the process
+    /// ids of the server processes that sent them.
+    func takeNotifications() throws -> [Int32] {
+        guard PQconsumeInput(connection) == 1 else { throw failure(sql: "LISTEN") }
+        var senders: [Int32] = []
+        while let notification = PQnotifies(connection) {
+            senders.append(notification.pointee.be_pid)
+            PQfreemem(notification)
+        }
+        return senders
+    }
+}
+
+/// A `postgresql://` URL naming a server database, and the same with its password hidden for messages.
+public struct ServerAddress: Sendable, Equatable {
+    public let url: String
+
+    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file.
+    public static func isServer(_ location: String) -> Bool {
+        let lowered = location.lowercased()
+        return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:")
+    }
+
+    public init(url: String) {
+        self.url = url
+    }
+
+    /// The URL with any password replaced by `***`, as every message shows it.
+    public var shown: String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+            return hidingPasswordParameter(url)
+        }
+        let hidden = String(url[..<schemeEnd.upperBound]) + authority[..<colon] + ":***" + authority[at...]
+            + rest[authorityEnd...]
+        return hidingPasswordParameter(hidden)
+    }
+
+    /// Hides a `password=` query parameter.
+    private func hidingPasswordParameter(_ text: String) -> String {
+        guard let range = text.range(of: "password=", options: .caseInsensitive) else { return text }
+        let end = text[range.upperBound...].firstIndex(of: "&") ?? text.endIndex
+        return String(text[..<range.upperBound]) + "***" + text[end...]
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that live for the call.
+private func withCStrings<T>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+    withOptionalCStrings(strings + [nil] as [String?], body)
+}
+
+/// Calls `body` with C strings for `strings` (NULL for nil) that live for the call.
+private func withOptionalCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}
