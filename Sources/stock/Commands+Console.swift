@@ -51,7 +51,8 @@ extension Tool {
         // choose to look at.
         let app = ConsoleApp(
             database: database, settings: settings, readOnly: readOnly,
-            databaseLabel: URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames,
+            databaseLabel: settings.databaseIsServer
+                ? settings.shownDatabase : URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames,
             reopen: readOnly ? { [settings] in try Database.open(settings: settings, access: .readOnly) } : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
         let status = ExitStatus(rawValue: try app.run(bus: bus))

@@ -21,12 +21,12 @@ extension Tool {
     /// `stock init [--demo]`; a failed one leaves no file or folder it made (``NewDatabaseFiles``).
     func initialize() throws -> ExitStatus {
         guard arguments.flags.contains("--demo") else {
-            _ = try createDatabase { _ in }
-            printError("database ready at \(databasePath) (schema version \(Schema.currentVersion))")
+            let schemaVersion = try createDatabase { try $0.schemaVersion }
+            printError("database ready at \(settings.shownDatabase) (schema version \(schemaVersion))")
             return .done
         }
         let count = try createDemoDatabase()
-        printError("database ready at \(databasePath) with the demo data set (\(count) commands)")
+        printError("database ready at \(settings.shownDatabase) with the demo data set (\(count) commands)")
         return .done
     }
 
@@ -56,12 +56,13 @@ extension Tool {
 
     /// Opens the database with `.create` and runs `body` on it; when either fails, removes what they made.
     private func createDatabase<T>(_ body: (Database) throws -> T) throws -> T {
-        let files = NewDatabaseFiles(path: databasePath)
+        // A server makes no file: a failed init there is one rolled-back transaction.
+        let files = settings.databaseIsServer ? nil : NewDatabaseFiles(path: databasePath)
         do {
             // The connection is closed (when `body` returns or throws) before anything is removed.
             return try body(try openDatabase(access: .create))
         } catch {
-            files.removeCreated()
+            files?.removeCreated()
             throw error
         }
     }

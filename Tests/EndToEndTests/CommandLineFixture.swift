@@ -5,12 +5,13 @@ import TestSupport
 /// A temporary database driven only through the real `stock` binary, with the test settings.
 final class CommandLineFixture {
     let folder: TemporaryFolder
-    let path: String
+    let location: DatabaseLocation
+    var path: String { location.path }
     let notificationsPath: String
 
     init(initialize: Bool = true) throws {
         folder = try TemporaryFolder()
-        path = folder.appendingPathComponent("stock.sqlite").path
+        location = try DatabaseLocation(in: folder)
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         if initialize {
             let result = try stock("init")
@@ -39,7 +40,9 @@ final class CommandLineFixture {
 
     /// Every row of every table, read through a read-only connection.
     func contents() throws -> [String: [String]] {
-        try TestDatabase.contents(of: try Database(path: path, access: .readOnly))
+        var settings = try testSettings(database: path)
+        settings.busyTimeoutMilliseconds = 5000
+        return try TestDatabase.contents(of: try Database.open(settings: settings, access: .readOnly))
     }
 
     func decodeJSON(_ text: String) throws -> Any {

@@ -3,15 +3,17 @@ import Foundation
 
 /// A temporary database file for console tests, filled through the bus like an operator would.
 public final class ConsoleDatabase {
-    public let path: String
+    public var path: String { location.path }
     public let database: Database
     public let bus: MessageBus
     private let directory: TemporaryFolder
+    private let location: DatabaseLocation
 
     /// Creates an empty, migrated database in a fresh temporary folder.
     public init() throws {
         directory = try TemporaryFolder()
-        path = directory.appendingPathComponent("stock.sqlite").path
+        location = try DatabaseLocation(in: directory)
+        let path = location.path
         database = try Database.open(settings: testSettings(database: path), access: .create)
         var settings = Settings()
         settings.database = path

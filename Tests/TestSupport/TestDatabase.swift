@@ -1,11 +1,13 @@
 import Allocation
 import Foundation
 
-/// A fresh SQLite file in its own temporary folder, migrated, with a bus wired as production wires it but with
+/// A fresh database (a SQLite file, or a schema on the test server: ``TestEngine``) in its own temporary folder,
+/// migrated, with a bus wired as production wires it but with
 /// the test settings (`assets/settings/test.json`) and a file notifier whose lines tests can read.
 public final class TestDatabase {
     public let folder: TemporaryFolder
-    public let path: String
+    public let location: DatabaseLocation
+    public var path: String { location.path }
     public let database: Database
     public let settings: Settings
     public let notificationsPath: String
@@ -13,7 +15,8 @@ public final class TestDatabase {
 
     public init() throws {
         folder = try TemporaryFolder()
-        path = folder.appendingPathComponent("stock.sqlite").path
+        location = try DatabaseLocation(in: folder)
+        let path = location.path
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         var settings = try testSettings(database: path)
         settings.notifier = .file(path: notificationsPath)

@@ -157,6 +157,18 @@ public final class Database {
         try connection.runScript(session.joined(separator: "; "))
     }
 
+    /// A connection to the PostgreSQL database `serverURL` names, whatever its schema holds: for administration
+    /// (creating schemas, copying), where ``open(settings:access:)`` would require stock's schema.
+    ///
+    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login.
+    public convenience init(serverURL: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000)
+        throws
+    {
+        try self.init(
+            server: ServerAddress(url: serverURL), access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+            synchronous: .full)
+    }
+
     deinit {
         statementsBySQL.removeAll()
         statements.removeAll()

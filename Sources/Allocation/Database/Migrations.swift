@@ -246,3 +246,10 @@ public enum Schema {
         }
     }
 }
+
+extension Database {
+    /// The schema version this database has: `PRAGMA user_version`, or a server's `stock_schema` row.
+    public var schemaVersion: Int {
+        get throws { try Schema.version(of: self) }
+    }
+}

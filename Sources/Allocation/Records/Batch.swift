@@ -56,7 +56,7 @@ extension Batch {
     /// The SKU's batches with at least `qty` available, in allocation-preference order, at most `limit` of them
     /// (all when nil): the only batches that could take a line of `qty` or more.
     static func candidates(sku: String, available qty: Int, limit: Int? = nil, in db: Database) throws -> [Batch] {
-        try db.query(candidatesSQL, sku, qty, limit ?? -1) { Batch(row: $0) }
+        try db.query(candidatesSQL, sku, qty, limit ?? Int.max) { Batch(row: $0) }
     }
 
     private static let findSQL = SQL("SELECT \(columns) FROM batches AS b WHERE b.reference = ?")

@@ -48,6 +48,14 @@ public struct Settings: Equatable, Sendable {
         database ?? Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)
     }
 
+    /// Whether ``databasePath`` names a PostgreSQL server (a `postgresql://` URL) rather than a SQLite file.
+    public var databaseIsServer: Bool { ServerAddress.isServer(databasePath) }
+
+    /// ``databasePath`` as messages show it: a server URL with its password hidden.
+    public var shownDatabase: String {
+        databaseIsServer ? ServerAddress(url: databasePath).shown : databasePath
+    }
+
     /// One key of a settings file: its name, the environment variable that overrides it, and how it is read.
     struct Key: Sendable {
         let name: String

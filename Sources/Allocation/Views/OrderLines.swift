@@ -97,7 +97,7 @@ extension Views {
     public static func lineCount(matching filter: String, limit: Int, in db: Database) throws -> Int {
         let (matches, arguments) = lineFilter(filter)
         return try db.queryOne(
-            "SELECT count(*) FROM (SELECT 1 FROM order_lines AS l WHERE \(matches)1 LIMIT ?)",
+            "SELECT count(*) FROM (SELECT 1 FROM order_lines AS l WHERE \(matches)TRUE LIMIT ?) AS found",
             arguments: arguments + [limit.sqlValue]
         ) { $0.int(0) } ?? 0
     }

@@ -18,6 +18,17 @@ enum PostgresSchema {
             )
             """,
             "INSERT INTO stock_schema (version) VALUES (0)",
+            // A calendar day written YYYY-MM-DD, as SQLite's `date(eta, '+0 days')` checks: false, not an error,
+            // for anything else (February 30th among them).
+            """
+            CREATE FUNCTION stock_is_day(text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN
+                RETURN $1 ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND to_char(to_date($1, 'YYYY-MM-DD'), 'YYYY-MM-DD') = $1;
+            EXCEPTION WHEN others THEN
+                RETURN false;
+            END
+            $$
+            """,
             """
             CREATE TABLE products (
                 sku text PRIMARY KEY,
@@ -30,8 +41,7 @@ enum PostgresSchema {
                 reference text NOT NULL UNIQUE,
                 sku text NOT NULL REFERENCES products (sku),
                 purchased bigint NOT NULL CHECK (purchased >= 0),
-                eta text CHECK (eta IS NULL OR (eta ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
-                    AND to_char(to_date(eta, 'YYYY-MM-DD'), 'YYYY-MM-DD') = eta)),
+                eta text CHECK (eta IS NULL OR stock_is_day(eta)),
                 allocated bigint NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= purchased)
             )
             """,
