@@ -16,7 +16,9 @@ extension Database {
     ///   or one naming `stock init` when the file is not a stock database or has an older schema.
     public static func open(settings: Settings, access: Access) throws -> Database {
         let path = settings.databasePath
-        if ServerAddress.isServer(path) { return try openServer(ServerAddress(url: path), settings: settings, access: access) }
+        if ServerAddress.isServer(path) {
+            return try openServer(ServerAddress(url: path), settings: settings, access: access)
+        }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw DatabaseError.folder(at: path)

@@ -155,7 +155,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
             return "this session is read-only: the monitor's connection cannot write (\(message))"
         }
         if sqlState != nil {
-            if isBusy { return "database busy: another session held a lock this command needs past the busy timeout (\(message))" }
+            if isBusy {
+                return
+                    "database busy: another session held a lock this command needs past the busy timeout (\(message))"
+            }
             return message
         }
         if isBusy {

@@ -75,7 +75,9 @@ public final class MessageBus {
 
     /// Normalizes its text (NFC), validates and runs a command in one transaction, then dispatches its events.
     ///
-    /// A write refused as stale (``ConcurrentUpdate``) is retried up to twice, each time from a fresh read.
+    /// A write refused as stale (``ConcurrentUpdate``), or a transaction a server refused for a conflict
+    /// (``DatabaseError/Kind/conflict``), runs again from a fresh read after a short random pause, up to
+    /// ``attempts`` times in all.
     ///
     /// Between processes on SQLite the retry cannot fire: the command's `BEGIN IMMEDIATE` takes the write lock
     /// before its first read, so no other connection commits between the read of a product's version and the
@@ -83,7 +85,7 @@ public final class MessageBus {
     /// and the version check (or a unique key) is what notices that another one got there first.
     ///
     /// - Throws: `ContractViolation` for bad input, `AllocationError` for a business refusal, `DatabaseError`,
-    ///   or `ConcurrentUpdate` when retries ran out.
+    ///   or `ConcurrentUpdate` (or the conflict's `DatabaseError`) when the attempts ran out.
     @discardableResult
     public func handle(_ command: Command) throws -> Outcome {
         let command = command.normalized
@@ -93,10 +95,31 @@ public final class MessageBus {
             attempt += 1
             do {
                 return try run(command)
-            } catch is ConcurrentUpdate where attempt < 3 {
-                continue
+            } catch let error where attempt < MessageBus.attempts && MessageBus.isWorthRetrying(error) {
+                MessageBus.pauseBeforeRetry(attempt: attempt)
             }
         }
+    }
+
+    /// How many times a command runs at most when concurrent transactions keep refusing it.
+    static let attempts = 10
+
+    /// Whether running the command again from the start can succeed: its read was stale (``ConcurrentUpdate``),
+    /// or a server refused the transaction for a conflict with a concurrent one (serialization failure or
+    /// deadlock, SQLSTATE 40001 or 40P01), after rolling all of it back.
+    static func isWorthRetrying(_ error: any Error) -> Bool {
+        switch error {
+        case is ConcurrentUpdate: true
+        case let database as DatabaseError: database.kind == .conflict
+        default: false
+        }
+    }
+
+    /// Sleeps a random time, growing with the attempt (up to 1, 2, 4 … ms, at most 50), so transactions that
+    /// conflicted once do not meet again at once.
+    static func pauseBeforeRetry(attempt: Int) {
+        let ceiling = min(50_000, 1000 << min(attempt - 1, 6))
+        usleep(UInt32.random(in: 0...UInt32(ceiling)))
     }
 
     private func run(_ command: Command) throws -> Outcome {

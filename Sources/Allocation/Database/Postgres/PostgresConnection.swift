@@ -226,7 +226,8 @@ public struct ServerAddress: Sendable, Equatable {
         guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
             return hidingPasswordParameter(url)
         }
-        let hidden = String(url[..<schemeEnd.upperBound]) + authority[..<colon] + ":***" + authority[at...]
+        let hidden =
+            String(url[..<schemeEnd.upperBound]) + authority[..<colon] + ":***" + authority[at...]
             + rest[authorityEnd...]
         return hidingPasswordParameter(hidden)
     }
