@@ -42,11 +42,13 @@ public struct ProcessFailure: Error, CustomStringConvertible {
 /// inherit. The exit is awaited with `terminationHandler` and a semaphore, because `waitUntilExit` polls in 50 ms
 /// steps.
 public final class RunningProcess: @unchecked Sendable {
-    // @unchecked: `exitedAt` is written once by the termination handler before `exited.signal()` and read only
+    // @unchecked: `exit.seconds` is written once by the termination handler before `exited.signal()` and read only
     // after `exited.wait()`; everything else is set in `init` and then only read.
     private let process = Process()
     private let exited = DispatchSemaphore(value: 0)
-    private var exitedAt = 0.0
+    /// When the process was seen to exit; the termination handler holds it (and the semaphore) itself, so it
+    /// may run after this object is gone, as when a test stops early.
+    private let exit = ExitTime()
     private let folder: TemporaryFolder
     private let description: String
 
@@ -70,8 +72,8 @@ public final class RunningProcess: @unchecked Sendable {
         process.standardInput = input == nil ? FileHandle.nullDevice : files[0]
         process.standardOutput = files[1]
         process.standardError = files[2]
-        process.terminationHandler = { [unowned self] _ in
-            exitedAt = monotonicSeconds()
+        process.terminationHandler = { [exit, exited] _ in
+            exit.seconds = monotonicSeconds()
             exited.signal()
         }
         try withNoSignalsBlocked { try process.run() }
@@ -112,7 +114,7 @@ public final class RunningProcess: @unchecked Sendable {
             (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
         }
         return ProcessResult(
-            status: process.terminationStatus, stdout: read("stdout"), stderr: read("stderr"), exitedAt: exitedAt)
+            status: process.terminationStatus, stdout: read("stdout"), stderr: read("stderr"), exitedAt: exit.seconds)
     }
 }
 
@@ -158,4 +160,10 @@ public enum StockProcess {
         try RunningProcess(
             executable: executable, arguments: arguments, input: input, environment: Self.environment(environment))
     }
+}
+
+/// The moment a child was seen to exit, written by its termination handler.
+private final class ExitTime: @unchecked Sendable {
+    // @unchecked: written once before the exit semaphore is signalled, read only after it is waited on.
+    var seconds = 0.0
 }
