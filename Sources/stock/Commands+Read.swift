@@ -113,14 +113,12 @@ extension Tool {
         let text = EventText(
             zone: settings.time, fitting: try Views.events(from: Int64.max, newer: false, limit: 1000, in: database),
             anyKind: true)
+        var follower = EventFollower(after: lastID)
         func printNew() throws {
             var page: [EventRow]
             repeat {
-                page = try Views.events(after: lastID, limit: 1000, in: database)
-                for event in page {
-                    print(json ? event.json : text.line(for: event))
-                    lastID = event.id
-                }
+                page = try follower.next(limit: 1000, in: database)
+                for event in page { print(json ? event.json : text.line(for: event)) }
             } while page.count == 1000
             fflush(nil)
         }

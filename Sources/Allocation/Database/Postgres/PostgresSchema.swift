@@ -80,9 +80,14 @@ enum PostgresSchema {
                 payload text NOT NULL,
                 operator text NOT NULL DEFAULT '',
                 orderid text,
-                ref text
+                ref text,
+                tx xid8 NOT NULL DEFAULT pg_current_xact_id()
             )
             """,
+            // Transactions take ids from the sequence when they insert, not when they commit, so an event may
+            // commit after one with a higher id has been read; a follower reads in (transaction, id) order up to
+            // the oldest transaction still running instead (``EventFollower``).
+            "CREATE INDEX events_by_commit ON events (tx, id)",
             "CREATE INDEX events_by_order ON events (orderid, id) WHERE orderid IS NOT NULL",
             "CREATE INDEX events_by_batch ON events (ref, id) WHERE ref IS NOT NULL",
             // A batch's `allocated` follows its allocations in the statement that moves a line.
