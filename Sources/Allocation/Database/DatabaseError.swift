@@ -154,6 +154,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         if sqlState == "25006" {
             return "this session is read-only: the monitor's connection cannot write (\(message))"
         }
+        if sqlState == "42501" {
+            return "the server refused this user: its role may not do this (\(message)); a read-only role can "
+                + "run the monitor and the listings only"
+        }
         if sqlState != nil {
             if isBusy {
                 return
