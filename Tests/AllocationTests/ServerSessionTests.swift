@@ -1,0 +1,100 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Allocation
+
+/// The server driver's pure parts: where a setting names a server, how its URL is shown, how placeholders are
+/// numbered.
+@Suite struct ServerAddressTests {
+    @Test(arguments: [
+        ("postgresql://stock@db/stock", true), ("postgres://db/stock", true), ("POSTGRESQL://db", true),
+        ("postgresql://", true), ("/var/lib/stock.sqlite", false), ("postgresql.sqlite", false),
+        ("./postgres:x", false),
+    ])
+    func aURLSchemeChoosesTheServer(location: String, isServer: Bool) {
+        #expect(ServerAddress.isServer(location) == isServer)
+    }
+
+    @Test(arguments: [
+        ("postgresql://stock:s3cret@db:5432/stock", "postgresql://stock:***@db:5432/stock"),
+        ("postgresql://stock:p@ss@db/stock?sslmode=require", "postgresql://stock:***@db/stock?sslmode=require"),
+        ("postgresql://stock@db/stock?password=s3cret&port=5433", "postgresql://stock@db/stock?password=***&port=5433"),
+        ("postgresql://db/stock", "postgresql://db/stock"),
+        ("postgresql://stock@/stock?host=/tmp", "postgresql://stock@/stock?host=/tmp"),
+    ])
+    func aPasswordIsNeverShown(url: String, shown: String) {
+        #expect(ServerAddress(url: url).shown == shown)
+        var settings = Settings()
+        settings.database = url
+        #expect(settings.databaseIsServer)
+        #expect(settings.shownDatabase == shown)
+    }
+
+    @Test func placeholdersAreNumberedOutsideQuotesAndComments() {
+        #expect(
+            Database.numberingPlaceholders("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ? -- ?\nLIMIT ?")
+                == "SELECT a FROM t WHERE b = $1 AND c = '?' AND \"d?\" = $2 -- ?\nLIMIT $3")
+        #expect(Database.numberingPlaceholders("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', $1")
+    }
+}
+
+/// What a server session is set up with: the settings' timeout and durability, and a read-only session that the
+/// server itself keeps from writing.
+@Suite(.postgresOnly) struct ServerSessionTests {
+    let store: TestDatabase
+
+    init() throws {
+        store = try TestDatabase()
+    }
+
+    private func setting(_ name: String, in db: Database) throws -> String? {
+        try db.queryOne("SELECT current_setting('\(name)')") { $0.text(0) }
+    }
+
+    @Test func theSessionTakesTheSettingsTimeoutAndDurability() throws {
+        let lockTimeout = try store.database.queryOne(
+            "SELECT setting, unit FROM pg_settings WHERE name = 'lock_timeout'"
+        ) {
+            "\($0.text(0)) \($0.text(1))"
+        }
+        #expect(lockTimeout == "\(store.settings.busyTimeoutMilliseconds) ms")
+        // The test settings ask for `synchronous: normal`, which a server session turns into an asynchronous commit.
+        #expect(try setting("synchronous_commit", in: store.database) == "off")
+        var durable = store.settings
+        durable.synchronous = .full
+        #expect(try setting("synchronous_commit", in: Database.open(settings: durable, access: .readWrite)) == "on")
+        #expect(try setting("transaction_read_only", in: store.database) == "off")
+    }
+
+    @Test func aReadOnlySessionCannotWriteEvenBySQL() throws {
+        let monitor = try store.openAnotherConnection(access: .readOnly)
+        #expect(try setting("default_transaction_read_only", in: monitor) == "on")
+        let before = try store.contents()
+        do {
+            try monitor.execute("INSERT INTO products (sku) VALUES ('SNEAKED-IN')")
+            Issue.record("a read-only session wrote")
+        } catch let error as DatabaseError {
+            #expect(error.description.contains("read-only"), "\(error.description)")
+        }
+        do {
+            _ = try MessageBus(database: monitor, clock: store.settings.clock, log: { _ in })
+                .handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 5)))
+            Issue.record("a command went through a read-only session")
+        } catch let error as DatabaseError {
+            #expect(error.description.contains("read-only"), "\(error.description)")
+        }
+        #expect(try store.contents() == before)
+    }
+
+    @Test func theSchemaVersionIsTheServersOwn() throws {
+        #expect(try store.database.schemaVersion == PostgresSchema.currentVersion)
+        #expect(try store.database.queryOne("SELECT count(*) FROM stock_schema") { $0.int(0) } == 1)
+        do {
+            try store.database.execute("INSERT INTO stock_schema (version) VALUES (7)")
+            Issue.record("a second version row was accepted")
+        } catch let error as DatabaseError {
+            #expect(error.kind == .uniqueViolation || error.kind == .constraintViolation)
+        }
+    }
+}
