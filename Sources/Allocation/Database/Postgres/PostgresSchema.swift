@@ -5,8 +5,9 @@
 /// Whole numbers are `bigint` (SQLite's integers are 64-bit), ids are identity columns that also take explicit
 /// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and refuse a
 /// line that is allocated twice over are PL/pgSQL. `stock_contains` folds case with ICU's root locale, the
-/// full Unicode mapping Swift's `lowercased()` applies. Every commit that records an event announces itself on
-/// the schema's channel (``Database/changesChannelPrefix``) from inside its transaction.
+/// full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty needle nowhere.
+/// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelPrefix``)
+/// from inside its transaction.
 enum PostgresSchema {
     /// The server migrations, in order; version N is reached after the first N.
     static let migrations: [[String]] = [
@@ -152,7 +153,7 @@ enum PostgresSchema {
             """,
             """
             CREATE FUNCTION stock_contains(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
-            RETURN strpos(lower($1 COLLATE "und-x-icu"), lower($2 COLLATE "und-x-icu")) > 0
+            RETURN $2 <> '' AND strpos(lower($1 COLLATE "und-x-icu"), lower($2 COLLATE "und-x-icu")) > 0
             """,
         ]
     ]
