@@ -165,8 +165,19 @@ import Testing
         try group.commit()
         try group.handle(.createBatch(CreateBatch(ref: "b2", sku: "LAMP", qty: 10)))
         // An error the bus does not translate arrives as a DatabaseError, as a full disk would.
-        try store.database.execute(
-            "CREATE TEMP TRIGGER broken BEFORE INSERT ON order_lines BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        if store.database.engine == .sqlite {
+            try store.database.execute(
+                "CREATE TEMP TRIGGER broken BEFORE INSERT ON order_lines BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            )
+        } else {
+            try store.database.execute(
+                """
+                CREATE FUNCTION broken() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'disk on fire' USING ERRCODE = 'disk_full'; END $$
+                """)
+            try store.database.execute(
+                "CREATE TRIGGER broken BEFORE INSERT ON order_lines FOR EACH ROW EXECUTE FUNCTION broken()")
+        }
         #expect(throws: DatabaseError.self) {
             try group.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))
         }

@@ -59,12 +59,41 @@ import Testing
         #expect(error.debugDetails.hasPrefix("SQLite result code 26"))
     }
 
-    /// SQLite's own message comes first, the file it concerns after it; the code only in the debugging details.
-    @Test func anEngineMessageNamesTheFileAndKeepsTheCodeForDebugging() throws {
+    /// The engine's own message comes first, the database it concerns after it; the code only in the debugging
+    /// details.
+    @Test func anEngineMessageNamesTheDatabaseAndKeepsTheCodeForDebugging() throws {
         let store = try TestDatabase()
         let error = try #require(throws: DatabaseError.self) { try store.database.execute("SELECT x FROM nowhere") }
-        #expect(error.description == "no such table: nowhere (\(store.path))")
-        #expect(error.debugDetails == "SQLite result code 1, SQL: SELECT x FROM nowhere")
+        let (message, code) =
+            TestEngine.isPostgres
+            ? (#"relation "nowhere" does not exist"#, "PostgreSQL SQLSTATE 42P01")
+            : ("no such table: nowhere", "SQLite result code 1")
+        #expect(error.description == "\(message) (\(store.path))")
+        #expect(error.debugDetails == "\(code), SQL: SELECT x FROM nowhere")
+        #expect(error.kind == .other)
+    }
+
+    /// A server's refusals have the kinds SQLite's have, and its messages name the database as SQLite's do.
+    @Test(.postgresOnly) func aServersRefusalsSayWhatTheyMean() throws {
+        let store = try TestDatabase()
+        try store.database.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+        let duplicate = try #require(throws: DatabaseError.self) {
+            try store.database.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+        }
+        #expect(duplicate.kind == .uniqueViolation)
+        #expect(duplicate.description.hasPrefix("duplicate key value violates unique constraint"))
+        #expect(duplicate.description.hasSuffix(" (\(store.path))"))
+        #expect(duplicate.debugDetails.hasPrefix("PostgreSQL SQLSTATE 23505"))
+        let impossible = try #require(throws: DatabaseError.self) {
+            try store.database.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('b', 'LAMP', -1)")
+        }
+        #expect(impossible.kind == .constraintViolation)
+        let reader = try store.openAnotherConnection(access: .readOnly)
+        let readOnly = try #require(throws: DatabaseError.self) {
+            try reader.execute("INSERT INTO products (sku) VALUES ('RUG')")
+        }
+        #expect(readOnly.description.hasPrefix("this session is read-only: the monitor's connection cannot write"))
+        #expect(try Views.batchCount(in: store.database) == 0)
     }
 
     @Test func noMessageShowsAResultCode() throws {

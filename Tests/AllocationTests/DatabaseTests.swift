@@ -16,7 +16,7 @@ import Testing
         try testSettings(database: folder.appendingPathComponent(name).path)
     }
 
-    @Test func createMakesTheFolderAndTheSchemaWithTheSettingsPragmas() throws {
+    @Test(.sqliteOnly) func createMakesTheFolderAndTheSchemaWithTheSettingsPragmas() throws {
         let settings = try settings("new/folder/stock.sqlite")
         let database = try Database.open(settings: settings, access: .create)
         #expect(database.path == settings.databasePath)
@@ -29,7 +29,7 @@ import Testing
         #expect(try Database.open(settings: settings, access: .readOnly).access == .readOnly)
     }
 
-    @Test func openingAMissingFileNamesInitAndCreatesNothing() throws {
+    @Test(.sqliteOnly) func openingAMissingFileNamesInitAndCreatesNothing() throws {
         let settings = try settings("missing.sqlite")
         for access in [Database.Access.readWrite, .readOnly] {
             do {
@@ -43,7 +43,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: settings.databasePath))
     }
 
-    @Test func onlyCreateTouchesAFileWithoutTheCurrentSchema() throws {
+    @Test(.sqliteOnly) func onlyCreateTouchesAFileWithoutTheCurrentSchema() throws {
         let settings = try settings("old.sqlite")
         let old = try Database(path: settings.databasePath, access: .create)
         for sql in Schema.migrations[0].statements { try old.execute(sql) }
@@ -54,7 +54,7 @@ import Testing
         #expect(try Schema.version(of: old) == Schema.currentVersion)
     }
 
-    @Test func createRefusesAnotherProgramsFile() throws {
+    @Test(.sqliteOnly) func createRefusesAnotherProgramsFile() throws {
         let settings = try settings("notes.sqlite")
         try Database(path: settings.databasePath, access: .create).execute("CREATE TABLE notes (text TEXT)")
         do {

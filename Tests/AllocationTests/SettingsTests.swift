@@ -103,6 +103,7 @@ import Testing
             "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
             "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false", "STOCK_GROUP": "operators",
             "STOCK_TIME": "UTC", "STOCK_GROUP_COMMANDS": "250", "STOCK_GROUP_MS": "20",
+            "STOCK_ISOLATION": "Serializable",
         ])
         var expected = Settings()
         expected.database = "/env.sqlite"
@@ -117,8 +118,9 @@ import Testing
         expected.time = .utc
         expected.groupCommands = 250
         expected.groupMilliseconds = 20
+        expected.isolation = .serializable
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 12)
+        #expect(Settings.keys.compactMap(\.variable).count == 13)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

@@ -45,7 +45,7 @@ import Testing
     @Test func rollsBackUncommittedWorkByDefault() throws {
         do {
             let connection = try store.openAnotherConnection()
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.execute(connection.beginWriteSQL)
             try insertBatch("batch1", sku: "MEDIUM-PLINTH", qty: 100, in: connection)
             // The connection closes here without COMMIT.
         }
@@ -131,8 +131,7 @@ import Testing
     @Test func aWriterPastTheBusyTimeoutGetsAClearDatabaseBusyError() throws {
         let bus = store.makeBus()
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
-        let holder = try store.openAnotherConnection()
-        try holder.execute("BEGIN IMMEDIATE")
+        let holder = try store.holdingTheWriteLock(on: "LAMP")
         defer { try? holder.execute("ROLLBACK") }
         var settings = store.settings
         settings.busyTimeoutMilliseconds = 50

@@ -5,23 +5,28 @@ import Testing
 @testable import Allocation
 
 /// A writer waiting for another connection's write lock calls `whileWaiting` about every 100 ms, whether it
-/// waits for its turn among stock's writers or for SQLite's lock held by a program that takes no turns.
+/// waits for its turn among stock's writers or for SQLite's lock held by a program that takes no turns; on a
+/// server, while a statement waits for a row another session has locked.
 @Suite struct WaitingTests {
     let store: TestDatabase
 
     init() throws {
         store = try TestDatabase()
+        try store.makeBus().handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10)))
     }
 
-    /// A connection that holds SQLite's write lock without taking a turn, as the `sqlite3` shell does.
-    func holdingTheLock() throws -> Database {
-        let other = try Database(path: store.path)
-        try other.execute("BEGIN IMMEDIATE")
-        return other
+    /// A write that needs the lock ``TestDatabase/holdingTheWriteLock(on:)`` holds for LAMP.
+    func writeLamp(in database: Database) throws {
+        try database.transaction { db in try db.execute("UPDATE products SET version = version + 1 WHERE sku = 'LAMP'")
+        }
+    }
+
+    var lampVersion: Int? {
+        get throws { try store.database.queryOne("SELECT version FROM products WHERE sku = 'LAMP'") { $0.int(0) } }
     }
 
     @Test func theHookIsCalledEvery100MillisecondsWhileAnotherProgramHoldsTheLockAndTheWriteGoesOnAfter() throws {
-        let holder = try holdingTheLock()
+        let holder = try store.holdingTheWriteLock(on: "LAMP")
         var calls: [Double] = []
         store.database.whileWaiting = { waited in
             calls.append(waited)
@@ -30,22 +35,24 @@ import Testing
             return true
         }
         let started = monotonicNow()
-        try store.database.transaction { db in try db.execute("CREATE TABLE t (x)") }
+        try writeLamp(in: store.database)
         #expect(calls.count >= 3)
         #expect(calls[0] >= 0.09 && calls[0] < 0.3, "the first call comes after about 100 ms: \(calls)")
         #expect(zip(calls, calls.dropFirst()).allSatisfy { $1 - $0 >= 0.09 && $1 - $0 < 0.3 }, "\(calls)")
         #expect(monotonicNow() - started < 1.5)
-        #expect(try store.database.queryOne("SELECT count(*) FROM t") { $0.int(0) } == 0)
+        #expect(try lampVersion == 2)
     }
 
     @Test func theHookGivesUpAndNothingIsWritten() throws {
-        let holder = try holdingTheLock()
+        let holder = try store.holdingTheWriteLock(on: "LAMP")
         store.database.whileWaiting = { $0 < 0.25 }
-        #expect(throws: WaitAbandoned.self) {
-            try store.database.transaction { db in try db.execute("CREATE TABLE t (x)") }
-        }
+        #expect(throws: WaitAbandoned.self) { try writeLamp(in: store.database) }
+        #expect(!store.database.isInTransaction)
         try holder.execute("ROLLBACK")
-        #expect(try store.database.queryOne("SELECT count(*) FROM sqlite_schema WHERE name = 't'") { $0.int(0) } == 0)
+        #expect(try lampVersion == 1)
+        store.database.whileWaiting = nil
+        try writeLamp(in: store.database)
+        #expect(try lampVersion == 2)
         #expect(
             WaitAbandoned(seconds: 1.43).description == "gave up waiting for the database after 1.4 s; nothing changed")
     }
@@ -54,7 +61,7 @@ import Testing
         var settings = store.settings
         settings.busyTimeoutMilliseconds = 300
         let waiter = try Database.open(settings: settings, access: .readWrite)
-        let holder = try holdingTheLock()
+        let holder = try store.holdingTheWriteLock(on: "LAMP")
         defer { try? holder.execute("ROLLBACK") }
         var calls = 0
         waiter.whileWaiting = { _ in
@@ -62,14 +69,15 @@ import Testing
             return true
         }
         let started = monotonicNow()
-        let error = try #require(throws: DatabaseError.self) { try waiter.transaction { _ in } }
+        let error = try #require(throws: DatabaseError.self) { try writeLamp(in: waiter) }
         let waited = monotonicNow() - started
         #expect(error.isBusy)
+        #expect(error.description.hasPrefix("database busy"))
         #expect(waited >= 0.29 && waited < 1.5, "\(waited)")
         #expect(calls >= 2)
     }
 
-    @Test func theHookIsCalledWhileWaitingForATurnAmongStocksWriters() throws {
+    @Test(.sqliteOnly) func theHookIsCalledWhileWaitingForATurnAmongStocksWriters() throws {
         let writer = try store.openAnotherConnection()
         let turn = try #require(WriterQueue(databasePath: store.path))
         try turn.takeTurn(busyTimeoutMilliseconds: 1000)

@@ -27,15 +27,31 @@ struct ServerWatch {
 }
 
 extension Database {
-    /// `sql` with its `?` placeholders numbered `$1`, `$2` … for a server; quoted text, quoted names and
-    /// comments are left as they are.
-    static func numberingPlaceholders(_ sql: String) -> String {
+    /// `sql` with its `?` placeholders numbered `$1`, `$2` … for a server, and how many parameters it takes; a
+    /// numbered `?NNN` (SQLite's spelling) becomes `$NNN`, and a plain `?` after it takes the next number, as in
+    /// SQLite. Quoted text, quoted names and comments are left as they are.
+    static func numberingPlaceholders(_ sql: String) -> (sql: String, parameters: Int) {
         var result = ""
         result.reserveCapacity(sql.utf8.count + 8)
-        var number = 0
+        var parameters = 0
         var quote: Character?
         var inComment = false
+        /// The digits after the `?` being read, nil outside a placeholder.
+        var placeholder: String?
+        func endPlaceholder(_ digits: String) {
+            let number = Int(digits) ?? parameters + 1
+            parameters = max(parameters, number)
+            result += "$\(number)"
+        }
         for character in sql {
+            if let digits = placeholder {
+                if character.isASCII, character.isNumber {
+                    placeholder = digits + String(character)
+                    continue
+                }
+                endPlaceholder(digits)
+                placeholder = nil
+            }
             if inComment {
                 if character == "\n" { inComment = false }
             } else if let open = quote {
@@ -45,13 +61,13 @@ extension Database {
             } else if character == "-", result.last == "-" {
                 inComment = true
             } else if character == "?" {
-                number += 1
-                result += "$\(number)"
+                placeholder = ""
                 continue
             }
             result.append(character)
         }
-        return result
+        if let digits = placeholder { endPlaceholder(digits) }
+        return (result, parameters)
     }
 
     /// The statement that opens a writers' transaction on this engine.
@@ -72,6 +88,10 @@ extension Database {
     /// ``changedSinceLastCheck()`` on a server: `LISTEN` on the first call, then true when another session's
     /// commit was announced (`NOTIFY`, sent inside the committing transaction, so delivered only on commit), or,
     /// every ``ServerWatch/pollSeconds``, when the event log's newest id moved since the last poll.
+    ///
+    /// Each call makes one round trip (an empty query) before it reads the notifications: the server sends a
+    /// listener the notifications of the commits made before the query, so a commit that another connection saw
+    /// end is never reported late. This connection's own notifications move the mark the poll compares with.
     func serverChangedSinceLastCheck() throws -> Bool {
         guard let server else { return false }
         if !serverWatch.listening {
@@ -83,16 +103,16 @@ extension Database {
             serverWatch.lastPoll = monotonicNow()
             return false
         }
+        try server.runScript("")
+        let senders = try server.takeNotifications()
         let own = server.backendProcessID
-        var changed = try server.takeNotifications().contains { $0 != own }
+        let announced = senders.contains { $0 != own }
         let now = monotonicNow()
-        if changed || now - serverWatch.lastPoll >= ServerWatch.pollSeconds {
-            serverWatch.lastPoll = now
-            let mark = try eventMark()
-            changed = changed || mark != serverWatch.lastMark
-            serverWatch.lastMark = mark
-        }
-        return changed
+        guard !senders.isEmpty || now - serverWatch.lastPoll >= ServerWatch.pollSeconds else { return false }
+        serverWatch.lastPoll = now
+        let mark = try eventMark()
+        defer { serverWatch.lastMark = mark }
+        return announced || (senders.isEmpty && mark != serverWatch.lastMark)
     }
 
     /// The event log's newest id: every command that changes anything records an event.

@@ -225,8 +225,9 @@ public final class Database {
     private func prepared(_ sql: String) throws -> Statement {
         if let cached = statements[sql] { return cached }
         if let server {
-            let name = try server.prepare(Database.numberingPlaceholders(sql))
-            let statement = Statement(prepared: .postgres(name: name), sql: sql)
+            let numbered = Database.numberingPlaceholders(sql)
+            let name = try server.prepare(numbered.sql)
+            let statement = Statement(prepared: .postgres(name: name, parameters: numbered.parameters), sql: sql)
             statements[sql] = statement
             return statement
         }

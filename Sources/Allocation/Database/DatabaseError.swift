@@ -158,14 +158,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
             return "the server refused this user: its role may not do this (\(message)); a read-only role can "
                 + "run the monitor and the listings only"
         }
-        if sqlState != nil {
-            if isBusy {
-                return
-                    "database busy: another session held a lock this command needs past the busy timeout (\(message))"
-            }
-            return message
+        if sqlState != nil, isBusy {
+            return "database busy: another session held a lock this command needs past the busy timeout (\(message))"
         }
-        if isBusy {
+        if sqlState == nil, isBusy {
             return "database busy: a program that does not take turns with stock's writers (an older stock, the "
                 + "sqlite3 shell) held the write lock past the busy timeout (\(message))"
         }
@@ -182,8 +178,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         if code & 0xFF == SQLITE_NOTADB {
             return "\(file) is not a stock database (file is not a database)"
         }
-        // SQLite's own messages ("disk I/O error") do not say which file; the ones written here do. The path goes
-        // last, so a message cut to a narrow status line still shows what went wrong.
+        // The engines' own messages ("disk I/O error", "relation … does not exist") do not say which database; the
+        // ones written here do. The path goes last, so a message cut to a narrow status line still shows what went
+        // wrong.
         guard let path, !message.contains(path) else { return message }
         return "\(message) (\(path))"
     }

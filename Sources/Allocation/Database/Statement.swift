@@ -9,7 +9,8 @@ import CSQLite
 final class Statement {
     enum Prepared {
         case sqlite(OpaquePointer)
-        case postgres(name: String)
+        /// A statement prepared on the server under `name`, taking `parameters` parameters.
+        case postgres(name: String, parameters: Int)
     }
 
     let prepared: Prepared
@@ -39,9 +40,15 @@ final class Statement {
     /// On SQLite each parameter is bound anew, so no `sqlite3_clear_bindings` (whose frees cost as much as the
     /// binds); text is bound from the string's UTF-8 bytes with their length, copied by SQLite.
     func bind(_ arguments: [any SQLBindable], in database: Database) throws {
-        guard case .sqlite(let handle) = prepared else {
+        let handle: OpaquePointer
+        switch prepared {
+        case .sqlite(let sqlite): handle = sqlite
+        case .postgres(_, let parameters):
             reset()
             self.arguments = arguments.map(\.sqlValue)
+            if self.arguments.count < parameters {
+                self.arguments += Array(repeating: .null, count: parameters - self.arguments.count)
+            }
             return
         }
         sqlite3_reset(handle)
@@ -79,7 +86,7 @@ final class Statement {
                 sqlite3_reset(handle)
                 throw failure
             }
-        case .postgres(let name):
+        case .postgres(let name, _):
             if result == nil {
                 guard let server = database.server else { preconditionFailure("a server statement without a server") }
                 let ran = try server.run(prepared: name, sql: sql, arguments: arguments)

@@ -94,7 +94,15 @@ final class PostgresConnection {
     }
 
     /// Runs a prepared statement with `arguments` bound in order, NULL for `.null`; the caller clears the result.
+    ///
+    /// - Throws: `DatabaseError` (SQLSTATE 22021, as the server's own) for text holding a NUL character, which
+    ///   PostgreSQL's text cannot store and a C string would silently cut short.
     func run(prepared name: String, sql: String, arguments: [SQLValue]) throws -> OpaquePointer {
+        for case .text(let string) in arguments where string.utf8.contains(0) {
+            throw DatabaseError.server(
+                message: "PostgreSQL cannot store text holding a NUL character (U+0000)", state: "22021", sql: sql,
+                path: address.shown)
+        }
         let texts: [String?] = arguments.map {
             switch $0 {
             case .null: nil
