@@ -33,9 +33,9 @@ import Testing
 
     @Test func placeholdersAreNumberedOutsideQuotesAndComments() {
         #expect(
-            Database.numberingPlaceholders("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ? -- ?\nLIMIT ?")
+            Database.numberingPlaceholders("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ? -- ?\nLIMIT ?").sql
                 == "SELECT a FROM t WHERE b = $1 AND c = '?' AND \"d?\" = $2 -- ?\nLIMIT $3")
-        #expect(Database.numberingPlaceholders("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', $1")
+        #expect(Database.numberingPlaceholders("SELECT 'it''s ?', ?").sql == "SELECT 'it''s ?', $1")
     }
 }
 
