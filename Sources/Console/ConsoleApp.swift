@@ -15,6 +15,10 @@ import Foundation
 /// exit(try app.run(bus: bus))
 /// ```
 public final class ConsoleApp {
+    /// Opens a new session after a lost server connection: the database, and the operator's bus over it
+    /// (nil in the monitor) logging through the function given.
+    public typealias Reconnection = (@escaping (String) -> Void) throws -> (Database, MessageBus?)
+
     private var state: ConsoleState
     /// The connection; the monitor swaps it for a new one when its file comes back (``reopenLostFile()``).
     private var database: Database
@@ -34,6 +38,15 @@ public final class ConsoleApp {
     private var terminal: Terminal?
     /// Messages the core logged during the command being carried out.
     private var logged: [String] = []
+    /// The operator's bus while ``run(bus:)`` runs; replaced, over the new session, after a reconnection.
+    public private(set) var bus: MessageBus?
+    /// How a console on a server opens a new session (and, in the operator console, a bus over it logging
+    /// through the function it is given) once its connection was lost; nil on a SQLite file.
+    private let reconnect: Reconnection?
+    /// Set while the server connection is lost: the message the status line keeps showing until a reconnection.
+    private var connectionLost: String?
+    /// When the last reconnection was tried, so a server that is down is not asked more than once a second.
+    private var lastReconnection = 0.0
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -43,12 +56,17 @@ public final class ConsoleApp {
     ///   - maxFrames: end after drawing this many frames (for scripted runs), nil to run until `q`.
     ///   - reopen: how the monitor opens the database path again once its file was removed or replaced; each
     ///     tick while the file is lost tries it, quietly, until it gives a database of the current schema.
+    ///   - reconnect: on a server, how a new session (with the operator's bus over it, logging through the
+    ///     function given, nil in the monitor) is opened once the connection was lost; tried about once a second
+    ///     until it succeeds.
     public init(
         database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
-        maxFrames: Int? = nil, reopen: (() throws -> Database)? = nil
+        maxFrames: Int? = nil, reopen: (() throws -> Database)? = nil,
+        reconnect: Reconnection? = nil
     ) {
         self.database = database
         self.reopen = reopen
+        self.reconnect = reconnect
         self.settings = settings
         self.maxFrames = maxFrames
         let today = settings.clock.today
@@ -77,6 +95,7 @@ public final class ConsoleApp {
     /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM, SIGHUP or SIGQUIT.
     /// - Throws: ``ConsoleError`` when the terminal cannot be used.
     public func run(bus: MessageBus?) throws -> Int32 {
+        self.bus = bus
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal = try Terminal(colors: settings.colors && !noColor)
         self.terminal = terminal
@@ -86,14 +105,15 @@ public final class ConsoleApp {
         }
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
-        watch = FileWatch(path: database.path)
+        // A server has no file to watch: a lost connection is what a lost file is to SQLite.
+        watch = database.engine == .sqlite ? FileWatch(path: database.path) : nil
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: false)
         var frames = 0
         var dirty = true
         while true {
             if Signals.received != 0 { return 128 + Signals.received }
-            if let bus { dirty = collectNotificationFailures(bus) || dirty }
+            if let bus = self.bus { dirty = collectNotificationFailures(bus) || dirty }
             // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
             // held up by drawing a frame per key.
             let waiting = dirty ? terminal.readKey(timeout: 0) : nil
@@ -127,7 +147,7 @@ public final class ConsoleApp {
                 reload(all: all, follow: false)
             case .send(let command):
                 dirty = true
-                perform(command, bus: bus)
+                perform(command)
             case .quit:
                 return 0
             }
@@ -157,7 +177,7 @@ public final class ConsoleApp {
     private func tick() -> Bool {
         var changed = state.status.expire(now: Clock.system.now())
         changed = checkFile() || changed
-        if reopenLostFile() { return true }
+        if reopenLostFile() || reconnectLostServer() { return true }
         guard !state.paused else { return changed }
         do {
             if try database.changedSinceLastCheck() || databaseTrouble {
@@ -201,9 +221,10 @@ public final class ConsoleApp {
         lastEventID = newest.id
     }
 
-    /// Shows a database problem in the status line and keeps running; true when the message is new.
+    /// Shows a database problem in the status line and keeps running; true when the message is new. A lost
+    /// server connection is remembered, so the next ticks reconnect.
     private func complain(_ error: any Error) -> Bool {
-        let message = operatorMessage(for: error)
+        let message = noticeLostConnection(error)
         let isNew = !databaseTrouble || state.status.message != message
         databaseTrouble = true
         state.status.say(message, style: .error)
@@ -239,6 +260,40 @@ public final class ConsoleApp {
         reload(all: true, follow: true)
         followPause()
         state.status.say(FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
+        return true
+    }
+
+    /// The operator's words for `error`; when it is a lost server connection, remembers it (``connectionLost``)
+    /// and says the console is reconnecting.
+    private func noticeLostConnection(_ error: any Error) -> String {
+        let message = operatorMessage(for: error)
+        guard let failure = error as? DatabaseError, failure.kind == .connection, reconnect != nil else {
+            return message
+        }
+        connectionLost = message + "; reconnecting"
+        return message + "; reconnecting"
+    }
+
+    /// A console whose server connection was lost: opens a new session (at most once a second), swaps it and
+    /// the bus in, and reloads everything; true when it did. Events committed meanwhile are flashed as usual.
+    private func reconnectLostServer(atOnce: Bool = false) -> Bool {
+        let now = monotonicNow()
+        guard connectionLost != nil, let reconnect, atOnce || now - lastReconnection >= 1 else { return false }
+        lastReconnection = now
+        guard let (fresh, freshBus) = try? reconnect({ [unowned self] in log($0) }) else { return false }
+        if let old = bus {
+            // Notifications the old bus still sends are delivered before it goes.
+            old.notifications.waitForPending()
+            for failure in old.notifications.takeFailures() { log(failure) }
+        }
+        database = fresh
+        bus = freshBus ?? bus
+        connectionLost = nil
+        databaseTrouble = false
+        _ = try? database.changedSinceLastCheck()
+        reload(all: true, follow: true)
+        followPause()
+        state.status.say("reconnected to the database server", style: .ok)
         return true
     }
 
@@ -279,8 +334,8 @@ public final class ConsoleApp {
         }
     }
 
-    private func perform(_ command: Command, bus: MessageBus?) {
-        guard let bus else {
+    private func perform(_ command: Command) {
+        guard self.bus != nil else {
             state.commandRefused("read-only monitor")
             return
         }
@@ -290,6 +345,13 @@ public final class ConsoleApp {
             state.commandRefused(fileLost)
             return
         }
+        // A command is worth a reconnection attempt at once.
+        _ = reconnectLostServer(atOnce: true)
+        if let connectionLost {
+            state.commandRefused(connectionLost)
+            return
+        }
+        guard let bus = self.bus else { return }
         if state.paused {
             state.paused = false
             followPause()
@@ -314,7 +376,7 @@ public final class ConsoleApp {
                 state.previewOutdated(change, sku: sku)
             }
         } catch {
-            state.commandRefused(operatorMessage(for: error))
+            state.commandRefused(noticeLostConnection(error))
         }
         reload(all: true, follow: true, flash: false)
     }

@@ -46,20 +46,30 @@ extension Tool {
         }
         try ConsoleApp.requireTerminal()
         let database = try openDatabase(access: readOnly ? .readOnly : .readWrite)
-        // The monitor reopens its path by itself once a stock database is there again; the operator console
+        // The monitor reopens its file by itself once a stock database is there again; the operator console
         // refuses commands until it is quit and reopened, so no command lands in a database the operator did not
-        // choose to look at.
+        // choose to look at. On a server, either screen opens a new session by itself after its connection was
+        // lost: the URL still names the database the operator chose.
+        let settings = settings
+        let access: Database.Access = readOnly ? .readOnly : .readWrite
+        let reconnect: ConsoleApp.Reconnection = { log in
+            let fresh = try Database.open(settings: settings, access: access)
+            return (fresh, readOnly ? nil : MessageBus.standard(database: fresh, settings: settings, log: log))
+        }
         let app = ConsoleApp(
             database: database, settings: settings, readOnly: readOnly,
             databaseLabel: settings.databaseIsServer
-                ? settings.shownDatabase : URL(fileURLWithPath: databasePath).lastPathComponent, maxFrames: maxFrames,
-            reopen: readOnly ? { [settings] in try Database.open(settings: settings, access: .readOnly) } : nil)
+                ? ServerAddress(url: databasePath).label(environment: environment)
+                : URL(fileURLWithPath: databasePath).lastPathComponent,
+            maxFrames: maxFrames,
+            reopen: readOnly ? { try Database.open(settings: settings, access: access) } : nil,
+            reconnect: settings.databaseIsServer ? reconnect : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
         let status = ExitStatus(rawValue: try app.run(bus: bus))
         // Notifications still being sent are delivered before the process ends; the screen is gone, so their
         // failures go to standard error.
-        bus?.notifications.waitForPending()
-        for failure in bus?.notifications.takeFailures() ?? [] { printError(failure) }
+        app.bus?.notifications.waitForPending()
+        for failure in app.bus?.notifications.takeFailures() ?? [] { printError(failure) }
         return status
     }
 
@@ -81,7 +91,12 @@ extension Tool {
             }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        if !FileManager.default.fileExists(atPath: path) {
+        // A server schema is there once made, so it is filled while it has no batch, as a missing file is.
+        let isNew =
+            demo.settings.databaseIsServer
+            ? try Views.batchCount(in: demo.openDatabase(access: .create)) == 0
+            : !FileManager.default.fileExists(atPath: path)
+        if isNew {
             _ = try demo.createDemoDatabase()
         }
         return try demo.openConsole(readOnly: false)

@@ -10,13 +10,14 @@ struct FileLost: Error, CustomStringConvertible {
 }
 
 extension Tool {
-    /// The `events --follow` loop: `onChange` after every commit of any connection, until the file is lost.
-    func follow(_ database: Database, watch: FileWatch, onChange: () throws -> Void) throws -> Never {
+    /// The `events --follow` loop: `onChange` after every commit of any connection, until the file is lost (no
+    /// `watch` on a server, whose lost connection fails ``Database/changedSinceLastCheck()`` instead).
+    func follow(_ database: Database, watch: FileWatch?, onChange: () throws -> Void) throws -> Never {
         _ = try database.changedSinceLastCheck()
         while true {
             usleep(UInt32(settings.refreshMilliseconds) * 1000)
             if try database.changedSinceLastCheck() { try onChange() }
-            guard watch.isIntact else { throw FileLost(path: watch.path) }
+            if let watch, !watch.isIntact { throw FileLost(path: watch.path) }
         }
     }
 }

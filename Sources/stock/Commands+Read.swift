@@ -128,10 +128,13 @@ extension Tool {
     }
 
     /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until
-    /// the process is stopped or the database file is removed or replaced (``FileWatch``, as the console).
+    /// the process is stopped or the database file is removed or replaced (``FileWatch``, as the console), or
+    /// the connection to a server is lost.
     ///
-    /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed.
+    /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed; a connection error
+    ///   (exit 3) when a server's connection is lost.
     func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
-        try follow(database, watch: FileWatch(path: database.path), onChange: onChange)
+        let watch = database.engine == .sqlite ? FileWatch(path: database.path) : nil
+        try follow(database, watch: watch, onChange: onChange)
     }
 }

@@ -54,3 +54,10 @@ struct FixtureError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
+
+/// A connection to the database at `path` that checks nothing of its schema, as another program's would be: a
+/// SQLite file, or the test server's schema when `path` is a server URL (``DatabaseLocation``).
+func rawConnection(to path: String, access: Database.Access = .readWrite) throws -> Database {
+    ServerAddress.isServer(path)
+        ? try Database(serverURL: path, access: access) : try Database(path: path, access: access)
+}

@@ -55,7 +55,7 @@ import Testing
         #expect(contents["products"] == ["HOT-SKU|\(2 + allocated + outOfStock)"])
         #expect(contents["allocations"]?.count == allocated)
         #expect(contents["order_lines"]?.count == allocated + outOfStock)
-        #expect(try TestDatabase.miscountedBatches(in: Database(path: cli.path, access: .readOnly)).isEmpty)
+        #expect(try TestDatabase.miscountedBatches(in: rawConnection(to: cli.path, access: .readOnly)).isEmpty)
     }
 
     /// A writer killed mid-stream leaves only whole transactions: every committed allocation has its line, its
@@ -66,14 +66,16 @@ import Testing
         let input = (0..<5_000).map { #"{"command":"Allocate","orderid":"o\#($0)","sku":"LAMP","qty":1}"# }
             .joined(separator: "\n")
         let writer = try StockProcess.start(["--db", cli.path, "apply"], input: input, environment: cli.environment)
-        let database = try Allocation.Database(path: cli.path, access: .readOnly)
+        let database = try rawConnection(to: cli.path, access: .readOnly)
         let deadline = Date().addingTimeInterval(20)
         while try Views.batches(in: database).first?.allocated ?? 0 < 50, Date() < deadline { usleep(2_000) }
         kill(writer.processIdentifier, SIGKILL)
         let result = try writer.wait()
         #expect(result.status == SIGKILL, "the writer finished before it could be killed")
 
-        #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        if database.engine == .sqlite {
+            #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        }
         let contents = try cli.contents()
         let allocated = contents["allocations"]?.count ?? 0
         #expect(allocated >= 50)
@@ -95,18 +97,25 @@ import Testing
     }
 }
 
-/// Another process holding SQLite's write lock: the `stock` binary itself cannot be told to pause, so this is
-/// a connection in the test process, which SQLite treats exactly as another process's.
+/// Another program holding what every stock writer must take first, without taking stock's turns: SQLite's write
+/// lock (`BEGIN IMMEDIATE`, as the `sqlite3` shell does), or on a server every product row (`FOR UPDATE`, as a
+/// `psql` session would). The `stock` binary itself cannot be told to pause, so this is a connection in the test
+/// process, which either engine treats exactly as another process's.
 final class WriteLockHolder {
     private let database: Allocation.Database
     private var holding = false
 
     init(path: String) throws {
-        database = try Allocation.Database(path: path)
+        database = try rawConnection(to: path)
     }
 
     func holdWriteLock() throws {
-        try database.execute("BEGIN IMMEDIATE")
+        if database.engine == .postgresql {
+            try database.execute("BEGIN")
+            _ = try database.query("SELECT sku FROM products FOR UPDATE") { $0.text(0) }
+        } else {
+            try database.execute("BEGIN IMMEDIATE")
+        }
         holding = true
     }
 

@@ -15,13 +15,13 @@ final class ConsoleRun {
 
     init(
         _ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
-        database: String? = nil
+        database: String? = nil, parameters: String = ""
     ) throws {
         db = try ConsoleDatabase()
         try db.fillDemo(today: Clock.system.today)
         let modes = "stty -a | tr -s ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '"
         let command =
-            "'\(executable)' --db '\(database ?? db.path)' \(arguments); echo EXIT=$?; "
+            "'\(executable)' --db '\(database ?? db.path)\(parameters)' \(arguments); echo EXIT=$?; "
             + "echo MODES=$(\(modes)); sleep 600"
         session = try TmuxSession(command: command, width: width, height: height, environment: environment)
     }
@@ -377,6 +377,16 @@ final class ConsoleRun {
             let screen = try s.waitFor("\(key) (\(summary)): read-only monitor")
             #expect(!screen.contains("Order id:") && !screen.contains("Reference:") && !screen.contains("New quantity"))
         }
+        try s.send("q")
+        try run.expectRestored(exit: 0)
+    }
+
+    /// The monitor opens a SQLite file read-only (`O_RDONLY`), so the kernel refuses its writes too.
+    @Test(.sqliteOnly) func theMonitorOpensItsFileReadOnly() throws {
+        let run = try ConsoleRun("monitor")
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("MONITOR read-only")
         let pid = try #require(try s.childPID(named: "stock"))
         let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
         let databaseFD = fds.first { fd in
@@ -432,7 +442,7 @@ final class ConsoleRun {
         try run.expectRestored(exit: 128 + SIGQUIT)
     }
 
-    @Test func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {
+    @Test(.sqliteOnly) func unreadableDatabaseIsReportedAndTheConsoleKeepsRunning() throws {
         let fixture = try ConsoleDatabase()
         try fixture.fillDemo(today: Clock.system.today)
         try fixture.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -459,7 +469,7 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
-    @Test func aRemovedDatabaseFileIsReportedAndCommandsAreRefused() throws {
+    @Test(.sqliteOnly) func aRemovedDatabaseFileIsReportedAndCommandsAreRefused() throws {
         let run = try ConsoleRun(width: 132, height: 30)
         defer { run.session.kill() }
         let s = run.session

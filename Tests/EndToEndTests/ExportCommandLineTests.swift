@@ -68,7 +68,7 @@ import Testing
                 _ = try bus.handle(command)
             }
         }
-        let original = try Database(path: fixture.path, access: .readOnly)
+        let original = try rawConnection(to: fixture.path, access: .readOnly)
         #expect(try Self.batches(copy.database) == Self.batches(original))
         #expect(try Self.openLines(copy.database) == Self.openLines(original))
         #expect(try Self.openLines(copy.database).contains(#"O,2 "x" CAFÉ-TABLE 4 Pallet, 2 "big""#))
@@ -140,7 +140,11 @@ import Testing
         let before = try fixture.contents()
         let database = try fixture.stock("export", "batches", fixture.path)
         #expect(database.status == 3)
-        #expect(database.stderr.contains("cannot write \(fixture.path): it is the database"))
+        // A server's URL is no file, and no file of that name can be made.
+        #expect(database.stderr.contains("cannot write \(fixture.path): ") && !database.stderr.contains("exported"))
+        if !TestEngine.isPostgres {
+            #expect(database.stderr.contains("cannot write \(fixture.path): it is the database"))
+        }
         #expect(try fixture.contents() == before)
         let folder = try fixture.stock("export", "batches", fixture.folder.path)
         #expect(folder.status == 3)

@@ -38,7 +38,7 @@ import Testing
         #expect(try fixture.contents() == before)
     }
 
-    @Test func aNewDatabaseAndItsSideFilesAreTheOwnersOnlyWhateverTheUmask() throws {
+    @Test(.sqliteOnly) func aNewDatabaseAndItsSideFilesAreTheOwnersOnlyWhateverTheUmask() throws {
         let fixture = try CommandLineFixture(initialize: false)
         let result = try runProcess(
             "/bin/sh",
@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test func theGroupSettingSharesANewDatabaseWithThatGroup() throws {
+    @Test(.sqliteOnly) func theGroupSettingSharesANewDatabaseWithThatGroup() throws {
         let fixture = try CommandLineFixture(initialize: false)
         let group = try #require(getgrgid(65534)).pointee
         let name = String(cString: try #require(group.gr_name))
@@ -75,7 +75,7 @@ import Testing
         #expect(missing.stderr.contains("there is no group named no-such-group-here"))
     }
 
-    @Test func aReadInAReadOnlyFolderSaysWhatIsWrongAndWhatToDo() throws {
+    @Test(.sqliteOnly) func aReadInAReadOnlyFolderSaysWhatIsWrongAndWhatToDo() throws {
         let setpriv = "/usr/bin/setpriv"
         try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv runs stock as another user")
         let fixture = try CommandLineFixture()
@@ -95,7 +95,7 @@ import Testing
         }
     }
 
-    @Test func aWritePastTheFileSizeLimitSaysFileTooLargeAndAppliesNothing() throws {
+    @Test(.sqliteOnly) func aWritePastTheFileSizeLimitSaysFileTooLargeAndAppliesNothing() throws {
         let fixture = try CommandLineFixture()
         let filler = String(repeating: "x", count: 100)
         let lines = (1...300).map { #"{"command":"CreateBatch","ref":"R\#($0)-\#(filler)","sku":"S","qty":5}"# }

@@ -88,7 +88,7 @@ import Testing
         #expect(orders == Set((0..<lines.count).map { "x\($0)"[...] }))
         #expect(contents["allocations"]?.count == lines.count)
         #expect(contents["events"]?.count == lines.count + 1)
-        #expect(try TestDatabase.miscountedBatches(in: Database(path: cli.path, access: .readOnly)).isEmpty)
+        #expect(try TestDatabase.miscountedBatches(in: rawConnection(to: cli.path, access: .readOnly)).isEmpty)
     }
 
     /// Another process's command gets through during a long grouped apply, well within a second, and both are
@@ -110,7 +110,7 @@ import Testing
         #expect(result.stderr == "committed through line \(count)\n")
         let contents = try cli.contents()
         #expect(contents["order_lines"]?.count == count + 3)
-        #expect(try TestDatabase.miscountedBatches(in: Database(path: cli.path, access: .readOnly)).isEmpty)
+        #expect(try TestDatabase.miscountedBatches(in: rawConnection(to: cli.path, access: .readOnly)).isEmpty)
     }
 
     /// A grouped apply waiting for its next line commits what it holds when its time is up, and answers it: a

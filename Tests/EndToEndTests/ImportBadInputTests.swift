@@ -150,11 +150,12 @@ import Testing
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "1000000")
         try cli.stock("add-batch", "d1", "DESK", "10")
-        let count = 100_000
+        // A server commits each group over a socket: fewer rows keep the test as short as on SQLite.
+        let count = TestEngine.isPostgres ? 4_000 : 100_000
         var text = "orderid,sku,quantity\n"
         text.reserveCapacity(count * 20)
         for row in 1...count {
-            text += row == 50_000 ? "x\(row),LAMP,1.5\n" : "x\(row),LAMP,1\n"
+            text += row == count / 2 ? "x\(row),LAMP,1.5\n" : "x\(row),LAMP,1\n"
         }
         let path = try cli.file("orders.csv", text)
         let importer = try StockProcess.start(
@@ -169,13 +170,13 @@ import Testing
         #expect(result.status == 1, "\(result.stderr)")
         #expect(
             result.stdout == """
-                row 50000 (line 50001): quantity must be a whole number, got "1.5"
-                imported 100000 rows: 99999 applied, 0 waiting, 1 refused
+                row \(count / 2) (line \(count / 2 + 1)): quantity must be a whole number, got "1.5"
+                imported \(count) rows: \(count - 1) applied, 0 waiting, 1 refused
 
                 """)
-        #expect(result.stderr == "committed through row 100000\n")
+        #expect(result.stderr == "committed through row \(count)\n")
         #expect(try cli.count("order_lines") == count - 1 + 3)
-        #expect(try TestDatabase.miscountedBatches(in: Database(path: cli.path, access: .readOnly)).isEmpty)
+        #expect(try TestDatabase.miscountedBatches(in: rawConnection(to: cli.path, access: .readOnly)).isEmpty)
     }
 
     /// Waits until process `pid` holds `path` open.

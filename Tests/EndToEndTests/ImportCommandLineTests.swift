@@ -23,7 +23,7 @@ extension CommandLineFixture {
 
     /// The number of rows in `table`, read through a read-only connection.
     func count(_ table: String) throws -> Int {
-        try Database(path: path, access: .readOnly).queryOne("SELECT count(*) FROM \(table)") { $0.int(0) } ?? 0
+        try rawConnection(to: path, access: .readOnly).queryOne("SELECT count(*) FROM \(table)") { $0.int(0) } ?? 0
     }
 }
 
@@ -144,8 +144,8 @@ extension CommandLineFixture {
         #expect(orders.status == 4, "\(orders.stdout) \(orders.stderr)")
         #expect(
             orders.stdout.hasSuffix("imported 5 rows: 3 applied, 1 waiting, 0 refused, 1 skipped (already shipped)\n"))
-        let before = try Database(path: original.path, access: .readOnly)
-        let after = try Database(path: copy.path, access: .readOnly)
+        let before = try rawConnection(to: original.path, access: .readOnly)
+        let after = try rawConnection(to: copy.path, access: .readOnly)
         #expect(try ExportCommandLineTests.batches(after) == ExportCommandLineTests.batches(before))
         #expect(try ExportCommandLineTests.openLines(after) == ExportCommandLineTests.openLines(before))
         #expect(try ExportCommandLineTests.openLines(after).count == 4)
@@ -199,10 +199,10 @@ extension CommandLineFixture {
     @Test func aBusyDatabaseStopsTheImportAndSaysWhereToStartAgain() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
-        let holder = try Database(path: cli.path)
-        try holder.execute("BEGIN IMMEDIATE")
+        let holder = try WriteLockHolder(path: cli.path)
+        try holder.holdWriteLock()
         let result = try cli.importing("orders", "orderid,sku,quantity\no1,LAMP,1\no2,LAMP,1\n")
-        try holder.execute("ROLLBACK")
+        holder.release()
         #expect(result.status == 3)
         #expect(result.stderr.contains("database busy"), "\(result.stderr)")
         #expect(result.stderr.hasSuffix("nothing committed; re-run with --from-row 1\n"))

@@ -296,7 +296,7 @@ import Testing
 
     /// A database written before the lifecycle (schema version 2): `stock init` brings it forward, its line without
     /// a batch becomes a backorder that new stock fills, and its old events read in the history.
-    @Test func aVersionTwoDatabaseIsMigratedByInitAndKeepsWorking() throws {
+    @Test(.sqliteOnly) func aVersionTwoDatabaseIsMigratedByInitAndKeepsWorking() throws {
         let old = try CommandLineFixture(initialize: false)
         do {
             let database = try Database(path: old.path, access: .create)

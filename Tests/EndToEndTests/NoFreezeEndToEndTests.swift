@@ -7,11 +7,11 @@ import Testing
 /// The console never freezes silently and never hides a message: another process's write lock, a slow notifier,
 /// a long message, a lost database file; and `events --follow` and the monitor meet a lost file as the console.
 @Suite(.serialized) struct NoFreezeEndToEndTests {
-    /// A connection of this test process holding SQLite's write lock without taking stock's turns, as the
-    /// `sqlite3` shell in `BEGIN IMMEDIATE` does.
-    static func holdTheLock(of path: String) throws -> Database {
-        let holder = try Database(path: path)
-        try holder.execute("BEGIN IMMEDIATE")
+    /// A connection of this test process holding the lock every writer takes first, without taking stock's
+    /// turns (``WriteLockHolder``).
+    static func holdTheLock(of path: String) throws -> WriteLockHolder {
+        let holder = try WriteLockHolder(path: path)
+        try holder.holdWriteLock()
         return holder
     }
 
@@ -24,7 +24,7 @@ import Testing
         try s.waitFor("waiting for the database… 0.", timeout: 1)
         // The count goes on while the lock is held: the screen is alive.
         try s.waitFor("waiting for the database… 1.", timeout: 3)
-        try holder.execute("COMMIT")
+        holder.release()
         let screen = try s.waitFor("allocated o-wait BLUE-CHAIR x1 to B-CHAIR-9")
         #expect(!screen.contains("waiting for the database"))
         #expect(try Views.orderLines(orderid: "o-wait", in: run.db.database).count == 1)
@@ -39,7 +39,7 @@ import Testing
         try s.waitFor("(Esc gives up)", timeout: 2)
         try s.send("Escape")
         try s.waitFor("gave up waiting for the database after", timeout: 2)
-        try holder.execute("ROLLBACK")
+        holder.release()
         usleep(300_000)
         #expect(try Views.orderLines(orderid: "o-esc", in: run.db.database).isEmpty)
     }
@@ -50,7 +50,7 @@ import Testing
         let s = run.session
         try s.waitFor("> B-CHAIR-9")
         let holder = try NoFreezeEndToEndTests.holdTheLock(of: run.db.path)
-        defer { try? holder.execute("ROLLBACK") }
+        defer { holder.release() }
         try run.allocateThroughTheForm(order: "o-busy", qty: "1", prefilledSKU: "BLUE-CHAIR")
         try s.waitFor("waiting for the database", timeout: 2)
         try s.waitFor("Refused: database busy", timeout: 5)
@@ -99,7 +99,7 @@ import Testing
                 == "Out of stock for RED-LAMP: order o-cli waits for 999\n")
     }
 
-    @Test func aLongMessageIsReadableAt80ColumnsAndMListsIt() throws {
+    @Test(.sqliteOnly) func aLongMessageIsReadableAt80ColumnsAndMListsIt() throws {
         let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
@@ -116,7 +116,7 @@ import Testing
         try run.expectRestored(exit: 0)
     }
 
-    @Test func eventsFollowSaysItsFileWasRemovedOrReplacedAndExits3() throws {
+    @Test(.sqliteOnly) func eventsFollowSaysItsFileWasRemovedOrReplacedAndExits3() throws {
         let db = try ConsoleDatabase()
         try db.fillDemo(today: Clock.system.today)
         let follower = try StockProcess.start(["--db", db.path, "events", "--follow"])
@@ -129,7 +129,7 @@ import Testing
         #expect(result.stderr.contains("database file \(db.path) was removed or replaced"), "\(result.stderr)")
     }
 
-    @Test func theMonitorReopensItsDatabaseWhenAStockDatabaseIsBackAtThePath() throws {
+    @Test(.sqliteOnly) func theMonitorReopensItsDatabaseWhenAStockDatabaseIsBackAtThePath() throws {
         let run = try ConsoleRun("monitor")
         defer { run.session.kill() }
         let s = run.session

@@ -29,7 +29,7 @@ import Testing
     }
 
     /// A writer waiting behind one transaction that keeps its turn past the busy timeout gives up, and says so.
-    @Test func aTurnHeldPastTheBusyTimeoutIsNamedInTheError() throws {
+    @Test(.sqliteOnly) func aTurnHeldPastTheBusyTimeoutIsNamedInTheError() throws {
         let store = try TestDatabase()
         let holder = try store.openAnotherConnection()
         var settings = store.settings
@@ -54,7 +54,7 @@ import Testing
     }
 
     /// The side file is made beside the database with the database file's permission bits.
-    @Test func theSideFileHasTheDatabaseFilesPermissions() throws {
+    @Test(.sqliteOnly) func theSideFileHasTheDatabaseFilesPermissions() throws {
         let store = try TestDatabase()
         #expect(chmod(store.path, 0o640) == 0)
         let writer = try store.openAnotherConnection()

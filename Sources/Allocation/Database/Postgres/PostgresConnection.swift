@@ -180,7 +180,10 @@ final class PostgresConnection {
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
         let message = primary ?? PostgresConnection.trimmed(PQresultErrorMessage(result))
-        if state.hasPrefix("08") || !isConnected { return lostConnection(message, sql: sql) }
+        // Class 57P is the server ending the session (terminated by an administrator, shutting down).
+        if state.hasPrefix("08") || state.hasPrefix("57P") || !isConnected {
+            return lostConnection(message, sql: sql)
+        }
         return DatabaseError.server(message: message, state: state, sql: sql, path: address.shown)
     }
 
