@@ -68,7 +68,8 @@ struct Options {
           --skip-apply      skip the stock apply measurement
           --skip-group      skip the grouped-commits measurement (grouped vs one transaction per command)
           --skip-history    skip the allocation time by history (10 vs 10,000 batches)
-          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
+          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once); with
+                            --engine postgres, the allocation comparison and pgbench
           --skip-big        skip the big database: the read side and the scale measurement
           --skip-scale      skip the scale measurement (small against big database)
           --skip-render     skip the render measurement

@@ -13,7 +13,20 @@ struct PgbenchAnchor {
     /// The book's reference implementation through its ORM at REPEATABLE READ, measured alike.
     static let referenceRate = 205.0
 
-    static let script = """
+    /// The minimal allocation, and with `withEvent` also the event row stock records in the same transaction
+    /// (whose statement trigger sends the schema's NOTIFY).
+    static func script(withEvent: Bool) -> String {
+        let event =
+            withEvent
+            ? """
+            INSERT INTO events (at, kind, payload, operator, orderid, ref)
+              VALUES ('2026-01-01T00:00:00.000Z', 'Allocated', '{}', 'pgbench', 'pgb-' || :o::text, 'pgbench');
+
+            """ : ""
+        return minimalScript.replacingOccurrences(of: "END;\n", with: event + "END;\n")
+    }
+
+    private static let minimalScript = """
         \\set n random(0, \(skuCount - 1))
         \\set q random(1, 7)
         \\set o random(1, 1000000000000000)
@@ -54,11 +67,11 @@ struct PgbenchAnchor {
 
     /// Runs the script with `clients` connections for ``seconds``; tps as pgbench prints it (connections not
     /// counted), latencies from its per-transaction log.
-    func run(clients: Int) throws -> Result {
-        let folder = "\(directory)/pgbench-\(clients)"
+    func run(clients: Int, withEvent: Bool = false) throws -> Result {
+        let folder = "\(directory)/pgbench-\(clients)\(withEvent ? "-event" : "")"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let script = "\(folder)/allocate.sql"
-        try Data(PgbenchAnchor.script.utf8).write(to: URL(fileURLWithPath: script))
+        try Data(PgbenchAnchor.script(withEvent: withEvent).utf8).write(to: URL(fileURLWithPath: script))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: pgbench)
         process.arguments = [

@@ -28,7 +28,11 @@ struct ServerBench {
         let scratch = try ScratchSchema(serverURL: serverURL, purpose: "writers")
         defer { scratch.drop() }
         print("  schema \(scratch.name) on the server for this run, dropped at the end")
-        try runWriters(serverLocation: scratch.url)
+        if options.skipWriters {
+            print("  --skip-writers: allocation and pgbench skipped")
+        } else {
+            try runWriters(serverLocation: scratch.url)
+        }
         try ServerConsoleBench(options: options, serverURL: serverURL, directory: directory).run()
         print("")
         print("load average at the end: \(loadAverage())")
@@ -86,6 +90,13 @@ struct ServerBench {
             results[clients] = result
             print(
                 "  pgbench -c \(clients): \(fixed(result.tps)) allocations/s, p50 \(milliseconds(result.p50)) p99 "
+                    + "\(milliseconds(result.p99)); \(result.transactions) transactions, \(result.failed) failed")
+        }
+        for clients in [1, 4] {
+            let result = try anchor.run(clients: clients, withEvent: true)
+            print(
+                "  pgbench -c \(clients) with the event row stock also writes (its trigger's NOTIFY): "
+                    + "\(fixed(result.tps)) allocations/s, p50 \(milliseconds(result.p50)) p99 "
                     + "\(milliseconds(result.p99)); \(result.transactions) transactions, \(result.failed) failed")
         }
         return results
