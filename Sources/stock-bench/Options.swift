@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bench's command line.
 struct Options {
     /// Every section at a small size, to show the program still runs (`.ci/run` runs it).
@@ -18,6 +20,19 @@ struct Options {
     /// Internal: seed the big database at this path and exit (run in a child so its memory is not measured).
     var seedOnly: String?
     var help = false
+    /// The engine whose figures are measured: SQLite's sections, or the PostgreSQL comparison (``ServerBench``).
+    var engine = Engine.sqlite
+    /// The PostgreSQL server `--engine postgres` measures on: `--postgres`, else `$STOCK_BENCH_POSTGRES`, else
+    /// `$STOCK_TEST_POSTGRES`.
+    var postgresURL: String?
+    /// Whether `--engine postgres` measures the console on 100,000 batches and 1,000,000 lines (else 10,000 and
+    /// 100,000).
+    var bigServer = false
+
+    enum Engine: String {
+        case sqlite
+        case postgres
+    }
 
     /// The big database's size.
     var big: BigDatabase { quick ? .quick : .full }
@@ -33,7 +48,7 @@ struct Options {
     static let usage = """
         usage: stock-bench [--quick] [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
                            [--skip-history] [--skip-writers] [--skip-big] [--skip-scale] [--skip-render]
-                           [--big-db PATH]
+                           [--big-db PATH] [--engine sqlite|postgres] [--postgres URL] [--big-server]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
@@ -53,12 +68,21 @@ struct Options {
           --skip-apply      skip the stock apply measurement
           --skip-group      skip the grouped-commits measurement (grouped vs one transaction per command)
           --skip-history    skip the allocation time by history (10 vs 10,000 batches)
-          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once)
+          --skip-writers    skip the concurrent-writer measurement (1, 4 and 8 stock apply processes at once); with
+                            --engine postgres, the allocation comparison and pgbench
           --skip-big        skip the big database: the read side and the scale measurement
           --skip-scale      skip the scale measurement (small against big database)
           --skip-render     skip the render measurement
           --big-db PATH     keep the big database at PATH and reuse it while it holds a complete seed of the
                             size asked (full or --quick) at the current schema version
+          --engine E        sqlite (the default: the sections above) or postgres: allocation through the whole bus
+                            with 1, 4 and 8 writer processes on distinct SKUs and on one shared SKU, on the server
+                            and on SQLite in the same run, against pgbench running the minimal allocation; then the
+                            console's first frame and refresh on both engines
+          --postgres URL    the server for --engine postgres (default $STOCK_BENCH_POSTGRES, else
+                            $STOCK_TEST_POSTGRES); each run works in a fresh schema there and drops it at the end
+          --big-server      with --engine postgres: the console on 100,000 batches and 1,000,000 lines (else 10,000
+                            and 100,000); seeding takes a minute or more
           --help            show this text
         """
 
@@ -66,7 +90,7 @@ struct Options {
         let description: String
     }
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var words = arguments[...]
         func value(_ flag: String) throws -> String {
             guard let next = words.popFirst() else { throw Invalid(description: "\(flag) needs a value") }
@@ -97,6 +121,14 @@ struct Options {
             case "--skip-history": skipHistory = true
             case "--big-db": bigDatabase = try value(word)
             case "--seed-big-only": seedOnly = try value(word)
+            case "--engine":
+                let name = try value(word)
+                guard let chosen = Engine(rawValue: name) else {
+                    throw Invalid(description: "--engine is sqlite or postgres, got \(name)")
+                }
+                engine = chosen
+            case "--postgres": postgresURL = try value(word)
+            case "--big-server": bigServer = true
             case "--help", "-h": help = true
             default: throw Invalid(description: "unknown argument \(word)")
             }
@@ -104,5 +136,13 @@ struct Options {
         self.allocations = allocations ?? (quick ? 500 : 5000)
         self.rounds = rounds ?? (quick ? 1 : 5)
         self.applyRounds = applyRounds ?? (quick ? 1 : 3)
+        let named = [postgresURL, environment["STOCK_BENCH_POSTGRES"], environment["STOCK_TEST_POSTGRES"]]
+        postgresURL = named.compactMap { $0 }.first { !$0.isEmpty }
+        if engine == .postgres && postgresURL == nil {
+            throw Invalid(
+                description: "--engine postgres needs a PostgreSQL server and none was given: pass --postgres URL "
+                    + "(e.g. postgresql://postgres@/stocktest?host=/tmp/pgdev&port=25432) or set "
+                    + "STOCK_BENCH_POSTGRES (or STOCK_TEST_POSTGRES)")
+        }
     }
 }

@@ -9,9 +9,16 @@ func runBench(_ options: Options) throws {
     }
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let ((), seconds) = try timed { try runSections(options, directory: directory) }
+    let ((), seconds) = try timed {
+        if options.engine == .postgres, let url = options.postgresURL {
+            try ServerBench(options: options, serverURL: url, directory: directory).run()
+        } else {
+            try runSections(options, directory: directory)
+        }
+    }
     print("")
-    print("stock-bench\(options.quick ? " --quick" : ""): every section took \(fixed(seconds, 1)) s in total")
+    let flags = (options.quick ? " --quick" : "") + (options.engine == .postgres ? " --engine postgres" : "")
+    print("stock-bench\(flags): every section took \(fixed(seconds, 1)) s in total")
 }
 
 func runSections(_ options: Options, directory: String) throws {
@@ -75,7 +82,12 @@ func runSections(_ options: Options, directory: String) throws {
 
 let exitCode: Int32
 do {
-    let options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == AllocationWriter.flag {
+        try AllocationWriter.run(Array(arguments.dropFirst()))
+        exit(0)
+    }
+    let options = try Options(arguments: arguments)
     if options.help {
         print(Options.usage)
         exitCode = 0

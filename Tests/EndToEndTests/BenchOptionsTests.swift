@@ -35,4 +35,38 @@ import Testing
         #expect(result.stderr.contains("unknown argument --fast"))
         #expect(result.stderr.contains("--quick"))
     }
+
+    @Test func thePostgresEngineWithoutAServerSaysWhatIsMissingAndExitsWithStatusTwo() throws {
+        let result = try runProcess(
+            BenchOptionsTests.bench, ["--quick", "--engine", "postgres"], environment: StockProcess.environment([:]))
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--engine postgres needs a PostgreSQL server"))
+        #expect(result.stderr.contains("--postgres URL"))
+        #expect(result.stderr.contains("STOCK_BENCH_POSTGRES"))
+    }
+
+    @Test func anUnknownEngineExitsWithStatusTwo() throws {
+        let result = try runProcess(BenchOptionsTests.bench, ["--engine", "mysql"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--engine is sqlite or postgres, got mysql"))
+    }
+
+    /// The writer process of `--engine postgres` sends its allocations through the bus and counts every answer:
+    /// a batch of 10 takes the warm-up (o-5, 6 units), then o-0 (1) and o-1 (2); o-2, o-3 and o-4 (3, 4, 5) wait.
+    @Test func aWriterProcessCountsEveryAnswer() throws {
+        let fixture = try CommandLineFixture()
+        #expect(try fixture.stock("add-batch", "B1", "LAMP", "10").status == 0)
+        let report = fixture.folder.appendingPathComponent("writer.report").path
+        let result = try runProcess(
+            BenchOptionsTests.bench, ["--allocation-writer", fixture.path, "LAMP", "o-", "5", "0", report],
+            environment: StockProcess.environment([:]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: report, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let counts = try #require(lines.first).split(separator: " ").prefix(3)
+        #expect(counts == ["3", "3", "0"])
+        #expect(lines.dropFirst(2).filter { !$0.isEmpty }.count == 5)
+        let waiting = try fixture.stock("backorders").stdout
+        #expect(["o-2", "o-3", "o-4"].allSatisfy(waiting.contains) && !waiting.contains("o-5"))
+    }
 }
