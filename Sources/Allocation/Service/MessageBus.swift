@@ -76,8 +76,8 @@ public final class MessageBus {
     /// Normalizes its text (NFC), validates and runs a command in one transaction, then dispatches its events.
     ///
     /// A write refused as stale (``ConcurrentUpdate``), or a transaction a server refused for a conflict
-    /// (``DatabaseError/Kind/conflict``), runs again from a fresh read after a short random pause, up to
-    /// ``attempts`` times in all.
+    /// (``DatabaseError/Kind/conflict``), runs again from a fresh read after a short random pause, a bounded
+    /// number of times (``mayRunAgain(after:attempt:waited:conflictSeconds:)``).
     ///
     /// Between processes on SQLite the retry cannot fire: the command's `BEGIN IMMEDIATE` takes the write lock
     /// before its first read, so no other connection commits between the read of a product's version and the
@@ -90,12 +90,17 @@ public final class MessageBus {
     public func handle(_ command: Command) throws -> Outcome {
         let command = command.normalized
         try Validation.check(command)
+        let started = monotonicNow()
+        let conflictSeconds = Double(database.busyTimeoutMilliseconds) / 1000
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return try run(command)
-            } catch let error where attempt < MessageBus.attempts && MessageBus.isWorthRetrying(error) {
+            } catch let error
+                where MessageBus.mayRunAgain(
+                    after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds)
+            {
                 MessageBus.pauseBeforeRetry(attempt: attempt)
             }
         }
@@ -103,15 +108,25 @@ public final class MessageBus {
 
     /// How many times a command runs at most when concurrent transactions keep refusing it.
     static let attempts = 10
+    /// How many times a command a server keeps refusing for conflicts runs at most, within the busy timeout.
+    static let conflictAttempts = 100
 
-    /// Whether running the command again from the start can succeed: its read was stale (``ConcurrentUpdate``),
-    /// or a server refused the transaction for a conflict with a concurrent one (serialization failure or
-    /// deadlock, SQLSTATE 40001 or 40P01), after rolling all of it back.
-    static func isWorthRetrying(_ error: any Error) -> Bool {
+    /// Whether a command that failed with `error` on its `attempt`-th run, `waited` seconds after it started, runs
+    /// again: a stale read (``ConcurrentUpdate``) up to ``attempts`` times; a server's conflict (serialization
+    /// failure or deadlock, SQLSTATE 40001 or 40P01, all of the transaction rolled back) at least that often and
+    /// then as long as the busy timeout has not passed, up to ``conflictAttempts``.
+    ///
+    /// At `repeatable read` or `serializable`, a command that waited for the product row another one held is
+    /// refused once it gets the row, since its snapshot is older than that commit; on a busy SKU it can lose
+    /// several times in a row, and the busy timeout is how long an operator agreed to wait.
+    static func mayRunAgain(after error: any Error, attempt: Int, waited: Double, conflictSeconds: Double) -> Bool {
         switch error {
-        case is ConcurrentUpdate: true
-        case let database as DatabaseError: database.kind == .conflict
-        default: false
+        case is ConcurrentUpdate:
+            attempt < attempts
+        case let database as DatabaseError where database.kind == .conflict:
+            attempt < attempts || (attempt < conflictAttempts && waited < conflictSeconds)
+        default:
+            false
         }
     }
 
