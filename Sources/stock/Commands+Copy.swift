@@ -33,7 +33,7 @@ private struct CopyFailed: Error, CustomStringConvertible {
     let destination: String
 
     var description: String {
-        "\(cause.description); nothing was copied into \(destination), so stock copy can be run again"
+        "\(cause.description); nothing was copied into \(destination)"
     }
 }
 
@@ -63,11 +63,22 @@ extension Tool {
         try DatabaseCopy.requireNoStockData(settings: destination)
         let files = destination.databaseIsServer ? nil : NewDatabaseFiles(path: destination.databasePath)
         let counts: DatabaseCopy.Counts
+        var bar: ProgressBar?
+        var barTried = false
         do {
             // The destination's connection is closed before anything is removed.
             counts = try DatabaseCopy.copy(
-                from: sourceDatabase, to: Database.open(settings: destination, access: .create))
+                from: sourceDatabase, to: Database.open(settings: destination, access: .create)
+            ) { done, total in
+                if !barTried {
+                    barTried = true
+                    bar = ProgressBar(label: "copy", total: total, environment: environment)
+                }
+                bar?.update(done: done)
+            }
+            bar?.erase()
         } catch {
+            bar?.erase()
             files?.removeCreated()
             if let failure = error as? DatabaseError {
                 throw CopyFailed(cause: failure, destination: destination.shownDatabase)

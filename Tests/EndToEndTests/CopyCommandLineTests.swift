@@ -184,3 +184,35 @@ import Testing
         #expect(try back.stock("backorders", "--json").stdout.contains(#""orderid":"O-4""#))
     }
 }
+
+/// `stock copy`'s progress bar on a terminal, gone before the summary.
+@Suite struct CopyProgressTests {
+    @Test func aLongCopyShowsItsProgressOnATerminalAndEndsWithTheSummaryAlone() throws {
+        let cli = try CommandLineFixture()
+        let database = try Database.open(settings: testSettings(database: cli.path), access: .readWrite)
+        try database.transaction { db in
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)
+                INSERT INTO events (at, kind, payload, operator) SELECT '2026-03-01T10:00:00.000Z', 'Note', '{}', 'ann'
+                FROM n
+                """)
+        }
+        let target = cli.folder.appendingPathComponent("target.sqlite").path
+        let session = try TmuxSession(
+            command: "'\(StockProcess.executable)' --db '\(cli.path)' copy --to '\(target)'; echo EXIT=$?; sleep 600",
+            width: 400, environment: cli.environment)
+        defer { session.kill() }
+        let running = try session.waitUntil("the progress bar", timeout: 60, settled: false) { $0.contains("rows/s") }
+        let bar = try #require(running.split(separator: "\n").first { $0.contains("rows/s") })
+        #expect(bar.hasPrefix("copy ["), "\(bar)")
+        #expect(bar.contains("/120,000 rows"), "\(bar)")
+        let done = try session.waitFor("EXIT=", timeout: 120)
+        #expect(
+            done.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } == [
+                "copied 0 batches, 0 order lines, 0 allocations, 60000 events from \(cli.path) to \(target); "
+                    + "checked: identical",
+                "EXIT=0",
+            ])
+    }
+}

@@ -113,15 +113,21 @@ public enum DatabaseCopy {
 
     /// Refuses `database` when any of stock's tables holds a row.
     private static func requireEmpty(_ database: Database) throws {
-        var held = Counts()
-        for table in CopiedTable.all {
-            held[table] = try database.queryOne("SELECT count(*) FROM \(table.name)") { $0.int(0) } ?? 0
-        }
+        let held = try rowCounts(in: database)
         guard held.total == 0 else {
             throw InputError(
                 message: "\(database.path) already holds stock data (\(held.fullSummary)); stock copy writes only "
                     + "into a new or empty database, and changed nothing")
         }
+    }
+
+    /// The rows each of stock's tables holds.
+    private static func rowCounts(in database: Database) throws -> Counts {
+        var counts = Counts()
+        for table in CopiedTable.all {
+            counts[table] = try database.queryOne("SELECT count(*) FROM \(table.name)") { $0.int(0) } ?? 0
+        }
+        return counts
     }
 
     /// Copies every row of `source` into `destination` in one transaction and compares the two before it
@@ -132,25 +138,33 @@ public enum DatabaseCopy {
     /// `destination` must hold stock's current schema with no rows (``Database/open(settings:access:)`` with
     /// `.create` makes one).
     ///
+    /// `progress`, when given, is called after each page with the rows written and checked so far and the
+    /// rows there are to write and check (each source row twice).
+    ///
     /// - Returns: the rows copied per table.
     /// - Throws: ``Mismatch`` when the check finds a difference (nothing is kept); `InputError` when the
     ///   destination holds stock data; `DatabaseError` from either database (nothing is kept).
-    public static func copy(from source: Database, to destination: Database) throws -> Counts {
+    public static func copy(
+        from source: Database, to destination: Database, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> Counts {
         let ownSnapshot = !source.isInReadSnapshot
         if ownSnapshot { try source.beginReadSnapshot() }
         defer { if ownSnapshot { try? source.endReadSnapshot() } }
+        let meter = try progress.map { report in
+            ProgressMeter(total: 2 * (try rowCounts(in: source).total), report: report)
+        }
         return try destination.transaction { db in
             try requireEmpty(db)
             var counts = Counts()
             for table in CopiedTable.all {
                 counts[table] =
                     if table.name == "allocations", let server = db.server {
-                        try copyAllocations(table, from: source, to: db, server: server)
+                        try copyAllocations(table, from: source, to: db, server: server, meter: meter)
                     } else {
-                        try copy(table, from: source, to: db)
+                        try copy(table, from: source, to: db, meter: meter)
                     }
             }
-            let differences = try self.differences(between: source, and: db)
+            let differences = try self.differences(between: source, and: db, meter: meter)
             guard differences.isEmpty else {
                 throw Mismatch(source: source.path, destination: db.path, differences: differences)
             }
@@ -173,15 +187,16 @@ public enum DatabaseCopy {
     /// transaction for the next row's lookups to step over, which made a batch with many lines quadratic. Where
     /// the session may not pause the trigger (it does not own the table), the rows are counted one by one.
     private static func copyAllocations(
-        _ table: CopiedTable, from source: Database, to destination: Database, server: PostgresConnection
+        _ table: CopiedTable, from source: Database, to destination: Database, server: PostgresConnection,
+        meter: ProgressMeter?
     ) throws -> Int {
         do {
             try server.runScript("SAVEPOINT pause_count; ALTER TABLE allocations DISABLE TRIGGER allocations_count")
         } catch {
             try server.runScript("ROLLBACK TO pause_count")
-            return try copy(table, from: source, to: destination)
+            return try copy(table, from: source, to: destination, meter: meter)
         }
-        let count = try copy(table, from: source, to: destination)
+        let count = try copy(table, from: source, to: destination, meter: meter)
         try destination.execute(
             """
             UPDATE batches AS b SET allocated = counted.total
@@ -194,7 +209,9 @@ public enum DatabaseCopy {
     }
 
     /// Copies one table, page by page, each page inserted a few rows per statement.
-    private static func copy(_ table: CopiedTable, from source: Database, to destination: Database) throws -> Int {
+    private static func copy(
+        _ table: CopiedTable, from source: Database, to destination: Database, meter: ProgressMeter?
+    ) throws -> Int {
         var rows = PagedRows(table: table, database: source)
         var count = 0
         var chunk: [[SQLValue]] = []
@@ -203,6 +220,7 @@ public enum DatabaseCopy {
             guard !chunk.isEmpty else { return }
             try destination.execute(table.insertSQL(rows: chunk.count), arguments: chunk.flatMap { $0 })
             count += chunk.count
+            meter?.advance(by: chunk.count)
             chunk.removeAll(keepingCapacity: true)
         }
         while let row = try rows.next() {
@@ -219,6 +237,12 @@ public enum DatabaseCopy {
     ///
     /// - Throws: `DatabaseError`.
     public static func differences(between source: Database, and destination: Database) throws -> [String] {
+        try differences(between: source, and: destination, meter: nil)
+    }
+
+    private static func differences(between source: Database, and destination: Database, meter: ProgressMeter?)
+        throws -> [String]
+    {
         var found: [String] = []
         for table in CopiedTable.all {
             var left = PagedRows(table: table, database: source)
@@ -234,6 +258,7 @@ public enum DatabaseCopy {
                     found.append("\(table.name) \(table.keyText(b ?? row)) is only in \(destination.path)")
                     b = try right.next()
                 case .orderedSame:
+                    meter?.advance(by: 1)
                     if a != b, let one = a, let other = b {
                         found.append(
                             "\(table.name) \(table.keyText(one)) differs: \(source.path) has \(table.shown(one)), "
@@ -366,6 +391,26 @@ struct CopiedTable {
         case .integer(let number): String(number)
         case .text(let text): Validation.shown(text)
         }
+    }
+}
+
+/// Counts the rows a copy wrote and checked, and reports them every page's worth.
+private final class ProgressMeter {
+    let total: Int
+    let report: (_ done: Int, _ total: Int) -> Void
+    private var done = 0
+    private var reported = 0
+
+    init(total: Int, report: @escaping (_ done: Int, _ total: Int) -> Void) {
+        self.total = total
+        self.report = report
+    }
+
+    func advance(by rows: Int) {
+        done += rows
+        guard done - reported >= CopiedTable.rowsPerInsert else { return }
+        reported = done
+        report(done, total)
     }
 }
 
