@@ -19,7 +19,8 @@ extension Subcommand {
             one that does is refused, naming what it holds, and nothing is changed (exit 2).
             The source is read in one snapshot, whatever other processes commit meanwhile, page by page; the
             destination is written in one transaction, then compared with the source row by row before it
-            commits, so a failed or mismatched copy leaves it as it was. Prints
+            commits, so a failed or mismatched copy leaves it as it was. While it runs, standard error shows a
+            progress bar when it is a terminal. Prints
               copied 12 batches, 40 order lines, 31 allocations, 97 events from A to B; checked: identical
             Exit 0 when copied and identical, 2 for a destination holding data, 3 for a database error, a missing
             source or a copy the check found different (which is not kept). Passwords in URLs are never shown.
