@@ -119,6 +119,25 @@ import Testing
         #expect(!leftOver.contains { $0.hasPrefix("target.sqlite") })
     }
 
+    @Test func aDestinationTheCopyCannotUseIsNamedAndKeptAsItWas() throws {
+        try fillDatabase()
+        let foreign = fixture.folder.appendingPathComponent("foreign.sqlite").path
+        try Database(path: foreign, access: .create).execute("CREATE TABLE notes (text TEXT)")
+
+        let result = try fixture.stock("copy", "--to", foreign)
+
+        #expect(result.status == 3)
+        #expect(result.stdout == "")
+        #expect(
+            result.stderr
+                == "\(foreign) already holds tables of another program; stock init only creates its schema in a new "
+                + "or empty database; nothing was copied into \(foreign)\n")
+        let tables = try Database(path: foreign, access: .readOnly).query("SELECT name FROM sqlite_schema") {
+            $0.text(0)
+        }
+        #expect(tables == ["notes"])
+    }
+
     @Test func aPasswordInAURLIsNeverPrinted() throws {
         // Nothing listens on port 1: the connection is refused at once.
         let result = try fixture.stock("copy", "--to", "postgresql://stock:s3cret-pw@127.0.0.1:1/stock")
