@@ -138,7 +138,7 @@ public enum DatabaseCopy {
     /// `destination` must hold stock's current schema with no rows (``Database/open(settings:access:)`` with
     /// `.create` makes one).
     ///
-    /// `progress`, when given, is called after each page with the rows written and checked so far and the
+    /// `progress`, when given, is called every few hundred rows with the rows written and checked so far and the
     /// rows there are to write and check (each source row twice).
     ///
     /// - Returns: the rows copied per table.
@@ -394,7 +394,7 @@ struct CopiedTable {
     }
 }
 
-/// Counts the rows a copy wrote and checked, and reports them every page's worth.
+/// Counts the rows a copy wrote and checked, and reports them every hundred rows or so.
 private final class ProgressMeter {
     let total: Int
     let report: (_ done: Int, _ total: Int) -> Void
