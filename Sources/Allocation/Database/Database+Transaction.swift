@@ -105,8 +105,12 @@ extension Database {
         guard !isInReadSnapshot else {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
-        if server != nil {
-            try execute(beginWriteSQL)
+        if let server {
+            // Sent with the transaction's first statement (``PostgresConnection/pendingBegin``).
+            guard case .postgres(let name, _) = try statement(beginWriteSQL).prepared else {
+                preconditionFailure("a server statement prepared by SQLite")
+            }
+            server.pendingBegin = (name, beginWriteSQL)
             transactionDepth = 1
             afterCommitActions.removeAll()
             return nil
@@ -131,6 +135,11 @@ extension Database {
     private func rollBack() {
         transactionDepth = 0
         afterCommitActions.removeAll()
+        if let server, server.pendingBegin != nil {
+            // The server never saw the transaction begin.
+            server.pendingBegin = nil
+            return
+        }
         if engineInTransaction {
             try? execute("ROLLBACK")
         }

@@ -75,9 +75,10 @@ final class PostgresConnection {
     /// The process id of this connection's server process, which tells its own notifications from others'.
     var backendProcessID: Int32 { PQbackendPID(connection) }
 
-    /// Whether a transaction is open (or failed and not yet rolled back) on this connection.
+    /// Whether a transaction is open (or failed and not yet rolled back) on this connection, or its `BEGIN` waits
+    /// to be sent with the next statement.
     var isInTransaction: Bool {
-        PQtransactionStatus(connection) != PQTRANS_IDLE
+        pendingBegin != nil || PQtransactionStatus(connection) != PQTRANS_IDLE
     }
 
     /// Whether the connection to the server is still usable.
@@ -110,6 +111,10 @@ final class PostgresConnection {
             case .text(let string): string
             }
         }
+        if let begin = pendingBegin {
+            pendingBegin = nil
+            return try runAfter(begin, prepared: name, sql: sql, texts: texts)
+        }
         let sent = withOptionalCStrings(texts) { pointers in
             PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
         }
@@ -117,8 +122,71 @@ final class PostgresConnection {
         return try wait(for: sql)
     }
 
-    /// Runs `script`, which may hold several statements and no parameters (the schema, session settings).
+    /// The prepared `BEGIN` of a transaction, not sent yet: its answer tells nothing the caller needs, so it goes to
+    /// the server together with the transaction's first statement, in one round trip (``runAfter(_:prepared:sql:texts:)``).
+    var pendingBegin: (name: String, sql: String)?
+
+    /// Sends `begin` and then the statement in libpq's pipeline mode, both before reading either answer, and
+    /// returns the statement's result; an error of either is thrown once every answer up to the pipeline's sync
+    /// has been read, so the connection is ready for the next statement.
+    private func runAfter(
+        _ begin: (name: String, sql: String), prepared name: String, sql: String, texts: [String?]
+    ) throws -> OpaquePointer {
+        guard PQenterPipelineMode(connection) == 1 else { throw failure(sql: begin.sql) }
+        defer { _ = PQexitPipelineMode(connection) }
+        let sentBegin = PQsendQueryPrepared(connection, begin.name, 0, nil, nil, nil, 0)
+        let sent = withOptionalCStrings(texts) { pointers in
+            PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
+        }
+        guard sentBegin == 1, sent == 1, PQpipelineSync(connection) == 1, PQflush(connection) == 0 else {
+            throw failure(sql: sql)
+        }
+        var firstError: (any Error)?
+        do {
+            PQclear(try wait(for: begin.sql))
+        } catch {
+            firstError = error
+        }
+        var result: OpaquePointer?
+        do {
+            result = try wait(for: sql, continuing: true)
+        } catch {
+            if firstError == nil { firstError = error }
+        }
+        try waitForSync(sql: sql)
+        if let firstError {
+            if let result { PQclear(result) }
+            throw firstError
+        }
+        guard let result else { throw failure(sql: sql) }
+        return result
+    }
+
+    /// Reads the pipeline's sync, the last answer to ``runAfter(_:prepared:sql:texts:)``.
+    private func waitForSync(sql: String) throws {
+        while true {
+            while PQisBusy(connection) == 1 {
+                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+                _ = poll(&descriptor, 1, 100)
+                guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
+            }
+            guard let result = PQgetResult(connection) else {
+                guard isConnected else { throw failure(sql: sql) }
+                continue
+            }
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { return }
+        }
+    }
+
+    /// Runs `script`, which may hold several statements and no parameters (the schema, session settings); a
+    /// pending `BEGIN` is sent first, so the script runs inside the transaction.
     func runScript(_ script: String) throws {
+        if let begin = pendingBegin {
+            pendingBegin = nil
+            PQclear(try run(prepared: begin.name, sql: begin.sql, arguments: []))
+        }
         guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
         PQclear(try wait(for: script))
     }
@@ -127,11 +195,16 @@ final class PostgresConnection {
     /// for it; calls ``whileWaiting`` about every 100 ms, and cancels the statement when it gives up.
     ///
     /// - Throws: `DatabaseError` with the server's SQLSTATE, or one saying the connection was lost.
-    private func wait(for sql: String) throws -> OpaquePointer {
-        gaveUp = false
-        waitStarted = monotonicNow()
-        var lastCall = waitStarted
-        var cancelled = false
+    ///
+    /// - Parameter continuing: true for the second answer of a pipeline, whose wait goes on from the first's (the
+    ///   server sends both answers together, so the hook may have given up while the first was awaited).
+    private func wait(for sql: String, continuing: Bool = false) throws -> OpaquePointer {
+        if !continuing {
+            gaveUp = false
+            waitStarted = monotonicNow()
+        }
+        var lastCall = monotonicNow()
+        var cancelled = gaveUp
         while PQisBusy(connection) == 1 {
             var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
             _ = poll(&descriptor, 1, 100)
