@@ -1,4 +1,5 @@
 import Allocation
+import Foundation
 
 /// Times the console's pure render step (state to canvas, no terminal) for the benchmark.
 ///
@@ -25,7 +26,7 @@ public enum RenderProbe {
     public static func render(
         _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int, frames: Int
     ) throws -> Frames {
-        let label = database.path
+        let label = settings.databaseLabel(environment: ProcessInfo.processInfo.environment)
         let today = settings.clock.today
         var state =
             screen == .monitor

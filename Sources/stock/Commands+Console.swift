@@ -58,10 +58,7 @@ extension Tool {
         }
         let app = ConsoleApp(
             database: database, settings: settings, readOnly: readOnly,
-            databaseLabel: settings.databaseIsServer
-                ? ServerAddress(url: databasePath).label(environment: environment)
-                : URL(fileURLWithPath: databasePath).lastPathComponent,
-            maxFrames: maxFrames,
+            databaseLabel: settings.databaseLabel(environment: environment), maxFrames: maxFrames,
             reopen: readOnly ? { try Database.open(settings: settings, access: access) } : nil,
             reconnect: settings.databaseIsServer ? reconnect : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }

@@ -31,6 +31,24 @@ import Testing
         #expect(settings.shownDatabase == shown)
     }
 
+    @Test(arguments: [
+        ("postgresql://stock:s3cret@db:5432/stock?sslmode=require", [:], "stock"),
+        ("postgresql://postgres@/stock%20b?host=/tmp&options=-csearch_path%3Dsite_b", [:], "stock b"),
+        ("postgresql://db", ["PGDATABASE": "warehouse"], "warehouse"),
+        ("postgresql://", [:], "postgresql"),
+    ])
+    func theStatusLineNamesAServerDatabaseByItsNameAlone(url: String, environment: [String: String], label: String) {
+        var settings = Settings()
+        settings.database = url
+        #expect(settings.databaseLabel(environment: environment) == label)
+    }
+
+    @Test func aFileIsNamedByItsNameAlone() {
+        var settings = Settings()
+        settings.database = "/var/lib/stock/site-a.sqlite"
+        #expect(settings.databaseLabel(environment: [:]) == "site-a.sqlite")
+    }
+
     @Test func placeholdersAreNumberedOutsideQuotesAndComments() {
         #expect(
             Database.numberingPlaceholders("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ? -- ?\nLIMIT ?").sql

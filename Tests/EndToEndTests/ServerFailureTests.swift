@@ -140,7 +140,9 @@ import Testing
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("B-CHAIR-9")
-        #expect(try s.capture().contains(" stocktest │"), "the status line names the database")
+        let database = try #require(URLComponents(string: run.db.path)?.path.dropFirst())
+        #expect(!database.isEmpty)
+        #expect(try s.capture().contains(" \(database) │"), "the status line names the database")
         let admin = try rawConnection(to: run.db.path)
         let terminated = try admin.queryOne(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name

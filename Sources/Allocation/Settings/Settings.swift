@@ -56,6 +56,14 @@ public struct Settings: Equatable, Sendable {
         databaseIsServer ? ServerAddress(url: databasePath).shown : databasePath
     }
 
+    /// How the console's status line names the database: a file by its name, a server database by its name
+    /// (``ServerAddress/label(environment:)``).
+    public func databaseLabel(environment: [String: String]) -> String {
+        databaseIsServer
+            ? ServerAddress(url: databasePath).label(environment: environment)
+            : URL(fileURLWithPath: databasePath).lastPathComponent
+    }
+
     /// One key of a settings file: its name, the environment variable that overrides it, and how it is read.
     struct Key: Sendable {
         let name: String

@@ -316,6 +316,17 @@ public struct ServerAddress: Sendable, Equatable {
         return hidingPasswordParameter(hidden)
     }
 
+    /// How the console's status line names a server database, as it names a file by its name alone: the
+    /// database's name (`stock`), from the URL or else the `PGDATABASE` environment variable; never the
+    /// password, the host or the options.
+    public func label(environment: [String: String]) -> String {
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? Substring(url)
+        let beforeQuery = afterScheme.prefix { $0 != "?" }
+        let name = beforeQuery.firstIndex(of: "/").map { beforeQuery[beforeQuery.index(after: $0)...] } ?? ""
+        if !name.isEmpty { return name.removingPercentEncoding ?? String(name) }
+        return environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "postgresql"
+    }
+
     /// Hides a `password=` query parameter.
     private func hidingPasswordParameter(_ text: String) -> String {
         guard let range = text.range(of: "password=", options: .caseInsensitive) else { return text }
