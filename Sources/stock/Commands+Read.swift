@@ -113,17 +113,26 @@ extension Tool {
         let text = EventText(
             zone: settings.time, fitting: try Views.events(from: Int64.max, newer: false, limit: 1000, in: database),
             anyKind: true)
+        // A listing prints every event committed so far, by id. A follower reads through `EventFollower`,
+        // which on a server holds an event back until every older transaction has ended, so that one committed
+        // after a higher id was printed still comes, once.
+        let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
         func printNew() throws {
             var page: [EventRow]
             repeat {
-                page = try follower.next(limit: 1000, in: database)
+                if following {
+                    page = try follower.next(limit: 1000, in: database)
+                } else {
+                    page = try Views.events(after: lastID, limit: 1000, in: database)
+                    lastID = page.last?.id ?? lastID
+                }
                 for event in page { print(json ? event.json : text.line(for: event)) }
             } while page.count == 1000
             fflush(nil)
         }
         try printNew()
-        guard arguments.flags.contains("--follow") else { return .done }
+        guard following else { return .done }
         try follow(database, onChange: printNew)
     }
 
