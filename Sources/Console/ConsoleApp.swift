@@ -27,7 +27,8 @@ public final class ConsoleApp {
     private let reopen: (() throws -> Database)?
     private let settings: Settings
     private let maxFrames: Int?
-    private var lastEventID: Int64?
+    /// Reads the events committed since the last look, for the out-of-stock alerts; nil until the first look.
+    private var alerts: EventFollower?
     private var databaseTrouble = false
     /// Whether the database path still names the file opened.
     private var watch: FileWatch?
@@ -209,17 +210,27 @@ public final class ConsoleApp {
         }
     }
 
+    /// Refreshes the status line's counts and flashes the out-of-stock events committed since the last look, read
+    /// through an ``EventFollower`` so that on a server one committed after a higher id is not missed; after a
+    /// burst of more than a page of events, the rest are skipped.
     private func refreshStatus(flash: Bool) throws {
         guard let newest = try state.refreshStatusCounts(from: database) else { return }
-        if flash, let seen = lastEventID, newest.id > seen {
-            for row in try Views.events(from: seen, newer: true, limit: 500, in: database) {
-                if case .outOfStock(let sku, _, _) = row.event {
-                    state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
-                }
+        guard var follower = alerts else {
+            alerts = EventFollower(after: newest.id)
+            return
+        }
+        let page = try follower.next(limit: ConsoleApp.alertPage, in: database)
+        alerts = page.count < ConsoleApp.alertPage ? follower : EventFollower(after: newest.id)
+        guard flash else { return }
+        for row in page {
+            if case .outOfStock(let sku, _, _) = row.event {
+                state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
             }
         }
-        lastEventID = newest.id
     }
+
+    /// The most events one refresh reads for the alerts.
+    private static let alertPage = 500
 
     /// Shows a database problem in the status line and keeps running; true when the message is new. A lost
     /// server connection is remembered, so the next ticks reconnect.
@@ -255,7 +266,7 @@ public final class ConsoleApp {
         watch = FileWatch(path: fresh.path)
         fileLost = nil
         databaseTrouble = false
-        lastEventID = nil
+        alerts = nil
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: true)
         followPause()

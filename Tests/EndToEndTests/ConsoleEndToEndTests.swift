@@ -381,6 +381,16 @@ final class ConsoleRun {
         try run.expectRestored(exit: 0)
     }
 
+    /// Another process's line that finds no stock is flashed on the monitor's status line, once.
+    @Test func anotherProcessesOutOfStockIsFlashedOnTheMonitor() throws {
+        let run = try ConsoleRun("monitor", width: 132)
+        defer { run.session.kill() }
+        try run.session.waitFor("MONITOR read-only")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-big", "RED-LAMP", "9999"])
+        #expect(writer.status == 4, "\(writer.stderr)")
+        try run.session.waitFor("OUT OF STOCK: RED-LAMP", timeout: 5)
+    }
+
     /// The monitor opens a SQLite file read-only (`O_RDONLY`), so the kernel refuses its writes too.
     @Test(.sqliteOnly) func theMonitorOpensItsFileReadOnly() throws {
         let run = try ConsoleRun("monitor")
