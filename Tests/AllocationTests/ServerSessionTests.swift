@@ -105,6 +105,26 @@ import Testing
         #expect(try store.contents() == before)
     }
 
+    /// A commit whose notification never came (here: the trigger that sends it switched off) is still seen, by the
+    /// poll of the newest event id every few seconds.
+    @Test func aMissedNotificationIsCaughtByThePoll() throws {
+        let watcher = try store.openAnotherConnection(access: .readOnly)
+        #expect(try watcher.changedSinceLastCheck() == false)
+        let writer = try store.openAnotherConnection()
+        try writer.execute("ALTER TABLE events DISABLE TRIGGER events_announce")
+        try MessageBus(database: writer, clock: store.settings.clock, log: { _ in })
+            .handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 5)))
+        #expect(try watcher.changedSinceLastCheck() == false, "no notification came")
+        let deadline = monotonicNow() + ServerWatch.pollSeconds + 2
+        var seen = false
+        while !seen, monotonicNow() < deadline {
+            usleep(50_000)
+            seen = try watcher.changedSinceLastCheck()
+        }
+        #expect(seen)
+        #expect(try watcher.changedSinceLastCheck() == false)
+    }
+
     @Test func theSchemaVersionIsTheServersOwn() throws {
         #expect(try store.database.schemaVersion == PostgresSchema.currentVersion)
         #expect(try store.database.queryOne("SELECT count(*) FROM stock_schema") { $0.int(0) } == 1)
