@@ -73,12 +73,12 @@ extension Database {
     private func savepoint<T>(_ body: (Database) throws -> T) throws -> T {
         guard transactionDepth == 1 else { throw DatabaseError.misuse("nested transactions are not supported") }
         let registered = afterCommitActions.count
-        try execute(Database.savepointSQL)
+        try executeWithNext(Database.savepointSQL)
         transactionDepth = 2
         defer { transactionDepth = isGrouped ? 1 : 0 }
         do {
             let result = try body(self)
-            try execute(Database.releaseSQL)
+            try executeWithNext(Database.releaseSQL)
             return result
         } catch {
             afterCommitActions.removeSubrange(registered...)
@@ -106,11 +106,7 @@ extension Database {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
         if let server {
-            // Sent with the transaction's first statement (``PostgresConnection/pendingBegin``).
-            guard case .postgres(let name, _) = try statement(beginWriteSQL).prepared else {
-                preconditionFailure("a server statement prepared by SQLite")
-            }
-            server.pendingBegin = (name, beginWriteSQL)
+            try server.pending.append(pendingEntry(statement(beginWriteSQL)))
             transactionDepth = 1
             afterCommitActions.removeAll()
             return nil
@@ -135,10 +131,10 @@ extension Database {
     private func rollBack() {
         transactionDepth = 0
         afterCommitActions.removeAll()
-        if let server, server.pendingBegin != nil {
-            // The server never saw the transaction begin.
-            server.pendingBegin = nil
-            return
+        if let server, !server.pending.isEmpty {
+            // What was not sent yet needs no undoing; a transaction the server never saw began needs no ROLLBACK.
+            server.pending = []
+            guard server.isInTransaction else { return }
         }
         if engineInTransaction {
             try? execute("ROLLBACK")
@@ -178,4 +174,22 @@ extension Database {
 
     /// Whether a transaction opened by ``transaction(_:)`` or ``beginGroup()`` is running.
     public var isInTransaction: Bool { transactionDepth > 0 }
+}
+
+extension Database {
+    /// Runs `sql` (no parameters, no rows) now on SQLite; on a server, sends it with the next statement
+    /// (``PostgresConnection/pending``), saving a round trip: its answer tells nothing the caller needs before
+    /// then, and an error it meets is thrown by that next statement.
+    func executeWithNext(_ sql: SQL) throws {
+        guard let server else { return try execute(sql) }
+        try server.pending.append(pendingEntry(statement(sql)))
+    }
+
+    /// A server statement's name and text, as ``PostgresConnection/pending`` holds them.
+    private func pendingEntry(_ statement: Statement) -> (name: String, sql: String) {
+        guard case .postgres(let name, _) = statement.prepared else {
+            preconditionFailure("a server statement prepared by SQLite")
+        }
+        return (name, statement.sql)
+    }
 }

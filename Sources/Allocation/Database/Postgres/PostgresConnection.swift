@@ -78,7 +78,7 @@ final class PostgresConnection {
     /// Whether a transaction is open (or failed and not yet rolled back) on this connection, or its `BEGIN` waits
     /// to be sent with the next statement.
     var isInTransaction: Bool {
-        pendingBegin != nil || PQtransactionStatus(connection) != PQTRANS_IDLE
+        !pending.isEmpty || PQtransactionStatus(connection) != PQTRANS_IDLE
     }
 
     /// Whether the connection to the server is still usable.
@@ -111,9 +111,10 @@ final class PostgresConnection {
             case .text(let string): string
             }
         }
-        if let begin = pendingBegin {
-            pendingBegin = nil
-            return try runAfter(begin, prepared: name, sql: sql, texts: texts)
+        if !pending.isEmpty {
+            let earlier = pending
+            pending = []
+            return try runAfter(earlier, prepared: name, sql: sql, texts: texts)
         }
         let sent = withOptionalCStrings(texts) { pointers in
             PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
@@ -122,30 +123,34 @@ final class PostgresConnection {
         return try wait(for: sql)
     }
 
-    /// The prepared `BEGIN` of a transaction, not sent yet: its answer tells nothing the caller needs, so it goes to
-    /// the server together with the transaction's first statement, in one round trip (``runAfter(_:prepared:sql:texts:)``).
-    var pendingBegin: (name: String, sql: String)?
+    /// Prepared statements without parameters whose answers tell the caller nothing it needs (a transaction's
+    /// `BEGIN`, a group's `SAVEPOINT` and `RELEASE`), not sent yet: they go to the server together with the next
+    /// statement, in one round trip (``runAfter(_:prepared:sql:texts:)``).
+    var pending: [(name: String, sql: String)] = []
 
-    /// Sends `begin` and then the statement in libpq's pipeline mode, both before reading either answer, and
-    /// returns the statement's result; an error of either is thrown once every answer up to the pipeline's sync
-    /// has been read, so the connection is ready for the next statement.
+    /// Sends the `earlier` statements and then this one in libpq's pipeline mode, all before reading any answer,
+    /// and returns this statement's result; the first error among them is thrown once every answer up to the
+    /// pipeline's sync has been read, so the connection is ready for the next statement. A statement after a
+    /// failed one is not run by the server.
     private func runAfter(
-        _ begin: (name: String, sql: String), prepared name: String, sql: String, texts: [String?]
+        _ earlier: [(name: String, sql: String)], prepared name: String, sql: String, texts: [String?]
     ) throws -> OpaquePointer {
-        guard PQenterPipelineMode(connection) == 1 else { throw failure(sql: begin.sql) }
+        guard PQenterPipelineMode(connection) == 1 else { throw failure(sql: earlier[0].sql) }
         defer { _ = PQexitPipelineMode(connection) }
-        let sentBegin = PQsendQueryPrepared(connection, begin.name, 0, nil, nil, nil, 0)
+        let sentEarlier = earlier.allSatisfy { PQsendQueryPrepared(connection, $0.name, 0, nil, nil, nil, 0) == 1 }
         let sent = withOptionalCStrings(texts) { pointers in
             PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
         }
-        guard sentBegin == 1, sent == 1, PQpipelineSync(connection) == 1, PQflush(connection) == 0 else {
+        guard sentEarlier, sent == 1, PQpipelineSync(connection) == 1, PQflush(connection) == 0 else {
             throw failure(sql: sql)
         }
         var firstError: (any Error)?
-        do {
-            PQclear(try wait(for: begin.sql))
-        } catch {
-            firstError = error
+        for (index, statement) in earlier.enumerated() {
+            do {
+                PQclear(try wait(for: statement.sql, continuing: index > 0))
+            } catch {
+                if firstError == nil { firstError = error }
+            }
         }
         var result: OpaquePointer?
         do {
@@ -181,11 +186,11 @@ final class PostgresConnection {
     }
 
     /// Runs `script`, which may hold several statements and no parameters (the schema, session settings); a
-    /// pending `BEGIN` is sent first, so the script runs inside the transaction.
+    /// ``pending`` statement (a `BEGIN`) is sent first, so the script runs inside the transaction.
     func runScript(_ script: String) throws {
-        if let begin = pendingBegin {
-            pendingBegin = nil
-            PQclear(try run(prepared: begin.name, sql: begin.sql, arguments: []))
+        if !pending.isEmpty {
+            let first = pending.removeFirst()
+            PQclear(try run(prepared: first.name, sql: first.sql, arguments: []))
         }
         guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
         PQclear(try wait(for: script))
