@@ -64,8 +64,10 @@ import Testing
         #expect(state.status.history.count == 2, "progress is not kept and a repeat is kept once")
         _ = state.handle(.character("M"))
         let text = RenderingTests.render(state).text
-        let newest = try #require(text.range(of: MessagesOverlay.clock(now) + "  database file stock.sqlite"))
-        let older = try #require(text.range(of: MessagesOverlay.clock(now - 60) + "  allocated o-1"))
+        // Minutes and seconds only: `LocalTimeTests` may change the process's `TZ` (by whole hours) meanwhile.
+        func minutesAndSeconds(_ seconds: Double) -> String { ":" + MessagesOverlay.clock(seconds).suffix(5) }
+        let newest = try #require(text.range(of: minutesAndSeconds(now) + "  database file stock.sqlite"))
+        let older = try #require(text.range(of: minutesAndSeconds(now - 60) + "  allocated o-1"))
         #expect(newest.lowerBound < older.lowerBound, "\(text)")
         #expect(text.contains("quit and reopen"), "the message is whole, wrapped:\n\(text)")
         #expect(StatusMessageTests.quits(state.handle(.character("q"))))
