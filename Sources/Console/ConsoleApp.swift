@@ -262,16 +262,23 @@ public final class ConsoleApp {
             let fresh = try? reopen(), FileIdentity(path: fresh.path) == identity
         else { return false }
         if database.isInReadSnapshot { try? database.endReadSnapshot() }
-        database = fresh
         watch = FileWatch(path: fresh.path)
         fileLost = nil
-        databaseTrouble = false
+        // Another file's event ids say nothing of this one's.
         alerts = nil
+        adopt(fresh, saying: FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
+        return true
+    }
+
+    /// Goes on over a new connection to the same database: reloads every screen from it, holds the pause's
+    /// snapshot on it, and says `message`.
+    private func adopt(_ fresh: Database, saying message: String, style: Style) {
+        database = fresh
+        databaseTrouble = false
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: true)
         followPause()
-        state.status.say(FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
-        return true
+        state.status.say(message, style: style)
     }
 
     /// The operator's words for `error`; when it is a lost server connection, remembers it (``connectionLost``)
@@ -297,14 +304,9 @@ public final class ConsoleApp {
             old.notifications.waitForPending()
             for failure in old.notifications.takeFailures() { log(failure) }
         }
-        database = fresh
         bus = freshBus ?? bus
         connectionLost = nil
-        databaseTrouble = false
-        _ = try? database.changedSinceLastCheck()
-        reload(all: true, follow: true)
-        followPause()
-        state.status.say("reconnected to the database server", style: .ok)
+        adopt(fresh, saying: "reconnected to the database server", style: .ok)
         return true
     }
 

@@ -20,8 +20,8 @@ struct ServerBench {
     func run() throws {
         print(
             "stock-bench --engine postgres: \(ProcessInfo.processInfo.activeProcessorCount) cores, "
-                + "\(try serverVersion(serverURL)) at \(ServerAddress(url: serverURL).shown), SQLite \(sqliteVersion()), "
-                + "files under \(directory); load average \(loadAverage())")
+                + "\(try serverVersion(serverURL)) at \(ServerAddress(url: serverURL).shown), "
+                + "SQLite \(sqliteVersion()), files under \(directory); load average \(loadAverage())")
         #if DEBUG
             print("debug build: the figures show that every section runs, not how fast (measure with -c release)")
         #endif
@@ -113,8 +113,9 @@ struct ServerBench {
         print("")
         print(
             "Anchors (fixed, measured on this machine by the issue's author): pgbench minimal allocation "
-                + "\(fixed(PgbenchAnchor.fixedRate[1] ?? 0))/s with 1 client, \(fixed(PgbenchAnchor.fixedRate[4] ?? 0))/s "
-                + "with 4; the book's reference implementation \(fixed(PgbenchAnchor.referenceRate))/s")
+                + "\(fixed(PgbenchAnchor.fixedRate[1] ?? 0))/s with 1 client, "
+                + "\(fixed(PgbenchAnchor.fixedRate[4] ?? 0))/s with 4; the book's reference implementation \(fixed(PgbenchAnchor.referenceRate))/s"
+        )
         print("Targets (stock on PostgreSQL at \(fixed(100 * ServerBench.targetShare))% or more of pgbench):")
         for (writers, measured) in [(1, one), (4, four)] {
             let anchor = PgbenchAnchor.fixedRate[writers] ?? 0

@@ -5,7 +5,8 @@ extension Database {
     /// when the snapshot began, whatever other processes commit meanwhile.
     ///
     /// It is a read transaction (`BEGIN` and a first read), which WAL mode keeps consistent for as long as it is
-    /// open (on a server, a `REPEATABLE READ READ ONLY` transaction, whose snapshot is taken at that first read); while it is open, other writers still commit but the WAL cannot be checkpointed past it.
+    /// open (on a server, a `REPEATABLE READ READ ONLY` transaction, whose snapshot is taken at that first read);
+    /// while it is open, other writers still commit but the WAL cannot be checkpointed past it.
     /// See https://sqlite.org/isolation.html.
     ///
     /// - Throws: `DatabaseError` when a transaction is already open.

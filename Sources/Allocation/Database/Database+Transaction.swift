@@ -96,8 +96,9 @@ extension Database {
     private static let savepointSQL = SQL("SAVEPOINT command")
     private static let releaseSQL = SQL("RELEASE command")
 
-    /// Checks that no transaction or read snapshot is open, takes the writer's turn and runs `BEGIN IMMEDIATE`;
-    /// returns the queue to give the turn back to.
+    /// Checks that no transaction or read snapshot is open and begins one: on SQLite, takes the writer's turn and
+    /// runs `BEGIN IMMEDIATE`; on a server, its `BEGIN` goes out with the transaction's first statement. Returns
+    /// the queue to give the turn back to (nil on a server).
     private func begin() throws -> WriterQueue? {
         guard transactionDepth == 0 else {
             throw DatabaseError.misuse("nested transactions are not supported")
@@ -105,12 +106,21 @@ extension Database {
         guard !isInReadSnapshot else {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
+        let turn: WriterQueue?
         if let server {
-            try server.pending.append(pendingEntry(statement(beginWriteSQL)))
-            transactionDepth = 1
-            afterCommitActions.removeAll()
-            return nil
+            try server.sendWithNext(statement(beginWriteSQL))
+            turn = nil
+        } else {
+            turn = try beginImmediately()
         }
+        transactionDepth = 1
+        afterCommitActions.removeAll()
+        return turn
+    }
+
+    /// SQLite's beginning: takes the writer's turn, then `BEGIN IMMEDIATE`; returns the queue to give the turn
+    /// back to.
+    private func beginImmediately() throws -> WriterQueue? {
         let waitStarted = monotonicNow()
         busyWaiter.waitStarted = waitStarted
         defer { busyWaiter.waitStarted = nil }
@@ -122,20 +132,15 @@ extension Database {
             throw error
         }
         LockWaitLog.record(seconds: monotonicNow() - waitStarted)
-        transactionDepth = 1
-        afterCommitActions.removeAll()
         return turn
     }
 
-    /// Ends the open transaction with ROLLBACK when SQLite still has one, dropping its actions.
+    /// Ends the open transaction with ROLLBACK when the engine still has one, dropping its actions.
     private func rollBack() {
         transactionDepth = 0
         afterCommitActions.removeAll()
-        if let server, !server.pending.isEmpty {
-            // What was not sent yet needs no undoing; a transaction the server never saw began needs no ROLLBACK.
-            server.pending = []
-            guard server.isInTransaction else { return }
-        }
+        // What a server was not sent yet needs no undoing: with its `BEGIN` unsent, it has no transaction at all.
+        server?.pending = []
         if engineInTransaction {
             try? execute("ROLLBACK")
         }
@@ -182,14 +187,6 @@ extension Database {
     /// then, and an error it meets is thrown by that next statement.
     func executeWithNext(_ sql: SQL) throws {
         guard let server else { return try execute(sql) }
-        try server.pending.append(pendingEntry(statement(sql)))
-    }
-
-    /// A server statement's name and text, as ``PostgresConnection/pending`` holds them.
-    private func pendingEntry(_ statement: Statement) -> (name: String, sql: String) {
-        guard case .postgres(let name, _) = statement.prepared else {
-            preconditionFailure("a server statement prepared by SQLite")
-        }
-        return (name, statement.sql)
+        try server.sendWithNext(statement(sql))
     }
 }

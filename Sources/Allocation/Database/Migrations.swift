@@ -206,8 +206,8 @@ public enum Schema {
 
     static func newerSchema(_ found: Int, in database: Database) -> DatabaseError {
         DatabaseError.wrongFile(
-            "\(database.path) has schema version \(found), newer than this stock knows (\(currentVersion(of: database))); "
-                + "use a newer stock")
+            "\(database.path) has schema version \(found), newer than this stock knows "
+                + "(\(currentVersion(of: database))); use a newer stock")
     }
 
     /// Applies every migration the file has not had yet, each in its own transaction.

@@ -116,8 +116,8 @@ public final class CSVFile {
         return descriptor
     }
 
-    /// A reader over the checked bytes from the start, its header already read (it keeps this file open): ``CSVReader/next()`` returns the
-    /// data records with their row and line numbers.
+    /// A reader over the checked bytes from the start, its header already read (it keeps this file open):
+    /// ``CSVReader/next()`` returns the data records with their row and line numbers.
     ///
     /// - Throws: `InputError` when a regular file was changed since it was checked (its size or modification
     ///   time differ), so that bytes never checked are not applied.

@@ -116,17 +116,29 @@ final class PostgresConnection {
             pending = []
             return try runAfter(earlier, prepared: name, sql: sql, texts: texts)
         }
-        let sent = withOptionalCStrings(texts) { pointers in
-            PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
-        }
-        guard sent == 1 else { throw failure(sql: sql) }
+        guard send(prepared: name, texts: texts) else { throw failure(sql: sql) }
         return try wait(for: sql)
+    }
+
+    /// Sends a prepared statement with its parameters as text (nil for NULL), without waiting for the answer.
+    private func send(prepared name: String, texts: [String?] = []) -> Bool {
+        withOptionalCStrings(texts) { pointers in
+            PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
+        } == 1
     }
 
     /// Prepared statements without parameters whose answers tell the caller nothing it needs (a transaction's
     /// `BEGIN`, a group's `SAVEPOINT` and `RELEASE`), not sent yet: they go to the server together with the next
     /// statement, in one round trip (``runAfter(_:prepared:sql:texts:)``).
     var pending: [(name: String, sql: String)] = []
+
+    /// Queues `statement`, prepared on this connection without parameters, to go with the next one (``pending``).
+    func sendWithNext(_ statement: Statement) {
+        guard case .postgres(let name, _) = statement.prepared else {
+            preconditionFailure("a SQLite statement on a server connection")
+        }
+        pending.append((name, statement.sql))
+    }
 
     /// Sends the `earlier` statements and then this one in libpq's pipeline mode, all before reading any answer,
     /// and returns this statement's result; the first error among them is thrown once every answer up to the
@@ -137,11 +149,10 @@ final class PostgresConnection {
     ) throws -> OpaquePointer {
         guard PQenterPipelineMode(connection) == 1 else { throw failure(sql: earlier[0].sql) }
         defer { _ = PQexitPipelineMode(connection) }
-        let sentEarlier = earlier.allSatisfy { PQsendQueryPrepared(connection, $0.name, 0, nil, nil, nil, 0) == 1 }
-        let sent = withOptionalCStrings(texts) { pointers in
-            PQsendQueryPrepared(connection, name, Int32(texts.count), pointers, nil, nil, 0)
-        }
-        guard sentEarlier, sent == 1, PQpipelineSync(connection) == 1, PQflush(connection) == 0 else {
+        let sentEarlier = earlier.allSatisfy { send(prepared: $0.name) }
+        guard sentEarlier, send(prepared: name, texts: texts), PQpipelineSync(connection) == 1,
+            PQflush(connection) == 0
+        else {
             throw failure(sql: sql)
         }
         var firstError: (any Error)?
@@ -170,11 +181,7 @@ final class PostgresConnection {
     /// Reads the pipeline's sync, the last answer to ``runAfter(_:prepared:sql:texts:)``.
     private func waitForSync(sql: String) throws {
         while true {
-            while PQisBusy(connection) == 1 {
-                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-                _ = poll(&descriptor, 1, 100)
-                guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
-            }
+            try receive(sql: sql)
             guard let result = PQgetResult(connection) else {
                 guard isConnected else { throw failure(sql: sql) }
                 continue
@@ -210,18 +217,14 @@ final class PostgresConnection {
         }
         var lastCall = monotonicNow()
         var cancelled = gaveUp
-        while PQisBusy(connection) == 1 {
-            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-            _ = poll(&descriptor, 1, 100)
-            guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
+        try receive(sql: sql) {
             let now = monotonicNow()
-            if let whileWaiting, !cancelled, now - lastCall >= 0.1 {
-                lastCall = now
-                if !whileWaiting(now - waitStarted) {
-                    gaveUp = true
-                    cancelled = true
-                    cancel()
-                }
+            guard let whileWaiting, !cancelled, now - lastCall >= 0.1 else { return }
+            lastCall = now
+            if !whileWaiting(now - waitStarted) {
+                gaveUp = true
+                cancelled = true
+                cancel()
             }
         }
         var last: OpaquePointer?
@@ -243,6 +246,19 @@ final class PostgresConnection {
         }
         guard let last else { throw failure(sql: sql) }
         return last
+    }
+
+    /// Reads what the server sends until libpq holds a whole answer, waiting at most 100 ms at a time and calling
+    /// `tick` after each wait.
+    ///
+    /// - Throws: `DatabaseError` when the connection fails.
+    private func receive(sql: String, tick: () -> Void = {}) throws {
+        while PQisBusy(connection) == 1 {
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 100)
+            guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
+            tick()
+        }
     }
 
     /// Asks the server to stop the statement running on this connection.
