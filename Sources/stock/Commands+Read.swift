@@ -128,7 +128,7 @@ extension Tool {
                     lastID = page.last?.id ?? lastID
                 }
                 for event in page { print(json ? event.json : text.line(for: event)) }
-            } while page.count == 1000
+            } while page.count >= 1000
             fflush(nil)
         }
         try printNew()

@@ -55,6 +55,8 @@ import Testing
         let slow = try store.openAnotherConnection()
         let fast = try store.openAnotherConnection()
         var follower = EventFollower(after: 0)
+        // The listing of what was committed before (nothing) is over.
+        #expect(try follower.next(limit: 10, in: store.database).isEmpty)
         try slow.execute("BEGIN")
         try record("slow", in: slow)
         try record("fast", in: fast)
@@ -64,6 +66,26 @@ import Testing
         #expect(try follower.next(limit: 10, in: store.database).isEmpty)
         try slow.execute("COMMIT")
         #expect(try read(2, with: &follower) == [slowID, fastID])
+        #expect(try follower.next(limit: 10, in: store.database).isEmpty)
+    }
+
+    /// The first reads list what is committed at once, even while an older transaction is open; what that
+    /// transaction then commits follows, and nothing listed comes twice.
+    @Test(.postgresOnly) func theListingIsAtOnceAndNothingListedComesAgain() throws {
+        let slow = try store.openAnotherConnection()
+        try slow.execute("BEGIN")
+        try record("slow", in: slow)
+        for orderid in ["o1", "o2", "o3"] { try record(orderid, in: store.database) }
+        var follower = EventFollower(after: 0)
+        let ids = try ["o1", "o2", "o3"].map { try id(of: $0, in: store.database) }
+        #expect(try follower.next(limit: 2, in: store.database).map(\.id) == Array(ids[0..<2]))
+        #expect(try follower.next(limit: 2, in: store.database).map(\.id) == [ids[2]])
+        #expect(try follower.next(limit: 10, in: store.database).isEmpty)
+        let slowID = try id(of: "slow", in: slow)
+        try slow.execute("COMMIT")
+        #expect(try read(1, with: &follower) == [slowID])
+        try record("o4", in: store.database)
+        #expect(try read(1, with: &follower) == [try id(of: "o4", in: store.database)])
         #expect(try follower.next(limit: 10, in: store.database).isEmpty)
     }
 }

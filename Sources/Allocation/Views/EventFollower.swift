@@ -2,17 +2,24 @@
 ///
 /// On SQLite one writer commits at a time, so ids grow in commit order and the follower keeps the last id read.
 /// On a server, transactions take event ids when they insert and commit in any order, so an event with a lower id
-/// can commit after a higher one was read. There each event row also holds its transaction's id (`tx`), and the
-/// follower reads in (`tx`, id) order only the events of transactions older than the oldest one still running
-/// (`pg_snapshot_xmin`): every one of those has finished, and any transaction that commits later has a `tx` at
-/// least that, so nothing can appear behind the follower's place. An event is read once its transaction and
-/// every older one have finished.
+/// can commit after a higher one was read. There each event row also holds its transaction's id (`tx`):
+/// - the first reads list every event committed so far, by id, at once; before them the follower notes the oldest
+///   transaction still running (`pg_snapshot_xmin`), its horizon: every event of an older transaction is final and
+///   is in that listing;
+/// - then it reads in (`tx`, id) order, from the horizon on, only the events of transactions older than the oldest
+///   one still running: every one of those has finished, and any transaction that commits later has a `tx` at
+///   least that, so nothing can appear behind the follower's place. An event the listing already gave is skipped.
 public struct EventFollower {
     /// Events up to this id are never read (`--since`).
     private let floor: Int64
     private var lastID: Int64
-    /// The server transaction of the last event read, as text; "0" before the first.
-    private var lastTransaction = "0"
+    /// The server transaction of the last event read in (`tx`, id) order, as text; nil while listing by id.
+    private var lastTransaction: String?
+    /// On a server, while listing: the horizon noted before the listing began.
+    private var horizon: UInt64?
+    /// On a server, the events the listing gave whose transactions are not older than the horizon: the
+    /// (`tx`, id) reads meet them again.
+    private var listed: Set<Int64> = []
 
     /// A follower of the events after `id`.
     public init(after id: Int64) {
@@ -20,7 +27,8 @@ public struct EventFollower {
         lastID = id
     }
 
-    /// The next events, oldest first, at most `limit`.
+    /// The next events, oldest first: `limit` or more when more may be ready (up to twice `limit` on a server,
+    /// which leaves out what the listing gave), fewer only when none is left that can be read yet.
     ///
     /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
     public mutating func next(limit: Int, in db: Database) throws -> [EventRow] {
@@ -29,21 +37,47 @@ public struct EventFollower {
             if let last = rows.last { lastID = last.id }
             return rows
         }
-        var transactions: [String] = []
-        let rows = try db.query(
-            EventFollower.serverSQL, floor, lastTransaction, lastID, limit
-        ) { row in
-            transactions.append(row.text(5))
+        if lastTransaction != nil { return try following(limit: limit, in: db) }
+        let horizon = try horizon ?? db.queryOne(EventFollower.horizonSQL) { UInt64($0.text(0)) ?? 0 } ?? 0
+        self.horizon = horizon
+        var transactions: [UInt64] = []
+        let rows = try db.query(EventFollower.listingSQL, lastID, limit) { row in
+            transactions.append(UInt64(row.text(5)) ?? 0)
             return try EventRow(row: row)
         }
-        if let last = rows.last, let transaction = transactions.last {
-            lastID = last.id
-            lastTransaction = transaction
+        for (row, transaction) in zip(rows, transactions) where transaction >= horizon { listed.insert(row.id) }
+        lastID = rows.last?.id ?? lastID
+        if rows.count < limit {
+            lastTransaction = String(horizon)
+            lastID = 0
         }
         return rows
     }
 
-    private static let serverSQL = SQL(
+    /// The events after (``lastTransaction``, ``lastID``) of finished transactions older than every running one,
+    /// leaving out those the listing gave.
+    private mutating func following(limit: Int, in db: Database) throws -> [EventRow] {
+        var kept: [EventRow] = []
+        var page: [EventRow]
+        repeat {
+            var transactions: [String] = []
+            page = try db.query(EventFollower.followingSQL, floor, lastTransaction, lastID, limit) { row in
+                transactions.append(row.text(5))
+                return try EventRow(row: row)
+            }
+            if let last = page.last, let transaction = transactions.last {
+                lastID = last.id
+                lastTransaction = transaction
+            }
+            kept += page.filter { listed.remove($0.id) == nil }
+        } while page.count == limit && kept.count < limit
+        return kept
+    }
+
+    private static let horizonSQL = SQL("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+    private static let listingSQL = SQL(
+        "SELECT \(EventRow.columns), tx::text FROM events WHERE id > ? ORDER BY id LIMIT ?")
+    private static let followingSQL = SQL(
         """
         SELECT \(EventRow.columns), tx::text FROM events
         WHERE id > ? AND (tx, id) > (CAST(? AS xid8), ?)
