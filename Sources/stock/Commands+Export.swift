@@ -91,6 +91,7 @@ extension Tool {
         }
         let target = words.count > 1 && words[1] != "-" ? words[1] : nil
         if target == "" { throw UsageError(message: "export needs a FILE or -, got \"\"") }
+        if let target { try AssetsFolder.refuseData(at: target) }
         let database = try openDatabase(access: .readOnly)
         try database.beginReadSnapshot()
         defer { try? database.endReadSnapshot() }

@@ -12,13 +12,18 @@ extension Database {
     /// - `.readWrite` and `.readOnly` open an existing file holding the current schema and change nothing in it;
     ///   only `.create` makes a file or changes its schema.
     ///
+    /// A file inside stock's assets folder (``AssetsFolder``) is refused before anything is made: an upgrade
+    /// replaces that folder whole.
+    ///
     /// - Throws: `DatabaseError`: ``DatabaseError/noDatabase(at:)`` for a missing file, one saying so for a folder,
-    ///   or one naming `stock init` when the file is not a stock database or has an older schema.
+    ///   or one naming `stock init` when the file is not a stock database or has an older schema; `SettingsError`
+    ///   for a path inside the assets folder.
     public static func open(settings: Settings, access: Access) throws -> Database {
         let path = settings.databasePath
         if ServerAddress.isServer(path) {
             return try openServer(ServerAddress(url: path), settings: settings, access: access)
         }
+        try AssetsFolder.refuseData(at: path)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw DatabaseError.folder(at: path)
