@@ -5,8 +5,10 @@ import Foundation
 ///
 /// In order: `$STOCK_ASSETS` when it is set (then only there); the `assets/` folder of the checkout the executable
 /// was built in (the folder holding the `.build` folder the executable is in, as `swift build` and `swift run`
-/// leave it); `../share/stock` beside the executable's folder, where an install puts it (`PREFIX/bin/stock` and
-/// `PREFIX/share/stock`). The executable's real path counts, so a symbolic link to it finds the same folder.
+/// leave it); `../share/stock/assets` beside the executable's folder, where `stock install` puts it
+/// (`PREFIX/bin/stock` and `PREFIX/share/stock/assets`). The executable's real path counts, so a symbolic link to
+/// it finds the same folder. An earlier install's `PREFIX/share/stock` itself is not looked in: that folder is
+/// the data folder for `PREFIX=$HOME/.local`, and its old copies are stale.
 enum Assets {
     /// The file that marks an assets folder.
     static let marker = "demo/demo.jsonl"
@@ -29,9 +31,8 @@ enum Assets {
         if let found = places.first(where: holdsAssets) { return found }
         throw InputError(
             message: "cannot find stock's assets (\(marker)); looked in "
-                + places.joined(separator: " and ") + " ($STOCK_ASSETS is not set); install the checkout's assets/ "
-                + "folder as PREFIX/share/stock beside PREFIX/bin/stock, or set STOCK_ASSETS to the folder that holds "
-                + marker)
+                + places.joined(separator: " and ") + " ($STOCK_ASSETS is not set); install stock with its assets "
+                + "by running 'stock install' from a checkout, or set STOCK_ASSETS to the folder that holds " + marker)
     }
 
     /// The folders looked in when `$STOCK_ASSETS` is not set, in order.
@@ -44,7 +45,7 @@ enum Assets {
             places.append(URL(fileURLWithPath: checkout).appendingPathComponent("assets").path)
         }
         let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("share/stock")
+            .appendingPathComponent("share/stock/assets")
         places.append(installed.standardizedFileURL.path)
         return places
     }

@@ -11,8 +11,9 @@ extension Subcommand {
         details: """
             Creates the database file and its schema, or brings an older file's schema up to date.
             The demo data set is demo/demo.jsonl in the assets folder: $STOCK_ASSETS, else the checkout's
-            assets/ when run from its .build folder, else ../share/stock beside the executable's folder
-            (PREFIX/share/stock for PREFIX/bin/stock). A failed init leaves no file or folder it made.
+            assets/ when run from its .build folder, else ../share/stock/assets beside the executable's folder
+            (PREFIX/share/stock/assets for PREFIX/bin/stock, where stock install puts it). A failed init leaves no
+            file or folder it made. A database inside the assets folder is refused: an upgrade replaces it whole.
             """
     ) { try $0.initialize() }
 }

@@ -39,6 +39,7 @@ struct Subcommand: Sendable {
         .apply,
         .monitor,
         .demo,
+        .install,
         .help,
     ]
 

@@ -7,7 +7,7 @@ import Testing
     static let subcommands = [
         "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
         "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "import", "export",
-        "copy", "apply", "monitor", "demo", "help",
+        "copy", "apply", "monitor", "demo", "install", "help",
     ]
 
     @Test(arguments: subcommands)

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `stock` installed as README says, outside the checkout: the binary in `PREFIX/bin`, the assets in
-/// `PREFIX/share/stock`; and a failed `init` that leaves nothing behind.
+/// `PREFIX/share/stock/assets`; and a failed `init` that leaves nothing behind.
 ///
 /// The built binary is copied out of `.build`, so the rule that finds the checkout it was built in does not apply
 /// to the copy: only what is beside it (or `$STOCK_ASSETS`) can give it the demo data.
@@ -19,8 +19,8 @@ import Testing
     }
 
     func installAssets() throws {
-        try FileManager.default.createDirectory(atPath: prefix + "/share", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/assets", toPath: prefix + "/share/stock")
+        try FileManager.default.createDirectory(atPath: prefix + "/share/stock", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/assets", toPath: prefix + "/share/stock/assets")
     }
 
     /// Runs `stock ARGUMENTS` from the folder `/`, with no `STOCK_*` variable but `variables`.
@@ -54,7 +54,8 @@ import Testing
         let result = try run(prefix + "/bin/stock", ["--db", database, "init", "--demo"])
         #expect(result.status == 2)
         let message = result.stderr
-        #expect(message.hasPrefix("cannot find stock's assets (demo/demo.jsonl); looked in \(prefix)/share/stock"))
+        #expect(
+            message.hasPrefix("cannot find stock's assets (demo/demo.jsonl); looked in \(prefix)/share/stock/assets"))
         #expect(message.contains("STOCK_ASSETS"), "\(message)")
         #expect(!message.contains(repositoryRoot), "the copy does not use the checkout: \(message)")
         #expect(try leftovers() == [])
