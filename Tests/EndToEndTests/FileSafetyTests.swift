@@ -75,20 +75,26 @@ import Testing
         #expect(missing.stderr.contains("there is no group named no-such-group-here"))
     }
 
-    @Test(.sqliteOnly) func aReadInAReadOnlyFolderSaysWhatIsWrongAndWhatToDo() throws {
+    /// Runs as `nobody`, who cannot enter a private checkout (what `mktemp -d` makes, and root's home): the binary
+    /// and the settings it reads are staged beside the database, in the temporary folder that user can reach.
+    @Test(
+        .sqliteOnly,
+        .enabled(if: OtherUser.canReachTemporaryFolder, "another user cannot enter the temporary folder's parents"))
+    func aReadInAReadOnlyFolderSaysWhatIsWrongAndWhatToDo() throws {
         let setpriv = "/usr/bin/setpriv"
         try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv runs stock as another user")
         let fixture = try CommandLineFixture()
         try fixture.stock("add-batch", "b1", "LAMP", "5")
+        let staged = try OtherUser.stage(fixture.environment, in: fixture.folder)
         // Another user may enter the folder and read the file, but not write beside it.
         chmod(fixture.folder.path, 0o755)
         chmod(fixture.path, 0o644)
         for arguments in [["batches"], ["events"]] {
             let result = try runProcess(
                 setpriv,
-                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", StockProcess.executable, "--db", fixture.path]
-                    + arguments, environment: StockProcess.environment(fixture.environment))
-            #expect(result.status == 3)
+                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", staged.executable, "--db", fixture.path]
+                    + arguments, environment: StockProcess.environment(staged.environment))
+            #expect(result.status == 3, "\(result.stderr)")
             #expect(result.stderr.contains("its folder \(fixture.folder.path) is read-only to this user"))
             #expect(result.stderr.contains("copy the database"))
             #expect(result.stderr.contains("ask for write permission on the folder"))
@@ -118,5 +124,40 @@ import Testing
         let check = try Database(path: fixture.path, access: .readOnly)
         #expect(try check.queryOne("PRAGMA integrity_check") { $0.optionalText(0) } == "ok")
         #expect(try check.queryOne("SELECT count(*) FROM events") { $0.int(0) } == stored)
+    }
+}
+
+/// What a test needs to run `stock` as another user, who may not enter the checkout or the build folder.
+enum OtherUser {
+    /// Whether every folder above the temporary folder lets others pass (the `x` bit for others), so a file
+    /// staged in a test's temporary folder is reachable by another user.
+    static let canReachTemporaryFolder: Bool = {
+        var folder = FileManager.default.temporaryDirectory.resolvingSymlinksInPath()
+        while true {
+            guard
+                let mode = (try? FileManager.default.attributesOfItem(atPath: folder.path))?[.posixPermissions] as? Int,
+                mode & 0o001 != 0
+            else { return false }
+            if folder.path == "/" { return true }
+            folder.deleteLastPathComponent()
+        }
+    }()
+
+    /// Copies the `stock` binary and the settings file `environment` names into `folder` (readable by all), and
+    /// returns the copy's path and `environment` pointing at the copied settings.
+    static func stage(_ environment: [String: String], in folder: TemporaryFolder) throws
+        -> (executable: String, environment: [String: String])
+    {
+        let executable = folder.appendingPathComponent("stock").path
+        try FileManager.default.copyItem(atPath: StockProcess.executable, toPath: executable)
+        chmod(executable, 0o755)
+        var staged = environment
+        if let settings = environment["STOCK_SETTINGS"] {
+            let copy = folder.appendingPathComponent("settings.json").path
+            try FileManager.default.copyItem(atPath: settings, toPath: copy)
+            chmod(copy, 0o644)
+            staged["STOCK_SETTINGS"] = copy
+        }
+        return (executable, staged)
     }
 }
