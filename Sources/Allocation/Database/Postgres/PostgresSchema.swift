@@ -259,8 +259,8 @@ enum PostgresSchema {
             throw DatabaseError.wrongFile(
                 "\(db.path) says schema version \(version), but \(missing.joined(separator: "; ")): it was not made "
                     + "by a released stock at that version, or was changed since, so stock init cannot bring it up "
-                    + "to date and changed nothing in it; make a new schema with stock init and copy the data "
-                    + "there (stock copy), or restore a copy made by a released stock")
+                    + "to date and changed nothing in it; make a new schema with stock init and enter the data "
+                    + "there, or restore a copy made by a released stock")
         }
     }
 }
