@@ -20,6 +20,7 @@ let package = Package(
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Allocation", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Allocation", "TestSupport", "stock"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Allocation", "TestSupport", "stock"], exclude: ["Fixtures"]),
     ]
 )

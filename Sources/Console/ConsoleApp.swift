@@ -381,7 +381,7 @@ public final class ConsoleApp {
         }
         do {
             let outcome = try bus.handle(command)
-            if case .batchCreated(let reference, _, _, _) = outcome { state.select(batch: reference) }
+            if case .batchCreated(let reference, _, _, _, _) = outcome { state.select(batch: reference) }
             state.commandDone(
                 ConsoleApp.describe(outcome, of: command), style: outcome.leftLinesWaiting ? .alert : .ok)
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
@@ -419,11 +419,15 @@ public final class ConsoleApp {
         case .allocated(let batch, false):
             guard case .allocate(let c) = command else { return "allocated to \(batch)" }
             return "allocated \(line(c.orderid, c.sku, c.qty)) to \(batch)"
-        case .waiting(let orderid, let sku, let qty):
-            return "waiting: \(line(orderid, sku, qty)) (out of stock)"
-        case .batchCreated(let reference, let sku, let skuIsNew, let placements):
+        case .waiting(let orderid, let sku, let qty, let isNew):
+            return "waiting: \(line(orderid, sku, qty)) (out of stock)" + (isNew ? "" : "; nothing changed")
+        case .batchCreated(let reference, _, _, _, true):
+            return "batch \(reference) was already there; nothing changed"
+        case .batchCreated(let reference, let sku, let skuIsNew, let placements, false):
             return "batch \(reference) created" + (skuIsNew ? " (new SKU \(sku))" : "") + filled(placements)
-        case .quantityChanged(let reference, let moves, let placements):
+        case .quantityChanged(let reference, _, _, false):
+            return "\(reference) already had that quantity; nothing changed"
+        case .quantityChanged(let reference, let moves, let placements, true):
             return "\(reference) quantity changed" + moved(moves) + filled(placements)
         case .deallocated(let batch, let placements):
             guard case .deallocate(let c) = command else { return "deallocated from \(batch)" + filled(placements) }

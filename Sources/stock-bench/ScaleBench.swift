@@ -56,7 +56,7 @@ struct ScaleBench {
                 let command = Command.createBatch(
                     CreateBatch(ref: "ARRIVAL-\(level)-\(index)", sku: sku, qty: 3 * waitingLines))
                 let (outcome, seconds) = try timed { try bus.handle(command) }
-                guard case .batchCreated(_, _, _, let filled) = outcome, filled.count == waitingLines else {
+                guard case .batchCreated(_, _, _, let filled, _) = outcome, filled.count == waitingLines else {
                     throw BenchFailure(
                         description: "the batch for \(sku) did not fill its \(waitingLines) lines: \(outcome)")
                 }

@@ -110,12 +110,15 @@ extension Tool {
             if let name = row.name { answer.add("command", name) }
             answer.add("status", outcome.status)
             if case .success(let command) = row.command { outcome.describe(command, into: &answer) }
+            answer.add("changed", outcome.changed)
         case .failure(let error):
             answer.add("ok", false)
             answer.add("line", row.number)
             // Every refusal names the command its line named, so a script matches answers the same way.
             if let name = row.name { answer.add("command", name) }
             answer.add("error", describe(error).1)
+            // A refused line's savepoint or transaction is rolled back: it changed nothing.
+            answer.add("changed", false)
         }
         return answer
     }

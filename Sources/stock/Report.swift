@@ -10,13 +10,13 @@ extension Outcome {
     /// was filled, shipped or cancelled.
     func reportLines(for command: Command) -> [String] {
         switch self {
-        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled, _):
             return [reference] + (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.reportLine)
         case .allocated(let batchReference, _):
             return [Outcome.allocatedLine(command).map { "allocated \($0) to \(batchReference)" } ?? batchReference]
-        case .waiting(let orderid, let sku, let qty):
+        case .waiting(let orderid, let sku, let qty, _):
             return ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"]
-        case .quantityChanged(_, let moved, let filled):
+        case .quantityChanged(_, let moved, let filled, _):
             return moved.map(\.reportLine) + filled.map(\.reportLine)
         case .deallocated(let batchReference, let filled):
             return [batchReference] + filled.map(\.reportLine)
@@ -48,6 +48,10 @@ extension Outcome {
             (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
                 ?? "already allocated") + "; nothing changed"
         case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
+        case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
+        case .waiting(let orderid, let sku, _, false): "\(orderid) \(sku) was already waiting; nothing changed"
+        case .quantityChanged(let reference, _, _, false):
+            "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
         default: nil
         }
@@ -68,7 +72,7 @@ extension Outcome {
     /// of lines are added beside them.
     func describe(_ command: Command, into json: inout JSONObjectWriter) {
         switch self {
-        case .batchCreated(let reference, let sku, let skuIsNew, let filled):
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled, _):
             json.add("ref", reference)
             json.add("sku", sku)
             json.add("newSku", skuIsNew)
@@ -81,12 +85,12 @@ extension Outcome {
                 json.add("qty", line.qty)
             }
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting(let orderid, let sku, let qty), .cancelled(let orderid, let sku, let qty):
+        case .waiting(let orderid, let sku, let qty, _), .cancelled(let orderid, let sku, let qty):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)
-        case .quantityChanged(let reference, let moved, let filled):
+        case .quantityChanged(let reference, let moved, let filled, _):
             json.add("ref", reference)
             describe(moved: moved, filled: filled, into: &json)
         case .deallocated(let batchReference, let filled):
@@ -96,10 +100,9 @@ extension Outcome {
             json.add("ref", reference)
             json.add("qty", qty)
             describe(moved: moved, filled: filled, into: &json)
-        case .etaChanged(let reference, let eta, let wasChanged):
+        case .etaChanged(let reference, let eta, _):
             json.add("ref", reference)
             json.add("eta", eta.description)
-            json.add("changed", wasChanged)
         case .shipped(let lines):
             json.addRaw("shipped", jsonArray(lines.map(\.json)))
         case .moved(let orderid, let sku, let from, let to, let filled):

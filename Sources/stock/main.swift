@@ -6,6 +6,10 @@ var unblocked = sigset_t()
 sigemptyset(&unblocked)
 pthread_sigmask(SIG_SETMASK, &unblocked, nil)
 
+// A write past the file-size limit (`ulimit -f`) must fail with EFBIG, which stock reports as "file too large"
+// with what was committed, rather than kill the process with SIGXFSZ, whose default action is to end it.
+signal(SIGXFSZ, SIG_IGN)
+
 // Arguments are checked, not repaired: invalid UTF-8 must not become a reference with U+FFFD in it.
 for index in 1..<Int(CommandLine.argc) {
     guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) != nil else {

@@ -34,7 +34,7 @@ import Testing
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "B-1", qty: 11)))
         #expect(
             try bus.handle(.allocate(Allocate(orderid: "w1", sku: "LAMP", qty: 9)))
-                == .waiting(orderid: "w1", sku: "LAMP", qty: 9))
+                == .waiting(orderid: "w1", sku: "LAMP", qty: 9, isNew: false))
         let lines = try store.database.query("SELECT orderid, qty FROM order_lines ORDER BY id") {
             "\($0.text(0)) \($0.int(1))"
         }

@@ -38,7 +38,7 @@ import Testing
             arguments: ["add-batch", "b2", "LAMP", "5", "--eta", "tomorrow"], status: 2, message: "is not a valid date"),
         Case(arguments: ["add-batch", "b2", "LAMP", "0"], status: 2, message: "qty must be positive, got 0"),
         Case(arguments: ["add-batch", "b2", "LAMP", "-1"], status: 2, message: "qty must be positive, got -1"),
-        Case(arguments: ["add-batch", "b1", "LAMP", "5"], status: 1, message: "batch reference b1 already exists"),
+        Case(arguments: ["add-batch", "b1", "LAMP", "6"], status: 1, message: "batch reference b1 already exists"),
         Case(arguments: ["add-batch", "b2", "LA\tMP", "5"], status: 2, message: "contains control character U+9"),
         Case(
             arguments: ["add-batch", "b2", "LAMP", "5", "--colour"], status: 2, message: "does not take option --colour"
@@ -184,8 +184,8 @@ import Testing
         #expect(result.status == 2)
         #expect(
             result.stdout.split(separator: "\n") == [
-                #"{"ok":false,"line":1,"error":"the line contains a NUL byte"}"#,
-                #"{"ok":false,"line":2,"error":"the line is not valid UTF-8"}"#,
+                #"{"ok":false,"line":1,"error":"the line contains a NUL byte","changed":false}"#,
+                #"{"ok":false,"line":2,"error":"the line is not valid UTF-8","changed":false}"#,
             ])
         #expect(try cli.contents() == before)
     }

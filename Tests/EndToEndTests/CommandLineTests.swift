@@ -128,15 +128,15 @@ import Testing
         #expect(result.status == 1)
         let expected: [String] = [
             #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","sku":"LAMP","newSku":true,"#
-                + #""filled":[]}"#,
+                + #""filled":[],"changed":true}"#,
             #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
-                + #""sku":"LAMP","qty":3,"alreadyAllocated":false}"#,
+                + #""sku":"LAMP","qty":3,"alreadyAllocated":false,"changed":true}"#,
             #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
-                + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30"}"#,
-            #"{"ok":false,"line":5,"command":"Allocate","error":"Invalid sku NOPE"}"#,
+                + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30","changed":true}"#,
+            #"{"ok":false,"line":5,"command":"Allocate","error":"Invalid sku NOPE","changed":false}"#,
             #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
-                + #""filled":[]}"#,
-            #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[]}"#,
+                + #""filled":[],"changed":true}"#,
+            #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[],"changed":true}"#,
         ]
         #expect(result.stdout.split(separator: "\n").map(String.init) == expected)
     }
@@ -156,8 +156,8 @@ import Testing
         #expect(
             lines[1]
                 == #"{"ok":false,"line":2,"command":"Allocate","error":"Allocate: field \"qty\" must be a whole "#
-                + #"number, got \"three\""}"#)
-        #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\""}"#)
+                + #"number, got \"three\"","changed":false}"#)
+        #expect(lines[2] == #"{"ok":false,"line":3,"error":"not valid JSON: \"not json at all\"","changed":false}"#)
         #expect(lines[3].hasPrefix(#"{"ok":true,"line":4"#))
         #expect(
             try cli.stock("allocations", "o2", "--json").stdout

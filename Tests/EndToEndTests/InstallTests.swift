@@ -78,7 +78,7 @@ import Testing
         try """
         {"command":"CreateBatch","ref":"B-1","sku":"LAMP","qty":5}
         {"command":"Allocate","orderid":"o1","sku":"LAMP","qty":2}
-        {"command":"CreateBatch","ref":"B-1","sku":"LAMP","qty":5}
+        {"command":"CreateBatch","ref":"B-1","sku":"LAMP","qty":6}
 
         """.write(toFile: assets + "/demo/demo.jsonl", atomically: true, encoding: .utf8)
         let result = try run(

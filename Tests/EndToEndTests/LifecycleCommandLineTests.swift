@@ -243,23 +243,23 @@ import Testing
         let answers = result.stdout.split(separator: "\n").map(String.init)
         let expected: [String] = [
             #"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
-                + #""sku":"LAMP","qty":8,"alreadyAllocated":false}"#,
+                + #""sku":"LAMP","qty":8,"alreadyAllocated":false,"changed":true}"#,
             #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"S-1","orderid":"o2","#
-                + #""sku":"LAMP","qty":8,"alreadyAllocated":false}"#,
+                + #""sku":"LAMP","qty":8,"alreadyAllocated":false,"changed":true}"#,
             #"{"ok":true,"line":3,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o3","sku":"LAMP","#
-                + #""qty":8,"message":"Out of stock for LAMP: order o3 waits for 8"}"#,
+                + #""qty":8,"message":"Out of stock for LAMP: order o3 waits for 8","changed":true}"#,
             #"{"ok":true,"line":4,"command":"ChangeBatchEta","status":"done","ref":"S-1","eta":"2026-02-03","#
                 + #""changed":true}"#,
             #"{"ok":true,"line":5,"command":"ReceiveBatch","status":"done","ref":"S-1","qty":30,"moved":0,"#
-                + #""moves":[],"filled":[{"orderid":"o3","sku":"LAMP","qty":8,"batchref":"S-1"}]}"#,
+                + #""moves":[],"filled":[{"orderid":"o3","sku":"LAMP","qty":8,"batchref":"S-1"}],"changed":true}"#,
             #"{"ok":true,"line":6,"command":"MoveLine","status":"done","orderid":"o1","sku":"LAMP","from":"b1","#
-                + #""to":"S-1","filled":[]}"#,
+                + #""to":"S-1","filled":[],"changed":true}"#,
             #"{"ok":true,"line":7,"command":"Ship","status":"done","shipped":[{"orderid":"o2","sku":"LAMP","#
-                + #""qty":8,"batchref":"S-1"}]}"#,
-            #"{"ok":false,"line":8,"command":"Deallocate","error":"order o9 has no line for LAMP"}"#,
-            #"{"ok":true,"line":9,"command":"AllocateWaiting","status":"done","filled":[]}"#,
-            #"{"ok":false,"line":10,"command":"ReceiveBatch","error":"batch S-1 is already in the warehouse"}"#,
-            #"{"ok":false,"line":11,"command":"Ship","error":"Ship: field \"sku\" must be a string, got 7"}"#,
+                + #""qty":8,"batchref":"S-1"}],"changed":true}"#,
+            #"{"ok":false,"line":8,"command":"Deallocate","error":"order o9 has no line for LAMP","changed":false}"#,
+            #"{"ok":true,"line":9,"command":"AllocateWaiting","status":"done","filled":[],"changed":false}"#,
+            #"{"ok":false,"line":10,"command":"ReceiveBatch","error":"batch S-1 is already in the warehouse","changed":false}"#,
+            #"{"ok":false,"line":11,"command":"Ship","error":"Ship: field \"sku\" must be a string, got 7","changed":false}"#,
         ]
         #expect(answers == expected)
     }
@@ -278,9 +278,9 @@ import Testing
         let expected: [String] = [
             #"{"ok":true,"line":3,"command":"ChangeBatchQuantity","status":"waiting","ref":"W-1","moved":1,"#
                 + #""moves":[{"orderid":"OLD-1","sku":"TV","qty":8,"from":"W-1","to":null}],"filled":[],"#
-                + #""message":"Out of stock for TV: order OLD-1 waits for 8"}"#,
+                + #""message":"Out of stock for TV: order OLD-1 waits for 8","changed":true}"#,
             #"{"ok":true,"line":4,"command":"Deallocate","status":"cancelled","batchref":null,"orderid":"OLD-1","#
-                + #""sku":"TV","qty":8}"#,
+                + #""sku":"TV","qty":8,"changed":true}"#,
         ]
         #expect(Array(answers.dropFirst(2)) == expected)
     }

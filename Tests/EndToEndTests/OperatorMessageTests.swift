@@ -16,7 +16,7 @@ import Testing
             answers.map(String.init)
                 == ["1e3", "1.5", "5.0", "1E+2"].enumerated().map { index, typed in
                     #"{"ok":false,"line":\#(index + 1),"command":"Allocate","error":"Allocate: field \"qty\" "#
-                        + #"must be a whole number, got \#(typed)"}"#
+                        + #"must be a whole number, got \#(typed)","changed":false}"#
                 })
         let typed = try cli.stock("allocate", "o1", "LAMP", "1e3")
         #expect(typed.status == 2)

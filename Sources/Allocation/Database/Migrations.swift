@@ -210,9 +210,6 @@ public enum Schema {
                 + "(\(currentVersion(of: database))); use a newer stock")
     }
 
-    /// Applies every migration the file has not had yet, each in its own transaction.
-    ///
-    /// - Throws: `DatabaseError`, also when the file was made by a newer `stock`.
     /// The page size of a new file, fixed once its first table exists.
     ///
     /// Every commit appends each page it changed to the WAL, and an allocation changes about a dozen pages (the
@@ -220,6 +217,14 @@ public enum Schema {
     /// row: 1 KiB pages make that about a quarter of the bytes written and copied per commit of 4 KiB pages.
     static let pageSize = 1024
 
+    /// Brings the file to the current version all or nothing: in one transaction it checks the catalog against
+    /// the version the file claims (``bringCatalogInLine(_:claimedVersion:)``), applies every migration the
+    /// file has not had and sets `user_version`. A failure rolls all of it back, leaving the file at its old
+    /// version and content, and says which step failed. The page size of a new file is set before, and WAL mode
+    /// after, since neither can change inside a transaction.
+    ///
+    /// - Throws: `DatabaseError`, also when the file was made by a newer `stock`, holds another program's
+    ///   tables, or lacks what its version claims.
     static func migrate(_ database: Database) throws {
         if database.engine == .postgresql { return try PostgresSchema.migrate(database) }
         let start = try version(of: database)
@@ -233,16 +238,31 @@ public enum Schema {
             }
             try database.execute("PRAGMA page_size = \(pageSize)")
         }
+        try database.transaction { db in
+            // Another stock init may have brought the file up to date while this one waited for the lock.
+            let found = try version(of: db)
+            guard found <= currentVersion else { throw newerSchema(found, in: db) }
+            var step = "bringing its indexes and triggers in line with version \(found)"
+            do {
+                if found > 0 { try bringCatalogInLine(db, claimedVersion: found) }
+                for (index, migration) in migrations.enumerated() where index >= found {
+                    step = "migration \(index + 1) (\(migration.name))"
+                    for sql in migration.statements { try db.execute(sql) }
+                }
+                if found < currentVersion { try db.execute("PRAGMA user_version = \(currentVersion)") }
+            } catch let error as DatabaseError where error.sql != nil {
+                throw DatabaseError.wrongFile(
+                    found == 0
+                        ? "stock init could not create its schema in \(db.path) at \(step): \(error.message)"
+                        : "stock init could not bring \(db.path) from schema version \(found) to "
+                            + "\(currentVersion) at \(step): \(error.message); it changed nothing, the file is "
+                            + "still at version \(found)")
+            }
+        }
         // WAL lets the console and the monitor read while another process writes; the file keeps the setting.
         let mode = try database.queryOne("PRAGMA journal_mode=WAL") { $0.text(0) } ?? ""
         guard mode.lowercased() == "wal" else {
             throw DatabaseError.wrongFile("\(database.path) refused WAL mode (journal_mode=\(mode))")
-        }
-        for (index, migration) in migrations.enumerated() where index >= start {
-            try database.transaction { db in
-                for sql in migration.statements { try db.execute(sql) }
-                try db.execute("PRAGMA user_version = \(index + 1)")
-            }
         }
     }
 }

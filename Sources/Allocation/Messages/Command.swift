@@ -163,15 +163,19 @@ public enum Command: Equatable, Sendable {
 /// outcome is either done or accepted with lines left waiting for stock.
 public enum Outcome: Equatable, Sendable {
     /// `skuIsNew`: the SKU had no product, so the batch created it (said by every front end, since a new SKU is
-    /// often a mistyped or swapped argument); `filled`: waiting lines the new stock took.
-    case batchCreated(reference: String, sku: String, skuIsNew: Bool, filled: [Placement])
+    /// often a mistyped or swapped argument); `filled`: waiting lines the new stock took. `wasAlreadyThere` is
+    /// true when the same batch (reference, SKU, quantity and ETA) was there before and nothing changed: a
+    /// re-run `CreateBatch` is answered, not refused.
+    case batchCreated(
+        reference: String, sku: String, skuIsNew: Bool, filled: [Placement], wasAlreadyThere: Bool = false)
     /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed.
     case allocated(batchReference: String, wasAlreadyAllocated: Bool)
     /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification
-    /// when it is new. Accepted, not refused.
-    case waiting(orderid: String, sku: String, qty: Int)
-    /// `moved` is empty when the quantity was already that; a move to nil left its line waiting.
-    case quantityChanged(reference: String, moved: [Move], filled: [Placement])
+    /// when it is new (`isNew`; false when the line was already waiting and nothing changed). Accepted, not refused.
+    case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true)
+    /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
+    /// already that.
+    case quantityChanged(reference: String, moved: [Move], filled: [Placement], wasChanged: Bool = true)
     /// An allocated line left its batch and was dropped.
     case deallocated(batchReference: String, filled: [Placement])
     /// A waiting line was dropped.
@@ -185,11 +189,25 @@ public enum Outcome: Equatable, Sendable {
     case moved(orderid: String, sku: String, from: String?, to: String, filled: [Placement])
     case allocatedWaiting([Placement])
 
+    /// Whether the command changed the database (wrote a row or an event): false for a command that found its
+    /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
+    /// waits, a quantity or ETA a batch already had, or `AllocateWaiting` that filled nothing.
+    public var changed: Bool {
+        switch self {
+        case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
+        case .allocated(_, let wasAlreadyAllocated): !wasAlreadyAllocated
+        case .waiting(_, _, _, let isNew): isNew
+        case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
+        case .allocatedWaiting(let filled): !filled.isEmpty
+        case .deallocated, .cancelled, .received, .shipped, .moved: true
+        }
+    }
+
     /// Whether any line ended waiting for stock: the outcome a script tells apart from "allocated".
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
-        case .quantityChanged(_, let moved, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
+        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
             false
         }
@@ -199,9 +217,9 @@ public enum Outcome: Equatable, Sendable {
     /// sentence per line; nil when no line waits.
     public var notice: String? {
         switch self {
-        case .waiting(let orderid, let sku, let qty):
+        case .waiting(let orderid, let sku, let qty, _):
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
-        case .quantityChanged(_, let moved, _), .received(_, _, let moved, _):
+        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
             let waiting = moved.filter { $0.to == nil }
             guard !waiting.isEmpty else { return nil }
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }

@@ -77,6 +77,18 @@ extension Batch {
 
     private static let insertSQL = SQL("INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)")
 
+    /// Inserts the row and returns the batch with its id; nil, changing nothing, when the reference is taken.
+    func insertIfNew(into db: Database) throws -> Batch? {
+        let id = try db.insert(Batch.insertIfNewSQL, reference, sku, purchased, eta?.description)
+        guard db.changes == 1 else { return nil }
+        var inserted = self
+        inserted.id = id
+        return inserted
+    }
+
+    private static let insertIfNewSQL = SQL(
+        "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING")
+
     static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
     }

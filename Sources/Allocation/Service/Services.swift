@@ -12,16 +12,25 @@ enum Services {
 
     /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
     /// of a server engine cannot both pass a read that found no such batch. The SKU's other batches are not read.
+    ///
+    /// A reference that is taken is read only then: the same batch (SKU, quantity and ETA) is answered as
+    /// already there, changing nothing, so a re-run of a committed line is safe; another batch under that
+    /// reference is refused. The insert skips a taken reference (`ON CONFLICT DO NOTHING`) rather than failing,
+    /// since a failed statement would abort a server's transaction.
     static func createBatch(_ command: CreateBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         let stored = try Product.loadVersion(sku: command.sku, in: db)
         var product = stored ?? Product(sku: command.sku)
         if stored == nil { try product.insert(into: db) }
-        let batch: Batch
-        do {
-            batch = try Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
-                .insert(into: db)
-        } catch let error as DatabaseError where error.kind == .uniqueViolation {
-            throw AllocationError.duplicateBatch(command.ref)
+        let new = Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
+        guard let batch = try new.insertIfNew(into: db) else {
+            let existing = try Batch.find(reference: command.ref, in: db)
+            guard let existing, existing.sku == new.sku, existing.purchased == new.purchased,
+                existing.eta == new.eta
+            else { throw AllocationError.duplicateBatch(command.ref) }
+            return (
+                .batchCreated(
+                    reference: command.ref, sku: command.sku, skuIsNew: false, filled: [], wasAlreadyThere: true), []
+            )
         }
         try product.add(batch)
         let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
@@ -52,12 +61,13 @@ enum Services {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
         }
         guard let reference = try product.allocate(line) else {
-            if line.id == nil {
+            let isNew = line.id == nil
+            if isNew {
                 line.waitingSince = context.now
                 line = try line.insert(into: db)
                 try product.saveVersion(in: db)
             }
-            return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
+            return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.qty, isNew: isNew), product.events)
         }
         if line.id == nil { line = try line.insert(into: db) }
         try line.saveAllocation(to: product.batch(reference), in: db)
@@ -79,7 +89,7 @@ enum Services {
         }
         let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
         guard product.version != product.readVersion else {
-            return (.quantityChanged(reference: command.ref, moved: [], filled: []), [])
+            return (.quantityChanged(reference: command.ref, moved: [], filled: [], wasChanged: false), [])
         }
         try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
         try Batch.savePurchased(command.qty, reference: command.ref, in: db)

@@ -175,8 +175,10 @@ enum PostgresSchema {
         return try database.queryOne("SELECT version FROM stock_schema") { $0.int(0) } ?? 0
     }
 
-    /// Creates or brings the schema up to date, each migration in its own transaction; refuses a schema that
-    /// holds another program's tables.
+    /// Creates or brings the schema up to date all or nothing: one transaction checks what the schema has
+    /// against the version it claims (``checkCatalog(_:claimedVersion:)``), applies every migration it has not
+    /// had and sets its version, so a failure leaves it as it was and says which step failed. Refuses a schema
+    /// that holds another program's tables.
     static func migrate(_ database: Database) throws {
         let start = try version(of: database)
         guard start <= currentVersion else { throw Schema.newerSchema(start, in: database) }
@@ -191,11 +193,74 @@ enum PostgresSchema {
                         + "its schema in a new or empty database")
             }
         }
-        for (index, statements) in migrations.enumerated() where index >= start {
-            try database.transaction { db in
-                for sql in statements { try db.server?.runScript(sql) }
-                try db.execute("UPDATE stock_schema SET version = ?", index + 1)
+        try database.transaction { db in
+            let found = try version(of: db)
+            guard found <= currentVersion else { throw Schema.newerSchema(found, in: db) }
+            if found > 0 { try checkCatalog(db, claimedVersion: found) }
+            var step = ""
+            do {
+                for (index, statements) in migrations.enumerated() where index >= found {
+                    step = "migration \(index + 1)"
+                    for sql in statements { try db.server?.runScript(sql) }
+                }
+                if found < currentVersion { try db.execute("UPDATE stock_schema SET version = ?", currentVersion) }
+            } catch let error as DatabaseError where error.sql != nil && error.kind != .connection {
+                throw DatabaseError.wrongFile(
+                    found == 0
+                        ? "stock init could not create its schema in \(db.path) at \(step): \(error.message)"
+                        : "stock init could not bring \(db.path) from schema version \(found) to "
+                            + "\(currentVersion) at \(step): \(error.message); it changed nothing, the schema is "
+                            + "still at version \(found)")
             }
+        }
+    }
+
+    /// The names of the objects of `kind` (`TABLE`, `INDEX`, `TRIGGER`, `FUNCTION`) the first `version`
+    /// migrations create.
+    static func names(of kind: String, atVersion version: Int) -> [String] {
+        let prefix = "CREATE \(kind) "
+        return migrations.prefix(version).joined().compactMap { sql in
+            guard sql.hasPrefix(prefix) else { return nil }
+            return sql.dropFirst(prefix.count).prefix { $0.isLetter || $0.isNumber || $0 == "_" }.description
+        }
+    }
+
+    /// Checks that the schema has what `version` claims: the tables and columns of SQLite's current schema
+    /// (which the server's first version holds, with `stock_schema`), and each index, trigger and function its
+    /// migrations create.
+    ///
+    /// - Throws: `DatabaseError` naming everything missing.
+    static func checkCatalog(_ db: Database, claimedVersion version: Int) throws {
+        let columns = try db.query(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        ) { ($0.text(0), $0.text(1)) }
+        var found = SchemaCatalog()
+        for (table, column) in columns { found.columns[table, default: []].append(column) }
+        var expected = try SchemaCatalog.expected(atVersion: Schema.currentVersion)
+        expected.columns["stock_schema"] = ["version", "one_row"]
+        var missing = found.missingData(comparedWith: expected)
+        let present: [(kind: String, sql: String)] = [
+            ("index", "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"),
+            (
+                "trigger",
+                """
+                SELECT t.tgname FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
+                WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+                """
+            ),
+            ("function", "SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"),
+        ]
+        for (kind, sql) in present {
+            let have = Set(try db.query(sql) { $0.text(0) })
+            let lacking = names(of: kind.uppercased(), atVersion: version).filter { !have.contains($0) }
+            if !lacking.isEmpty { missing.append("it has no \(kind) " + lacking.joined(separator: ", ")) }
+        }
+        guard missing.isEmpty else {
+            throw DatabaseError.wrongFile(
+                "\(db.path) says schema version \(version), but \(missing.joined(separator: "; ")): it was not made "
+                    + "by a released stock at that version, or was changed since, so stock init cannot bring it up "
+                    + "to date and changed nothing in it; make a new schema with stock init and enter the data "
+                    + "there, or restore a copy made by a released stock")
         }
     }
 }

@@ -1,0 +1,166 @@
+import Allocation
+import Foundation
+import TestSupport
+import Testing
+
+/// `stock init` on files made by every released schema version: the real files in `Fixtures`, each made by the
+/// `stock` of the commit its name gives (`init`, three batches, two allocations, a quantity change and lines that
+/// found no stock).
+@Suite struct SchemaUpgradeTests {
+    static let fixtures = [
+        "schema-v2-e88ccbe",  // the first landed version: no batches.allocated, no triggers
+        "schema-v2-76372a1",  // version 2 edited in place: allocated and its triggers, lines by (sku, orderid)
+        "schema-v2-c85e0d0",  // the last version 2: lines by (sku, id)
+        "schema-v3-f7481e8",  // version 3 with the event log's columns added to the AUTOINCREMENT table
+        "schema-v3-80923af",  // version 3 rebuilt without AUTOINCREMENT, 1 KiB pages
+        "schema-v4-3299848",  // version 4, the batches with stock indexed
+    ]
+
+    /// A copy of the fixture `name` in a fresh temporary folder.
+    static func copy(_ name: String, in folder: TemporaryFolder) throws -> String {
+        let source = repositoryRoot + "/Tests/EndToEndTests/Fixtures/\(name).sqlite"
+        let path = folder.appendingPathComponent("\(name).sqlite").path
+        try FileManager.default.copyItem(atPath: source, toPath: path)
+        return path
+    }
+
+    static func stock(_ path: String, _ arguments: String...) throws -> ProcessResult {
+        let environment = [
+            "STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "STOCK_NOTIFIER": "log", "TZ": "UTC",
+        ]
+        return try StockProcess.run(["--db", path] + arguments, environment: environment)
+    }
+
+    /// `reference sku purchased eta allocated` of each batch, by id.
+    static func batches(in path: String) throws -> [String] {
+        let database = try Database(path: path, access: .readOnly)
+        return try database.query("SELECT reference, sku, purchased, coalesce(eta, '-') FROM batches ORDER BY id") {
+            "\($0.text(0)) \($0.text(1)) \($0.int(2)) \($0.text(3))"
+        }
+    }
+
+    @Test(.sqliteOnly, arguments: fixtures)
+    func initBringsTheFileUpToDateKeepingItsDataAndAllocatingWorks(fixture: String) throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.copy(fixture, in: folder)
+        let before = try Self.batches(in: path)
+        let result = try Self.stock(path, "init")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("schema version \(Schema.currentVersion)"))
+        #expect(try Self.batches(in: path) == before)
+        let database = try Database(path: path, access: .readOnly)
+        #expect(try database.schemaVersion == Schema.currentVersion)
+        #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        // Each batch's allocated is its allocated lines' sum, whatever kept it before.
+        let allocated = try database.query("SELECT reference, allocated FROM batches ORDER BY id") {
+            "\($0.text(0)) \($0.int(1))"
+        }
+        #expect(allocated == ["B-STOCK 4", "B-LATE 0", "B-TV 2"])
+        let lines = try database.query(
+            """
+            SELECT l.orderid, coalesce(b.reference, 'waiting') FROM order_lines AS l
+            LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            WHERE l.waiting_since IS NULL ORDER BY l.id
+            """
+        ) { "\($0.text(0)) \($0.text(1))" }
+        #expect(lines == ["o1 B-STOCK", "o2 B-TV"])
+        let index = try database.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'order_lines_by_sku'") {
+            $0.text(0)
+        }
+        #expect(index == "CREATE INDEX order_lines_by_sku ON order_lines (sku, id)")
+        let triggers = try database.query("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name") {
+            $0.text(0)
+        }
+        #expect(
+            triggers == [
+                "allocations_add", "allocations_move", "allocations_need_a_live_line", "allocations_remove",
+                "order_lines_allocated_line_cannot_wait_or_ship", "order_lines_quantity_is_fixed",
+            ])
+        // The triggers keep allocated from here on, and the board and the event log read the old rows.
+        let allocation = try Self.stock(path, "allocate", "o9", "LAMP", "5")
+        #expect(allocation.status == 0, "\(allocation.stderr)")
+        #expect(allocation.stdout == "allocated o9 LAMP x5 to B-STOCK\n")
+        let stocked = try database.queryOne("SELECT allocated FROM batches WHERE reference = 'B-STOCK'") {
+            $0.int(0)
+        }
+        #expect(stocked == 9)
+        #expect(try Self.stock(path, "allocate", "o10", "LAMP", "2").stdout == "allocated o10 LAMP x2 to B-LATE\n")
+        #expect(try Self.stock(path, "batches").status == 0)
+        let events = try Self.stock(path, "events")
+        #expect(events.status == 0, "\(events.stderr)")
+        #expect(events.stdout.contains("o9"))
+        // Bringing it up to date again finds nothing to do.
+        #expect(try Self.stock(path, "init").status == 0)
+        #expect(try database.schemaVersion == Schema.currentVersion)
+    }
+
+    @Test(.sqliteOnly) func aFileLackingWhatItsVersionClaimsIsRefusedInWordsAndLeftAsItWas() throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.copy("schema-v2-c85e0d0", in: folder)
+        // A development build's file: version 3's number on version 2's tables.
+        do {
+            let database = try Database(path: path)
+            try database.execute("PRAGMA user_version = 3")
+        }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = try Self.stock(path, "init")
+        #expect(result.status == 3)
+        #expect(
+            result.stderr.contains(
+                "\(path) says schema version 3, but its events table has no columns operator, orderid, ref; its "
+                    + "order_lines table has no columns waiting_since, shipped_at, shipped_from: it was not made by "
+                    + "a released stock at that version"))
+        #expect(result.stderr.contains("changed nothing in it"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+    }
+
+    @Test(.sqliteOnly) func aMigrationThatFailsMidwayLeavesTheFileAtItsOldVersionAndContent() throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.copy("schema-v2-c85e0d0", in: folder)
+        // Migration 3 would pass; migration 4's index then meets a table of the same name.
+        do {
+            let database = try Database(path: path)
+            try database.execute("CREATE TABLE batches_with_stock (note TEXT)")
+        }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = try Self.stock(path, "init")
+        #expect(result.status == 3)
+        #expect(
+            result.stderr.contains(
+                "stock init could not bring \(path) from schema version 2 to \(Schema.currentVersion) at migration 4 "
+                    + "(index the batches that have stock, in allocation preference): "))
+        #expect(result.stderr.contains("it changed nothing, the file is still at version 2"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+        let database = try Database(path: path, access: .readOnly)
+        #expect(try database.schemaVersion == 2)
+        #expect(try database.query("SELECT name FROM pragma_table_info('order_lines')") { $0.text(0) }.count == 4)
+    }
+}
+
+/// `stock init` on a server schema: checked against its version, and all or nothing.
+@Suite struct ServerSchemaUpgradeTests {
+    @Test(.postgresOnly) func aSchemaLackingWhatItsVersionClaimsIsRefusedInWords() throws {
+        let fixture = try CommandLineFixture()
+        let raw = try rawConnection(to: fixture.path)
+        try raw.execute("DROP TRIGGER events_announce ON events")
+        try raw.execute("ALTER TABLE order_lines DROP COLUMN shipped_from")
+        let result = try fixture.stock("init")
+        #expect(result.status == 3)
+        #expect(
+            result.stderr.contains(
+                "says schema version 1, but its order_lines table has no column shipped_from; it has no trigger "
+                    + "events_announce: it was not made by a released stock at that version"))
+    }
+
+    @Test(.postgresOnly) func aFailedFirstMigrationLeavesNoSchemaBehind() throws {
+        let fixture = try CommandLineFixture(initialize: false)
+        let raw = try rawConnection(to: fixture.path)
+        // Not a table, so init goes ahead, and the migration's own CREATE FUNCTION then fails.
+        try raw.execute("CREATE FUNCTION stock_contains(text, text) RETURNS boolean LANGUAGE sql RETURN false")
+        let result = try fixture.stock("init")
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("stock init could not create its schema in"))
+        #expect(try raw.queryOne("SELECT to_regclass('stock_schema') IS NULL") { $0.int(0) } == 1)
+        #expect(try raw.queryOne("SELECT to_regclass('batches') IS NULL") { $0.int(0) } == 1)
+    }
+}
