@@ -21,8 +21,10 @@ final class PostgresConnection {
     /// libpq reads what the URL leaves out from the `PG*` environment variables (`PGHOST`, `PGPORT`, `PGUSER`,
     /// `PGPASSWORD`, `PGDATABASE`), so `postgresql://` alone connects where they say.
     ///
-    /// - Throws: `DatabaseError` naming the server and what went wrong (refused, no answer, login refused).
+    /// - Throws: `SettingsError` for a URL that cannot be read (``ServerAddress/problem``); `DatabaseError`
+    ///   naming the server and what went wrong (refused, no answer, login refused).
     init(address: ServerAddress, timeoutSeconds: Int) throws {
+        if let problem = address.problem { throw SettingsError(message: problem) }
         self.address = address
         let keywords = ["connect_timeout", "application_name", "dbname"]
         let values = [String(max(1, timeoutSeconds)), "stock", address.url]
@@ -305,54 +307,6 @@ final class PostgresConnection {
             PQfreemem(notification)
         }
         return senders
-    }
-}
-
-/// A `postgresql://` URL naming a server database, and the same with its password hidden for messages.
-public struct ServerAddress: Sendable, Equatable {
-    public let url: String
-
-    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file.
-    public static func isServer(_ location: String) -> Bool {
-        let lowered = location.lowercased()
-        return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:")
-    }
-
-    public init(url: String) {
-        self.url = url
-    }
-
-    /// The URL with any password replaced by `***`, as every message shows it.
-    public var shown: String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
-            return hidingPasswordParameter(url)
-        }
-        let hidden =
-            String(url[..<schemeEnd.upperBound]) + authority[..<colon] + ":***" + authority[at...]
-            + rest[authorityEnd...]
-        return hidingPasswordParameter(hidden)
-    }
-
-    /// How the console's status line names a server database, as it names a file by its name alone: the
-    /// database's name (`stock`), from the URL or else the `PGDATABASE` environment variable; never the
-    /// password, the host or the options.
-    public func label(environment: [String: String]) -> String {
-        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? Substring(url)
-        let beforeQuery = afterScheme.prefix { $0 != "?" }
-        let name = beforeQuery.firstIndex(of: "/").map { beforeQuery[beforeQuery.index(after: $0)...] } ?? ""
-        if !name.isEmpty { return name.removingPercentEncoding ?? String(name) }
-        return environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "postgresql"
-    }
-
-    /// Hides a `password=` query parameter.
-    private func hidingPasswordParameter(_ text: String) -> String {
-        guard let range = text.range(of: "password=", options: .caseInsensitive) else { return text }
-        let end = text[range.upperBound...].firstIndex(of: "&") ?? text.endIndex
-        return String(text[..<range.upperBound]) + "***" + text[end...]
     }
 }
 

@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+@testable import Allocation
+
+/// What a server does under faults that a file cannot have: a password that must never be shown whatever it
+/// holds, a backend that stops answering, a COMMIT whose answer is lost, a schema whose name is long.
+@Suite(.postgresOnly) struct ServerFaultTests {
+    /// The password of ``PasswordRole``, with a `?`, a `%` and a `/` in it, and the same percent-encoded.
+    static let password = "sekr?QQq%ZZz/WWw"
+    static let encoded = "sekr%3FQQq%25ZZz%2FWWw"
+    /// Pieces of the password: none may appear in any output, raw or encoded.
+    static let pieces = ["sekr", "QQq", "ZZz", "WWw"]
+
+    /// Whether `text` shows any piece of the password.
+    static func showsPassword(_ text: String) -> Bool {
+        pieces.contains { text.contains($0) }
+    }
+
+    /// The test server's log: `server.log` in the folder the `host=` parameter of `STOCK_TEST_POSTGRES` names.
+    static var serverLog: String {
+        let url = TestEngine.serverURL ?? ""
+        guard let range = url.range(of: "host=") else { return "" }
+        let folder = url[range.upperBound...].prefix { $0 != "&" }
+        return (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? ""
+    }
+
+    /// The test server's own database, for creating roles and schemas.
+    static func administration() throws -> Database {
+        try Database(serverURL: try #require(TestEngine.serverURL))
+    }
+
+    /// A login role whose password is ``password``, owning a schema of its own; both dropped afterwards.
+    final class PasswordRole {
+        let name = "stock_pw_" + UUID().uuidString.prefix(8).lowercased()
+        var schema: String { name + "_s" }
+
+        init() throws {
+            let admin = try ServerFaultTests.administration()
+            try admin.execute("CREATE ROLE \(name) LOGIN PASSWORD '\(ServerFaultTests.password)'")
+            try admin.execute("CREATE SCHEMA \(schema) AUTHORIZATION \(name)")
+        }
+
+        deinit {
+            let admin = try? ServerFaultTests.administration()
+            try? admin?.execute("DROP SCHEMA \(schema) CASCADE")
+            try? admin?.execute("DROP ROLE \(name)")
+        }
+
+        /// The URL logging in over TCP as this role with `password` as written in the URL.
+        func url(password: String, scheme: String = "postgresql") -> String {
+            "\(scheme)://\(name):\(password)@127.0.0.1:\(ServerFailureTests.serverPort)/postgres"
+                + "?options=-csearch_path%3D\(schema)"
+        }
+    }
+
+    static func stock(_ url: String, _ arguments: String..., debug: Bool = false) throws -> ProcessResult {
+        var environment = ["STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "TZ": "UTC"]
+        if debug { environment["STOCK_DEBUG"] = "1" }
+        return try StockProcess.run(["--db", url] + arguments, environment: environment)
+    }
+
+    /// A password with `?`, `%` and `/` in it, percent-encoded, or with its `?` raw, works and never shows: not in
+    /// `init`'s, a listing's or `copy`'s words, nor with `STOCK_DEBUG`; an upper-case scheme is read as a URL,
+    /// so the password does not reach the server as a database name (nor its log).
+    @Test func aPasswordWithSpecialCharactersWorksAndIsNeverShown() throws {
+        let role = try PasswordRole()
+        let url = role.url(password: Self.encoded)
+        let uninitialized = try Self.stock(url, "batches", debug: true)
+        #expect(uninitialized.status == 3, "\(uninitialized.stderr)")
+        #expect(!uninitialized.stderr.contains("SQLite"), "\(uninitialized.stderr)")
+        #expect(uninitialized.stderr.contains("found by stock's own check"), "\(uninitialized.stderr)")
+
+        let initialized = try Self.stock(url, "init")
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(initialized.stderr.contains("database ready at postgresql://\(role.name):***@127.0.0.1:"))
+        let folder = try TemporaryFolder()
+        let copy = folder.appendingPathComponent("copy.sqlite").path
+        let runs = [
+            initialized,
+            try Self.stock(url, "add-batch", "b1", "LAMP", "10"),
+            try Self.stock(role.url(password: "sekr?QQq%25ZZz%2FWWw"), "batches"),
+            try Self.stock(role.url(password: Self.encoded, scheme: "POSTGRESQL"), "allocate", "o1", "LAMP", "2"),
+            try Self.stock(role.url(password: Self.encoded, scheme: "Postgres"), "batches", debug: true),
+            try Self.stock(url, "copy", "--to", copy),
+        ]
+        for run in runs {
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!Self.showsPassword(run.stdout + run.stderr), "\(run.stdout)\(run.stderr)")
+        }
+        #expect(runs[2].stdout.contains("b1"))
+        #expect(runs[5].stdout.contains("from postgresql://\(role.name):***@127.0.0.1:"), "\(runs[5].stdout)")
+        #expect(!Self.showsPassword(Self.serverLog))
+    }
+
+    /// A URL libpq cannot read (a raw `%`), or reads as something else than meant (a raw `/` makes the user name
+    /// the host and the password's start the port), is refused with exit 2 before connecting, quoting none of
+    /// it; a wrong password with the same characters is refused by the server, and not shown either.
+    @Test func anUnreadableURLOrAWrongPasswordIsRefusedWithoutShowingIt() throws {
+        let role = try PasswordRole()
+        for password in ["sekr?QQq%ZZz%2FWWw", "sekr%3FQQq%25ZZz/WWw", "sekr%3FQQq%25ZZz/WWw@x"] {
+            for scheme in ["postgresql", "POSTGRESQL"] {
+                let result = try Self.stock(role.url(password: password, scheme: scheme), "batches", debug: true)
+                #expect(result.status == 2, "\(password): \(result.stderr)")
+                #expect(result.stderr.contains("cannot be read"), "\(result.stderr)")
+                #expect(!Self.showsPassword(result.stdout + result.stderr), "\(result.stderr)")
+            }
+        }
+        let wrong = try Self.stock(role.url(password: "sekr%3FQQq%25ZZz%2FWWx"), "batches", debug: true)
+        #expect(wrong.status == 3, "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("refused the login"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("PostgreSQL SQLSTATE 08001"), "\(wrong.stderr)")
+        #expect(!Self.showsPassword(wrong.stdout + wrong.stderr), "\(wrong.stderr)")
+        #expect(!Self.showsPassword(Self.serverLog))
+    }
+}
