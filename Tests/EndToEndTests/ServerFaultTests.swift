@@ -115,4 +115,87 @@ import Testing
         #expect(!Self.showsPassword(wrong.stdout + wrong.stderr), "\(wrong.stderr)")
         #expect(!Self.showsPassword(Self.serverLog))
     }
+
+    /// A backend that stops answering mid-run (stopped with SIGSTOP, as a frozen host would be) makes `apply`
+    /// give up within the busy timeout plus `serverTimeoutMs` and a little, with exit 3 and a clear message.
+    @Test func aFrozenServerIsGivenUpWithExit3() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "100000")
+        let name = "stock-e2e-\(UUID().uuidString.prefix(8))"
+        let input = (0..<5_000).map { #"{"command":"Allocate","orderid":"o\#($0)","sku":"LAMP","qty":1}"# }
+            .joined(separator: "\n")
+        var environment = cli.environment
+        environment["STOCK_BUSY_TIMEOUT_MS"] = "1000"
+        environment["STOCK_SERVER_TIMEOUT_MS"] = "1000"
+        let writer = try StockProcess.start(
+            ["--db", ServerFailureTests.adding("application_name=\(name)", to: cli.path), "apply"], input: input,
+            environment: environment)
+        let admin = try rawConnection(to: cli.path)
+        try writer.waitForOutput { $0.split(separator: "\n").count >= 50 }
+        let backend = try #require(
+            try admin.queryOne("SELECT pid FROM pg_stat_activity WHERE application_name = ?", name) {
+                Int32($0.int(0))
+            })
+        #expect(kill(backend, SIGSTOP) == 0)
+        let stopped = monotonicSeconds()
+        defer { kill(backend, SIGCONT) }
+        let result = try writer.wait(timeout: 15)
+        let seconds = result.exitedAt - stopped
+        kill(backend, SIGCONT)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("lost the connection to the PostgreSQL server"), "\(result.stderr)")
+        #expect(result.stderr.contains("the server sent nothing for"), "\(result.stderr)")
+        #expect(seconds >= 1.5 && seconds < 2 + 3, "gave up after \(seconds) s")
+        #expect(try TestDatabase.miscountedBatches(in: admin).isEmpty)
+    }
+
+    /// A connection lost while the server runs the COMMIT (here: terminated while a deferred trigger holds the
+    /// COMMIT up) leaves the outcome unknown to the client: `stock` says so and how to check, never that the
+    /// transaction was not committed, and `apply` advises how to go on.
+    @Test(arguments: [false, true]) func aCommitWhoseAnswerIsLostIsReportedAsUnknown(bulk: Bool) throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let admin = try rawConnection(to: cli.path)
+        try admin.execute(
+            """
+            CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_sleep(10); RETURN NULL; END $$
+            """)
+        try admin.execute(
+            """
+            CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON events DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION slow_commit()
+            """)
+        let name = "stock-e2e-\(UUID().uuidString.prefix(8))"
+        let url = ServerFailureTests.adding("application_name=\(name)", to: cli.path)
+        let writer =
+            bulk
+            ? try StockProcess.start(
+                ["--db", url, "apply"], input: #"{"command":"Allocate","orderid":"o1","sku":"LAMP","qty":1}"#,
+                environment: cli.environment)
+            : try StockProcess.start(["--db", url, "allocate", "o1", "LAMP", "1"], environment: cli.environment)
+        let deadline = monotonicSeconds() + 10
+        var terminated = 0
+        while terminated == 0, monotonicSeconds() < deadline {
+            usleep(20_000)
+            terminated =
+                try admin.queryOne(
+                    """
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                    WHERE application_name = ? AND query = 'COMMIT' AND wait_event = 'PgSleep'
+                    """, name
+                ) { $0.int(0) } ?? 0
+        }
+        #expect(terminated == 1)
+        let result = try writer.wait(timeout: 10)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("while it committed"), "\(result.stderr)")
+        #expect(result.stderr.contains("the outcome is unknown"), "\(result.stderr)")
+        #expect(result.stderr.contains("stock history"), "\(result.stderr)")
+        #expect(!result.stderr.contains("not committed"), "\(result.stderr)")
+        if bulk {
+            #expect(result.stderr.contains("stock events --since ID"), "\(result.stderr)")
+            #expect(result.stderr.contains("re-run with --from-row 1"), "\(result.stderr)")
+        }
+    }
 }

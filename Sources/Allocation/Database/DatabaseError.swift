@@ -27,6 +27,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case conflict
         /// The connection to a database server failed or was lost; nothing of the open transaction was committed.
         case connection
+        /// The connection to a database server was lost while it committed (SQLSTATE 08007): the transaction may
+        /// or may not have been committed, and only reading the database tells.
+        case commitUnknown
         /// Anything else: no such file, not a database, a wrong schema, a misuse.
         case other
     }
@@ -151,6 +154,7 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case "23505": .uniqueViolation
         case "P0001": .constraintViolation
         case "40001", "40P01": .conflict
+        case "08007": .commitUnknown
         case _ where state.hasPrefix("23"): .constraintViolation
         case _ where state.hasPrefix("08"): .connection
         default: .other
@@ -158,6 +162,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     }
 
     public var isBusy: Bool { kind == .busy }
+
+    /// Whether the connection to a server is gone (``Kind/connection`` or ``Kind/commitUnknown``): a new one
+    /// must be opened.
+    public var lostConnection: Bool { kind == .connection || kind == .commitUnknown }
 
     public var description: String {
         if code == turnHeldTooLongCode {
