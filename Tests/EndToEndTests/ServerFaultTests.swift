@@ -198,4 +198,38 @@ import Testing
             #expect(result.stderr.contains("re-run with --from-row 1"), "\(result.stderr)")
         }
     }
+
+    /// Schemas whose names are 50 to 63 bytes long: `init` makes them, writes work, and each has a notification
+    /// channel that fits PostgreSQL's limit, distinct even for two names sharing a long prefix, on which another
+    /// session's commit is announced at once.
+    @Test func aLongSchemaNameWorksAndKeepsItsOwnChannel() throws {
+        let admin = try Self.administration()
+        let serverURL = try #require(TestEngine.serverURL)
+        let prefix = "s" + UUID().uuidString.prefix(8).lowercased() + String(repeating: "_long_schema", count: 3)
+        let schemas = [prefix + "_number_one", prefix + "_number_two", prefix + String(repeating: "x", count: 63)]
+            .map { String($0.prefix(63)) }
+        for schema in schemas { try admin.execute("CREATE SCHEMA \(schema)") }
+        defer { for schema in schemas { try? admin.execute("DROP SCHEMA \(schema) CASCADE") } }
+        let urls = schemas.map { ServerFailureTests.adding("options=-csearch_path%3D\($0)", to: serverURL) }
+        var listeners: [Database] = []
+        for url in urls {
+            let initialized = try Self.stock(url, "init")
+            #expect(initialized.status == 0, "\(initialized.stderr)")
+            let added = try Self.stock(url, "add-batch", "b1", "LAMP", "10")
+            #expect(added.status == 0, "\(added.stderr)")
+            let listener = try Database.open(settings: try testSettings(database: url), access: .readOnly)
+            #expect(try listener.changedSinceLastCheck() == false)
+            listeners.append(listener)
+        }
+        let channels = try listeners.map { try $0.queryOne("SELECT pg_listening_channels()") { $0.text(0) } ?? "" }
+        #expect(Set(channels).count == 3, "\(channels)")
+        #expect(channels.allSatisfy { $0.utf8.count <= 63 && $0.hasPrefix("stock_changes_") }, "\(channels)")
+        let allocated = try Self.stock(urls[0], "allocate", "o1", "LAMP", "2")
+        #expect(allocated.status == 0, "\(allocated.stderr)")
+        let announced = try listeners.map { listener in
+            try listener.server?.runScript("")
+            return try listener.server?.takeNotifications().count ?? 0
+        }
+        #expect(announced == [1, 0, 0])
+    }
 }
