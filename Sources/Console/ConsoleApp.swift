@@ -285,7 +285,7 @@ public final class ConsoleApp {
     /// and says the console is reconnecting.
     private func noticeLostConnection(_ error: any Error) -> String {
         let message = operatorMessage(for: error)
-        guard let failure = error as? DatabaseError, failure.kind == .connection, reconnect != nil else {
+        guard let failure = error as? DatabaseError, failure.lostConnection, reconnect != nil else {
             return message
         }
         connectionLost = message + "; reconnecting"

@@ -95,6 +95,9 @@ extension Tool {
     /// Says on standard error what stopped a bulk run, as ``main(words:environment:)`` says an error.
     func reportFailure(_ failure: any Error) {
         printError(Tool.describe(failure).1)
+        if let database = failure as? DatabaseError, database.kind == .commitUnknown {
+            printError(Tool.commitUnknownAdvice)
+        }
         if let database = failure as? DatabaseError, environment["STOCK_DEBUG"]?.isEmpty == false {
             printError(database.debugDetails)
         }

@@ -66,4 +66,11 @@ struct Tool {
     }
 
     var databasePath: String { settings.databasePath }
+
+    /// What a bulk run stopped by a commit of unknown outcome (``DatabaseError/Kind/commitUnknown``) advises: the
+    /// rows after the last committed one may or may not be stored.
+    static let commitUnknownAdvice =
+        "the rows after the last one committed may or may not have been applied: `stock events --since ID` lists "
+        + "the events committed after event ID (the last one known), `stock history ORDERID` an order's; re-running "
+        + "from the advised row is safe, as a command already applied is answered as already there"
 }

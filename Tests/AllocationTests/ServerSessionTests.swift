@@ -16,19 +16,57 @@ import Testing
         #expect(ServerAddress.isServer(location) == isServer)
     }
 
+    /// The URL shown is rebuilt from what libpq reads, with the password as `***`: a `?`, `%` or `/` in it,
+    /// percent-encoded or raw, never shows, and an upper-case scheme is read as a URL.
     @Test(arguments: [
         ("postgresql://stock:s3cret@db:5432/stock", "postgresql://stock:***@db:5432/stock"),
-        ("postgresql://stock:p@ss@db/stock?sslmode=require", "postgresql://stock:***@db/stock?sslmode=require"),
-        ("postgresql://stock@db/stock?password=s3cret&port=5433", "postgresql://stock@db/stock?password=***&port=5433"),
+        (
+            "postgresql://stock@db/stock?sslmode=require&password=s3cret",
+            "postgresql://stock:***@db/stock?sslmode=require"
+        ),
         ("postgresql://db/stock", "postgresql://db/stock"),
         ("postgresql://stock@/stock?host=/tmp", "postgresql://stock@/stock?host=/tmp"),
+        ("postgresql://", "postgresql://"),
+        ("POSTGRESQL://stock:s3cret@db/stock", "postgresql://stock:***@db/stock"),
+        ("Postgres://stock:s3cret@db/stock", "postgresql://stock:***@db/stock"),
+        ("postgresql://stock:s3?cret@db/stock", "postgresql://stock:***@db/stock"),
+        (
+            "postgresql://stock:s3?cret=1@db/stock?application_name=a",
+            "postgresql://stock:***@db/stock?application_name=a"
+        ),
+        (
+            "postgresql://stock:s3%3Fcr%25e%2Ft@db/stock?options=-csearch_path%3Dsite_b",
+            "postgresql://stock:***@db/stock?options=-csearch_path%3Dsite_b"
+        ),
+        ("postgresql://stock@h1:5433,h2:5434/stock", "postgresql://stock@/stock?host=h1,h2&port=5433,5434"),
+        ("postgresql://[::1]:5433/stock", "postgresql://[::1]:5433/stock"),
     ])
     func aPasswordIsNeverShown(url: String, shown: String) {
-        #expect(ServerAddress(url: url).shown == shown)
+        let address = ServerAddress(url: url)
+        #expect(address.problem == nil)
+        #expect(address.shown == shown)
+        #expect(!address.url.hasPrefix("POSTGRESQL") && !address.url.hasPrefix("Postgres"))
         var settings = Settings()
         settings.database = url
         #expect(settings.databaseIsServer)
         #expect(settings.shownDatabase == shown)
+    }
+
+    /// A URL libpq cannot read, or reads as something else than meant (a raw `/` or `@` in the password makes
+    /// part of it the host, port or database name), is refused, and neither the refusal nor the URL shown quotes
+    /// any of it.
+    @Test(arguments: [
+        "postgresql://stock:s3%cret@db/stock", "postgresql://stock:s3/cret@db/stock",
+        "postgresql://stock:12/s3cret@db/stock", "postgresql://stock:s3@cret@db/stock",
+        "postgresql://stock:s3cret@db/stock?s3cret", "postgresql:s3cret", "postgresql://stock:s3cret@db:5x/stock",
+    ])
+    func anUnreadableURLIsRefusedWithoutQuotingIt(url: String) {
+        let address = ServerAddress(url: url)
+        let problem = address.problem ?? ""
+        #expect(problem.contains("cannot be read"), "\(url)")
+        for shown in [problem, address.shown, address.label(environment: [:])] {
+            #expect(!shown.contains("s3") && !shown.contains("cret"), "\(url): \(shown)")
+        }
     }
 
     @Test(arguments: [
@@ -36,6 +74,8 @@ import Testing
         ("postgresql://postgres@/stock%20b?host=/tmp&options=-csearch_path%3Dsite_b", [:], "stock b"),
         ("postgresql://db", ["PGDATABASE": "warehouse"], "warehouse"),
         ("postgresql://", [:], "postgresql"),
+        ("POSTGRESQL://stock:s3?cret@db/warehouse%20b", [:], "warehouse b"),
+        ("postgresql://stock:s3/cret@db/stock", [:], "postgresql"),
     ])
     func theStatusLineNamesAServerDatabaseByItsNameAlone(url: String, environment: [String: String], label: String) {
         var settings = Settings()

@@ -103,7 +103,7 @@ import Testing
             "STOCK_NOTIFIER": "file:/tmp/n.log", "STOCK_NOTIFY_ADDRESS": "ops@example.com", "STOCK_CLOCK": "2026-03-04",
             "STOCK_USER": "night-shift", "STOCK_AUTO_ALLOCATE": "false", "STOCK_GROUP": "operators",
             "STOCK_TIME": "UTC", "STOCK_GROUP_COMMANDS": "250", "STOCK_GROUP_MS": "20",
-            "STOCK_ISOLATION": "Serializable",
+            "STOCK_ISOLATION": "Serializable", "STOCK_SERVER_TIMEOUT_MS": "1500",
         ])
         var expected = Settings()
         expected.database = "/env.sqlite"
@@ -119,8 +119,9 @@ import Testing
         expected.groupCommands = 250
         expected.groupMilliseconds = 20
         expected.isolation = .serializable
+        expected.serverTimeoutMilliseconds = 1500
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 13)
+        #expect(Settings.keys.compactMap(\.variable).count == 14)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

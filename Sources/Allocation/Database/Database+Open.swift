@@ -51,7 +51,7 @@ extension Database {
     private static func openServer(_ address: ServerAddress, settings: Settings, access: Access) throws -> Database {
         let database = try Database(
             server: address, access: access, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds,
-            synchronous: settings.synchronous)
+            synchronous: settings.synchronous, serverTimeoutMilliseconds: settings.serverTimeoutMilliseconds)
         database.isolation = settings.isolation
         if access == .create {
             try Schema.migrate(database)

@@ -81,9 +81,17 @@ extension Database {
         return !sqliteAutocommit
     }
 
-    /// The channel a server's commits are announced on: one per schema, so several stock databases in one
-    /// PostgreSQL database do not wake each other. The schema's trigger on `events` sends the same name.
-    static let changesChannelPrefix = "stock_changes_"
+    /// The channel a server's commits are announced on, as a SQL expression: one per schema, so several stock
+    /// databases in one PostgreSQL database do not wake each other. The schema's trigger on `events` sends on the
+    /// channel this expression names, and listeners listen on it.
+    ///
+    /// `stock_changes_` and the schema's name, unless that passes PostgreSQL's 63-byte limit on a channel's name
+    /// (a schema of 50 bytes or more): then `stock_changes_` and the MD5 of the schema's name, which fits and
+    /// still differs between schemas that share a long prefix.
+    static let changesChannelSQL = """
+        CASE WHEN octet_length('stock_changes_' || current_schema()) <= 63
+        THEN 'stock_changes_' || current_schema() ELSE 'stock_changes_' || md5(current_schema()) END
+        """
 
     /// ``changedSinceLastCheck()`` on a server: `LISTEN` on the first call, then true when another session's
     /// commit was announced (`NOTIFY`, sent inside the committing transaction, so delivered only on commit), or,
@@ -95,8 +103,7 @@ extension Database {
     func serverChangedSinceLastCheck() throws -> Bool {
         guard let server else { return false }
         if !serverWatch.listening {
-            let schema = try queryOne("SELECT current_schema()") { $0.text(0) } ?? "public"
-            let channel = Database.changesChannelPrefix + schema
+            let channel = try queryOne("SELECT \(Database.changesChannelSQL)") { $0.text(0) } ?? "stock_changes_public"
             try server.runScript("LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\"")
             serverWatch.listening = true
             serverWatch.lastMark = try eventMark()

@@ -133,11 +133,15 @@ public final class Database {
 
     /// Connects to a PostgreSQL server (``PostgresConnection``) and sets the session up: the lock timeout is
     /// the busy timeout, `synchronous` `normal` (or `off`) turns `synchronous_commit` off, and a `.readOnly`
-    /// session is read-only on the server itself (`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`).
+    /// session is read-only on the server itself (`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`). A
+    /// statement that hears nothing from the server for the busy timeout plus `serverTimeoutMilliseconds` gives
+    /// the connection up (``PostgresConnection/answerTimeout``).
     ///
-    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login.
+    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login; `SettingsError` for a
+    ///   URL that cannot be read.
     init(
-        server address: ServerAddress, access: Access, busyTimeoutMilliseconds: Int, synchronous: Synchronous
+        server address: ServerAddress, access: Access, busyTimeoutMilliseconds: Int, synchronous: Synchronous,
+        serverTimeoutMilliseconds: Int = Settings().serverTimeoutMilliseconds
     ) throws {
         path = address.shown
         self.access = access
@@ -146,7 +150,8 @@ public final class Database {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         busyWaiter = BusyWaiter(timeoutMilliseconds: busyTimeoutMilliseconds)
         let connection = try PostgresConnection(
-            address: address, timeoutSeconds: max(2, (busyTimeoutMilliseconds + 999) / 1000))
+            address: address, timeoutSeconds: max(2, (busyTimeoutMilliseconds + 999) / 1000),
+            answerTimeoutMilliseconds: busyTimeoutMilliseconds + serverTimeoutMilliseconds)
         server = connection
         var session = [
             "SET lock_timeout = \(busyTimeoutMilliseconds)",

@@ -27,6 +27,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case conflict
         /// The connection to a database server failed or was lost; nothing of the open transaction was committed.
         case connection
+        /// The connection to a database server was lost while it committed (SQLSTATE 08007): the transaction may
+        /// or may not have been committed, and only reading the database tells.
+        case commitUnknown
         /// Anything else: no such file, not a database, a wrong schema, a misuse.
         case other
     }
@@ -51,6 +54,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// The `errno` of the system call that failed (`sqlite3_system_errno`), 0 when none did.
     let systemError: Int32
     private var advice: InitAdvice?
+    /// Whether stock's own check found the problem (a missing file, a wrong schema, a misuse), not an engine:
+    /// ``code`` then only classifies it, and ``debugDetails`` does not show it as SQLite's.
+    private var isOwnCheck = false
 
     init(
         code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0,
@@ -81,39 +87,48 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// No file at `path`: the message names the command that makes one.
     public static func noDatabase(at path: String) -> DatabaseError {
         DatabaseError(
-            code: SQLITE_CANTOPEN, message: "no database at \(path)", advice: .initialize(path, "create it with"))
+            code: SQLITE_CANTOPEN, message: "no database at \(path)", advice: .initialize(path, "create it with")
+        ).ownCheck
+    }
+
+    /// The same error marked as found by stock's own check (``isOwnCheck``).
+    private var ownCheck: DatabaseError {
+        var marked = self
+        marked.isOwnCheck = true
+        return marked
     }
 
     /// A folder where the database file should be.
     static func folder(at path: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_CANTOPEN, message: "\(path) is a folder, not a database file")
+        DatabaseError(code: SQLITE_CANTOPEN, message: "\(path) is a folder, not a database file").ownCheck
     }
 
     /// A file that is not what this stock can work on (another program's, or another schema version).
     static func wrongFile(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_ERROR, message: message)
+        DatabaseError(code: SQLITE_ERROR, message: message).ownCheck
     }
 
     /// A file that `stock init` makes usable: `action` says what it does, e.g. `bring it up to date with`.
     static func needsInit(_ message: String, path: String, action: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_ERROR, message: message, advice: .initialize(path, action))
+        DatabaseError(code: SQLITE_ERROR, message: message, advice: .initialize(path, action)).ownCheck
     }
 
     /// A row this program cannot read back, such as an event whose kind or payload it never writes.
     static func unreadable(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_CORRUPT, message: message)
+        DatabaseError(code: SQLITE_CORRUPT, message: message).ownCheck
     }
 
     /// One writer kept its turn longer than the busy timeout while this one waited for the next.
     static func turnHeldTooLong(milliseconds: Int) -> DatabaseError {
         DatabaseError(
             code: turnHeldTooLongCode,
-            message: "one transaction held the write lock for more than \(milliseconds) ms (the busy timeout)")
+            message: "one transaction held the write lock for more than \(milliseconds) ms (the busy timeout)"
+        ).ownCheck
     }
 
     /// A call this connection's state does not allow, such as a nested transaction.
     static func misuse(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_MISUSE, message: message)
+        DatabaseError(code: SQLITE_MISUSE, message: message).ownCheck
     }
 
     /// A failure a PostgreSQL server reported (or libpq, for the connection), with its SQLSTATE.
@@ -139,6 +154,7 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case "23505": .uniqueViolation
         case "P0001": .constraintViolation
         case "40001", "40P01": .conflict
+        case "08007": .commitUnknown
         case _ where state.hasPrefix("23"): .constraintViolation
         case _ where state.hasPrefix("08"): .connection
         default: .other
@@ -146,6 +162,10 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     }
 
     public var isBusy: Bool { kind == .busy }
+
+    /// Whether the connection to a server is gone (``Kind/connection`` or ``Kind/commitUnknown``): a new one
+    /// must be opened.
+    public var lostConnection: Bool { kind == .connection || kind == .commitUnknown }
 
     public var description: String {
         if code == turnHeldTooLongCode {
@@ -185,9 +205,17 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         return "\(message) (\(path))"
     }
 
-    /// SQLite's result code, the system's `errno` and the SQL that failed, for whoever debugs (`STOCK_DEBUG`).
+    /// The engine's code (a server's SQLSTATE, SQLite's result code), the system's `errno` and the SQL that
+    /// failed, for whoever debugs (`STOCK_DEBUG`); an error stock's own check found has no engine code.
     public var debugDetails: String {
-        var details = sqlState.map { "PostgreSQL SQLSTATE \($0)" } ?? "SQLite result code \(code)"
+        var details =
+            if let sqlState {
+                "PostgreSQL SQLSTATE \(sqlState.isEmpty ? "none (a libpq failure)" : sqlState)"
+            } else if isOwnCheck {
+                "found by stock's own check, not reported by the database engine"
+            } else {
+                "SQLite result code \(code)"
+            }
         if systemError != 0 { details += ", errno \(systemError) (\(String(cString: strerror(systemError))))" }
         if let sql { details += ", SQL: \(sql)" }
         return details

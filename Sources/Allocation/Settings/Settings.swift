@@ -31,6 +31,9 @@ public struct Settings: Equatable, Sendable {
     public var groupMilliseconds = 50
     /// A PostgreSQL server's isolation for the writers' transactions (``Isolation``); SQLite ignores it.
     public var isolation = Isolation.readCommitted
+    /// On a server, how long past the busy timeout a statement may wait for the server's next word before the
+    /// connection is given up as unresponsive (a frozen host, a partition); SQLite ignores it.
+    public var serverTimeoutMilliseconds = 5000
 
     public init() {}
 
@@ -134,6 +137,9 @@ public struct Settings: Equatable, Sendable {
                 throw value.bad(Isolation.allCases.map(\.rawValue).joinedAsChoice())
             }
             settings.isolation = level
+        },
+        Key("serverTimeoutMs", variable: "STOCK_SERVER_TIMEOUT_MS") {
+            $1.serverTimeoutMilliseconds = try $0.integer(100...3_600_000)
         },
     ]
 

@@ -4,6 +4,9 @@ import Foundation
 /// One libpq connection to a PostgreSQL server: statements are prepared once by name and run with bound text
 /// parameters (never SQL built from values), and every wait for the server goes through ``wait(for:)``, which
 /// calls the caller's hook about every 100 ms and cancels the statement when the hook gives up.
+///
+/// No wait is endless: a server that sends nothing for ``answerTimeout`` seconds (a frozen host, a partition
+/// without a reset) is given up, and TCP keepalives notice a dead peer while the connection idles.
 final class PostgresConnection {
     let connection: OpaquePointer
     /// The URL as given, shown with its password hidden (``ServerAddress/shown``).
@@ -15,17 +18,37 @@ final class PostgresConnection {
     private(set) var gaveUp = false
     /// When the wait of the statement being run started.
     private var waitStarted = 0.0
+    /// The longest a statement waits for the next word from the server before the connection is given up: the
+    /// busy timeout (the server's own `lock_timeout` ends a lock wait sooner) plus the `serverTimeoutMs` setting.
+    let answerTimeout: Double
+    /// Whether a `COMMIT` is under way: a connection lost meanwhile leaves its outcome unknown.
+    private var committing = false
+    /// The SQLSTATE of the last warning the server sent while a `COMMIT` was under way, such as `57P01` when it
+    /// ended the session after committing locally, before a synchronous standby confirmed.
+    private var commitWarning: (state: String, message: String)?
 
-    /// Connects, giving up after `timeoutSeconds` when the server does not answer.
+    /// Connects, giving up after `timeoutSeconds` when the server does not answer, with TCP keepalives on and
+    /// unacknowledged data given up after `answerTimeoutMilliseconds` (`tcp_user_timeout`).
     ///
     /// libpq reads what the URL leaves out from the `PG*` environment variables (`PGHOST`, `PGPORT`, `PGUSER`,
-    /// `PGPASSWORD`, `PGDATABASE`), so `postgresql://` alone connects where they say.
+    /// `PGPASSWORD`, `PGDATABASE`), so `postgresql://` alone connects where they say; a URL setting keepalives
+    /// itself overrides these.
     ///
-    /// - Throws: `DatabaseError` naming the server and what went wrong (refused, no answer, login refused).
-    init(address: ServerAddress, timeoutSeconds: Int) throws {
+    /// - Throws: `SettingsError` for a URL that cannot be read (``ServerAddress/problem``); `DatabaseError`
+    ///   naming the server and what went wrong (refused, no answer, login refused).
+    init(address: ServerAddress, timeoutSeconds: Int, answerTimeoutMilliseconds: Int) throws {
+        if let problem = address.problem { throw SettingsError(message: problem) }
         self.address = address
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = [String(max(1, timeoutSeconds)), "stock", address.url]
+        answerTimeout = Double(answerTimeoutMilliseconds) / 1000
+        let idle = max(1, answerTimeoutMilliseconds / 3000)
+        let keywords = [
+            "connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+            "keepalives_count", "tcp_user_timeout", "dbname",
+        ]
+        let values = [
+            String(max(1, timeoutSeconds)), "stock", "1", String(idle), String(idle), "3",
+            String(answerTimeoutMilliseconds), address.url,
+        ]
         let opened = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -41,7 +64,19 @@ final class PostgresConnection {
                 message: PostgresConnection.connectionFailure(reason, address: address), state: "08001")
         }
         connection = opened
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        PQsetNoticeReceiver(connection, PostgresConnection.noticeReceiver, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Keeps the warnings a `COMMIT` draws (``commitWarning``); other notices are dropped.
+    private static let noticeReceiver: PQnoticeReceiver = { context, result in
+        guard let context, let result else { return }
+        let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
+        guard connection.committing else { return }
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        let message = [UInt8(ascii: "M"), UInt8(ascii: "D")].compactMap {
+            PQresultErrorField(result, Int32($0)).map { String(cString: $0) }
+        }.joined(separator: " ")
+        connection.commitWarning = (state, message)
     }
 
     deinit {
@@ -82,7 +117,7 @@ final class PostgresConnection {
     }
 
     /// Whether the connection to the server is still usable.
-    var isConnected: Bool { PQstatus(connection) == CONNECTION_OK }
+    var isConnected: Bool { !abandoned && PQstatus(connection) == CONNECTION_OK }
 
     /// Prepares `sql` (with `$1` … placeholders) under a new name and returns the name.
     func prepare(_ sql: String) throws -> String {
@@ -111,6 +146,9 @@ final class PostgresConnection {
             case .text(let string): string
             }
         }
+        committing = sql == "COMMIT"
+        commitWarning = nil
+        defer { committing = false }
         if !pending.isEmpty {
             let earlier = pending
             pending = []
@@ -249,17 +287,40 @@ final class PostgresConnection {
     }
 
     /// Reads what the server sends until libpq holds a whole answer, waiting at most 100 ms at a time and calling
-    /// `tick` after each wait.
+    /// `tick` after each wait; gives the connection up when the server sends nothing for ``answerTimeout``.
     ///
-    /// - Throws: `DatabaseError` when the connection fails.
+    /// - Throws: `DatabaseError` when the connection fails or the server stops answering.
     private func receive(sql: String, tick: () -> Void = {}) throws {
+        var lastHeard = monotonicNow()
         while PQisBusy(connection) == 1 {
             var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-            _ = poll(&descriptor, 1, 100)
+            let ready = poll(&descriptor, 1, 100)
             guard PQconsumeInput(connection) == 1 else { throw failure(sql: sql) }
+            let now = monotonicNow()
+            if ready > 0 {
+                lastHeard = now
+            } else if now - lastHeard >= answerTimeout {
+                throw giveUp(sql: sql, silentFor: now - lastHeard)
+            }
             tick()
         }
     }
+
+    /// Closes the socket of a server that stopped answering, so nothing more is sent or awaited on this
+    /// connection (it reads as lost from now on), and returns the error saying so. No cancel request is sent:
+    /// libpq makes it with a blocking connect, which a partitioned host would never answer.
+    private func giveUp(sql: String, silentFor seconds: Double) -> DatabaseError {
+        shutdown(PQsocket(connection), Int32(SHUT_RDWR))
+        _ = PQconsumeInput(connection)
+        abandoned = true
+        let reason = String(
+            format: "the server sent nothing for %.1f s, the busy timeout plus serverTimeoutMs: a frozen server or "
+                + "host, or a network that drops packets", seconds)
+        return lostConnection(reason, sql: sql)
+    }
+
+    /// Whether ``giveUp(sql:silentFor:)`` closed the connection.
+    private var abandoned = false
 
     /// Asks the server to stop the statement running on this connection.
     private func cancel() {
@@ -289,10 +350,29 @@ final class PostgresConnection {
             : lostConnection(reason, sql: sql)
     }
 
+    /// The error of a lost connection: the transaction under way was not committed, except when the loss came
+    /// during its `COMMIT`, whose outcome is then unknown (SQLSTATE 08007, ``DatabaseError/Kind/commitUnknown``).
     private func lostConnection(_ reason: String, sql: String) -> DatabaseError {
-        DatabaseError.server(
-            message: "lost the connection to the PostgreSQL server at \(address.shown); the transaction under way "
-                + "was not committed (\(reason))", state: "08006", sql: sql, path: address.shown)
+        let lost = "lost the connection to the PostgreSQL server at \(address.shown)"
+        guard committing else {
+            return DatabaseError.server(
+                message: "\(lost); the transaction under way was not committed (\(reason))", state: "08006", sql: sql,
+                path: address.shown)
+        }
+        // The server commits locally before it waits for a synchronous standby; ended while it waits, it warns
+        // (class 57P) that the commit is already made here but may not have reached the standby.
+        let outcome =
+            if let warning = commitWarning, warning.state.hasPrefix("57P") {
+                "while it committed; the server said before it went that the transaction had committed on it but "
+                    + "might not have reached its standby (\(warning.message))"
+            } else {
+                "while it committed: the transaction under way may or may not have been committed (the outcome is "
+                    + "unknown)"
+            }
+        return DatabaseError.server(
+            message: "\(lost) \(outcome); see what was recorded with `stock history` or `stock events`, whose "
+                + "last event id shows the last change committed (\(reason))",
+            state: "08007", sql: sql, path: address.shown)
     }
 
     /// Reads what the server sent without waiting and returns the notifications that arrived, as the process
@@ -305,54 +385,6 @@ final class PostgresConnection {
             PQfreemem(notification)
         }
         return senders
-    }
-}
-
-/// A `postgresql://` URL naming a server database, and the same with its password hidden for messages.
-public struct ServerAddress: Sendable, Equatable {
-    public let url: String
-
-    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file.
-    public static func isServer(_ location: String) -> Bool {
-        let lowered = location.lowercased()
-        return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:")
-    }
-
-    public init(url: String) {
-        self.url = url
-    }
-
-    /// The URL with any password replaced by `***`, as every message shows it.
-    public var shown: String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
-            return hidingPasswordParameter(url)
-        }
-        let hidden =
-            String(url[..<schemeEnd.upperBound]) + authority[..<colon] + ":***" + authority[at...]
-            + rest[authorityEnd...]
-        return hidingPasswordParameter(hidden)
-    }
-
-    /// How the console's status line names a server database, as it names a file by its name alone: the
-    /// database's name (`stock`), from the URL or else the `PGDATABASE` environment variable; never the
-    /// password, the host or the options.
-    public func label(environment: [String: String]) -> String {
-        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? Substring(url)
-        let beforeQuery = afterScheme.prefix { $0 != "?" }
-        let name = beforeQuery.firstIndex(of: "/").map { beforeQuery[beforeQuery.index(after: $0)...] } ?? ""
-        if !name.isEmpty { return name.removingPercentEncoding ?? String(name) }
-        return environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "postgresql"
-    }
-
-    /// Hides a `password=` query parameter.
-    private func hidingPasswordParameter(_ text: String) -> String {
-        guard let range = text.range(of: "password=", options: .caseInsensitive) else { return text }
-        let end = text[range.upperBound...].firstIndex(of: "&") ?? text.endIndex
-        return String(text[..<range.upperBound]) + "***" + text[end...]
     }
 }
 

@@ -8,7 +8,7 @@
 /// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and refuse a
 /// line that is allocated twice over are PL/pgSQL. `stock_contains` folds case with ICU's root locale, the
 /// full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty needle nowhere.
-/// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelPrefix``)
+/// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelSQL``)
 /// from inside its transaction.
 enum PostgresSchema {
     /// The server migrations, in order; version N is reached after the first N.
@@ -149,7 +149,7 @@ enum PostgresSchema {
             """
             CREATE FUNCTION events_announce() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                PERFORM pg_notify('stock_changes_' || current_schema(), '');
+                PERFORM pg_notify(\(Database.changesChannelSQL), '');
                 RETURN NULL;
             END
             $$

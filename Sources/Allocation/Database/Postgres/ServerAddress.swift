@@ -1,0 +1,144 @@
+import CPostgres
+import Foundation
+
+/// A `postgresql://` URL naming a server database, read the way libpq reads it (`PQconninfoParse`), and shown in
+/// messages rebuilt from those parts with the password replaced by `***`: never by searching the text, so a
+/// password holding `?`, `%` or `/` (raw or percent-encoded) is hidden wherever it was written.
+///
+/// A URL libpq cannot read, or reads in a way that cannot be what was meant (a port that is not a number, an `@`
+/// in the host or database name: a password holding a raw `/` or `@`), is refused before connecting and never
+/// echoed (``problem``).
+public struct ServerAddress: Sendable, Equatable {
+    /// One connection parameter as libpq read it, e.g. `host` = `/tmp`.
+    struct Part: Sendable, Equatable {
+        let keyword: String
+        let value: String
+    }
+
+    /// The URL handed to libpq: as given, with its scheme in lower case, since libpq takes only a lower-case
+    /// `postgresql://` or `postgres://` for a URL and would send anything else to the server as a database name.
+    public let url: String
+    /// The parameters the URL sets, in libpq's order; empty when it cannot be read.
+    let parts: [Part]
+    /// Why the URL cannot be used, in words that quote nothing of it; nil when it can.
+    public let problem: String?
+
+    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file.
+    public static func isServer(_ location: String) -> Bool {
+        let lowered = location.lowercased()
+        return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:")
+    }
+
+    public init(url given: String) {
+        url = Self.lowerCasingScheme(given)
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            let reason = error.map { Self.unquoted(String(cString: $0)) } ?? "out of memory"
+            if let error { PQfreemem(error) }
+            parts = []
+            problem = Self.unreadable(reason)
+            return
+        }
+        defer { PQconninfoFree(options) }
+        var read: [Part] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                read.append(Part(keyword: String(cString: keyword), value: String(cString: value)))
+            }
+            option += 1
+        }
+        parts = read
+        problem = Self.implausible(read).map(Self.unreadable)
+    }
+
+    /// The value libpq read for `keyword`, nil when the URL does not set it.
+    func value(_ keyword: String) -> String? {
+        parts.first { $0.keyword == keyword }?.value
+    }
+
+    /// The URL as every message shows it: rebuilt from its parameters, the password as `***`.
+    public var shown: String {
+        guard problem == nil else { return "postgresql://… (not shown)" }
+        var text = "postgresql://"
+        let user = value("user")
+        let hasPassword = value("password") != nil
+        if let user { text += user.addingPercentEncoding(withAllowedCharacters: Self.userAllowed) ?? "" }
+        if hasPassword { text += ":***" }
+        if user != nil || hasPassword { text += "@" }
+        var query: [Part] = []
+        let host = value("host") ?? ""
+        let port = value("port")
+        if host.contains("/") || host.contains(",") || (port ?? "").contains(",") {
+            query += parts.filter { $0.keyword == "host" || $0.keyword == "port" }
+        } else {
+            text += host.contains(":") ? "[\(host)]" : host
+            if let port { text += ":" + port }
+        }
+        let handled: Set = ["user", "password", "host", "port", "dbname"]
+        query += parts.filter { !handled.contains($0.keyword) }
+        if let name = value("dbname") {
+            text += "/" + (name.addingPercentEncoding(withAllowedCharacters: Self.nameAllowed) ?? "")
+        } else if !query.isEmpty {
+            text += "/"
+        }
+        guard !query.isEmpty else { return text }
+        return text + "?"
+            + query.map {
+                "\($0.keyword)=\($0.value.addingPercentEncoding(withAllowedCharacters: Self.valueAllowed) ?? "")"
+            }.joined(separator: "&")
+    }
+
+    /// How the console's status line names a server database, as it names a file by its name alone: the
+    /// database's name (`stock`), from the URL or else the `PGDATABASE` environment variable; never the
+    /// password, the host or the options.
+    public func label(environment: [String: String]) -> String {
+        if problem != nil { return "postgresql" }
+        if let name = value("dbname"), !name.isEmpty { return name }
+        return environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "postgresql"
+    }
+
+    private static let userAllowed = CharacterSet.urlUserAllowed.subtracting(CharacterSet(charactersIn: ":@/?#%"))
+    private static let nameAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%@"))
+    private static let valueAllowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#%"))
+
+    /// `text` with a `postgresql://` or `postgres://` scheme written in lower case, whatever case it was given in.
+    private static func lowerCasingScheme(_ text: String) -> String {
+        for scheme in ["postgresql://", "postgres://"] where text.lowercased().hasPrefix(scheme) {
+            return scheme + text.dropFirst(scheme.count)
+        }
+        return text
+    }
+
+    /// libpq's complaint up to its first quotation mark: libpq quotes the offending part of the URL, which may be
+    /// the password.
+    private static func unquoted(_ message: String) -> String {
+        let head = message.prefix { $0 != "\"" && $0 != "\n" }
+        return head.trimmingCharacters(in: CharacterSet(charactersIn: " :")).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// What makes libpq's reading of a URL one that cannot be what was meant, nil when nothing does: a port that
+    /// is not a number, or an `@` in the host or database name (a password holding a raw `/` makes libpq read
+    /// the user name as the host, the password's start as the port and its rest as the database name).
+    private static func implausible(_ parts: [Part]) -> String? {
+        let value = { (keyword: String) in parts.first { $0.keyword == keyword }?.value }
+        let ports = (value("port") ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        if value("port") != nil,
+            !ports.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        {
+            return "its port is not a number"
+        }
+        if (value("host") ?? "").contains("@") || (value("dbname") ?? "").contains("@") {
+            return "an @ follows the host"
+        }
+        return nil
+    }
+
+    /// The refusal of an unreadable URL, with libpq's reason (`reason`, quoting nothing of the URL).
+    private static func unreadable(_ reason: String) -> String {
+        let because = reason.isEmpty ? "" : " (\(reason))"
+        return "the PostgreSQL URL in the database setting cannot be read\(because); it is not shown, as it may "
+            + "hold a password. Write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE?KEY=VALUE, with any of "
+            + ": / ? @ % # & in the user name or password percent-encoded (%3A %2F %3F %40 %25 %23 %26)"
+    }
+}
