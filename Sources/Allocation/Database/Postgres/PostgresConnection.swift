@@ -207,7 +207,13 @@ final class PostgresConnection {
         } catch {
             if firstError == nil { firstError = error }
         }
-        try waitForSync(sql: sql)
+        // The first error wins here too: after a connection given up as silent, reading the sync fails as well,
+        // and that failure must not hide why.
+        do {
+            try waitForSync(sql: sql)
+        } catch {
+            if firstError == nil { firstError = error }
+        }
         if let firstError {
             if let result { PQclear(result) }
             throw firstError
