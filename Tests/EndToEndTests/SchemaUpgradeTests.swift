@@ -148,7 +148,7 @@ import Testing
         #expect(result.status == 3)
         #expect(
             result.stderr.contains(
-                "says schema version 1, but its order_lines table has no column shipped_from; it has no trigger "
+                "says schema version 2, but its order_lines table has no column shipped_from; it has no trigger "
                     + "events_announce: it was not made by a released stock at that version"))
     }
 

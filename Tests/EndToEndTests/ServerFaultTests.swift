@@ -232,4 +232,36 @@ import Testing
         }
         #expect(announced == [1, 0, 0])
     }
+
+    /// A long-named schema made by a stock before the channel fitted (schema version 1, whose trigger named the
+    /// too-long channel, so every write failed) is brought up to date by `init`, and writes work again.
+    @Test func initMendsAVersionOneSchemaWhoseChannelWasTooLong() throws {
+        let admin = try Self.administration()
+        let serverURL = try #require(TestEngine.serverURL)
+        let schema = String(
+            ("s" + UUID().uuidString.prefix(8).lowercased() + String(repeating: "_older", count: 10)).prefix(60))
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let url = ServerFailureTests.adding("options=-csearch_path%3D\(schema)", to: serverURL)
+        #expect(try Self.stock(url, "init").status == 0)
+        // What the first version's migration made: the channel named in full, and version 1.
+        try admin.execute(
+            """
+            CREATE OR REPLACE FUNCTION \(schema).events_announce() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('stock_changes_' || current_schema(), '');
+                RETURN NULL;
+            END
+            $$
+            """)
+        try admin.execute("UPDATE \(schema).stock_schema SET version = 1")
+        let refused = try Self.stock(url, "add-batch", "b1", "LAMP", "10")
+        #expect(refused.status == 3, "an older schema asks for init: \(refused.stderr)")
+        #expect(refused.stderr.contains("was made by an older stock (schema version 1)"), "\(refused.stderr)")
+        let upgraded = try Self.stock(url, "init")
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(upgraded.stderr.contains("(schema version 2)"), "\(upgraded.stderr)")
+        let added = try Self.stock(url, "add-batch", "b1", "LAMP", "10")
+        #expect(added.status == 0, "\(added.stderr)")
+    }
 }

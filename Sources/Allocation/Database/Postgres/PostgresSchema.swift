@@ -8,8 +8,8 @@
 /// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and refuse a
 /// line that is allocated twice over are PL/pgSQL. `stock_contains` folds case with ICU's root locale, the
 /// full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty needle nowhere.
-/// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelSQL``)
-/// from inside its transaction.
+/// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelSQL``,
+/// since migration 2) from inside its transaction.
 enum PostgresSchema {
     /// The server migrations, in order; version N is reached after the first N.
     static let migrations: [[String]] = [
@@ -149,7 +149,7 @@ enum PostgresSchema {
             """
             CREATE FUNCTION events_announce() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                PERFORM pg_notify(\(Database.changesChannelSQL), '');
+                PERFORM pg_notify('stock_changes_' || current_schema(), '');
                 RETURN NULL;
             END
             $$
@@ -162,7 +162,19 @@ enum PostgresSchema {
             CREATE FUNCTION stock_contains(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
             RETURN $2 <> '' AND strpos(lower($1 COLLATE "und-x-icu"), lower($2 COLLATE "und-x-icu")) > 0
             """,
-        ]
+        ],
+        // A schema name of 50 bytes or more made the first version's channel longer than an identifier may be,
+        // so every write failed; the channel is now one that fits (the same as before for shorter names).
+        [
+            """
+            CREATE OR REPLACE FUNCTION events_announce() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify(\(Database.changesChannelSQL), '');
+                RETURN NULL;
+            END
+            $$
+            """
+        ],
     ]
 
     static var currentVersion: Int { migrations.count }
