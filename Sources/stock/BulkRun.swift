@@ -175,10 +175,17 @@ struct BulkRun {
         case nil: result = nil
         case .failure(let error): result = .failure(error)
         case .success(let command):
+            let commits = group?.commits
             do {
                 result = .success(try group?.handle(command) ?? bus.handle(command))
             } catch {
                 result = .failure(error)
+            }
+            if let group, group.commits != commits {
+                // The group committed the rows before this one so that this one could run again in a new
+                // transaction (``CommandGroup/handle(_:)``): they are answered now, as at any COMMIT.
+                state.processedGroupEnd()
+                deliver(&state)
             }
         }
         if case .failure(let error) = result, error is DatabaseError {
