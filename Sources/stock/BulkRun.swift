@@ -175,17 +175,21 @@ struct BulkRun {
         case nil: result = nil
         case .failure(let error): result = .failure(error)
         case .success(let command):
-            let commits = group?.commits
             do {
-                result = .success(try group?.handle(command) ?? bus.handle(command))
+                if let group {
+                    // The group may commit the rows before this one so that this one runs again in a new
+                    // transaction (``CommandGroup/handle(_:committedBefore:)``): they are answered then, as at any
+                    // COMMIT, while this one may still wait.
+                    result = .success(
+                        try group.handle(command) {
+                            state.processedGroupEnd()
+                            deliver(&state)
+                        })
+                } else {
+                    result = .success(try bus.handle(command))
+                }
             } catch {
                 result = .failure(error)
-            }
-            if let group, group.commits != commits {
-                // The group committed the rows before this one so that this one could run again in a new
-                // transaction (``CommandGroup/handle(_:)``): they are answered now, as at any COMMIT.
-                state.processedGroupEnd()
-                deliver(&state)
             }
         }
         if case .failure(let error) = result, error is DatabaseError {

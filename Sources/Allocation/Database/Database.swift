@@ -49,7 +49,7 @@ public final class Database {
     /// Whether a command may wait for a product row another transaction holds (``Product/loadVersion(sku:in:)``);
     /// a ``CommandGroup`` sets it false for a command that runs after others in one transaction, which may hold
     /// rows: a group never waits while it holds rows, so two groups cannot deadlock.
-    public internal(set) var waitsForRowLocks = true
+    var waitsForRowLocks = true
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []

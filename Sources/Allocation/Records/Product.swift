@@ -28,10 +28,10 @@ struct Product: Equatable, Sendable {
 /// A group's later command found its product row held by another transaction (``Database/waitsForRowLocks``):
 /// the group commits what it did, releasing its rows, and runs the command again in a new transaction, where it
 /// may wait (``CommandGroup/handle(_:)``).
-public struct RowLockUnavailable: Error, CustomStringConvertible, Equatable, Sendable {
-    public let sku: String
+struct RowLockUnavailable: Error, CustomStringConvertible, Equatable, Sendable {
+    let sku: String
 
-    public var description: String { "product \(sku) is being changed by someone else; nothing was saved" }
+    var description: String { "product \(sku) is being changed by someone else; nothing was saved" }
 }
 
 /// Another transaction changed the product between our read and our write.

@@ -18,9 +18,9 @@ import Foundation
 /// group learns its commands (and their SKUs) one at a time from a stream it must not hold back. Should a
 /// server still refuse a command for a conflict (a deadlock with some other writer, or a serialization failure
 /// at `serializable`), the same happens after a short pause: the victim never runs again inside the transaction
-/// that holds the earlier commands' rows and snapshot. ``commits`` counts the COMMITs, these early ones too, so
-/// that the caller knows up to where its rows are committed; no command is ever run twice, as each one's
-/// savepoint was rolled back before it runs again.
+/// that holds the earlier commands' rows and snapshot. The caller hears of such an early COMMIT at once (it may
+/// answer the commands before the one run again while that one waits), and no command is ever applied twice, as
+/// each one's savepoint was rolled back before it runs again.
 ///
 /// A `DatabaseError` (busy, disk full) rolls the group's uncommitted commands back whole, never part of one; the
 /// caller, which knows which inputs they came from, says up to where everything was committed. A dry run
@@ -35,9 +35,6 @@ public final class CommandGroup {
     public let isDryRun: Bool
     /// Commands run in the open transaction, refused ones included; 0 when none is open.
     public private(set) var uncommitted = 0
-    /// The group's COMMITs so far, those ``handle(_:)`` makes before running a command again included: when a call
-    /// to ``handle(_:)`` changes it, every command before that one is committed.
-    public private(set) var commits = 0
     /// When the open transaction began, on the monotonic clock.
     private var openedAt = 0.0
 
@@ -60,12 +57,13 @@ public final class CommandGroup {
     ///
     /// When the command's product row is held elsewhere, or a server refuses it for a conflict, the commands
     /// before it are committed (or, with none, the transaction rolled back) and it runs again in a new transaction
-    /// (see the type's comment); a dry run, which cannot commit, fails instead.
+    /// (see the type's comment); `committedBefore` is called after such a COMMIT, before the command runs again
+    /// (and may wait for its row). A dry run, which cannot commit, fails instead.
     ///
     /// - Throws: what ``MessageBus/handle(_:)`` throws. After a `DatabaseError` the group's uncommitted commands
     ///   are rolled back and the next command opens a new transaction.
     @discardableResult
-    public func handle(_ command: Command) throws -> Outcome {
+    public func handle(_ command: Command, committedBefore: () -> Void = {}) throws -> Outcome {
         let started = monotonicNow()
         let conflictSeconds = Double(bus.database.busyTimeoutMilliseconds) / 1000
         var attempt = 0
@@ -74,13 +72,13 @@ public final class CommandGroup {
             do {
                 return try runInGroup(command)
             } catch let error as RowLockUnavailable where !isDryRun {
-                try endBeforeRunningAgain(after: error)
+                if try endBeforeRunningAgain(after: error) { committedBefore() }
             } catch let error as DatabaseError
                 where error.kind == .conflict && !isDryRun
                 && MessageBus.mayRunAgain(
                     after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds)
             {
-                try endBeforeRunningAgain(after: error)
+                if try endBeforeRunningAgain(after: error) { committedBefore() }
                 MessageBus.pauseBeforeRetry(attempt: attempt)
             } catch let error as DatabaseError {
                 abandon()
@@ -108,27 +106,29 @@ public final class CommandGroup {
     /// back, so the commands before it are committed, releasing their rows; with none, the transaction is rolled
     /// back (its snapshot may be what the server refused).
     ///
+    /// - Returns: whether commands before it were committed.
     /// - Throws: `DatabaseError` from COMMIT (the commands before it are then lost), or `error` when the engine
     ///   ended the transaction with the command.
-    private func endBeforeRunningAgain(after error: any Error) throws {
+    private func endBeforeRunningAgain(after error: any Error) throws -> Bool {
         uncommitted -= 1
         guard bus.database.isGrouped else {
             defer { uncommitted = 0 }
             guard uncommitted == 0 else {
                 throw error as? DatabaseError ?? .misuse("the group's transaction ended with its command: \(error)")
             }
-            return
+            return false
         }
-        if uncommitted > 0 {
-            do {
-                try commit()
-            } catch {
-                abandon()
-                throw error
-            }
-        } else {
+        guard uncommitted > 0 else {
             abandon()
+            return false
         }
+        do {
+            try commit()
+        } catch {
+            abandon()
+            throw error
+        }
+        return true
     }
 
     /// Whether the open transaction should be committed now: it ran ``commandLimit`` commands or has held the write
@@ -152,7 +152,6 @@ public final class CommandGroup {
         guard !isDryRun, bus.database.isGrouped else { return }
         defer { uncommitted = 0 }
         try bus.database.commitGroup()
-        commits += 1
     }
 
     /// Ends the run: commits what is open, or for a dry run rolls everything back.
