@@ -57,13 +57,21 @@ public final class CommandGroup {
     ///
     /// When the command's product row is held elsewhere, or a server refuses it for a conflict, the commands
     /// before it are committed (or, with none, the transaction rolled back) and it runs again in a new transaction
-    /// (see the type's comment); `committedBefore` is called after such a COMMIT, before the command runs again
-    /// (and may wait for its row). A dry run, which cannot commit, fails instead.
+    /// (see the type's comment) with ``commit()``; a caller that knows the commands before it passes its own COMMIT
+    /// (``handle(_:commitBefore:)``), which answers them at once (the command may then still wait for its row)
+    /// and can run them again should the COMMIT itself be refused for a conflict. A dry run, which cannot commit,
+    /// fails instead.
     ///
-    /// - Throws: what ``MessageBus/handle(_:)`` throws. After a `DatabaseError` the group's uncommitted commands
-    ///   are rolled back and the next command opens a new transaction.
+    /// - Throws: what ``MessageBus/handle(_:)`` or the COMMIT throws. After a `DatabaseError` the group's
+    ///   uncommitted commands are rolled back and the next command opens a new transaction.
     @discardableResult
-    public func handle(_ command: Command, committedBefore: () -> Void = {}) throws -> Outcome {
+    public func handle(_ command: Command) throws -> Outcome {
+        try handle(command) { try commit() }
+    }
+
+    /// ``handle(_:)`` with the caller's own COMMIT of the commands before the command, should it run again.
+    @discardableResult
+    public func handle(_ command: Command, commitBefore: () throws -> Void) throws -> Outcome {
         let started = monotonicNow()
         let conflictSeconds = Double(bus.database.busyTimeoutMilliseconds) / 1000
         var attempt = 0
@@ -72,13 +80,13 @@ public final class CommandGroup {
             do {
                 return try runInGroup(command)
             } catch let error as RowLockUnavailable where !isDryRun {
-                if try endBeforeRunningAgain(after: error) { committedBefore() }
+                try endBeforeRunningAgain(after: error, commitBefore: commitBefore)
             } catch let error as DatabaseError
                 where error.kind == .conflict && !isDryRun
                 && MessageBus.mayRunAgain(
                     after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds)
             {
-                if try endBeforeRunningAgain(after: error) { committedBefore() }
+                try endBeforeRunningAgain(after: error, commitBefore: commitBefore)
                 MessageBus.pauseBeforeRetry(attempt: attempt)
             } catch let error as DatabaseError {
                 abandon()
@@ -106,29 +114,24 @@ public final class CommandGroup {
     /// back, so the commands before it are committed, releasing their rows; with none, the transaction is rolled
     /// back (its snapshot may be what the server refused).
     ///
-    /// - Returns: whether commands before it were committed.
-    /// - Throws: `DatabaseError` from COMMIT (the commands before it are then lost), or `error` when the engine
-    ///   ended the transaction with the command.
-    private func endBeforeRunningAgain(after error: any Error) throws -> Bool {
+    /// - Throws: `DatabaseError` from COMMIT (the commands before it are then lost), what `commitBefore` throws,
+    ///   or `error` when the engine ended the transaction with the command.
+    private func endBeforeRunningAgain(after error: any Error, commitBefore: () throws -> Void) throws {
         uncommitted -= 1
         guard bus.database.isGrouped else {
             defer { uncommitted = 0 }
             guard uncommitted == 0 else {
                 throw error as? DatabaseError ?? .misuse("the group's transaction ended with its command: \(error)")
             }
-            return false
+            return
         }
-        guard uncommitted > 0 else {
-            abandon()
-            return false
-        }
+        guard uncommitted > 0 else { return abandon() }
         do {
-            try commit()
+            try commitBefore()
         } catch {
             abandon()
             throw error
         }
-        return true
     }
 
     /// Whether the open transaction should be committed now: it ran ``commandLimit`` commands or has held the write

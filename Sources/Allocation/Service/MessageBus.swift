@@ -153,7 +153,7 @@ public final class MessageBus {
 
     /// Sleeps a random time, growing with the attempt (up to 1, 2, 4 … ms, at most 50), so transactions that
     /// conflicted once do not meet again at once.
-    static func pauseBeforeRetry(attempt: Int) {
+    public static func pauseBeforeRetry(attempt: Int) {
         let ceiling = min(50_000, 1000 << min(attempt - 1, 6))
         usleep(UInt32.random(in: 0...UInt32(ceiling)))
     }
