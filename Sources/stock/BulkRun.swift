@@ -216,6 +216,9 @@ struct BulkRun {
             } catch {
                 result = .failure(error)
             }
+            // The rows before this one were lost at their COMMIT: like them, this one changed nothing and is not
+            // answered.
+            if state.summary.failure != nil { return }
         }
         if case .failure(let error) = result, error is DatabaseError {
             state.lose(error)
