@@ -151,20 +151,45 @@ struct BulkRun {
         }
     }
 
+    /// How many times a group's rows run again when a server keeps refusing their COMMIT for a conflict.
+    static let commitAttempts = 10
+
     /// Commits the open group (or, `finishing` a dry run, rolls everything back) and answers its rows; a failed
     /// COMMIT loses them (``RunState/lose(_:)``).
+    ///
+    /// A COMMIT a server refused for a conflict (a serialization failure at `serializable`) changed nothing: the
+    /// group's rows run again, in order, in a new transaction, after a short pause, and are answered as that run
+    /// decided, up to ``commitAttempts`` times.
     private func endGroup(_ state: inout RunState, finishing: Bool) {
         guard let group else { return }
-        do {
-            if finishing { try group.finish() } else { try group.commit() }
-            if !group.isDryRun { state.processedGroupEnd() }
-        } catch {
-            state.lose(error)
+        var attempt = 0
+        while true {
+            do {
+                if finishing { try group.finish() } else { try group.commit() }
+                if !group.isDryRun { state.processedGroupEnd() }
+            } catch let error as DatabaseError
+                where error.kind == .conflict && !group.isDryRun && attempt < Self.commitAttempts
+            {
+                attempt += 1
+                MessageBus.pauseBeforeRetry(attempt: attempt)
+                let rows = state.pending
+                state.pending.removeAll()
+                state.processed = state.summary.committedThrough
+                for (row, _) in rows {
+                    run(row, &state, mayCommit: false)
+                    if state.summary.failure != nil { return }
+                }
+                continue
+            } catch {
+                state.lose(error)
+            }
+            break
         }
         deliver(&state)
     }
 
-    private func run(_ row: BulkRow, _ state: inout RunState) {
+    /// Runs one row; with `mayCommit`, commits the group when it is due.
+    private func run(_ row: BulkRow, _ state: inout RunState, mayCommit: Bool = true) {
         guard row.number >= fromRow else {
             state.processed = row.number
             if group == nil { state.summary.committedThrough = row.number }
@@ -176,10 +201,24 @@ struct BulkRun {
         case .failure(let error): result = .failure(error)
         case .success(let command):
             do {
-                result = .success(try group?.handle(command) ?? bus.handle(command))
+                if let group {
+                    // The group may commit the rows before this one so that this one runs again in a new
+                    // transaction (``CommandGroup/handle(_:commitBefore:)``): as at any COMMIT, they are answered
+                    // then (while this one may still wait), or run again if the server refused the COMMIT.
+                    result = .success(
+                        try group.handle(command) {
+                            endGroup(&state, finishing: false)
+                            if let failure = state.summary.failure { throw failure }
+                        })
+                } else {
+                    result = .success(try bus.handle(command))
+                }
             } catch {
                 result = .failure(error)
             }
+            // The rows before this one were lost at their COMMIT: like them, this one changed nothing and is not
+            // answered.
+            if state.summary.failure != nil { return }
         }
         if case .failure(let error) = result, error is DatabaseError {
             state.lose(error)
@@ -195,7 +234,7 @@ struct BulkRun {
             deliver(&state)
             return
         }
-        if group.isDue { endGroup(&state, finishing: false) }
+        if mayCommit && group.isDue { endGroup(&state, finishing: false) }
     }
 
     private func deliver(_ state: inout RunState) {

@@ -112,6 +112,26 @@ import Testing
         #expect(try store.contents() == before)
     }
 
+    /// On a server a broken contract or a refused CHECK could come from a concurrent change, so it runs again
+    /// from a fresh read a few times before it is reported; a unique key's refusal is an answer, and on SQLite,
+    /// whose write lock excludes concurrent changes, nothing of the kind runs again.
+    @Test func aContractOrConstraintFailureRunsAgainOnlyOnAServerAndOnlyAFewTimes() {
+        let contract = ContractViolation(kind: .postcondition, message: "postcondition failed")
+        let check = DatabaseError(code: 0, message: "violates check constraint", sqlState: "23514")
+        let unique = DatabaseError(code: 0, message: "duplicate key", sqlState: "23505")
+        func runsAgain(_ error: any Error, attempt: Int, sideBySide: Bool) -> Bool {
+            MessageBus.mayRunAgain(
+                after: error, attempt: attempt, waited: 0, conflictSeconds: 2, sideBySide: sideBySide)
+        }
+        #expect(MessageBus.contractAttempts == 3)
+        for error in [contract as any Error, check] {
+            #expect((1...4).map { runsAgain(error, attempt: $0, sideBySide: true) } == [true, true, false, false])
+            #expect(!runsAgain(error, attempt: 1, sideBySide: false))
+        }
+        #expect(!runsAgain(unique, attempt: 1, sideBySide: true))
+        #expect(!runsAgain(AllocationError.unknownBatch("b1"), attempt: 1, sideBySide: true))
+    }
+
     @Test func eventsAreRecordedWithTheSettingsClockInTheCommandsTransaction() throws {
         try bus.handle(.createBatch(CreateBatch(ref: "b1", sku: "LAMP", qty: 10, eta: Day("2026-02-01"))))
         try bus.handle(.allocate(Allocate(orderid: "o1", sku: "LAMP", qty: 4)))

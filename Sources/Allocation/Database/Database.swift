@@ -46,6 +46,10 @@ public final class Database {
     var transactionDepth = 0
     /// Whether ``beginGroup()`` left a write transaction open, in which each ``transaction(_:)`` is a savepoint.
     public internal(set) var isGrouped = false
+    /// Whether a command may wait for a product row another transaction holds (``Product/loadVersion(sku:in:)``);
+    /// a ``CommandGroup`` sets it false for a command that runs after others in one transaction, which may hold
+    /// rows: a group never waits while it holds rows, so two groups cannot deadlock.
+    var waitsForRowLocks = true
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []

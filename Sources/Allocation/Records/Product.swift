@@ -25,6 +25,15 @@ struct Product: Equatable, Sendable {
     }
 }
 
+/// A group's later command found its product row held by another transaction (``Database/waitsForRowLocks``):
+/// the group commits what it did, releasing its rows, and runs the command again in a new transaction, where it
+/// may wait (``CommandGroup/handle(_:)``).
+struct RowLockUnavailable: Error, CustomStringConvertible, Equatable, Sendable {
+    let sku: String
+
+    var description: String { "product \(sku) is being changed by someone else; nothing was saved" }
+}
+
 /// Another transaction changed the product between our read and our write.
 public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Sendable {
     public let sku: String
@@ -55,25 +64,45 @@ extension Product {
     ///
     /// Inside a write transaction on a server the row is locked (`FOR UPDATE`) until the transaction ends: two
     /// commands on one SKU then take turns at this read instead of both working and one being refused by the
-    /// version check; commands on other SKUs never wait for it.
+    /// version check; commands on other SKUs never wait for it. A command reads the lines and batches it decides
+    /// on only after this lock: at `read committed` each later statement sees what the previous holder committed,
+    /// whereas a row read before the wait would be acted on as it was then.
+    ///
+    /// When ``Database/waitsForRowLocks`` is false (a group's later command, holding the rows of earlier ones) the
+    /// row is taken `NOWAIT`.
+    ///
+    /// - Throws: ``RowLockUnavailable`` when the row is taken `NOWAIT` and another transaction holds it.
     static func loadVersion(sku: String, in db: Database) throws -> Product? {
-        try db.queryOne(db.isInTransaction ? lockVersionSQL : loadVersionSQL, sku) {
-            Product(sku: sku, version: $0.int(0))
+        let sql = !db.isInTransaction ? loadVersionSQL : db.waitsForRowLocks ? lockVersionSQL : lockNowVersionSQL
+        do {
+            return try db.queryOne(sql, sku) { Product(sku: sku, version: $0.int(0)) }
+        } catch let error as DatabaseError where sql === lockNowVersionSQL && error.sqlState == "55P03" {
+            throw RowLockUnavailable(sku: sku)
         }
     }
 
     private static let loadVersionSQL = SQL("SELECT version FROM products WHERE sku = ?")
     private static let lockVersionSQL = SQL(
         "SELECT version FROM products WHERE sku = ?", server: "SELECT version FROM products WHERE sku = ? FOR UPDATE")
+    private static let lockNowVersionSQL = SQL(
+        "SELECT version FROM products WHERE sku = ?",
+        server: "SELECT version FROM products WHERE sku = ? FOR UPDATE NOWAIT")
 
     /// The product that holds the batch `reference`, with that batch alone loaded; nil when there is none.
+    ///
+    /// The batch's SKU (which never changes) is looked up first, then the product row is locked
+    /// (``loadVersion(sku:in:)``), and only then is the batch read: its quantities are those of the last command
+    /// that held the row, not those from before a wait for it.
     static func loadVersion(batchReference reference: String, in db: Database) throws -> Product? {
-        guard let batch = try Batch.find(reference: reference, in: db),
-            var product = try loadVersion(sku: batch.sku, in: db)
+        guard let sku = try db.queryOne(skuOfBatchSQL, reference, map: { $0.text(0) }),
+            var product = try loadVersion(sku: sku, in: db),
+            let batch = try Batch.find(reference: reference, in: db)
         else { return nil }
         try product.include([batch])
         return product
     }
+
+    private static let skuOfBatchSQL = SQL("SELECT sku FROM batches WHERE reference = ?")
 
     /// What a quantity change (or receiving, which may change the quantity) of batch `reference` to `quantity`
     /// reads: the batch with its product's version, the lines on it, and the batches that could take the lines
@@ -123,8 +152,7 @@ extension Product {
 
     /// The whole aggregate that holds the batch `reference`, as ``load(sku:in:)``.
     static func load(batchReference reference: String, in db: Database) throws -> Product? {
-        guard let sku = try db.queryOne("SELECT sku FROM batches WHERE reference = ?", reference, map: { $0.text(0) })
-        else { return nil }
+        guard let sku = try db.queryOne(skuOfBatchSQL, reference, map: { $0.text(0) }) else { return nil }
         return try load(sku: sku, in: db)
     }
 

@@ -10,6 +10,18 @@ import Foundation
 /// ``millisecondLimit`` ms: other writers wait for the turn meanwhile) and at ``finish()``; the events of its
 /// commands are dispatched after that COMMIT, in order, never for a rolled-back command.
 ///
+/// Two groups never deadlock on a server: a group never waits for a product row while it may hold others. Its
+/// first command in a transaction locks its product row (its rows, in SKU order) as any command does, waiting
+/// if need be; a later command takes its row `NOWAIT` (``Database/waitsForRowLocks``), and when the row is held
+/// elsewhere, its savepoint is rolled back, the commands before it are committed, which releases their rows, and
+/// it runs again as the first command of a new transaction. A global lock order cannot do this job, since a
+/// group learns its commands (and their SKUs) one at a time from a stream it must not hold back. Should a
+/// server still refuse a command for a conflict (a deadlock with some other writer, or a serialization failure
+/// at `serializable`), the same happens after a short pause: the victim never runs again inside the transaction
+/// that holds the earlier commands' rows and snapshot. The caller hears of such an early COMMIT at once (it may
+/// answer the commands before the one run again while that one waits), and no command is ever applied twice, as
+/// each one's savepoint was rolled back before it runs again.
+///
 /// A `DatabaseError` (busy, disk full) rolls the group's uncommitted commands back whole, never part of one; the
 /// caller, which knows which inputs they came from, says up to where everything was committed. A dry run
 /// (`dryRun`) keeps one transaction for the whole run, so each command sees the ones before it, and rolls it back
@@ -43,19 +55,80 @@ public final class CommandGroup {
     /// Runs one command in its own savepoint, opening a transaction when none is open; commit with ``commit()``
     /// when ``isDue``.
     ///
-    /// - Throws: what ``MessageBus/handle(_:)`` throws. After a `DatabaseError` the group's uncommitted commands
-    ///   are rolled back and the next command opens a new transaction.
+    /// When the command's product row is held elsewhere, or a server refuses it for a conflict, the commands
+    /// before it are committed (or, with none, the transaction rolled back) and it runs again in a new transaction
+    /// (see the type's comment) with ``commit()``; a caller that knows the commands before it passes its own COMMIT
+    /// (``handle(_:commitBefore:)``), which answers them at once (the command may then still wait for its row)
+    /// and can run them again should the COMMIT itself be refused for a conflict. A dry run, which cannot commit,
+    /// fails instead.
+    ///
+    /// - Throws: what ``MessageBus/handle(_:)`` or the COMMIT throws. After a `DatabaseError` the group's
+    ///   uncommitted commands are rolled back and the next command opens a new transaction.
     @discardableResult
     public func handle(_ command: Command) throws -> Outcome {
-        if !bus.database.isGrouped {
-            try bus.database.beginGroup()
+        try handle(command) { try commit() }
+    }
+
+    /// ``handle(_:)`` with the caller's own COMMIT of the commands before the command, should it run again.
+    @discardableResult
+    public func handle(_ command: Command, commitBefore: () throws -> Void) throws -> Outcome {
+        let started = monotonicNow()
+        let conflictSeconds = Double(bus.database.busyTimeoutMilliseconds) / 1000
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try runInGroup(command)
+            } catch let error as RowLockUnavailable where !isDryRun {
+                try endBeforeRunningAgain(after: error, commitBefore: commitBefore)
+            } catch let error as DatabaseError
+                where error.kind == .conflict && !isDryRun
+                && MessageBus.mayRunAgain(
+                    after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds)
+            {
+                try endBeforeRunningAgain(after: error, commitBefore: commitBefore)
+                MessageBus.pauseBeforeRetry(attempt: attempt)
+            } catch let error as DatabaseError {
+                abandon()
+                throw error
+            }
+        }
+    }
+
+    /// Runs the command in a savepoint of the open transaction, opening one if none is; a command after others
+    /// in the transaction does not wait for its product row (``Database/waitsForRowLocks``).
+    private func runInGroup(_ command: Command) throws -> Outcome {
+        let database = bus.database
+        if !database.isGrouped {
+            try database.beginGroup()
             openedAt = monotonicNow()
             uncommitted = 0
         }
         uncommitted += 1
+        database.waitsForRowLocks = isDryRun || uncommitted == 1
+        defer { database.waitsForRowLocks = true }
+        return try bus.handle(command)
+    }
+
+    /// Ends the open transaction before a command that failed with `error` runs again: its savepoint is rolled
+    /// back, so the commands before it are committed, releasing their rows; with none, the transaction is rolled
+    /// back (its snapshot may be what the server refused).
+    ///
+    /// - Throws: `DatabaseError` from COMMIT (the commands before it are then lost), what `commitBefore` throws,
+    ///   or `error` when the engine ended the transaction with the command.
+    private func endBeforeRunningAgain(after error: any Error, commitBefore: () throws -> Void) throws {
+        uncommitted -= 1
+        guard bus.database.isGrouped else {
+            defer { uncommitted = 0 }
+            guard uncommitted == 0 else {
+                throw error as? DatabaseError ?? .misuse("the group's transaction ended with its command: \(error)")
+            }
+            return
+        }
+        guard uncommitted > 0 else { return abandon() }
         do {
-            return try bus.handle(command)
-        } catch let error as DatabaseError {
+            try commitBefore()
+        } catch {
             abandon()
             throw error
         }

@@ -84,6 +84,10 @@ public final class MessageBus {
     /// write that checks it. It is the defence a server engine relies on, where transactions run side by side
     /// and the version check (or a unique key) is what notices that another one got there first.
     ///
+    /// A command in a group (``Database/isGrouped``) that a server refused for a conflict is not run again here:
+    /// its savepoint is rolled back, but the group's transaction still holds its earlier commands' rows and
+    /// snapshot, so ``CommandGroup`` runs it again in a new transaction.
+    ///
     /// - Throws: `ContractViolation` for bad input, `AllocationError` for a business refusal, `DatabaseError`,
     ///   or `ConcurrentUpdate` (or the conflict's `DatabaseError`) when the attempts ran out.
     @discardableResult
@@ -92,14 +96,18 @@ public final class MessageBus {
         try Validation.check(command)
         let started = monotonicNow()
         let conflictSeconds = Double(database.busyTimeoutMilliseconds) / 1000
+        let sideBySide = database.engine == .postgresql
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return try run(command)
+            } catch let error as DatabaseError where error.kind == .conflict && database.isGrouped {
+                throw error
             } catch let error
                 where MessageBus.mayRunAgain(
-                    after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds)
+                    after: error, attempt: attempt, waited: monotonicNow() - started, conflictSeconds: conflictSeconds,
+                    sideBySide: sideBySide)
             {
                 MessageBus.pauseBeforeRetry(attempt: attempt)
             }
@@ -108,6 +116,8 @@ public final class MessageBus {
 
     /// How many times a command runs at most when concurrent transactions keep refusing it.
     static let attempts = 10
+    /// How many times a command whose contract or constraint failed on a server runs at most.
+    static let contractAttempts = 3
     /// How many times a command a server keeps refusing for conflicts runs at most, within the busy timeout.
     static let conflictAttempts = 100
 
@@ -119,10 +129,21 @@ public final class MessageBus {
     /// At `repeatable read` or `serializable`, a command that waited for the product row another one held is
     /// refused once it gets the row, since its snapshot is older than that commit; on a busy SKU it can lose
     /// several times in a row, and the busy timeout is how long an operator agreed to wait.
-    static func mayRunAgain(after error: any Error, attempt: Int, waited: Double, conflictSeconds: Double) -> Bool {
+    ///
+    /// With transactions running `sideBySide` (a server), a broken contract of the rules or a constraint the
+    /// schema refused (a CHECK, a foreign key) also runs again, up to ``contractAttempts`` times: every command
+    /// reads what it decides on after it holds its product row, so it should not happen, but should a concurrent
+    /// change still cause one, it is not reported as the operator's bad input; one that a fresh read repeats is.
+    static func mayRunAgain(
+        after error: any Error, attempt: Int, waited: Double, conflictSeconds: Double, sideBySide: Bool = false
+    ) -> Bool {
         switch error {
         case is ConcurrentUpdate:
             attempt < attempts
+        case is ContractViolation:
+            sideBySide && attempt < contractAttempts
+        case let database as DatabaseError where database.kind == .constraintViolation:
+            sideBySide && attempt < contractAttempts
         case let database as DatabaseError where database.kind == .conflict:
             attempt < attempts || (attempt < conflictAttempts && waited < conflictSeconds)
         default:
@@ -132,7 +153,7 @@ public final class MessageBus {
 
     /// Sleeps a random time, growing with the attempt (up to 1, 2, 4 … ms, at most 50), so transactions that
     /// conflicted once do not meet again at once.
-    static func pauseBeforeRetry(attempt: Int) {
+    public static func pauseBeforeRetry(attempt: Int) {
         let ceiling = min(50_000, 1000 << min(attempt - 1, 6))
         usleep(UInt32.random(in: 0...UInt32(ceiling)))
     }

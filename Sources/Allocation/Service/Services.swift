@@ -143,25 +143,29 @@ enum Services {
 
     /// Ships every named line or none: a line that cannot ship refuses the whole command, naming each such line.
     /// Shipping takes stock out with its allocation, so no waiting line is filled.
+    ///
+    /// The lines are read (and decided on) only once their SKUs' product rows are locked (``lockedLines(of:in:)``).
     static func ship(_ command: Ship, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         let lines: [OrderLine]
+        var products: [Product]
         if let sku = command.sku {
-            guard let line = try OrderLine.find(orderid: command.orderid, sku: sku, in: db) else {
+            guard let product = try Product.loadVersion(sku: sku, in: db),
+                let line = try OrderLine.find(orderid: command.orderid, sku: sku, in: db)
+            else {
                 throw AllocationError.unknownLine(orderid: command.orderid, sku: sku)
             }
             guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
             lines = [line]
+            products = [product]
         } else {
-            let all = try OrderLine.forOrder(command.orderid, in: db)
+            let (all, locked) = try lockedLines(of: command.orderid, in: db)
             guard !all.isEmpty else { throw AllocationError.unknownOrder(command.orderid) }
             lines = all.filter { !$0.isShipped }
             guard !lines.isEmpty else { throw AllocationError.nothingToShip(orderid: command.orderid) }
+            products = locked.filter { product in lines.contains { $0.sku == product.sku } }
         }
-        var products: [Product] = []
-        for line in lines where !products.contains(where: { $0.sku == line.sku }) {
-            var product = try loadProduct(sku: line.sku, in: db)
-            try product.include(try batches(holding: lines.filter { $0.sku == line.sku }, in: db))
-            products.append(product)
+        for index in products.indices {
+            try products[index].include(try batches(holding: lines.filter { $0.sku == products[index].sku }, in: db))
         }
         let problems = lines.compactMap { line in
             products.first { $0.sku == line.sku }.flatMap { $0.shippingProblem(line) }
@@ -182,10 +186,11 @@ enum Services {
     }
 
     static func moveLine(_ command: MoveLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
+        guard var product = try Product.loadVersion(sku: command.sku, in: db),
+            let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
+        else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
-        var product = try loadProduct(sku: command.sku, in: db)
         if let target = try Batch.find(reference: command.batchref, in: db) {
             guard target.sku == command.sku else {
                 throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: target.sku, lineSKU: command.sku)
@@ -241,6 +246,25 @@ enum Services {
             throw AllocationError.unknownBatch(reference)
         }
         return product
+    }
+
+    /// The lines of order `orderid`, read after the product rows of all their SKUs are locked, with those
+    /// products (no batch loaded), in SKU order.
+    ///
+    /// The lines are read once to learn the SKUs, the rows are locked in SKU order (the one order every command
+    /// takes several in, so two such commands cannot deadlock), and the lines are read again: what a command that
+    /// held a row meanwhile did to them is seen. A line of a new SKU that appeared meanwhile has its row locked in
+    /// turn, and the lines are read again.
+    private static func lockedLines(of orderid: String, in db: Database) throws -> ([OrderLine], [Product]) {
+        var lines = try OrderLine.forOrder(orderid, in: db)
+        var products: [Product] = []
+        while true {
+            let skus = Set(lines.map(\.sku)).filter { sku in !products.contains { $0.sku == sku } }
+            guard !skus.isEmpty else { break }
+            for sku in skus.sorted() { products.append(try loadProduct(sku: sku, in: db)) }
+            lines = try OrderLine.forOrder(orderid, in: db)
+        }
+        return (lines, products.sorted { $0.sku < $1.sku })
     }
 
     /// The batches the allocated ones among `lines` are on, each read once by its reference.
