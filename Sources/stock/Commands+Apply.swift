@@ -29,8 +29,8 @@ extension Subcommand {
             line waits for stock), "cancelled" or "done". Each line is its own transaction; a bad line is reported
             and the rest still run.
             With --group, lines share transactions, each line in a savepoint of its own (a refused line still
-            changes nothing), committed every groupCommands lines or groupMs milliseconds and at the end; a line is
-            answered once it is committed, and standard error ends with "committed through line N". A crash loses
+            changes nothing), committed every groupCommands lines or groupMs milliseconds, before a line whose
+            SKU another writer holds (on a server), and at the end; a line is answered once it is committed, and standard error ends with "committed through line N". A crash loses
             at most the uncommitted group, never part of a command; after a database error, standard error says
             "committed through line N; re-run with --from-row N+1".
             --dry-run answers every line against the current data, each seeing the lines before it, and changes

@@ -22,8 +22,8 @@ extension Subcommand {
             the header, bytes that are not UTF-8), an empty file or a bad header is refused whole, naming the
             line, and nothing is changed (exit 2).
             The rows run in grouped transactions, each row in a savepoint of its own (a refused row changes
-            nothing, the rows around it still apply), committed every groupCommands rows or groupMs milliseconds
-            and at the end. Standard output gets one line per refused row, per row left waiting for stock and per
+            nothing, the rows around it still apply), committed every groupCommands rows or groupMs milliseconds,
+            before a row whose SKU another writer holds (on a server), and at the end. Standard output gets one line per refused row, per row left waiting for stock and per
             batch with an ETA in the past, each naming the row and the line it starts on, e.g.
               row 3 (line 4): quantity must be a whole number, got "1,000"
             then a summary: imported N rows: A applied, W waiting, R refused (, S skipped). Standard error ends
