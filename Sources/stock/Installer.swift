@@ -112,9 +112,7 @@ struct Installer {
 
     private func installBinary() throws {
         let folder = binaryTarget.deletingLastPathComponent()
-        try step("make the folder \(folder.path)") {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
+        try makeFolders(folder)
         let staged = folder.appendingPathComponent(".stock-new-\(getpid())")
         try? FileManager.default.removeItem(at: staged)
         do {
@@ -131,9 +129,7 @@ struct Installer {
 
     /// Copies the assets beside their place, then swaps them in; returns whether an earlier copy was replaced.
     private func installAssets(shipped: Set<String>) throws -> Bool {
-        try step("make the folder \(shareFolder.path)") {
-            try FileManager.default.createDirectory(at: shareFolder, withIntermediateDirectories: true)
-        }
+        try makeFolders(shareFolder)
         let staged = shareFolder.appendingPathComponent(".assets-new-\(getpid())")
         let previous = shareFolder.appendingPathComponent(".assets-old-\(getpid())")
         try? FileManager.default.removeItem(at: staged)
@@ -201,6 +197,22 @@ struct Installer {
             try body()
         } catch {
             throw InstallFailure(message: "cannot \(what): \(Self.reason(error))")
+        }
+    }
+
+    /// Makes `folder` and the folders above it that are missing (mode 0755), as `mkdir -p` does, saying which one
+    /// could not be made and why.
+    private func makeFolders(_ folder: URL) throws {
+        var missing: [URL] = []
+        var next = folder
+        while !FileManager.default.fileExists(atPath: next.path), next.path != "/" {
+            missing.insert(next, at: 0)
+            next.deleteLastPathComponent()
+        }
+        for made in missing where mkdir(made.path, 0o755) != 0 && errno != EEXIST {
+            let hint = errno == EACCES || errno == EPERM ? " (sudo for a system-wide prefix)" : ""
+            throw InstallFailure(
+                message: "cannot make the folder \(made.path): \(String(cString: strerror(errno)))\(hint)")
         }
     }
 

@@ -227,6 +227,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: prefix))
     }
 
+    /// A user who may not write under the prefix (`nobody` here, as a user without sudo would be) is told which
+    /// folder and why, exit 3, and nothing is made.
+    @Test(
+        .enabled(if: OtherUser.canReachTemporaryFolder, "another user cannot enter the temporary folder's parents"))
+    func anInstallWhereTheUserMayNotWriteSaysWhereAndWhy() throws {
+        let staged = try OtherUser.stage([:], in: folder)
+        let assets = folder.path + "/assets"
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/assets", toPath: assets)
+        _ = try runProcess("/bin/chmod", ["-R", "a+rX", folder.path])
+        let prefix = folder.path + "/system"
+        try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: false)
+        let result = try runProcess(
+            "/usr/bin/setpriv",
+            ["--reuid=nobody", "--regid=nogroup", "--clear-groups", staged.executable, "install", "--prefix", prefix],
+            environment: StockProcess.environment(["STOCK_ASSETS": assets, "HOME": home]))
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix(
+                "cannot make the folder \(prefix)/share: Permission denied (sudo for a system-wide prefix)"),
+            "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: prefix) == [])
+    }
+
     func mode(_ path: String) throws -> Int {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }
