@@ -43,7 +43,7 @@ extension Subcommand {
 
 extension Tool {
     func apply() throws -> ExitStatus {
-        let source = arguments.positionals.first ?? "-"
+        let source = positional("FILE|-") ?? "-"
         guard !source.isEmpty else { throw UsageError(message: "apply needs a FILE or -, got \"\"") }
         let fromRow = try fromRowOption()
         let handle: UnsafeMutablePointer<FILE>

@@ -82,14 +82,14 @@ enum ExportTable: String, CaseIterable {
 
 extension Tool {
     func export() throws -> ExitStatus {
-        let words = arguments.positionals
-        guard let table = ExportTable(rawValue: words[0]) else {
+        let tableName = required("batches|allocations|backorders|events")
+        guard let table = ExportTable(rawValue: tableName) else {
             let names = ExportTable.allCases.map(\.rawValue)
             throw UsageError(
                 message: "export writes \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), got "
-                    + Validation.shown(words[0]) + Suggestion.didYouMean(words[0], among: names))
+                    + Validation.shown(tableName) + Suggestion.didYouMean(tableName, among: names))
         }
-        let target = words.count > 1 && words[1] != "-" ? words[1] : nil
+        let target = positional("FILE|-").flatMap { $0 == "-" ? nil : $0 }
         if target == "" { throw UsageError(message: "export needs a FILE or -, got \"\"") }
         if let target { try AssetsFolder.refuseData(at: target) }
         let database = try openDatabase(access: .readOnly)

@@ -91,7 +91,7 @@ extension Tool {
     }
 
     func listHistory() throws -> ExitStatus {
-        let orderid = arguments.positionals.first.map(Validation.normalized)
+        let orderid = positional("ORDERID").map(Validation.normalized)
         let batch = arguments.options["--batch"].map(Validation.normalized)
         let database: Database
         let events: [EventRow]

@@ -41,16 +41,16 @@ extension Subcommand {
 
 extension Tool {
     func importCSV() throws -> ExitStatus {
-        let words = arguments.positionals
-        guard let kind = CSVImport.Kind(rawValue: words[0]) else {
+        let kindName = required("batches|orders")
+        guard let kind = CSVImport.Kind(rawValue: kindName) else {
             let names = CSVImport.Kind.allCases.map(\.rawValue)
             throw UsageError(
-                message: "import reads \(names.joined(separator: " or ")), got " + Validation.shown(words[0])
-                    + Suggestion.didYouMean(words[0], among: names))
+                message: "import reads \(names.joined(separator: " or ")), got " + Validation.shown(kindName)
+                    + Suggestion.didYouMean(kindName, among: names))
         }
-        let source = words.count > 1 ? words[1] : "-"
+        let source = positional("FILE|-") ?? "-"
         if source.isEmpty { throw UsageError(message: "import needs a FILE or -, got \"\"") }
-        if words.count == 1, isatty(STDIN_FILENO) == 1 {
+        if positional("FILE|-") == nil, isatty(STDIN_FILENO) == 1 {
             throw UsageError(message: "import \(kind.rawValue) needs a FILE, or - to read standard input")
         }
         let fromRow = try fromRowOption()

@@ -13,9 +13,8 @@ extension Subcommand {
             was left waiting; exit 1 when REF is unknown or already in the warehouse.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        let qty = try words.dropFirst().first.map { try Validation.quantity($0, allowZero: true) }
-        return try tool.send(.receiveBatch(ReceiveBatch(ref: words[0], qty: qty)))
+        let qty = try tool.positional("QTY").map { try Validation.quantity($0, allowZero: true) }
+        return try tool.send(.receiveBatch(ReceiveBatch(ref: tool.required("REF"), qty: qty)))
     }
 
     static let changeEta = Subcommand(
@@ -28,9 +27,8 @@ extension Subcommand {
             REF is unknown or already in the warehouse.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        let eta = try Validation.day(words[1], field: "date")
-        return try tool.send(.changeBatchEta(ChangeBatchEta(ref: words[0], eta: eta)), eta: eta)
+        let eta = try Validation.day(tool.required("YYYY-MM-DD"), field: "date")
+        return try tool.send(.changeBatchEta(ChangeBatchEta(ref: tool.required("REF"), eta: eta)), eta: eta)
     }
 
     static let ship = Subcommand(
@@ -43,8 +41,7 @@ extension Subcommand {
             arriving batch, naming each, or when nothing is left to ship.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        return try tool.send(.ship(Ship(orderid: words[0], sku: words.dropFirst().first)))
+        try tool.send(.ship(Ship(orderid: tool.required("ORDERID"), sku: tool.positional("SKU"))))
     }
 
     static let move = Subcommand(
@@ -57,8 +54,10 @@ extension Subcommand {
             filled. Exit 1 when the batch has no room, is of another SKU or already holds the line.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        return try tool.send(.moveLine(MoveLine(orderid: words[0], sku: words[1], batchref: words[2])))
+        try tool.send(
+            .moveLine(
+                MoveLine(
+                    orderid: tool.required("ORDERID"), sku: tool.required("SKU"), batchref: tool.required("BATCHREF"))))
     }
 
     static let allocateWaiting = Subcommand(
@@ -72,6 +71,6 @@ extension Subcommand {
             (stock backorders lists them).
             """
     ) { tool in
-        try tool.send(.allocateWaiting(AllocateWaiting(sku: tool.arguments.positionals.first)))
+        try tool.send(.allocateWaiting(AllocateWaiting(sku: tool.positional("SKU"))))
     }
 }

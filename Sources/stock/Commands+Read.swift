@@ -61,7 +61,7 @@ extension Tool {
     }
 
     func listAllocations() throws -> ExitStatus {
-        let orderid = Validation.normalized(arguments.positionals[0])
+        let orderid = Validation.normalized(required("ORDERID"))
         try Validation.checkIdentifier(orderid, field: "order id")
         let database = try openDatabase(access: .readOnly)
         let rows = try Views.orderLines(orderid: orderid, in: database)

@@ -14,10 +14,10 @@ extension Subcommand {
             """
     ) { tool in
         let eta = try tool.arguments.options["--eta"].map { try Validation.day($0, field: "--eta") }
-        let words = tool.arguments.positionals
-        return try tool.send(
-            .createBatch(CreateBatch(ref: words[0], sku: words[1], qty: try Validation.quantity(words[2]), eta: eta)),
+        let batch = CreateBatch(
+            ref: tool.required("REF"), sku: tool.required("SKU"), qty: try Validation.quantity(tool.required("QTY")),
             eta: eta)
+        return try tool.send(.createBatch(batch), eta: eta)
     }
 
     static let allocate = Subcommand(
@@ -32,9 +32,9 @@ extension Subcommand {
             waiting lines oldest first. Exit 1 with "Invalid sku SKU" for an unknown SKU.
             """
     ) { tool in
-        let words = tool.arguments.positionals
+        let qty = try Validation.quantity(tool.required("QTY"))
         return try tool.send(
-            .allocate(Allocate(orderid: words[0], sku: words[1], qty: try Validation.quantity(words[2]))))
+            .allocate(Allocate(orderid: tool.required("ORDERID"), sku: tool.required("SKU"), qty: qty)))
     }
 
     static let deallocate = Subcommand(
@@ -45,8 +45,7 @@ extension Subcommand {
             order has no such line or it was shipped.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        return try tool.send(.deallocate(Deallocate(orderid: words[0], sku: words[1])))
+        try tool.send(.deallocate(Deallocate(orderid: tool.required("ORDERID"), sku: tool.required("SKU"))))
     }
 
     static let changeQuantity = Subcommand(
@@ -60,10 +59,8 @@ extension Subcommand {
             filled ("filled NEW-2 TV x3 from W-1"). Exit 4 when any line was left waiting.
             """
     ) { tool in
-        let words = tool.arguments.positionals
-        return try tool.send(
-            .changeBatchQuantity(
-                ChangeBatchQuantity(ref: words[0], qty: try Validation.quantity(words[1], allowZero: true))))
+        let qty = try Validation.quantity(tool.required("QTY"), allowZero: true)
+        return try tool.send(.changeBatchQuantity(ChangeBatchQuantity(ref: tool.required("REF"), qty: qty)))
     }
 }
 

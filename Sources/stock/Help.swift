@@ -55,7 +55,7 @@ extension Subcommand {
         name: "help", positionals: ["SUBCOMMAND"], optional: 1, abstract: "this text, or a subcommand's",
         details: "Prints the general help, or SUBCOMMAND's: its usage, what it does and its options."
     ) { tool in
-        guard let topic = tool.arguments.positionals.first else { return printOut(Help.general) }
+        guard let topic = tool.positional("SUBCOMMAND") else { return printOut(Help.general) }
         return printOut(try Subcommand.named(topic).helpText)
     }
 }

@@ -12,6 +12,8 @@ struct Tool {
 
     let arguments: Arguments
     let environment: [String: String]
+    /// The subcommand being run, whose declaration names the positional arguments (``positional(_:)``).
+    let subcommand: Subcommand
     var settings = Settings()
 
     static func main(words: [String], environment: [String: String]) -> ExitStatus {
@@ -21,7 +23,7 @@ struct Tool {
             let subcommand = try Subcommand.chosen(by: arguments)
             if arguments.flags.contains("--help") { return printOut(Help.text(for: subcommand)) }
             try subcommand.check(arguments)
-            var tool = Tool(arguments: arguments, environment: environment)
+            var tool = Tool(arguments: arguments, environment: environment, subcommand: subcommand)
             try tool.loadSettings()
             return try subcommand.run(tool)
         } catch {
@@ -66,6 +68,23 @@ struct Tool {
     }
 
     var databasePath: String { settings.databasePath }
+
+    /// The positional argument the subcommand declares as `name` (e.g. `REF`), nil when an optional one was left
+    /// out. Read by name, so reordering a declaration cannot swap two arguments unseen.
+    func positional(_ name: String) -> String? {
+        guard let index = subcommand.positionals.firstIndex(of: name) else {
+            preconditionFailure("\(subcommand.name) declares no positional \(name)")
+        }
+        return index < arguments.positionals.count ? arguments.positionals[index] : nil
+    }
+
+    /// The required positional argument declared as `name`; ``Subcommand/check(_:)`` has made sure it was given.
+    func required(_ name: String) -> String {
+        guard let value = positional(name) else {
+            preconditionFailure("\(subcommand.name) ran without its required \(name)")
+        }
+        return value
+    }
 
     /// What a bulk run stopped by a commit of unknown outcome (``DatabaseError/Kind/commitUnknown``) advises: the
     /// rows after the last committed one may or may not be stored.

@@ -118,6 +118,15 @@ import Testing
                 == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-03")))
     }
 
+    /// The values are read by the fields' labels, so a form whose fields are put in another order still sends
+    /// each value as the argument it is (a swapped order id and batch would otherwise pass unseen).
+    @Test func reorderedFieldsStillSendEachValueAsItsArgument() {
+        var form = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: "B-LAMP-03")
+        form.fields.reverse()
+        #expect(form.fields.map(\.label) == ["To batch", "SKU", "Order id"])
+        #expect(form.handle(.enter).sent == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-03")))
+    }
+
     @Test func allocateWaitingTakesAnOptionalSKU() {
         var one = Form.allocateWaiting(sku: "RED-LAMP")
         #expect(one.handle(.enter).sent == .allocateWaiting(AllocateWaiting(sku: "RED-LAMP")))

@@ -21,7 +21,12 @@ extension Form {
             ],
             index: orderid == nil ? 0 : 2
         ) { values in
-            .send(.allocate(Allocate(orderid: values[0], sku: values[1], qty: try Validation.quantity(values[2]))))
+            .send(
+                .allocate(
+                    Allocate(
+                        orderid: values["Order id"], sku: values["SKU"],
+                        qty: try Validation.quantity(values["Quantity"])
+                    )))
         }
     }
 
@@ -43,10 +48,9 @@ extension Form {
                 Field(label: "ETA", text: "", limit: dateLimit, check: checkETA, caution: pastETA),
             ]
         ) { values in
-            let eta = values[3].isEmpty ? nil : try Validation.day(values[3])
-            return .send(
-                .createBatch(
-                    CreateBatch(ref: values[0], sku: values[1], qty: try Validation.quantity(values[2]), eta: eta)))
+            let eta = try values.optional("ETA").map { try Validation.day($0) }
+            let qty = try Validation.quantity(values["Quantity"])
+            return .send(.createBatch(CreateBatch(ref: values["Reference"], sku: values["SKU"], qty: qty, eta: eta)))
         }
         form.lookupField = 1
         form.previewRequest = form.lookupRequest
@@ -71,7 +75,8 @@ extension Form {
         ) { values in
             .preview(
                 .quantityChange(
-                    ChangeBatchQuantity(ref: row.reference, qty: try Validation.quantity(values[0], allowZero: true))))
+                    ChangeBatchQuantity(
+                        ref: row.reference, qty: try Validation.quantity(values["New quantity"], allowZero: true))))
         }
     }
 
@@ -107,8 +112,8 @@ extension Form {
             ],
             index: 1
         ) { values in
-            let qty = values[1].isEmpty ? nil : try Validation.quantity(values[1], allowZero: true)
-            return .send(.receiveBatch(ReceiveBatch(ref: values[0], qty: qty)))
+            let qty = try values.optional("Received qty").map { try Validation.quantity($0, allowZero: true) }
+            return .send(.receiveBatch(ReceiveBatch(ref: values["Reference"], qty: qty)))
         }
     }
 
@@ -124,7 +129,7 @@ extension Form {
             ],
             index: 1
         ) { values in
-            .send(.changeBatchEta(ChangeBatchEta(ref: values[0], eta: try Validation.day(values[1]))))
+            .send(.changeBatchEta(ChangeBatchEta(ref: values["Reference"], eta: try Validation.day(values["New ETA"]))))
         }
     }
 
@@ -138,7 +143,7 @@ extension Form {
             ],
             index: orderid == nil ? 0 : 1
         ) { values in
-            .send(.ship(Ship(orderid: values[0], sku: values[1].isEmpty ? nil : values[1])))
+            .send(.ship(Ship(orderid: values["Order id"], sku: values.optional("SKU"))))
         }
     }
 
@@ -153,7 +158,7 @@ extension Form {
             ],
             index: orderid == nil ? 0 : 2
         ) { values in
-            .send(.moveLine(MoveLine(orderid: values[0], sku: values[1], batchref: values[2])))
+            .send(.moveLine(MoveLine(orderid: values["Order id"], sku: values["SKU"], batchref: values["To batch"])))
         }
     }
 
@@ -163,7 +168,7 @@ extension Form {
             title: "Allocate waiting lines", note: "Oldest first, where they fit; empty SKU: every SKU.",
             fields: [Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku"))]
         ) { values in
-            .send(.allocateWaiting(AllocateWaiting(sku: values[0].isEmpty ? nil : values[0])))
+            .send(.allocateWaiting(AllocateWaiting(sku: values.optional("SKU"))))
         }
     }
 
@@ -187,7 +192,7 @@ extension Form {
             ],
             index: 1
         ) { values in
-            .send(.deallocate(Deallocate(orderid: values[0], sku: values[1])))
+            .send(.deallocate(Deallocate(orderid: values["Order id"], sku: values["SKU"])))
         }
     }
 }

@@ -86,12 +86,32 @@ struct Form {
         /// The field Esc goes back to, its value selected; nil keeps the current field.
         var backTo: Int?
     }
+    /// The fields' texts as the last Enter submits them, read by the fields' labels: a form whose fields are
+    /// reordered still sends each value as the argument it is.
+    struct Values {
+        let fields: [Field]
+
+        /// The text of the field labelled `label`.
+        subscript(_ label: String) -> String {
+            guard let field = fields.first(where: { $0.label == label }) else {
+                preconditionFailure("the form has no field labelled \(label)")
+            }
+            return field.text
+        }
+
+        /// The text of the optional field labelled `label`, nil when it was left empty.
+        func optional(_ label: String) -> String? {
+            let text = self[label]
+            return text.isEmpty ? nil : text
+        }
+    }
+
     /// What the last Enter asks for, from the fields' texts: a command to send or typed text; throws to refuse.
-    let submit: ([String]) throws -> Reaction
+    let submit: (Values) throws -> Reaction
 
     init(
         title: String, note: String? = nil, batch: String? = nil, fields: [Field], index: Int = 0,
-        submit: @escaping ([String]) throws -> Reaction
+        submit: @escaping (Values) throws -> Reaction
     ) {
         self.title = title
         self.note = note
@@ -146,7 +166,7 @@ struct Form {
             }
             if let confirmation { return .send(confirmation.command) }
             do {
-                return confirmingNewSKU(try submit(fields.map(\.text)))
+                return confirmingNewSKU(try submit(Values(fields: fields)))
             } catch {
                 refusal = operatorMessage(for: error)
             }
@@ -344,7 +364,7 @@ extension Form {
     /// `/`: one line of text for a search or filter; empty clears it.
     static func prompt(title: String, label: String, text: String) -> Form {
         Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
-            .typed($0[0])
+            .typed($0[label])
         }
     }
 }
