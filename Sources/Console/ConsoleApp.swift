@@ -12,9 +12,19 @@ import Foundation
 /// ```swift
 /// let app = ConsoleApp(database: db, settings: settings, readOnly: false, databaseLabel: "stock.sqlite")
 /// let bus = MessageBus.standard(database: db, settings: settings) { app.log($0) }
-/// exit(try app.run(bus: bus))
+/// let end = try app.run(bus: bus)   // .quit, .frames or .signal(SIGTERM)
 /// ```
 public final class ConsoleApp {
+    /// How a run of the console ended.
+    public enum End: Equatable, Sendable {
+        /// The operator pressed `q`.
+        case quit
+        /// It drew the `maxFrames` it was asked for (scripted runs).
+        case frames
+        /// A stop signal arrived (SIGINT, SIGTERM, SIGHUP or SIGQUIT).
+        case signal(Int32)
+    }
+
     /// Opens a new session after a lost server connection: the database, and the operator's bus over it
     /// (nil in the monitor) logging through the function given.
     public typealias Reconnection = (@escaping (String) -> Void) throws -> (Database, MessageBus?)
@@ -93,9 +103,9 @@ public final class ConsoleApp {
     /// Runs until `q`, a stop signal or `maxFrames`; the terminal is restored on every way out.
     ///
     /// - Parameter bus: the bus for the operator's commands; nil in the monitor.
-    /// - Returns: the exit status: 0 after `q`, 128 + the signal after SIGINT, SIGTERM, SIGHUP or SIGQUIT.
+    /// - Returns: how it ended; a front end maps that to its exit status.
     /// - Throws: ``ConsoleError`` when the terminal cannot be used.
-    public func run(bus: MessageBus?) throws -> Int32 {
+    public func run(bus: MessageBus?) throws -> End {
         self.bus = bus
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let terminal = try Terminal(colors: settings.colors && !noColor)
@@ -113,7 +123,7 @@ public final class ConsoleApp {
         var frames = 0
         var dirty = true
         while true {
-            if Signals.received != 0 { return 128 + Signals.received }
+            if Signals.received != 0 { return .signal(Signals.received) }
             if let bus = self.bus { dirty = collectNotificationFailures(bus) || dirty }
             // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
             // held up by drawing a frame per key.
@@ -122,7 +132,7 @@ public final class ConsoleApp {
                 draw(on: terminal)
                 frames += 1
                 dirty = false
-                if let maxFrames, frames >= maxFrames { return 0 }
+                if let maxFrames, frames >= maxFrames { return .frames }
             }
             guard let key = waiting ?? terminal.readKey(timeout: settings.refreshMilliseconds) else {
                 dirty = tick() || dirty
@@ -150,7 +160,7 @@ public final class ConsoleApp {
                 dirty = true
                 perform(command)
             case .quit:
-                return 0
+                return .quit
             }
         }
     }

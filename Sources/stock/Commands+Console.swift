@@ -62,7 +62,7 @@ extension Tool {
             reopen: readOnly ? { try Database.open(settings: settings, access: access) } : nil,
             reconnect: settings.databaseIsServer ? reconnect : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
-        let status = ExitStatus(rawValue: try app.run(bus: bus))
+        let status = ExitStatus(for: try app.run(bus: bus))
         // Notifications still being sent are delivered before the process ends; the screen is gone, so their
         // failures go to standard error.
         app.bus?.notifications.waitForPending()

@@ -26,11 +26,26 @@ struct ExitStatus: RawRepresentable, Equatable, Sendable {
         self = outcome.leftLinesWaiting ? .waiting : .done
     }
 
-    /// The status for an error: usage and terminal problems are bad usage; the core classifies the rest.
+    /// The status for an error: usage and terminal problems are bad usage; the rest by what the core says it
+    /// means (``ErrorMessages/meaning(of:)``).
     init(for error: any Error) {
         switch error {
         case is UsageError, is ConsoleError: self = .usage
-        default: self.init(rawValue: ErrorMessages.exitStatus(for: error))
+        default:
+            switch ErrorMessages.meaning(of: error) {
+            case .refusal: self = .refused
+            case .badInput: self = .usage
+            case .failure: self = .failure
+            }
+        }
+    }
+
+    /// The status for the console's end: 0 after `q` or the frames asked for, 128 + the signal after a stop
+    /// signal, as a shell reports a process a signal ended.
+    init(for end: ConsoleApp.End) {
+        switch end {
+        case .quit, .frames: self = .done
+        case .signal(let signal): self.init(rawValue: 128 + signal)
         }
     }
 }

@@ -162,7 +162,7 @@ import Testing
             try DatabaseCopy.openSource(settings: testSettings(database: missing))
         } throws: { error in
             "\(error)" == "nothing to copy: there is no database at \(missing)"
-                && ErrorMessages.exitStatus(for: error) == 3
+                && ErrorMessages.meaning(of: error) == .failure
         }
         #expect(!FileManager.default.fileExists(atPath: missing))
     }

@@ -100,13 +100,47 @@ import Testing
         let errors: [DatabaseError] = [
             .noDatabase(at: "x.sqlite"), .folder(at: "x"), .turnHeldTooLong(milliseconds: 5),
             .wrongFile("x.sqlite refused WAL mode (journal_mode=delete)"), .misuse("nested transactions"),
-            DatabaseError(code: 13, message: "database or disk is full", path: "x.sqlite"),
-            DatabaseError(code: 10, message: "disk I/O error", path: "x.sqlite", systemError: EFBIG),
-            DatabaseError(code: 5, message: "database is locked", path: "x.sqlite"),
+            DatabaseError(sqliteCode: 13, message: "database or disk is full", path: "x.sqlite"),
+            DatabaseError(sqliteCode: 10, message: "disk I/O error", path: "x.sqlite", systemError: EFBIG),
+            DatabaseError(sqliteCode: 5, message: "database is locked", path: "x.sqlite"),
         ]
         for error in errors {
             #expect(!error.description.contains("database error"), "\(error.description)")
-            #expect(!error.description.contains("(\(error.code))"), "\(error.description)")
+            let code = error.sqlitePrimaryCode.map { "(\($0))" } ?? "result code"
+            #expect(!error.description.contains(code), "\(error.description)")
+        }
+    }
+
+    /// Every error says what it means by its kind, found by stock's own check or reported by an engine; only an
+    /// engine's report carries a code, and only in the details for whoever debugs.
+    @Test func eachErrorCarriesItsMeaningAndOnlyAnEnginesReportACode() {
+        let owned: [(DatabaseError, DatabaseError.Kind)] = [
+            (.noDatabase(at: "x.sqlite"), .notFound), (.folder(at: "x"), .notFound),
+            (.wrongFile("x.sqlite holds another program's tables"), .wrongSchema),
+            (.needsInit("made by an older stock", path: "x.sqlite", action: "bring it up to date with"), .wrongSchema),
+            (.unreadable("an event of kind Nothing"), .unreadable), (.misuse("nested transactions"), .misuse),
+            (.turnHeldTooLong(milliseconds: 5), .busy),
+        ]
+        for (error, kind) in owned {
+            #expect(error.kind == kind, "\(error.description)")
+            #expect(error.engineReport == nil)
+            #expect(error.debugDetails.hasPrefix("found by stock's own check"), "\(error.debugDetails)")
+        }
+        let reported: [(DatabaseError, DatabaseError.Kind)] = [
+            (DatabaseError(sqliteCode: 13, message: "database or disk is full"), .diskFull),
+            (DatabaseError(sqliteCode: 10, message: "disk I/O error", systemError: EFBIG), .fileTooLarge),
+            (DatabaseError(sqliteCode: 10, message: "disk I/O error", systemError: ENOSPC), .diskFull),
+            (DatabaseError(sqliteCode: 26, message: "file is not a database"), .notADatabase),
+            (DatabaseError(sqliteCode: 2067, message: "UNIQUE constraint failed"), .uniqueViolation),
+            (DatabaseError(sqliteCode: 275, message: "CHECK constraint failed"), .constraintViolation),
+            (.server(message: "read-only transaction", state: "25006"), .readOnly),
+            (.server(message: "permission denied", state: "42501"), .readOnly),
+            (.server(message: "deadlock detected", state: "40P01"), .conflict),
+            (.server(message: "server closed the connection", state: "08006"), .connection),
+        ]
+        for (error, kind) in reported {
+            #expect(error.kind == kind, "\(error.debugDetails)")
+            #expect(error.engineReport != nil)
         }
     }
 }

@@ -117,8 +117,8 @@ import Testing
     /// whose write lock excludes concurrent changes, nothing of the kind runs again.
     @Test func aContractOrConstraintFailureRunsAgainOnlyOnAServerAndOnlyAFewTimes() {
         let contract = ContractViolation(kind: .postcondition, message: "postcondition failed")
-        let check = DatabaseError(code: 0, message: "violates check constraint", sqlState: "23514")
-        let unique = DatabaseError(code: 0, message: "duplicate key", sqlState: "23505")
+        let check = DatabaseError.server(message: "violates check constraint", state: "23514")
+        let unique = DatabaseError.server(message: "duplicate key", state: "23505")
         func runsAgain(_ error: any Error, attempt: Int, sideBySide: Bool) -> Bool {
             MessageBus.mayRunAgain(
                 after: error, attempt: attempt, waited: 0, conflictSeconds: 2, sideBySide: sideBySide)

@@ -65,7 +65,7 @@ import Testing
             { try Views.events(from: Int64.max, newer: false, limit: 40, in: store.database) },
         ] {
             let error = try #require(throws: DatabaseError.self) { try read() }
-            #expect(error.kind == .other)
+            #expect(error.kind == .unreadable)
             #expect(error.message.hasPrefix("event 2 (\"\(kind)\") cannot be read: "), "\(error.message)")
             #expect(error.message.contains(reason), "\(error.message)")
         }

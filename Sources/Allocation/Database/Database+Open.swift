@@ -69,8 +69,7 @@ extension Database {
         var groupID: gid_t?
         if let group {
             guard let entry = getgrnam(group) else {
-                throw DatabaseError(
-                    code: SQLITE_CANTOPEN, message: "cannot create \(path): there is no group named \(group)")
+                throw DatabaseError(.notFound, message: "cannot create \(path): there is no group named \(group)")
             }
             groupID = entry.pointee.gr_gid
         }
@@ -78,8 +77,7 @@ extension Database {
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if descriptor < 0 && errno == EEXIST { return }
         guard descriptor >= 0 else {
-            throw DatabaseError(
-                code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw DatabaseError(.notFound, message: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         // The umask may have taken bits away from `mode`; fchmod sets exactly these.
@@ -87,7 +85,7 @@ extension Database {
             let reason = String(cString: strerror(errno))
             unlink(path)
             throw DatabaseError(
-                code: SQLITE_CANTOPEN,
+                .notFound,
                 message: "cannot give \(path) to group \(group ?? "") with mode \(String(mode, radix: 8)): \(reason)")
         }
     }

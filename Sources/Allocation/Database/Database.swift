@@ -94,7 +94,7 @@ public final class Database {
         guard rc == SQLITE_OK, let opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(opened)
-            throw DatabaseError(code: rc, message: "cannot open \(path): \(message)")
+            throw DatabaseError(sqliteCode: rc, message: "cannot open \(path): \(message)")
         }
         handle = opened
         sqlite3_extended_result_codes(handle, 1)
@@ -114,9 +114,7 @@ public final class Database {
             statementsBySQL.removeAll()
             statements.removeAll()
             sqlite3_close_v2(opened)
-            throw DatabaseError(
-                code: failure.code, message: Database.explained(failure, path: path), sql: failure.sql, path: path,
-                systemError: failure.systemError)
+            throw failure.explained(Database.explained(failure, path: path), path: path)
         }
     }
 
@@ -125,7 +123,8 @@ public final class Database {
     /// reports "attempt to write a readonly database" or "unable to open database file".
     private static func explained(_ failure: DatabaseError, path: String) -> String {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard [SQLITE_READONLY, SQLITE_CANTOPEN].contains(failure.code & 0xFF), Foundation.access(folder, W_OK) != 0
+        guard [SQLITE_READONLY, SQLITE_CANTOPEN].contains(failure.sqlitePrimaryCode ?? 0),
+            Foundation.access(folder, W_OK) != 0
         else {
             return "\(path): \(failure.message)"
         }
@@ -186,13 +185,13 @@ public final class Database {
 
     /// Builds the error for a failed call, reading SQLite's message for this connection.
     func error(_ rc: Int32, sql: String?) -> DatabaseError {
-        guard let handle else { return DatabaseError(code: rc, message: "SQLite error \(rc)", sql: sql) }
+        guard let handle else { return DatabaseError(sqliteCode: rc, message: "SQLite error \(rc)", sql: sql) }
         let extended = sqlite3_extended_errcode(handle)
         let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
         var systemError = sqlite3_system_errno(handle)
         if code & 0xFF == SQLITE_IOERR, systemError != EFBIG, reachedFileSizeLimit() { systemError = EFBIG }
         return DatabaseError(
-            code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
+            sqliteCode: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
             systemError: systemError)
     }
 

@@ -84,7 +84,7 @@ public enum DatabaseCopy {
     public static func openSource(settings: Settings) throws -> Database {
         let path = settings.databasePath
         if !settings.databaseIsServer, !FileManager.default.fileExists(atPath: path) {
-            throw DatabaseError(code: SQLITE_CANTOPEN, message: "nothing to copy: there is no database at \(path)")
+            throw DatabaseError(.notFound, message: "nothing to copy: there is no database at \(path)")
         }
         return try Database.open(settings: settings, access: .readOnly)
     }

@@ -4,19 +4,18 @@ import Foundation
 /// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
 private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
 private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
-/// A busy code SQLite never reports: one writer's turn (``WriterQueue``) lasted past the busy timeout.
-private let turnHeldTooLongCode = SQLITE_BUSY | 200 << 8
 
-/// A failure reported by the database engine, with what it means, the engine's message and the SQL that failed.
+/// A failure of the database, with what it means, the message and the SQL that failed.
 ///
-/// Callers outside this folder look at ``kind``, never at the engine's result codes. Operators see
-/// ``description``, a sentence without result codes (a lock held past the busy timeout reads "database busy");
-/// ``debugDetails`` keeps the codes and the SQL for whoever debugs.
+/// Callers look at ``kind``, never at an engine's codes. An error an engine reported keeps its code
+/// (``engineReport``) for ``debugDetails`` alone; one stock's own check found (a missing file, a wrong schema, a
+/// misuse) has no code at all, only its kind. Operators see ``description``, a sentence without codes (a lock held
+/// past the busy timeout reads "database busy").
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
-    /// What a failure means, whatever engine reported it.
+    /// What a failure means, whatever engine reported it or whichever check found it.
     public enum Kind: Sendable {
-        /// One writer's transaction held the write lock past the busy timeout, or a program that does not take
-        /// turns held it that long.
+        /// A lock was held past the busy timeout: SQLite's write lock by a program that does not take turns, a
+        /// server's row lock by another session, or one writer's turn (``WriterQueue``) by that writer.
         case busy
         /// A row would repeat a UNIQUE or PRIMARY KEY value.
         case uniqueViolation
@@ -30,8 +29,34 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         /// The connection to a database server was lost while it committed (SQLSTATE 08007): the transaction may
         /// or may not have been committed, and only reading the database tells.
         case commitUnknown
-        /// Anything else: no such file, not a database, a wrong schema, a misuse.
+        /// There is no database where one was named, or it cannot be made there (a folder in its place, a missing
+        /// group, a folder that refuses a new file).
+        case notFound
+        /// The file or schema is not one this stock works on as it is: another program's, another schema
+        /// version, or a catalog that does not match its version; `stock init` says whether it can help.
+        case wrongSchema
+        /// The file is not a database at all.
+        case notADatabase
+        /// A row this program cannot read back, or a file SQLite found damaged.
+        case unreadable
+        /// The disk holding the database has no room left.
+        case diskFull
+        /// A write passed the process's file-size limit (`ulimit -f`).
+        case fileTooLarge
+        /// The session may not write: a read-only session (the monitor's), or a role the server refuses.
+        case readOnly
+        /// A call this connection's state does not allow, such as a nested transaction: a defect in stock.
+        case misuse
+        /// Anything else an engine reported.
         case other
+    }
+
+    /// What the engine itself said, kept for ``debugDetails``.
+    enum EngineReport: Sendable, Equatable {
+        /// SQLite's extended result code (`sqlite3_extended_errcode`).
+        case sqlite(Int32)
+        /// PostgreSQL's SQLSTATE (e.g. `23505`); empty for a failure libpq found before the server answered.
+        case postgres(String)
     }
 
     /// The `stock init` that makes the file usable, told after the message, e.g. `create it with: stock init`.
@@ -42,10 +67,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         var command: String
     }
 
-    /// SQLite's extended result code (`sqlite3_extended_errcode`), shown only in ``debugDetails``; 0 for a server.
-    let code: Int32
-    /// PostgreSQL's SQLSTATE (e.g. `23505`), nil for SQLite; shown only in ``debugDetails``.
-    let sqlState: String?
+    public let kind: Kind
+    /// The engine's own report; nil when stock's own check found the problem.
+    let engineReport: EngineReport?
     /// What went wrong, without the advice.
     private let reason: String
     public let sql: String?
@@ -54,21 +78,57 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// The `errno` of the system call that failed (`sqlite3_system_errno`), 0 when none did.
     let systemError: Int32
     private var advice: InitAdvice?
-    /// Whether stock's own check found the problem (a missing file, a wrong schema, a misuse), not an engine:
-    /// ``code`` then only classifies it, and ``debugDetails`` does not show it as SQLite's.
-    private var isOwnCheck = false
+    /// Whether a busy failure was one writer keeping its turn, not a lock another program held.
+    private var turnHeldTooLong = false
 
-    init(
-        code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0,
-        advice: InitAdvice? = nil, sqlState: String? = nil
+    /// An error stock's own check found: it has a kind and no engine code.
+    init(_ kind: Kind, message: String, sql: String? = nil, path: String? = nil, advice: InitAdvice? = nil) {
+        self.init(kind: kind, engineReport: nil, message: message, sql: sql, path: path, systemError: 0)
+        self.advice = advice
+    }
+
+    /// An error SQLite reported, with its extended result code and the system's `errno`.
+    init(sqliteCode code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0) {
+        self.init(
+            kind: Self.kind(ofSQLiteCode: code, systemError: systemError), engineReport: .sqlite(code),
+            message: message,
+            sql: sql, path: path, systemError: systemError)
+    }
+
+    /// A failure a PostgreSQL server reported (or libpq, for the connection), with its SQLSTATE.
+    static func server(message: String, state: String, sql: String? = nil, path: String? = nil) -> DatabaseError {
+        DatabaseError(
+            kind: kind(ofState: state), engineReport: .postgres(state), message: message, sql: sql, path: path,
+            systemError: 0)
+    }
+
+    private init(
+        kind: Kind, engineReport: EngineReport?, message: String, sql: String?, path: String?, systemError: Int32
     ) {
-        self.code = code
-        self.sqlState = sqlState
+        self.kind = kind
+        self.engineReport = engineReport
         self.reason = message
         self.sql = sql
         self.path = path
         self.systemError = systemError
-        self.advice = advice
+    }
+
+    /// The same failure told with another message and path, as a failure to open a file is explained.
+    func explained(_ message: String, path: String) -> DatabaseError {
+        DatabaseError(
+            kind: kind, engineReport: engineReport, message: message, sql: sql, path: path, systemError: systemError)
+    }
+
+    /// PostgreSQL's SQLSTATE, nil for SQLite and for stock's own checks.
+    var sqlState: String? {
+        if case .postgres(let state) = engineReport { return state }
+        return nil
+    }
+
+    /// SQLite's primary result code, nil for a server and for stock's own checks.
+    var sqlitePrimaryCode: Int32? {
+        if case .sqlite(let code) = engineReport { return code & 0xFF }
+        return nil
     }
 
     /// What went wrong, followed by the `stock init` that helps when one does.
@@ -86,68 +146,64 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
 
     /// No file at `path`: the message names the command that makes one.
     public static func noDatabase(at path: String) -> DatabaseError {
-        DatabaseError(
-            code: SQLITE_CANTOPEN, message: "no database at \(path)", advice: .initialize(path, "create it with")
-        ).ownCheck
-    }
-
-    /// The same error marked as found by stock's own check (``isOwnCheck``).
-    private var ownCheck: DatabaseError {
-        var marked = self
-        marked.isOwnCheck = true
-        return marked
+        DatabaseError(.notFound, message: "no database at \(path)", advice: .initialize(path, "create it with"))
     }
 
     /// A folder where the database file should be.
     static func folder(at path: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_CANTOPEN, message: "\(path) is a folder, not a database file").ownCheck
+        DatabaseError(.notFound, message: "\(path) is a folder, not a database file")
     }
 
     /// A file that is not what this stock can work on (another program's, or another schema version).
     static func wrongFile(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_ERROR, message: message).ownCheck
+        DatabaseError(.wrongSchema, message: message)
     }
 
     /// A file that `stock init` makes usable: `action` says what it does, e.g. `bring it up to date with`.
     static func needsInit(_ message: String, path: String, action: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_ERROR, message: message, advice: .initialize(path, action)).ownCheck
+        DatabaseError(.wrongSchema, message: message, advice: .initialize(path, action))
     }
 
     /// A row this program cannot read back, such as an event whose kind or payload it never writes.
     static func unreadable(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_CORRUPT, message: message).ownCheck
+        DatabaseError(.unreadable, message: message)
     }
 
     /// One writer kept its turn longer than the busy timeout while this one waited for the next.
     static func turnHeldTooLong(milliseconds: Int) -> DatabaseError {
-        DatabaseError(
-            code: turnHeldTooLongCode,
-            message: "one transaction held the write lock for more than \(milliseconds) ms (the busy timeout)"
-        ).ownCheck
+        var error = DatabaseError(
+            .busy, message: "one transaction held the write lock for more than \(milliseconds) ms (the busy timeout)")
+        error.turnHeldTooLong = true
+        return error
     }
 
     /// A call this connection's state does not allow, such as a nested transaction.
     static func misuse(_ message: String) -> DatabaseError {
-        DatabaseError(code: SQLITE_MISUSE, message: message).ownCheck
+        DatabaseError(.misuse, message: message)
     }
 
-    /// A failure a PostgreSQL server reported (or libpq, for the connection), with its SQLSTATE.
-    static func server(message: String, state: String, sql: String? = nil, path: String? = nil) -> DatabaseError {
-        DatabaseError(code: 0, message: message, sql: sql, path: path, sqlState: state)
-    }
-
-    public var kind: Kind {
-        if let sqlState { return Self.kind(ofState: sqlState) }
+    /// The kind of an SQLite extended result code; SQLite reports a write past the file-size limit (EFBIG) as an
+    /// I/O error, and a full disk sometimes as one (ENOSPC).
+    private static func kind(ofSQLiteCode code: Int32, systemError: Int32) -> Kind {
+        if systemError == EFBIG { return .fileTooLarge }
+        if systemError == ENOSPC { return .diskFull }
         return switch (code & 0xFF, code) {
         case (SQLITE_BUSY, _), (SQLITE_LOCKED, _): .busy
         case (_, constraintPrimaryKey), (_, constraintUnique): .uniqueViolation
         case (SQLITE_CONSTRAINT, _): .constraintViolation
+        case (SQLITE_FULL, _): .diskFull
+        case (SQLITE_NOTADB, _): .notADatabase
+        case (SQLITE_CORRUPT, _): .unreadable
+        case (SQLITE_CANTOPEN, _): .notFound
+        case (SQLITE_READONLY, _): .readOnly
+        case (SQLITE_MISUSE, _): .misuse
         default: .other
         }
     }
 
     /// The kind of a PostgreSQL SQLSTATE: `55P03` (lock_timeout) and `57014` (a cancelled statement) are a
-    /// lock held too long; class 23 is a constraint, `P0001` a trigger's `RAISE`.
+    /// lock held too long; class 23 is a constraint, `P0001` a trigger's `RAISE`; `25006` a read-only session and
+    /// `42501` a role without the right.
     private static func kind(ofState state: String) -> Kind {
         switch state {
         case "55P03", "57014": .busy
@@ -155,6 +211,8 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case "P0001": .constraintViolation
         case "40001", "40P01": .conflict
         case "08007": .commitUnknown
+        case "25006", "42501": .readOnly
+        case "53100": .diskFull
         case _ where state.hasPrefix("23"): .constraintViolation
         case _ where state.hasPrefix("08"): .connection
         default: .other
@@ -168,53 +226,45 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var lostConnection: Bool { kind == .connection || kind == .commitUnknown }
 
     public var description: String {
-        if code == turnHeldTooLongCode {
+        let file = path ?? "the database"
+        switch kind {
+        case .busy where turnHeldTooLong:
             return "database busy: \(message)"
-        }
-        if sqlState == "25006" {
-            return "this session is read-only: the monitor's connection cannot write (\(message))"
-        }
-        if sqlState == "42501" {
-            return "the server refused this user: its role may not do this (\(message)); a read-only role can "
-                + "run the monitor and the listings only"
-        }
-        if sqlState != nil, isBusy {
+        case .busy where sqlState != nil:
             return "database busy: another session held a lock this command needs past the busy timeout (\(message))"
-        }
-        if sqlState == nil, isBusy {
+        case .busy:
             return "database busy: a program that does not take turns with stock's writers (an older stock, the "
                 + "sqlite3 shell) held the write lock past the busy timeout (\(message))"
-        }
-        // SQLite reports a full disk as SQLITE_FULL, but a write past the file-size limit (EFBIG) as an I/O error.
-        let file = path ?? "the database"
-        if code & 0xFF == SQLITE_FULL || systemError == ENOSPC {
+        case .readOnly where sqlState == "25006":
+            return "this session is read-only: the monitor's connection cannot write (\(message))"
+        case .readOnly where sqlState == "42501":
+            return "the server refused this user: its role may not do this (\(message)); a read-only role can "
+                + "run the monitor and the listings only"
+        case .diskFull:
             return "disk full: the disk holding \(file) has no room left, so the command was not applied "
                 + "(nothing of it was written); free some space and run it again"
-        }
-        if systemError == EFBIG {
+        case .fileTooLarge:
             return "file too large: \(file) reached this process's file-size limit (ulimit -f), so the command was "
                 + "not applied (nothing of it was written); raise the limit and run it again"
-        }
-        if code & 0xFF == SQLITE_NOTADB {
+        case .notADatabase where engineReport != nil:
             return "\(file) is not a stock database (file is not a database)"
+        default:
+            // The engines' own messages ("disk I/O error", "relation … does not exist") do not say which database;
+            // the ones written here do. The path goes last, so a message cut to a narrow status line still shows
+            // what went wrong.
+            guard let path, !message.contains(path) else { return message }
+            return "\(message) (\(path))"
         }
-        // The engines' own messages ("disk I/O error", "relation … does not exist") do not say which database; the
-        // ones written here do. The path goes last, so a message cut to a narrow status line still shows what went
-        // wrong.
-        guard let path, !message.contains(path) else { return message }
-        return "\(message) (\(path))"
     }
 
     /// The engine's code (a server's SQLSTATE, SQLite's result code), the system's `errno` and the SQL that
     /// failed, for whoever debugs (`STOCK_DEBUG`); an error stock's own check found has no engine code.
     public var debugDetails: String {
         var details =
-            if let sqlState {
-                "PostgreSQL SQLSTATE \(sqlState.isEmpty ? "none (a libpq failure)" : sqlState)"
-            } else if isOwnCheck {
-                "found by stock's own check, not reported by the database engine"
-            } else {
-                "SQLite result code \(code)"
+            switch engineReport {
+            case .postgres(let state): "PostgreSQL SQLSTATE \(state.isEmpty ? "none (a libpq failure)" : state)"
+            case .sqlite(let code): "SQLite result code \(code)"
+            case nil: "found by stock's own check, not reported by the database engine"
             }
         if systemError != 0 { details += ", errno \(systemError) (\(String(cString: strerror(systemError))))" }
         if let sql { details += ", SQL: \(sql)" }

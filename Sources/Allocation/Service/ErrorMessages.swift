@@ -1,14 +1,25 @@
-/// What an operator should read for an error, by audience, and the exit status a command line maps it to.
+/// What an operator should read for an error, and what the error means to whoever ran the command, which a front
+/// end maps to its own way of ending (the command line to its exit status).
 ///
 /// Every front end (command line, console forms) shows the same words for the same refusal.
 public enum ErrorMessages {
-    /// The exit status for an error: 1 refused by a business rule, 2 bad input, 3 database problem.
-    public static func exitStatus(for error: any Error) -> Int32 {
+    /// What an error means to whoever ran the command.
+    public enum Meaning: Sendable, Equatable {
+        /// A business rule refused the command (out of stock, unknown SKU or batch, duplicate reference).
+        case refusal
+        /// The command or its input was malformed: a broken precondition, a bad file or setting.
+        case badInput
+        /// The database failed, or a check the program makes of itself (a postcondition).
+        case failure
+    }
+
+    /// What `error` means: a business refusal, bad input, or a failure.
+    public static func meaning(of error: any Error) -> Meaning {
         switch error {
-        case is AllocationError: 1
-        case let contract as ContractViolation: contract.kind == .precondition ? 2 : 3
-        case is InputError, is SettingsError, is CSVError: 2
-        default: 3
+        case is AllocationError: .refusal
+        case let contract as ContractViolation: contract.kind == .precondition ? .badInput : .failure
+        case is InputError, is SettingsError, is CSVError: .badInput
+        default: .failure
         }
     }
 }
