@@ -407,7 +407,7 @@ public final class ConsoleApp {
     /// The status line's words for what a command did, e.g. `waiting: o-1 TV x8 (out of stock)`.
     static func describe(_ outcome: Outcome, of command: Command) -> String {
         func line(_ orderid: String, _ sku: String, _ qty: Int) -> String { "\(orderid) \(sku) x\(qty)" }
-        func filled(_ placements: [Placement]) -> String {
+        func filled(_ placements: [LineOnBatch]) -> String {
             placements.isEmpty
                 ? ""
                 : "; filled "

@@ -11,27 +11,27 @@ extension Outcome {
     func reportLines(for command: Command) -> [String] {
         switch self {
         case .batchCreated(let reference, let sku, let skuIsNew, let filled, _):
-            return [reference] + (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.reportLine)
+            return [reference] + (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.filledLine)
         case .allocated(let batchReference, _):
             return [Outcome.allocatedLine(command).map { "allocated \($0) to \(batchReference)" } ?? batchReference]
         case .waiting(let orderid, let sku, let qty, _):
             return ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"]
         case .quantityChanged(_, let moved, let filled, _):
-            return moved.map(\.reportLine) + filled.map(\.reportLine)
+            return moved.map(\.reportLine) + filled.map(\.filledLine)
         case .deallocated(let batchReference, let filled):
-            return [batchReference] + filled.map(\.reportLine)
+            return [batchReference] + filled.map(\.filledLine)
         case .cancelled(let orderid, let sku, let qty):
             return ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"]
         case .received(let reference, let qty, let moved, let filled):
-            return ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.reportLine)
+            return ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.filledLine)
         case .etaChanged(let reference, let eta, _):
             return ["\(reference) due \(eta)"]
         case .shipped(let lines):
             return lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" }
         case .moved(let orderid, let sku, let from, let to, let filled):
-            return ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.reportLine)
+            return ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.filledLine)
         case .allocatedWaiting(let filled):
-            return filled.map(\.reportLine)
+            return filled.map(\.filledLine)
         }
     }
 
@@ -118,7 +118,7 @@ extension Outcome {
     }
 
     /// `moved` (how many lines left the batch), `moves` (each, `to` null when it waits) and `filled`.
-    private func describe(moved: [Move], filled: [Placement], into json: inout JSONObjectWriter) {
+    private func describe(moved: [Move], filled: [LineOnBatch], into json: inout JSONObjectWriter) {
         json.add("moved", moved.count)
         json.addRaw("moves", jsonArray(moved.map(\.json)))
         json.addRaw("filled", jsonArray(filled.map(\.json)))
@@ -143,30 +143,19 @@ extension Move {
     }
 }
 
-extension Placement {
+extension LineOnBatch {
     /// `filled NEW-2 TV x3 from B-9`: a waiting line that got stock.
-    var reportLine: String {
+    var filledLine: String {
         "filled \(orderid) \(sku) x\(qty) from \(batchref)"
     }
 
     /// `{"orderid","sku","qty","batchref"}`.
     var json: String {
-        lineJSON(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
+        var json = JSONObjectWriter()
+        json.add("orderid", orderid)
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.add("batchref", batchref)
+        return json.text
     }
-}
-
-extension ShippedLine {
-    /// `{"orderid","sku","qty","batchref"}`.
-    var json: String {
-        lineJSON(orderid: orderid, sku: sku, qty: qty, batchref: batchref)
-    }
-}
-
-private func lineJSON(orderid: String, sku: String, qty: Int, batchref: String) -> String {
-    var json = JSONObjectWriter()
-    json.add("orderid", orderid)
-    json.add("sku", sku)
-    json.add("qty", qty)
-    json.add("batchref", batchref)
-    return json.text
 }

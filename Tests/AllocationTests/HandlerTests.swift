@@ -156,7 +156,7 @@ import Testing
             created
                 == .batchCreated(
                     reference: "restock", sku: "RARE-VASE", skuIsNew: false,
-                    filled: [Placement(orderid: "o1", sku: "RARE-VASE", qty: 5, batchref: "restock")]))
+                    filled: [LineOnBatch(orderid: "o1", sku: "RARE-VASE", qty: 5, batchref: "restock")]))
         let outcome = try bus.handle(.allocate(Allocate(orderid: "o1", sku: "RARE-VASE", qty: 5)))
         #expect(outcome == .allocated(batchReference: "restock", wasAlreadyAllocated: true))
     }

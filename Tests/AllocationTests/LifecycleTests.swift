@@ -68,7 +68,7 @@ import Testing
             created
                 == .batchCreated(
                     reference: "W-2", sku: "TV", skuIsNew: false,
-                    filled: [Placement(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-2")]))
+                    filled: [LineOnBatch(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-2")]))
         #expect(try status("OLD-1") == ["OLD-1 TV 8 W-2"])
         #expect(try store.overAllocatedBatches().isEmpty && store.miscountedBatches().isEmpty)
     }
@@ -81,8 +81,8 @@ import Testing
                 == .batchCreated(
                     reference: "W-1", sku: "TV", skuIsNew: false,
                     filled: [
-                        Placement(orderid: "MID-1", sku: "TV", qty: 3, batchref: "W-1"),
-                        Placement(orderid: "NEW-1", sku: "TV", qty: 2, batchref: "W-1"),
+                        LineOnBatch(orderid: "MID-1", sku: "TV", qty: 3, batchref: "W-1"),
+                        LineOnBatch(orderid: "NEW-1", sku: "TV", qty: 2, batchref: "W-1"),
                     ]))
         #expect(try status("OLD-1") == ["OLD-1 TV 8 waiting"])
         #expect(try Views.backorders(sku: "TV", in: store.database).map(\.orderid) == ["OLD-1"])
@@ -104,7 +104,7 @@ import Testing
             outcome
                 == .quantityChanged(
                     reference: "W-0", moved: [],
-                    filled: [Placement(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-0")]))
+                    filled: [LineOnBatch(orderid: "OLD-1", sku: "TV", qty: 8, batchref: "W-0")]))
         #expect(!outcome.leftLinesWaiting)
     }
 
@@ -120,7 +120,7 @@ import Testing
             more
                 == .received(
                     reference: "SHIP-1", qty: 15, moved: [],
-                    filled: [Placement(orderid: "C-1", sku: "TV", qty: 5, batchref: "SHIP-1")]))
+                    filled: [LineOnBatch(orderid: "C-1", sku: "TV", qty: 5, batchref: "SHIP-1")]))
         #expect(
             try Views.batches(sku: "TV", in: store.database).map { "\($0.reference) \($0.eta == nil)" } == [
                 "SHIP-1 true", "W-0 true",
@@ -190,8 +190,8 @@ import Testing
         #expect(
             outcome
                 == .shipped([
-                    ShippedLine(orderid: "O-1", sku: "LAMP", qty: 2, batchref: "L-1"),
-                    ShippedLine(orderid: "O-1", sku: "TV", qty: 4, batchref: "W-1"),
+                    LineOnBatch(orderid: "O-1", sku: "LAMP", qty: 2, batchref: "L-1"),
+                    LineOnBatch(orderid: "O-1", sku: "TV", qty: 4, batchref: "W-1"),
                 ]))
         #expect(
             try Views.batches(in: store.database).map { "\($0.reference) \($0.purchased) \($0.allocated)" } == [
@@ -279,7 +279,7 @@ import Testing
             moved
                 == .moved(
                     orderid: "A-1", sku: "TV", from: "W-1", to: "W-2",
-                    filled: [Placement(orderid: "D-1", sku: "TV", qty: 6, batchref: "W-1")]))
+                    filled: [LineOnBatch(orderid: "D-1", sku: "TV", qty: 6, batchref: "W-1")]))
     }
 
     @Test func deallocatingFreesStockForAWaitingLine() throws {
@@ -290,7 +290,7 @@ import Testing
         #expect(
             outcome
                 == .deallocated(
-                    batchReference: "W-1", filled: [Placement(orderid: "B-1", sku: "TV", qty: 3, batchref: "W-1")]))
+                    batchReference: "W-1", filled: [LineOnBatch(orderid: "B-1", sku: "TV", qty: 3, batchref: "W-1")]))
     }
 
     @Test func aWaitingLineCanBeMovedOntoABatchWithRoom() throws {
@@ -370,11 +370,11 @@ import Testing
         #expect(try Views.totals(skus: ["TV"], in: store.database).first?.waiting == 4)
         let versionBefore = try version()
         let filled = try manual.handle(.allocateWaiting(AllocateWaiting(sku: "TV")))
-        #expect(filled == .allocatedWaiting([Placement(orderid: "A-1", sku: "TV", qty: 4, batchref: "W-1")]))
+        #expect(filled == .allocatedWaiting([LineOnBatch(orderid: "A-1", sku: "TV", qty: 4, batchref: "W-1")]))
         #expect(try status("A-1") == ["A-1 TV 4 W-1"])
         #expect(try version() == (versionBefore ?? 0) + 1)
         let rest = try manual.handle(.allocateWaiting(AllocateWaiting()))
-        #expect(rest == .allocatedWaiting([Placement(orderid: "B-1", sku: "LAMP", qty: 2, batchref: "L-1")]))
+        #expect(rest == .allocatedWaiting([LineOnBatch(orderid: "B-1", sku: "LAMP", qty: 2, batchref: "L-1")]))
         #expect(try Views.backorders(in: store.database).isEmpty)
         #expect(try manual.handle(.allocateWaiting(AllocateWaiting())) == .allocatedWaiting([]))
         #expect(throws: AllocationError.invalidSKU("NOPE")) {

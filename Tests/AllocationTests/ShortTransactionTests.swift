@@ -161,11 +161,11 @@ import Testing
 
     /// The placements filling the waiting lines (all but `without`) on the whole aggregate `product` would make.
     private static func fill(_ product: inout Product, in db: Database, without: OrderLine? = nil) throws
-        -> [Placement]
+        -> [LineOnBatch]
     {
         let waiting = try OrderLine.waiting(sku: product.sku, in: db).filter { $0.id != without?.id }
         return try product.fillWaiting(waiting).map {
-            Placement(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
+            LineOnBatch(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
         }
     }
 }

@@ -52,7 +52,7 @@ extension Product {
     /// allocated both drop) and `Shipped` is recorded. Bumps the version.
     ///
     /// - Throws: `AllocationError.notShippable` naming the line when ``shippingProblem(_:)`` finds one.
-    mutating func ship(_ line: OrderLine) throws -> ShippedLine {
+    mutating func ship(_ line: OrderLine) throws -> LineOnBatch {
         if let problem = shippingProblem(line) { throw AllocationError.notShippable([problem]) }
         let reference = line.batchReference ?? ""
         let index = try batchIndex(reference)
@@ -62,7 +62,7 @@ extension Product {
         events.append(.shipped(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
         bumpVersion()
         try ensure(batches[index].allocated <= batches[index].purchased, "batch \(reference) over-allocated")
-        return ShippedLine(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference)
+        return LineOnBatch(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference)
     }
 
     /// Moves an allocated or waiting line to the batch `reference` of this product: `Deallocated` from its batch

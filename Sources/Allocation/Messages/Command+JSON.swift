@@ -13,54 +13,55 @@ extension Command {
         let probe = try JSONFields(parsing: text, context: "command")
         let name = try probe.string("command")
         let fields = JSONFields(object: probe.object, context: name)
-        switch name {
-        case "CreateBatch":
+        guard let kind = Kind(rawValue: name) else {
+            throw InputError(
+                message: "unknown command \(Validation.shown(name)) (expected "
+                    + Command.names.dropLast().joined(separator: ", ") + " or " + (Command.names.last ?? "") + ")")
+        }
+        switch kind {
+        case .createBatch:
             try fields.checkKeys(Set(["command", "ref", "sku", "qty", "eta"]).union(today == nil ? [] : ["etaInDays"]))
             let eta = try Command.eta(fields, today: today)
             self = .createBatch(
                 CreateBatch(
                     ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
                     eta: eta))
-        case "Allocate":
+        case .allocate:
             try fields.checkKeys(["command", "orderid", "sku", "qty"])
             self = .allocate(
                 Allocate(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
-        case "ChangeBatchQuantity":
+        case .changeBatchQuantity:
             try fields.checkKeys(["command", "ref", "qty", "expectedVersion"])
             self = .changeBatchQuantity(
                 ChangeBatchQuantity(
                     ref: try fields.string("ref"), qty: try fields.integer("qty"),
                     expectedVersion: try fields.optionalInteger("expectedVersion")))
-        case "Deallocate":
+        case .deallocate:
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))
-        case "ReceiveBatch":
+        case .receiveBatch:
             try fields.checkKeys(["command", "ref", "qty"])
             self = .receiveBatch(ReceiveBatch(ref: try fields.string("ref"), qty: try fields.optionalInteger("qty")))
-        case "ChangeBatchEta":
+        case .changeBatchEta:
             try fields.checkKeys(Set(["command", "ref", "eta"]).union(today == nil ? [] : ["etaInDays"]))
             guard let eta = try Command.eta(fields, today: today) else {
                 throw InputError(message: "\(name): missing field \"eta\"")
             }
             self = .changeBatchEta(ChangeBatchEta(ref: try fields.string("ref"), eta: eta))
-        case "Ship":
+        case .ship:
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .ship(Ship(orderid: try fields.string("orderid"), sku: try fields.optionalString("sku")))
-        case "MoveLine":
+        case .moveLine:
             try fields.checkKeys(["command", "orderid", "sku", "batchref"])
             self = .moveLine(
                 MoveLine(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     batchref: try fields.string("batchref")))
-        case "AllocateWaiting":
+        case .allocateWaiting:
             try fields.checkKeys(["command", "sku"])
             self = .allocateWaiting(AllocateWaiting(sku: try fields.optionalString("sku")))
-        default:
-            throw InputError(
-                message: "unknown command \(Validation.shown(name)) (expected "
-                    + Command.names.dropLast().joined(separator: ", ") + " or " + (Command.names.last ?? "") + ")")
         }
         try Validation.check(self)
     }

@@ -137,26 +137,38 @@ public enum Command: Equatable, Sendable {
         }
     }
 
-    /// The name used in JSON lines and messages.
-    public var name: String {
+    /// Which command it is, without its fields: the one list of the commands and of their names.
+    public enum Kind: String, CaseIterable, Sendable {
+        case createBatch = "CreateBatch"
+        case allocate = "Allocate"
+        case changeBatchQuantity = "ChangeBatchQuantity"
+        case deallocate = "Deallocate"
+        case receiveBatch = "ReceiveBatch"
+        case changeBatchEta = "ChangeBatchEta"
+        case ship = "Ship"
+        case moveLine = "MoveLine"
+        case allocateWaiting = "AllocateWaiting"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .createBatch: "CreateBatch"
-        case .allocate: "Allocate"
-        case .changeBatchQuantity: "ChangeBatchQuantity"
-        case .deallocate: "Deallocate"
-        case .receiveBatch: "ReceiveBatch"
-        case .changeBatchEta: "ChangeBatchEta"
-        case .ship: "Ship"
-        case .moveLine: "MoveLine"
-        case .allocateWaiting: "AllocateWaiting"
+        case .createBatch: .createBatch
+        case .allocate: .allocate
+        case .changeBatchQuantity: .changeBatchQuantity
+        case .deallocate: .deallocate
+        case .receiveBatch: .receiveBatch
+        case .changeBatchEta: .changeBatchEta
+        case .ship: .ship
+        case .moveLine: .moveLine
+        case .allocateWaiting: .allocateWaiting
         }
     }
 
+    /// The name used in JSON lines and messages.
+    public var name: String { kind.rawValue }
+
     /// Every command's name, as `apply` accepts them.
-    public static let names = [
-        "CreateBatch", "Allocate", "ChangeBatchQuantity", "Deallocate", "ReceiveBatch", "ChangeBatchEta", "Ship",
-        "MoveLine", "AllocateWaiting",
-    ]
+    public static let names = Kind.allCases.map(\.rawValue)
 }
 
 /// What a command did, for the caller to report. Refusals are thrown (``AllocationError``), never returned: an
@@ -167,7 +179,7 @@ public enum Outcome: Equatable, Sendable {
     /// true when the same batch (reference, SKU, quantity and ETA) was there before and nothing changed: a
     /// re-run `CreateBatch` is answered, not refused.
     case batchCreated(
-        reference: String, sku: String, skuIsNew: Bool, filled: [Placement], wasAlreadyThere: Bool = false)
+        reference: String, sku: String, skuIsNew: Bool, filled: [LineOnBatch], wasAlreadyThere: Bool = false)
     /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed.
     case allocated(batchReference: String, wasAlreadyAllocated: Bool)
     /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification
@@ -175,19 +187,19 @@ public enum Outcome: Equatable, Sendable {
     case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true)
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
-    case quantityChanged(reference: String, moved: [Move], filled: [Placement], wasChanged: Bool = true)
+    case quantityChanged(reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true)
     /// An allocated line left its batch and was dropped.
-    case deallocated(batchReference: String, filled: [Placement])
+    case deallocated(batchReference: String, filled: [LineOnBatch])
     /// A waiting line was dropped.
     case cancelled(orderid: String, sku: String, qty: Int)
     /// The batch is in the warehouse with `qty` units; lines moved when that was less than ordered.
-    case received(reference: String, qty: Int, moved: [Move], filled: [Placement])
+    case received(reference: String, qty: Int, moved: [Move], filled: [LineOnBatch])
     /// `wasChanged` is false when the batch already had that ETA.
     case etaChanged(reference: String, eta: Day, wasChanged: Bool)
-    case shipped([ShippedLine])
+    case shipped([LineOnBatch])
     /// `from` is nil when the line was waiting.
-    case moved(orderid: String, sku: String, from: String?, to: String, filled: [Placement])
-    case allocatedWaiting([Placement])
+    case moved(orderid: String, sku: String, from: String?, to: String, filled: [LineOnBatch])
+    case allocatedWaiting([LineOnBatch])
 
     /// Whether the command changed the database (wrote a row or an event): false for a command that found its
     /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
@@ -254,23 +266,9 @@ public struct Move: Equatable, Sendable {
     }
 }
 
-/// A waiting line that got stock: allocated to `batchref`.
-public struct Placement: Equatable, Sendable {
-    public let orderid: String
-    public let sku: String
-    public let qty: Int
-    public let batchref: String
-
-    public init(orderid: String, sku: String, qty: Int, batchref: String) {
-        self.orderid = orderid
-        self.sku = sku
-        self.qty = qty
-        self.batchref = batchref
-    }
-}
-
-/// A line that left the warehouse from `batchref`.
-public struct ShippedLine: Equatable, Sendable {
+/// An order line with the batch it concerns: the batch a waiting line got stock from (`filled`), or the one it
+/// shipped from.
+public struct LineOnBatch: Equatable, Sendable {
     public let orderid: String
     public let sku: String
     public let qty: Int

@@ -171,7 +171,7 @@ enum Services {
             products.first { $0.sku == line.sku }.flatMap { $0.shippingProblem(line) }
         }
         guard problems.isEmpty else { throw AllocationError.notShippable(problems) }
-        var shipped: [ShippedLine] = []
+        var shipped: [LineOnBatch] = []
         for index in products.indices {
             for line in lines where line.sku == products[index].sku {
                 let done = try products[index].ship(line)
@@ -219,7 +219,7 @@ enum Services {
         } else {
             skus = try OrderLine.skusWithWaitingLines(in: db)
         }
-        var filled: [Placement] = []
+        var filled: [LineOnBatch] = []
         var events: [Event] = []
         for sku in skus {
             var product = try loadProduct(sku: sku, in: db)
@@ -294,7 +294,7 @@ enum Services {
     /// (which the command has saved already, so the two reads agree).
     private static func fillWaitingLines(
         of product: inout Product, if enabled: Bool, in db: Database
-    ) throws -> [Placement] {
+    ) throws -> [LineOnBatch] {
         guard enabled else { return [] }
         let waiting = try OrderLine.waiting(sku: product.sku, in: db)
         guard !waiting.isEmpty else { return [] }
@@ -304,7 +304,7 @@ enum Services {
             try line.saveAllocation(to: product.batch(line.batchReference), in: db)
         }
         return placed.map {
-            Placement(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
+            LineOnBatch(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
         }
     }
 }
