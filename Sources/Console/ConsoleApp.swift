@@ -75,7 +75,7 @@ public final class ConsoleApp {
             readOnly
             ? .monitor(database: databaseLabel, today: today)
             : .operatorConsole(database: databaseLabel, today: today)
-        state.times = settings.time
+        state.zone = settings.zone
     }
 
     /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
