@@ -37,6 +37,10 @@ public final class ConsoleApp {
     private let reopen: (() throws -> Database)?
     private let settings: Settings
     private let maxFrames: Int?
+    /// Whether each refresh tick is counted in the top-right corner (`tick N`), for tests to wait on.
+    private let countTicks: Bool
+    /// Refresh ticks since ``run(bus:)`` began, when ``countTicks``.
+    private var ticks = 0
     /// Reads the events committed since the last look, for the out-of-stock alerts; nil until the first look.
     private var alerts: EventFollower?
     private var databaseTrouble = false
@@ -65,6 +69,8 @@ public final class ConsoleApp {
     ///   - readOnly: the monitor: board and event log, and every mutating key refused.
     ///   - databaseLabel: how the status line names the database.
     ///   - maxFrames: end after drawing this many frames (for scripted runs), nil to run until `q`.
+    ///   - countTicks: show the number of refresh ticks so far in the top-right corner and draw a frame on each,
+    ///     so that a test can wait for the console to have refreshed instead of sleeping.
     ///   - reopen: how the monitor opens the database path again once its file was removed or replaced; each
     ///     tick while the file is lost tries it, quietly, until it gives a database of the current schema.
     ///   - reconnect: on a server, how a new session (with the operator's bus over it, logging through the
@@ -72,7 +78,7 @@ public final class ConsoleApp {
     ///     until it succeeds.
     public init(
         database: Database, settings: Settings, readOnly: Bool, databaseLabel: String,
-        maxFrames: Int? = nil, reopen: (() throws -> Database)? = nil,
+        maxFrames: Int? = nil, countTicks: Bool = false, reopen: (() throws -> Database)? = nil,
         reconnect: Reconnection? = nil
     ) {
         self.database = database
@@ -80,12 +86,13 @@ public final class ConsoleApp {
         self.reconnect = reconnect
         self.settings = settings
         self.maxFrames = maxFrames
+        self.countTicks = countTicks
         let today = settings.clock.today
         state =
             readOnly
             ? .monitor(database: databaseLabel, today: today)
             : .operatorConsole(database: databaseLabel, today: today)
-        state.times = settings.time
+        state.zone = settings.zone
     }
 
     /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
@@ -168,6 +175,10 @@ public final class ConsoleApp {
     private func draw(on terminal: Terminal) {
         var canvas = Canvas(width: state.width, height: state.height, glyphs: state.glyphs)
         state.render(into: &canvas)
+        if countTicks {
+            let label = "tick \(ticks)"
+            _ = canvas.put(label, x: max(0, state.width - label.count), y: 0)
+        }
         terminal.draw(canvas)
     }
 
@@ -186,7 +197,8 @@ public final class ConsoleApp {
     /// A refresh tick: expire a flashed message, check the database file is still there, and re-query when
     /// another connection committed.
     private func tick() -> Bool {
-        var changed = state.status.expire(now: Clock.system.now())
+        if countTicks { ticks += 1 }
+        var changed = state.status.expire(now: Clock.system.now()) || countTicks
         changed = checkFile() || changed
         if reopenLostFile() || reconnectLostServer() { return true }
         guard !state.paused else { return changed }

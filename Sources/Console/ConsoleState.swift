@@ -49,8 +49,8 @@ struct ConsoleState {
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
     var now: Double = 0
-    /// The zone times are shown in: UTC until the app sets the settings' choice (local by default).
-    var times = TimeZoneChoice.utc
+    /// The zone times are shown in: UTC until the app sets the settings' (the local one by default).
+    var zone = LocalZone.utc
     var glyphs: Glyphs = .unicode
     var width = 80
     var height = 24
@@ -127,7 +127,7 @@ struct ConsoleState {
         guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else {
             return nil
         }
-        status.lastChange = TimeColumn.labelled(newest, now: now, in: times)
+        status.lastChange = TimeColumn.labelled(newest, now: now, in: zone)
         return newest
     }
 
@@ -210,7 +210,7 @@ struct ConsoleState {
             overlay = .help(HelpOverlay(title: page.title, keyMap: page.keyMap, readOnly: readOnly))
             return .redraw
         case .messages:
-            overlay = .messages(MessagesOverlay(messages: status.history))
+            overlay = .messages(MessagesOverlay(messages: status.history, zone: zone))
             return .redraw
         case .pause:
             paused.toggle()
@@ -347,7 +347,7 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
-        let context = RenderContext(today: self.today, now: now, focused: overlay == nil, times: times)
+        let context = RenderContext(today: self.today, now: now, focused: overlay == nil, zone: zone)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
         switch page {
         case .batches: batches.render(into: &canvas, area: area, context: context)

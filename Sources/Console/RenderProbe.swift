@@ -32,7 +32,7 @@ public enum RenderProbe {
             screen == .monitor
             ? ConsoleState.monitor(database: label, today: today)
             : ConsoleState.operatorConsole(database: label, today: today)
-        state.times = settings.time
+        state.zone = settings.zone
         state.now = settings.clock.now()
         state.resize(width: width, height: height)
         try state.reload(from: database, all: true, follow: false)

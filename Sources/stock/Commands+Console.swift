@@ -59,6 +59,7 @@ extension Tool {
         let app = ConsoleApp(
             database: database, settings: settings, readOnly: readOnly,
             databaseLabel: settings.databaseLabel(environment: environment), maxFrames: maxFrames,
+            countTicks: !(environment["STOCK_TEST_TICKS"] ?? "").isEmpty,
             reopen: readOnly ? { try Database.open(settings: settings, access: access) } : nil,
             reconnect: settings.databaseIsServer ? reconnect : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }

@@ -67,7 +67,7 @@ extension Tool {
         var table = TextTable(header: ["ORDER", "SKU", "QTY", "WAITING SINCE", "AGE"])
         for line in waiting {
             table.add([
-                line.row.orderid, line.row.sku, String(line.row.qty), EventText.time(line.since, in: settings.time),
+                line.row.orderid, line.row.sku, String(line.row.qty), EventText.time(line.since, in: settings.zone),
                 line.age.map(Age.text) ?? "?",
             ])
         }
@@ -112,7 +112,7 @@ extension Tool {
         if arguments.flags.contains("--json") {
             return printOut(events.map(\.json).joined(separator: "\n"))
         }
-        let text = EventText(zone: settings.time, fitting: events, header: true)
+        let text = EventText(zone: settings.zone, fitting: events, header: true)
         return printOut(([text.header] + events.map(text.line(for:))).joined(separator: "\n"))
     }
 }

@@ -73,8 +73,8 @@ extension Tool {
             let status =
                 switch row.status {
                 case .allocated(let batchref): "allocated to \(batchref)"
-                case .waiting(let since): "waiting since \(EventText.time(since, in: settings.time))"
-                case .shipped(let at, let from): "shipped at \(EventText.time(at, in: settings.time)) from \(from)"
+                case .waiting(let since): "waiting since \(EventText.time(since, in: settings.zone))"
+                case .shipped(let at, let from): "shipped at \(EventText.time(at, in: settings.zone)) from \(from)"
                 }
             table.add([row.sku, String(row.qty), status])
         }
@@ -111,7 +111,7 @@ extension Tool {
         let json = arguments.flags.contains("--json")
         let database = try openDatabase(access: .readOnly)
         let text = EventText(
-            zone: settings.time, fitting: try Views.events(from: Int64.max, newer: false, limit: 1000, in: database),
+            zone: settings.zone, fitting: try Views.events(from: Int64.max, newer: false, limit: 1000, in: database),
             anyKind: true)
         // A listing prints every event committed so far, by id. A follower reads through `EventFollower`,
         // which on a server holds an event back until every older transaction has ended, so that one committed

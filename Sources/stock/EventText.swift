@@ -8,13 +8,13 @@ import Console
 /// The widths come from the rows it is made with; `stock events` makes it from the newest events before printing
 /// any, so that the lines it prints while following line up with the first ones.
 struct EventText {
-    let zone: TimeZoneChoice
+    let zone: LocalZone
     private let widths: [Int]
 
     static let header = ["ID", "TIME", "OPERATOR", "EVENT", "DETAILS"]
 
     /// Columns wide enough for `rows`, the kind column for every kind when `anyKind` (lines yet to come).
-    init(zone: TimeZoneChoice, fitting rows: [EventRow], anyKind: Bool = false, header: Bool = false) {
+    init(zone: LocalZone, fitting rows: [EventRow], anyKind: Bool = false, header: Bool = false) {
         self.zone = zone
         let kinds = anyKind ? Event.Kind.allCases.map(\.rawValue) : rows.map(\.kind)
         let least = header ? EventText.header.dropLast().map(TerminalText.width) : [1, 1, 1, 1]
@@ -26,12 +26,12 @@ struct EventText {
     }
 
     /// `2026-11-24 09:12:03 JST`; the stored text when it is not a timestamp.
-    static func time(of row: EventRow, in zone: TimeZoneChoice) -> String {
+    static func time(of row: EventRow, in zone: LocalZone) -> String {
         time(row.at, in: zone)
     }
 
     /// A stored timestamp as the command line shows it, `2026-11-24 09:12:03 JST`; other text as it is.
-    static func time(_ timestamp: String, in zone: TimeZoneChoice) -> String {
+    static func time(_ timestamp: String, in zone: LocalZone) -> String {
         ShownTime(timestamp: timestamp, in: zone).map { "\($0.full) \($0.zone)" } ?? timestamp
     }
 

@@ -56,6 +56,7 @@ struct Tool {
             settings = try Settings.load(file: file)
         }
         try settings.applyEnvironment(environment)
+        settings.localZone = LocalZone.resolve(environment: environment)
         if let path = arguments.options["--db"] {
             guard !path.isEmpty else { throw UsageError(message: "--db needs a path") }
             settings.database = path

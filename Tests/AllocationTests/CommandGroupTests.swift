@@ -108,13 +108,18 @@ import Testing
         try byCount.commit()
         #expect(try visibleBatches() == 2)
 
-        let byTime = CommandGroup(bus: store.makeBus(), commandLimit: 1000, millisecondLimit: 30)
+        var now = 1000.0
+        let byTime = CommandGroup(bus: store.makeBus(), commandLimit: 1000, millisecondLimit: 30) { now }
         #expect(byTime.secondsLeft == .infinity)
         try byTime.handle(.createBatch(CreateBatch(ref: "b3", sku: "LAMP", qty: 5)))
         #expect(!byTime.isDue)
-        #expect(byTime.secondsLeft > 0 && byTime.secondsLeft <= 0.030)
-        usleep(40_000)
+        #expect(abs(byTime.secondsLeft - 0.030) < 1e-9)
+        now += 0.029
+        #expect(!byTime.isDue)
+        #expect(abs(byTime.secondsLeft - 0.001) < 1e-9)
+        now += 0.002
         #expect(byTime.isDue)
+        #expect(byTime.secondsLeft == 0)
         try byTime.commit()
         #expect(try visibleBatches() == 3)
         #expect(!store.database.isInTransaction)

@@ -99,12 +99,16 @@ import Testing
         #expect(Schema.pageSize == 1024)
     }
 
+    /// The statement `Views.backorders` runs for one SKU, as it wrote it, reads the partial index.
     @Test func backorderLookupsReadOnlyThePartialIndex() throws {
         let store = try TestDatabase()
-        let plan = try QueryPlan(
-            of: "SELECT l.id FROM order_lines AS l WHERE l.sku = ? AND l.waiting_since IS NOT NULL ORDER BY l.id",
-            in: store.database)
-        #expect(plan.uses("order_lines_waiting"), "\(plan.steps)")
+        var statements: [String] = []
+        store.database.willRun = { statements.append($0) }
+        _ = try Views.backorders(sku: "LAMP", in: store.database)
+        store.database.willRun = nil
+        let sql = try #require(statements.first { $0.contains("FROM order_lines") }, "\(statements)")
+        let plan = try QueryPlan(of: sql, in: store.database)
+        #expect(plan.uses("order_lines_waiting"), "\(sql): \(plan.steps)")
     }
 
     @Test(.sqliteOnly) func initRefusesAFileThatHoldsAnotherProgramsTables() throws {
@@ -220,7 +224,9 @@ import Testing
         for sql in touchingRows {
             let plan = try QueryPlan(of: sql, in: store.database)
             #expect(plan.fullScans.isEmpty, "\(sql): \(plan.steps)")
-            #expect(plan.sorts.isEmpty, "\(sql): \(plan.steps)")
+            if store.database.engine == .sqlite {
+                #expect(plan.sorts.isEmpty, "\(sql): \(plan.steps)")
+            }
         }
     }
 }

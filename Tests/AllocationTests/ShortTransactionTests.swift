@@ -99,10 +99,14 @@ import Testing
         store.database.willRun = { statements.append($0) }
         try bus.handle(command)
         store.database.willRun = nil
-        for sql in Set(statements) where ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(sql.prefix(6)) {
+        let touchingRows = Set(statements).filter { ["SELECT", "INSERT", "UPDATE", "DELETE"].contains($0.prefix(6)) }
+        #expect(touchingRows.count >= 3, "\(statements)")
+        for sql in touchingRows {
             let plan = try QueryPlan(of: sql, in: store.database)
             #expect(plan.fullScans.isEmpty, "\(sql): \(plan.steps)")
-            #expect(plan.sorts.isEmpty, "\(sql): \(plan.steps)")
+            if store.database.engine == .sqlite {
+                #expect(plan.sorts.isEmpty, "\(sql): \(plan.steps)")
+            }
             if sql.contains("b.sku = ?") {
                 #expect(plan.uses("batches_with_stock"), "\(sql): \(plan.steps)")
             }

@@ -56,6 +56,8 @@ import Testing
 
     @Test func mListsTheLastMessagesInFullNewestFirstWithTheirTime() throws {
         var state = RenderingTests.console(width: 80, height: 24)
+        let tokyo = try LocalTimeTests.zone("Asia/Tokyo")
+        state.zone = tokyo
         let now = Clock.system.now()
         state.status.say("allocated o-1 RED-LAMP x2 to B-LAMP-01", style: .ok, now: now - 60)
         state.status.say(StatusMessageTests.removed, style: .error, now: now)
@@ -64,10 +66,9 @@ import Testing
         #expect(state.status.history.count == 2, "progress is not kept and a repeat is kept once")
         _ = state.handle(.character("M"))
         let text = RenderingTests.render(state).text
-        // Minutes and seconds only: `LocalTimeTests` may change the process's `TZ` (by whole hours) meanwhile.
-        func minutesAndSeconds(_ seconds: Double) -> String { ":" + MessagesOverlay.clock(seconds).suffix(5) }
-        let newest = try #require(text.range(of: minutesAndSeconds(now) + "  database file stock.sqlite"))
-        let older = try #require(text.range(of: minutesAndSeconds(now - 60) + "  allocated o-1"))
+        func clock(_ seconds: Double) -> String { ShownTime(seconds: seconds, in: tokyo).clock }
+        let newest = try #require(text.range(of: clock(now) + "  database file stock.sqlite"), "\(text)")
+        let older = try #require(text.range(of: clock(now - 60) + "  allocated o-1"), "\(text)")
         #expect(newest.lowerBound < older.lowerBound, "\(text)")
         #expect(text.contains("quit and reopen"), "the message is whole, wrapped:\n\(text)")
         #expect(StatusMessageTests.quits(state.handle(.character("q"))))

@@ -5,10 +5,11 @@ import Testing
 
 /// Several real `stock` processes writing the same product at once.
 @Suite struct ConcurrencyTests {
-    /// The book's "concurrent updates to the same product version are not allowed", with OS processes: every
-    /// successful allocation moves the version by exactly one, nothing is over-allocated, and every loser of the
-    /// race either waited its turn or was told why.
-    @Test func concurrentUpdatesToTheSameProductVersionAreNotAllowed() throws {
+    /// Four `stock apply` processes allocating one SKU at once: every line is answered (allocated, or waiting
+    /// because the stock ran out), nothing is over-allocated, and each answered line moves the product's version
+    /// by exactly one. The engine's write lock takes the processes in turn, so this does not reach the version
+    /// check itself (a stale version is refused in `StorageTests` and `MessageBusTests`).
+    @Test func concurrentWriterProcessesAnswerEveryLineAndNeverOverAllocate() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "HOT-SKU", "150")
         try cli.stock("add-batch", "b2", "HOT-SKU", "100", "--eta", "2026-02-01")

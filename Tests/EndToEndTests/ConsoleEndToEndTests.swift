@@ -29,8 +29,8 @@ final class ConsoleRun {
     deinit { session.kill() }
 
     /// The operator console on the demo-like database, once its board shows with the cursor on the first batch.
-    static func onTheBoard(width: Int = 80) throws -> ConsoleRun {
-        let run = try ConsoleRun(width: width)
+    static func onTheBoard(width: Int = 80, environment: [String: String] = [:]) throws -> ConsoleRun {
+        let run = try ConsoleRun(width: width, environment: environment)
         try run.session.waitFor("> B-CHAIR-9")
         return run
     }
@@ -48,6 +48,21 @@ final class ConsoleRun {
     /// The screen line holding `text`, or "" when none does.
     func line(containing text: String, in screen: String) -> String {
         screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
+    }
+
+    /// The environment that makes the console count its refresh ticks at the top right (`tick N`).
+    static let countingTicks = ["STOCK_TEST_TICKS": "1"]
+
+    /// Waits until a console started with ``countingTicks`` has run `count` more refresh ticks than it shows now,
+    /// so that whatever those refreshes would show (a late commit, a message expiring) is on the screen returned.
+    @discardableResult
+    func waitForTicks(_ count: Int) throws -> String {
+        func ticks(_ screen: String) -> Int? {
+            let top = screen.prefix { $0 != "\n" }
+            return top.range(of: "tick ", options: .backwards).flatMap { Int(top[$0.upperBound...]) }
+        }
+        let now = try #require(ticks(try session.capture()), "no tick count: started without countingTicks?")
+        return try session.waitUntil("tick \(now + count)") { (ticks($0) ?? 0) >= now + count }
     }
 
     /// Waits for the shell's report after the console ended and checks the terminal modes were restored.
@@ -480,7 +495,7 @@ final class ConsoleRun {
     }
 
     @Test(.sqliteOnly) func aRemovedDatabaseFileIsReportedAndCommandsAreRefused() throws {
-        let run = try ConsoleRun(width: 132, height: 30)
+        let run = try ConsoleRun(width: 132, height: 30, environment: ConsoleRun.countingTicks)
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("> B-CHAIR-9")
@@ -492,8 +507,7 @@ final class ConsoleRun {
         let screen = try s.waitFor("Refused: database file \(name)")
         #expect(!screen.contains("allocated o-lost"), "\(screen)")
         try s.waitFor(message)
-        usleep(300_000)
-        #expect(!(try s.capture()).contains("allocated o-lost"))
+        #expect(!(try run.waitForTicks(3)).contains("allocated o-lost"))
         try s.send("Escape", "q")
         try run.expectRestored(exit: 0)
     }

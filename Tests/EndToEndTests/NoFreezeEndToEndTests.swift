@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func escGivesUpWaitingAndNothingChanges() throws {
-        let run = try ConsoleRun.onTheBoard()
+        let run = try ConsoleRun.onTheBoard(environment: ConsoleRun.countingTicks)
         defer { run.session.kill() }
         let s = run.session
         let holder = try NoFreezeEndToEndTests.holdTheLock(of: run.db.path)
@@ -40,12 +40,16 @@ import Testing
         try s.send("Escape")
         try s.waitFor("gave up waiting for the database after", timeout: 2)
         holder.release()
-        usleep(300_000)
+        // Back in its loop (ticks run only there, not while a command waits), the console refreshes with the lock
+        // free: a command it still held would have been written by now.
+        let screen = try run.waitForTicks(3)
+        #expect(!screen.contains("allocated o-esc"), "\(screen)")
         #expect(try Views.orderLines(orderid: "o-esc", in: run.db.database).isEmpty)
     }
 
     @Test func aRefusalAfterTheBusyTimeoutStaysOnScreenAfterAKeyPress() throws {
-        let run = try ConsoleRun(environment: ["STOCK_BUSY_TIMEOUT_MS": "1000"])
+        let run = try ConsoleRun(
+            environment: ["STOCK_BUSY_TIMEOUT_MS": "1000"].merging(ConsoleRun.countingTicks) { $1 })
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("> B-CHAIR-9")
@@ -56,8 +60,8 @@ import Testing
         try s.waitFor("Refused: database busy", timeout: 5)
         try s.send("Escape")
         try s.send("j")
-        usleep(500_000)
-        let screen = try s.capture()
+        // Ticks run only once no key is waiting: more of them mean both keys were handled, and refreshes after.
+        let screen = try run.waitForTicks(5)
         let lines = screen.components(separatedBy: "\n")
         #expect(lines[19...22].contains { $0.contains("database busy") }, "the refusal is still shown:\n\(screen)")
     }

@@ -35,14 +35,20 @@ public final class CommandGroup {
     public let isDryRun: Bool
     /// Commands run in the open transaction, refused ones included; 0 when none is open.
     public private(set) var uncommitted = 0
-    /// When the open transaction began, on the monotonic clock.
+    /// When the open transaction began, on ``monotonic``.
     private var openedAt = 0.0
+    /// The clock ``millisecondLimit`` is measured on, in seconds: ``monotonicNow()`` but in tests.
+    private let monotonic: () -> Double
 
-    public init(bus: MessageBus, commandLimit: Int, millisecondLimit: Int, dryRun: Bool = false) {
+    public init(
+        bus: MessageBus, commandLimit: Int, millisecondLimit: Int, dryRun: Bool = false,
+        monotonic: @escaping () -> Double = monotonicNow
+    ) {
         self.bus = bus
         self.commandLimit = max(1, commandLimit)
         self.millisecondLimit = max(1, millisecondLimit)
         isDryRun = dryRun
+        self.monotonic = monotonic
     }
 
     /// A group with the settings' limits (``Settings/groupCommands``, ``Settings/groupMilliseconds``).
@@ -101,7 +107,7 @@ public final class CommandGroup {
         let database = bus.database
         if !database.isGrouped {
             try database.beginGroup()
-            openedAt = monotonicNow()
+            openedAt = monotonic()
             uncommitted = 0
         }
         uncommitted += 1
@@ -145,7 +151,7 @@ public final class CommandGroup {
     /// run. A caller waiting for its next command waits no longer than this before it commits.
     public var secondsLeft: Double {
         guard !isDryRun, uncommitted > 0 else { return .infinity }
-        return max(0, openedAt + Double(millisecondLimit) / 1000 - monotonicNow())
+        return max(0, openedAt + Double(millisecondLimit) / 1000 - monotonic())
     }
 
     /// Commits the open transaction and dispatches its events; does nothing when none is open, or in a dry run.

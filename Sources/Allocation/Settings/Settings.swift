@@ -18,6 +18,8 @@ public struct Settings: Equatable, Sendable {
     public var clock = Clock.system
     /// The zone times are shown in; stored times stay UTC.
     public var time = TimeZoneChoice.local
+    /// The local zone, resolved once from `TZ` (``LocalZone/resolve(environment:)``).
+    public var localZone = Settings.processZone
     public var colors = true
     /// The operator every event records: the operating system's user by default.
     public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)
@@ -36,6 +38,12 @@ public struct Settings: Equatable, Sendable {
     public var serverTimeoutMilliseconds = 5000
 
     public init() {}
+
+    /// The local zone of this process's environment, read once.
+    static let processZone = LocalZone.resolve(environment: ProcessInfo.processInfo.environment)
+
+    /// The zone times are shown in: ``localZone``, or UTC by ``time``.
+    public var zone: LocalZone { time == .utc ? .utc : localZone }
 
     /// The name of the effective user, else `$USER`, else `unknown`.
     public static func operatingSystemUser(environment: [String: String]) -> String {

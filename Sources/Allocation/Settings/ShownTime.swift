@@ -1,7 +1,6 @@
-import Glibc
-
-/// The zone an operator is shown times in: the local one (`TZ`, else the system's) or UTC. Stored times (the
-/// database, `--json`) are always ISO 8601 in UTC, whatever this says.
+/// The zone an operator is shown times in: the local one (`TZ`, else the system's) or UTC, resolved once at
+/// start-up into a ``LocalZone``. Stored times (the database, `--json`) are always ISO 8601 in UTC, whatever this
+/// says.
 public enum TimeZoneChoice: String, CaseIterable, Sendable {
     case local, utc
 }
@@ -17,30 +16,30 @@ public struct ShownTime: Equatable, Sendable {
     public let second: Int
     public let zone: String
 
-    /// `seconds` since 1970 in `choice`'s zone, by the C library's `localtime_r`, which reads `TZ`.
-    public init(seconds: Double, in choice: TimeZoneChoice) {
-        var time = time_t(seconds.rounded(.down))
-        var parts = tm()
-        switch choice {
-        case .local: localtime_r(&time, &parts)
-        case .utc: gmtime_r(&time, &parts)
-        }
-        year = Int(parts.tm_year) + 1900
-        month = Int(parts.tm_mon) + 1
-        day = Int(parts.tm_mday)
-        hour = Int(parts.tm_hour)
-        minute = Int(parts.tm_min)
-        second = Int(parts.tm_sec)
-        zone = choice == .utc ? "UTC" : parts.tm_zone.map { String(cString: $0) } ?? ShownTime.offset(parts.tm_gmtoff)
+    /// `seconds` since 1970 in `zone`.
+    public init(seconds: Double, in zone: LocalZone) {
+        let whole = Int(seconds.rounded(.down))
+        let span = zone.span(at: whole)
+        let local = whole + span.offset
+        let days = Int((Double(local) / 86_400).rounded(.down))
+        let date = Day(daysSinceEpoch: days)
+        let time = local - days * 86_400
+        year = date.year
+        month = date.month
+        day = date.day
+        hour = time / 3600
+        minute = time / 60 % 60
+        second = time % 60
+        self.zone = span.name.isEmpty ? ShownTime.offset(span.offset) : span.name
     }
 
     /// An ISO 8601 timestamp as the service writes it (``Clock/timestamp()``); nil for other text.
-    public init?(timestamp: String, in choice: TimeZoneChoice) {
+    public init?(timestamp: String, in zone: LocalZone) {
         guard let seconds = Clock.seconds(timestamp: timestamp) else { return nil }
-        self.init(seconds: seconds, in: choice)
+        self.init(seconds: seconds, in: zone)
     }
 
-    /// `+0530`: an offset from UTC, for a zone the C library gives no abbreviation.
+    /// `+0530`: an offset from UTC, for a zone that gives no abbreviation.
     static func offset(_ seconds: Int) -> String {
         let minutes = abs(seconds) / 60
         return (seconds < 0 ? "-" : "+") + pad(minutes / 60, 2) + pad(minutes % 60, 2)

@@ -21,8 +21,8 @@ public struct EventRow: Equatable, Sendable {
     public var payload: String { event.payload }
 
     /// ``at`` in the zone times are shown in; nil when it is not a timestamp the service wrote.
-    public func shownTime(in choice: TimeZoneChoice) -> ShownTime? {
-        ShownTime(timestamp: at, in: choice)
+    public func shownTime(in zone: LocalZone) -> ShownTime? {
+        ShownTime(timestamp: at, in: zone)
     }
 
     /// The row as one JSON object: `{"id","at","operator","kind", ...the event's fields}`.

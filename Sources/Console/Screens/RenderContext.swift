@@ -8,7 +8,7 @@ struct RenderContext: Sendable {
     /// Whether the screen (or panel) has the keyboard; the cursor row is highlighted only then.
     var focused: Bool = true
     /// The zone times are shown in.
-    var times = TimeZoneChoice.utc
+    var zone = LocalZone.utc
 }
 
 /// A rectangle of the canvas.

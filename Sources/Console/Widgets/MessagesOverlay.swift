@@ -1,10 +1,12 @@
-import Glibc
+import Allocation
 
-/// The `M` overlay: the last messages of the status line in full, newest first, each with its local time and
-/// wrapped to the box; `j`/`k` scroll it, `q` quits, any other key closes it.
+/// The `M` overlay: the last messages of the status line in full, newest first, each with its time (in the zone
+/// times are shown in) and wrapped to the box; `j`/`k` scroll it, `q` quits, any other key closes it.
 struct MessagesOverlay {
     /// Oldest first, as the status bar keeps them.
     let messages: [SaidMessage]
+    /// The zone the times are shown in.
+    let zone: LocalZone
     /// The first line shown when the lines do not fit.
     var offset = 0
 
@@ -19,21 +21,12 @@ struct MessagesOverlay {
         let textWidth = max(1, width - 10)
         return messages.reversed().flatMap { message in
             DisplayText.wrap(message.text, width: textWidth).enumerated().map { index, line in
-                (
-                    (index == 0 ? Self.clock(message.time) + "  " : String(repeating: " ", count: 10)) + line,
-                    message.style == .error ? .error : .normal
-                )
+                let head =
+                    index == 0
+                    ? ShownTime(seconds: message.time, in: zone).clock + "  " : String(repeating: " ", count: 10)
+                return (head + line, message.style == .error ? .error : .normal)
             }
         }
-    }
-
-    /// `HH:MM:SS` in the local time zone.
-    static func clock(_ seconds: Double) -> String {
-        var time = time_t(seconds.rounded(.down))
-        var parts = tm()
-        localtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
     }
 
     func render(into canvas: inout Canvas, area: Area) {

@@ -12,8 +12,8 @@ struct TimeColumn {
     let width: Int
 
     init(_ rows: [EventRow], context: RenderContext, zoneInEveryRow: Bool = false) {
-        let now = ShownTime(seconds: context.now, in: context.times)
-        let times = rows.map { $0.shownTime(in: context.times) }
+        let now = ShownTime(seconds: context.now, in: context.zone)
+        let times = rows.map { $0.shownTime(in: context.zone) }
         let shared = times.allSatisfy { $0 == nil || $0?.zone == now.zone }
         zone = shared && !zoneInEveryRow ? now.zone : nil
         let labelled = zone == nil
@@ -26,9 +26,9 @@ struct TimeColumn {
     }
 
     /// One event's time on its own, its zone named: `16:43:02 JST`, `11-24 16:43:02 JST`.
-    static func labelled(_ row: EventRow, now: Double, in choice: TimeZoneChoice) -> String {
-        guard let time = row.shownTime(in: choice) else { return row.at }
-        return time.short(now: ShownTime(seconds: now, in: choice)) + " " + time.zone
+    static func labelled(_ row: EventRow, now: Double, in zone: LocalZone) -> String {
+        guard let time = row.shownTime(in: zone) else { return row.at }
+        return time.short(now: ShownTime(seconds: now, in: zone)) + " " + time.zone
     }
 
     /// The header over the column, e.g. `TIME JST`.
