@@ -165,7 +165,7 @@ import Testing
         #expect(try watcher.changedSinceLastCheck() == false)
     }
 
-    @Test func theSchemaVersionIsTheServersOwn() throws {
+    @Test func theSchemaVersionIsTheSharedOneInASingleRow() throws {
         #expect(try store.database.schemaVersion == Schema.currentVersion)
         #expect(try store.database.queryOne("SELECT count(*) FROM stock_schema") { $0.int(0) } == 1)
         do {
