@@ -194,7 +194,7 @@ enum PostgresSchema {
 
     /// Creates or brings the schema up to date all or nothing: one transaction renumbers a schema at the server's
     /// old numbers (``renumbered``), checks what the schema has against the version it claims
-    /// (``checkCatalog(_:claimedVersion:)``), applies every migration it has not had and sets its version, so a
+    /// (``checkCatalog(_:claimedVersion:stored:)``), applies every migration it has not had and sets its version, so a
     /// failure leaves it as it was and says which step failed. Refuses a schema that holds another program's
     /// tables.
     static func migrate(_ database: Database) throws {
