@@ -32,7 +32,7 @@ import Testing
         let path = folder.appendingPathComponent("old.sqlite").path
         do {
             let old = try Database(path: path, access: .create)
-            for sql in Schema.migrations[0].statements { try old.execute(sql) }
+            for sql in Schema.migrations[0].sqlite { try old.execute(sql) }
             try old.execute("PRAGMA user_version = 1")
         }
         let error = try openingFails("old.sqlite", access: .readOnly)

@@ -46,7 +46,7 @@ import Testing
     @Test(.sqliteOnly) func onlyCreateTouchesAFileWithoutTheCurrentSchema() throws {
         let settings = try settings("old.sqlite")
         let old = try Database(path: settings.databasePath, access: .create)
-        for sql in Schema.migrations[0].statements { try old.execute(sql) }
+        for sql in Schema.migrations[0].sqlite { try old.execute(sql) }
         try old.execute("PRAGMA user_version = 1")
         #expect(throws: DatabaseError.self) { try Database.open(settings: settings, access: .readWrite) }
         #expect(try Schema.version(of: old) == 1)

@@ -24,7 +24,7 @@ import Testing
         let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("old.sqlite").path, access: .create)
         try database.transaction { db in
-            for sql in Schema.migrations[0].statements { try db.execute(sql) }
+            for sql in Schema.migrations[0].sqlite { try db.execute(sql) }
             try db.execute("PRAGMA user_version = 1")
             try db.execute("INSERT INTO products (sku) VALUES ('LAMP')")
             try db.execute("INSERT INTO batches (reference, sku, purchased) VALUES ('b1', 'LAMP', 5)")
@@ -43,7 +43,7 @@ import Testing
         let database = try Database(path: folder.appendingPathComponent("v2.sqlite").path, access: .create)
         try database.transaction { db in
             for migration in Schema.migrations.prefix(2) {
-                for sql in migration.statements { try db.execute(sql) }
+                for sql in migration.sqlite { try db.execute(sql) }
             }
             try db.execute("PRAGMA user_version = 2")
             try db.execute("INSERT INTO products (sku, version) VALUES ('TV', 3)")
@@ -124,7 +124,7 @@ import Testing
         let folder = try TemporaryFolder()
         let database = try Database(path: folder.appendingPathComponent("x.sqlite").path, access: .create)
         #expect(throws: DatabaseError.self) { try Schema.requireCurrent(database) }
-        for sql in Schema.migrations[0].statements { try database.execute(sql) }
+        for sql in Schema.migrations[0].sqlite { try database.execute(sql) }
         try database.execute("PRAGMA user_version = 1")
         do {
             try Schema.requireCurrent(database)

@@ -165,8 +165,8 @@ import Testing
         #expect(try watcher.changedSinceLastCheck() == false)
     }
 
-    @Test func theSchemaVersionIsTheServersOwn() throws {
-        #expect(try store.database.schemaVersion == PostgresSchema.currentVersion)
+    @Test func theSchemaVersionIsTheSharedOneInASingleRow() throws {
+        #expect(try store.database.schemaVersion == Schema.currentVersion)
         #expect(try store.database.queryOne("SELECT count(*) FROM stock_schema") { $0.int(0) } == 1)
         do {
             try store.database.execute("INSERT INTO stock_schema (version) VALUES (7)")

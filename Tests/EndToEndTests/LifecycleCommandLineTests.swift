@@ -302,7 +302,7 @@ import Testing
             let database = try Database(path: old.path, access: .create)
             try database.transaction { db in
                 for migration in Schema.migrations.prefix(2) {
-                    for sql in migration.statements { try db.execute(sql) }
+                    for sql in migration.sqlite { try db.execute(sql) }
                 }
                 try db.execute("PRAGMA user_version = 2")
                 try db.execute("INSERT INTO products (sku, version) VALUES ('TV', 3)")

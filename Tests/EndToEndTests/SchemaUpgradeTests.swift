@@ -148,8 +148,42 @@ import Testing
         #expect(result.status == 3)
         #expect(
             result.stderr.contains(
-                "says schema version 2, but its order_lines table has no column shipped_from; it has no trigger "
+                "says schema version 4, but its order_lines table has no column shipped_from; it has no trigger "
                     + "events_announce: it was not made by a released stock at that version"))
+    }
+
+    /// A schema made by a stock that numbered the server's versions apart (1 and 2, both the whole schema) is
+    /// refused for work under its old number, and `init` renumbers it, keeping its rows.
+    @Test(.postgresOnly, arguments: [1, 2])
+    func aSchemaAtTheServersOldNumbersIsRenumberedByInit(oldVersion: Int) throws {
+        let fixture = try CommandLineFixture()
+        #expect(try fixture.stock("add-batch", "b1", "LAMP", "10").status == 0)
+        let raw = try rawConnection(to: fixture.path)
+        try raw.execute("UPDATE stock_schema SET version = ?", oldVersion)
+        let refused = try fixture.stock("batches")
+        #expect(refused.status == 3)
+        #expect(
+            refused.stderr.contains("was made by an older stock (schema version \(oldVersion))"), "\(refused.stderr)")
+        let upgraded = try fixture.stock("init")
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(upgraded.stderr.contains("(schema version \(Schema.currentVersion))"), "\(upgraded.stderr)")
+        #expect(try raw.queryOne("SELECT version FROM stock_schema") { $0.int(0) } == Schema.currentVersion)
+        #expect(Schema.currentVersion == 4)
+        let listed = try fixture.stock("batches")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("b1"))
+    }
+
+    @Test(.postgresOnly) func aSchemaAtAnOldNumberLackingWhatItClaimsIsRefusedUnderThatNumber() throws {
+        let fixture = try CommandLineFixture()
+        let raw = try rawConnection(to: fixture.path)
+        try raw.execute("UPDATE stock_schema SET version = 1")
+        try raw.execute("DROP INDEX batches_with_stock")
+        let result = try fixture.stock("init")
+        #expect(result.status == 3)
+        #expect(
+            result.stderr.contains("says schema version 1, but it has no index batches_with_stock"), "\(result.stderr)")
+        #expect(try raw.queryOne("SELECT version FROM stock_schema") { $0.int(0) } == 1)
     }
 
     @Test(.postgresOnly) func aFailedFirstMigrationLeavesNoSchemaBehind() throws {

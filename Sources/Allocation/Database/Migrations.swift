@@ -1,21 +1,30 @@
 import CSQLite
 
-/// The schema as an ordered list of forward migrations; the version reached is kept in `PRAGMA user_version`.
+/// The schema as one ordered list of forward migrations for both engines; the version reached, the same number
+/// on either, is kept in a file's `PRAGMA user_version` or a server schema's one-row `stock_schema` table.
 ///
 /// Every rule SQLite can hold lives here (NOT NULL, CHECK, UNIQUE, foreign keys). A batch's `allocated` is kept
 /// by triggers on `allocations` in the same statement that moves a line, so the schema itself refuses a batch
 /// allocated beyond its purchased quantity, and an allocation reads one row per batch instead of summing every
 /// line the batch ever took. `Logic` checks the same rule as a contract before anything is written.
+///
+/// The server's first release created in one step what SQLite had reached in four, so its text is all in
+/// migration 1 (``PostgresSchema/firstRelease``) and migrations 2 to 4 have none for it. A released migration's
+/// text never changes: a file or server schema at version N has run exactly the first N. The server's versions
+/// were once numbered apart (1 and 2); `stock init` renumbers such a schema (``PostgresSchema/renumbered``).
 public enum Schema {
+    /// One step of the history, in each engine's words. A step may be empty for an engine that had what it makes
+    /// from an earlier step.
     struct Migration {
         let name: String
-        let statements: [String]
+        let sqlite: [String]
+        let postgres: [String]
     }
 
     static let migrations: [Migration] = [
         Migration(
             name: "create tables",
-            statements: [
+            sqlite: [
                 """
                 CREATE TABLE products (
                     sku TEXT PRIMARY KEY,
@@ -84,15 +93,17 @@ public enum Schema {
                     payload TEXT NOT NULL
                 )
                 """,
-            ]),
+            ],
+            postgres: PostgresSchema.firstRelease),
         Migration(
             name: "index order lines by SKU for the allocations screen",
-            statements: [
+            sqlite: [
                 "CREATE INDEX order_lines_by_sku ON order_lines (sku, id)"
-            ]),
+            ],
+            postgres: []),
         Migration(
             name: "stock lifecycle: waiting and shipped lines, who did what, history by order and batch",
-            statements: [
+            sqlite: [
                 "ALTER TABLE order_lines ADD COLUMN waiting_since TEXT",
                 """
                 ALTER TABLE order_lines ADD COLUMN shipped_at TEXT
@@ -154,26 +165,23 @@ public enum Schema {
                 "ALTER TABLE events_v3 RENAME TO events",
                 "CREATE INDEX events_by_order ON events (orderid, id) WHERE orderid IS NOT NULL",
                 "CREATE INDEX events_by_batch ON events (ref, id) WHERE ref IS NOT NULL",
-            ]),
+            ],
+            postgres: []),
         Migration(
             name: "index the batches that have stock, in allocation preference",
-            statements: [
+            sqlite: [
                 // An allocation reads the first batch here that has room, never the emptied batches a SKU keeps:
                 // `batches_by_preference` restricted to the rows with stock.
                 """
                 CREATE INDEX batches_with_stock ON batches (sku, eta IS NOT NULL, eta, reference)
                 WHERE purchased > allocated
                 """
-            ]),
+            ],
+            postgres: []),
     ]
 
-    /// The version a fully migrated SQLite database has.
+    /// The version a fully migrated database has, on either engine.
     public static var currentVersion: Int { migrations.count }
-
-    /// The version a fully migrated database of `database`'s engine has.
-    static func currentVersion(of database: Database) -> Int {
-        database.engine == .sqlite ? currentVersion : PostgresSchema.currentVersion
-    }
 
     /// The file's `PRAGMA user_version`, or the server's `stock_schema` version.
     static func version(of database: Database) throws -> Int {
@@ -188,7 +196,7 @@ public enum Schema {
     static func requireCurrent(_ database: Database) throws {
         let found = try version(of: database)
         let path = database.path
-        let current = currentVersion(of: database)
+        let current = currentVersion
         switch found {
         case current:
             return
@@ -207,7 +215,7 @@ public enum Schema {
     static func newerSchema(_ found: Int, in database: Database) -> DatabaseError {
         DatabaseError.wrongFile(
             "\(database.path) has schema version \(found), newer than this stock knows "
-                + "(\(currentVersion(of: database))); use a newer stock")
+                + "(\(currentVersion)); use a newer stock")
     }
 
     /// The page size of a new file, fixed once its first table exists.
@@ -247,7 +255,7 @@ public enum Schema {
                 if found > 0 { try bringCatalogInLine(db, claimedVersion: found) }
                 for (index, migration) in migrations.enumerated() where index >= found {
                     step = "migration \(index + 1) (\(migration.name))"
-                    for sql in migration.statements { try db.execute(sql) }
+                    for sql in migration.sqlite { try db.execute(sql) }
                 }
                 if found < currentVersion { try db.execute("PRAGMA user_version = \(currentVersion)") }
             } catch let error as DatabaseError where error.sql != nil {

@@ -42,7 +42,7 @@ struct SchemaCatalog {
     static func expected(atVersion version: Int) throws -> SchemaCatalog {
         let reference = try Database(path: ":memory:", access: .create)
         for migration in Schema.migrations.prefix(version) {
-            for sql in migration.statements { try reference.execute(sql) }
+            for sql in migration.sqlite { try reference.execute(sql) }
         }
         return try SchemaCatalog(reading: reference)
     }
