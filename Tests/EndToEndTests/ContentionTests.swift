@@ -33,12 +33,25 @@ import Testing
         }
     }
 
-    /// Starts `stock ARGUMENTS` and gives it time to reach its wait for LAMP, behind those started before it.
+    /// Starts `stock ARGUMENTS`, which waits for LAMP behind those started before it.
+    ///
+    /// It returns once the server shows the process's session waiting for a lock, so the commands queue in the
+    /// order they were started whatever the machine's load (the server grants a row's waiters in turn).
     func startQueued(_ cli: CommandLineFixture, _ arguments: String...) throws -> RunningProcess {
         var environment = cli.environment
         environment["STOCK_BUSY_TIMEOUT_MS"] = "20000"
-        let process = try StockProcess.start(["--db", cli.path] + arguments, environment: environment)
-        usleep(300_000)
+        let name = "queued-\(UUID().uuidString.prefix(8))"
+        let url = ServerFailureTests.adding("application_name=\(name)", to: cli.path)
+        let process = try StockProcess.start(["--db", url] + arguments, environment: environment)
+        let admin = try rawConnection(to: cli.path, access: .readOnly)
+        let deadline = monotonicSeconds() + 20
+        let waitingSQL = "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'"
+        while try admin.queryOne(waitingSQL, name, map: { $0.int(0) }) != 1 {
+            guard monotonicSeconds() < deadline else {
+                throw FixtureError(message: "\(arguments.joined(separator: " ")) was not seen waiting for the lock")
+            }
+            usleep(10_000)
+        }
         return process
     }
 
