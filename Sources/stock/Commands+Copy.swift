@@ -57,7 +57,7 @@ extension Tool {
             source.database = from ?? databasePath
             destination.database = to ?? databasePath
         }
-        guard !Tool.sameDatabase(source.databasePath, destination.databasePath) else {
+        guard !Tool.sameDatabase(source.databaseLocation, destination.databaseLocation) else {
             throw UsageError(message: "--from and --to both name \(source.shownDatabase)")
         }
         let sourceDatabase = try DatabaseCopy.openSource(settings: source)
@@ -93,9 +93,13 @@ extension Tool {
     }
 
     /// Whether two locations name one database: the same URL, or the same file by path or by identity.
-    static func sameDatabase(_ one: String, _ other: String) -> Bool {
-        if ServerAddress.isServer(one) || ServerAddress.isServer(other) { return one == other }
-        if let first = FileIdentity(path: one), let second = FileIdentity(path: other) { return first == second }
-        return URL(fileURLWithPath: one).standardized.path == URL(fileURLWithPath: other).standardized.path
+    static func sameDatabase(_ one: DatabaseLocation, _ other: DatabaseLocation) -> Bool {
+        switch (one, other) {
+        case (.server(let first), .server(let second)): return first.url == second.url
+        case (.file(let first), .file(let second)):
+            if let one = FileIdentity(path: first), let other = FileIdentity(path: second) { return one == other }
+            return URL(fileURLWithPath: first).standardized.path == URL(fileURLWithPath: second).standardized.path
+        default: return false
+        }
     }
 }

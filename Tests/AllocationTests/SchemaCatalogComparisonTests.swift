@@ -48,7 +48,7 @@ import Testing
         let folder = try TemporaryFolder()
         let file = try Database(path: folder.appendingPathComponent("catalog.sqlite").path, access: .create)
         try Schema.migrate(file)
-        let location = try DatabaseLocation(in: folder)
+        let location = try TestDatabaseLocation(in: folder)
         let server = try Database.open(settings: try testSettings(database: location.path), access: .create)
         #expect(try file.schemaVersion == Schema.currentVersion)
         #expect(try server.schemaVersion == Schema.currentVersion)

@@ -9,12 +9,12 @@ import Testing
 /// and the session has the settings' lock timeout and the monitor's read-only mode.
 @Suite(.postgresOnly) struct ServerSchemaTests {
     let folder: TemporaryFolder
-    let location: DatabaseLocation
+    let location: TestDatabaseLocation
     let settings: Settings
 
     init() throws {
         folder = try TemporaryFolder()
-        location = try DatabaseLocation(in: folder)
+        location = try TestDatabaseLocation(in: folder)
         settings = try testSettings(database: location.path)
     }
 

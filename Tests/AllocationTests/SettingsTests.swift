@@ -17,6 +17,23 @@ import Testing
         return path
     }
 
+    /// The `database` setting is read once into where the database is, whatever sets it.
+    @Test func theDatabaseSettingIsReadOnceIntoItsLocation() {
+        var settings = Settings()
+        settings.database = "POSTGRESQL://ann:s3cret@db.example/stock"
+        #expect(settings.databaseIsServer)
+        #expect(settings.databaseLocation == .server(ServerAddress(url: "postgresql://ann:s3cret@db.example/stock")))
+        #expect(settings.shownDatabase == "postgresql://ann:***@db.example/stock")
+        #expect(settings.databaseLabel(environment: [:]) == "stock")
+        settings.database = "/tmp/warehouse/stock.sqlite"
+        #expect(settings.databaseLocation == .file(path: "/tmp/warehouse/stock.sqlite"))
+        #expect(!settings.databaseIsServer)
+        #expect(settings.databaseLabel(environment: [:]) == "stock.sqlite")
+        settings.database = nil
+        let defaultPath = Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)
+        #expect(settings.databaseLocation == .file(path: defaultPath))
+    }
+
     @Test func theShippedDefaultFileMatchesTheBuiltInDefaults() throws {
         #expect(try Settings.load(file: repositoryRoot + "/assets/settings/default.json") == Settings())
     }

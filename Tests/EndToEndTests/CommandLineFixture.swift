@@ -5,13 +5,13 @@ import TestSupport
 /// A temporary database driven only through the real `stock` binary, with the test settings.
 final class CommandLineFixture {
     let folder: TemporaryFolder
-    let location: DatabaseLocation
+    let location: TestDatabaseLocation
     var path: String { location.path }
     let notificationsPath: String
 
     init(initialize: Bool = true) throws {
         folder = try TemporaryFolder()
-        location = try DatabaseLocation(in: folder)
+        location = try TestDatabaseLocation(in: folder)
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         if initialize {
             let result = try stock("init")
@@ -56,7 +56,7 @@ struct FixtureError: Error, CustomStringConvertible {
 }
 
 /// A connection to the database at `path` that checks nothing of its schema, as another program's would be: a
-/// SQLite file, or the test server's schema when `path` is a server URL (``DatabaseLocation``).
+/// SQLite file, or the test server's schema when `path` is a server URL (``TestDatabaseLocation``).
 func rawConnection(to path: String, access: Database.Access = .readWrite) throws -> Database {
     ServerAddress.isServer(path)
         ? try Database(serverURL: path, access: access) : try Database(path: path, access: access)

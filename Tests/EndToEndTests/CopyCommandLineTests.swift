@@ -59,7 +59,7 @@ import Testing
         let original = try fixture.contents()
         #expect(try Self.contents(of: file) == original)
 
-        let back = try DatabaseLocation(in: fixture.folder, name: "back.sqlite")
+        let back = try TestDatabaseLocation(in: fixture.folder, name: "back.sqlite")
         let returned = try stock("copy", "--from", file, "--to", back.path)
         #expect(returned.status == 0, "\(returned.stderr)")
         #expect(returned.stdout.hasSuffix("from \(file) to \(back.path); checked: identical\n"))
@@ -150,7 +150,7 @@ import Testing
         try fillDatabase()
         let file = fixture.folder.appendingPathComponent("moved.sqlite").path
         #expect(try fixture.stock("copy", "--to", file).status == 0)
-        let server = try DatabaseLocation(in: fixture.folder)
+        let server = try TestDatabaseLocation(in: fixture.folder)
         // The test server trusts its socket's users: the password is accepted and ignored.
         let url = server.path + "&password=s3cret-pw"
 

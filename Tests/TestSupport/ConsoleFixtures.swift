@@ -7,12 +7,12 @@ public final class ConsoleDatabase {
     public let database: Database
     public let bus: MessageBus
     private let directory: TemporaryFolder
-    private let location: DatabaseLocation
+    private let location: TestDatabaseLocation
 
     /// Creates an empty, migrated database in a fresh temporary folder.
     public init() throws {
         directory = try TemporaryFolder()
-        location = try DatabaseLocation(in: directory)
+        location = try TestDatabaseLocation(in: directory)
         let path = location.path
         database = try Database.open(settings: testSettings(database: path), access: .create)
         var settings = Settings()

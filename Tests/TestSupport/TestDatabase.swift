@@ -6,7 +6,7 @@ import Foundation
 /// the test settings (`assets/settings/test.json`) and a file notifier whose lines tests can read.
 public final class TestDatabase {
     public let folder: TemporaryFolder
-    public let location: DatabaseLocation
+    public let location: TestDatabaseLocation
     public var path: String { location.path }
     public let database: Database
     public let settings: Settings
@@ -15,7 +15,7 @@ public final class TestDatabase {
 
     public init() throws {
         folder = try TemporaryFolder()
-        location = try DatabaseLocation(in: folder)
+        location = try TestDatabaseLocation(in: folder)
         let path = location.path
         notificationsPath = folder.appendingPathComponent("notifications.log").path
         var settings = try testSettings(database: path)

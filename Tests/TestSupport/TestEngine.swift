@@ -28,7 +28,7 @@ public enum TestEngine {
 
 /// Where a test's database lives: a file in a temporary folder, or a schema of its own on the test server,
 /// dropped with everything in it when the object goes away.
-public final class DatabaseLocation: Sendable {
+public final class TestDatabaseLocation: Sendable {
     /// The file's path, or the server URL that selects the schema (`options=-csearch_path=…`).
     public let path: String
     private let schema: String?

@@ -19,9 +19,10 @@ extension Database {
     ///   or one naming `stock init` when the file is not a stock database or has an older schema; `SettingsError`
     ///   for a path inside the assets folder.
     public static func open(settings: Settings, access: Access) throws -> Database {
-        let path = settings.databasePath
-        if ServerAddress.isServer(path) {
-            return try openServer(ServerAddress(url: path), settings: settings, access: access)
+        let path: String
+        switch settings.databaseLocation {
+        case .server(let address): return try openServer(address, settings: settings, access: access)
+        case .file(let file): path = file
         }
         try AssetsFolder.refuseData(at: path)
         var isFolder: ObjCBool = false

@@ -7,8 +7,14 @@ import Foundation
 /// Precedence, lowest first: built-in defaults, the settings file (`--settings` or `$STOCK_SETTINGS`), environment
 /// variables (each key's in ``keys``, e.g. `STOCK_DB`), then flags (`--db`).
 public struct Settings: Equatable, Sendable {
-    /// The database file; nil means the default location (``defaultDatabasePath(environment:)``).
-    public var database: String?
+    /// The database file or server URL as set; nil means the default location
+    /// (``defaultDatabasePath(environment:)``). Setting it reads it once into ``databaseLocation``.
+    public var database: String? {
+        didSet { databaseLocation = DatabaseLocation(databasePath) }
+    }
+    /// Where ``database`` (or the default) is: a file or a server, read when it was set.
+    public private(set) var databaseLocation = DatabaseLocation(
+        Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment))
     public var busyTimeoutMilliseconds = 5000
     /// How hard a commit waits for the disk: `full` makes every commit durable on power loss, `normal` is faster.
     public var synchronous = Synchronous.full
@@ -59,20 +65,15 @@ public struct Settings: Equatable, Sendable {
         database ?? Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Whether ``databasePath`` names a PostgreSQL server (a `postgresql://` URL) rather than a SQLite file.
-    public var databaseIsServer: Bool { ServerAddress.isServer(databasePath) }
+    /// Whether the database is a PostgreSQL server (a `postgresql://` URL) rather than a SQLite file.
+    public var databaseIsServer: Bool { databaseLocation.isServer }
 
     /// ``databasePath`` as messages show it: a server URL with its password hidden.
-    public var shownDatabase: String {
-        databaseIsServer ? ServerAddress(url: databasePath).shown : databasePath
-    }
+    public var shownDatabase: String { databaseLocation.shown }
 
-    /// How the console's status line names the database: a file by its name, a server database by its name
-    /// (``ServerAddress/label(environment:)``).
+    /// How the console's status line names the database (``DatabaseLocation/label(environment:)``).
     public func databaseLabel(environment: [String: String]) -> String {
-        databaseIsServer
-            ? ServerAddress(url: databasePath).label(environment: environment)
-            : URL(fileURLWithPath: databasePath).lastPathComponent
+        databaseLocation.label(environment: environment)
     }
 
     /// One key of a settings file: its name, the environment variable that overrides it, and how it is read.
