@@ -169,8 +169,10 @@ import Testing
         let follower = try cli.start("events", "--follow", "--json")
         try cli.stock("allocate", "o1", "LAMP", "2")
         // The follower polls every refresh interval (50 ms in the test settings); a loaded machine may take a
-        // while to start it, so wait for the second line rather than for a fixed time.
-        try follower.waitForOutput { $0.split(separator: "\n").count >= 2 }
+        // while to start it, so wait for the second line rather than for a fixed time. On a server it prints an
+        // event only once every older transaction on the server has ended (README: `events --follow`), and the
+        // suites running beside this one hold transactions open for seconds on purpose: the wait allows for it.
+        try follower.waitForOutput(timeout: 60) { $0.split(separator: "\n").count >= 2 }
         kill(follower.processIdentifier, SIGTERM)
         let output = try follower.wait().stdout.split(separator: "\n")
         #expect(output.count == 2)
