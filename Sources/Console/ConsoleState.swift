@@ -44,6 +44,9 @@ struct ConsoleState {
     let readOnly: Bool
     /// The operator froze the data (the loop holds a read snapshot); ticks do not re-query.
     var paused = false
+    /// The tabs not queried since the data last changed, each with whether its board should follow the selected
+    /// batch once it is queried.
+    var stale: [Page: Bool] = [:]
     var overlay: Overlay?
     var status = StatusBar()
     var today: Day
@@ -93,36 +96,40 @@ struct ConsoleState {
         }
     }
 
-    /// Queries the rows of the current page (of every page when `all`) and says what they report.
+    /// Queries the rows of the current page and says what they report; with `all` (the data changed), marks the
+    /// other tabs stale, so each is queried when it is shown (``show(tab:)`` asks for a reload), not before.
     ///
-    /// - Parameter follow: keep the board's cursor on the selected batch when rows moved under it.
+    /// - Parameter follow: keep the board's cursor on the selected batch when rows moved under it; a stale board
+    ///   follows when it is shown.
     /// - Throws: what the views throw; the screens keep their previous rows.
     mutating func reload(from database: Database, all: Bool, follow: Bool) throws {
-        for page in all ? tabs : [page] {
-            var message: String?
-            switch page {
-            case .batches:
-                message = try batches.reload(from: database, follow: follow, today: today)
-            case .allocations:
-                message = try allocations.reload(from: database)
-            case .events:
-                try events.reload(from: database)
-            case .monitor:
-                message = try monitor.reload(
-                    board: &batches, log: &events, from: database, follow: follow, today: today)
-            }
-            if let message { status.say(message, style: .dim) }
+        if all {
+            for tab in tabs where tab != page { stale[tab] = follow || stale[tab] == true }
         }
+        var message: String?
+        let follow = follow || stale.removeValue(forKey: page) == true
+        switch page {
+        case .batches:
+            message = try batches.reload(from: database, follow: follow, today: today)
+        case .allocations:
+            message = try allocations.reload(from: database)
+        case .events:
+            try events.reload(from: database)
+        case .monitor:
+            message = try monitor.reload(board: &batches, log: &events, from: database, follow: follow, today: today)
+        }
+        if let message { status.say(message, style: .dim) }
         try reloadOverlay(from: database)
         refreshFormNote()
     }
 
     /// Brings the status line's counts and last change up to date; call after ``reload(from:all:follow:)`` with
-    /// `all`, whose board has just counted every batch (``BatchesScreen/total``).
+    /// `all`. The board just counted every batch (``BatchesScreen/total``) when it is shown; otherwise they are
+    /// counted here.
     ///
     /// - Returns: the newest event, nil when there is none (the last change is then left as it was).
     mutating func refreshStatusCounts(from database: Database) throws -> EventRow? {
-        status.batches = batches.total
+        status.batches = stale[.batches] == nil ? batches.total : try Views.batchCount(in: database)
         status.skus = try Views.skuCount(in: database)
         guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else {
             return nil
