@@ -41,8 +41,6 @@ public final class ConsoleApp {
     private let countTicks: Bool
     /// Refresh ticks since ``run(bus:)`` began, when ``countTicks``.
     private var ticks = 0
-    /// Reads the events committed since the last look, for the out-of-stock alerts; nil until the first look.
-    private var alerts: EventFollower?
     private var databaseTrouble = false
     /// Whether the database path still names the file opened.
     private var watch: FileWatch?
@@ -213,7 +211,8 @@ public final class ConsoleApp {
         return changed
     }
 
-    /// Queries the visible rows again (of every screen when `all`) and the status line's counts.
+    /// Queries the visible rows again and, when `all` (the data changed), the status line's counts; the tabs not
+    /// shown are then queried when they are shown (``ConsoleState/reload(from:all:follow:)``).
     ///
     /// - Parameter flash: flash the out-of-stock events found since the last look; false after our own command,
     ///   whose outcome the status line already says.
@@ -234,25 +233,16 @@ public final class ConsoleApp {
 
     /// Refreshes the status line's counts and flashes the out-of-stock events committed since the last look, read
     /// through an ``EventFollower`` so that on a server one committed after a higher id is not missed; after a
-    /// burst of more than a page of events, the rest are skipped.
+    /// burst of more than a page of events, the rest are skipped (``ConsoleState/refreshStatus(from:)``).
     private func refreshStatus(flash: Bool) throws {
-        guard let newest = try state.refreshStatusCounts(from: database) else { return }
-        guard var follower = alerts else {
-            alerts = EventFollower(after: newest.id)
-            return
-        }
-        let page = try follower.next(limit: ConsoleApp.alertPage, in: database)
-        alerts = page.count < ConsoleApp.alertPage ? follower : EventFollower(after: newest.id)
+        let fresh = try state.refreshStatus(from: database)
         guard flash else { return }
-        for row in page {
+        for row in fresh {
             if case .outOfStock(let sku, _, _) = row.event {
                 state.status.say("OUT OF STOCK: \(sku)", style: .alert, until: Clock.system.now() + 5)
             }
         }
     }
-
-    /// The most events one refresh reads for the alerts.
-    private static let alertPage = 500
 
     /// Shows a database problem in the status line and keeps running; true when the message is new. A lost
     /// server connection is remembered, so the next ticks reconnect.
@@ -287,7 +277,7 @@ public final class ConsoleApp {
         watch = FileWatch(path: fresh.path)
         fileLost = nil
         // Another file's event ids say nothing of this one's.
-        alerts = nil
+        state.forgetEvents()
         adopt(fresh, saying: FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
         return true
     }

@@ -44,6 +44,15 @@ struct ConsoleState {
     let readOnly: Bool
     /// The operator froze the data (the loop holds a read snapshot); ticks do not re-query.
     var paused = false
+    /// The tabs not queried since the data last changed, each with whether its board should follow the selected
+    /// batch once it is queried.
+    var stale: [Page: Bool] = [:]
+    /// Reads the events committed since the last look, for the out-of-stock alerts; nil until there is an event.
+    var alerts: EventFollower?
+    /// The newest event of the last look, whose time the status line shows as the last change.
+    var newestEvent: EventRow?
+    /// The most events one refresh reads for the alerts.
+    static let alertPage = 500
     var overlay: Overlay?
     var status = StatusBar()
     var today: Day
@@ -93,42 +102,73 @@ struct ConsoleState {
         }
     }
 
-    /// Queries the rows of the current page (of every page when `all`) and says what they report.
+    /// Queries the rows of the current page and says what they report; with `all` (the data changed), marks the
+    /// other tabs stale, so each is queried when it is shown (``show(tab:)`` asks for a reload), not before.
     ///
-    /// - Parameter follow: keep the board's cursor on the selected batch when rows moved under it.
+    /// - Parameter follow: keep the board's cursor on the selected batch when rows moved under it; a stale board
+    ///   follows when it is shown.
     /// - Throws: what the views throw; the screens keep their previous rows.
     mutating func reload(from database: Database, all: Bool, follow: Bool) throws {
-        for page in all ? tabs : [page] {
-            var message: String?
-            switch page {
-            case .batches:
-                message = try batches.reload(from: database, follow: follow, today: today)
-            case .allocations:
-                message = try allocations.reload(from: database)
-            case .events:
-                try events.reload(from: database)
-            case .monitor:
-                message = try monitor.reload(
-                    board: &batches, log: &events, from: database, follow: follow, today: today)
-            }
-            if let message { status.say(message, style: .dim) }
+        if all {
+            for tab in tabs where tab != page { stale[tab] = follow || stale[tab] == true }
         }
+        var message: String?
+        let follow = follow || stale.removeValue(forKey: page) == true
+        switch page {
+        case .batches:
+            message = try batches.reload(from: database, follow: follow, today: today)
+        case .allocations:
+            message = try allocations.reload(from: database)
+        case .events:
+            try events.reload(from: database)
+        case .monitor:
+            message = try monitor.reload(board: &batches, log: &events, from: database, follow: follow, today: today)
+        }
+        if let message { status.say(message, style: .dim) }
         try reloadOverlay(from: database)
         refreshFormNote()
     }
 
-    /// Brings the status line's counts and last change up to date; call after ``reload(from:all:follow:)`` with
-    /// `all`, whose board has just counted every batch (``BatchesScreen/total``).
+    /// Brings the status line's counts and last change up to date and reads the events committed since the last
+    /// look; call after ``reload(from:all:follow:)`` with `all`. The board just counted every batch
+    /// (``BatchesScreen/total``) when it is shown; otherwise they are counted here.
     ///
-    /// - Returns: the newest event, nil when there is none (the last change is then left as it was).
-    mutating func refreshStatusCounts(from database: Database) throws -> EventRow? {
-        status.batches = batches.total
+    /// One read of the events serves the newest event and the new ones: the log's page when it shows the newest
+    /// events (on SQLite it also holds the new ones when it reaches back to the last one seen), else the follower's
+    /// read, whose last event is the newest on SQLite. On a server the follower reads by transaction, so it reads
+    /// on its own. After a burst of a page of events or more, the follower starts again after the newest.
+    ///
+    /// - Returns: the events committed since the last look, oldest first; none at the first look.
+    mutating func refreshStatus(from database: Database) throws -> [EventRow] {
+        status.batches = stale[.batches] == nil ? batches.total : try Views.batchCount(in: database)
         status.skus = try Views.skuCount(in: database)
-        guard let newest = try Views.events(from: Int64.max, newer: false, limit: 1, in: database).first else {
-            return nil
+        let shown = (page == .events || page == .monitor) && events.list.anchor == nil ? events.rows : nil
+        var newest: EventRow?? = shown.map(\.first)
+        var fresh: [EventRow] = []
+        if var follower = alerts {
+            if let shown, let taken = follower.next(fromNewest: shown, in: database) {
+                fresh = taken
+            } else {
+                fresh = try follower.next(limit: ConsoleState.alertPage, in: database)
+                if newest == nil, database.engine == .sqlite, fresh.count < ConsoleState.alertPage {
+                    let last: EventRow? = fresh.last ?? newestEvent
+                    newest = last
+                }
+            }
+            alerts = follower
         }
-        status.lastChange = TimeColumn.labelled(newest, now: now, in: zone)
-        return newest
+        let found = try newest ?? Views.events(from: Int64.max, newer: false, limit: 1, in: database).first
+        guard let found else { return fresh }
+        if alerts == nil || fresh.count >= ConsoleState.alertPage { alerts = EventFollower(after: found.id) }
+        newestEvent = found
+        status.lastChange = TimeColumn.labelled(found, now: now, in: zone)
+        return fresh
+    }
+
+    /// Forgets the events seen, e.g. once the database is another file, whose event ids say nothing of the last.
+    mutating func forgetEvents() {
+        alerts = nil
+        newestEvent = nil
     }
 
     /// Queries what the open overlay shows: the history panel's events, or what a form asked for (a quantity

@@ -36,7 +36,7 @@ public enum RenderProbe {
         state.now = settings.clock.now()
         state.resize(width: width, height: height)
         try state.reload(from: database, all: true, follow: false)
-        _ = try state.refreshStatusCounts(from: database)
+        _ = try state.refreshStatus(from: database)
         var seconds: [Double] = []
         seconds.reserveCapacity(frames)
         var canvas = Canvas(width: width, height: height)

@@ -2,10 +2,10 @@ import Allocation
 import Console
 import Foundation
 
-/// The console on the big database, on the server and on SQLite: the first frame (connect, load every screen as
-/// the console does, render one 132x40 frame) and the refresh after another session's commit (the commit noticed
-/// through ``Database/changedSinceLastCheck()``: LISTEN/NOTIFY on the server, `data_version` on SQLite; then the
-/// reload and a frame).
+/// The console on the big database, on the server and on SQLite: the first frame (connect, load the screen shown
+/// as the console does, render one 132x40 frame) and the refresh after another session's commit (the commit
+/// noticed through ``Database/changedSinceLastCheck()``: LISTEN/NOTIFY on the server, `data_version` on SQLite;
+/// then the reload and a frame).
 struct ServerConsoleBench {
     let options: Options
     let serverURL: String
@@ -47,7 +47,7 @@ struct ServerConsoleBench {
             }
             let drawn = frame.lines.filter { !$0.isEmpty }.count
             print(
-                "  \(label) first frame, \(name): \(milliseconds(seconds)) (connect, load every screen, render "
+                "  \(label) first frame, \(name): \(milliseconds(seconds)) (connect, load the screen shown, render "
                     + "\(RenderBench.width)x\(RenderBench.height); \(drawn) rows drawn)")
         }
         let console = try Database.open(settings: settings, access: .readWrite)

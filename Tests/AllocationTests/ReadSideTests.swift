@@ -43,6 +43,41 @@ import Testing
         #expect(row.shownTime(in: .utc)?.clock == "12:00:00")
     }
 
+    /// A row as JSON the way it was printed before the stored payload was kept: the event encoded again.
+    static func encodedAgain(_ row: EventRow) -> String {
+        var head = JSONObjectWriter()
+        head.add("id", Int(row.id))
+        head.add("at", row.at)
+        head.add("operator", row.operator)
+        head.add("kind", row.kind)
+        let fields = row.event.payload.dropFirst().dropLast()
+        return fields.isEmpty ? head.text : String(head.text.dropLast()) + "," + fields + "}"
+    }
+
+    @Test func everyEventPrintsItsStoredPayloadAsItsEventEncodedAgain() throws {
+        for kind in Event.Kind.allCases {
+            let event = Self.sample(of: kind)
+            try store.database.execute(
+                "INSERT INTO events (at, kind, payload, operator) VALUES (?, ?, ?, ?)", "2026-01-15T12:00:00.000Z",
+                event.kind.rawValue, event.payload, "Jürgen \"J\" 田中")
+        }
+        let rows = try Views.events(in: store.database)
+        #expect(Set(rows.map(\.event.kind)) == Set(Event.Kind.allCases))
+        for row in rows {
+            #expect(row.json == Self.encodedAgain(row))
+            #expect(row.payload == row.event.payload)
+        }
+        #expect(rows.contains { $0.json.contains(#"\u001b\"\\"#) && $0.json.contains("Gerät 箱") })
+    }
+
+    /// Rows written before JSON escaped text-direction marks hold them raw; printed, they are escaped as today.
+    @Test func aStoredPayloadHoldingARawTextDirectionMarkIsEncodedAgain() throws {
+        try insertEvent(kind: "Cancelled", payload: "{\"orderid\":\"o\u{202E}1\",\"sku\":\"LAMP\",\"qty\":3}")
+        let row = try #require(try Views.events(in: store.database).first)
+        #expect(row.payload == #"{"orderid":"o\u202e1","sku":"LAMP","qty":3}"#)
+        #expect(row.json == Self.encodedAgain(row))
+    }
+
     @Test func anEventWithNoETAReadsBackWithout() throws {
         let event = Event.batchCreated(ref: "b1", sku: "LAMP", qty: 1, eta: nil)
         #expect(event.payload == #"{"ref":"b1","sku":"LAMP","qty":1,"eta":null}"#)

@@ -54,6 +54,16 @@ public struct EventFollower {
         return rows
     }
 
+    /// The next events taken from `newest`, the newest events newest first, instead of read: on SQLite, when the
+    /// page reaches back to the event after the last one read, it holds every event committed since (ids grow in
+    /// commit order). Nil when it may not, and on a server, whose follower reads by transaction.
+    public mutating func next(fromNewest newest: [EventRow], in db: Database) -> [EventRow]? {
+        guard db.engine == .sqlite, newest.last.map({ $0.id <= lastID + 1 }) ?? true else { return nil }
+        let rows = Array(newest.prefix { $0.id > lastID }.reversed())
+        if let last = rows.last { lastID = last.id }
+        return rows
+    }
+
     /// The events after (``lastTransaction``, ``lastID``) of finished transactions older than every running one,
     /// leaving out those the listing gave.
     private mutating func following(limit: Int, in db: Database) throws -> [EventRow] {

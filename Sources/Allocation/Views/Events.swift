@@ -7,18 +7,23 @@ public struct EventRow: Equatable, Sendable {
     /// Who caused it (the settings' `user`); empty for events recorded before operators were kept.
     public let `operator`: String
 
+    /// The event's fields as a JSON object, as stored: what ``Event/payload`` writes.
+    public let payload: String
+
     public init(id: Int64, at: String, event: Event, operator: String = "") {
+        self.init(id: id, at: at, event: event, payload: event.payload, operator: `operator`)
+    }
+
+    private init(id: Int64, at: String, event: Event, payload: String, operator: String) {
         self.id = id
         self.at = at
         self.event = event
+        self.payload = payload
         self.operator = `operator`
     }
 
     /// The event's kind as stored, e.g. `Allocated`.
     public var kind: String { event.kind.rawValue }
-
-    /// The event's fields as a JSON object, as stored.
-    public var payload: String { event.payload }
 
     /// ``at`` in the zone times are shown in; nil when it is not a timestamp the service wrote.
     public func shownTime(in zone: LocalZone) -> ShownTime? {
@@ -37,6 +42,21 @@ public struct EventRow: Equatable, Sendable {
         return fields.isEmpty ? text : String(text.dropLast()) + "," + fields + "}"
     }
 
+    /// Whether a stored payload can be printed as it is, without encoding its event again. Only the bus writes
+    /// payloads (migrations and copies keep its text), so the stored text is what ``Event/payload`` writes, but
+    /// rows written before it escaped C1 controls and text-direction marks may hold them raw: a payload holding
+    /// a control byte, or a byte that leads one of those marks (0xC2, 0xD8, 0xE2, 0xEF, which lead other
+    /// characters too), is encoded again, so that no JSON output can steer a terminal.
+    static func isAsWritten(_ payload: String) -> Bool {
+        func plain(_ byte: UInt8) -> Bool {
+            byte >= 0x20 && byte != 0x7F && byte != 0xC2 && byte != 0xD8 && byte != 0xE2 && byte != 0xEF
+        }
+        return payload.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where !plain(byte) { return false }
+            return true
+        } ?? payload.utf8.allSatisfy(plain)
+    }
+
     /// Columns read by ``init(row:)``, in order.
     static let columns = "id, at, kind, payload, operator"
 
@@ -47,9 +67,12 @@ public struct EventRow: Equatable, Sendable {
     init(row: Row) throws {
         let id = row.int64(0)
         let kind = row.text(2)
+        let stored = row.text(3)
         do {
+            let event = try Event(kind: kind, payload: stored)
             self.init(
-                id: id, at: row.text(1), event: try Event(kind: kind, payload: row.text(3)), operator: row.text(4))
+                id: id, at: row.text(1), event: event,
+                payload: EventRow.isAsWritten(stored) ? stored : event.payload, operator: row.text(4))
         } catch {
             throw DatabaseError.unreadable(
                 "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
