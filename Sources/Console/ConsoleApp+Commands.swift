@@ -1,0 +1,74 @@
+import Allocation
+import Foundation
+
+/// The operator's commands: sent through the bus, waited for with the screen alive, and their outcome said.
+extension ConsoleApp {
+    /// Called while a command waits for another process's write lock: says so with the seconds waited, keeps
+    /// the frame drawn (and resized), and reads the keys: Esc gives up (the command is refused, nothing changed);
+    /// other keys are dropped, since they would act on a screen the command's outcome is about to change.
+    ///
+    /// - Returns: false to give up.
+    func whileWaiting(_ seconds: Double) -> Bool {
+        guard let terminal, Signals.received == 0 else { return Signals.received == 0 }
+        var giveUp = false
+        while let key = terminal.readKey(timeout: 0) {
+            switch key {
+            case .resize: resize(terminal)
+            case .escape: giveUp = true
+            default: break
+            }
+        }
+        guard !giveUp else { return false }
+        let waited = String(format: "%.1f", seconds)
+        state.status.say("waiting for the database… \(waited) s (Esc gives up)", style: .alert, remember: false)
+        draw(on: terminal)
+        return true
+    }
+
+    func perform(_ command: Command) {
+        guard self.bus != nil else {
+            state.commandRefused("read-only monitor")
+            return
+        }
+        _ = checkFile()
+        if let fileLost {
+            // Writing to a file nobody can open again would lose the command after acknowledging it.
+            state.commandRefused(fileLost)
+            return
+        }
+        // A command is worth a reconnection attempt at once.
+        _ = reconnectLostServer(atOnce: true)
+        if let connectionLost {
+            state.commandRefused(connectionLost)
+            return
+        }
+        guard let bus = self.bus else { return }
+        if state.paused {
+            state.paused = false
+            followPause()
+        }
+        logged = []
+        database.whileWaiting = { [unowned self] in whileWaiting($0) }
+        defer {
+            database.whileWaiting = nil
+            if !logged.isEmpty {
+                // The core's trouble first: the outcome after it may be cut at the status line's end.
+                let said = state.status.message.map { [$0] } ?? []
+                state.status.say((logged + said).joined(separator: "; "), style: .error)
+            }
+        }
+        do {
+            let outcome = try bus.handle(command)
+            if case .batchCreated(let reference, _, _, _, _) = outcome { state.select(batch: reference) }
+            state.commandDone(
+                ConsoleApp.describe(outcome, of: command), style: outcome.leftLinesWaiting ? .alert : .ok)
+        } catch AllocationError.changedMeanwhile(let sku, _, _) {
+            if case .changeBatchQuantity(let change) = command {
+                state.previewOutdated(change, sku: sku)
+            }
+        } catch {
+            state.commandRefused(noticeLostConnection(error))
+        }
+        reload(all: true, follow: true, flash: false)
+    }
+}
