@@ -1,0 +1,234 @@
+import Allocation
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// The operator's forms, from the key to the command and what the screen shows after it.
+extension ConsoleEndToEndTests {
+    @Test func operatorMovesSearchesAndAllocatesThroughTheForm() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("j")
+        try s.waitFor("> B-TABLE-77")
+        try s.send("/")
+        try s.waitFor("Contains:")
+        try s.type("lamp-02")
+        try s.send("Enter")
+        try s.waitFor("> B-LAMP-02")
+        try s.send("Escape", "k")
+        try s.waitFor("> B-LAMP-01")
+        try run.allocateThroughTheForm(order: "o-e2e", qty: "7", prefilledSKU: "RED-LAMP")
+        let screen = try s.waitFor("allocated o-e2e RED-LAMP x7 to B-LAMP-01")
+        try s.waitUntil("B-LAMP-01 with 37 allocated") {
+            run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
+        }
+        #expect(!screen.contains("Order id:"), "the form closed")
+        let allocations = try Views.orderLines(orderid: "o-e2e", in: run.db.database)
+        #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("RED-LAMP")
+        try s.send("Enter")
+        let filtered = try s.waitFor("filter: RED-LAMP (2)")
+        #expect(filtered.contains("> o-e2e") && filtered.contains("o-1001") && !filtered.contains("o-1002"))
+        try s.send("Escape")
+        try s.waitFor("o-1002")
+    }
+
+    @Test func aLongPasteIntoAFormLeavesTheConsoleAnswering() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 1000))
+        let pasted = monotonicSeconds()
+        try s.send("Escape")
+        try s.waitUntil("the form closed", timeout: 1) { !$0.contains("Order id:") }
+        print("Esc answered \(Int((monotonicSeconds() - pasted) * 1000)) ms after a 1000-character paste")
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type(String(repeating: "p", count: 300))
+        let screen = try s.waitFor("! at most 255 characters")
+        #expect(run.line(containing: "Order id:", in: screen).contains("…ppp"), "\(screen)")
+    }
+
+    @Test func newBatchAndQuantityChangeThroughFormsMoveTheCursorAndUpdateTheBoard() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("b")
+        try s.waitFor("New batch")
+        try s.type("B-AAA-1")
+        try s.send("Enter", "Enter")
+        try s.type("25")
+        try s.send("Enter")
+        try s.type("2099-02-30")
+        try s.waitFor("! eta \"2099-02-30\" is not a valid date YYYY-MM-DD")
+        try s.send("BSpace", "BSpace")
+        try s.type("28")
+        try s.send("Enter")
+        try s.waitFor("batch B-AAA-1 created")
+        try s.waitFor("> B-AAA-1" + String(repeating: " ", count: 14) + "BLUE-CHAIR  2099-02-28")
+        try s.send("c")
+        try s.waitFor("B-AAA-1 (BLUE-CHAIR): 25 purchased, 0 allocated")
+        try s.type("40")
+        try s.send("Enter")
+        try s.waitFor("To 40: no line leaves B-AAA-1.")
+        try s.send("Enter")
+        try s.waitFor("B-AAA-1 quantity changed")
+        try s.waitUntil("B-AAA-1 with 40 purchased") {
+            run.line(containing: "B-AAA-1", in: $0).contains("     40      0     40")
+        }
+    }
+
+    @Test func changeQuantityFormShowsTheBatchAsAnotherProcessChangesIt() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("c")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 30 purchased, 10 allocated")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "change-quantity", "B-CHAIR-9", "25"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 25 purchased, 10 allocated", timeout: 2)
+    }
+
+    @Test func refusedCommandShowsTheCoresMessageAndChangesNothingWhileAnOutOfStockLineWaits() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        let linesBefore = try Views.lines(
+            matching: nil, from: Int64.max, newer: false, limit: 1000, in: run.db.database
+        ).count
+        try s.send("a")
+        try s.waitFor("SKU:           BLUE-CHAIR")
+        try s.type("o-x")
+        try s.send("Enter")
+        for _ in 0..<10 { try s.send("BSpace") }
+        try s.type("NOPE")
+        try s.send("Enter")
+        try s.type("3x")
+        try s.waitFor("! qty must be a whole number, got \"3x\"")
+        try s.send("BSpace", "Enter")
+        try s.waitFor("Refused: Invalid sku NOPE")
+        try s.send("Escape")
+        try run.allocateThroughTheForm(order: "o-big", qty: "999", prefilledSKU: "BLUE-CHAIR")
+        let waiting = try s.waitFor("waiting: o-big BLUE-CHAIR x999 (out of stock)")
+        #expect(!waiting.contains("Refused:") && !waiting.contains("Order id:"), "a backorder is not a refusal")
+        #expect(
+            try Views.lines(matching: nil, from: Int64.max, newer: false, limit: 1000, in: run.db.database).count
+                == linesBefore + 1)
+        #expect(try Views.orderLines(orderid: "o-big", in: run.db.database).map(\.status.name) == ["waiting"])
+        #expect(try Views.orderLines(orderid: "o-x", in: run.db.database).isEmpty)
+    }
+
+    @Test func receiveAndChangeEtaThroughTheForms() throws {
+        let run = try ConsoleRun.onTheBoard()
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("e")
+        try s.waitFor("New ETA:")
+        try s.type("2099-13-01")
+        try s.waitFor("! eta \"2099-13-01\" is not a valid date YYYY-MM-DD")
+        for _ in 0..<5 { try s.send("BSpace") }
+        try s.type("02-01")
+        try s.send("Enter")
+        try s.waitFor("B-CHAIR-9 now due 2099-02-01")
+        try s.waitFor("> B-CHAIR-9" + String(repeating: " ", count: 12) + "BLUE-CHAIR  2099-02-01")
+        try s.send("r")
+        try s.waitFor("Received qty:")
+        try s.send("Enter")
+        try s.waitFor("received B-CHAIR-9 (30) into the warehouse")
+        try s.waitUntil("B-CHAIR-9 in stock") { run.line(containing: "> B-CHAIR-9", in: $0).contains("in stock") }
+        try s.send("r", "Enter")
+        try s.waitFor("Refused: batch B-CHAIR-9 is already in the warehouse")
+        let row = try Views.batches(in: run.db.database).first { $0.reference == "B-CHAIR-9" }
+        #expect(row?.eta == nil && row?.purchased == 30)
+    }
+
+    @Test func moveAndShipThroughTheFormsFromTheSelectedLine() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("o-1001")
+        try s.send("Enter")
+        try s.waitFor("filter: o-1001 (1)")
+        try s.send("m")
+        try s.waitFor("To batch:")
+        try s.type("B-LAMP-02")
+        try s.send("Enter")
+        try s.waitFor("moved o-1001 RED-LAMP from B-LAMP-01 to B-LAMP-02")
+        try s.waitUntil("the line on B-LAMP-02") { run.line(containing: "> o-1001", in: $0).hasSuffix("B-LAMP-02") }
+        try s.send("s")
+        try s.waitFor("Empty SKU ships")
+        try s.send("Enter")
+        let refused = try s.waitFor("Refused: nothing was shipped: o-1001 RED-LAMP is on arriving")
+        #expect(refused.contains("│ batch B-LAMP-02"), "the refusal is wrapped, not cut:\n\(refused)")
+        try s.send("Escape", "m")
+        try s.waitFor("To batch:")
+        try s.type("B-LAMP-01")
+        try s.send("Enter")
+        try s.waitFor("moved o-1001 RED-LAMP from B-LAMP-02 to B-LAMP-01")
+        try s.send("s", "Enter")
+        try s.waitFor("shipped o-1001 RED-LAMP x30 from B-LAMP-01")
+        try s.waitFor("shipped from B-LAMP-01")
+        #expect(try Views.orderLines(orderid: "o-1001", in: run.db.database).map(\.status.name) == ["shipped"])
+        try s.send("Enter")
+        let history = try s.waitFor("History of order o-1001")
+        for kind in ["allocated", "deallocated", "shipped"] { #expect(history.contains(kind), "\(history)") }
+        try s.send("Escape")
+        try s.waitUntil("the panel closed") { !$0.contains("History of order") }
+    }
+
+    @Test func allocateWaitingThroughTheFormWhenAutoAllocateIsOff() throws {
+        let run = try ConsoleRun(width: 132, environment: ["STOCK_AUTO_ALLOCATE": "false"])
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("─ OAK-TABLE ─ 1 batch · 20 purchased · 20 allocated · 0 available · 5 waiting ─")
+        let environment = ProcessInfo.processInfo.environment.merging(["STOCK_AUTO_ALLOCATE": "false"]) { $1 }
+        let writer = try runProcess(
+            run.executable, ["--db", run.db.path, "add-batch", "B-TABLE-78", "OAK-TABLE", "10"],
+            environment: environment)
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-TABLE-78")
+        try s.send("j")
+        try s.waitFor("> B-TABLE-78")
+        try s.send("w")
+        try s.waitFor("Allocate waiting lines")
+        try s.waitFor("SKU:           OAK-TABLE")
+        try s.send("Enter")
+        try s.waitFor("allocated 1 waiting line: o-1004 OAK-TABLE x5 to B-TABLE-78")
+        let filled = try s.waitFor("allocated 1 waiting line")
+        #expect(!run.line(containing: "─ OAK-TABLE ─", in: filled).contains("waiting"), "\(filled)")
+    }
+
+    @Test func quantityChangeIsPreviewedAndAChangeMeanwhileShowsTheNewPreview() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("j", "j")
+        try s.waitFor("> B-LAMP-01")
+        try s.send("c")
+        try s.type("35")
+        try s.send("Enter")
+        try s.waitFor("To 35: no line leaves B-LAMP-01.")
+        try s.waitFor("Enter confirms")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-new", "RED-LAMP", "10"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-LAMP-01 (RED-LAMP): 100 purchased, 40 allocated", timeout: 2)
+        try s.send("Enter")
+        let refreshed = try s.waitFor("To 35: 1 line leaves B-LAMP-01:")
+        #expect(refreshed.contains("o-new RED-LAMP x10 to B-LAMP-02"), "\(refreshed)")
+        #expect(refreshed.contains("changed by another process meanwhile"), "\(refreshed)")
+        let unchanged = try Views.batches(in: run.db.database).first { $0.reference == "B-LAMP-01" }
+        #expect(unchanged?.purchased == 100, "nothing was applied")
+        try s.send("Enter")
+        try s.waitFor("B-LAMP-01 quantity changed; moved o-new RED-LAMP x10 to B-LAMP-02")
+        let changed = try Views.batches(in: run.db.database).first { $0.reference == "B-LAMP-01" }
+        #expect(changed?.purchased == 35 && changed?.allocated == 30)
+    }
+}

@@ -1,0 +1,75 @@
+import Allocation
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// The real `stock` binary in a detached tmux pane of fixed size, on a temporary demo-like database.
+///
+/// The pane runs the console, then prints its exit status and the terminal modes it left behind, so tests can
+/// check the terminal was restored.
+final class ConsoleRun {
+    let db: ConsoleDatabase
+    let session: TmuxSession
+    let executable = StockProcess.executable
+
+    init(
+        _ arguments: String = "", width: Int = 80, height: Int = 24, environment: [String: String] = [:],
+        database: String? = nil, parameters: String = ""
+    ) throws {
+        db = try ConsoleDatabase()
+        try db.fillDemo(today: Clock.system.today)
+        let modes = "stty -a | tr -s ' ;' '\\n\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '"
+        let command =
+            "'\(executable)' --db '\(database ?? db.path)\(parameters)' \(arguments); echo EXIT=$?; "
+            + "echo MODES=$(\(modes)); sleep 600"
+        session = try TmuxSession(command: command, width: width, height: height, environment: environment)
+    }
+
+    deinit { session.kill() }
+
+    /// The operator console on the demo-like database, once its board shows with the cursor on the first batch.
+    static func onTheBoard(width: Int = 80, environment: [String: String] = [:]) throws -> ConsoleRun {
+        let run = try ConsoleRun(width: width, environment: environment)
+        try run.session.waitFor("> B-CHAIR-9")
+        return run
+    }
+
+    /// Opens the allocate form on the selected batch, checks the SKU it prefilled, and submits `order` × `qty`.
+    func allocateThroughTheForm(order: String, qty: String, prefilledSKU: String) throws {
+        try session.send("a")
+        try session.waitFor("SKU:           \(prefilledSKU)")
+        try session.type(order)
+        try session.send("Enter", "Enter")
+        try session.type(qty)
+        try session.send("Enter")
+    }
+
+    /// The screen line holding `text`, or "" when none does.
+    func line(containing text: String, in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
+    }
+
+    /// The environment that makes the console count its refresh ticks at the top right (`tick N`).
+    static let countingTicks = ["STOCK_TEST_TICKS": "1"]
+
+    /// Waits until a console started with ``countingTicks`` has run `count` more refresh ticks than it shows now,
+    /// so that whatever those refreshes would show (a late commit, a message expiring) is on the screen returned.
+    @discardableResult
+    func waitForTicks(_ count: Int) throws -> String {
+        func ticks(_ screen: String) -> Int? {
+            let top = screen.prefix { $0 != "\n" }
+            return top.range(of: "tick ", options: .backwards).flatMap { Int(top[$0.upperBound...]) }
+        }
+        let now = try #require(ticks(try session.capture()), "no tick count: started without countingTicks?")
+        return try session.waitUntil("tick \(now + count)") { (ticks($0) ?? 0) >= now + count }
+    }
+
+    /// Waits for the shell's report after the console ended and checks the terminal modes were restored.
+    func expectRestored(exit status: Int32) throws {
+        let screen = try session.waitFor("MODES=")
+        #expect(screen.contains("EXIT=\(status)"), "\(screen)")
+        #expect(screen.contains("MODES=isig icanon echo"), "\(screen)")
+        #expect(try session.display("#{alternate_on}") == "0")
+    }
+}
