@@ -164,10 +164,10 @@ struct JSONLinesInput: BulkInput {
             switch input {
             case .text(let line) where line.allSatisfy(\.isWhitespace): continue
             case .text(let line):
-                do {
-                    return BulkRow(number: number, command: .success(try Command(jsonLine: line)))
-                } catch {
-                    return BulkRow(number: number, command: .failure(error), name: Command.name(inJSONLine: line))
+                let decoded = Command.decode(jsonLine: line)
+                switch decoded.command {
+                case .success: return BulkRow(number: number, command: decoded.command)
+                case .failure: return BulkRow(number: number, command: decoded.command, name: decoded.name)
                 }
             case .notText(let reason):
                 return BulkRow(number: number, command: .failure(InputError(message: reason)))

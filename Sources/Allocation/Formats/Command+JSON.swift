@@ -10,7 +10,35 @@ extension Command {
     /// - Throws: `InputError` for malformed JSON, unknown commands or fields, or mistyped values;
     ///   `ContractViolation` for values the rules refuse (checked by ``Validation/check(_:)``).
     public init(jsonLine text: String, today: Day? = nil) throws {
-        let probe = try JSONFields(parsing: text, context: "command")
+        try self.init(fields: try JSONFields(parsing: text, context: "command"), today: today)
+    }
+
+    /// A JSON line read once: the command it names, when its top-level `"command"` is a string (even when the
+    /// line is refused: an unknown command, a missing or mistyped field), and the command or why it is none.
+    public struct DecodedLine {
+        public let name: String?
+        public let command: Result<Command, any Error>
+    }
+
+    /// Reads one JSON line of `stock apply` as ``init(jsonLine:today:)`` does, keeping the name it gives for
+    /// the answer to a refused line, so the line is parsed once.
+    public static func decode(jsonLine text: String, today: Day? = nil) -> DecodedLine {
+        let probe: JSONFields
+        do {
+            probe = try JSONFields(parsing: text, context: "command")
+        } catch {
+            return DecodedLine(name: nil, command: .failure(error))
+        }
+        let name: String? = if case .string(let named)? = probe.object["command"] { named } else { nil }
+        do {
+            return DecodedLine(name: name, command: .success(try Command(fields: probe, today: today)))
+        } catch {
+            return DecodedLine(name: name, command: .failure(error))
+        }
+    }
+
+    /// The command of a parsed JSON line (`probe`, whose `command` names it).
+    private init(fields probe: JSONFields, today: Day?) throws {
         let name = try probe.string("command")
         let fields = JSONFields(object: probe.object, context: name)
         guard let kind = Kind(rawValue: name) else {
