@@ -254,15 +254,15 @@ struct Installer {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     }
 
-    /// Whether two paths name one file or folder, by their real paths.
+    /// Whether two paths name one file or folder, by their real paths (``AssetsFolder/realPath(_:)``).
     static func samePlace(_ one: String, _ other: String) -> Bool {
-        URL(fileURLWithPath: one).resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: other).resolvingSymlinksInPath().path
+        AssetsFolder.realPath(one) == AssetsFolder.realPath(other)
     }
 
+    /// Whether `path` is `folder` or below it, by real paths, whether or not either exists yet.
     private static func isInside(_ path: String, _ folder: String) -> Bool {
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let container = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let resolved = AssetsFolder.realPath(path)
+        let container = AssetsFolder.realPath(folder)
         return resolved == container || resolved.hasPrefix(container + "/")
     }
 

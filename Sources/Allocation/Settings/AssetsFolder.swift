@@ -13,7 +13,7 @@ public enum AssetsFolder {
     /// The assets folder holding `path` (the folder at `path` itself, or one above it), by real paths, so a
     /// symbolic link into the folder is seen through; nil when no folder above `path` is marked.
     public static func enclosing(_ path: String) -> String? {
-        var folder = realPath(of: URL(fileURLWithPath: path).standardizedFileURL)
+        var folder = URL(fileURLWithPath: realPath(path))
         while true {
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent(markerName).path) {
                 return folder.path
@@ -34,9 +34,10 @@ public enum AssetsFolder {
                 + "whole; keep your data elsewhere (databases belong in $XDG_DATA_HOME/stock, ~/.local/share/stock)")
     }
 
-    /// `url` with its existing part's symbolic links resolved and the rest, not made yet, appended as it is.
-    private static func realPath(of url: URL) -> URL {
-        var existing = url
+    /// `path` made absolute, with its existing part's symbolic links resolved and the rest, not made yet, appended
+    /// as it is: where a file made at `path` would really be.
+    public static func realPath(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
         var missing: [String] = []
         while existing.path != "/", !FileManager.default.fileExists(atPath: existing.path) {
             missing.insert(existing.lastPathComponent, at: 0)
@@ -44,6 +45,6 @@ public enum AssetsFolder {
         }
         var resolved = existing.resolvingSymlinksInPath()
         for component in missing { resolved.appendPathComponent(component) }
-        return resolved
+        return resolved.path
     }
 }
