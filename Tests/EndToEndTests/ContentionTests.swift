@@ -15,7 +15,7 @@ import Testing
         let flag: String
 
         init(_ cli: CommandLineFixture) throws {
-            flag = cli.folder.appendingPathComponent("release").path
+            flag = cli.folder.appendingPathComponent("release-\(UUID().uuidString)").path
             let line = #"{"command":"Allocate","orderid":"HOLD","sku":"LAMP","qty":1}"#
             // The wait ends after 30 s by itself, so a test that stops early leaves no process behind for long.
             let script =
@@ -35,9 +35,14 @@ import Testing
 
     /// Starts `stock ARGUMENTS`, which waits for LAMP behind those started before it.
     ///
-    /// It returns once the server shows the process's session waiting for a lock, so the commands queue in the
-    /// order they were started whatever the machine's load (the server grants a row's waiters in turn).
+    /// It returns once the server shows the process's session waiting for a lock, so two commands queue in the
+    /// order they were started whatever the machine's load: the first holds the row's tuple lock while it waits
+    /// for the holder, and the second waits for that tuple lock and then for the first's transaction.
     func startQueued(_ cli: CommandLineFixture, _ arguments: String...) throws -> RunningProcess {
+        try startQueued(cli, arguments)
+    }
+
+    func startQueued(_ cli: CommandLineFixture, _ arguments: [String]) throws -> RunningProcess {
         var environment = cli.environment
         environment["STOCK_BUSY_TIMEOUT_MS"] = "20000"
         let name = "queued-\(UUID().uuidString.prefix(8))"
@@ -119,14 +124,19 @@ import Testing
         let moveToB3 = try StockProcess.run(
             ["--db", cli.path, "move", "O3", "LAMP", "B3"], environment: cli.environment)
         try #require(moveToB3.status == 0, "\(moveToB3.stderr)")
-        let holder = try SKUHolder(cli)
-        let moveOffB1 = try startQueued(cli, "move", "O1", "LAMP", "B2")
-        let change = try startQueued(cli, "change-quantity", "B1", "10")
-        let moveOffB3 = try startQueued(cli, "move", "O3", "LAMP", "B2")
-        let receive = try startQueued(cli, "receive", "B3", "0")
-        _ = try holder.release()
-        let results = try [moveOffB1, change, moveOffB3, receive].map { try $0.wait(timeout: 30) }
-
+        // Two commands at most queue behind one holder: the second waits for the first's transaction, so it runs
+        // after it. A third would wait for the row's old version and then race the second for the new one.
+        var results: [ProcessResult] = []
+        for (move, change) in [
+            (["move", "O1", "LAMP", "B2"], ["change-quantity", "B1", "10"]),
+            (["move", "O3", "LAMP", "B2"], ["receive", "B3", "0"]),
+        ] {
+            let holder = try SKUHolder(cli)
+            let queuedMove = try startQueued(cli, move)
+            let queuedChange = try startQueued(cli, change)
+            _ = try holder.release()
+            results += try [queuedMove, queuedChange].map { try $0.wait(timeout: 30) }
+        }
         for result in results { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
         #expect(!results[1].stdout.contains("O2"), "no line leaves B1: \(results[1].stdout)")
         let batches = try batchRows(cli)
