@@ -122,7 +122,7 @@ public final class ConsoleApp {
         state.glyphs = terminal.utf8 ? .unicode : .ascii
         resize(terminal)
         // A server has no file to watch: a lost connection is what a lost file is to SQLite.
-        watch = database.engine == .sqlite ? FileWatch(path: database.path) : nil
+        watch = FileWatch.watching(database)
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: false)
         var frames = 0

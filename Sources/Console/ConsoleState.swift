@@ -150,7 +150,7 @@ struct ConsoleState {
                 fresh = taken
             } else {
                 fresh = try follower.next(limit: ConsoleState.alertPage, in: database)
-                if newest == nil, database.engine == .sqlite, fresh.count < ConsoleState.alertPage {
+                if newest == nil, database.features.commitsInIDOrder, fresh.count < ConsoleState.alertPage {
                     let last: EventRow? = fresh.last ?? newestEvent
                     newest = last
                 }

@@ -61,7 +61,7 @@ extension Tool {
             databaseLabel: settings.databaseLabel(environment: environment), maxFrames: maxFrames,
             countTicks: !(environment["STOCK_TEST_TICKS"] ?? "").isEmpty,
             reopen: readOnly ? { try Database.open(settings: settings, access: access) } : nil,
-            reconnect: settings.databaseIsServer ? reconnect : nil)
+            reconnect: settings.databaseLocation.features.lossDetection == .reconnect ? reconnect : nil)
         let bus = readOnly ? nil : MessageBus.standard(database: database, settings: settings) { app.log($0) }
         let status = ExitStatus(for: try app.run(bus: bus))
         // Notifications still being sent are delivered before the process ends; the screen is gone, so their
@@ -87,13 +87,17 @@ extension Tool {
                 throw UsageError(
                     message: "--reset only remakes the demo database at \(demoPath); it never deletes \(path)")
             }
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in [""] + (demo.settings.databaseLocation.features.sideFileSuffixes ?? []) {
+                try? FileManager.default.removeItem(atPath: path + suffix)
+            }
         }
         // A server schema is there once made, so it is filled while it has no batch, as a missing file is.
         let isNew =
-            demo.settings.databaseIsServer
-            ? try Views.batchCount(in: demo.openDatabase(access: .create)) == 0
-            : !FileManager.default.fileExists(atPath: path)
+            if let file = demo.settings.databaseLocation.filePath {
+                !FileManager.default.fileExists(atPath: file)
+            } else {
+                try Views.batchCount(in: demo.openDatabase(access: .create)) == 0
+            }
         if isNew {
             _ = try demo.createDemoDatabase()
         }

@@ -57,12 +57,12 @@ extension Tool {
             source.database = from ?? databasePath
             destination.database = to ?? databasePath
         }
-        guard !Tool.sameDatabase(source.databaseLocation, destination.databaseLocation) else {
+        guard !source.databaseLocation.isSameDatabase(as: destination.databaseLocation) else {
             throw UsageError(message: "--from and --to both name \(source.shownDatabase)")
         }
         let sourceDatabase = try DatabaseCopy.openSource(settings: source)
         try DatabaseCopy.requireNoStockData(settings: destination)
-        let files = destination.databaseIsServer ? nil : NewDatabaseFiles(path: destination.databasePath)
+        let files = NewDatabaseFiles(destination.databaseLocation)
         let counts: DatabaseCopy.Counts
         var bar: ProgressBar?
         var barTried = false
@@ -90,16 +90,5 @@ extension Tool {
             TerminalText.sanitized(
                 "copied \(counts.summary) from \(source.shownDatabase) to \(destination.shownDatabase); "
                     + "checked: identical"))
-    }
-
-    /// Whether two locations name one database: the same URL, or the same file by path or by identity.
-    static func sameDatabase(_ one: DatabaseLocation, _ other: DatabaseLocation) -> Bool {
-        switch (one, other) {
-        case (.server(let first), .server(let second)): return first.url == second.url
-        case (.file(let first), .file(let second)):
-            if let one = FileIdentity(path: first), let other = FileIdentity(path: second) { return one == other }
-            return URL(fileURLWithPath: first).standardized.path == URL(fileURLWithPath: second).standardized.path
-        default: return false
-        }
     }
 }

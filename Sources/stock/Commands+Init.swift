@@ -57,8 +57,7 @@ extension Tool {
 
     /// Opens the database with `.create` and runs `body` on it; when either fails, removes what they made.
     private func createDatabase<T>(_ body: (Database) throws -> T) throws -> T {
-        // A server makes no file: a failed init there is one rolled-back transaction.
-        let files = settings.databaseIsServer ? nil : NewDatabaseFiles(path: databasePath)
+        let files = NewDatabaseFiles(settings.databaseLocation)
         do {
             // The connection is closed (when `body` returns or throws) before anything is removed.
             return try body(try openDatabase(access: .create))
@@ -92,24 +91,25 @@ extension Tool {
 /// The files and folders that opening a database with `.create` may make at `path`, as they were before: after a
 /// failure, ``removeCreated()`` removes exactly those that did not exist.
 ///
-/// The database's side files (`-wal`, `-shm`, `-journal`, and `-writers` where stock's writers take turns) are
-/// removed only with a database file that did not exist: those of an existing database may be another process's.
+/// The database's side files (``EngineFeatures/sideFileSuffixes``) are removed only with a database file that
+/// did not exist: those of an existing database may be another process's.
 struct NewDatabaseFiles {
-    static let suffixes = ["", "-wal", "-shm", "-journal", "-writers"]
-
     let path: String
-    /// The files among ``suffixes`` that did not exist; empty when the database file existed.
+    /// The files the database and its side files would be that did not exist; empty when the database existed.
     private let newFiles: [String]
     /// The folders above `path` that did not exist, deepest first.
     private let newFolders: [String]
 
-    init(path: String) {
+    /// The files a failed `init` or `copy` at `location` would leave behind; nil where the engine keeps no files
+    /// at the path (a server: a failed init there is one rolled-back transaction).
+    init?(_ location: DatabaseLocation) {
+        guard let path = location.filePath, let suffixes = location.features.sideFileSuffixes else { return nil }
         self.path = path
         func exists(_ file: String) -> Bool {
             var status = stat()
             return lstat(file, &status) == 0
         }
-        newFiles = exists(path) ? [] : NewDatabaseFiles.suffixes.map { path + $0 }.filter { !exists($0) }
+        newFiles = exists(path) ? [] : ([""] + suffixes).map { path + $0 }.filter { !exists($0) }
         var folders: [String] = []
         var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         while folder.path != "/", !exists(folder.path) {

@@ -143,7 +143,7 @@ extension Tool {
     /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed; a connection error
     ///   (exit 3) when a server's connection is lost.
     func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
-        let watch = database.engine == .sqlite ? FileWatch(path: database.path) : nil
+        let watch = FileWatch.watching(database)
         try follow(database, watch: watch, onChange: onChange)
     }
 }

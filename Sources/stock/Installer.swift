@@ -65,7 +65,7 @@ struct Installer {
     private func refuseDataInsideAssets() throws {
         let defaultDatabase = Settings.defaultDatabasePath(environment: environment)
         let databases = [defaultDatabase] + [environment["STOCK_DB"]].compactMap { $0 }.filter { !$0.isEmpty }
-        for database in databases where !DatabaseLocation(database).isServer {
+        for database in databases where DatabaseLocation(database).filePath != nil {
             let folder = URL(fileURLWithPath: database).deletingLastPathComponent().path
             if Self.isInside(folder, assetsTarget.path) {
                 throw InputError(

@@ -47,7 +47,7 @@ import Testing
 
     @Test func theFoldIsSwiftsUnicodeLowercaseWhereSQLitesLowerIsNot() throws {
         let db = store.database
-        if db.engine == .sqlite {
+        if db.isSQLite {
             #expect(try db.queryOne("SELECT lower('ÉCLAIR')") { $0.text(0) } == "Éclair", "SQLite folds ASCII only")
         }
         #expect(try db.queryOne("SELECT \(Database.containsFunction)('éclair-box', 'ÉCLAIR')") { $0.int(0) } == 1)

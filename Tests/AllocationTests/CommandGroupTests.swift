@@ -170,7 +170,7 @@ import Testing
         try group.commit()
         try group.handle(.createBatch(CreateBatch(ref: "b2", sku: "LAMP", qty: 10)))
         // An error the bus does not translate arrives as a DatabaseError, as a full disk would.
-        if store.database.engine == .sqlite {
+        if store.database.isSQLite {
             try store.database.execute(
                 "CREATE TEMP TRIGGER broken BEFORE INSERT ON order_lines BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
             )

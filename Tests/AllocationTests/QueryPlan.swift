@@ -24,15 +24,14 @@ struct QueryPlan {
     let sorts: [String]
 
     init(of sql: String, in db: Database) throws {
-        guard db.engine == .postgresql else {
+        guard !db.isSQLite else {
             steps = try db.query("EXPLAIN QUERY PLAN " + sql, arguments: []) { $0.text(3) }
             fullScans = steps.filter { $0.hasPrefix("SCAN") }
             sorts = steps.filter { $0.contains("TEMP B-TREE") }
             return
         }
-        guard case .postgres(let name, let parameters) = try db.statement(sql).prepared else {
-            throw QueryPlanError(sql: sql)
-        }
+        guard let statement = try db.statement(sql) as? PostgresStatement else { throw QueryPlanError(sql: sql) }
+        let (name, parameters) = (statement.name, statement.parameters)
         let settings = ["plan_cache_mode = force_generic_plan", "enable_seqscan = off"]
         for setting in settings { try db.execute("SET " + setting) }
         defer {

@@ -145,7 +145,7 @@ import Testing
 
     @Test func thePreferenceIndexHoldsTheBoardOrder() throws {
         let db = store.database
-        if db.engine == .sqlite {
+        if db.isSQLite {
             let sql = try db.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'batches_by_preference'") {
                 $0.text(0)
             }

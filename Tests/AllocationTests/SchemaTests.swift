@@ -224,7 +224,7 @@ import Testing
         for sql in touchingRows {
             let plan = try QueryPlan(of: sql, in: store.database)
             #expect(plan.fullScans.isEmpty, "\(sql): \(plan.steps)")
-            if store.database.engine == .sqlite {
+            if store.database.isSQLite {
                 #expect(plan.sorts.isEmpty, "\(sql): \(plan.steps)")
             }
         }

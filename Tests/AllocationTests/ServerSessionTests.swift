@@ -48,7 +48,8 @@ import Testing
         #expect(!address.url.hasPrefix("POSTGRESQL") && !address.url.hasPrefix("Postgres"))
         var settings = Settings()
         settings.database = url
-        #expect(settings.databaseIsServer)
+        #expect(settings.databaseLocation == .server(address))
+        #expect(settings.databaseLocation.features.lossDetection == .reconnect)
         #expect(settings.shownDatabase == shown)
     }
 

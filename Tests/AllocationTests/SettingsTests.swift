@@ -21,13 +21,14 @@ import Testing
     @Test func theDatabaseSettingIsReadOnceIntoItsLocation() {
         var settings = Settings()
         settings.database = "POSTGRESQL://ann:s3cret@db.example/stock"
-        #expect(settings.databaseIsServer)
+        #expect(settings.databaseLocation.filePath == nil)
         #expect(settings.databaseLocation == .server(ServerAddress(url: "postgresql://ann:s3cret@db.example/stock")))
         #expect(settings.shownDatabase == "postgresql://ann:***@db.example/stock")
         #expect(settings.databaseLabel(environment: [:]) == "stock")
         settings.database = "/tmp/warehouse/stock.sqlite"
         #expect(settings.databaseLocation == .file(path: "/tmp/warehouse/stock.sqlite"))
-        #expect(!settings.databaseIsServer)
+        #expect(settings.databaseLocation.filePath == "/tmp/warehouse/stock.sqlite")
+        #expect(settings.databaseLocation.features.sideFileSuffixes?.contains("-wal") == true)
         #expect(settings.databaseLabel(environment: [:]) == "stock.sqlite")
         settings.database = nil
         let defaultPath = Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)

@@ -26,7 +26,7 @@ import Testing
         let db = store.database
         try db.execute("INSERT INTO products (sku) VALUES ('LAMP')")
         let insert = "INSERT INTO batches (reference, sku, purchased) VALUES (?, 'LAMP', 1)"
-        if db.engine == .sqlite {
+        if db.isSQLite {
             #expect(try db.queryOne("SELECT length(CAST(? AS BLOB))", "a\u{0}b") { $0.int(0) } == 3)
             try db.execute(insert, "a\u{0}b")
             #expect(try db.query("SELECT reference FROM batches") { $0.text(0) } == ["a\u{0}b"])

@@ -45,7 +45,7 @@ import Testing
     @Test func rollsBackUncommittedWorkByDefault() throws {
         do {
             let connection = try store.openAnotherConnection()
-            try connection.execute(connection.beginWriteSQL)
+            _ = try connection.connection.beginWrite(in: connection)
             try insertBatch("batch1", sku: "MEDIUM-PLINTH", qty: 100, in: connection)
             // The connection closes here without COMMIT.
         }

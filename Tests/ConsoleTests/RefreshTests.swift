@@ -72,7 +72,7 @@ import Testing
         try state.reload(from: db.database, all: true, follow: true)
         let fresh = try state.refreshStatus(from: db.database)
         // A server's follower reads by transaction, on its own.
-        #expect(statements.events == (db.database.engine == .sqlite ? 1 : 2))
+        #expect(statements.events == (db.database.isSQLite ? 1 : 2))
         let committed = try Views.events(after: seen.id, in: db.database)
         #expect(fresh == committed)
         #expect(fresh.contains { $0.event == .outOfStock(sku: "OAK-TABLE", orderid: "o-many", qty: 999) })
@@ -87,7 +87,7 @@ import Testing
                 != TimeColumn.labelled(newest, now: state.now, in: state.zone))
         try state.reload(from: db.database, all: true, follow: true)
         #expect(try state.refreshStatus(from: db.database).isEmpty)
-        #expect(statements.events == (db.database.engine == .sqlite ? 1 : 2))
+        #expect(statements.events == (db.database.isSQLite ? 1 : 2))
         #expect(state.newestEvent == newest)
         #expect(state.status.lastChange == TimeColumn.labelled(newest, now: state.now, in: state.zone))
     }

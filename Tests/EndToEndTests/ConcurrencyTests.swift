@@ -74,7 +74,7 @@ import Testing
         let result = try writer.wait()
         #expect(result.status == SIGKILL, "the writer finished before it could be killed")
 
-        if database.engine == .sqlite {
+        if database.isSQLite {
             #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
         }
         let contents = try cli.contents()
@@ -111,7 +111,7 @@ final class WriteLockHolder {
     }
 
     func holdWriteLock() throws {
-        if database.engine == .postgresql {
+        if !database.isSQLite {
             try database.execute("BEGIN")
             _ = try database.query("SELECT sku FROM products FOR UPDATE") { $0.text(0) }
         } else {

@@ -61,7 +61,7 @@ import Testing
         }
 
         let database = try rawConnection(to: cli.path, access: .readOnly)
-        if database.engine == .sqlite {
+        if database.isSQLite {
             #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
         }
         #expect(try TestDatabase.miscountedBatches(in: database).isEmpty)

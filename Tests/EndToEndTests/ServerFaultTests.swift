@@ -227,8 +227,9 @@ import Testing
         let allocated = try Self.stock(urls[0], "allocate", "o1", "LAMP", "2")
         #expect(allocated.status == 0, "\(allocated.stderr)")
         let announced = try listeners.map { listener in
-            try listener.server?.runScript("")
-            return try listener.server?.takeNotifications().count ?? 0
+            let server = try #require(listener.connection as? PostgresConnection)
+            try server.runScript("")
+            return try server.takeNotifications().count
         }
         #expect(announced == [1, 0, 0])
     }

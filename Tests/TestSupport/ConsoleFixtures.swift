@@ -38,3 +38,8 @@ public final class ConsoleDatabase {
         for command in commands { try bus.handle(command) }
     }
 }
+
+extension Database {
+    /// Whether this connection is to a SQLite file, for the checks that only one engine can make.
+    public var isSQLite: Bool { features.name == "SQLite" }
+}

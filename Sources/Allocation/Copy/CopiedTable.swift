@@ -59,8 +59,8 @@ struct CopiedTable {
 
     /// `SELECT` of one page in key order: the first, or the one after a key. Text keys are ordered by their
     /// bytes on both engines (SQLite's BINARY, the server's "C" collation), so two engines list rows alike.
-    func pageSQL(after: Bool, engine: Database.Engine) -> String {
-        let ordered = if case .text = columns[0] { engine.byteOrdered(key) } else { key }
+    func pageSQL(after: Bool, features: EngineFeatures) -> String {
+        let ordered = if case .text = columns[0] { features.byteOrdered(key) } else { key }
         return "SELECT \(columns.map(\.name).joined(separator: ", ")) FROM \(name)"
             + (after ? " WHERE \(ordered) > ?" : "") + " ORDER BY \(ordered) LIMIT ?"
     }

@@ -19,7 +19,8 @@ struct PagedRows {
             var arguments = after.map { [$0] } ?? []
             arguments.append(.integer(Int64(CopiedTable.pageSize)))
             page = try database.query(
-                table.pageSQL(after: after != nil, engine: database.engine), arguments: arguments, map: table.values)
+                table.pageSQL(after: after != nil, features: database.features), arguments: arguments, map: table.values
+            )
             index = 0
             finished = page.count < CopiedTable.pageSize
             if page.isEmpty { return nil }

@@ -1,5 +1,3 @@
-import CSQLite
-
 extension Database {
     /// Freezes what this connection reads: until ``endReadSnapshot()``, every query sees the database as it was
     /// when the snapshot began, whatever other processes commit meanwhile.
@@ -14,11 +12,10 @@ extension Database {
         guard !isInTransaction, !isInReadSnapshot else {
             throw DatabaseError.misuse("a transaction or snapshot is already open")
         }
-        try execute(server == nil ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let snapshot = connection.readSnapshotSQL
+        try execute(snapshot.begin)
         do {
-            _ = try queryOne(server == nil ? "SELECT count(*) FROM sqlite_schema" : "SELECT count(*) FROM products") {
-                $0.int(0)
-            }
+            _ = try queryOne(snapshot.firstRead) { $0.int(0) }
         } catch {
             try? execute("ROLLBACK")
             throw error

@@ -1,5 +1,3 @@
-import CSQLite
-
 extension Database {
     /// Runs `body` in one write transaction: `BEGIN IMMEDIATE` … `COMMIT`, rolled back on any throw; inside a group
     /// (``beginGroup()``), in one savepoint of the group's transaction instead (``savepoint(_:)``).
@@ -36,7 +34,7 @@ extension Database {
     /// - Throws: `DatabaseError` (busy) or ``WaitAbandoned`` as ``transaction(_:)`` does; `DatabaseError` (misuse)
     ///   when a transaction is already open.
     public func beginGroup() throws {
-        _ = try begin()
+        groupTurn = try begin()
         isGrouped = true
     }
 
@@ -53,7 +51,8 @@ extension Database {
             throw error
         }
         isGrouped = false
-        finishCommit(writerQueue)
+        finishCommit(groupTurn)
+        groupTurn = nil
     }
 
     /// Rolls the group's transaction back whole, drops its ``afterCommit(_:)`` actions and gives the turn back; does
@@ -62,7 +61,8 @@ extension Database {
         guard isGrouped else { return }
         isGrouped = false
         rollBack()
-        writerQueue?.endTurn()
+        groupTurn?.endTurn()
+        groupTurn = nil
     }
 
     /// Runs `body` between `SAVEPOINT command` and `RELEASE command`; on a throw `ROLLBACK TO command` undoes its
@@ -82,7 +82,7 @@ extension Database {
             return result
         } catch {
             afterCommitActions.removeSubrange(registered...)
-            if engineInTransaction,
+            if connection.isInTransaction,
                 (try? execute("ROLLBACK TO command")) != nil, (try? execute(Database.releaseSQL)) != nil
             {
                 throw error
@@ -96,42 +96,18 @@ extension Database {
     private static let savepointSQL = SQL("SAVEPOINT command")
     private static let releaseSQL = SQL("RELEASE command")
 
-    /// Checks that no transaction or read snapshot is open and begins one: on SQLite, takes the writer's turn and
-    /// runs `BEGIN IMMEDIATE`; on a server, its `BEGIN` goes out with the transaction's first statement. Returns
-    /// the queue to give the turn back to (nil on a server).
-    private func begin() throws -> WriterQueue? {
+    /// Checks that no transaction or read snapshot is open and begins one (``Connection/beginWrite(in:)``);
+    /// returns the turn to give back, if the engine's writers take turns.
+    private func begin() throws -> (any WriterTurn)? {
         guard transactionDepth == 0 else {
             throw DatabaseError.misuse("nested transactions are not supported")
         }
         guard !isInReadSnapshot else {
             throw DatabaseError.misuse("cannot write while a read snapshot is open")
         }
-        let turn: WriterQueue?
-        if let server {
-            try server.sendWithNext(statement(beginWriteSQL))
-            turn = nil
-        } else {
-            turn = try beginImmediately()
-        }
+        let turn = try connection.beginWrite(in: self)
         transactionDepth = 1
         afterCommitActions.removeAll()
-        return turn
-    }
-
-    /// SQLite's beginning: takes the writer's turn, then `BEGIN IMMEDIATE`; returns the queue to give the turn
-    /// back to.
-    private func beginImmediately() throws -> WriterQueue? {
-        let waitStarted = monotonicNow()
-        busyWaiter.waitStarted = waitStarted
-        defer { busyWaiter.waitStarted = nil }
-        let turn = try takeWriterTurn(waitStarted: waitStarted)
-        do {
-            try beginImmediate(waitStarted: waitStarted)
-        } catch {
-            turn?.endTurn()
-            throw error
-        }
-        LockWaitLog.record(seconds: monotonicNow() - waitStarted)
         return turn
     }
 
@@ -139,36 +115,20 @@ extension Database {
     private func rollBack() {
         transactionDepth = 0
         afterCommitActions.removeAll()
-        // What a server was not sent yet needs no undoing: with its `BEGIN` unsent, it has no transaction at all.
-        server?.pending = []
-        if engineInTransaction {
+        // What was not sent yet needs no undoing: with its `BEGIN` unsent, the engine has no transaction at all.
+        connection.discardUnsent()
+        if connection.isInTransaction {
             try? execute("ROLLBACK")
         }
     }
 
     /// After COMMIT: gives the turn back, then runs the actions registered meanwhile.
-    private func finishCommit(_ turn: WriterQueue?) {
+    private func finishCommit(_ turn: (any WriterTurn)?) {
         transactionDepth = 0
         turn?.endTurn()
         let actions = afterCommitActions
         afterCommitActions.removeAll()
         for action in actions { action() }
-    }
-
-    /// Takes this connection's turn among the file's writers and returns the queue to give it back to; nil for a
-    /// read-only connection, and for `.create` (`stock init`), which leaves only the database file behind: the
-    /// first writer makes the side file. The side file stays open with the connection.
-    private func takeWriterTurn(waitStarted: Double) throws -> WriterQueue? {
-        guard access == .readWrite else { return nil }
-        if !writerQueueOpened {
-            writerQueueOpened = true
-            writerQueue = WriterQueue(databasePath: path)
-        }
-        busyWaiter.startTurnWait(at: waitStarted)
-        try writerQueue?.takeTurn(busyTimeoutMilliseconds: busyTimeoutMilliseconds) { [busyWaiter] now in
-            busyWaiter.call(now: now, since: waitStarted)
-        }
-        return writerQueue
     }
 
     /// Registers work to run once the current transaction commits (never if it rolls back).
@@ -182,11 +142,10 @@ extension Database {
 }
 
 extension Database {
-    /// Runs `sql` (no parameters, no rows) now on SQLite; on a server, sends it with the next statement
-    /// (``PostgresConnection/pending``), saving a round trip: its answer tells nothing the caller needs before
-    /// then, and an error it meets is thrown by that next statement.
+    /// Sends `sql` (no parameters, no rows) with the next statement where the engine can (saving a round trip:
+    /// its answer tells nothing the caller needs before then, and an error it meets is thrown by that next
+    /// statement), or runs it now.
     func executeWithNext(_ sql: SQL) throws {
-        guard let server else { return try execute(sql) }
-        try server.sendWithNext(statement(sql))
+        if !connection.sendWithNext(try statement(sql)) { try execute(sql) }
     }
 }

@@ -1,21 +1,12 @@
-import CSQLite
 import Foundation
 
 /// One connection, to a SQLite file or a PostgreSQL server, with its cache of prepared statements.
 ///
 /// A `Database` belongs to the thread that opened it (it is not `Sendable`). Statements are prepared once per
 /// SQL text and reused, so a hot path pays only for binding and stepping. The SQL is written once, with `?`
-/// placeholders, in the subset both engines read; a server connection numbers the placeholders (`$1` …) when it
-/// prepares a statement, and a ``SQL`` object may carry the server's own text where the engines differ.
+/// placeholders, in the subset both engines read. The engine is reached through a ``Connection`` (SQLite's in
+/// `SQLite/`, PostgreSQL's in `Postgres/`); callers ask its ``features``, never its name.
 public final class Database {
-    /// The engine a connection talks to.
-    public enum Engine: Sendable {
-        /// A SQLite file, the embedded default.
-        case sqlite
-        /// A PostgreSQL server, named by a `postgresql://` URL.
-        case postgresql
-    }
-
     /// How a connection may touch the file.
     public enum Access: Sendable {
         /// Read and write; creates the file when missing.
@@ -29,23 +20,19 @@ public final class Database {
     /// The file, or for a server the URL with its password hidden (``ServerAddress/shown``).
     public let path: String
     public let access: Access
-    public let engine: Engine
-    /// The SQLite connection; nil on a server.
-    let handle: OpaquePointer?
-    /// The server connection; nil on SQLite.
-    let server: PostgresConnection?
-    /// The rows the last statement run on a server changed.
-    private var serverChanges = 0
-    /// The server's transaction isolation for writes (``Settings/isolation``).
+    /// The engine, reached only through what every kind of connection does.
+    let connection: any Connection
+    /// The server's transaction isolation for writes (``Settings/isolation``); an engine whose writers take turns
+    /// ignores it.
     var isolation = Isolation.readCommitted
-    /// What ``changedSinceLastCheck()`` remembers on a server: whether it listens, and when it last polled.
-    var serverWatch = ServerWatch()
-    private var statements: [String: Statement] = [:]
+    private var statements: [String: any PreparedStatement] = [:]
     /// The same statements at the ``SQL/number`` of their ``SQL`` object, which is cheaper than hashing the text.
-    private var statementsBySQL: [Statement?] = []
+    private var statementsBySQL: [(any PreparedStatement)?] = []
     var transactionDepth = 0
     /// Whether ``beginGroup()`` left a write transaction open, in which each ``transaction(_:)`` is a savepoint.
     public internal(set) var isGrouped = false
+    /// The writer's turn a group holds until it commits or rolls back.
+    var groupTurn: (any WriterTurn)?
     /// Whether a command may wait for a product row another transaction holds (``Product/loadVersion(sku:in:)``);
     /// a ``CommandGroup`` sets it false for a command that runs after others in one transaction, which may hold
     /// rows: a group never waits while it holds rows, so two groups cannot deadlock.
@@ -53,22 +40,16 @@ public final class Database {
     /// Whether ``beginReadSnapshot()`` left a read transaction open.
     public internal(set) var isInReadSnapshot = false
     var afterCommitActions: [() -> Void] = []
-    /// How long SQLite waits for another connection's write lock, and the longest one writer's turn may last.
+    /// How long a writer waits for another's lock, and the longest one writer's turn may last.
     let busyTimeoutMilliseconds: Int
-    /// SQLite's busy handler, which also calls ``whileWaiting``; it lives as long as the connection.
-    let busyWaiter: BusyWaiter
-    /// The side file where this connection takes its turns to write, opened at the first write; nil until then,
-    /// or when it cannot be used.
-    var writerQueue: WriterQueue?
-    var writerQueueOpened = false
-    /// The `data_version` seen by the last ``changedSinceLastCheck()``.
-    private var checkedDataVersion: Int?
     /// Called with the SQL of every statement about to run; tests use it to see and to interleave.
     var willRun: ((String) -> Void)?
 
-    /// Opens (or creates) the file and turns on foreign keys and the busy handler (``BusyWaiter``);
-    /// ``Schema/migrate(_:)`` puts a stock database in WAL mode, so opening someone else's file by mistake changes
-    /// nothing in it.
+    /// What this connection's engine does differently from others.
+    public var features: EngineFeatures { connection.features }
+
+    /// Opens (or creates) the file and turns on foreign keys and the busy handler; ``Schema/migrate(_:)`` puts a
+    /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
     ///
     /// This opens any SQLite file and checks nothing of its schema; a stock database is opened with
     /// ``open(settings:access:)``.
@@ -80,58 +61,9 @@ public final class Database {
     ) throws {
         self.path = path
         self.access = access
-        engine = .sqlite
-        server = nil
-        var flags = SQLITE_OPEN_NOMUTEX
-        switch access {
-        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-        case .readWrite: flags |= SQLITE_OPEN_READWRITE
-        case .readOnly: flags |= SQLITE_OPEN_READONLY
-        }
-        _ = memoryStatisticsOff
-        var opened: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &opened, flags, nil)
-        guard rc == SQLITE_OK, let opened else {
-            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close_v2(opened)
-            throw DatabaseError(sqliteCode: rc, message: "cannot open \(path): \(message)")
-        }
-        handle = opened
-        sqlite3_extended_result_codes(handle, 1)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        busyWaiter = BusyWaiter(timeoutMilliseconds: busyTimeoutMilliseconds)
-        sqlite3_busy_handler(handle, BusyWaiter.callback, Unmanaged.passUnretained(busyWaiter).toOpaque())
-        do {
-            try execute("PRAGMA foreign_keys=ON")
-            try registerFunctions()
-            try execute("PRAGMA synchronous=\(synchronous.keyword)")
-            // Checkpoint after about 4 MiB of WAL, as SQLite's default of 1000 pages does with 4 KiB pages; counted
-            // in pages, that default would checkpoint (and sync) four times as often with our 1 KiB pages.
-            try execute("PRAGMA wal_autocheckpoint=\(4 * 1024 * 1024 / Schema.pageSize)")
-            // Reading the schema fails here, not later, when the file is not a database.
-            _ = try queryOne("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
-        } catch let failure as DatabaseError {
-            statementsBySQL.removeAll()
-            statements.removeAll()
-            sqlite3_close_v2(opened)
-            throw failure.explained(Database.explained(failure, path: path), path: path)
-        }
-    }
-
-    /// The message of a failure to open `path`, saying what is wrong when the file's folder is read-only: a
-    /// database in WAL mode needs its `-wal` and `-shm` side files beside it even to be read, and SQLite then
-    /// reports "attempt to write a readonly database" or "unable to open database file".
-    private static func explained(_ failure: DatabaseError, path: String) -> String {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard [SQLITE_READONLY, SQLITE_CANTOPEN].contains(failure.sqlitePrimaryCode ?? 0),
-            Foundation.access(folder, W_OK) != 0
-        else {
-            return "\(path): \(failure.message)"
-        }
-        return "cannot read \(path): its folder \(folder) is read-only to this user, and SQLite's write-ahead log "
-            + "must create \(path)-wal and \(path)-shm beside the database even to read it; copy the database "
-            + "(with any -wal file) to a folder you can write and open the copy, or ask for write permission on "
-            + "the folder (\(failure.message))"
+        connection = try SQLiteConnection(
+            path: path, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds, synchronous: synchronous)
     }
 
     /// Connects to a PostgreSQL server (``PostgresConnection``) and sets the session up: the lock timeout is
@@ -148,14 +80,11 @@ public final class Database {
     ) throws {
         path = address.shown
         self.access = access
-        engine = .postgresql
-        handle = nil
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        busyWaiter = BusyWaiter(timeoutMilliseconds: busyTimeoutMilliseconds)
         let connection = try PostgresConnection(
             address: address, timeoutSeconds: max(2, (busyTimeoutMilliseconds + 999) / 1000),
             answerTimeoutMilliseconds: busyTimeoutMilliseconds + serverTimeoutMilliseconds)
-        server = connection
+        self.connection = connection
         var session = [
             "SET lock_timeout = \(busyTimeoutMilliseconds)",
             "SET synchronous_commit = \(synchronous == .normal || synchronous == .off ? "off" : "on")",
@@ -180,49 +109,22 @@ public final class Database {
     deinit {
         statementsBySQL.removeAll()
         statements.removeAll()
-        if let handle { sqlite3_close_v2(handle) }
-    }
-
-    /// Builds the error for a failed call, reading SQLite's message for this connection.
-    func error(_ rc: Int32, sql: String?) -> DatabaseError {
-        guard let handle else { return DatabaseError(sqliteCode: rc, message: "SQLite error \(rc)", sql: sql) }
-        let extended = sqlite3_extended_errcode(handle)
-        let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
-        var systemError = sqlite3_system_errno(handle)
-        if code & 0xFF == SQLITE_IOERR, systemError != EFBIG, reachedFileSizeLimit() { systemError = EFBIG }
-        return DatabaseError(
-            sqliteCode: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
-            systemError: systemError)
-    }
-
-    /// Whether the database or its WAL is within 64 KiB of the process's file-size limit (`ulimit -f`).
-    ///
-    /// SQLite reports the `errno` of the last system call, which after a refused write (EFBIG) is often that of a
-    /// later call made while rolling back; the files' sizes say what happened.
-    private func reachedFileSizeLimit() -> Bool {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
-            return false
-        }
-        let largest =
-            [path, path + "-wal"].compactMap { file in
-                (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int).flatMap { $0 }
-            }.max() ?? 0
-        return UInt64(largest) + 65536 >= UInt64(limit.rlim_cur)
     }
 
     /// The cached statement for `sql`, prepared on first use.
-    func statement(_ sql: String) throws -> Statement {
+    func statement(_ sql: String) throws -> any PreparedStatement {
         willRun?(sql)
         return try prepared(sql)
     }
 
-    /// The cached statement for `sql`, found at its number.
-    func statement(_ sql: SQL) throws -> Statement {
-        let text = engine == .postgresql ? sql.serverText : sql.text
-        willRun?(text)
-        if sql.number < statementsBySQL.count, let cached = statementsBySQL[sql.number] { return cached }
-        let statement = try prepared(text)
+    /// The cached statement for `sql`, found at its number; `inserting` adds what the engine needs to report the
+    /// id of the row an `INSERT` adds (an SQL object is always run the same way).
+    func statement(_ sql: SQL, inserting: Bool = false) throws -> any PreparedStatement {
+        if sql.number < statementsBySQL.count, let cached = statementsBySQL[sql.number] {
+            willRun?(cached.sql)
+            return cached
+        }
+        let statement = try self.statement(text(of: sql) + (inserting ? connection.insertedIDClause : ""))
         if sql.number >= statementsBySQL.count {
             statementsBySQL += Array(repeating: nil, count: sql.number + 1 - statementsBySQL.count)
         }
@@ -230,19 +132,18 @@ public final class Database {
         return statement
     }
 
-    private func prepared(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] { return cached }
-        if let server {
-            let numbered = Database.numberingPlaceholders(sql)
-            let name = try server.prepare(numbered.sql)
-            let statement = Statement(prepared: .postgres(name: name, parameters: numbered.parameters), sql: sql)
-            statements[sql] = statement
-            return statement
+    /// The text the engine runs for `sql`, with its row lock's clause.
+    private func text(of sql: SQL) -> String {
+        switch sql.rowLock {
+        case .none: sql.text
+        case .wait: sql.text + connection.features.rowLockClause
+        case .now: sql.text + connection.features.rowLockNowClause
         }
-        var prepared: OpaquePointer?
-        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
-        guard rc == SQLITE_OK, let prepared else { throw error(rc, sql: sql) }
-        let statement = Statement(prepared: .sqlite(prepared), sql: sql)
+    }
+
+    private func prepared(_ sql: String) throws -> any PreparedStatement {
+        if let cached = statements[sql] { return cached }
+        let statement = try connection.prepare(sql)
         statements[sql] = statement
         return statement
     }
@@ -263,39 +164,32 @@ public final class Database {
         try run(statement(sql), arguments)
     }
 
-    private func run(_ statement: Statement, _ arguments: [any SQLBindable]) throws {
-        try statement.bind(arguments, in: self)
+    private func run(_ statement: any PreparedStatement, _ arguments: [any SQLBindable]) throws {
+        try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step(in: self) {}
-        if server != nil { serverChanges = statement.serverChanges }
+        while try statement.step() {}
     }
 
-    /// Runs one plain `INSERT` of one row and returns the id of the row it inserted (its INTEGER PRIMARY KEY).
+    /// Runs one plain `INSERT` of one row and returns the id of the row it inserted (its INTEGER PRIMARY KEY), 0
+    /// when it inserted nothing (`ON CONFLICT DO NOTHING`).
     ///
-    /// SQLite reports the id without a `RETURNING id` clause, which measurably slows an allocation; an engine
-    /// without that report adds the clause here, so the callers' SQL stays the same on every engine.
+    /// The callers' SQL is the same on every engine; the connection adds what it needs to report the id
+    /// (``Connection/insertedIDClause``).
     ///
     /// - Throws: `DatabaseError`.
     func insert(_ sql: String, _ arguments: SQLBindable...) throws -> Int64 {
-        if server != nil { return try insertReturningID(sql, arguments) }
-        try run(statement(sql), arguments)
-        return sqlite3_last_insert_rowid(handle)
+        try insertedID(statement(sql + connection.insertedIDClause), arguments)
     }
 
     func insert(_ sql: SQL, _ arguments: SQLBindable...) throws -> Int64 {
-        if server != nil { return try insertReturningID(sql.serverText, arguments) }
-        try run(statement(sql), arguments)
-        return sqlite3_last_insert_rowid(handle)
+        try insertedID(statement(sql, inserting: true), arguments)
     }
 
-    /// A server's insert: the same SQL with `RETURNING id`; 0 when it inserted nothing (`ON CONFLICT DO NOTHING`).
-    private func insertReturningID(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
-        let statement = try statement(sql + " RETURNING id")
-        try statement.bind(arguments, in: self)
+    private func insertedID(_ statement: any PreparedStatement, _ arguments: [any SQLBindable]) throws -> Int64 {
+        try statement.bind(arguments)
         defer { statement.reset() }
-        let id = try statement.step(in: self) ? statement.row.int64(0) : 0
-        serverChanges = statement.serverChanges
-        return id
+        // A statement stepped again after its last row would run again.
+        return connection.insertedID(returned: try statement.step() ? statement.row : nil)
     }
 
     /// Runs a query and maps every row.
@@ -313,13 +207,13 @@ public final class Database {
         try rows(of: statement(sql), arguments, map: map)
     }
 
-    private func rows<T>(of statement: Statement, _ arguments: [any SQLBindable], map: (Row) throws -> T) throws
-        -> [T]
-    {
-        try statement.bind(arguments, in: self)
+    private func rows<T>(
+        of statement: any PreparedStatement, _ arguments: [any SQLBindable], map: (Row) throws -> T
+    ) throws -> [T] {
+        try statement.bind(arguments)
         defer { statement.reset() }
         var rows: [T] = []
-        while try statement.step(in: self) {
+        while try statement.step() {
             rows.append(try map(statement.row))
         }
         return rows
@@ -338,40 +232,22 @@ public final class Database {
         try firstRow(of: statement(sql), arguments, map: map)
     }
 
-    private func firstRow<T>(of statement: Statement, _ arguments: [any SQLBindable], map: (Row) throws -> T) throws
-        -> T?
-    {
-        try statement.bind(arguments, in: self)
+    private func firstRow<T>(
+        of statement: any PreparedStatement, _ arguments: [any SQLBindable], map: (Row) throws -> T
+    ) throws -> T? {
+        try statement.bind(arguments)
         defer { statement.reset() }
-        return try statement.step(in: self) ? map(statement.row) : nil
+        return try statement.step() ? map(statement.row) : nil
     }
-
-    /// Whether SQLite is outside any transaction on this connection.
-    var sqliteAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { server == nil ? Int(sqlite3_changes(handle)) : serverChanges }
-
-    /// `PRAGMA data_version`: changes when another connection commits to the file, not on this one's commits.
-    ///
-    /// See https://sqlite.org/pragma.html#pragma_data_version.
-    func dataVersion() throws -> Int {
-        try queryOne("PRAGMA data_version") { $0.int(0) } ?? 0
-    }
+    public var changes: Int { connection.changes }
 
     /// Whether another connection committed since the previous call: how a screen or a follower knows to re-read.
     ///
     /// The first call only remembers where the database is and returns false; this connection's own commits
     /// never count. A call that throws remembers nothing.
     public func changedSinceLastCheck() throws -> Bool {
-        if server != nil { return try serverChangedSinceLastCheck() }
-        let version = try dataVersion()
-        defer { checkedDataVersion = version }
-        return checkedDataVersion.map { $0 != version } ?? false
+        try connection.changedSinceLastCheck(in: self)
     }
 }
-
-/// Turns SQLite's memory statistics off once, before the process's first connection (see the shim).
-private let memoryStatisticsOff: Void = {
-    _ = csqlite_disable_memory_statistics()
-}()

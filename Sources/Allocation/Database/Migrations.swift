@@ -185,8 +185,7 @@ public enum Schema {
 
     /// The file's `PRAGMA user_version`, or the server's `stock_schema` version.
     static func version(of database: Database) throws -> Int {
-        if database.engine == .postgresql { return try PostgresSchema.version(of: database) }
-        return try database.queryOne("PRAGMA user_version") { $0.int(0) } ?? 0
+        try database.connection.schemaVersion(of: database)
     }
 
     /// Checks that the file holds this stock's schema at the current version, without changing it.
@@ -234,7 +233,11 @@ public enum Schema {
     /// - Throws: `DatabaseError`, also when the file was made by a newer `stock`, holds another program's
     ///   tables, or lacks what its version claims.
     static func migrate(_ database: Database) throws {
-        if database.engine == .postgresql { return try PostgresSchema.migrate(database) }
+        try database.connection.migrate(database)
+    }
+
+    /// ``migrate(_:)`` for a SQLite file.
+    static func migrateFile(_ database: Database) throws {
         let start = try version(of: database)
         guard start <= currentVersion else { throw newerSchema(start, in: database) }
         if start == 0 {

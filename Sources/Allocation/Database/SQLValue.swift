@@ -41,13 +41,13 @@ extension SQLValue: SQLBindable {
 /// given to another, and a connection finds its prepared statement at that index instead of hashing the text.
 final class SQL: Sendable {
     let text: String
-    /// The text a PostgreSQL server runs, where it differs (e.g. `FOR UPDATE`, which SQLite does not have).
-    let serverText: String
+    /// The lock a `SELECT` takes on the rows it reads; the connection adds its clause (``EngineFeatures``).
+    let rowLock: RowLock
     let number: Int
 
-    init(_ text: String, server: String? = nil) {
+    init(_ text: String, locking rowLock: RowLock = .none) {
         self.text = text
-        serverText = server ?? text
+        self.rowLock = rowLock
         number = nextSQLNumber.add(1, ordering: .relaxed).newValue - 1
     }
 }

@@ -82,11 +82,8 @@ extension Product {
     }
 
     private static let loadVersionSQL = SQL("SELECT version FROM products WHERE sku = ?")
-    private static let lockVersionSQL = SQL(
-        "SELECT version FROM products WHERE sku = ?", server: "SELECT version FROM products WHERE sku = ? FOR UPDATE")
-    private static let lockNowVersionSQL = SQL(
-        "SELECT version FROM products WHERE sku = ?",
-        server: "SELECT version FROM products WHERE sku = ? FOR UPDATE NOWAIT")
+    private static let lockVersionSQL = SQL("SELECT version FROM products WHERE sku = ?", locking: .wait)
+    private static let lockNowVersionSQL = SQL("SELECT version FROM products WHERE sku = ?", locking: .now)
 
     /// The product that holds the batch `reference`, with that batch alone loaded; nil when there is none.
     ///

@@ -96,7 +96,7 @@ public final class MessageBus {
         try Validation.check(command)
         let started = monotonicNow()
         let conflictSeconds = Double(database.busyTimeoutMilliseconds) / 1000
-        let sideBySide = database.engine == .postgresql
+        let sideBySide = database.features.writersRunSideBySide
         var attempt = 0
         while true {
             attempt += 1

@@ -11,9 +11,29 @@ public enum DatabaseLocation: Sendable, Equatable {
         self = ServerAddress.isServer(setting) ? .server(ServerAddress(url: setting)) : .file(path: setting)
     }
 
-    public var isServer: Bool {
-        if case .server = self { return true }
-        return false
+    /// The file the database is, nil for a server's.
+    public var filePath: String? {
+        if case .file(let path) = self { return path }
+        return nil
+    }
+
+    /// What the engine at this location does differently, known before it is opened.
+    public var features: EngineFeatures {
+        switch self {
+        case .file: SQLiteConnection.features
+        case .server: PostgresConnection.features
+        }
+    }
+
+    /// Whether two locations name one database: the same URL, or the same file by path or by identity.
+    public func isSameDatabase(as other: DatabaseLocation) -> Bool {
+        switch (self, other) {
+        case (.server(let first), .server(let second)): return first.url == second.url
+        case (.file(let first), .file(let second)):
+            if let one = FileIdentity(path: first), let other = FileIdentity(path: second) { return one == other }
+            return URL(fileURLWithPath: first).standardized.path == URL(fileURLWithPath: second).standardized.path
+        default: return false
+        }
     }
 
     /// As messages show it: the file's path, or the server's URL with its password hidden.

@@ -65,9 +65,6 @@ public struct Settings: Equatable, Sendable {
         database ?? Settings.defaultDatabasePath(environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Whether the database is a PostgreSQL server (a `postgresql://` URL) rather than a SQLite file.
-    public var databaseIsServer: Bool { databaseLocation.isServer }
-
     /// ``databasePath`` as messages show it: a server URL with its password hidden.
     public var shownDatabase: String { databaseLocation.shown }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reads the events committed since its last read, each exactly once: what `events --follow` prints.
 ///
 /// On SQLite one writer commits at a time, so ids grow in commit order and the follower keeps the last id read.
@@ -32,16 +34,17 @@ public struct EventFollower {
     ///
     /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
     public mutating func next(limit: Int, in db: Database) throws -> [EventRow] {
-        guard db.engine == .postgresql else {
+        guard case .byTransaction(let order) = db.features.commitOrder else {
             let rows = try Views.events(after: lastID, limit: limit, in: db)
             if let last = rows.last { lastID = last.id }
             return rows
         }
-        if lastTransaction != nil { return try following(limit: limit, in: db) }
-        let horizon = try horizon ?? db.queryOne(EventFollower.horizonSQL) { UInt64($0.text(0)) ?? 0 } ?? 0
+        let queries = EventFollower.queries(order)
+        if lastTransaction != nil { return try following(limit: limit, queries: queries, in: db) }
+        let horizon = try horizon ?? db.queryOne(queries.horizon) { UInt64($0.text(0)) ?? 0 } ?? 0
         self.horizon = horizon
         var transactions: [UInt64] = []
-        let rows = try db.query(EventFollower.listingSQL, lastID, limit) { row in
+        let rows = try db.query(queries.listing, lastID, limit) { row in
             transactions.append(UInt64(row.text(5)) ?? 0)
             return try EventRow(row: row)
         }
@@ -58,7 +61,7 @@ public struct EventFollower {
     /// page reaches back to the event after the last one read, it holds every event committed since (ids grow in
     /// commit order). Nil when it may not, and on a server, whose follower reads by transaction.
     public mutating func next(fromNewest newest: [EventRow], in db: Database) -> [EventRow]? {
-        guard db.engine == .sqlite, newest.last.map({ $0.id <= lastID + 1 }) ?? true else { return nil }
+        guard db.features.commitsInIDOrder, newest.last.map({ $0.id <= lastID + 1 }) ?? true else { return nil }
         let rows = Array(newest.prefix { $0.id > lastID }.reversed())
         if let last = rows.last { lastID = last.id }
         return rows
@@ -66,12 +69,12 @@ public struct EventFollower {
 
     /// The events after (``lastTransaction``, ``lastID``) of finished transactions older than every running one,
     /// leaving out those the listing gave.
-    private mutating func following(limit: Int, in db: Database) throws -> [EventRow] {
+    private mutating func following(limit: Int, queries: Queries, in db: Database) throws -> [EventRow] {
         var kept: [EventRow] = []
         var page: [EventRow]
         repeat {
             var transactions: [String] = []
-            page = try db.query(EventFollower.followingSQL, floor, lastTransaction, lastID, limit) { row in
+            page = try db.query(queries.following, floor, lastTransaction, lastID, limit) { row in
                 transactions.append(row.text(5))
                 return try EventRow(row: row)
             }
@@ -84,14 +87,31 @@ public struct EventFollower {
         return kept
     }
 
-    private static let horizonSQL = SQL("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-    private static let listingSQL = SQL(
-        "SELECT \(EventRow.columns), tx::text FROM events WHERE id > ? ORDER BY id LIMIT ?")
-    private static let followingSQL = SQL(
-        """
-        SELECT \(EventRow.columns), tx::text FROM events
-        WHERE id > ? AND (tx, id) > (CAST(? AS xid8), ?)
-          AND tx < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx, id LIMIT ?
-        """)
+    /// The statements that read by transaction, made once per engine from its ``EngineFeatures/TransactionOrder``.
+    struct Queries: Sendable {
+        let horizon: SQL
+        let listing: SQL
+        let following: SQL
+    }
+
+    private static func queries(_ order: EngineFeatures.TransactionOrder) -> Queries {
+        madeQueries.withLock { made in
+            if let queries = made[order.horizonSQL] { return queries }
+            let queries = Queries(
+                horizon: SQL(order.horizonSQL),
+                listing: SQL(
+                    "SELECT \(EventRow.columns), \(order.transactionText) FROM events WHERE id > ? ORDER BY id LIMIT ?"),
+                following: SQL(
+                    """
+                    SELECT \(EventRow.columns), \(order.transactionText) FROM events
+                    WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
+                      AND \(order.finishedCondition)
+                    ORDER BY tx, id LIMIT ?
+                    """))
+            made[order.horizonSQL] = queries
+            return queries
+        }
+    }
+
+    private static let madeQueries = Mutex<[String: Queries]>([:])
 }

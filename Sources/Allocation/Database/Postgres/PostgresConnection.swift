@@ -12,6 +12,10 @@ final class PostgresConnection {
     /// The URL as given, shown with its password hidden (``ServerAddress/shown``).
     let address: ServerAddress
     private var nextStatementNumber = 0
+    /// The rows the last statement that changes rows changed (``PostgresStatement/step()``).
+    var lastChanges = 0
+    /// What ``changedSinceLastCheck(in:)`` keeps between calls.
+    var watch = ServerWatch()
     /// Called with the seconds waited while a statement waits for the server; false cancels the statement.
     var whileWaiting: ((Double) -> Bool)?
     /// Whether the last wait was given up by ``whileWaiting``.
@@ -120,7 +124,7 @@ final class PostgresConnection {
     var isConnected: Bool { !abandoned && PQstatus(connection) == CONNECTION_OK }
 
     /// Prepares `sql` (with `$1` … placeholders) under a new name and returns the name.
-    func prepare(_ sql: String) throws -> String {
+    func prepareOnServer(_ sql: String) throws -> String {
         nextStatementNumber += 1
         let name = "stock_\(nextStatementNumber)"
         guard PQsendPrepare(connection, name, sql, 0, nil) == 1 else { throw failure(sql: sql) }
@@ -171,11 +175,8 @@ final class PostgresConnection {
     var pending: [(name: String, sql: String)] = []
 
     /// Queues `statement`, prepared on this connection without parameters, to go with the next one (``pending``).
-    func sendWithNext(_ statement: Statement) {
-        guard case .postgres(let name, _) = statement.prepared else {
-            preconditionFailure("a SQLite statement on a server connection")
-        }
-        pending.append((name, statement.sql))
+    func sendWithNext(_ statement: PostgresStatement) {
+        pending.append((statement.name, statement.sql))
     }
 
     /// Sends the `earlier` statements and then this one in libpq's pipeline mode, all before reading any answer,

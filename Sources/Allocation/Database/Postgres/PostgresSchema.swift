@@ -221,11 +221,11 @@ enum PostgresSchema {
             do {
                 if found != stored {
                     step = "renumbering its schema version \(stored) to \(found)"
-                    try db.server?.runScript(channelThatFits)
+                    try db.connection.runScript(channelThatFits)
                 }
                 for (index, migration) in Schema.migrations.enumerated() where index >= found {
                     step = "migration \(index + 1) (\(migration.name))"
-                    for sql in migration.postgres { try db.server?.runScript(sql) }
+                    for sql in migration.postgres { try db.connection.runScript(sql) }
                 }
                 if stored < current { try db.execute("UPDATE stock_schema SET version = ?", current) }
             } catch let error as DatabaseError where error.sql != nil && error.kind != .connection {

@@ -42,3 +42,11 @@ public struct FileWatch: Sendable {
         "database file \(name) was removed or replaced"
     }
 }
+
+extension FileWatch {
+    /// A watch on `database`'s path where the engine's loss is noticed that way (``EngineFeatures/LossDetection``);
+    /// nil where a lost database shows as a broken connection instead.
+    public static func watching(_ database: Database) -> FileWatch? {
+        database.features.lossDetection == .fileWatch ? FileWatch(path: database.path) : nil
+    }
+}

@@ -9,6 +9,9 @@ extension Database {
     /// filter in SQL finds and what the screen highlights cannot disagree. It reads no table and changes nothing,
     /// and it is deterministic.
     static let containsFunction = "stock_contains"
+}
+
+extension SQLiteConnection {
 
     /// Registers ``containsFunction`` on this connection.
     ///
@@ -24,8 +27,8 @@ extension Database {
                     sqlite3_result_null(context)
                     return
                 }
-                let search = Database.search(for: needle, argument: 1, in: context)
-                sqlite3_result_int(context, search.matches(utf8: Database.bytes(of: text)) ? 1 : 0)
+                let search = SQLiteConnection.search(for: needle, argument: 1, in: context)
+                sqlite3_result_int(context, search.matches(utf8: SQLiteConnection.bytes(of: text)) ? 1 : 0)
             }, nil, nil, nil)
         guard rc == SQLITE_OK else { throw error(rc, sql: nil) }
     }
