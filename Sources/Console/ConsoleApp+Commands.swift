@@ -61,7 +61,7 @@ extension ConsoleApp {
             let outcome = try bus.handle(command)
             if case .batchCreated(let reference, _, _, _, _) = outcome { state.select(batch: reference) }
             state.commandDone(
-                ConsoleApp.describe(outcome, of: command), style: outcome.leftLinesWaiting ? .alert : .ok)
+                outcome.statusLine(for: command), style: outcome.leftLinesWaiting ? .alert : .ok)
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
             if case .changeBatchQuantity(let change) = command {
                 state.previewOutdated(change, sku: sku)

@@ -153,7 +153,7 @@ private final class ImportReport {
         case .success(let outcome):
             guard !quiet, case .success(let command)? = row.command else { return }
             if outcome.leftLinesWaiting {
-                for text in outcome.reportLines(for: command) where text.hasPrefix("waiting") {
+                for text in outcome.lines(for: command) where text.hasPrefix("waiting") {
                     line("\(place): \(TerminalText.sanitized(text))")
                 }
             }

@@ -80,7 +80,7 @@ extension Tool {
         defer { bus.finishNotifications() }
         let outcome = try bus.handle(command)
         if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
-        let lines = outcome.reportLines(for: command).map { TerminalText.sanitized($0) }
+        let lines = outcome.lines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
         if let warning = eta?.pastETAWarning(today: settings.clock.today) { printError("warning: " + warning) }
         return ExitStatus(for: outcome)

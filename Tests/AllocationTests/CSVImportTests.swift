@@ -15,9 +15,13 @@ import Testing
         try #require(throws: CSVError.self) { try kind.checkHeader(names) }.description
     }
 
+    /// What a row is refused with: as it is read, or by the check every command gets in the bus.
     static func rowError(_ kind: CSVImport.Kind, _ text: String) throws -> String {
         let record = try record(text)
-        return operatorMessage(for: try #require(throws: (any Error).self) { try kind.command(from: record) })
+        return operatorMessage(
+            for: try #require(throws: (any Error).self) {
+                if let command = try kind.command(from: record) { try Validation.check(command) }
+            })
     }
 
     @Test func columnsMayComeInAnyOrderAnyCaseWithSpacesAround() throws {

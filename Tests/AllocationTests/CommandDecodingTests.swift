@@ -2,7 +2,8 @@ import Testing
 
 @testable import Allocation
 
-/// The JSON lines of `stock apply`.
+/// The JSON lines of `stock apply`: a bad line is refused as it is decoded, or by the check every command gets in
+/// the bus (``Validation/check(_:)``), which the tests run after decoding.
 @Suite struct CommandDecodingTests {
     @Test func decodesEveryCommand() throws {
         #expect(
@@ -73,7 +74,9 @@ import Testing
         ),
     ])
     func refusesBadLifecycleLinesNamingTheValue(line: String, message: String) {
-        #expect(performing: { _ = try Command(jsonLine: line) }, throws: { operatorMessage(for: $0) == message })
+        #expect(
+            performing: { try Validation.check(try Command(jsonLine: line)) },
+            throws: { operatorMessage(for: $0) == message })
     }
 
     @Test func equalKeysInsideValuesOrNestedObjectsAreNotRepeats() throws {
@@ -136,7 +139,7 @@ import Testing
     ])
     func malformedLinesAreRefusedNamingTheProblem(_ line: String, _ message: String) {
         do {
-            _ = try Command(jsonLine: line)
+            try Validation.check(try Command(jsonLine: line))
             Issue.record("accepted \(line)")
         } catch let error as InputError {
             #expect(error.message.contains(message), "\(error.message)")

@@ -62,7 +62,7 @@ import Testing
         try s.waitFor("SKU LAMP-B9 is new: Enter creates it")
         try s.send("Enter")
         // The status line keeps the warning after the form closed (cut at 80 columns).
-        try s.waitFor("batch B-NEW-1 created (new SKU LAMP-B9); ETA")
+        try s.waitFor("batch B-NEW-1 created; new SKU LAMP-B9 created; ETA")
         #expect(try Views.batches(sku: "LAMP-B9", in: run.db.database).map(\.reference) == ["B-NEW-1"])
     }
 

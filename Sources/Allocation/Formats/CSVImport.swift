@@ -66,8 +66,9 @@ public enum CSVImport {
                 + ignoredColumns.joined(separator: ", ") + " are ignored)"
         }
 
-        /// The command a data row asks for, checked by the same rules as the command line (values shown as
-        /// typed); nil for an order line whose `status` is `shipped`, which is history and has nothing to apply.
+        /// The command a data row asks for, its quantity and ETA parsed as the command line parses them (values
+        /// shown as typed); nil for an order line whose `status` is `shipped`, which is history and has nothing to
+        /// apply. Its identifiers are checked once, by ``MessageBus/handle(_:)``, as every command's are.
         ///
         /// The record's header must have passed ``checkHeader(_:line:)``.
         ///
@@ -75,24 +76,21 @@ public enum CSVImport {
         ///   `quantity must be a whole number, got "1,000"` or `eta "25/12/2026" is not a valid date YYYY-MM-DD`.
         public func command(from record: CSVRecord) throws -> Command? {
             let value = { (name: String) in record.value(of: name) ?? "" }
-            let command: Command
             switch self {
             case .batches:
                 let eta = value("eta")
-                command = .createBatch(
+                return .createBatch(
                     CreateBatch(
                         ref: value("reference"), sku: value("sku"),
                         qty: try Validation.quantity(value("quantity"), field: "quantity"),
                         eta: eta.isEmpty ? nil : try Validation.day(eta)))
             case .orders:
                 if CSVReader.columnKey(value("status")) == "shipped" { return nil }
-                command = .allocate(
+                return .allocate(
                     Allocate(
                         orderid: value("orderid"), sku: value("sku"),
                         qty: try Validation.quantity(value("quantity"), field: "quantity")))
             }
-            try Validation.check(command)
-            return command
         }
     }
 }

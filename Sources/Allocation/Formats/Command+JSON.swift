@@ -7,8 +7,11 @@ extension Command {
     /// batchref; `AllocateWaiting` sku (optional). `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
+    /// The values are parsed, not checked against the rules: ``MessageBus/handle(_:)`` checks every command once
+    /// (``Validation/check(_:)``), whichever way it came in.
+    ///
     /// - Throws: `InputError` for malformed JSON, unknown commands or fields, or mistyped values;
-    ///   `ContractViolation` for values the rules refuse (checked by ``Validation/check(_:)``).
+    ///   `ContractViolation` for an ETA that is not a date.
     public init(jsonLine text: String, today: Day? = nil) throws {
         try self.init(fields: try JSONFields(parsing: text, context: "command"), today: today)
     }
@@ -91,7 +94,6 @@ extension Command {
             try fields.checkKeys(["command", "sku"])
             self = .allocateWaiting(AllocateWaiting(sku: try fields.optionalString("sku")))
         }
-        try Validation.check(self)
     }
 
     /// The `eta` field, or `etaInDays` from `today` when that is given.

@@ -224,29 +224,6 @@ public enum Outcome: Equatable, Sendable {
             false
         }
     }
-
-    /// What the operator reads about a line left waiting, e.g. `Out of stock for TV: order OLD-1 waits for 8`, one
-    /// sentence per line; nil when no line waits.
-    public var notice: String? {
-        switch self {
-        case .waiting(let orderid, let sku, let qty, _):
-            return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
-        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
-            let waiting = moved.filter { $0.to == nil }
-            guard !waiting.isEmpty else { return nil }
-            return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
-                .joined(separator: "; ")
-        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
-            return nil
-        }
-    }
-
-    /// The one wording of out of stock, shown to the operator and sent as the notification; `orderid` and `qty`
-    /// are nil only for events recorded before they were kept.
-    static func outOfStockMessage(sku: String, orderid: String?, qty: Int?) -> String {
-        guard let orderid, let qty else { return "Out of stock for \(sku)" }
-        return "Out of stock for \(sku): order \(orderid) waits for \(qty)"
-    }
 }
 
 /// A line moved off a batch: to another batch, or to none (`to` nil) when no batch could take it and it waits.

@@ -1,0 +1,129 @@
+/// What an outcome says, worded once for every front end: the command line prints ``Outcome/lines(for:)`` and the
+/// ``Outcome/unchangedNote(for:)``, the console's status line is ``Outcome/statusLine(for:)``, and `apply`'s
+/// `message` is ``Outcome/notice``, in the notification's words.
+extension Outcome {
+    /// The lines `stock` prints on standard output for `command`'s outcome: the reference or batch a script
+    /// captures first (an allocation as `allocated ORDERID SKU xQTY to BATCH`), then each line that moved, waits,
+    /// was filled, shipped or cancelled.
+    public func lines(for command: Command) -> [String] {
+        let said = wording(for: command)
+        return (said.reference.map { [$0] } ?? []) + said.lines
+    }
+
+    /// A remark for when `command` changed nothing, e.g. `S-1 already had that ETA; nothing changed`; nil when it
+    /// changed something.
+    public func unchangedNote(for command: Command) -> String? {
+        switch self {
+        case .allocated(let batchReference, true):
+            (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
+                ?? "already allocated") + "; nothing changed"
+        case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
+        case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
+        case .waiting(let orderid, let sku, _, false): "\(orderid) \(sku) was already waiting; nothing changed"
+        case .quantityChanged(let reference, _, _, false):
+            "\(reference) already had that quantity; nothing changed"
+        case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
+        default: nil
+        }
+    }
+
+    /// The outcome in one line, as the console's status line says it: the remark when nothing changed, else the
+    /// ``lines(for:)`` joined by `; `, a bare reference said in words (`batch B-1 created`).
+    public func statusLine(for command: Command) -> String {
+        if let note = unchangedNote(for: command) { return note }
+        let said = wording(for: command)
+        return ((said.headline.map { [$0] } ?? []) + said.lines).joined(separator: "; ")
+    }
+
+    /// What the operator reads about a line left waiting, e.g. `Out of stock for TV: order OLD-1 waits for 8`, one
+    /// sentence per line; nil when no line waits.
+    public var notice: String? {
+        switch self {
+        case .waiting(let orderid, let sku, let qty, _):
+            return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
+        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
+            let waiting = moved.filter { $0.to == nil }
+            guard !waiting.isEmpty else { return nil }
+            return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
+                .joined(separator: "; ")
+        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+            return nil
+        }
+    }
+
+    /// The one wording of out of stock, shown to the operator and sent as the notification; `orderid` and `qty`
+    /// are nil only for events recorded before they were kept.
+    static func outOfStockMessage(sku: String, orderid: String?, qty: Int?) -> String {
+        guard let orderid, let qty else { return "Out of stock for \(sku)" }
+        return "Out of stock for \(sku): order \(orderid) waits for \(qty)"
+    }
+
+    /// An outcome's words: the `reference` a script captures, which the command line prints first and the status
+    /// line says as the `headline` instead, then the `lines` both say.
+    private struct Wording {
+        var reference: String? = nil
+        var headline: String? = nil
+        var lines: [String]
+    }
+
+    private func wording(for command: Command) -> Wording {
+        switch self {
+        case .batchCreated(let reference, let sku, let skuIsNew, let filled, _):
+            return Wording(
+                reference: reference, headline: "batch \(reference) created",
+                lines: (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.filledLine))
+        case .allocated(let batchReference, _):
+            guard let line = Outcome.allocatedLine(command) else {
+                return Wording(reference: batchReference, headline: "allocated to \(batchReference)", lines: [])
+            }
+            return Wording(lines: ["allocated \(line) to \(batchReference)"])
+        case .waiting(let orderid, let sku, let qty, _):
+            return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"])
+        case .quantityChanged(let reference, let moved, let filled, _):
+            return Wording(
+                headline: "\(reference) quantity changed", lines: moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .deallocated(let batchReference, let filled):
+            let headline =
+                if case .deallocate(let line) = command.normalized {
+                    "deallocated \(line.orderid) \(line.sku) from \(batchReference)"
+                } else {
+                    "deallocated from \(batchReference)"
+                }
+            return Wording(reference: batchReference, headline: headline, lines: filled.map(\.filledLine))
+        case .cancelled(let orderid, let sku, let qty):
+            return Wording(lines: ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"])
+        case .received(let reference, let qty, let moved, let filled):
+            return Wording(
+                lines: ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .etaChanged(let reference, let eta, _):
+            return Wording(lines: ["\(reference) due \(eta)"])
+        case .shipped(let lines):
+            return Wording(lines: lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" })
+        case .moved(let orderid, let sku, let from, let to, let filled):
+            return Wording(
+                lines: ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.filledLine))
+        case .allocatedWaiting(let filled):
+            return Wording(lines: filled.map(\.filledLine))
+        }
+    }
+
+    /// `ORDERID SKU xQTY` of an `Allocate` command, in the canonical form the line is stored in; nil for another.
+    private static func allocatedLine(_ command: Command) -> String? {
+        guard case .allocate(let line) = command.normalized else { return nil }
+        return "\(line.orderid) \(line.sku) x\(line.qty)"
+    }
+}
+
+extension Move {
+    /// `moved OLD-1 TV x8 from W-1 to W-2`, or `… to waiting` when no batch could take it.
+    var reportLine: String {
+        "moved \(orderid) \(sku) x\(qty) from \(from) to \(to ?? "waiting")"
+    }
+}
+
+extension LineOnBatch {
+    /// `filled NEW-2 TV x3 from B-9`: a waiting line that got stock.
+    var filledLine: String {
+        "filled \(orderid) \(sku) x\(qty) from \(batchref)"
+    }
+}
