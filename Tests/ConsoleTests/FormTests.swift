@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Testing
 
@@ -24,16 +25,16 @@ import Testing
         #expect(seconds < 0.5, "one frame took \(seconds) s")
         let line = canvas.text.split(separator: "\n").first { $0.contains("Contains:") }.map(String.init) ?? ""
         #expect(line.contains("Contains:      …xxxx") && line.contains("xxxxTHE-END_"), "\(line)")
-        #expect(DisplayText.width(line) <= 80)
+        #expect(TerminalText.width(line) <= 80)
     }
 
     @Test func theTailOfWideTextFitsItsRoomWithTheEllipsis() {
         useUTF8Locale()
-        #expect(DisplayText.tail("abc", room: 3, ellipsis: "…") == "abc")
-        #expect(DisplayText.tail("abcd", room: 3, ellipsis: "…") == "…cd")
-        #expect(DisplayText.tail("在庫在庫", room: 5, ellipsis: "…") == "…在庫")
-        #expect(DisplayText.tail("在庫在庫", room: 4, ellipsis: "…") == "…庫")
-        #expect(DisplayText.tail("abcd", room: 0, ellipsis: "…") == "")
+        #expect(TerminalText.tail("abc", room: 3, ellipsis: "…") == "abc")
+        #expect(TerminalText.tail("abcd", room: 3, ellipsis: "…") == "…cd")
+        #expect(TerminalText.tail("在庫在庫", room: 5, ellipsis: "…") == "…在庫")
+        #expect(TerminalText.tail("在庫在庫", room: 4, ellipsis: "…") == "…庫")
+        #expect(TerminalText.tail("abcd", room: 0, ellipsis: "…") == "")
     }
 
     @Test func typingPastAFieldsLimitIsRefusedWithAMessage() {

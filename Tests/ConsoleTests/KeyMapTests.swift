@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
             let lines = canvas.text.split(separator: "\n")
             for binding in map.bindings {
                 // The key in its 9-cell column, then what it does: a one-letter key alone is in any text.
-                let pad = String(repeating: " ", count: max(1, 9 - DisplayText.width(binding.label)))
+                let pad = String(repeating: " ", count: max(1, 9 - TerminalText.width(binding.label)))
                 let line = binding.label + pad + binding.summary
                 #expect(lines.contains { $0.contains(line) }, "\(name) help lacks \"\(line)\":\n\(canvas.text)")
             }

@@ -249,7 +249,7 @@ struct Form {
 
     /// A field's warning as the form shows it: marked `!` and wrapped over up to two lines of the box, not cut.
     private func warningLines(_ field: Int) -> [String] {
-        let lines = warning(field).map { DisplayText.wrap($0, width: 58).prefix(2) } ?? []
+        let lines = warning(field).map { TerminalText.wrap($0, width: 58).prefix(2) } ?? []
         return lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element }
     }
 
@@ -284,7 +284,7 @@ struct Form {
         // blank line before the refusal and footer when there is room for it.
         // A refusal is the core's whole sentence: wrapped over up to three lines of the box (64 cells, less the
         // frame and margins), not cut.
-        let refusalLines = refusal.map { Array(DisplayText.wrap("Refused: " + $0, width: 60).prefix(3)) } ?? []
+        let refusalLines = refusal.map { Array(TerminalText.wrap("Refused: " + $0, width: 60).prefix(3)) } ?? []
         let fixed = 3 + fields.count + problems + (note == nil ? 0 : 1) + refusalLines.count
         // A confirmation takes what is left, down to its first line and a line saying how many more there are.
         let wanted = confirmation.map { $0.lines.count } ?? 0
@@ -318,7 +318,7 @@ struct Form {
             canvas.put(field.label + ":", x: box.x + 2, y: y, limit: labelWidth, style: active ? .key : .normal)
             let room = inner - labelWidth - 1
             // The end of the text, where typing happens; one cell stays free for the cursor.
-            let shown = DisplayText.tail(field.text, room: room - 2, ellipsis: canvas.glyphs.ellipsis)
+            let shown = TerminalText.tail(field.text, room: room - 2, ellipsis: canvas.glyphs.ellipsis)
             let fieldX = box.x + 3 + labelWidth
             canvas.fill(x: fieldX, y: y, count: room, style: active ? .input : .normal)
             let textStyle: Style = active ? (selected ? .selected : .input) : .normal
