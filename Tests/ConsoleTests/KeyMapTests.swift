@@ -138,34 +138,3 @@ import Testing
         }
     }
 }
-
-/// README's screen captures show what the console draws.
-@Suite struct ReadmeScreensTests {
-    /// The lines of the capture under `#### title` in README.
-    static func capture(_ title: String) throws -> [String] {
-        let readme = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
-        let section = try #require(text.components(separatedBy: "\n#### \(title)\n").dropFirst().first)
-        let block = try #require(section.components(separatedBy: "```\n").dropFirst().first)
-        return block.components(separatedBy: "\n").dropLast()
-    }
-
-    /// The help overlay's box, drawn over the screen at the full width of an 80-column terminal: the capture's
-    /// box is the one `?` draws on the batches board, row for row.
-    @Test func theHelpOverlayCaptureShowsEveryKeyOfTheBatchesBoard() throws {
-        var state = RenderingTests.console(width: 80, height: 24)
-        _ = state.handle(.character("?"))
-        let drawn = RenderingTests.render(state).text.components(separatedBy: "\n")
-        func box(_ lines: [String]) -> [String] {
-            lines.filter { ["┌", "│", "└"].contains($0.first.map(String.init) ?? "") }
-        }
-        let captured = try ReadmeScreensTests.capture("Help overlay (80×24)")
-        #expect(captured.count == 24, "\(captured.joined(separator: "\n"))")
-        #expect(box(captured) == box(drawn), "README's capture; the console draws:\n\(drawn.joined(separator: "\n"))")
-        #expect(
-            captured.firstIndex { $0.hasPrefix("┌") } == drawn.firstIndex { $0.hasPrefix("┌") },
-            "the box starts on the same row")
-    }
-}
