@@ -10,7 +10,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "Allocation", dependencies: ["CSQLite", "CPostgres"]),
+        .systemLibrary(name: "CWideChar"),
+        .target(name: "Allocation", dependencies: ["CSQLite", "CPostgres", "CWideChar"]),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Console", dependencies: ["Allocation", "CNcurses"]),
         .executableTarget(name: "stock", dependencies: ["Allocation", "Console"]),

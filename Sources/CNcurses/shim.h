@@ -18,9 +18,6 @@ static inline attr_t cn_a_bold(void) { return A_BOLD; }
 static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_dim(void) { return A_DIM; }
-/* wcwidth is declared only under _XOPEN_SOURCE, which the Swift importer does not set. */
-extern int wcwidth(wchar_t c);
-static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }
 /* Whether the terminal type in $TERM can move the cursor (terminfo `cup`): 1 yes, 0 no, -1 an unknown type.
    Reads the terminfo entry only, so nothing is written to the terminal. Declared here rather than by including
    term.h, whose capability macros would clash with ordinary names. */

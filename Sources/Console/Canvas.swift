@@ -1,3 +1,5 @@
+import Allocation
+
 /// How a cell looks, by meaning; ``Terminal`` turns each style into colours and attributes.
 enum Style: Hashable, Sendable {
     case normal, title, tab, activeTab, header, group, selected
@@ -39,7 +41,7 @@ struct Canvas: Sendable {
         guard y >= 0, y < height, x >= 0, x < width else { return 0 }
         let room = min(limit ?? (width - x), width - x)
         guard room > 0 else { return 0 }
-        var clusters = DisplayText.clusters(text, replacement: glyphs.replacement)
+        var clusters = TerminalText.clusters(text, replacement: glyphs.replacement)
         let total = clusters.reduce(0) { $0 + $1.width }
         if total > room {
             var used = 0
@@ -63,7 +65,7 @@ struct Canvas: Sendable {
 
     /// Writes `text` right-aligned so it ends at `x + limit`.
     mutating func putRight(_ text: String, x: Int, y: Int, limit: Int, style: Style = .normal) {
-        let width = min(DisplayText.width(text), limit)
+        let width = min(TerminalText.width(text), limit)
         put(text, x: x + limit - width, y: y, limit: limit, style: style)
     }
 

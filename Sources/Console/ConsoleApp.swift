@@ -149,25 +149,31 @@ public final class ConsoleApp {
                 reload(all: true, follow: true)
                 continue
             }
-            let reaction = state.handle(key)
-            followPause()
-            switch reaction {
-            case .none:
-                break
-            case .redraw, .openForm, .openHistory, .preview, .closeOverlay, .typed, .message:
-                // `state.handle` has already carried out all but the first: they change only what is shown (and
-                // it turns the history and preview into reloads).
-                dirty = true
-            case .reload(let all):
-                dirty = true
-                reload(all: all, follow: false)
-            case .send(let command):
-                dirty = true
-                perform(command)
-            case .quit:
-                return .quit
+            switch take(key) {
+            case .none: break
+            case .quit: return .quit
+            default: dirty = true
             }
         }
+    }
+
+    /// Carries out a key as the loop does: the state takes it, then the database is queried or the command sent
+    /// as its answer asks. Returns the answer, for the loop to draw or quit.
+    @discardableResult
+    func take(_ key: Key) -> Reaction {
+        let reaction = state.handle(key)
+        followPause()
+        switch reaction {
+        case .reload(let all):
+            reload(all: all, follow: false)
+        case .send(let command):
+            perform(command)
+        case .none, .redraw, .openForm, .openHistory, .preview, .closeOverlay, .typed, .message, .quit:
+            // `state.handle` has already carried out the ones that change only what is shown (and turned the
+            // history and preview into reloads).
+            break
+        }
+        return reaction
     }
 
     func draw(on terminal: Terminal) {

@@ -104,3 +104,16 @@ extension Tool {
         return try demo.openConsole(readOnly: false)
     }
 }
+
+extension ConsoleError: TerminalProblem {}
+
+extension ExitStatus {
+    /// The status for the console's end: 0 after `q` or the frames asked for, 128 + the signal after a stop
+    /// signal, as a shell reports a process a signal ended.
+    init(for end: ConsoleApp.End) {
+        switch end {
+        case .quit, .frames: self = .done
+        case .signal(let signal): self.init(rawValue: 128 + signal)
+        }
+    }
+}

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 import Foundation
 
 extension Subcommand {

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 
 extension Subcommand {
     static let addBatch = Subcommand(

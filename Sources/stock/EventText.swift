@@ -1,5 +1,4 @@
 import Allocation
-import Console
 
 /// Events as `stock events` and `stock history` print them as text: aligned columns of the id, the time in the
 /// zone the settings choose (date, time of day and the zone's name, e.g. `2026-11-24 09:12:03 JST`), the operator,

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 
 /// The status `stock` exits with: what became of the invocation, as scripts test it.
 struct ExitStatus: RawRepresentable, Equatable, Sendable {
@@ -30,7 +29,7 @@ struct ExitStatus: RawRepresentable, Equatable, Sendable {
     /// means (``ErrorMessages/meaning(of:)``).
     init(for error: any Error) {
         switch error {
-        case is UsageError, is ConsoleError: self = .usage
+        case is UsageError, is any TerminalProblem: self = .usage
         default:
             switch ErrorMessages.meaning(of: error) {
             case .refusal: self = .refused
@@ -39,13 +38,8 @@ struct ExitStatus: RawRepresentable, Equatable, Sendable {
             }
         }
     }
-
-    /// The status for the console's end: 0 after `q` or the frames asked for, 128 + the signal after a stop
-    /// signal, as a shell reports a process a signal ended.
-    init(for end: ConsoleApp.End) {
-        switch end {
-        case .quit, .frames: self = .done
-        case .signal(let signal): self.init(rawValue: 128 + signal)
-        }
-    }
 }
+
+/// A terminal the console cannot use (standard input not a terminal, an unknown terminal type): bad usage, shown
+/// in its own words.
+protocol TerminalProblem: Error, CustomStringConvertible {}

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 import Foundation
 
 /// Prints `text` and a newline on standard output.

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 import Foundation
 
 /// A one-line progress bar on standard error for bulk work whose row count is known: rows done of the total, rows

@@ -1,5 +1,4 @@
 import Allocation
-import Console
 
 /// Runs one `stock` invocation: parses the words, finds the subcommand, loads the settings, runs it, and maps
 /// every error to its exit status and a message on standard error.
@@ -42,7 +41,7 @@ struct Tool {
             switch error {
             // The words on the command line are echoed as typed, but never a control character.
             case let usage as UsageError: TerminalText.sanitized(usage.message) + "\nRun 'stock --help' for usage."
-            case let console as ConsoleError: console.description
+            case let terminal as any TerminalProblem: terminal.description
             // A refusal may name a reference read from the database: shown as the listings show it.
             default: TerminalText.sanitized(operatorMessage(for: error))
             }

@@ -14,9 +14,7 @@ enum SourceRules {
     /// The one allowed use, by file relative to `Sources/Console`: the pause holds a read snapshot.
     static let allowed: [String: Set<String>] = ["beginReadSnapshot": ["ConsoleApp.swift"]]
 
-    /// Only files in this folder may import the ncurses module. `wcwidth` comes through it too (Glibc does not
-    /// declare it to Swift), so `Terminal/CellWidth.swift` wraps it for `DisplayText`, and the rule has no
-    /// exception.
+    /// Only files in this folder may import the ncurses module, and the rule has no exception.
     static let cursesFolder = "Terminal/"
 
     /// The Swift files under `root`, relative to it.

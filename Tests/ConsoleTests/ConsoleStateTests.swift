@@ -67,7 +67,7 @@ extension Reaction {
         #expect(state.status.message == Form.tooSmall)
         state.resize(width: 80, height: 24)
         let fields: [String]? =
-            if case .form(let form) = state.overlay { form.fields.map(\.text) } else { nil }
+            if case .form(let form) = state.overlay { form.entry.fields.map(\.text) } else { nil }
         #expect(fields == ["", "RED-LAMP", ""], "the form stays open, untouched")
         state.resize(width: 28, height: 10)
         _ = state.handle(.escape)

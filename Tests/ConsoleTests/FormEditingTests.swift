@@ -14,16 +14,16 @@ import Testing
 
     /// The form, its current field's text and whether it is selected.
     static func current(_ form: Form) -> (String, Bool) {
-        (form.fields[form.index].text, form.selected)
+        (form.entry.fields[form.entry.index].text, form.entry.selected)
     }
 
     @Test func aScanIntoAPrefilledFieldReplacesItsValue() {
         var form = Form.allocate(orderid: nil, sku: "BLUE-CHAIR")
-        #expect(form.index == 0 && !form.selected, "the empty order id is current")
+        #expect(form.entry.index == 0 && !form.entry.selected, "the empty order id is current")
         _ = FormTests.scan("o-1", into: &form)
         #expect(FormEditingTests.current(form) == ("BLUE-CHAIR", true), "Enter selects the pre-filled SKU")
         _ = FormTests.scan("PINE-TABLE", into: &form)
-        #expect(form.fields[1].text == "PINE-TABLE", "not BLUE-CHAIRPINE-TABLE")
+        #expect(form.entry.fields[1].text == "PINE-TABLE", "not BLUE-CHAIRPINE-TABLE")
         #expect(
             FormTests.scan("3", into: &form).sent
                 == .allocate(Allocate(orderid: "o-1", sku: "PINE-TABLE", qty: 3)))
@@ -36,7 +36,7 @@ import Testing
         _ = form.handle(.backspace)
         #expect(FormEditingTests.current(form) == ("BLUE-CHAI", false))
         FormEditingTests.type("RS", into: &form)
-        #expect(form.fields[1].text == "BLUE-CHAIRS", "after Backspace, typing appends")
+        #expect(form.entry.fields[1].text == "BLUE-CHAIRS", "after Backspace, typing appends")
     }
 
     @Test func arrowsAndEndKeepTheValueAndTypingAppends() {
@@ -44,13 +44,13 @@ import Testing
             var form = Form.prompt(title: "Search", label: "Contains", text: "LAMP")
             _ = form.handle(key)
             FormEditingTests.type("-02", into: &form)
-            #expect(form.fields[0].text == "LAMP-02", "\(key)")
+            #expect(form.entry.fields[0].text == "LAMP-02", "\(key)")
         }
     }
 
     @Test func theSearchPromptReopeningWithTheLastTermIsReplacedByTheNewOne() {
         var form = Form.prompt(title: "Search", label: "Contains", text: "lamp-02")
-        #expect(form.selected)
+        #expect(form.entry.selected)
         FormEditingTests.type("chair", into: &form)
         #expect(form.handle(.enter).text == "typed(\"chair\")")
     }
@@ -60,20 +60,20 @@ import Testing
         #expect(FormEditingTests.current(form) == ("B-2", true), "the field the form opens on")
         for key in [Key.tab, .down, .backTab, .up] {
             _ = form.handle(.backspace)
-            #expect(!form.selected)
+            #expect(!form.entry.selected)
             _ = form.handle(key)
-            #expect(form.selected, "\(key) selects the value of the field it moves to")
+            #expect(form.entry.selected, "\(key) selects the value of the field it moves to")
         }
         FormEditingTests.type("B-3", into: &form)
-        #expect(form.fields[2].text == "B-3")
+        #expect(form.entry.fields[2].text == "B-3")
     }
 
     @Test func anEmptyFieldHasNothingSelected() {
         var form = Form.allocate(orderid: nil, sku: nil)
         _ = form.handle(.tab)
-        #expect(!form.selected)
+        #expect(!form.entry.selected)
         FormEditingTests.type("TV", into: &form)
-        #expect(form.fields[1].text == "TV")
+        #expect(form.entry.fields[1].text == "TV")
     }
 
     @Test func ctrlUClearsTheField() {
@@ -83,7 +83,7 @@ import Testing
         #expect(FormEditingTests.current(form) == ("", false))
         FormEditingTests.type("PINE", into: &form)
         _ = form.handle(.control("u"))
-        #expect(form.fields[1].text == "")
+        #expect(form.entry.fields[1].text == "")
     }
 
     @Test func ctrlWErasesTheWordBeforeTheCursor() {
@@ -91,23 +91,23 @@ import Testing
         _ = form.handle(.control("w"))
         #expect(FormEditingTests.current(form) == ("BLUE-", false))
         _ = form.handle(.control("w"))
-        #expect(form.fields[0].text == "")
+        #expect(form.entry.fields[0].text == "")
         _ = form.handle(.control("w"))
-        #expect(form.fields[0].text == "")
-        #expect(Form.erasingWord("order 12 -- ") == "order ")
-        #expect(Form.erasingWord("在庫-ランプ") == "在庫-")
-        #expect(Form.erasingWord("...") == "")
+        #expect(form.entry.fields[0].text == "")
+        #expect(FormFields.erasingWord("order 12 -- ") == "order ")
+        #expect(FormFields.erasingWord("在庫-ランプ") == "在庫-")
+        #expect(FormFields.erasingWord("...") == "")
     }
 
     @Test func editingRechecksTheField() {
         var form = Form.allocate(orderid: "o-1", sku: "RED-LAMP", qty: 5)
         _ = form.handle(.control("w"))
         _ = form.handle(.enter)
-        #expect(form.fields[2].problem != nil, "an empty quantity is refused on Enter")
+        #expect(form.entry.fields[2].problem != nil, "an empty quantity is refused on Enter")
         FormEditingTests.type("x", into: &form)
-        #expect(form.fields[2].problem == "qty must be a whole number, got \"x\"")
+        #expect(form.entry.fields[2].problem == "qty must be a whole number, got \"x\"")
         _ = form.handle(.control("u"))
-        #expect(form.fields[2].problem == nil)
+        #expect(form.entry.fields[2].problem == nil)
     }
 
     @Test func theSelectedValueIsDrawnSelectedAndTypedTextIsNot() throws {

@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Testing
 
@@ -17,46 +18,46 @@ import Testing
     @Test func aVeryLongValueRendersQuicklyShowingItsTail() {
         var form = Form.prompt(title: "Search", label: "Contains", text: "")
         // Dropping one character at a time until the rest fits took seconds for this (and minutes for longer).
-        form.fields[0].text = String(repeating: "x", count: 5_000) + "THE-END"
+        form.entry.fields[0].text = String(repeating: "x", count: 5_000) + "THE-END"
         let started = Date()
         let canvas = FormTests.render(form)
         let seconds = Date().timeIntervalSince(started)
         #expect(seconds < 0.5, "one frame took \(seconds) s")
         let line = canvas.text.split(separator: "\n").first { $0.contains("Contains:") }.map(String.init) ?? ""
         #expect(line.contains("Contains:      …xxxx") && line.contains("xxxxTHE-END_"), "\(line)")
-        #expect(DisplayText.width(line) <= 80)
+        #expect(TerminalText.width(line) <= 80)
     }
 
     @Test func theTailOfWideTextFitsItsRoomWithTheEllipsis() {
         useUTF8Locale()
-        #expect(DisplayText.tail("abc", room: 3, ellipsis: "…") == "abc")
-        #expect(DisplayText.tail("abcd", room: 3, ellipsis: "…") == "…cd")
-        #expect(DisplayText.tail("在庫在庫", room: 5, ellipsis: "…") == "…在庫")
-        #expect(DisplayText.tail("在庫在庫", room: 4, ellipsis: "…") == "…庫")
-        #expect(DisplayText.tail("abcd", room: 0, ellipsis: "…") == "")
+        #expect(TerminalText.tail("abc", room: 3, ellipsis: "…") == "abc")
+        #expect(TerminalText.tail("abcd", room: 3, ellipsis: "…") == "…cd")
+        #expect(TerminalText.tail("在庫在庫", room: 5, ellipsis: "…") == "…在庫")
+        #expect(TerminalText.tail("在庫在庫", room: 4, ellipsis: "…") == "…庫")
+        #expect(TerminalText.tail("abcd", room: 0, ellipsis: "…") == "")
     }
 
     @Test func typingPastAFieldsLimitIsRefusedWithAMessage() {
         var form = Form.allocate(orderid: nil, sku: "RED-LAMP")
         for _ in 0..<300 { _ = form.handle(.character("o")) }
-        #expect(form.fields[0].text.count == Validation.maximumTextLength)
-        #expect(form.fields[0].problem == "at most 255 characters")
+        #expect(form.entry.fields[0].text.count == Validation.maximumTextLength)
+        #expect(form.entry.fields[0].problem == "at most 255 characters")
         #expect(FormTests.render(form).text.contains("! at most 255 characters"))
         _ = form.handle(.backspace)
-        #expect(form.fields[0].problem == nil)
-        #expect(form.fields[0].text.count == 254)
+        #expect(form.entry.fields[0].problem == nil)
+        #expect(form.entry.fields[0].text.count == 254)
     }
 
     @Test func quantityAndDateFieldsTakeOnlyWhatTheCoreAccepts() {
         var form = Form.newBatch(sku: "RED-LAMP")
-        form.index = 2
+        form.entry.index = 2
         for character in "1234567890123456" { _ = form.handle(.character(character)) }
-        #expect(form.fields[2].text == "12345678901")
-        #expect(form.fields[2].problem == "at most 11 characters")
-        form.index = 3
+        #expect(form.entry.fields[2].text == "12345678901")
+        #expect(form.entry.fields[2].problem == "at most 11 characters")
+        form.entry.index = 3
         for character in "2099-02-28-extra" { _ = form.handle(.character(character)) }
-        #expect(form.fields[3].text == "2099-02-28")
-        #expect(form.fields[3].problem == "at most 10 characters")
+        #expect(form.entry.fields[3].text == "2099-02-28")
+        #expect(form.entry.fields[3].problem == "at most 10 characters")
     }
 
     /// Types `text` into the form's current field and presses Enter, as a scanner does.
@@ -71,11 +72,11 @@ import Testing
 
     @Test func receiveTakesAnOptionalQuantity() {
         var form = Form.receive(FormTests.arriving)
-        #expect(form.fields[0].text == "B-CHAIR-9" && form.index == 1)
+        #expect(form.entry.fields[0].text == "B-CHAIR-9" && form.entry.index == 1)
         #expect(FormTests.scan("", into: &form).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9")))
         var counted = Form.receive(FormTests.arriving)
         _ = FormTests.scan("2x", into: &counted)
-        #expect(counted.fields[1].problem == "qty must be a whole number, got \"2x\"")
+        #expect(counted.entry.fields[1].problem == "qty must be a whole number, got \"2x\"")
         _ = counted.handle(.backspace)
         #expect(counted.handle(.enter).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9", qty: 2)))
     }
@@ -84,7 +85,8 @@ import Testing
         var form = Form.changeEta(FormTests.arriving)
         #expect(form.note == "B-CHAIR-9 (BLUE-CHAIR): due 2026-12-09")
         #expect(FormTests.scan("", into: &form).sent == nil)
-        #expect(form.fields[1].problem?.contains("not a valid date") == true, "\(form.fields[1].problem ?? "")")
+        #expect(
+            form.entry.fields[1].problem?.contains("not a valid date") == true, "\(form.entry.fields[1].problem ?? "")")
         let eta = Day(year: 2026, month: 12, day: 20) ?? RenderingTests.today
         #expect(
             FormTests.scan("2026-12-20", into: &form).sent
@@ -99,19 +101,19 @@ import Testing
         #expect(line.handle(.enter).sent == .ship(Ship(orderid: "o-1", sku: "RED-LAMP")))
         var bad = Form.ship(orderid: nil, sku: nil)
         _ = FormTests.scan("o 1\u{7}", into: &bad)
-        #expect(bad.fields[0].problem != nil && bad.index == 0)
+        #expect(bad.entry.fields[0].problem != nil && bad.entry.index == 0)
     }
 
     @Test func moveFromTheBoardAsksForTheOrderFromTheLinesForTheBatch() {
         var fromBoard = Form.move(orderid: nil, sku: "RED-LAMP", batch: "B-LAMP-02")
-        #expect(fromBoard.index == 0)
+        #expect(fromBoard.entry.index == 0)
         _ = FormTests.scan("o-1", into: &fromBoard)
         _ = fromBoard.handle(.enter)
         #expect(
             fromBoard.handle(.enter).sent == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-02"))
         )
         var fromLine = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: nil)
-        #expect(fromLine.index == 2)
+        #expect(fromLine.entry.index == 2)
         #expect(FormTests.scan("", into: &fromLine).sent == nil, "the target batch is needed")
         #expect(
             FormTests.scan("B-LAMP-03", into: &fromLine).sent
@@ -122,8 +124,8 @@ import Testing
     /// each value as the argument it is (a swapped order id and batch would otherwise pass unseen).
     @Test func reorderedFieldsStillSendEachValueAsItsArgument() {
         var form = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: "B-LAMP-03")
-        form.fields.reverse()
-        #expect(form.fields.map(\.label) == ["To batch", "SKU", "Order id"])
+        form.entry.fields.reverse()
+        #expect(form.entry.fields.map(\.label) == ["To batch", "SKU", "Order id"])
         #expect(form.handle(.enter).sent == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-03")))
     }
 

@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
             let lines = canvas.text.split(separator: "\n")
             for binding in map.bindings {
                 // The key in its 9-cell column, then what it does: a one-letter key alone is in any text.
-                let pad = String(repeating: " ", count: max(1, 9 - DisplayText.width(binding.label)))
+                let pad = String(repeating: " ", count: max(1, 9 - TerminalText.width(binding.label)))
                 let line = binding.label + pad + binding.summary
                 #expect(lines.contains { $0.contains(line) }, "\(name) help lacks \"\(line)\":\n\(canvas.text)")
             }
@@ -135,36 +136,5 @@ import Testing
             let keys = Set(map.bindings.flatMap(\.keys))
             #expect(listed.map(\.label).sorted() == keys.map(\.label).sorted(), "README's \(name) column")
         }
-    }
-}
-
-/// README's screen captures show what the console draws.
-@Suite struct ReadmeScreensTests {
-    /// The lines of the capture under `#### title` in README.
-    static func capture(_ title: String) throws -> [String] {
-        let readme = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
-        let section = try #require(text.components(separatedBy: "\n#### \(title)\n").dropFirst().first)
-        let block = try #require(section.components(separatedBy: "```\n").dropFirst().first)
-        return block.components(separatedBy: "\n").dropLast()
-    }
-
-    /// The help overlay's box, drawn over the screen at the full width of an 80-column terminal: the capture's
-    /// box is the one `?` draws on the batches board, row for row.
-    @Test func theHelpOverlayCaptureShowsEveryKeyOfTheBatchesBoard() throws {
-        var state = RenderingTests.console(width: 80, height: 24)
-        _ = state.handle(.character("?"))
-        let drawn = RenderingTests.render(state).text.components(separatedBy: "\n")
-        func box(_ lines: [String]) -> [String] {
-            lines.filter { ["┌", "│", "└"].contains($0.first.map(String.init) ?? "") }
-        }
-        let captured = try ReadmeScreensTests.capture("Help overlay (80×24)")
-        #expect(captured.count == 24, "\(captured.joined(separator: "\n"))")
-        #expect(box(captured) == box(drawn), "README's capture; the console draws:\n\(drawn.joined(separator: "\n"))")
-        #expect(
-            captured.firstIndex { $0.hasPrefix("┌") } == drawn.firstIndex { $0.hasPrefix("┌") },
-            "the box starts on the same row")
     }
 }

@@ -1,3 +1,4 @@
+import Allocation
 import Testing
 
 @testable import Allocation
@@ -195,7 +196,7 @@ import Testing
         _ = state.handle(.character("?"))
         let canvas = RenderingTests.render(state)
         assertSnapshot(canvas.text, named: "help-40x10")
-        #expect(canvas.text.split(separator: "\n").allSatisfy { DisplayText.width(String($0)) <= 40 })
+        #expect(canvas.text.split(separator: "\n").allSatisfy { TerminalText.width(String($0)) <= 40 })
     }
 
     @Test(arguments: [(80, 24), (132, 40)])
@@ -231,14 +232,14 @@ import Testing
             var state = RenderingTests.console(width: width, height: height)
             _ = state.handle(key)
             let canvas = RenderingTests.render(state)
-            #expect(canvas.text.split(separator: "\n").allSatisfy { DisplayText.width(String($0)) <= width })
+            #expect(canvas.text.split(separator: "\n").allSatisfy { TerminalText.width(String($0)) <= width })
         }
         var monitor = ConsoleState.monitor(database: "stock.sqlite", today: RenderingTests.today)
         monitor.resize(width: width, height: height)
         for key: Key in [.character("?"), .escape, .tab] {
             _ = monitor.handle(key)
             let canvas = RenderingTests.render(monitor)
-            #expect(canvas.text.split(separator: "\n").allSatisfy { DisplayText.width(String($0)) <= width })
+            #expect(canvas.text.split(separator: "\n").allSatisfy { TerminalText.width(String($0)) <= width })
         }
     }
 

@@ -45,8 +45,9 @@ extension Form {
                 Field(label: "Reference", text: "", check: identifier("batch reference")),
                 Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
                 Field(label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
-                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA, caution: pastETA),
-            ]
+                Field(label: "ETA", text: "", limit: dateLimit, check: checkETA),
+            ],
+            cautions: ["ETA": pastETA]
         ) { values in
             let eta = try values.optional("ETA").map { try Validation.day($0) }
             let qty = try Validation.quantity(values["Quantity"])
@@ -123,10 +124,9 @@ extension Form {
             title: "Change ETA", note: "\(row.reference) (\(row.sku)): " + (row.eta.map { "due \($0)" } ?? "in stock"),
             fields: [
                 Field(label: "Reference", text: row.reference, check: identifier("batch reference")),
-                Field(
-                    label: "New ETA", text: "", limit: dateLimit, check: { _ = try Validation.day($0) },
-                    caution: pastETA),
+                Field(label: "New ETA", text: "", limit: dateLimit, check: { _ = try Validation.day($0) }),
             ],
+            cautions: ["New ETA": pastETA],
             index: 1
         ) { values in
             .send(.changeBatchEta(ChangeBatchEta(ref: values["Reference"], eta: try Validation.day(values["New ETA"]))))

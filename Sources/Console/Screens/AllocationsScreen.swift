@@ -98,12 +98,12 @@ struct AllocationsScreen {
         let count = matching > AllocationsScreen.countLimit ? "\(AllocationsScreen.countLimit)+" : "\(matching)"
         let (head, tail) = ("filter: ", " (\(count))")
         let room = end - start - 1
-        let fixed = DisplayText.width(head) + DisplayText.width(tail)
+        let fixed = TerminalText.width(head) + TerminalText.width(tail)
         guard room > fixed else {
             canvas.putRight(tail, x: start + 1, y: y, limit: room, style: .match)
             return
         }
-        let width = fixed + min(DisplayText.width(filter), room - fixed)
+        let width = fixed + min(TerminalText.width(filter), room - fixed)
         var column = end - width
         column += canvas.put(head, x: column, y: y, style: .match)
         column += canvas.put(filter, x: column, y: y, limit: width - fixed, style: .match)

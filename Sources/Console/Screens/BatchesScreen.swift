@@ -307,11 +307,11 @@ struct BatchesScreen {
             (text.isEmpty || parts.isEmpty ? "" : dot) + parts.joined(separator: dot)
             + " \(list.count) of \(total)" + (sorted.isEmpty ? "" : dot + sorted)
         var column = x + canvas.put(" filter: ", x: x, y: y, limit: width, style: .match)
-        let room = width - (column - x) - DisplayText.width(rest)
+        let room = width - (column - x) - TerminalText.width(rest)
         if !text.isEmpty { column += canvas.put(text, x: column, y: y, limit: max(1, room), style: .match) }
         column += canvas.put(rest, x: column, y: y, limit: max(0, x + width - column), style: .match)
         let help = "  Esc clears"
-        if column - x + DisplayText.width(help) <= width {
+        if column - x + TerminalText.width(help) <= width {
             canvas.put(help, x: column, y: y, limit: x + width - column, style: .dim)
         }
     }
@@ -332,7 +332,7 @@ struct BatchesScreen {
             text +=
                 compact
                 ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
-                : "\(g.horizontal) " + (DisplayText.width(full) > width ? "" : batches) + quantities
+                : "\(g.horizontal) " + (TerminalText.width(full) > width ? "" : batches) + quantities
         }
         let written = canvas.put(text, x: x, y: y, limit: width, style: .group)
         canvas.put(waiting, x: x + written, y: y, limit: max(0, width - written), style: .late)

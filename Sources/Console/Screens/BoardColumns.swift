@@ -52,8 +52,8 @@ extension BatchesScreen.Columns {
     /// The widest reference and SKU of `rows`, in cells.
     static func widest(of rows: [BatchRow]) -> (reference: Int, sku: Int) {
         (
-            rows.map { DisplayText.width($0.reference) }.max() ?? 0,
-            rows.map { DisplayText.width($0.sku) }.max() ?? 0
+            rows.map { TerminalText.width($0.reference) }.max() ?? 0,
+            rows.map { TerminalText.width($0.sku) }.max() ?? 0
         )
     }
 

@@ -49,7 +49,7 @@ struct EventsScreen {
     static func details(of row: EventRow, glyphs: Glyphs, room: Int) -> String {
         var kept = pieces(of: row, glyphs: glyphs)
         func text() -> String { kept.map(\.text).joined(separator: " ") }
-        while kept.count > 1, DisplayText.width(text()) > room, let rank = kept.map(\.rank).max(),
+        while kept.count > 1, TerminalText.width(text()) > room, let rank = kept.map(\.rank).max(),
             let least = kept.lastIndex(where: { $0.rank == rank })
         {
             kept.remove(at: least)

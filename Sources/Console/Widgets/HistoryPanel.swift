@@ -79,7 +79,7 @@ struct HistoryPanel {
         }
         // No header to name the zone once: each time names it.
         let times = TimeColumn(rows, context: context, zoneInEveryRow: true)
-        let operatorWidth = min(12, rows.map { DisplayText.width($0.operator) }.max() ?? 0)
+        let operatorWidth = min(12, rows.map { TerminalText.width($0.operator) }.max() ?? 0)
         for (line, row) in rows.dropFirst(start).prefix(room).enumerated() {
             let y = box.y + 1 + line
             let style: Style = row.event.kind == .outOfStock ? .alert : .normal

@@ -20,7 +20,7 @@ struct MessagesOverlay {
         guard !messages.isEmpty else { return [("No messages yet.", .dim)] }
         let textWidth = max(1, width - 10)
         return messages.reversed().flatMap { message in
-            DisplayText.wrap(message.text, width: textWidth).enumerated().map { index, line in
+            TerminalText.wrap(message.text, width: textWidth).enumerated().map { index, line in
                 let head =
                     index == 0
                     ? ShownTime(seconds: message.time, in: zone).clock + "  " : String(repeating: " ", count: 10)

@@ -79,7 +79,7 @@ struct StatusBar {
         var x = 0
         let room = max(1, width * 2 / 3)
         if let message {
-            if DisplayText.width(" \(message) ") <= room {
+            if TerminalText.width(" \(message) ") <= room {
                 x = canvas.put(" \(message) ", x: 0, y: y, limit: room, style: messageStyle)
                 x += canvas.put(g.vertical, x: x, y: y, style: .title)
             } else {
@@ -106,7 +106,7 @@ struct StatusBar {
     /// Draws a message too long for the status line full width on the lines just above it, wrapped, at most
     /// ``longMessageLines`` (the last one cut with an ellipsis), never over the tab line.
     private func renderAbove(_ message: String, into canvas: inout Canvas, y: Int) {
-        let wrapped = DisplayText.wrap(message, width: max(1, canvas.width - 2))
+        let wrapped = TerminalText.wrap(message, width: max(1, canvas.width - 2))
         let count = min(wrapped.count, Self.longMessageLines, max(0, y - 1))
         guard count > 0 else { return }
         let lines = wrapped.prefix(count - 1) + [wrapped[(count - 1)...].joined(separator: " ")]
@@ -120,7 +120,7 @@ struct StatusBar {
     /// The hints that fit in `width` cells, in order and whole: when all do not fit, the last command keys are
     /// left out so that the ways to find one's way (search, screens or panel, help, quit) always show.
     static func fitting(_ hints: [Binding], width: Int) -> [Binding] {
-        func cells(_ binding: Binding) -> Int { DisplayText.width(binding.label + " " + (binding.hint ?? "")) + 2 }
+        func cells(_ binding: Binding) -> Int { TerminalText.width(binding.label + " " + (binding.hint ?? "")) + 2 }
         guard hints.map(cells).reduce(0, +) > width else { return hints }
         let essential: (Binding) -> Bool = { [.search, .nextScreen, .switchPanel, .help, .quit].contains($0.action) }
         var room = width - hints.filter(essential).map(cells).reduce(0, +)

@@ -22,7 +22,7 @@ struct TimeColumn {
             return time.short(now: now) + (labelled ? " " + time.zone : "")
         }
         let header = zone.map { "TIME \($0)" } ?? "TIME"
-        width = texts.map(DisplayText.width).reduce(DisplayText.width(header), max)
+        width = texts.map(TerminalText.width).reduce(TerminalText.width(header), max)
     }
 
     /// One event's time on its own, its zone named: `16:43:02 JST`, `11-24 16:43:02 JST`.

@@ -1,15 +1,16 @@
+import Allocation
 import Testing
 
 @testable import Console
 
 /// Widths by `wcwidth` and the cut with an ellipsis, cell by cell.
-@Suite struct DisplayTextTests {
+@Suite struct TerminalTextTests {
     @Test func widthsOfWideCombiningAndControlCharacters() {
         useUTF8Locale()
-        #expect(DisplayText.width("LAMP") == 4)
-        #expect(DisplayText.width("在庫") == 4)
-        #expect(DisplayText.width("Cafe\u{301}") == 4, "a combining accent takes no cell")
-        #expect(DisplayText.width("a\u{1B}[2J") == 5, "ESC becomes one visible mark")
+        #expect(TerminalText.width("LAMP") == 4)
+        #expect(TerminalText.width("在庫") == 4)
+        #expect(TerminalText.width("Cafe\u{301}") == 4, "a combining accent takes no cell")
+        #expect(TerminalText.width("a\u{1B}[2J") == 5, "ESC becomes one visible mark")
     }
 
     @Test func combiningCharactersStayInTheirCell() {

@@ -1,14 +1,18 @@
-import Allocation
-
-/// Text from the database made safe and measurable for a cell grid.
+/// Text from the database made safe and measurable for a terminal: the console's cell grid and the command
+/// line's tables sanitize and measure it by the same rules.
 ///
 /// The characters the core refuses in references, SKUs and order ids (``Validation/isControl(_:)``: C0, DEL, C1,
 /// U+2028/9, bidi marks, overrides and isolates, the BOM) are replaced by a visible mark, so no escape sequence
-/// reaches the terminal even from text that reached the database another way. Widths come from
-/// ``CellWidth`` (`wcwidth` under the current `LC_CTYPE`): wide CJK characters take 2 cells, combining marks 0.
-enum DisplayText {
+/// reaches the terminal even from text that reached the database another way. Widths come from `wcwidth` under
+/// the current `LC_CTYPE`: wide CJK characters take 2 cells, combining marks 0.
+public enum TerminalText {
+    /// `text` with every control character, escape sequence and text-direction mark replaced by `replacement`.
+    public static func sanitized(_ text: String, replacement: String = "?") -> String {
+        clusters(text, replacement: replacement).map(\.text).joined()
+    }
+
     /// The grapheme clusters of `text` with their widths in cells (1 or 2), unsafe ones replaced.
-    static func clusters(_ text: String, replacement: String) -> [(text: String, width: Int)] {
+    public static func clusters(_ text: String, replacement: String) -> [(text: String, width: Int)] {
         if isPrintableASCII(text) { return text.utf8.map { (String(UnicodeScalar($0)), 1) } }
         return text.map { character in
             let width = width(of: character)
@@ -30,8 +34,8 @@ enum DisplayText {
         return min(2, max(1, cells))
     }
 
-    /// The width of `text` in cells once sanitized.
-    static func width(_ text: String) -> Int {
+    /// How many terminal cells `text` takes once sanitized (CJK characters two, combining marks none).
+    public static func width(_ text: String) -> Int {
         isPrintableASCII(text) ? text.utf8.count : text.reduce(0) { $0 + max(1, width(of: $1)) }
     }
 
@@ -44,7 +48,7 @@ enum DisplayText {
     /// The end of `text` that fits in `room` cells: all of it when it fits, else `ellipsis` (one cell) and as
     /// many of the last clusters as fit after it. Linear in the length of `text`, as it runs on every frame of
     /// a form whose field may hold a long paste.
-    static func tail(_ text: String, room: Int, ellipsis: String) -> String {
+    public static func tail(_ text: String, room: Int, ellipsis: String) -> String {
         guard room > 0 else { return "" }
         var used = 0
         var start = text.endIndex
@@ -64,12 +68,12 @@ enum DisplayText {
     }
 
     /// `text` broken at spaces into lines of at most `width` cells (a longer word is left for the canvas to cut).
-    static func wrap(_ text: String, width: Int) -> [String] {
+    public static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
             let candidate = line.isEmpty ? String(word) : line + " " + word
-            if !line.isEmpty, DisplayText.width(candidate) > width {
+            if !line.isEmpty, TerminalText.width(candidate) > width {
                 lines.append(line)
                 line = String(word)
             } else {

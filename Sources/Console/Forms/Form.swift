@@ -1,0 +1,222 @@
+import Allocation
+
+/// A small form over the screen: its fields (``FormFields``) and what the console knows about them, the batch it
+/// acts on, the lookups and the preview it asks the loop for, and the confirmation the last Enter sends.
+struct Form {
+    typealias Field = FormFields.Field
+    typealias Values = FormFields.Values
+    /// What is accepted but worth a second look, as of `today` (e.g. an ETA in the past); nil when nothing is.
+    typealias Caution = (_ text: String, _ today: Day) -> String?
+
+    /// Characters a quantity field takes: the digits of ``Validation/maximumQuantity`` and a sign.
+    static let quantityLimit = String(Validation.maximumQuantity).count + 1
+    /// Narrower than this, a field has no room to show what is typed and the form shows a notice instead.
+    static let minimumWidth = 30
+    /// Characters a date field takes: `YYYY-MM-DD`.
+    static let dateLimit = 10
+
+    let title: String
+    /// A line about what the form acts on, e.g. the selected batch.
+    var note: String?
+    /// The batch the form acts on, whose ``note`` follows the batch's row as it is reloaded.
+    var batch: String?
+    var entry: FormFields
+    /// The fields' cautions, by label.
+    let cautionsByLabel: [String: Caution]
+    /// The refusal of the last submission (the core's message); nothing was changed.
+    var refusal: String?
+    /// What the command would do, shown under the fields: the last Enter sends exactly this command. Editing a
+    /// field drops it, so the next Enter asks for a new one.
+    var confirmation: Confirmation?
+    /// What the next reload finds out for the form (the loop alone queries).
+    var previewRequest: PreviewRequest?
+    /// The SKU field whose value the loop looks up when it is left, to confirm a SKU that has no product yet.
+    var lookupField: Int?
+    /// The loop's answer for the last SKU looked up.
+    var skuAnswer: SKUAnswer?
+    /// The day by the settings' clock, for the fields' cautions; set when the form opens and at each reload.
+    var today: Day?
+
+    /// What the form asks the loop to find out at the next reload.
+    enum PreviewRequest: Equatable {
+        /// What a quantity change would do: the loop sets the ``confirmation`` that sends it.
+        case quantityChange(ChangeBatchQuantity)
+        /// Whether a SKU has a product yet: the loop sets ``skuAnswer``.
+        case sku(String)
+    }
+
+    /// Whether a SKU had no product when the loop looked it up.
+    struct SKUAnswer: Equatable {
+        let sku: String
+        let isNew: Bool
+    }
+
+    /// A command ready to send and the lines that say what it will do.
+    struct Confirmation {
+        let command: Command
+        let lines: [String]
+        /// The field Esc goes back to, its value selected; nil keeps the current field.
+        var backTo: Int?
+    }
+
+    /// What the last Enter asks for, from the fields' texts: a command to send or typed text; throws to refuse.
+    let submit: (Values) throws -> Reaction
+
+    init(
+        title: String, note: String? = nil, batch: String? = nil, fields: [Field], cautions: [String: Caution] = [:],
+        index: Int = 0, submit: @escaping (Values) throws -> Reaction
+    ) {
+        self.title = title
+        self.note = note
+        self.batch = batch
+        self.entry = FormFields(fields, index: index)
+        self.cautionsByLabel = cautions
+        self.submit = submit
+    }
+
+    /// Takes a key: edits or moves between fields (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
+    mutating func handle(_ key: Key) -> Reaction {
+        switch entry.handle(key) {
+        case .notTaken:
+            guard key == .escape else { break }
+            guard let confirmation else { return .closeOverlay }
+            // Back to the fields, as they were, to correct one.
+            self.confirmation = nil
+            if let field = confirmation.backTo { entry.index = field }
+        case .shown:
+            break
+        case .edited:
+            refusal = nil
+            confirmation = nil
+        case .moved(let left):
+            guard left == lookupField, let request = lookupRequest else { break }
+            return .preview(request)
+        case .submitted:
+            if let confirmation { return .send(confirmation.command) }
+            do {
+                return confirmingNewSKU(try submit(entry.values))
+            } catch {
+                refusal = operatorMessage(for: error)
+            }
+        }
+        return .redraw
+    }
+
+    /// The lookup the ``lookupField``'s value needs: nil when it is empty, invalid or already answered.
+    var lookupRequest: PreviewRequest? {
+        guard let lookupField else { return nil }
+        let field = entry.fields[lookupField]
+        guard !field.text.isEmpty, field.problem == nil, skuAnswer?.sku != field.text else { return nil }
+        return .sku(field.text)
+    }
+
+    /// What is worth a second look about a field's accepted value: a SKU the loop found new, or the field's
+    /// caution as of ``today`` (e.g. an ETA in the past); nil when there is none or the field has a problem.
+    func warning(_ field: Int) -> String? {
+        let text = entry.fields[field].text
+        guard entry.fields[field].problem == nil, !text.isEmpty else { return nil }
+        if field == lookupField, let skuAnswer, skuAnswer.sku == text, skuAnswer.isNew {
+            return "SKU \(text) is new: no batch has it yet"
+        }
+        guard let today, let caution = cautionsByLabel[entry.fields[field].label] else { return nil }
+        return caution(text, today)
+    }
+
+    /// A field's warning as the form shows it: marked `!` and wrapped over up to two lines of the box, not cut.
+    private func warningLines(_ field: Int) -> [String] {
+        let lines = warning(field).map { TerminalText.wrap($0, width: 58).prefix(2) } ?? []
+        return lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element }
+    }
+
+    /// The cautions about the values the form sends, repeated in the status line once its command is done.
+    var cautions: [String] {
+        entry.fields.indices.filter { $0 != lookupField }.compactMap(warning)
+    }
+
+    /// A command for a SKU the loop found new waits for a confirming Enter, as does one whose SKU could not be
+    /// looked up yet (the lookup is asked for again); any other reaction goes through.
+    private mutating func confirmingNewSKU(_ reaction: Reaction) -> Reaction {
+        guard case .send(let command) = reaction, let lookupField else { return reaction }
+        let sku = entry.fields[lookupField].text
+        if let request = lookupRequest {
+            let line = "SKU \(sku) is not looked up yet: Enter creates it if it is new, Esc goes back"
+            confirmation = Confirmation(command: command, lines: [line], backTo: lookupField)
+            return .preview(request)
+        }
+        guard skuAnswer?.isNew == true else { return reaction }
+        let line = "SKU \(sku) is new: Enter creates it, Esc goes back"
+        confirmation = Confirmation(command: command, lines: [line], backTo: lookupField)
+        return .redraw
+    }
+
+    /// Said instead of the form when it does not fit; its keys, but Esc, are refused meanwhile.
+    static let tooSmall = "make the terminal bigger for this form; Esc closes it"
+
+    /// The refusal's lines, how many confirmation lines are shown, and the lines the form needs in `area`.
+    private func layout(in area: Area) -> (refusalLines: [String], shownLines: Int, needed: Int) {
+        // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
+        // blank line before the refusal and footer when there is room for it.
+        // A refusal is the core's whole sentence: wrapped over up to three lines of the box (64 cells, less the
+        // frame and margins), not cut.
+        let refusalLines = refusal.map { Array(TerminalText.wrap("Refused: " + $0, width: 60).prefix(3)) } ?? []
+        let fixed = 3 + entry.height(notes: warningLines) + (note == nil ? 0 : 1) + refusalLines.count
+        // A confirmation takes what is left, down to its first line and a line saying how many more there are.
+        let wanted = confirmation.map { $0.lines.count } ?? 0
+        let shownLines = min(wanted, max(min(wanted, 2), area.height - fixed - 1))
+        return (refusalLines, shownLines, fixed + shownLines)
+    }
+
+    /// Whether the form can be drawn in `area`; when not, it shows ``tooSmall`` instead, and a key typed or an
+    /// Enter would act on a form the operator cannot see.
+    func fits(in area: Area) -> Bool {
+        area.width >= Form.minimumWidth && area.height >= layout(in: area).needed
+    }
+
+    func render(into canvas: inout Canvas, area: Area) {
+        let (refusalLines, shownLines, needed) = layout(in: area)
+        guard fits(in: area) else {
+            Box.notice(Form.tooSmall, in: area, on: &canvas)
+            return
+        }
+        let box = Box.centred(width: 64, height: needed + 1, in: area)
+        Box.draw(title, in: box, on: &canvas)
+        let inner = box.width - 4
+        var y = box.y + 1
+        if let note {
+            canvas.put(note, x: box.x + 2, y: y, limit: inner, style: .dim)
+            y += 1
+        }
+        y = entry.render(into: &canvas, x: box.x + 2, y: y, width: inner, notes: warningLines)
+        if let confirmation {
+            let cut = shownLines < confirmation.lines.count
+            for line in confirmation.lines.prefix(cut ? shownLines - 1 : shownLines) {
+                canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .normal)
+                y += 1
+            }
+            if cut {
+                let more = confirmation.lines.count - shownLines + 1
+                canvas.put("\(canvas.glyphs.ellipsis) and \(more) more", x: box.x + 2, y: y, limit: inner, style: .dim)
+                y += 1
+            }
+        }
+        if !refusalLines.isEmpty, box.height > needed { y += 1 }
+        for line in refusalLines {
+            canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .error)
+            y += 1
+        }
+        canvas.put(
+            confirmation == nil
+                ? "Enter next/submit  Tab move  Ctrl-U clear  Esc cancel" : "Enter confirms  Esc back to the fields",
+            x: box.x + 2, y: box.y + box.height - 2, limit: inner,
+            style: .dim)
+    }
+}
+
+extension Form {
+    /// `/`: one line of text for a search or filter; empty clears it.
+    static func prompt(title: String, label: String, text: String) -> Form {
+        Form(title: title, note: "Empty clears.", fields: [Field(label: label, text: text, check: { _ in })]) {
+            .typed($0[label])
+        }
+    }
+}
