@@ -5,7 +5,8 @@ import Testing
 
 @testable import Console
 
-/// README's story, replayed in-process: the demo-like database its captures show (`STOCK_CLOCK=2026-11-25`,
+/// README's story, replayed in-process (a test keeps it alive while its consoles draw: a server's test schema
+/// is dropped with it): the demo-like database its captures show (`STOCK_CLOCK=2026-11-25`,
 /// `TZ=UTC`, the operator `ana`), and consoles over it driven key by key as the loop drives them.
 final class ReadmeStory {
     static let today = Day(year: 2026, month: 11, day: 25) ?? Day(daysSinceEpoch: 0)
@@ -170,7 +171,9 @@ extension ReadmeStory {
     }
 
     @Test func theThreeScreens() throws {
-        let app = try ReadmeStory().console()
+        let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
+        let app = story.console()
         try Self.expect("Batches board (80×24)", is: app.frame)
         app.press(.character("2"))
         try Self.expect("Allocations (80×24)", is: app.frame)
@@ -179,7 +182,9 @@ extension ReadmeStory {
     }
 
     @Test func theSearchPrompt() throws {
-        let app = try ReadmeStory().console()
+        let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
+        let app = story.console()
         app.press(.character("/"))
         app.type("lamp-01")
         try Self.expect("Search prompt (80×24)", is: app.frame)
@@ -187,6 +192,7 @@ extension ReadmeStory {
 
     @Test func theAllocateFormAndWhatItDid() throws {
         let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
         let app = story.console()
         story.allocatingWithATypo(app)
         try Self.expect("Allocate form, checking the quantity as it is typed (80×24)", is: app.frame)
@@ -196,6 +202,7 @@ extension ReadmeStory {
 
     @Test func theBackorderThePreviewAndTheHistory() throws {
         let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
         let app = story.console()
         story.backordering(app)
         try Self.expect("A backorder: accepted, the line waits (80×24)", is: app.frame)
@@ -210,7 +217,9 @@ extension ReadmeStory {
 
     /// On the demo data set: a SKU no batch has yet and an ETA in the past, both said under their fields.
     @Test func theNewBatchForm() throws {
-        let app = try ReadmeStory(setup: ReadmeStory.demo()).console()
+        let story = try ReadmeStory(setup: ReadmeStory.demo())
+        defer { withExtendedLifetime(story) {} }
+        let app = story.console()
         app.press(.character("b"))
         app.type("B-9")
         app.press(.enter)
@@ -225,13 +234,16 @@ extension ReadmeStory {
 
     /// The help overlay lists every key of the batches board.
     @Test func theHelpOverlay() throws {
-        let app = try ReadmeStory().console()
+        let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
+        let app = story.console()
         app.press(.character("?"))
         try Self.expect("Help overlay (80×24)", is: app.frame)
     }
 
     @Test func theMonitor() throws {
         let story = try ReadmeStory()
+        defer { withExtendedLifetime(story) {} }
         story.operatorStory()
         let narrow = story.console(readOnly: true)
         narrow.press(.character("a"))

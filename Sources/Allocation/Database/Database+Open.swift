@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 
 extension Database {
@@ -88,6 +87,16 @@ extension Database {
             throw DatabaseError(
                 .notFound,
                 message: "cannot give \(path) to group \(group ?? "") with mode \(String(mode, radix: 8)): \(reason)")
+        }
+    }
+}
+
+extension DatabaseLocation {
+    /// What the engine at this location does differently, known before it is opened.
+    public var features: EngineFeatures {
+        switch self {
+        case .file: SQLiteConnection.features
+        case .server: PostgresConnection.features
         }
     }
 }

@@ -48,62 +48,12 @@ public final class Database {
     /// What this connection's engine does differently from others.
     public var features: EngineFeatures { connection.features }
 
-    /// Opens (or creates) the file and turns on foreign keys and the busy handler; ``Schema/migrate(_:)`` puts a
-    /// stock database in WAL mode, so opening someone else's file by mistake changes nothing in it.
-    ///
-    /// This opens any SQLite file and checks nothing of its schema; a stock database is opened with
-    /// ``open(settings:access:)``.
-    ///
-    /// - Throws: `DatabaseError` when the file cannot be opened or is not a database.
-    public init(
-        path: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000,
-        synchronous: Synchronous = .full
-    ) throws {
+    /// A database reached through `connection`; each kind of connection has its own initializer that makes it.
+    init(connection: any Connection, path: String, access: Access, busyTimeoutMilliseconds: Int) {
+        self.connection = connection
         self.path = path
         self.access = access
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        connection = try SQLiteConnection(
-            path: path, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds, synchronous: synchronous)
-    }
-
-    /// Connects to a PostgreSQL server (``PostgresConnection``) and sets the session up: the lock timeout is
-    /// the busy timeout, `synchronous` `normal` (or `off`) turns `synchronous_commit` off, and a `.readOnly`
-    /// session is read-only on the server itself (`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`). A
-    /// statement that hears nothing from the server for the busy timeout plus `serverTimeoutMilliseconds` gives
-    /// the connection up (``PostgresConnection/answerTimeout``).
-    ///
-    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login; `SettingsError` for a
-    ///   URL that cannot be read.
-    init(
-        server address: ServerAddress, access: Access, busyTimeoutMilliseconds: Int, synchronous: Synchronous,
-        serverTimeoutMilliseconds: Int = Settings().serverTimeoutMilliseconds
-    ) throws {
-        path = address.shown
-        self.access = access
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        let connection = try PostgresConnection(
-            address: address, timeoutSeconds: max(2, (busyTimeoutMilliseconds + 999) / 1000),
-            answerTimeoutMilliseconds: busyTimeoutMilliseconds + serverTimeoutMilliseconds)
-        self.connection = connection
-        var session = [
-            "SET lock_timeout = \(busyTimeoutMilliseconds)",
-            "SET synchronous_commit = \(synchronous == .normal || synchronous == .off ? "off" : "on")",
-            "SET client_encoding = 'UTF8'",
-        ]
-        if access == .readOnly { session.append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
-        try connection.runScript(session.joined(separator: "; "))
-    }
-
-    /// A connection to the PostgreSQL database `serverURL` names, whatever its schema holds: for administration
-    /// (creating schemas, copying), where ``open(settings:access:)`` would require stock's schema.
-    ///
-    /// - Throws: `DatabaseError` when the server cannot be reached or refuses the login.
-    public convenience init(serverURL: String, access: Access = .readWrite, busyTimeoutMilliseconds: Int = 5000)
-        throws
-    {
-        try self.init(
-            server: ServerAddress(url: serverURL), access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
-            synchronous: .full)
     }
 
     deinit {

@@ -1,9 +1,4 @@
-import CSQLite
 import Foundation
-
-/// `SQLITE_CONSTRAINT_PRIMARYKEY` and `SQLITE_CONSTRAINT_UNIQUE`, macros Swift does not import.
-private let constraintPrimaryKey = SQLITE_CONSTRAINT | 6 << 8
-private let constraintUnique = SQLITE_CONSTRAINT | 8 << 8
 
 /// A failure of the database, with what it means, the message and the SQL that failed.
 ///
@@ -51,12 +46,11 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         case other
     }
 
-    /// What the engine itself said, kept for ``debugDetails``.
-    enum EngineReport: Sendable, Equatable {
-        /// SQLite's extended result code (`sqlite3_extended_errcode`).
-        case sqlite(Int32)
-        /// PostgreSQL's SQLSTATE (e.g. `23505`); empty for a failure libpq found before the server answered.
-        case postgres(String)
+    /// What the engine itself said, kept for ``debugDetails``: which code (e.g. `SQLite result code`,
+    /// `PostgreSQL SQLSTATE`) and its value.
+    struct EngineReport: Sendable, Equatable {
+        let codeName: String
+        let code: String
     }
 
     /// The `stock init` that makes the file usable, told after the message, e.g. `create it with: stock init`.
@@ -87,22 +81,7 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         self.advice = advice
     }
 
-    /// An error SQLite reported, with its extended result code and the system's `errno`.
-    init(sqliteCode code: Int32, message: String, sql: String? = nil, path: String? = nil, systemError: Int32 = 0) {
-        self.init(
-            kind: Self.kind(ofSQLiteCode: code, systemError: systemError), engineReport: .sqlite(code),
-            message: message,
-            sql: sql, path: path, systemError: systemError)
-    }
-
-    /// A failure a PostgreSQL server reported (or libpq, for the connection), with its SQLSTATE.
-    static func server(message: String, state: String, sql: String? = nil, path: String? = nil) -> DatabaseError {
-        DatabaseError(
-            kind: kind(ofState: state), engineReport: .postgres(state), message: message, sql: sql, path: path,
-            systemError: 0)
-    }
-
-    private init(
+    init(
         kind: Kind, engineReport: EngineReport?, message: String, sql: String?, path: String?, systemError: Int32
     ) {
         self.kind = kind
@@ -117,18 +96,6 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     func explained(_ message: String, path: String) -> DatabaseError {
         DatabaseError(
             kind: kind, engineReport: engineReport, message: message, sql: sql, path: path, systemError: systemError)
-    }
-
-    /// PostgreSQL's SQLSTATE, nil for SQLite and for stock's own checks.
-    var sqlState: String? {
-        if case .postgres(let state) = engineReport { return state }
-        return nil
-    }
-
-    /// SQLite's primary result code, nil for a server and for stock's own checks.
-    var sqlitePrimaryCode: Int32? {
-        if case .sqlite(let code) = engineReport { return code & 0xFF }
-        return nil
     }
 
     /// What went wrong, followed by the `stock init` that helps when one does.
@@ -182,43 +149,6 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         DatabaseError(.misuse, message: message)
     }
 
-    /// The kind of an SQLite extended result code; SQLite reports a write past the file-size limit (EFBIG) as an
-    /// I/O error, and a full disk sometimes as one (ENOSPC).
-    private static func kind(ofSQLiteCode code: Int32, systemError: Int32) -> Kind {
-        if systemError == EFBIG { return .fileTooLarge }
-        if systemError == ENOSPC { return .diskFull }
-        return switch (code & 0xFF, code) {
-        case (SQLITE_BUSY, _), (SQLITE_LOCKED, _): .busy
-        case (_, constraintPrimaryKey), (_, constraintUnique): .uniqueViolation
-        case (SQLITE_CONSTRAINT, _): .constraintViolation
-        case (SQLITE_FULL, _): .diskFull
-        case (SQLITE_NOTADB, _): .notADatabase
-        case (SQLITE_CORRUPT, _): .unreadable
-        case (SQLITE_CANTOPEN, _): .notFound
-        case (SQLITE_READONLY, _): .readOnly
-        case (SQLITE_MISUSE, _): .misuse
-        default: .other
-        }
-    }
-
-    /// The kind of a PostgreSQL SQLSTATE: `55P03` (lock_timeout) and `57014` (a cancelled statement) are a
-    /// lock held too long; class 23 is a constraint, `P0001` a trigger's `RAISE`; `25006` a read-only session and
-    /// `42501` a role without the right.
-    private static func kind(ofState state: String) -> Kind {
-        switch state {
-        case "55P03", "57014": .busy
-        case "23505": .uniqueViolation
-        case "P0001": .constraintViolation
-        case "40001", "40P01": .conflict
-        case "08007": .commitUnknown
-        case "25006", "42501": .readOnly
-        case "53100": .diskFull
-        case _ where state.hasPrefix("23"): .constraintViolation
-        case _ where state.hasPrefix("08"): .connection
-        default: .other
-        }
-    }
-
     public var isBusy: Bool { kind == .busy }
 
     /// Whether the connection to a server is gone (``Kind/connection`` or ``Kind/commitUnknown``): a new one
@@ -261,11 +191,8 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// failed, for whoever debugs (`STOCK_DEBUG`); an error stock's own check found has no engine code.
     public var debugDetails: String {
         var details =
-            switch engineReport {
-            case .postgres(let state): "PostgreSQL SQLSTATE \(state.isEmpty ? "none (a libpq failure)" : state)"
-            case .sqlite(let code): "SQLite result code \(code)"
-            case nil: "found by stock's own check, not reported by the database engine"
-            }
+            engineReport.map { "\($0.codeName) \($0.code)" }
+            ?? "found by stock's own check, not reported by the database engine"
         if systemError != 0 { details += ", errno \(systemError) (\(String(cString: strerror(systemError))))" }
         if let sql { details += ", SQL: \(sql)" }
         return details

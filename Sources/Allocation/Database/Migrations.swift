@@ -1,5 +1,3 @@
-import CSQLite
-
 /// The schema as one ordered list of forward migrations for both engines; the version reached, the same number
 /// on either, is kept in a file's `PRAGMA user_version` or a server schema's one-row `stock_schema` table.
 ///

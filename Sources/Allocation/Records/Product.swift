@@ -71,12 +71,13 @@ extension Product {
     /// When ``Database/waitsForRowLocks`` is false (a group's later command, holding the rows of earlier ones) the
     /// row is taken `NOWAIT`.
     ///
-    /// - Throws: ``RowLockUnavailable`` when the row is taken `NOWAIT` and another transaction holds it.
+    /// - Throws: ``RowLockUnavailable`` when the row is taken `NOWAIT` and another transaction holds it (the
+    ///   engine answers busy at once).
     static func loadVersion(sku: String, in db: Database) throws -> Product? {
         let sql = !db.isInTransaction ? loadVersionSQL : db.waitsForRowLocks ? lockVersionSQL : lockNowVersionSQL
         do {
             return try db.queryOne(sql, sku) { Product(sku: sku, version: $0.int(0)) }
-        } catch let error as DatabaseError where sql === lockNowVersionSQL && error.sqlState == "55P03" {
+        } catch let error as DatabaseError where sql === lockNowVersionSQL && error.isBusy {
             throw RowLockUnavailable(sku: sku)
         }
     }

@@ -17,14 +17,6 @@ public enum DatabaseLocation: Sendable, Equatable {
         return nil
     }
 
-    /// What the engine at this location does differently, known before it is opened.
-    public var features: EngineFeatures {
-        switch self {
-        case .file: SQLiteConnection.features
-        case .server: PostgresConnection.features
-        }
-    }
-
     /// Whether two locations name one database: the same URL, or the same file by path or by identity.
     public func isSameDatabase(as other: DatabaseLocation) -> Bool {
         switch (self, other) {
