@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Allocation
@@ -158,20 +159,8 @@ import Testing
         }
     }
 
-    /// A deterministic generator (SplitMix64), so a failure repeats.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func manyGeneratedPayloadsReadBackAsWritten() throws {
-        var random = Generator(state: 6)
+        var random = SeededGenerator(seed: 6)
         for _ in 0..<2000 {
             let count = Int.random(in: 0...12, using: &random)
             let scalars = (0..<count).compactMap { _ in Self.scalars.randomElement(using: &random) }
@@ -219,7 +208,7 @@ import Testing
     /// Writer output cut and spliced with JSON's punctuation, read by both readers: they accept the same texts
     /// and read the same values, except that a trailing comma, which `JSONSerialization` lets pass, is refused.
     @Test func mangledPayloadsAreAcceptedAndReadAsJSONSerializationDoes() throws {
-        var random = Generator(state: 8259)
+        var random = SeededGenerator(seed: 8259)
         let pieces = [
             "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "d83d", "0", "1", "-", ".", "e", "+", " ", "\n", "\t",
             "true", "null", "\"k\"", "é", "\u{1}", "\u{202E}", "9223372036854775808", "1e999",
