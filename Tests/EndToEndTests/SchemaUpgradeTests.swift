@@ -64,6 +64,11 @@ import Testing
             """
         ) { "\($0.text(0)) \($0.text(1))" }
         #expect(lines == ["o1 B-STOCK", "o2 B-TV"])
+        // Each allocation holds its line's whole quantity.
+        let pieces = try database.queryOne(
+            "SELECT count(*), sum(a.qty = l.qty) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id"
+        ) { "\($0.int(0)) allocations, \($0.int(1)) holding their line's quantity" }
+        #expect(pieces == "2 allocations, 2 holding their line's quantity")
         let index = try database.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'order_lines_by_sku'") {
             $0.text(0)
         }
@@ -73,7 +78,8 @@ import Testing
         }
         #expect(
             triggers == [
-                "allocations_add", "allocations_move", "allocations_need_a_live_line", "allocations_remove",
+                "allocations_add", "allocations_fit_their_line_on_insert", "allocations_fit_their_line_on_update",
+                "allocations_move", "allocations_need_a_live_line", "allocations_remove",
                 "order_lines_allocated_line_cannot_wait_or_ship", "order_lines_quantity_is_fixed",
             ])
         // The triggers keep allocated from here on, and the board and the event log read the old rows.
@@ -148,7 +154,8 @@ import Testing
         #expect(result.status == 3)
         #expect(
             result.stderr.contains(
-                "says schema version 4, but its order_lines table has no column shipped_from; it has no trigger "
+                "says schema version \(Schema.currentVersion), but its order_lines table has no column shipped_from; "
+                    + "it has no trigger "
                     + "events_announce: it was not made by a released stock at that version"))
     }
 
@@ -168,7 +175,7 @@ import Testing
         #expect(upgraded.status == 0, "\(upgraded.stderr)")
         #expect(upgraded.stderr.contains("(schema version \(Schema.currentVersion))"), "\(upgraded.stderr)")
         #expect(try raw.queryOne("SELECT version FROM stock_schema") { $0.int(0) } == Schema.currentVersion)
-        #expect(Schema.currentVersion == 4)
+        #expect(Schema.currentVersion == 5)
         let listed = try fixture.stock("batches")
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains("b1"))
