@@ -1,7 +1,8 @@
-import Allocation
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Allocation
 
 /// `stock init` on files made by every released schema version: the real files in `Fixtures`, each made by the
 /// `stock` of the commit its name gives (`init`, three batches, two allocations, a quantity change and lines that
@@ -159,14 +160,27 @@ import Testing
                     + "events_announce: it was not made by a released stock at that version"))
     }
 
+    /// Makes in `raw`'s empty schema what the server's first release made (SQLite's version 4 in the server's
+    /// words), numbered `version`.
+    static func makeFirstRelease(in raw: Database, numbered version: Int) throws {
+        try raw.transaction { db in
+            for sql in PostgresSchema.firstRelease { try db.connection.runScript(sql) }
+            try db.execute("UPDATE stock_schema SET version = ?", version)
+        }
+    }
+
     /// A schema made by a stock that numbered the server's versions apart (1 and 2, both the whole schema) is
-    /// refused for work under its old number, and `init` renumbers it, keeping its rows.
+    /// refused for work under its old number, and `init` renumbers it and applies the later migrations, keeping
+    /// its rows: the allocation then holds its line's quantity.
     @Test(.postgresOnly, arguments: [1, 2])
     func aSchemaAtTheServersOldNumbersIsRenumberedByInit(oldVersion: Int) throws {
-        let fixture = try CommandLineFixture()
-        #expect(try fixture.stock("add-batch", "b1", "LAMP", "10").status == 0)
+        let fixture = try CommandLineFixture(initialize: false)
         let raw = try rawConnection(to: fixture.path)
-        try raw.execute("UPDATE stock_schema SET version = ?", oldVersion)
+        try Self.makeFirstRelease(in: raw, numbered: oldVersion)
+        try raw.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+        try raw.execute("INSERT INTO batches (id, reference, sku, purchased) VALUES (1, 'b1', 'LAMP', 10)")
+        try raw.execute("INSERT INTO order_lines (id, orderid, sku, qty) VALUES (1, 'o1', 'LAMP', 3)")
+        try raw.execute("INSERT INTO allocations (orderline_id, batch_id) VALUES (1, 1)")
         let refused = try fixture.stock("batches")
         #expect(refused.status == 3)
         #expect(
@@ -179,6 +193,8 @@ import Testing
         let listed = try fixture.stock("batches")
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains("b1"))
+        #expect(try raw.queryOne("SELECT allocated FROM batches") { $0.int(0) } == 3)
+        #expect(try raw.queryOne("SELECT qty FROM allocations WHERE orderline_id = 1") { $0.int(0) } == 3)
     }
 
     @Test(.postgresOnly) func aSchemaAtAnOldNumberLackingWhatItClaimsIsRefusedUnderThatNumber() throws {
