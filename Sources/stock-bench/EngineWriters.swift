@@ -114,7 +114,8 @@ struct EngineWriters {
             mismatched: try count(
                 """
                 SELECT count(*) FROM batches AS b WHERE b.sku LIKE ? AND b.allocated <> (
-                  SELECT coalesce(sum(a.qty), 0) FROM allocations AS a WHERE a.batch_id = b.id)
+                  SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+                  WHERE a.batch_id = b.id)
                 """),
             lines: try count("SELECT count(*) FROM order_lines WHERE orderid LIKE ?"),
             allocations: try count(
