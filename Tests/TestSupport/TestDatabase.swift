@@ -64,14 +64,15 @@ public final class TestDatabase {
 
     public static func contents(of database: Database) throws -> [String: [String]] {
         var tables: [String: [String]] = [:]
-        // Every table's first column is its primary key. A server's event row also holds the id of the
+        // Every table's first column is its primary key, or begins it (an allocation's is its line and batch), so
+        // rows sorted by their first two columns come in one order. A server's event row also holds the id of the
         // transaction that wrote it, which says nothing about the data.
         let columns = [
             "products": "*", "batches": "*", "order_lines": "*", "allocations": "*",
             "events": "id, at, kind, payload, operator, orderid, ref",
         ]
         for (table, selected) in columns {
-            tables[table] = try database.query("SELECT \(selected) FROM \(table) ORDER BY 1") { row in
+            tables[table] = try database.query("SELECT \(selected) FROM \(table) ORDER BY 1, 2") { row in
                 (0..<row.columnCount).map { row.optionalText($0) ?? "NULL" }.joined(separator: "|")
             }
         }

@@ -195,7 +195,8 @@ public enum Schema {
                 // Each allocation of before holds its line's whole quantity.
                 """
                 INSERT INTO allocations_v5 (orderline_id, batch_id, qty)
-                SELECT a.orderline_id, a.batch_id, l.qty FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+                SELECT a.orderline_id, a.batch_id, l.qty
+                FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
                 ORDER BY a.orderline_id
                 """,
                 "DROP TABLE allocations",

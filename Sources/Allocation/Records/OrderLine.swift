@@ -124,7 +124,8 @@ extension OrderLine {
     ///
     /// An upsert, not `INSERT OR REPLACE`: REPLACE deletes without firing delete triggers, and the schema's
     /// triggers keep each batch's `allocated` from exactly these inserts, updates and deletes. The order of the
-    /// statements keeps the schema's rule that a line is never allocated and waiting at once.
+    /// statements keeps the schema's rules that a line whose allocations hold all of it never waits, and that a
+    /// line's allocations never add up to more than its quantity.
     func saveAllocation(to batch: Batch?, in db: Database) throws {
         guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
         if let batchID = batch?.id {

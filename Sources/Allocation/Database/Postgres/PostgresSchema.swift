@@ -5,9 +5,10 @@
 /// Text columns compare byte by byte (`COLLATE "C"`), as SQLite's do, whatever the database's default collation:
 /// the board's order and its keyset paging must agree with Swift's. Whole numbers are `bigint` (SQLite's integers
 /// are 64-bit), ids are identity columns that also take explicit
-/// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and refuse a
-/// line that is allocated twice over are PL/pgSQL. `stock_contains` folds case with ICU's root locale, the
-/// full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty needle nowhere.
+/// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and keep a
+/// line's allocations within its quantity and its state are PL/pgSQL. `stock_contains` folds case with ICU's
+/// root locale, the full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty
+/// needle nowhere.
 /// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelSQL``).
 ///
 /// The migrations themselves are ``Schema/migrations``, each step with its SQLite and its PostgreSQL text.
@@ -339,7 +340,8 @@ enum PostgresSchema {
 
     /// Checks that the schema has what `version` claims: the tables and columns of SQLite's schema at that
     /// version, or at ``firstReleaseVersion`` below it (which the server's first step makes, with
-    /// `stock_schema`), and each index, trigger and function its migrations create. `stored` is the number the schema holds, for the message (an old number differs).
+    /// `stock_schema`), and each index, trigger and function its migrations create. `stored` is the number the
+    /// schema holds, for the message (an old number differs).
     ///
     /// - Throws: `DatabaseError` naming everything missing.
     static func checkCatalog(_ db: Database, claimedVersion version: Int, stored: Int) throws {

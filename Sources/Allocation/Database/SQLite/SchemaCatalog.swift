@@ -114,7 +114,8 @@ extension Schema {
             try db.execute(
                 """
                 UPDATE batches SET allocated = (
-                  SELECT coalesce(sum(\(quantity)), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+                  SELECT coalesce(sum(\(quantity)), 0)
+                  FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
                   WHERE a.batch_id = batches.id)
                 """)
         }
