@@ -60,8 +60,8 @@ enum HistoryBench {
                 try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, 'LONG', 3)", "old-\(index)")
                 try db.execute(
                     """
-                    INSERT INTO allocations (orderline_id, batch_id)
-                    SELECT l.id, b.id FROM order_lines AS l, batches AS b WHERE l.orderid = ? AND b.reference = ?
+                    INSERT INTO allocations (orderline_id, batch_id, qty)
+                    SELECT l.id, b.id, l.qty FROM order_lines AS l, batches AS b WHERE l.orderid = ? AND b.reference = ?
                     """, "old-\(index)", reference)
             }
         }

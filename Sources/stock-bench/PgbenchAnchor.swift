@@ -36,7 +36,7 @@ struct PgbenchAnchor {
           WHERE room >= :q ORDER BY eta IS NOT NULL, eta, reference LIMIT 1 \\gset
         INSERT INTO order_lines (orderid, sku, qty) VALUES ('pgb-' || :o::text, 'PGB-' || lpad(:n::text, 3, '0'), :q)
           RETURNING id AS lid \\gset
-        INSERT INTO allocations (orderline_id, batch_id) VALUES (:lid, :bid);
+        INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (:lid, :bid, :q);
         UPDATE products SET version = version + 1 WHERE sku = 'PGB-' || lpad(:n::text, 3, '0');
         END;
 

@@ -51,8 +51,8 @@ struct BigDatabase: Equatable {
                 """)
             try db.execute(
                 """
-                INSERT INTO allocations (orderline_id, batch_id)
-                SELECT id, (id - 1) % \(batches) + 1 FROM order_lines ORDER BY id
+                INSERT INTO allocations (orderline_id, batch_id, qty)
+                SELECT id, (id - 1) % \(batches) + 1, qty FROM order_lines ORDER BY id
                 """)
             try db.execute(
                 """

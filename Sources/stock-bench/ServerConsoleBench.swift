@@ -110,12 +110,14 @@ struct ServerConsoleBench {
             FROM generate_series(0, \(lines - 1)) AS i
             """,
             "ALTER TABLE allocations DISABLE TRIGGER USER",
-            "INSERT INTO allocations (orderline_id, batch_id) SELECT id, (id - 1) % \(batches) + 1 FROM order_lines",
+            """
+            INSERT INTO allocations (orderline_id, batch_id, qty)
+            SELECT id, (id - 1) % \(batches) + 1, qty FROM order_lines
+            """,
             "ALTER TABLE allocations ENABLE TRIGGER USER",
             """
             UPDATE batches AS b SET allocated = s.total FROM (
-              SELECT a.batch_id, sum(l.qty) AS total FROM allocations AS a
-              JOIN order_lines AS l ON l.id = a.orderline_id GROUP BY a.batch_id) AS s
+              SELECT batch_id, sum(qty) AS total FROM allocations GROUP BY batch_id) AS s
             WHERE b.id = s.batch_id
             """,
             """

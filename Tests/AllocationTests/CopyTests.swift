@@ -129,6 +129,40 @@ import Testing
         #expect(try DatabaseCopy.differences(between: destination, and: source.database).isEmpty)
     }
 
+    /// Allocations are keyed by line and batch: a page ends between two pieces of one line, and the next page
+    /// starts after the last piece read, not after its line, so none is skipped.
+    @Test func piecesOfALineOnSeveralBatchesAreCopiedWholeAcrossPages() throws {
+        let source = try TestDatabase()
+        try source.database.transaction { db in
+            try db.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+            try db.execute(
+                """
+                INSERT INTO batches (id, reference, sku, purchased) VALUES
+                  (1, 'b1', 'LAMP', 10000), (2, 'b2', 'LAMP', 10000), (3, 'b3', 'LAMP', 10000)
+                """)
+            try db.execute(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1700)
+                INSERT INTO order_lines (id, orderid, sku, qty) SELECT i, 'O-' || i, 'LAMP', 3 FROM n
+                """)
+            try db.execute(
+                """
+                INSERT INTO allocations (orderline_id, batch_id, qty)
+                SELECT l.id, b.id, 1 FROM order_lines AS l, batches AS b ORDER BY l.id, b.id
+                """)
+        }
+        #expect(CopiedTable.pageSize < 5_100 && CopiedTable.pageSize % 3 != 0)
+        let destination = try sqliteDatabase("copy.sqlite")
+
+        let counts = try DatabaseCopy.copy(from: source.database, to: destination)
+
+        #expect(counts.allocations == 5_100)
+        #expect(try TestDatabase.contents(of: destination) == (try source.contents()))
+        #expect(try DatabaseCopy.differences(between: destination, and: source.database).isEmpty)
+        #expect(
+            try destination.query("SELECT allocated FROM batches ORDER BY id") { $0.int(0) } == [1_700, 1_700, 1_700])
+    }
+
     @Test func aDestinationHoldingStockDataIsRefusedAndLeftAsItWas() throws {
         let source = try TestDatabase()
         try Self.fillWarehouse(source.database)

@@ -22,7 +22,8 @@ import Testing
                     "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, 'LAMP', 1, ?)", "O-\(index)",
                     waiting)
                 if waiting == nil {
-                    try db.execute("INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)", line, Int64(index))
+                    try db.execute(
+                        "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, 1)", line, Int64(index))
                 }
             }
         }

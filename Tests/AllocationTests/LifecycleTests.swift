@@ -469,7 +469,8 @@ import Testing
         }
         #expect(throws: DatabaseError.self) {
             try db.execute(
-                "INSERT INTO allocations (orderline_id, batch_id) SELECT l.id, b.id FROM order_lines AS l, batches AS b"
+                "INSERT INTO allocations (orderline_id, batch_id, qty) SELECT l.id, b.id, l.qty"
+                    + " FROM order_lines AS l, batches AS b"
                     + " WHERE l.orderid = 'B-1' AND b.reference = 'W-0'")
         }
         #expect(throws: DatabaseError.self) {

@@ -26,6 +26,8 @@ import Testing
             + "stock never writes one, and a released SQLite migration's text does not change",
         "trigger allocations_count on allocations":
             "one PL/pgSQL trigger for SQLite's allocations_add, allocations_remove and allocations_move",
+        "trigger allocations_fit_their_line on allocations": "one PL/pgSQL trigger, on insert and update, for "
+            + "SQLite's allocations_fit_their_line_on_insert and allocations_fit_their_line_on_update",
         "trigger order_lines_guard on order_lines": "one PL/pgSQL trigger for SQLite's "
             + "order_lines_quantity_is_fixed and order_lines_allocated_line_cannot_wait_or_ship",
         "trigger events_announce on events": "a server announces commits with NOTIFY; a file's readers poll "
@@ -40,6 +42,8 @@ import Testing
         "trigger allocations_add on allocations": "allocations_count on the server",
         "trigger allocations_remove on allocations": "allocations_count on the server",
         "trigger allocations_move on allocations": "allocations_count on the server",
+        "trigger allocations_fit_their_line_on_insert on allocations": "allocations_fit_their_line on the server",
+        "trigger allocations_fit_their_line_on_update on allocations": "allocations_fit_their_line on the server",
         "trigger order_lines_quantity_is_fixed on order_lines": "order_lines_guard on the server",
         "trigger order_lines_allocated_line_cannot_wait_or_ship on order_lines": "order_lines_guard on the server",
     ]
@@ -59,6 +63,8 @@ import Testing
             fileFacts.contains(
                 "index batches_with_stock on batches (sku,etaisnotnull,eta,reference) where purchased>allocated"))
         #expect(fileFacts.contains("foreign key allocations (batch_id) -> batches (id)"))
+        #expect(fileFacts.contains("primary key allocations (orderline_id, batch_id)"))
+        #expect(fileFacts.contains("check allocations: qty>0"))
         #expect(fileFacts.contains("unique order_lines (orderid, sku)"))
         #expect(fileFacts.contains("check order_lines: shipped_fromisnull=shipped_atisnull"))
         #expect(fileFacts.count >= 50, "\(fileFacts.count) facts")

@@ -156,7 +156,7 @@ import Testing
             "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, '2026-19-39')",
             "INSERT INTO batches (reference, sku, purchased, eta) VALUES ('b', 'LAMP', 1, '2026-1-5')",
             "INSERT INTO order_lines (orderid, sku, qty) VALUES ('o', 'LAMP', 0)",
-            "INSERT INTO allocations (orderline_id, batch_id) VALUES (42, 42)",
+            "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (42, 42, 1)",
         ]
         for sql in refused {
             #expect(
@@ -188,7 +188,7 @@ import Testing
                 $0.int64(0)
             })
         let refused = [
-            "INSERT INTO allocations (orderline_id, batch_id) VALUES (\(big), 1)",
+            "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (\(big), 1, 11)",
             "UPDATE order_lines SET qty = 1 WHERE orderid = 'o2'",
             "DELETE FROM order_lines WHERE orderid = 'o2'",
             "UPDATE batches SET purchased = 3 WHERE reference = 'b2'",

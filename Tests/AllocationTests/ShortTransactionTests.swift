@@ -25,8 +25,8 @@ import Testing
                 try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, 'LAMP', 4)", "old-\(index)")
                 try db.execute(
                     """
-                    INSERT INTO allocations (orderline_id, batch_id)
-                    SELECT l.id, b.id FROM order_lines AS l, batches AS b WHERE l.orderid = ? AND b.reference = ?
+                    INSERT INTO allocations (orderline_id, batch_id, qty)
+                    SELECT l.id, b.id, l.qty FROM order_lines AS l, batches AS b WHERE l.orderid = ? AND b.reference = ?
                     """, "old-\(index)", reference)
             }
         }

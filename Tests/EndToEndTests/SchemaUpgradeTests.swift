@@ -1,7 +1,8 @@
-import Allocation
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Allocation
 
 /// `stock init` on files made by every released schema version: the real files in `Fixtures`, each made by the
 /// `stock` of the commit its name gives (`init`, three batches, two allocations, a quantity change and lines that
@@ -64,6 +65,11 @@ import Testing
             """
         ) { "\($0.text(0)) \($0.text(1))" }
         #expect(lines == ["o1 B-STOCK", "o2 B-TV"])
+        // Each allocation holds its line's whole quantity.
+        let pieces = try database.queryOne(
+            "SELECT count(*), sum(a.qty = l.qty) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id"
+        ) { "\($0.int(0)) allocations, \($0.int(1)) holding their line's quantity" }
+        #expect(pieces == "2 allocations, 2 holding their line's quantity")
         let index = try database.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'order_lines_by_sku'") {
             $0.text(0)
         }
@@ -73,7 +79,8 @@ import Testing
         }
         #expect(
             triggers == [
-                "allocations_add", "allocations_move", "allocations_need_a_live_line", "allocations_remove",
+                "allocations_add", "allocations_fit_their_line_on_insert", "allocations_fit_their_line_on_update",
+                "allocations_move", "allocations_need_a_live_line", "allocations_remove",
                 "order_lines_allocated_line_cannot_wait_or_ship", "order_lines_quantity_is_fixed",
             ])
         // The triggers keep allocated from here on, and the board and the event log read the old rows.
@@ -148,18 +155,32 @@ import Testing
         #expect(result.status == 3)
         #expect(
             result.stderr.contains(
-                "says schema version 4, but its order_lines table has no column shipped_from; it has no trigger "
+                "says schema version \(Schema.currentVersion), but its order_lines table has no column shipped_from; "
+                    + "it has no trigger "
                     + "events_announce: it was not made by a released stock at that version"))
     }
 
+    /// Makes in `raw`'s empty schema what the server's first release made (SQLite's version 4 in the server's
+    /// words), numbered `version`.
+    static func makeFirstRelease(in raw: Database, numbered version: Int) throws {
+        try raw.transaction { db in
+            for sql in PostgresSchema.firstRelease { try db.connection.runScript(sql) }
+            try db.execute("UPDATE stock_schema SET version = ?", version)
+        }
+    }
+
     /// A schema made by a stock that numbered the server's versions apart (1 and 2, both the whole schema) is
-    /// refused for work under its old number, and `init` renumbers it, keeping its rows.
+    /// refused for work under its old number, and `init` renumbers it and applies the later migrations, keeping
+    /// its rows: the allocation then holds its line's quantity.
     @Test(.postgresOnly, arguments: [1, 2])
     func aSchemaAtTheServersOldNumbersIsRenumberedByInit(oldVersion: Int) throws {
-        let fixture = try CommandLineFixture()
-        #expect(try fixture.stock("add-batch", "b1", "LAMP", "10").status == 0)
+        let fixture = try CommandLineFixture(initialize: false)
         let raw = try rawConnection(to: fixture.path)
-        try raw.execute("UPDATE stock_schema SET version = ?", oldVersion)
+        try Self.makeFirstRelease(in: raw, numbered: oldVersion)
+        try raw.execute("INSERT INTO products (sku) VALUES ('LAMP')")
+        try raw.execute("INSERT INTO batches (id, reference, sku, purchased) VALUES (1, 'b1', 'LAMP', 10)")
+        try raw.execute("INSERT INTO order_lines (id, orderid, sku, qty) VALUES (1, 'o1', 'LAMP', 3)")
+        try raw.execute("INSERT INTO allocations (orderline_id, batch_id) VALUES (1, 1)")
         let refused = try fixture.stock("batches")
         #expect(refused.status == 3)
         #expect(
@@ -168,10 +189,12 @@ import Testing
         #expect(upgraded.status == 0, "\(upgraded.stderr)")
         #expect(upgraded.stderr.contains("(schema version \(Schema.currentVersion))"), "\(upgraded.stderr)")
         #expect(try raw.queryOne("SELECT version FROM stock_schema") { $0.int(0) } == Schema.currentVersion)
-        #expect(Schema.currentVersion == 4)
+        #expect(Schema.currentVersion == 5)
         let listed = try fixture.stock("batches")
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains("b1"))
+        #expect(try raw.queryOne("SELECT allocated FROM batches") { $0.int(0) } == 3)
+        #expect(try raw.queryOne("SELECT qty FROM allocations WHERE orderline_id = 1") { $0.int(0) } == 3)
     }
 
     @Test(.postgresOnly) func aSchemaAtAnOldNumberLackingWhatItClaimsIsRefusedUnderThatNumber() throws {

@@ -245,8 +245,8 @@ import Testing
         try admin.execute("CREATE SCHEMA \(schema)")
         defer { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
         let url = ServerFailureTests.adding("options=-csearch_path%3D\(schema)", to: serverURL)
-        #expect(try Self.stock(url, "init").status == 0)
         // What the first version's migration made: the channel named in full, and version 1.
+        try ServerSchemaUpgradeTests.makeFirstRelease(in: try Database(serverURL: url), numbered: 1)
         try admin.execute(
             """
             CREATE OR REPLACE FUNCTION \(schema).events_announce() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -256,7 +256,6 @@ import Testing
             END
             $$
             """)
-        try admin.execute("UPDATE \(schema).stock_schema SET version = 1")
         let refused = try Self.stock(url, "add-batch", "b1", "LAMP", "10")
         #expect(refused.status == 3, "an older schema asks for init: \(refused.stderr)")
         #expect(refused.stderr.contains("was made by an older stock (schema version 1)"), "\(refused.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// One of stock's tables as the copy reads and writes it: its columns, the first of them its key.
+/// One of stock's tables as the copy reads and writes it: its columns, the first of them its key (the first two
+/// for `allocations`, keyed by line and batch).
 struct CopiedTable {
     enum Column {
         case integer(String)
@@ -17,6 +18,8 @@ struct CopiedTable {
     let columns: [Column]
     /// How many of the columns, from the first, are written; the rest are counted by triggers.
     let copiedColumns: Int
+    /// How many of the columns, from the first, make the key.
+    let keyColumns: Int
 
     /// The tables in the order they are written: each row's references are already there.
     static let all = [
@@ -33,7 +36,9 @@ struct CopiedTable {
                 .integer("id"), .text("orderid"), .text("sku"), .integer("qty"), .text("waiting_since"),
                 .text("shipped_at"), .text("shipped_from"),
             ]),
-        CopiedTable(name: "allocations", columns: [.integer("orderline_id"), .integer("batch_id")]),
+        CopiedTable(
+            name: "allocations", columns: [.integer("orderline_id"), .integer("batch_id"), .integer("qty")],
+            keyColumns: 2),
         CopiedTable(
             name: "events",
             columns: [
@@ -46,10 +51,11 @@ struct CopiedTable {
     static let pageSize = 5000
     static let rowsPerInsert = 500
 
-    init(name: String, columns: [Column], copiedColumns: Int? = nil) {
+    init(name: String, columns: [Column], copiedColumns: Int? = nil, keyColumns: Int = 1) {
         self.name = name
         self.columns = columns
         self.copiedColumns = copiedColumns ?? columns.count
+        self.keyColumns = keyColumns
     }
 
     private var key: String { columns[0].name }
@@ -57,12 +63,19 @@ struct CopiedTable {
     /// Whether the key is an id the engine numbers (a server's identity column, whose sequence the copy sets).
     var hasIdentity: Bool { key == "id" }
 
-    /// `SELECT` of one page in key order: the first, or the one after a key. Text keys are ordered by their
-    /// bytes on both engines (SQLite's BINARY, the server's "C" collation), so two engines list rows alike.
+    /// `SELECT` of one page in key order: the first, or the one after a key (given as its ``keyColumns``
+    /// values). Text keys are ordered by their bytes on both engines (SQLite's BINARY, the server's "C"
+    /// collation), so two engines list rows alike; a key of several columns is made of integers and compared as a
+    /// row value.
     func pageSQL(after: Bool, features: EngineFeatures) -> String {
         let ordered = if case .text = columns[0] { features.byteOrdered(key) } else { key }
+        let keys = keyColumns == 1 ? ordered : columns.prefix(keyColumns).map(\.name).joined(separator: ", ")
+        let compared =
+            keyColumns == 1
+            ? "\(ordered) > ?"
+            : "(\(keys)) > (" + Array(repeating: "?", count: keyColumns).joined(separator: ", ") + ")"
         return "SELECT \(columns.map(\.name).joined(separator: ", ")) FROM \(name)"
-            + (after ? " WHERE \(ordered) > ?" : "") + " ORDER BY \(ordered) LIMIT ?"
+            + (after ? " WHERE \(compared)" : "") + " ORDER BY \(keys) LIMIT ?"
     }
 
     /// `INSERT` of `rows` rows of the copied columns.
@@ -89,22 +102,26 @@ struct CopiedTable {
     func order(_ a: [SQLValue]?, _ b: [SQLValue]?) -> ComparisonResult {
         guard let a else { return b == nil ? .orderedSame : .orderedDescending }
         guard let b else { return .orderedAscending }
-        let less: Bool
-        let greater: Bool
-        switch (a[0], b[0]) {
-        case (.integer(let x), .integer(let y)):
-            (less, greater) = (x < y, x > y)
-        case (.text(let x), .text(let y)):
-            (less, greater) = (x.utf8.lexicographicallyPrecedes(y.utf8), y.utf8.lexicographicallyPrecedes(x.utf8))
-        default:
-            (less, greater) = (false, false)
+        for index in 0..<keyColumns {
+            let less: Bool
+            let greater: Bool
+            switch (a[index], b[index]) {
+            case (.integer(let x), .integer(let y)):
+                (less, greater) = (x < y, x > y)
+            case (.text(let x), .text(let y)):
+                (less, greater) = (x.utf8.lexicographicallyPrecedes(y.utf8), y.utf8.lexicographicallyPrecedes(x.utf8))
+            default:
+                (less, greater) = (false, false)
+            }
+            if less { return .orderedAscending }
+            if greater { return .orderedDescending }
         }
-        return less ? .orderedAscending : greater ? .orderedDescending : .orderedSame
+        return .orderedSame
     }
 
-    /// `id 7`, `sku LAMP`: the row named by its key.
+    /// `id 7`, `sku LAMP`, `orderline_id 3 batch_id 1`: the row named by its key.
     func keyText(_ row: [SQLValue]) -> String {
-        "\(key) \(Self.shown(row[0]))"
+        zip(columns.prefix(keyColumns), row).map { "\($0.name) \(Self.shown($1))" }.joined(separator: " ")
     }
 
     /// Every column of the row as `name=value`.

@@ -11,8 +11,7 @@ extension DatabaseCopy {
             try destination.execute(
                 """
                 UPDATE batches AS b SET allocated = counted.total
-                FROM (SELECT a.batch_id, sum(l.qty) AS total FROM allocations AS a
-                      JOIN order_lines AS l ON l.id = a.orderline_id GROUP BY a.batch_id) AS counted
+                FROM (SELECT batch_id, sum(qty) AS total FROM allocations GROUP BY batch_id) AS counted
                 WHERE b.id = counted.batch_id
                 """)
             return count

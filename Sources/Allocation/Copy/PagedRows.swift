@@ -15,8 +15,8 @@ struct PagedRows {
     mutating func next() throws -> [SQLValue]? {
         if index == page.count {
             guard !finished else { return nil }
-            let after = page.last?[0]
-            var arguments = after.map { [$0] } ?? []
+            let after = page.last?.prefix(table.keyColumns)
+            var arguments = after.map { Array($0) } ?? []
             arguments.append(.integer(Int64(CopiedTable.pageSize)))
             page = try database.query(
                 table.pageSQL(after: after != nil, features: database.features), arguments: arguments, map: table.values

@@ -7,7 +7,8 @@
 /// line the batch ever took. `Logic` checks the same rule as a contract before anything is written.
 ///
 /// The server's first release created in one step what SQLite had reached in four, so its text is all in
-/// migration 1 (``PostgresSchema/firstRelease``) and migrations 2 to 4 have none for it. A released migration's
+/// migration 1 (``PostgresSchema/firstRelease``) and migrations 2 to 4 have none for it; from migration 5 on,
+/// each step has both engines' text. A released migration's
 /// text never changes: a file or server schema at version N has run exactly the first N. The server's versions
 /// were once numbered apart (1 and 2); `stock init` renumbers such a schema (``PostgresSchema/renumbered``).
 public enum Schema {
@@ -176,6 +177,94 @@ public enum Schema {
                 """
             ],
             postgres: []),
+        Migration(
+            name: "allocations hold their quantity",
+            sqlite: [
+                // The table is rebuilt for its new key. The trigger on order_lines that reads it goes first, so that
+                // no trigger names a table that is gone while the new one takes its name; the triggers on the old
+                // table go with it, and all of them are made again below.
+                "DROP TRIGGER order_lines_allocated_line_cannot_wait_or_ship",
+                """
+                CREATE TABLE allocations_v5 (
+                    orderline_id INTEGER NOT NULL REFERENCES order_lines (id),
+                    batch_id INTEGER NOT NULL REFERENCES batches (id),
+                    qty INTEGER NOT NULL CHECK (qty > 0),
+                    PRIMARY KEY (orderline_id, batch_id)
+                )
+                """,
+                // Each allocation of before holds its line's whole quantity.
+                """
+                INSERT INTO allocations_v5 (orderline_id, batch_id, qty)
+                SELECT a.orderline_id, a.batch_id, l.qty
+                FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+                ORDER BY a.orderline_id
+                """,
+                "DROP TABLE allocations",
+                "ALTER TABLE allocations_v5 RENAME TO allocations",
+                "CREATE INDEX allocations_by_batch ON allocations (batch_id, orderline_id)",
+                // A batch's `allocated` is the sum of the quantities of the allocations on it.
+                """
+                CREATE TRIGGER allocations_add AFTER INSERT ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated + NEW.qty WHERE id = NEW.batch_id;
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_remove AFTER DELETE ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated - OLD.qty WHERE id = OLD.batch_id;
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_move AFTER UPDATE OF batch_id, qty ON allocations BEGIN
+                    UPDATE batches SET allocated = allocated - OLD.qty WHERE id = OLD.batch_id;
+                    UPDATE batches SET allocated = allocated + NEW.qty WHERE id = NEW.batch_id;
+                END
+                """,
+                // A shipped line holds no allocation; a waiting line may hold some, short of its quantity.
+                """
+                CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT ON allocations
+                WHEN (SELECT shipped_at IS NOT NULL FROM order_lines WHERE id = NEW.orderline_id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'a shipped order line cannot be allocated');
+                END
+                """,
+                // A line's allocations add up to its quantity at most, and to less while it waits. The checks
+                // run after the row is written, so that they count it once, whether an upsert inserts or updates.
+                """
+                CREATE TRIGGER allocations_fit_their_line_on_insert AFTER INSERT ON allocations BEGIN
+                    SELECT RAISE(ABORT, 'an order line''s pieces cannot add up to more than its quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) > l.qty;
+                    SELECT RAISE(ABORT, 'a waiting order line''s pieces must add up to less than its quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id AND l.waiting_since IS NOT NULL
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty;
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_fit_their_line_on_update AFTER UPDATE OF orderline_id, qty ON allocations
+                BEGIN
+                    SELECT RAISE(ABORT, 'a shipped order line cannot be allocated')
+                    FROM order_lines WHERE id = NEW.orderline_id AND shipped_at IS NOT NULL;
+                    SELECT RAISE(ABORT, 'an order line''s pieces cannot add up to more than its quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) > l.qty;
+                    SELECT RAISE(ABORT, 'a waiting order line''s pieces must add up to less than its quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id AND l.waiting_since IS NOT NULL
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty;
+                END
+                """,
+                // A line with allocations cannot be shipped, and a line whose allocations hold all of it cannot wait.
+                """
+                CREATE TRIGGER order_lines_allocated_line_cannot_wait_or_ship
+                BEFORE UPDATE OF waiting_since, shipped_at ON order_lines
+                WHEN (NEW.shipped_at IS NOT NULL AND EXISTS (SELECT 1 FROM allocations WHERE orderline_id = NEW.id))
+                  OR (NEW.waiting_since IS NOT NULL
+                      AND (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id) >= NEW.qty)
+                BEGIN
+                    SELECT RAISE(ABORT, 'an allocated order line cannot wait or be shipped');
+                END
+                """,
+            ],
+            postgres: PostgresSchema.allocationsHoldTheirQuantity),
     ]
 
     /// The version a fully migrated database has, on either engine.

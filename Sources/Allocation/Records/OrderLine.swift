@@ -118,19 +118,22 @@ extension OrderLine {
           ON CONFLICT (orderid, sku) DO NOTHING
         """)
 
-    /// Writes the line's place: its allocation row on `batch` (no longer waiting), or, when `batch` is nil, no
-    /// allocation row and waiting since `waitingSince`.
+    /// Writes the line's place: one allocation row on `batch` holding the line's whole quantity (no longer
+    /// waiting), any on other batches deleted first, or, when `batch` is nil, no allocation row and waiting since
+    /// `waitingSince`.
     ///
     /// An upsert, not `INSERT OR REPLACE`: REPLACE deletes without firing delete triggers, and the schema's
     /// triggers keep each batch's `allocated` from exactly these inserts, updates and deletes. The order of the
-    /// statements keeps the schema's rule that a line is never allocated and waiting at once.
+    /// statements keeps the schema's rules that a line whose allocations hold all of it never waits, and that a
+    /// line's allocations never add up to more than its quantity.
     func saveAllocation(to batch: Batch?, in db: Database) throws {
         guard let id else { preconditionFailure("saving the allocation of a line that was never inserted") }
         if let batchID = batch?.id {
             if waitingSince != nil {
                 try db.execute(OrderLine.stopWaitingSQL, id)
             }
-            try db.execute(OrderLine.allocateSQL, id, batchID)
+            try db.execute(OrderLine.unallocateElsewhereSQL, id, batchID)
+            try db.execute(OrderLine.allocateSQL, id, batchID, qty)
         } else {
             try db.execute(OrderLine.unallocateSQL, id)
             try db.execute(OrderLine.waitSQL, waitingSince, id)
@@ -138,10 +141,11 @@ extension OrderLine {
     }
 
     private static let stopWaitingSQL = SQL("UPDATE order_lines SET waiting_since = NULL WHERE id = ?")
+    private static let unallocateElsewhereSQL = SQL("DELETE FROM allocations WHERE orderline_id = ? AND batch_id <> ?")
     private static let allocateSQL = SQL(
         """
-        INSERT INTO allocations (orderline_id, batch_id) VALUES (?, ?)
-          ON CONFLICT (orderline_id) DO UPDATE SET batch_id = excluded.batch_id
+        INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)
+          ON CONFLICT (orderline_id, batch_id) DO UPDATE SET qty = excluded.qty
         """)
     private static let unallocateSQL = SQL("DELETE FROM allocations WHERE orderline_id = ?")
     private static let waitSQL = SQL("UPDATE order_lines SET waiting_since = ? WHERE id = ?")

@@ -5,9 +5,10 @@
 /// Text columns compare byte by byte (`COLLATE "C"`), as SQLite's do, whatever the database's default collation:
 /// the board's order and its keyset paging must agree with Swift's. Whole numbers are `bigint` (SQLite's integers
 /// are 64-bit), ids are identity columns that also take explicit
-/// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and refuse a
-/// line that is allocated twice over are PL/pgSQL. `stock_contains` folds case with ICU's root locale, the
-/// full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty needle nowhere.
+/// values (so a copied database keeps its ids), and the triggers that keep `batches.allocated` and keep a
+/// line's allocations within its quantity and its state are PL/pgSQL. `stock_contains` folds case with ICU's
+/// root locale, the full Unicode mapping Swift's `lowercased()` applies, and like ``Search`` finds the empty
+/// needle nowhere.
 /// Every commit that records an event announces itself on the schema's channel (``Database/changesChannelSQL``).
 ///
 /// The migrations themselves are ``Schema/migrations``, each step with its SQLite and its PostgreSQL text.
@@ -178,11 +179,99 @@ enum PostgresSchema {
         $$
         """
 
+    /// Migration 5 on a server: each allocation holds its quantity, keyed by line and batch, the existing ones
+    /// their line's whole quantity. A batch's `allocated` is the sum of its allocations' quantities; a line's
+    /// allocations add up to its quantity at most, and to less while it waits; a shipped line holds none.
+    static let allocationsHoldTheirQuantity: [String] = [
+        "ALTER TABLE allocations ADD COLUMN qty bigint",
+        "UPDATE allocations AS a SET qty = l.qty FROM order_lines AS l WHERE l.id = a.orderline_id",
+        """
+        ALTER TABLE allocations ALTER COLUMN qty SET NOT NULL, ADD CHECK (qty > 0),
+          DROP CONSTRAINT allocations_pkey, ADD PRIMARY KEY (orderline_id, batch_id)
+        """,
+        """
+        CREATE OR REPLACE FUNCTION allocations_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE batches SET allocated = allocated - OLD.qty WHERE id = OLD.batch_id;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                UPDATE batches SET allocated = allocated + NEW.qty WHERE id = NEW.batch_id;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        "DROP TRIGGER allocations_count ON allocations",
+        """
+        CREATE TRIGGER allocations_count AFTER INSERT OR DELETE OR UPDATE OF batch_id, qty
+        ON allocations FOR EACH ROW EXECUTE FUNCTION allocations_count()
+        """,
+        """
+        CREATE OR REPLACE FUNCTION allocations_need_a_live_line() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT shipped_at IS NOT NULL FROM order_lines WHERE id = NEW.orderline_id) THEN
+                RAISE EXCEPTION 'a shipped order line cannot be allocated';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        "DROP TRIGGER allocations_need_a_live_line ON allocations",
+        """
+        CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT OR UPDATE OF orderline_id ON allocations
+        FOR EACH ROW EXECUTE FUNCTION allocations_need_a_live_line()
+        """,
+        // The check runs after the row is written, so that it counts the row once, whether an upsert inserts
+        // or updates.
+        """
+        CREATE FUNCTION allocations_fit_their_line() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            placed bigint;
+            line order_lines%ROWTYPE;
+        BEGIN
+            SELECT * INTO line FROM order_lines WHERE id = NEW.orderline_id;
+            SELECT sum(qty) INTO placed FROM allocations WHERE orderline_id = NEW.orderline_id;
+            IF placed > line.qty THEN
+                RAISE EXCEPTION 'an order line''s pieces cannot add up to more than its quantity';
+            END IF;
+            IF line.waiting_since IS NOT NULL AND placed >= line.qty THEN
+                RAISE EXCEPTION 'a waiting order line''s pieces must add up to less than its quantity';
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER allocations_fit_their_line AFTER INSERT OR UPDATE OF orderline_id, qty ON allocations
+        FOR EACH ROW EXECUTE FUNCTION allocations_fit_their_line()
+        """,
+        // A line with allocations cannot be shipped, and a line whose allocations hold all of it cannot wait.
+        """
+        CREATE OR REPLACE FUNCTION order_lines_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.qty IS DISTINCT FROM OLD.qty THEN
+                RAISE EXCEPTION 'an order line''s quantity cannot change';
+            END IF;
+            IF (NEW.shipped_at IS NOT NULL AND EXISTS (SELECT 1 FROM allocations WHERE orderline_id = NEW.id))
+                OR (NEW.waiting_since IS NOT NULL
+                    AND (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id) >= NEW.qty) THEN
+                RAISE EXCEPTION 'an allocated order line cannot wait or be shipped';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+    ]
+
     /// The server's own version numbers of before the one history, with the version of ``Schema/migrations``
     /// each schema is at once renumbered: both releases made the whole schema SQLite's version 4 has, and the
     /// first one's channel is replaced on renumbering (``channelThatFits``). A server migrated by the one history
     /// is never below 4, since its first step makes all of it, so a stored 1 or 2 can only be the old numbers.
     static let renumbered: [Int: Int] = [1: 4, 2: 4]
+
+    /// The version of SQLite's schema whose tables and columns the server's first step makes.
+    static let firstReleaseVersion = 4
 
     /// The version in `stock_schema`, 0 when the schema has no such table.
     static func version(of database: Database) throws -> Int {
@@ -249,9 +338,10 @@ enum PostgresSchema {
         }
     }
 
-    /// Checks that the schema has what `version` claims: the tables and columns of SQLite's current schema
-    /// (which the server's first step makes, with `stock_schema`), and each index, trigger and function its
-    /// migrations create. `stored` is the number the schema holds, for the message (an old number differs).
+    /// Checks that the schema has what `version` claims: the tables and columns of SQLite's schema at that
+    /// version, or at ``firstReleaseVersion`` below it (which the server's first step makes, with
+    /// `stock_schema`), and each index, trigger and function its migrations create. `stored` is the number the
+    /// schema holds, for the message (an old number differs).
     ///
     /// - Throws: `DatabaseError` naming everything missing.
     static func checkCatalog(_ db: Database, claimedVersion version: Int, stored: Int) throws {
@@ -260,7 +350,7 @@ enum PostgresSchema {
         ) { ($0.text(0), $0.text(1)) }
         var found = SchemaCatalog()
         for (table, column) in columns { found.columns[table, default: []].append(column) }
-        var expected = try SchemaCatalog.expected(atVersion: Schema.currentVersion)
+        var expected = try SchemaCatalog.expected(atVersion: max(version, firstReleaseVersion))
         expected.columns["stock_schema"] = ["version", "one_row"]
         var missing = found.missingData(comparedWith: expected)
         let present: [(kind: String, sql: String)] = [

@@ -69,7 +69,8 @@ extension Schema {
     ///   column is added here and counted from the allocations.
     /// - An index or trigger of stock's that is missing or was made by other SQL (an earlier edit of the same
     ///   version, such as `order_lines_by_sku` on `(sku, orderid)`) is made again as the migrations make it, and
-    ///   when a trigger was, each batch's `allocated` is counted again.
+    ///   when a trigger was, each batch's `allocated` is counted again (from version 5 as the sum of its
+    ///   allocations' quantities, before it as the sum of their lines' quantities).
     /// - Objects the file has beyond the catalog are left as they are.
     ///
     /// - Throws: `DatabaseError` naming every table or column the file lacks, when it lacks any other than the
@@ -108,10 +109,13 @@ extension Schema {
             recount = true
         }
         if recount {
+            // From version 5 each allocation holds its own quantity; before, it held its line's whole quantity.
+            let quantity = version >= 5 ? "a.qty" : "l.qty"
             try db.execute(
                 """
                 UPDATE batches SET allocated = (
-                  SELECT coalesce(sum(l.qty), 0) FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
+                  SELECT coalesce(sum(\(quantity)), 0)
+                  FROM allocations AS a JOIN order_lines AS l ON l.id = a.orderline_id
                   WHERE a.batch_id = batches.id)
                 """)
         }
