@@ -140,6 +140,15 @@ extension OrderLine {
         }
     }
 
+    /// Places a line inserted in this transaction, which has no allocation yet, whole on `batch`: the one insert
+    /// of the allocation hot path.
+    func saveFirstAllocation(to batch: Batch?, in db: Database) throws {
+        guard let id, let batchID = batch?.id, waitingSince == nil else { return try saveAllocation(to: batch, in: db) }
+        try db.execute(OrderLine.insertAllocationSQL, id, batchID, qty)
+    }
+
+    private static let insertAllocationSQL = SQL(
+        "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)")
     private static let stopWaitingSQL = SQL("UPDATE order_lines SET waiting_since = NULL WHERE id = ?")
     private static let unallocateElsewhereSQL = SQL("DELETE FROM allocations WHERE orderline_id = ? AND batch_id <> ?")
     private static let allocateSQL = SQL(

@@ -51,7 +51,7 @@ enum Services {
         try product.includeCandidates(for: [requested], limit: 1, in: db)
         var placed = product
         if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
-            try line.saveAllocation(to: placed.batch(reference), in: db)
+            try line.saveFirstAllocation(to: placed.batch(reference), in: db)
             try placed.saveVersion(in: db)
             return (.allocated(batchReference: reference, wasAlreadyAllocated: false), placed.events)
         }
