@@ -7,7 +7,7 @@ extension Outcome {
     var status: String {
         if leftLinesWaiting { return "waiting" }
         switch self {
-        case .allocated: return "allocated"
+        case .allocated, .allocatedInPieces: return "allocated"
         case .cancelled: return "cancelled"
         default: return "done"
         }
@@ -29,9 +29,26 @@ extension Outcome {
                 json.add("orderid", line.orderid)
                 json.add("sku", line.sku)
                 json.add("qty", line.qty)
+                json.addRaw("pieces", jsonArray([Piece(batchref: batchReference, qty: line.qty).json]))
+                json.add("waiting", 0)
             }
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting(let orderid, let sku, let qty, _), .cancelled(let orderid, let sku, let qty):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting):
+            json.add("batchref", pieces.count == 1 && waiting == 0 ? pieces[0].batchref : nil)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+            json.addRaw("pieces", jsonArray(pieces.map(\.json)))
+            json.add("waiting", waiting)
+            json.add("alreadyAllocated", false)
+        case .waiting(let orderid, let sku, let qty, _, _):
+            json.add("batchref", nil)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("qty", qty)
+            json.addRaw("pieces", "[]")
+            json.add("waiting", qty)
+        case .cancelled(let orderid, let sku, let qty):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -92,6 +109,16 @@ extension LineOnBatch {
         json.add("sku", sku)
         json.add("qty", qty)
         json.add("batchref", batchref)
+        return json.text
+    }
+}
+
+extension Piece {
+    /// `{"batchref","qty"}`.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("batchref", batchref)
+        json.add("qty", qty)
         return json.text
     }
 }

@@ -171,6 +171,17 @@ public enum Command: Equatable, Sendable {
     public static let names = Kind.allCases.map(\.rawValue)
 }
 
+/// What the SKU's batches together have room for, when a line waits though they could take it in pieces.
+public struct WaitingRoom: Equatable, Sendable {
+    public let available: Int
+    public let batches: Int
+
+    public init(available: Int, batches: Int) {
+        self.available = available
+        self.batches = batches
+    }
+}
+
 /// What a command did, for the caller to report. Refusals are thrown (``AllocationError``), never returned: an
 /// outcome is either done or accepted with lines left waiting for stock.
 public enum Outcome: Equatable, Sendable {
@@ -184,7 +195,13 @@ public enum Outcome: Equatable, Sendable {
     case allocated(batchReference: String, wasAlreadyAllocated: Bool)
     /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification
     /// when it is new (`isNew`; false when the line was already waiting and nothing changed). Accepted, not refused.
-    case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true)
+    ///
+    /// `room` is set when the SKU's batches together could take the line, but only in pieces and the
+    /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock.
+    case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil)
+    /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
+    /// `OutOfStock` event for the rest).
+    case allocatedInPieces(orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int)
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
     case quantityChanged(reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true)
@@ -208,7 +225,8 @@ public enum Outcome: Equatable, Sendable {
         switch self {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
         case .allocated(_, let wasAlreadyAllocated): !wasAlreadyAllocated
-        case .waiting(_, _, _, let isNew): isNew
+        case .waiting(_, _, _, let isNew, _): isNew
+        case .allocatedInPieces: true
         case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved: true
@@ -219,6 +237,7 @@ public enum Outcome: Equatable, Sendable {
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
+        case .allocatedInPieces(_, _, _, _, let waiting): waiting > 0
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
             false

@@ -19,7 +19,7 @@ extension Outcome {
                 ?? "already allocated") + "; nothing changed"
         case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
         case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
-        case .waiting(let orderid, let sku, _, false): "\(orderid) \(sku) was already waiting; nothing changed"
+        case .waiting(let orderid, let sku, _, false, _): "\(orderid) \(sku) was already waiting; nothing changed"
         case .quantityChanged(let reference, _, _, false):
             "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
@@ -39,14 +39,19 @@ extension Outcome {
     /// sentence per line; nil when no line waits.
     public var notice: String? {
         switch self {
-        case .waiting(let orderid, let sku, let qty, _):
+        case .waiting(let orderid, let sku, let qty, _, nil):
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
+        case .waiting(let orderid, let sku, let qty, _, let room?):
+            return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
+        case .allocatedInPieces(let orderid, let sku, _, _, let waiting) where waiting > 0:
+            return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
             let waiting = moved.filter { $0.to == nil }
             guard !waiting.isEmpty else { return nil }
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
                 .joined(separator: "; ")
-        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+        case .batchCreated, .allocated, .allocatedInPieces, .deallocated, .cancelled, .etaChanged, .shipped, .moved,
+            .allocatedWaiting:
             return nil
         }
     }
@@ -77,8 +82,15 @@ extension Outcome {
                 return Wording(reference: batchReference, headline: "allocated to \(batchReference)", lines: [])
             }
             return Wording(lines: ["allocated \(line) to \(batchReference)"])
-        case .waiting(let orderid, let sku, let qty, _):
-            return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (out of stock for \(sku))"])
+        case .waiting(let orderid, let sku, let qty, _, let room):
+            let why = room.map { $0.reason(qty: qty) } ?? "out of stock for \(sku)"
+            return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (\(why))"])
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting):
+            let placed = pieces.map { "x\($0.qty) from \($0.batchref)" }.joined(separator: ", ")
+            let allocated = waiting == 0 ? "x\(qty)" : "x\(qty - waiting) of \(qty)"
+            return Wording(
+                lines: ["allocated \(orderid) \(sku) \(allocated): \(placed)"]
+                    + (waiting > 0 ? ["waiting: \(orderid) \(sku) x\(waiting) (out of stock for \(sku))"] : []))
         case .quantityChanged(let reference, let moved, let filled, _):
             return Wording(
                 headline: "\(reference) quantity changed", lines: moved.map(\.reportLine) + filled.map(\.filledLine))
@@ -125,5 +137,14 @@ extension LineOnBatch {
     /// `filled NEW-2 TV x3 from B-9`: a waiting line that got stock.
     var filledLine: String {
         "filled \(orderid) \(sku) x\(qty) from \(batchref)"
+    }
+}
+
+extension WaitingRoom {
+    /// Why a line the SKU could cover in pieces waits, e.g. `no single batch can take 100; 120 available in 3
+    /// batches; splitLines is never`.
+    func reason(qty: Int) -> String {
+        "no single batch can take \(qty); \(available) available in \(batches) "
+            + (batches == 1 ? "batch" : "batches") + "; splitLines is never"
     }
 }

@@ -147,6 +147,12 @@ extension OrderLine {
         try db.execute(OrderLine.insertAllocationSQL, id, batchID, qty)
     }
 
+    /// Puts `qty` of this line, inserted in this transaction, on `batch`: one piece of a line placed in several.
+    func savePiece(_ qty: Int, on batch: Batch, in db: Database) throws {
+        guard let id, let batchID = batch.id else { preconditionFailure("a piece of a line or batch not stored") }
+        try db.execute(OrderLine.insertAllocationSQL, id, batchID, qty)
+    }
+
     private static let insertAllocationSQL = SQL(
         "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)")
     private static let stopWaitingSQL = SQL("UPDATE order_lines SET waiting_since = NULL WHERE id = ?")

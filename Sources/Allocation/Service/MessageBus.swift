@@ -17,6 +17,8 @@ public final class MessageBus {
     public let `operator`: String
     /// Whether stock that appears is given to waiting lines in the same transaction.
     public let autoAllocate: Bool
+    /// How a line may be spread over its SKU's batches (``SplitLines``).
+    public let splitLines: SplitLines
     private let log: (String) -> Void
     /// Where the notifications of ``standard(database:settings:log:)`` are sent from, off this bus's thread.
     public let notifications = NotificationQueue()
@@ -27,12 +29,13 @@ public final class MessageBus {
     public init(
         database: Database, clock: Clock,
         operator: String = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment),
-        autoAllocate: Bool = true, log: @escaping (String) -> Void
+        autoAllocate: Bool = true, splitLines: SplitLines = .batches, log: @escaping (String) -> Void
     ) {
         self.database = database
         self.clock = clock
         self.operator = `operator`
         self.autoAllocate = autoAllocate
+        self.splitLines = splitLines
         self.log = log
     }
 
@@ -41,7 +44,7 @@ public final class MessageBus {
     public static func standard(database: Database, settings: Settings, log: @escaping (String) -> Void) -> MessageBus {
         let bus = MessageBus(
             database: database, clock: settings.clock, operator: settings.user, autoAllocate: settings.autoAllocate,
-            log: log)
+            splitLines: settings.splitLines, log: log)
         let notifier = settings.notifier
         let address = settings.notifyAddress
         let name = "notify out of stock"
@@ -161,7 +164,8 @@ public final class MessageBus {
     private func run(_ command: Command) throws -> Outcome {
         try database.transaction { db in
             let at = clock.timestamp()
-            let context = Services.Context(now: at, autoAllocate: autoAllocate)
+            let context = Services.Context(
+                now: at, today: clock.today, autoAllocate: autoAllocate, splitLines: splitLines)
             let (outcome, events) = try Services.route(command, context: context, in: db)
             for event in events {
                 try db.execute(

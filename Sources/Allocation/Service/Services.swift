@@ -7,7 +7,10 @@ enum Services {
     /// appears goes to waiting lines at once.
     struct Context {
         let now: String
+        /// The date lateness is counted from (a batch whose ETA is before it is late).
+        let today: Day
         let autoAllocate: Bool
+        let splitLines: SplitLines
     }
 
     /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
@@ -45,10 +48,19 @@ enum Services {
     /// batches only the preferred one that can take the line. A new line that a batch can take (the common case)
     /// is inserted without looking it up first; when the order has the line already, the insert changes nothing
     /// and the line is read and decided on as it is.
+    ///
+    /// When the preferred batch that can take the line is in the warehouse, every policy puts it there; else,
+    /// unless `splitLines` is `never`, the SKU's batches with room are read and the line is placed by the
+    /// placement rule, maybe in pieces (``allocateInPieces(_:product:context:in:)``).
     static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
         try product.includeCandidates(for: [requested], limit: 1, in: db)
+        if context.splitLines != .never, product.batches.first?.eta != nil || product.batches.isEmpty,
+            try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) == nil
+        {
+            return try allocateInPieces(requested, product: product, context: context, in: db)
+        }
         var placed = product
         if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
             try line.saveFirstAllocation(to: placed.batch(reference), in: db)
@@ -67,12 +79,52 @@ enum Services {
                 line = try line.insert(into: db)
                 try product.saveVersion(in: db)
             }
-            return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.qty, isNew: isNew), product.events)
+            let room = try Batch.candidates(sku: line.sku, available: 1, in: db)
+            let available = room.reduce(0) { $0 + $1.available }
+            return (
+                .waiting(
+                    orderid: line.orderid, sku: line.sku, qty: line.qty, isNew: isNew,
+                    room: available >= line.qty ? WaitingRoom(available: available, batches: room.count) : nil),
+                product.events
+            )
         }
         if line.id == nil { line = try line.insert(into: db) }
         try line.saveAllocation(to: product.batch(reference), in: db)
         try product.saveVersion(in: db)
         return (.allocated(batchReference: reference, wasAlreadyAllocated: false), product.events)
+    }
+
+    /// A new line placed by ``placement(of:among:policy:today:)`` among the SKU's batches with room: whole, in
+    /// pieces (an `Allocated` event each), or waiting whole or in part (`OutOfStock` with what waits).
+    private static func allocateInPieces(
+        _ requested: OrderLine, product: Product, context: Context, in db: Database
+    ) throws -> (Outcome, [Event]) {
+        var product = product
+        let room = try Batch.candidates(sku: requested.sku, available: 1, in: db)
+        let plan = placement(of: requested.qty, among: room, policy: context.splitLines, today: context.today)
+        var line = requested
+        line.waitingSince = plan.waiting > 0 ? context.now : nil
+        line = try line.insert(into: db)
+        for piece in plan.pieces {
+            guard let batch = room.first(where: { $0.reference == piece.batchref }) else { continue }
+            try line.savePiece(piece.qty, on: batch, in: db)
+            product.events.append(
+                .allocated(orderid: line.orderid, sku: line.sku, qty: piece.qty, batchref: piece.batchref))
+        }
+        if plan.waiting > 0 {
+            product.events.append(.outOfStock(sku: line.sku, orderid: line.orderid, qty: plan.waiting))
+        }
+        product.bumpVersion()
+        try product.saveVersion(in: db)
+        let outcome: Outcome =
+            switch (plan.pieces.count, plan.waiting) {
+            case (1, 0): .allocated(batchReference: plan.pieces[0].batchref, wasAlreadyAllocated: false)
+            case (0, _): .waiting(orderid: line.orderid, sku: line.sku, qty: line.qty)
+            default:
+                .allocatedInPieces(
+                    orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: plan.pieces, waiting: plan.waiting)
+            }
+        return (outcome, product.events)
     }
 
     static func changeBatchQuantity(

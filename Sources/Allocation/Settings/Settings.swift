@@ -31,6 +31,9 @@ public struct Settings: Equatable, Sendable {
     public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)
     /// Whether stock that appears is given to waiting lines, oldest first, in the same transaction.
     public var autoAllocate = true
+    /// How a line may be spread over its SKU's batches: `batches` (the default) places it in pieces when no single
+    /// batch can take it, so stock spread over batches is never stranded.
+    public var splitLines = SplitLines.batches
     /// The group that may read and write a database `stock init` creates, beside its owner; nil: the owner only.
     public var group: String?
     /// Bulk work (``CommandGroup``) commits after this many commands, or sooner by ``groupMilliseconds``.
@@ -135,6 +138,12 @@ public struct Settings: Equatable, Sendable {
             settings.user = name
         },
         Key("autoAllocate", variable: "STOCK_AUTO_ALLOCATE") { $1.autoAllocate = try $0.bool() },
+        Key("splitLines", variable: "STOCK_SPLIT_LINES") { value, settings in
+            guard let policy = SplitLines(rawValue: try value.string().lowercased()) else {
+                throw value.bad(SplitLines.allCases.map(\.rawValue).joinedAsChoice())
+            }
+            settings.splitLines = policy
+        },
         Key("group", variable: "STOCK_GROUP") { $1.group = try $0.string() },
         Key("groupCommands", variable: "STOCK_GROUP_COMMANDS") { $1.groupCommands = try $0.integer(1...1_000_000) },
         Key("groupMs", variable: "STOCK_GROUP_MS") { $1.groupMilliseconds = try $0.integer(1...1000) },
