@@ -10,9 +10,11 @@ import Testing
     let bus: MessageBus
     let later = Day("2026-02-01")
 
+    /// The lifecycle under the book's rule (`splitLines` `never`): a line goes whole to one batch or waits
+    /// whole. `SplitLineTests` runs the lifecycle with lines in pieces.
     init() throws {
         store = try TestDatabase()
-        bus = store.makeBus()
+        bus = store.makeBus(splitLines: .never)
     }
 
     func create(_ ref: String, _ sku: String, _ qty: Int, eta: Day? = nil) throws {

@@ -139,7 +139,7 @@ import Testing
         expected.isolation = .serializable
         expected.serverTimeoutMilliseconds = 1500
         #expect(settings == expected)
-        #expect(Settings.keys.compactMap(\.variable).count == 14)
+        #expect(Settings.keys.compactMap(\.variable).count == 15)
     }
 
     @Test func theDefaultDatabaseFollowsXdg() {

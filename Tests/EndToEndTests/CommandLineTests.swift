@@ -130,9 +130,11 @@ import Testing
             #"{"ok":true,"line":1,"command":"CreateBatch","status":"done","ref":"b1","sku":"LAMP","newSku":true,"#
                 + #""filled":[],"changed":true}"#,
             #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
-                + #""sku":"LAMP","qty":3,"alreadyAllocated":false,"changed":true}"#,
+                + #""sku":"LAMP","qty":3,"pieces":[{"batchref":"b1","qty":3}],"waiting":0,"alreadyAllocated":false,"#
+                + #""changed":true}"#,
             #"{"ok":true,"line":4,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o2","sku":"LAMP","#
-                + #""qty":30,"message":"Out of stock for LAMP: order o2 waits for 30","changed":true}"#,
+                + #""qty":30,"pieces":[],"waiting":30,"message":"Out of stock for LAMP: order o2 waits for 30","#
+                + #""changed":true}"#,
             #"{"ok":false,"line":5,"command":"Allocate","error":"Invalid sku NOPE","changed":false}"#,
             #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
                 + #""filled":[],"changed":true}"#,

@@ -342,22 +342,36 @@ import Testing
 }
 
 /// The event log replayed from the start: each batch's purchased and allocated quantities and each order line's
-/// state, compared with the tables, with the invariants (nothing allocated beyond what a batch holds, and every
-/// batch's allocated count the sum of the lines on it).
+/// state, its pieces and whether part of it waits, compared with the tables, with the invariants (nothing
+/// allocated beyond what a batch holds, and every batch's allocated count the sum of the pieces on it).
 struct ReplayedLog {
     var purchased: [String: Int] = [:]
     var allocated: [String: Int] = [:]
-    /// Where each line that exists is: `"batch B"`, `"waiting"` or `"shipped from B"`, by `orderid|sku`.
-    var lines: [String: String] = [:]
+    /// The pieces of each line that exists, by `orderid|sku`: quantity by batch.
+    var pieces: [String: [String: Int]] = [:]
+    /// The quantity each line waits for, while any of it waits.
+    var waiting: [String: Int] = [:]
+    var shippedFrom: [String: String] = [:]
     var shipped: [String] = []
     let database: Allocation.Database
+
+    /// Where each line that exists is: its pieces (`B1 x40, B2 x20`), then `waiting` when part of it waits, or
+    /// `shipped from B`, by `orderid|sku`.
+    var lines: [String: String] {
+        let keys = Set(pieces.keys).union(waiting.keys).union(shippedFrom.keys)
+        return Dictionary(
+            uniqueKeysWithValues: keys.map { line in
+                if let from = shippedFrom[line] { return (line, "shipped from \(from)") }
+                let held = (pieces[line] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) x\($0.value)" }
+                return (line, (held + (waiting[line] != nil ? ["waiting"] : [])).joined(separator: ", "))
+            })
+    }
 
     init(_ cli: CommandLineFixture) throws {
         database = try rawConnection(to: cli.path, access: .readOnly)
         let events = try database.query("SELECT kind, payload FROM events ORDER BY id") { row in
             (row.text(0), row.text(1))
         }
-        var quantities: [String: Int] = [:]
         for (kind, payload) in events {
             let fields = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
             let line = "\(fields["orderid"] ?? "")|\(fields["sku"] ?? "")"
@@ -367,22 +381,28 @@ struct ReplayedLog {
             case "BatchCreated", "BatchQuantityChanged", "BatchReceived":
                 purchased[try #require(fields["ref"] as? String)] = qty
             case "Allocated":
-                if let old = lines[line], old.hasPrefix("batch ") {
-                    allocated[String(old.dropFirst(6)), default: 0] -= quantities[line] ?? 0
+                let batch = try #require(reference)
+                pieces[line, default: [:]][batch, default: 0] += qty
+                allocated[batch, default: 0] += qty
+                if let rest = waiting[line] { waiting[line] = rest > qty ? rest - qty : nil }
+            case "Deallocated":
+                if let batch = reference {
+                    allocated[batch, default: 0] -= qty
+                    let left = (pieces[line]?[batch] ?? 0) - qty
+                    pieces[line]?[batch] = left > 0 ? left : nil
+                    if pieces[line]?.isEmpty == true { pieces[line] = nil }
                 }
-                lines[line] = "batch \(try #require(reference))"
-                quantities[line] = qty
-                allocated[try #require(reference), default: 0] += qty
-            case "Deallocated", "Cancelled":
-                if let reference { allocated[reference, default: 0] -= qty }
-                lines[line] = nil
+            case "Cancelled":
+                pieces[line] = nil
+                waiting[line] = nil
             case "OutOfStock":
-                if fields["orderid"] != nil { lines[line] = "waiting" }
+                if fields["orderid"] != nil { waiting[line] = qty }
             case "Shipped":
                 let from = try #require(reference)
                 allocated[from, default: 0] -= qty
                 purchased[from, default: 0] -= qty
-                lines[line] = "shipped from \(from)"
+                pieces[line] = nil
+                shippedFrom[line] = from
                 shipped.append(line)
             default: break
             }
@@ -398,17 +418,27 @@ struct ReplayedLog {
         #expect(Dictionary(uniqueKeysWithValues: batches.map { ($0.0, $0.2) }) == expectedAllocated, "allocated")
         for batch in batches { #expect(batch.2 >= 0 && batch.2 <= batch.1, "\(batch)") }
         #expect(try TestDatabase.miscountedBatches(in: database).isEmpty)
-        let tableLines = try database.query(
+        let rows = try database.query(
             """
-            SELECT l.orderid, l.sku, b.reference, l.waiting_since, l.shipped_from FROM order_lines AS l
+            SELECT l.orderid, l.sku, b.reference, a.qty, l.waiting_since, l.shipped_from FROM order_lines AS l
             LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
+            ORDER BY l.id, b.reference
             """
         ) { row in
-            let state =
-                row.optionalText(4).map { "shipped from \($0)" } ?? row.optionalText(2).map { "batch \($0)" }
-                ?? "waiting"
-            return ("\(row.text(0))|\(row.text(1))", state)
+            (
+                line: "\(row.text(0))|\(row.text(1))", piece: row.optionalText(2).map { "\($0) x\(row.int(3))" },
+                waits: !row.isNull(4), shippedFrom: row.optionalText(5)
+            )
         }
-        #expect(Dictionary(uniqueKeysWithValues: tableLines) == lines, "order lines")
+        var tableLines: [String: String] = [:]
+        for line in Set(rows.map(\.line)) {
+            let its = rows.filter { $0.line == line }
+            if let from = its[0].shippedFrom {
+                tableLines[line] = "shipped from \(from)"
+            } else {
+                tableLines[line] = (its.compactMap(\.piece) + (its[0].waits ? ["waiting"] : [])).joined(separator: ", ")
+            }
+        }
+        #expect(tableLines == lines, "order lines")
     }
 }

@@ -243,11 +243,14 @@ import Testing
         let answers = result.stdout.split(separator: "\n").map(String.init)
         let expected: [String] = [
             #"{"ok":true,"line":1,"command":"Allocate","status":"allocated","batchref":"b1","orderid":"o1","#
-                + #""sku":"LAMP","qty":8,"alreadyAllocated":false,"changed":true}"#,
+                + #""sku":"LAMP","qty":8,"pieces":[{"batchref":"b1","qty":8}],"waiting":0,"alreadyAllocated":false,"#
+                + #""changed":true}"#,
             #"{"ok":true,"line":2,"command":"Allocate","status":"allocated","batchref":"S-1","orderid":"o2","#
-                + #""sku":"LAMP","qty":8,"alreadyAllocated":false,"changed":true}"#,
+                + #""sku":"LAMP","qty":8,"pieces":[{"batchref":"S-1","qty":8}],"waiting":0,"alreadyAllocated":false,"#
+                + #""changed":true}"#,
             #"{"ok":true,"line":3,"command":"Allocate","status":"waiting","batchref":null,"orderid":"o3","sku":"LAMP","#
-                + #""qty":8,"message":"Out of stock for LAMP: order o3 waits for 8","changed":true}"#,
+                + #""qty":8,"pieces":[],"waiting":8,"message":"Out of stock for LAMP: order o3 waits for 8","#
+                + #""changed":true}"#,
             #"{"ok":true,"line":4,"command":"ChangeBatchEta","status":"done","ref":"S-1","eta":"2026-02-03","#
                 + #""changed":true}"#,
             #"{"ok":true,"line":5,"command":"ReceiveBatch","status":"done","ref":"S-1","qty":30,"moved":0,"#

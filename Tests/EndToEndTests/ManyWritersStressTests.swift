@@ -68,38 +68,6 @@ import Testing
         let batches = try Views.batches(in: database)
         #expect(batches.count == Self.writers * 10)
         for batch in batches { #expect(batch.allocated <= batch.purchased, "\(batch)") }
-        let replayed = try Replay(database)
-        #expect(replayed.purchased == Dictionary(uniqueKeysWithValues: batches.map { ($0.reference, $0.purchased) }))
-        let allocations = try database.query(
-            """
-            SELECT l.orderid, l.sku, b.reference FROM allocations AS a
-            JOIN order_lines AS l ON l.id = a.orderline_id JOIN batches AS b ON b.id = a.batch_id
-            """
-        ) { row in ("\(row.text(0))|\(row.text(1))", row.text(2)) }
-        #expect(replayed.allocation == Dictionary(uniqueKeysWithValues: allocations))
-    }
-}
-
-/// The event log replayed: each batch's purchased quantity and the batch each order line ends on.
-private struct Replay {
-    var purchased: [String: Int] = [:]
-    var allocation: [String: String] = [:]
-
-    init(_ database: Allocation.Database) throws {
-        let events = try database.query("SELECT kind, payload FROM events ORDER BY id") { row in
-            (row.text(0), row.text(1))
-        }
-        for (kind, payload) in events {
-            let fields = try #require(
-                try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
-            let line = "\(fields["orderid"] ?? "")|\(fields["sku"] ?? "")"
-            switch kind {
-            case "BatchCreated", "BatchQuantityChanged":
-                purchased[try #require(fields["ref"] as? String)] = try #require(fields["qty"] as? Int)
-            case "Allocated": allocation[line] = try #require(fields["batchref"] as? String)
-            case "Deallocated": allocation[line] = nil
-            default: break
-            }
-        }
+        try ReplayedLog(cli).expectMatchesTables()
     }
 }

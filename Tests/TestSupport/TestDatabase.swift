@@ -25,8 +25,14 @@ public final class TestDatabase {
     }
 
     /// The production bus over this file; handler failures are collected in ``handlerFailures``.
-    public func makeBus() -> MessageBus {
-        MessageBus.standard(database: database, settings: settings) { [weak self] in self?.handlerFailures.append($0) }
+    /// The production bus over this database; `splitLines` chooses the placement policy (the settings' default
+    /// when nil).
+    public func makeBus(splitLines: SplitLines? = nil) -> MessageBus {
+        var settings = settings
+        if let splitLines { settings.splitLines = splitLines }
+        return MessageBus.standard(database: database, settings: settings) { [weak self] in
+            self?.handlerFailures.append($0)
+        }
     }
 
     /// A second connection to the same file, as another process would have.

@@ -37,32 +37,42 @@ extension Product {
         return true
     }
 
-    /// Why `line` cannot ship, e.g. `o1 TV is on arriving batch B-2`; nil when it can: it is allocated to a batch
-    /// of this product that is in the warehouse.
+    /// Why `line` cannot ship, e.g. `o1 TV is on arriving batch B-2`; nil when it can: every piece of it is on a
+    /// batch of this product that is in the warehouse, and no part of it waits.
     func shippingProblem(_ line: OrderLine) -> String? {
         if line.isShipped { return "\(line.orderid) \(line.sku) was shipped" }
-        guard let reference = line.batchReference else { return "\(line.orderid) \(line.sku) is waiting for stock" }
-        guard let batch = batches.first(where: { $0.reference == reference }), batch.eta == nil else {
-            return "\(line.orderid) \(line.sku) is on arriving batch \(reference)"
+        if line.pieces.isEmpty { return "\(line.orderid) \(line.sku) is waiting for stock" }
+        let arriving = line.pieces.filter { piece in
+            batches.first { $0.reference == piece.batchref }?.eta != nil
         }
+        let split = line.pieces.count > 1
+        if !arriving.isEmpty {
+            let on = arriving.map { split ? "x\($0.qty) on \($0.batchref)" : $0.batchref }.joined(separator: ", ")
+            return "\(line.orderid) \(line.sku) is on arriving batch \(on)"
+        }
+        if line.waitingPart > 0 { return "\(line.orderid) \(line.sku) still waits for x\(line.waitingPart)" }
         return nil
     }
 
-    /// Ships an allocated line from its batch in the warehouse: the quantity leaves the batch (purchased and
-    /// allocated both drop) and `Shipped` is recorded. Bumps the version.
+    /// Ships an allocated line from its batches in the warehouse: each piece leaves its batch (purchased and
+    /// allocated both drop) with a `Shipped` of its quantity. Bumps the version.
     ///
+    /// - Returns: each piece shipped.
     /// - Throws: `AllocationError.notShippable` naming the line when ``shippingProblem(_:)`` finds one.
-    mutating func ship(_ line: OrderLine) throws -> LineOnBatch {
+    mutating func ship(_ line: OrderLine) throws -> [LineOnBatch] {
         if let problem = shippingProblem(line) { throw AllocationError.notShippable([problem]) }
-        let reference = line.batchReference ?? ""
-        let index = try batchIndex(reference)
-        try require(batches[index].allocated >= line.qty, "batch \(reference) does not hold \(line.qty)")
-        batches[index].purchased -= line.qty
-        batches[index].allocated -= line.qty
-        events.append(.shipped(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
+        var shipped: [LineOnBatch] = []
+        for piece in line.pieces {
+            let index = try batchIndex(piece.batchref)
+            try require(batches[index].allocated >= piece.qty, "batch \(piece.batchref) does not hold \(piece.qty)")
+            batches[index].purchased -= piece.qty
+            batches[index].allocated -= piece.qty
+            events.append(.shipped(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
+            try ensure(batches[index].allocated <= batches[index].purchased, "batch \(piece.batchref) over-allocated")
+            shipped.append(LineOnBatch(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
+        }
         bumpVersion()
-        try ensure(batches[index].allocated <= batches[index].purchased, "batch \(reference) over-allocated")
-        return LineOnBatch(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference)
+        return shipped
     }
 
     /// Moves an allocated or waiting line to the batch `reference` of this product: `Deallocated` from its batch
@@ -78,19 +88,21 @@ extension Product {
         guard line.batchReference != reference else {
             throw AllocationError.alreadyOnBatch(orderid: line.orderid, sku: line.sku, batch: reference)
         }
-        guard batches[target].available >= line.qty else {
-            throw AllocationError.noRoom(batch: reference, available: batches[target].available, needed: line.qty)
+        let own = line.pieces.first { $0.batchref == reference }?.qty ?? 0
+        guard batches[target].available + own >= line.qty else {
+            throw AllocationError.noRoom(
+                batch: reference, available: batches[target].available + own, needed: line.qty)
         }
-        if let from = line.batchReference {
-            let index = try batchIndex(from)
-            batches[index].allocated -= line.qty
-            events.append(.deallocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: from))
+        for piece in line.pieces {
+            let index = try batchIndex(piece.batchref)
+            batches[index].allocated -= piece.qty
+            events.append(.deallocated(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
         }
         batches[target].allocated += line.qty
         events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
         bumpVersion()
         try ensure(batches.allSatisfy { $0.allocated >= 0 }, "a batch of \(sku) holds less than nothing")
-        return line.batchReference
+        return line.pieces.isEmpty ? nil : line.pieces.map(\.batchref).joined(separator: ", ")
     }
 
     /// The preferred batch other than the line's own that could take `line` now; nil when none can.

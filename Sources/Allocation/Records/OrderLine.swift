@@ -1,15 +1,16 @@
 /// A line of a customer order: a quantity of one SKU. An order has at most one line per SKU.
 ///
-/// The struct is both the domain value and its `order_lines` row; `batchReference` is read with it from
-/// `allocations`. A stored line is in one of three states: allocated (`batchReference` set), waiting for stock
-/// (`waitingSince` set) or shipped (`shippedAt` and `shippedFrom` set). Its id is its age: "oldest first" means
-/// ascending id.
+/// The struct is both the domain value and its `order_lines` row; its `pieces` are read with it from
+/// `allocations`, one per batch it takes from. A stored line is allocated (its pieces hold all of it), waiting for
+/// stock (`waitingSince` set: no piece, or pieces holding part of it and a rest that waits) or shipped
+/// (`shippedAt` and `shippedFrom` set). Its id is its age: "oldest first" means ascending id.
 struct OrderLine: Hashable, Sendable {
     var id: Int64?
     var orderid: String
     var sku: String
     var qty: Int
-    var batchReference: String?
+    /// Where the line is: one piece per batch it takes from, in the order read.
+    var pieces: [Piece]
     /// When the line started waiting for stock (an ISO 8601 timestamp); nil unless it waits.
     var waitingSince: String?
     /// When the line left the warehouse; nil unless it was shipped.
@@ -25,18 +26,44 @@ struct OrderLine: Hashable, Sendable {
         self.orderid = orderid
         self.sku = sku
         self.qty = qty
-        self.batchReference = batchReference
+        self.pieces = batchReference.map { [Piece(batchref: $0, qty: qty)] } ?? []
         self.waitingSince = waitingSince
         self.shippedAt = shippedAt
         self.shippedFrom = shippedFrom
     }
 
     var isShipped: Bool { shippedAt != nil }
-    var isWaiting: Bool { batchReference == nil && !isShipped }
+    var isWaiting: Bool { pieces.isEmpty && !isShipped }
+    /// The quantity the pieces hold.
+    var placed: Int { pieces.reduce(0) { $0 + $1.qty } }
+    /// The part no batch holds: all of a waiting line, the rest of a partly placed one, 0 otherwise.
+    var waitingPart: Int { isShipped ? 0 : qty - placed }
+
+    /// The one batch a line wholly in one piece is on; nil for a waiting line or one in several pieces. Setting it
+    /// puts the whole line on that batch (nil: on none).
+    var batchReference: String? {
+        get { pieces.count == 1 && pieces[0].qty == qty ? pieces[0].batchref : nil }
+        set { pieces = newValue.map { [Piece(batchref: $0, qty: qty)] } ?? [] }
+    }
+
+    /// The lines of `rows` read one row per piece, each line once with all its pieces; the rows of one line must
+    /// be next to each other.
+    static func folded(_ rows: [OrderLine]) -> [OrderLine] {
+        var lines: [OrderLine] = []
+        for row in rows {
+            if let last = lines.last, last.id != nil, last.id == row.id {
+                lines[lines.count - 1].pieces += row.pieces
+            } else {
+                lines.append(row)
+            }
+        }
+        return lines
+    }
 }
 
 extension OrderLine {
-    static let columns = "l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from"
+    static let columns =
+        "l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from, a.qty"
     static let joins = """
         order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
           LEFT JOIN batches AS b ON b.id = a.batch_id
@@ -45,45 +72,49 @@ extension OrderLine {
     init(row: Row) {
         self.init(
             id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
-            batchReference: row.optionalText(4), waitingSince: row.optionalText(5), shippedAt: row.optionalText(6),
-            shippedFrom: row.optionalText(7))
+            waitingSince: row.optionalText(5), shippedAt: row.optionalText(6), shippedFrom: row.optionalText(7))
+        pieces = row.optionalText(4).map { [Piece(batchref: $0, qty: row.int(8))] } ?? []
     }
 
     private static let findSQL = SQL("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?")
 
-    /// The order's line for `sku`, through the UNIQUE (orderid, sku) index.
+    /// The order's line for `sku` with its pieces, through the UNIQUE (orderid, sku) index.
     static func find(orderid: String, sku: String, in db: Database) throws -> OrderLine? {
-        try db.queryOne(findSQL, orderid, sku) { OrderLine(row: $0) }
+        folded(try db.query(findSQL, orderid, sku) { OrderLine(row: $0) }).first
     }
 
     /// Every line of the order, by SKU, through the UNIQUE (orderid, sku) index.
     static func forOrder(_ orderid: String, in db: Database) throws -> [OrderLine] {
-        try db.query("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? ORDER BY l.sku", orderid) {
-            OrderLine(row: $0)
-        }
+        folded(
+            try db.query("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? ORDER BY l.sku", orderid) {
+                OrderLine(row: $0)
+            })
     }
 
-    /// The lines allocated to a batch, oldest order line first, in the order of the index `allocations_by_batch`.
+    /// The lines with a piece on a batch, oldest order line first, each with all its pieces.
     static func allocated(toBatch reference: String, in db: Database) throws -> [OrderLine] {
-        try db.query(
-            """
-            SELECT \(columns) FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
-              JOIN order_lines AS l ON l.id = a.orderline_id
-            WHERE b.reference = ? ORDER BY a.orderline_id
-            """, reference
-        ) { OrderLine(row: $0) }
+        folded(
+            try db.query(
+                """
+                SELECT \(columns) FROM allocations AS a JOIN batches AS b ON b.id = a.batch_id
+                  JOIN order_lines AS l ON l.id = a.orderline_id
+                WHERE a.orderline_id IN (
+                  SELECT h.orderline_id FROM allocations AS h JOIN batches AS hb ON hb.id = h.batch_id
+                  WHERE hb.reference = ?)
+                ORDER BY a.orderline_id, a.batch_id
+                """, reference
+            ) { OrderLine(row: $0) })
     }
 
-    /// A waiting line has no allocation row, so no join: the partial index `order_lines_waiting` serves it all.
+    /// The partial index `order_lines_waiting` finds the lines; a partly placed one brings its pieces.
     private static let waitingSQL = SQL(
         """
-        SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
-        WHERE l.sku = ? AND l.waiting_since IS NOT NULL ORDER BY l.id
+        SELECT \(columns) FROM \(joins) WHERE l.sku = ? AND l.waiting_since IS NOT NULL ORDER BY l.id
         """)
 
-    /// The SKU's waiting lines, oldest first, through the partial index `order_lines_waiting`.
+    /// The SKU's waiting lines, oldest first, with the pieces of any partly placed one.
     static func waiting(sku: String, in db: Database) throws -> [OrderLine] {
-        try db.query(waitingSQL, sku) { OrderLine(row: $0) }
+        folded(try db.query(waitingSQL, sku) { OrderLine(row: $0) })
     }
 
     /// The SKUs that have waiting lines, through the partial index `order_lines_waiting`.
@@ -165,12 +196,14 @@ extension OrderLine {
     private static let unallocateSQL = SQL("DELETE FROM allocations WHERE orderline_id = ?")
     private static let waitSQL = SQL("UPDATE order_lines SET waiting_since = ? WHERE id = ?")
 
-    /// Takes the line off its batch and keeps it as shipped from that batch at `at`.
+    /// Takes the line off its batches and keeps it as shipped at `at` from them (their references, joined by
+    /// `, `, for a line that was in several pieces).
     func saveShipped(at: String, in db: Database) throws {
-        guard let id, let batchReference else { preconditionFailure("shipping a line that is not allocated") }
+        guard let id, !pieces.isEmpty else { preconditionFailure("shipping a line that is not allocated") }
         try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
         try db.execute(
-            "UPDATE order_lines SET shipped_at = ?, shipped_from = ? WHERE id = ?", at, batchReference, id)
+            "UPDATE order_lines SET shipped_at = ?, shipped_from = ? WHERE id = ?", at,
+            pieces.map(\.batchref).joined(separator: ", "), id)
     }
 
     /// Deletes the line, taking it off its batch first.

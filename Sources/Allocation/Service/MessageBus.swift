@@ -210,7 +210,7 @@ extension Services {
         case .changeBatchEta(let c): try changeBatchEta(c, in: db)
         case .ship(let c): try ship(c, context: context, in: db)
         case .moveLine(let c): try moveLine(c, context: context, in: db)
-        case .allocateWaiting(let c): try allocateWaiting(c, in: db)
+        case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)
         }
     }
 }

@@ -36,7 +36,7 @@ enum Services {
             )
         }
         try product.add(batch)
-        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, context: context, in: db)
         try product.saveVersion(in: db)
         return (
             .batchCreated(reference: command.ref, sku: command.sku, skuIsNew: stored == nil, filled: filled),
@@ -130,56 +130,87 @@ enum Services {
     static func changeBatchQuantity(
         _ command: ChangeBatchQuantity, context: Context, in db: Database
     ) throws -> (Outcome, [Event]) {
-        guard let loaded = try Product.loadForQuantityChange(ofBatch: command.ref, to: command.qty, in: db) else {
-            throw AllocationError.unknownBatch(command.ref)
-        }
-        var product = loaded.product
-        let lines = loaded.lines
+        var product = try loadProduct(ofBatch: command.ref, in: db)
         if let expected = command.expectedVersion, expected != product.version {
             throw AllocationError.changedMeanwhile(
                 sku: product.sku, expectedVersion: expected, version: product.version)
         }
-        let moves = try product.changeQuantity(ofBatch: command.ref, to: command.qty, allocatedLines: lines)
-        guard product.version != product.readVersion else {
+        try require(command.qty >= 0, "batch \(command.ref) cannot have quantity \(command.qty)")
+        let old = try product.batches[product.batchIndex(command.ref)].purchased
+        guard old != command.qty else {
             return (.quantityChanged(reference: command.ref, moved: [], filled: [], wasChanged: false), [])
         }
-        try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
-        try Batch.savePurchased(command.qty, reference: command.ref, in: db)
-        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        product.events.append(.batchQuantityChanged(ref: command.ref, qty: command.qty))
+        product.bumpVersion()
+        let (moved, filled) = try changePurchased(
+            of: command.ref, from: old, to: command.qty, product: &product, context: context, in: db)
         try product.saveVersion(in: db)
-        return (.quantityChanged(reference: command.ref, moved: moves, filled: filled), product.events)
+        return (.quantityChanged(reference: command.ref, moved: moved, filled: filled), product.events)
+    }
+
+    /// Sets batch `reference`'s purchased quantity from `old` to `new` by the rules with pieces
+    /// (``SKUStock/changePurchased(of:to:)``), fills waiting lines when `autoAllocate` is on, and writes it all:
+    /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
+    /// schema's `allocated <= purchased` holds after every statement.
+    private static func changePurchased(
+        of reference: String, from old: Int, to new: Int, product: inout Product, context: Context, in db: Database
+    ) throws -> (moves: [Move], filled: [LineOnBatch]) {
+        let lines = try OrderLine.allocated(toBatch: reference, in: db)
+        var (stock, stored) = try stock(
+            of: product, lines: lines, filling: context.autoAllocate, context: context, in: db)
+        try stock.changePurchased(of: reference, to: new)
+        if context.autoAllocate { try stock.fillWaiting() }
+        if new > old { try Batch.savePurchased(new, reference: reference, in: db) }
+        product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
+        if new < old { try Batch.savePurchased(new, reference: reference, in: db) }
+        return movesAndFills(stock, off: reference, lines: stored, sku: product.sku)
     }
 
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
-        guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) else {
+        guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db), let id = line.id else {
             throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
         }
-        try product.include(try batches(holding: [line], in: db))
-        try product.deallocate(line)
-        try line.delete(in: db)
-        guard let reference = line.batchReference else {
+        guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
+        product.bumpVersion()
+        guard !line.pieces.isEmpty else {
+            try line.delete(in: db)
+            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty))
             try product.saveVersion(in: db)
             return (.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
         }
-        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        var (stock, stored) = try stock(
+            of: product, lines: [line], filling: context.autoAllocate, context: context, in: db)
+        try stock.free(id)
+        if context.autoAllocate { try stock.fillWaiting() }
+        product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
+        if line.waitingPart > 0 {
+            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart))
+        }
+        try line.delete(in: db)
         try product.saveVersion(in: db)
-        return (.deallocated(batchReference: reference, filled: filled), product.events)
+        let filled = movesAndFills(stock, off: nil, lines: stored, sku: product.sku).filled
+        return (
+            .deallocated(batchReference: line.pieces.map(\.batchref).joined(separator: ", "), filled: filled),
+            product.events
+        )
     }
 
     static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard let loaded = try Product.loadForQuantityChange(ofBatch: command.ref, to: command.qty, in: db) else {
-            throw AllocationError.unknownBatch(command.ref)
-        }
-        var product = loaded.product
-        let lines = loaded.lines
-        let (qty, moves) = try product.receive(batch: command.ref, quantity: command.qty, allocatedLines: lines)
-        try saveMoves(moves, of: lines, product: product, now: context.now, in: db)
-        try Batch.savePurchased(qty, reference: command.ref, in: db)
+        var product = try loadProduct(ofBatch: command.ref, in: db)
+        let index = try product.batchIndex(command.ref)
+        guard product.batches[index].eta != nil else { throw AllocationError.alreadyInWarehouse(command.ref) }
+        let old = product.batches[index].purchased
+        let received = command.qty ?? old
+        try require(received >= 0, "batch \(command.ref) cannot have quantity \(received)")
+        product.batches[index].eta = nil
+        product.events.append(.batchReceived(ref: command.ref, qty: received))
+        product.bumpVersion()
         try Batch.saveETA(nil, reference: command.ref, in: db)
-        let filled = try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        let (moved, filled) = try changePurchased(
+            of: command.ref, from: old, to: received, product: &product, context: context, in: db)
         try product.saveVersion(in: db)
-        return (.received(reference: command.ref, qty: qty, moved: moves, filled: filled), product.events)
+        return (.received(reference: command.ref, qty: received, moved: moved, filled: filled), product.events)
     }
 
     /// A new ETA frees no stock, so no waiting line is filled.
@@ -228,9 +259,11 @@ enum Services {
             for line in lines where line.sku == products[index].sku {
                 let done = try products[index].ship(line)
                 try line.saveShipped(at: context.now, in: db)
-                let batch = try products[index].batches[products[index].batchIndex(done.batchref)]
-                try Batch.savePurchased(batch.purchased, reference: batch.reference, in: db)
-                shipped.append(done)
+                for piece in done {
+                    let batch = try products[index].batches[products[index].batchIndex(piece.batchref)]
+                    try Batch.savePurchased(batch.purchased, reference: batch.reference, in: db)
+                }
+                shipped += done
             }
             try products[index].saveVersion(in: db)
         }
@@ -254,7 +287,8 @@ enum Services {
         var moved = line
         moved.batchReference = command.batchref
         try moved.saveAllocation(to: product.batch(command.batchref), in: db)
-        let filled = from == nil ? [] : try fillWaitingLines(of: &product, if: context.autoAllocate, in: db)
+        let filled =
+            from == nil ? [] : try fillWaitingLines(of: &product, if: context.autoAllocate, context: context, in: db)
         try product.saveVersion(in: db)
         return (
             .moved(orderid: line.orderid, sku: line.sku, from: from, to: command.batchref, filled: filled),
@@ -263,7 +297,9 @@ enum Services {
     }
 
     /// Fills waiting lines on demand, whatever `autoAllocate` says.
-    static func allocateWaiting(_ command: AllocateWaiting, in db: Database) throws -> (Outcome, [Event]) {
+    static func allocateWaiting(
+        _ command: AllocateWaiting, context: Context, in db: Database
+    ) throws -> (Outcome, [Event]) {
         let skus: [String]
         if let sku = command.sku {
             guard try Views.productExists(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
@@ -275,7 +311,7 @@ enum Services {
         var events: [Event] = []
         for sku in skus {
             var product = try loadProduct(sku: sku, in: db)
-            filled += try fillWaitingLines(of: &product, if: true, in: db)
+            filled += try fillWaitingLines(of: &product, if: true, context: context, in: db)
             if product.version != product.readVersion { try product.saveVersion(in: db) }
             events += product.events
         }
@@ -322,41 +358,25 @@ enum Services {
     /// The batches the allocated ones among `lines` are on, each read once by its reference.
     private static func batches(holding lines: [OrderLine], in db: Database) throws -> [Batch] {
         var references: [String] = []
-        for reference in lines.compactMap(\.batchReference) where !references.contains(reference) {
+        for reference in lines.flatMap(\.pieces).map(\.batchref) where !references.contains(reference) {
             references.append(reference)
         }
         return try references.compactMap { try Batch.find(reference: $0, in: db) }
     }
 
-    /// Saves where the lines that left a batch went. Lines move off first: the schema refuses a batch whose
-    /// allocated exceeds its purchased, even briefly.
-    private static func saveMoves(
-        _ moves: [Move], of lines: [OrderLine], product: Product, now: String, in db: Database
-    ) throws {
-        for move in moves {
-            for var line in lines where line.orderid == move.orderid {
-                line.waitingSince = move.to == nil ? now : nil
-                try line.saveAllocation(to: product.batch(move.to), in: db)
-            }
-        }
-    }
-
-    /// Gives the product's stock to its waiting lines, oldest first, when `enabled`: one indexed lookup when none
-    /// waits, else the batches that could take the smallest of them are loaded beside those the command holds
-    /// (which the command has saved already, so the two reads agree).
+    /// Gives the product's stock to its waiting lines (and waiting rests), oldest first, when `enabled`: one
+    /// indexed lookup when none waits.
     private static func fillWaitingLines(
-        of product: inout Product, if enabled: Bool, in db: Database
+        of product: inout Product, if enabled: Bool, context: Context, in db: Database
     ) throws -> [LineOnBatch] {
         guard enabled else { return [] }
         let waiting = try OrderLine.waiting(sku: product.sku, in: db)
         guard !waiting.isEmpty else { return [] }
-        try product.includeCandidates(for: waiting, in: db)
-        let placed = try product.fillWaiting(waiting)
-        for line in placed {
-            try line.saveAllocation(to: product.batch(line.batchReference), in: db)
-        }
-        return placed.map {
-            LineOnBatch(orderid: $0.orderid, sku: $0.sku, qty: $0.qty, batchref: $0.batchReference ?? "")
-        }
+        var (stock, stored) = try stock(of: product, lines: waiting, filling: false, context: context, in: db)
+        try stock.fillWaiting()
+        guard !stock.changes.isEmpty else { return [] }
+        product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
+        product.bumpVersion()
+        return movesAndFills(stock, off: nil, lines: stored, sku: product.sku).filled
     }
 }

@@ -37,17 +37,22 @@ extension Views {
             return nil
         }
 
-        /// The row of a line read with ``OrderLine/columns``; a line is always stored, so it has an id.
+        /// The row of a line read with ``OrderLine/columns``, one row per piece: a piece says its own batch and
+        /// quantity. A line is always stored, so it has an id.
         init(_ line: OrderLine) {
-            let status: LineStatus =
-                if let shippedAt = line.shippedAt {
-                    .shipped(at: shippedAt, from: line.shippedFrom ?? "")
-                } else if let batch = line.batchReference {
-                    .allocated(batchref: batch)
-                } else {
-                    .waiting(since: line.waitingSince ?? "")
-                }
-            self.init(id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty, status: status)
+            if let shippedAt = line.shippedAt {
+                self.init(
+                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty,
+                    status: .shipped(at: shippedAt, from: line.shippedFrom ?? ""))
+            } else if let piece = line.pieces.first {
+                self.init(
+                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: piece.qty,
+                    status: .allocated(batchref: piece.batchref))
+            } else {
+                self.init(
+                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty,
+                    status: .waiting(since: line.waitingSince ?? ""))
+            }
         }
 
         /// `{"orderid","sku","qty","status"}` and the status's `batchref`, `waitingSince` or `shippedAt` and
@@ -170,7 +175,7 @@ extension Views {
               JOIN order_lines AS l ON l.id = a.orderline_id
             WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
             """, today.description
-        ) { (line: OrderLine(row: $0), eta: $0.optionalText(8).flatMap(Day.init)) }
+        ) { (line: OrderLine(row: $0), eta: $0.optionalText(9).flatMap(Day.init)) }
         var products: [String: Product] = [:]
         return try lines.map { found in
             if products[found.line.sku] == nil {
