@@ -159,4 +159,18 @@ import Testing
             try bus.handle(.moveLine(MoveLine(orderid: "O1", sku: "TV", batchref: "B1")))
         }
     }
+
+    /// An order's listing has a row per piece and one for the part that waits; backorders and the board's
+    /// waiting count take the waiting part only.
+    @Test func listingsShowEachPieceAndTheWaitingRest() throws {
+        let bus = try threeBatches(.partial)
+        try bus.handle(.allocate(Allocate(orderid: "O1", sku: "TV", qty: 100)))
+        try bus.handle(.allocate(Allocate(orderid: "O2", sku: "TV", qty: 30)))
+        let rows = try Views.orderLines(orderid: "O2", in: store.database)
+        #expect(rows.map(\.qty) == [20, 10])
+        #expect(rows.map(\.batchref) == ["B3", nil])
+        #expect(rows.map(\.json).last?.contains(#""status":"waiting""#) == true)
+        #expect(try Views.backorders(in: store.database).map(\.qty) == [10])
+        #expect(try Views.totals(skus: ["TV"], in: store.database).first?.waiting == 10)
+    }
 }

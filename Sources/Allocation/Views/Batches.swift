@@ -104,7 +104,8 @@ extension Views {
             try db.queryOne(
                 """
                 SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(allocated), 0),
-                  (SELECT coalesce(sum(qty), 0) FROM order_lines WHERE sku = ? AND waiting_since IS NOT NULL)
+                  (SELECT coalesce(sum(\(Views.waitingPart)), 0) FROM order_lines AS l
+                   WHERE l.sku = ? AND l.waiting_since IS NOT NULL)
                 FROM batches WHERE sku = ?
                 """, sku, sku
             ) {

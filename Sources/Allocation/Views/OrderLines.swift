@@ -37,6 +37,24 @@ extension Views {
             return nil
         }
 
+        /// A line's rows: one per piece, then one for the part that waits, or one for a shipped line.
+        static func rows(of line: OrderLine) -> [LineRow] {
+            guard !line.isShipped, !line.pieces.isEmpty else { return [LineRow(line)] }
+            let id = line.id ?? 0
+            var rows = line.pieces.map {
+                LineRow(
+                    id: id, orderid: line.orderid, sku: line.sku, qty: $0.qty, status: .allocated(batchref: $0.batchref)
+                )
+            }
+            if line.waitingPart > 0 {
+                rows.append(
+                    LineRow(
+                        id: id, orderid: line.orderid, sku: line.sku, qty: line.waitingPart,
+                        status: .waiting(since: line.waitingSince ?? "")))
+            }
+            return rows
+        }
+
         /// The row of a line read with ``OrderLine/columns``, one row per piece: a piece says its own batch and
         /// quantity. A line is always stored, so it has an id.
         init(_ line: OrderLine) {
@@ -76,7 +94,7 @@ extension Views {
 
     /// Every line of the order, allocated, waiting or shipped, sorted by SKU; empty when none.
     public static func orderLines(orderid: String, in db: Database) throws -> [LineRow] {
-        try OrderLine.forOrder(orderid, in: db).map(LineRow.init)
+        try OrderLine.forOrder(orderid, in: db).flatMap(LineRow.rows)
     }
 
     /// A page of order lines by id (keyset paging, so the millionth line costs what the first does): with
@@ -125,8 +143,8 @@ extension Views {
         let (filter, arguments): (String, [SQLValue]) = sku.map { (" AND l.sku = ?", [$0.sqlValue]) } ?? ("", [])
         return try db.query(
             """
-            SELECT l.id, l.orderid, l.sku, l.qty, NULL, l.waiting_since, NULL, NULL FROM order_lines AS l
-            WHERE l.waiting_since IS NOT NULL\(filter) ORDER BY l.id\(page.sql)
+            SELECT l.id, l.orderid, l.sku, \(Views.waitingPart), NULL, l.waiting_since, NULL, NULL, NULL
+            FROM order_lines AS l WHERE l.waiting_since IS NOT NULL\(filter) ORDER BY l.id\(page.sql)
             """, arguments: arguments + page.arguments
         ) { LineRow(OrderLine(row: $0)) }
     }
@@ -165,6 +183,10 @@ public struct QuantityChangePreview: Equatable, Sendable {
 }
 
 extension Views {
+    /// The SQL for the part of line `l` no batch holds: its quantity less its pieces'.
+    static let waitingPart =
+        "l.qty - coalesce((SELECT sum(w.qty) FROM allocations AS w WHERE w.orderline_id = l.id), 0)"
+
     /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
     /// preferred other batch that could take it now. Late batches are found through the partial index
     /// `batches_by_eta`.
