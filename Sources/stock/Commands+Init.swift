@@ -22,13 +22,29 @@ extension Tool {
     /// `stock init [--demo]`; a failed one leaves no file or folder it made (``NewDatabaseFiles``).
     func initialize() throws -> ExitStatus {
         guard arguments.flags.contains("--demo") else {
-            let schemaVersion = try createDatabase { try $0.schemaVersion }
+            let (schemaVersion, filled) = try createDatabase { database in
+                (try database.schemaVersion, try fillWaitingLines(in: database))
+            }
             printError("database ready at \(settings.shownDatabase) (schema version \(schemaVersion))")
+            for line in filled { _ = printOut(TerminalText.sanitized(line)) }
             return .done
         }
         let count = try createDemoDatabase()
         printError("database ready at \(settings.shownDatabase) with the demo data set (\(count) commands)")
         return .done
+    }
+
+    /// With `autoAllocate` on, gives the stock there is to the waiting lines the placement policy can now place
+    /// (an older database's lines that no single batch could take), oldest first, each with its events.
+    ///
+    /// - Returns: the lines filled, as `allocate-waiting` prints them.
+    private func fillWaitingLines(in database: Database) throws -> [String] {
+        guard settings.autoAllocate, try !Views.backorders(limit: 1, in: database).isEmpty else { return [] }
+        let bus = MessageBus.standard(database: database, settings: settings) { printError($0) }
+        let command = Command.allocateWaiting(AllocateWaiting(sku: nil))
+        let outcome = try bus.handle(command)
+        bus.finishNotifications()
+        return outcome.changed ? outcome.lines(for: command) : []
     }
 
     /// Creates the database (or brings its schema up to date) and fills it with the demo data set.
@@ -43,7 +59,10 @@ extension Tool {
             guard try Views.batchCount(in: database) == 0 else {
                 throw UsageError(message: "\(database.path) already has batches; --demo fills only an empty database")
             }
-            let bus = MessageBus(database: database, clock: settings.clock) { printError($0) }
+            let bus = MessageBus(
+                database: database, clock: settings.clock, autoAllocate: settings.autoAllocate,
+                splitLines: settings.splitLines
+            ) { printError($0) }
             for (number, command) in commands {
                 do {
                     try bus.handle(command)
