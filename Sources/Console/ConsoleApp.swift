@@ -91,6 +91,7 @@ public final class ConsoleApp {
             ? .monitor(database: databaseLabel, today: today)
             : .operatorConsole(database: databaseLabel, today: today)
         state.zone = settings.zone
+        state.splitLines = settings.splitLines
     }
 
     /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
@@ -209,6 +210,9 @@ public final class ConsoleApp {
         do {
             if try database.changedSinceLastCheck() || databaseTrouble {
                 reload(all: true, follow: true)
+                changed = true
+            } else if state.formAwaitsPlacement {
+                reload(all: false, follow: false)
                 changed = true
             }
         } catch {

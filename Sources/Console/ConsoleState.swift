@@ -60,6 +60,8 @@ struct ConsoleState {
     var now: Double = 0
     /// The zone times are shown in: UTC until the app sets the settings' (the local one by default).
     var zone = LocalZone.utc
+    /// How a new line may be spread over batches, for the allocate form's preview: the settings' `splitLines`.
+    var splitLines = SplitLines.batches
     var glyphs: Glyphs = .unicode
     var width = 80
     var height = 24
@@ -181,7 +183,8 @@ struct ConsoleState {
         case .form(var form):
             form.today = today
             defer { overlay = .form(form) }
-            guard let request = form.previewRequest else { return }
+            // The form's placement is asked for again at each reload: the data it was computed on may have changed.
+            guard let request = form.previewRequest ?? form.placementQuery else { return }
             form.previewRequest = nil
             do {
                 switch request {
@@ -191,6 +194,12 @@ struct ConsoleState {
                 case .sku(let sku):
                     let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
                     form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)
+                case .placement(let command, let fields):
+                    let preview = try Views.placementPreview(
+                        sku: Validation.normalized(command.sku), qty: command.qty, policy: splitLines, today: today,
+                        in: database)
+                    form.placementAnswer = Form.PlacementAnswer(
+                        fields: fields, note: Form.placementNote(of: preview, for: command))
                 }
             } catch let error as DatabaseError {
                 form.previewRequest = request
@@ -201,6 +210,13 @@ struct ConsoleState {
         case .help, .messages, nil:
             break
         }
+    }
+
+    /// Whether the open form waits for where its line would go (its SKU or quantity changed since it was
+    /// placed): the loop asks for it when the keys pause, so typing is never held up by a query.
+    var formAwaitsPlacement: Bool {
+        guard case .form(let form) = overlay else { return false }
+        return form.placementRequest != nil
     }
 
     /// Handles a key: the open overlay's, else the current page's binding for it.

@@ -9,8 +9,9 @@ extension Form {
 
     /// `a`: allocate an order line; the SKU comes from the selected row, and on the allocations screen the order
     /// and quantity too (the only quantity the core accepts for an existing line).
+    /// Once its SKU and quantity are valid, the form says under the quantity where the line would go.
     static func allocate(orderid: String?, sku: String?, qty: Int? = nil) -> Form {
-        Form(
+        var form = Form(
             title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
@@ -28,6 +29,37 @@ extension Form {
                         qty: try Validation.quantity(values["Quantity"])
                     )))
         }
+        form.placementFields = (sku: 1, qty: 2)
+        form.previewRequest = form.placementRequest
+        return form
+    }
+
+    /// Where a new line would go, as the allocate form says it under the quantity: `goes to B1`, `in 3 pieces:
+    /// x40 from B1, x40 from B2, x20 from B3`, `x20 now from B3, x10 waits` (partial), or why it would wait. A long
+    /// list of pieces ends with how many more there are, so the note fits the form's two lines.
+    static func placementNote(of preview: PlacementPreview, for command: Allocate) -> String {
+        let pieces = preview.pieces
+        guard !pieces.isEmpty else {
+            guard preview.available > 0 else { return "waits: out of stock" }
+            let room = "\(preview.available) available in \(preview.batches) batch" + (preview.batches == 1 ? "" : "es")
+            return preview.available >= command.qty
+                ? "waits: \(room), none takes x\(command.qty) whole" : "waits: \(room)"
+        }
+        if pieces.count == 1, preview.waiting == 0 { return "goes to \(pieces[0].batchref)" }
+        let parts = pieces.enumerated().map { index, piece in
+            "x\(piece.qty) " + (preview.waiting > 0 && index == 0 ? "now " : "") + "from \(piece.batchref)"
+        }
+        func said(_ shown: Int) -> String {
+            let more = parts.count - shown
+            let list = parts.prefix(shown) + (more > 0 ? ["and \(more) more"] : [])
+            let head = preview.waiting > 0 ? "" : "in \(pieces.count) pieces: "
+            let tail = preview.waiting > 0 ? ", x\(preview.waiting) waits" : ""
+            return head + list.joined(separator: ", ") + tail
+        }
+        let fitting = (1...parts.count).reversed().first {
+            TerminalText.wrap(said($0), width: noteWidth).count <= 2
+        }
+        return said(fitting ?? 1)
     }
 
     /// A date field's caution: an ETA before today is accepted but warned about.

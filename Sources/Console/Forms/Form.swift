@@ -34,6 +34,11 @@ struct Form {
     var lookupField: Int?
     /// The loop's answer for the last SKU looked up.
     var skuAnswer: SKUAnswer?
+    /// The allocate form's SKU and quantity fields: once both are valid, the loop says under the quantity where
+    /// the line would go (``placementAnswer``), computed when either field is left or the keys pause.
+    var placementFields: (sku: Int, qty: Int)?
+    /// The loop's answer for the placement last asked for.
+    var placementAnswer: PlacementAnswer?
     /// The day by the settings' clock, for the fields' cautions; set when the form opens and at each reload.
     var today: Day?
 
@@ -43,6 +48,15 @@ struct Form {
         case quantityChange(ChangeBatchQuantity)
         /// Whether a SKU has a product yet: the loop sets ``skuAnswer``.
         case sku(String)
+        /// Where the command's line would go, for the ``placementFields``' texts `fields`: the loop sets
+        /// ``placementAnswer``.
+        case placement(Allocate, fields: [String])
+    }
+
+    /// Where a line would go, said for the SKU and quantity texts it was computed for.
+    struct PlacementAnswer: Equatable {
+        let fields: [String]
+        let note: String
     }
 
     /// Whether a SKU had no product when the loop looked it up.
@@ -89,8 +103,10 @@ struct Form {
             refusal = nil
             confirmation = nil
         case .moved(let left):
-            guard left == lookupField, let request = lookupRequest else { break }
-            return .preview(request)
+            if left == lookupField, let request = lookupRequest { return .preview(request) }
+            if let fields = placementFields, left == fields.sku || left == fields.qty, let request = placementRequest {
+                return .preview(request)
+            }
         case .submitted:
             if let confirmation { return .send(confirmation.command) }
             do {
@@ -110,6 +126,36 @@ struct Form {
         return .sku(field.text)
     }
 
+    /// The placement the ``placementFields`` ask for now, answered or not: nil unless both hold a valid value.
+    var placementQuery: PreviewRequest? {
+        guard let (skuField, qtyField) = placementFields else { return nil }
+        let sku = entry.fields[skuField]
+        let qty = entry.fields[qtyField]
+        guard sku.problem == nil, qty.problem == nil, (try? Validation.checkIdentifier(sku.text, field: "sku")) != nil,
+            let quantity = try? Validation.quantity(qty.text)
+        else { return nil }
+        let orderid = entry.fields.first { $0.label == "Order id" }?.text ?? ""
+        return .placement(Allocate(orderid: orderid, sku: sku.text, qty: quantity), fields: [sku.text, qty.text])
+    }
+
+    /// The placement still to ask for: nil when the fields are not both valid or their texts are answered.
+    var placementRequest: PreviewRequest? {
+        guard let query = placementQuery, case .placement(_, let fields) = query, placementAnswer?.fields != fields
+        else { return nil }
+        return query
+    }
+
+    /// The placement note under the quantity field, when it was computed for the fields' current texts.
+    private func placementLines(_ field: Int) -> [String] {
+        guard let fields = placementFields, field == fields.qty, let placementAnswer,
+            placementAnswer.fields == [entry.fields[fields.sku].text, entry.fields[fields.qty].text]
+        else { return [] }
+        return TerminalText.wrap(placementAnswer.note, width: Form.noteWidth).prefix(2).map { "  " + $0 }
+    }
+
+    /// The cells a note under a field takes, after its two-cell mark (the box's 64 less its frame and margins).
+    static let noteWidth = 58
+
     /// What is worth a second look about a field's accepted value: a SKU the loop found new, or the field's
     /// caution as of ``today`` (e.g. an ETA in the past); nil when there is none or the field has a problem.
     func warning(_ field: Int) -> String? {
@@ -124,8 +170,8 @@ struct Form {
 
     /// A field's warning as the form shows it: marked `!` and wrapped over up to two lines of the box, not cut.
     private func warningLines(_ field: Int) -> [String] {
-        let lines = warning(field).map { TerminalText.wrap($0, width: 58).prefix(2) } ?? []
-        return lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element }
+        let lines = warning(field).map { TerminalText.wrap($0, width: Form.noteWidth).prefix(2) } ?? []
+        return lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element } + placementLines(field)
     }
 
     /// The cautions about the values the form sends, repeated in the status line once its command is done.
