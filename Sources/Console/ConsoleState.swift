@@ -189,7 +189,8 @@ struct ConsoleState {
             do {
                 switch request {
                 case .quantityChange(let change):
-                    let preview = try Views.previewQuantityChange(reference: change.ref, qty: change.qty, in: database)
+                    let preview = try Views.previewQuantityChange(
+                        reference: change.ref, qty: change.qty, policy: splitLines, today: today, in: database)
                     form.confirmation = Form.confirmation(of: preview)
                 case .sku(let sku):
                     let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)

@@ -438,7 +438,8 @@ import Testing
         try create("W-2", 3, eta: later)
         try allocate("OLD-1", 8)
         try allocate("NEW-1", 2)
-        let preview = try Views.previewQuantityChange(reference: "W-1", qty: 5, in: store.database)
+        let preview = try Views.previewQuantityChange(
+            reference: "W-1", qty: 5, policy: .never, today: store.settings.clock.today, in: store.database)
         #expect(preview.moves == [Move(orderid: "OLD-1", sku: "TV", qty: 8, from: "W-1", to: nil)])
         #expect(preview.version == (try version()))
         try allocate("LATE-1", 1)
@@ -450,12 +451,14 @@ import Testing
                 .changeBatchQuantity(ChangeBatchQuantity(ref: "W-1", qty: 5, expectedVersion: preview.version)))
         }
         #expect(try store.contents() == before)
-        let fresh = try Views.previewQuantityChange(reference: "W-1", qty: 5, in: store.database)
+        let fresh = try Views.previewQuantityChange(
+            reference: "W-1", qty: 5, policy: .never, today: store.settings.clock.today, in: store.database)
         let outcome = try bus.handle(
             .changeBatchQuantity(ChangeBatchQuantity(ref: "W-1", qty: 5, expectedVersion: fresh.version)))
         #expect(outcome == .quantityChanged(reference: "W-1", moved: fresh.moves, filled: []))
         #expect(throws: AllocationError.unknownBatch("NOPE")) {
-            try Views.previewQuantityChange(reference: "NOPE", qty: 5, in: store.database)
+            try Views.previewQuantityChange(
+                reference: "NOPE", qty: 5, policy: .never, today: store.settings.clock.today, in: store.database)
         }
     }
 

@@ -148,6 +148,20 @@ enum Services {
         return (.quantityChanged(reference: command.ref, moved: moved, filled: filled), product.events)
     }
 
+    /// What setting batch `reference`'s purchased quantity to `new` does, decided and not written: the rules with
+    /// pieces (``SKUStock/changePurchased(of:to:)``), then the waiting lines filled when `autoAllocate` is on. The
+    /// command and its preview both run this.
+    static func plannedPurchaseChange(
+        of reference: String, to new: Int, product: Product, context: Context, in db: Database
+    ) throws -> (stock: SKUStock, stored: [OrderLine]) {
+        let lines = try OrderLine.allocated(toBatch: reference, in: db)
+        var (stock, stored) = try stock(
+            of: product, lines: lines, filling: context.autoAllocate, context: context, in: db)
+        try stock.changePurchased(of: reference, to: new)
+        if context.autoAllocate { try stock.fillWaiting() }
+        return (stock, stored)
+    }
+
     /// Sets batch `reference`'s purchased quantity from `old` to `new` by the rules with pieces
     /// (``SKUStock/changePurchased(of:to:)``), fills waiting lines when `autoAllocate` is on, and writes it all:
     /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
@@ -155,11 +169,8 @@ enum Services {
     private static func changePurchased(
         of reference: String, from old: Int, to new: Int, product: inout Product, context: Context, in db: Database
     ) throws -> (moves: [Move], filled: [LineOnBatch]) {
-        let lines = try OrderLine.allocated(toBatch: reference, in: db)
-        var (stock, stored) = try stock(
-            of: product, lines: lines, filling: context.autoAllocate, context: context, in: db)
-        try stock.changePurchased(of: reference, to: new)
-        if context.autoAllocate { try stock.fillWaiting() }
+        let (stock, stored) = try plannedPurchaseChange(
+            of: reference, to: new, product: product, context: context, in: db)
         if new > old { try Batch.savePurchased(new, reference: reference, in: db) }
         product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
         if new < old { try Batch.savePurchased(new, reference: reference, in: db) }

@@ -210,19 +210,25 @@ extension Views {
         }
     }
 
-    /// The moves that setting batch `reference` to `qty` would make now, by the rule the command applies, and
-    /// the product version they were computed at.
+    /// The moves that setting batch `reference` to `qty` would make now, by the rule the command applies under
+    /// `policy` as of `today` (``Services/plannedPurchaseChange(of:to:product:context:in:)``), and the product
+    /// version they were computed at; nothing is written.
     ///
     /// - Throws: `AllocationError.unknownBatch`; `ContractViolation` for a negative quantity.
-    public static func previewQuantityChange(reference: String, qty: Int, in db: Database) throws
-        -> QuantityChangePreview
-    {
-        guard let loaded = try Product.loadForQuantityChange(ofBatch: reference, to: qty, in: db) else {
+    public static func previewQuantityChange(
+        reference: String, qty: Int, policy: SplitLines = .batches, today: Day, autoAllocate: Bool = true,
+        in db: Database
+    ) throws -> QuantityChangePreview {
+        guard let batch = try Batch.find(reference: reference, in: db),
+            let version = try Product.loadVersion(sku: batch.sku, in: db)?.version
+        else {
             throw AllocationError.unknownBatch(reference)
         }
-        var product = loaded.product
-        let moves = try product.changeQuantity(ofBatch: reference, to: qty, allocatedLines: loaded.lines)
-        return QuantityChangePreview(
-            reference: reference, sku: product.sku, qty: qty, version: product.readVersion, moves: moves)
+        try require(qty >= 0, "batch \(reference) cannot have quantity \(qty)")
+        let context = Services.Context(now: "", today: today, autoAllocate: autoAllocate, splitLines: policy)
+        let (stock, stored) = try Services.plannedPurchaseChange(
+            of: reference, to: qty, product: Product(sku: batch.sku, batches: [batch]), context: context, in: db)
+        let moves = Services.movesAndFills(stock, off: reference, lines: stored, sku: batch.sku).moves
+        return QuantityChangePreview(reference: reference, sku: batch.sku, qty: qty, version: version, moves: moves)
     }
 }
