@@ -10,10 +10,10 @@ import Testing
 /// A sequence that breaks an invariant is reported once, with its seed, the commands that led there and what
 /// differed; the same seed replays it.
 @Suite struct SplitLinePropertyTests {
-    static let sequences = 20
+    static let sequences = 40
     static let commandsPerSequence = 60
     static let skus = ["A", "B"]
-    static let orderids = (1...8).map { "O\($0)" }
+    static let orderids = (1...12).map { "O\($0)" }
 
     @Test(arguments: SplitLines.allCases)
     func randomCommandsKeepTheInvariantsOfSplitLines(policy: SplitLines) throws {
@@ -48,29 +48,50 @@ import Testing
                 CreateBatch(ref: reference, sku: sku, qty: max(qty, 1), eta: randomETA()))
             return qty > 0 ? [create] : [create, .changeBatchQuantity(ChangeBatchQuantity(ref: reference, qty: 0))]
         }
-        func anyBatch() -> String {
-            let sku = Self.skus.randomElement(using: &random)!
-            return batches[sku]!.randomElement(using: &random)!
+        /// Mostly a batch that can take the command (of `sku`, or still arriving when `arriving`), sometimes any.
+        func someBatch(of sku: String? = nil, arriving: Bool = false) throws -> String {
+            let all = batches.values.flatMap { $0 }.sorted()
+            guard Int.random(in: 0..<4, using: &random) > 0 else { return all.randomElement(using: &random)! }
+            let fitting = try store.database.query(
+                "SELECT reference FROM batches WHERE (? = '' OR sku = ?) AND (? = 0 OR eta IS NOT NULL) ORDER BY reference",
+                sku ?? "", sku ?? "", arriving ? 1 : 0
+            ) { $0.text(0) }
+            return (fitting.isEmpty ? all : fitting).randomElement(using: &random)!
         }
-        func randomCommand() -> [Command] {
+        /// Mostly an unshipped line, sometimes any order id and SKU.
+        func someLine() throws -> (orderid: String, sku: String) {
+            let lines = try store.database.query(
+                "SELECT orderid, sku FROM order_lines WHERE shipped_at IS NULL ORDER BY id"
+            ) { (orderid: $0.text(0), sku: $0.text(1)) }
+            if !lines.isEmpty, Int.random(in: 0..<4, using: &random) > 0 { return lines.randomElement(using: &random)! }
+            return (Self.orderids.randomElement(using: &random)!, Self.skus.randomElement(using: &random)!)
+        }
+        func randomCommand() throws -> [Command] {
             let sku = Self.skus.randomElement(using: &random)!
-            let orderid = Self.orderids.randomElement(using: &random)!
             switch Int.random(in: 0..<20, using: &random) {
             case 0: return newBatch(sku)
-            case 1..<8:
+            case 1..<7:
+                let orderid = Self.orderids.randomElement(using: &random)!
                 return [.allocate(Allocate(orderid: orderid, sku: sku, qty: Int.random(in: 1...30, using: &random)))]
-            case 8, 9: return [.deallocate(Deallocate(orderid: orderid, sku: sku))]
-            case 10, 11:
-                return [
-                    .changeBatchQuantity(
-                        ChangeBatchQuantity(ref: anyBatch(), qty: Int.random(in: 0...40, using: &random)))
-                ]
-            case 12:
+            case 7, 8:
+                let line = try someLine()
+                return [.deallocate(Deallocate(orderid: line.orderid, sku: line.sku))]
+            case 9, 10:
+                let qty = Int.random(in: 0...40, using: &random)
+                return [.changeBatchQuantity(ChangeBatchQuantity(ref: try someBatch(), qty: qty))]
+            case 11:
                 let qty: Int? = Bool.random(using: &random) ? nil : Int.random(in: 0...40, using: &random)
-                return [.receiveBatch(ReceiveBatch(ref: anyBatch(), qty: qty))]
-            case 13: return [.changeBatchEta(ChangeBatchEta(ref: anyBatch(), eta: randomETA() ?? today))]
-            case 14, 15: return [.ship(Ship(orderid: orderid, sku: Bool.random(using: &random) ? sku : nil))]
-            case 16, 17: return [.moveLine(MoveLine(orderid: orderid, sku: sku, batchref: anyBatch()))]
+                return [.receiveBatch(ReceiveBatch(ref: try someBatch(arriving: true), qty: qty))]
+            case 12:
+                return [.changeBatchEta(ChangeBatchEta(ref: try someBatch(arriving: true), eta: randomETA() ?? today))]
+            case 13, 14:
+                let line = try someLine()
+                return [.ship(Ship(orderid: line.orderid, sku: Bool.random(using: &random) ? line.sku : nil))]
+            case 15, 16, 17:
+                let line = try someLine()
+                return [
+                    .moveLine(MoveLine(orderid: line.orderid, sku: line.sku, batchref: try someBatch(of: line.sku)))
+                ]
             default:
                 let which = Int.random(in: 0..<3, using: &random)
                 return [.allocateWaiting(AllocateWaiting(sku: which == 2 ? nil : Self.skus[which]))]
@@ -81,9 +102,13 @@ import Testing
         for sku in Self.skus {
             for _ in 0..<Int.random(in: 2...5, using: &random) { commands += newBatch(sku) }
         }
-        while commands.count < Self.commandsPerSequence + 4 { commands += randomCommand() }
-
-        for command in commands {
+        var generated = 0
+        while generated < Self.commandsPerSequence || !commands.isEmpty {
+            if commands.isEmpty {
+                commands = try randomCommand()
+                generated += 1
+            }
+            let command = commands.removeFirst()
             done.append(describe(command))
             do {
                 try bus.handle(command)
@@ -202,5 +227,36 @@ import Testing
         case .moveLine(let c): "MoveLine \(c.orderid) \(c.sku) to \(c.batchref)"
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
         }
+    }
+}
+
+/// Found by the property test (seed 354): an `Allocate` re-run for a line in pieces put it whole on one batch,
+/// deleting its other pieces without `Deallocated` events.
+@Suite struct SplitLineRerunTests {
+    @Test(arguments: [SplitLines.batches, .partial])
+    func reRunningTheAllocateOfALineInPiecesChangesNothing(policy: SplitLines) throws {
+        let store = try TestDatabase()
+        let bus = store.makeBus(splitLines: policy)
+        try bus.handle(.createBatch(CreateBatch(ref: "S1", sku: "TV", qty: 3, eta: Day("2026-01-24"))))
+        try bus.handle(.createBatch(CreateBatch(ref: "S2", sku: "TV", qty: 11, eta: Day("2026-01-29"))))
+        let allocate = Command.allocate(Allocate(orderid: "O1", sku: "TV", qty: 13))
+        try bus.handle(allocate)
+        let before = try store.contents()
+        try bus.handle(.createBatch(CreateBatch(ref: "S3", sku: "TV", qty: 20, eta: Day("2026-01-20"))))
+        let withS3 = try store.contents()
+        #expect(before != withS3)
+        #expect(try bus.handle(allocate) == .allocated(batchReference: "S1, S2", wasAlreadyAllocated: true))
+        #expect(try store.contents() == withS3)
+    }
+
+    @Test func reRunningTheAllocateOfAPartlyPlacedLineChangesNothing() throws {
+        let store = try TestDatabase()
+        let bus = store.makeBus(splitLines: .partial)
+        try bus.handle(.createBatch(CreateBatch(ref: "B1", sku: "TV", qty: 5)))
+        let allocate = Command.allocate(Allocate(orderid: "O1", sku: "TV", qty: 8))
+        try bus.handle(allocate)
+        let before = try store.contents()
+        #expect(try bus.handle(allocate) == .waiting(orderid: "O1", sku: "TV", qty: 3, isNew: false))
+        #expect(try store.contents() == before)
     }
 }
