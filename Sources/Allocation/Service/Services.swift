@@ -72,6 +72,15 @@ enum Services {
         if let current = line.batchReference {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
         }
+        // A line in pieces, or partly placed with the rest waiting, stays as the placement rule put it: placing
+        // it again would put it whole on one batch, dropping its other pieces without their events.
+        if !line.pieces.isEmpty {
+            guard line.waitingPart == 0 else {
+                return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.waitingPart, isNew: false), [])
+            }
+            let references = line.pieces.map(\.batchref).joined(separator: ", ")
+            return (.allocated(batchReference: references, wasAlreadyAllocated: true), [])
+        }
         guard let reference = try product.allocate(line) else {
             let isNew = line.id == nil
             if isNew {
