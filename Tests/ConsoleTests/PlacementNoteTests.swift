@@ -96,14 +96,18 @@ import Testing
     }
 
     @Test func underNeverOrPartialTheNoteSaysWhatWaits() throws {
-        let (_, never) = try Self.allocating(qty: 100, policy: .never)
+        // Each console's database is kept until the end: a server's test schema is dropped with it.
+        let (neverFiles, never) = try Self.allocating(qty: 100, policy: .never)
+        defer { withExtendedLifetime(neverFiles) {} }
         never.press(.tab)
         #expect(Self.noteLine(never) == "waits: 120 available in 3 batches, none takes x100 whole", "\(never.frame)")
-        let (_, partial) = try Self.allocating(qty: 130, policy: .partial)
+        let (partialFiles, partial) = try Self.allocating(qty: 130, policy: .partial)
+        defer { withExtendedLifetime(partialFiles) {} }
         partial.press(.tab)
         #expect(
             Self.noteLine(partial) == "x40 now from B1, x40 from B2, x40 from B3, x10 waits", "\(partial.frame)")
-        let (_, whole) = try Self.allocating(qty: 30, policy: .batches)
+        let (wholeFiles, whole) = try Self.allocating(qty: 30, policy: .batches)
+        defer { withExtendedLifetime(wholeFiles) {} }
         whole.press(.tab)
         #expect(Self.noteLine(whole) == "goes to B1", "\(whole.frame)")
     }
