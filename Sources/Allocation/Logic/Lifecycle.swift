@@ -1,25 +1,5 @@
 /// The rules of a batch's and a line's life after allocation: receiving, re-dating, shipping and moving.
 extension Product {
-    /// Records that the arriving batch `reference` is in the warehouse (`BatchReceived`): its ETA is cleared, and
-    /// a `quantity` other than the ordered one applies with the quantity-change rules. Bumps the version.
-    ///
-    /// - Returns: the quantity received and the lines that moved off the batch (nil `to`: waiting).
-    /// - Throws: `AllocationError.alreadyInWarehouse` for a batch without an ETA; `AllocationError.unknownBatch`;
-    ///   `ContractViolation` as ``changeQuantity(ofBatch:to:allocatedLines:)``.
-    mutating func receive(
-        batch reference: String, quantity: Int?, allocatedLines: [OrderLine]
-    ) throws -> (qty: Int, moves: [Move]) {
-        let index = try batchIndex(reference)
-        guard batches[index].eta != nil else { throw AllocationError.alreadyInWarehouse(reference) }
-        let received = quantity ?? batches[index].purchased
-        try require(received >= 0, "batch \(reference) cannot have quantity \(received)")
-        batches[index].eta = nil
-        batches[index].purchased = received
-        batches.sort(by: isPreferred)
-        events.append(.batchReceived(ref: reference, qty: received))
-        bumpVersion()
-        return (received, try release(from: reference, allocatedLines: allocatedLines))
-    }
 
     /// Changes the ETA of the arriving batch `reference` (`BatchEtaChanged`); lines stay where they are. The same
     /// ETA changes nothing.

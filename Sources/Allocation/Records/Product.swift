@@ -102,25 +102,6 @@ extension Product {
 
     private static let skuOfBatchSQL = SQL("SELECT sku FROM batches WHERE reference = ?")
 
-    /// What a quantity change (or receiving, which may change the quantity) of batch `reference` to `quantity`
-    /// reads: the batch with its product's version, the lines on it, and the batches that could take the lines
-    /// that would leave it (``releasePlan(from:allocatedLines:)``). The command and its preview both load this.
-    ///
-    /// - Returns: nil when there is no such batch.
-    static func loadForQuantityChange(
-        ofBatch reference: String, to quantity: Int?, in db: Database
-    ) throws -> (product: Product, lines: [OrderLine])? {
-        guard var product = try loadVersion(batchReference: reference, in: db) else { return nil }
-        let lines = try OrderLine.allocated(toBatch: reference, in: db)
-        if let quantity, quantity >= 0 {
-            var probe = product
-            probe.batches[try probe.batchIndex(reference)].purchased = quantity
-            let leaving = try probe.releasePlan(from: reference, allocatedLines: lines).leaving
-            try product.includeCandidates(for: leaving, in: db)
-        }
-        return (product, lines)
-    }
-
     /// Loads the batches that could take any of `lines` (those with at least the smallest quantity available),
     /// at most `limit` of them in preference order; reads nothing when there is no line.
     mutating func includeCandidates(for lines: [OrderLine], limit: Int? = nil, in db: Database) throws {
