@@ -173,4 +173,24 @@ import Testing
         #expect(try Views.backorders(in: store.database).map(\.qty) == [10])
         #expect(try Views.totals(skus: ["TV"], in: store.database).first?.waiting == 10)
     }
+
+    /// A displaced piece placed partly back on its own shrunk batch moves only what went elsewhere.
+    @Test func aPieceThatPartlyStaysOnItsShrunkBatchMovesOnlyTheRest() throws {
+        let bus = store.makeBus(splitLines: .batches)
+        try bus.handle(.createBatch(CreateBatch(ref: "SHELF-1", sku: "TV", qty: 40)))
+        try bus.handle(.createBatch(CreateBatch(ref: "SHELF-2", sku: "TV", qty: 40)))
+        try bus.handle(.createBatch(CreateBatch(ref: "SHIP-7", sku: "TV", qty: 50, eta: Day("2027-03-01"))))
+        try bus.handle(.allocate(Allocate(orderid: "WEB-1", sku: "TV", qty: 70)))
+        #expect(try pieces("WEB-1") == ["SHELF-1 x40", "SHELF-2 x30"])
+        try bus.handle(.allocate(Allocate(orderid: "WEB-2", sku: "TV", qty: 30)))
+        #expect(try pieces("WEB-2") == ["SHIP-7 x30"])
+        let outcome = try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "SHELF-2", qty: 25)))
+        #expect(
+            outcome
+                == .quantityChanged(
+                    reference: "SHELF-2",
+                    moved: [Move(orderid: "WEB-1", sku: "TV", qty: 5, from: "SHELF-2", to: "SHIP-7")],
+                    filled: []))
+        #expect(try pieces("WEB-1") == ["SHELF-1 x40", "SHELF-2 x25", "SHIP-7 x5"])
+    }
 }

@@ -70,7 +70,9 @@ extension Services {
         return events
     }
 
-    /// The moves off batch `reference` and the waiting lines filled, as the outcomes say them.
+    /// The moves off batch `reference` and the waiting lines filled, as the outcomes say them: for each line
+    /// that lost stock on `reference`, what went to each other batch and what was left waiting (what was placed
+    /// back on `reference` itself did not move).
     static func movesAndFills(
         _ stock: SKUStock, off reference: String?, lines: [OrderLine], sku: String
     ) -> (moves: [Move], filled: [LineOnBatch]) {
@@ -78,19 +80,36 @@ extension Services {
         let orderids = Dictionary(lines.compactMap { line in line.id.map { ($0, line.orderid) } }) { first, _ in first }
         var moves: [Move] = []
         var filled: [LineOnBatch] = []
-        let changes = stock.changes
-        for (index, change) in changes.enumerated() {
+        var leavers: [Int64] = []
+        var freed: [Int64: Int] = [:]
+        var placed: [Int64: [(batch: String, qty: Int)]] = [:]
+        for change in stock.changes {
             switch change {
             case .freed(let id, let from, let qty) where from == reference:
-                let to = changes[(index + 1)...].lazy.compactMap { later -> String? in
-                    if case .placed(id, let batch, _) = later { return batch }
-                    return nil
-                }.first
-                moves.append(Move(orderid: orderids[id] ?? "", sku: sku, qty: qty, from: from, to: to))
-            case .placed(let id, let batch, let qty) where waitingBefore.contains(id):
-                filled.append(LineOnBatch(orderid: orderids[id] ?? "", sku: sku, qty: qty, batchref: batch))
+                if freed[id] == nil { leavers.append(id) }
+                freed[id, default: 0] += qty
+            case .placed(let id, let batch, let qty):
+                if freed[id] != nil {
+                    placed[id, default: []].append((batch, qty))
+                } else if waitingBefore.contains(id) {
+                    filled.append(LineOnBatch(orderid: orderids[id] ?? "", sku: sku, qty: qty, batchref: batch))
+                }
             default:
                 break
+            }
+        }
+        for id in leavers {
+            guard let reference, let total = freed[id] else { continue }
+            let went = placed[id] ?? []
+            let back = went.filter { $0.batch == reference }.reduce(0) { $0 + $1.qty }
+            let elsewhere = went.filter { $0.batch != reference }
+            for target in elsewhere {
+                moves.append(
+                    Move(orderid: orderids[id] ?? "", sku: sku, qty: target.qty, from: reference, to: target.batch))
+            }
+            let waits = total - back - elsewhere.reduce(0) { $0 + $1.qty }
+            if waits > 0 {
+                moves.append(Move(orderid: orderids[id] ?? "", sku: sku, qty: waits, from: reference, to: nil))
             }
         }
         return (moves, filled)
