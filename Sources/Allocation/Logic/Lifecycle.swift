@@ -25,10 +25,12 @@ extension Product {
         let arriving = line.pieces.filter { piece in
             batches.first { $0.reference == piece.batchref }?.eta != nil
         }
-        let split = line.pieces.count > 1
+        if !arriving.isEmpty, line.pieces.count == 1 {
+            return "\(line.orderid) \(line.sku) is on arriving batch \(arriving[0].batchref)"
+        }
         if !arriving.isEmpty {
-            let on = arriving.map { split ? "x\($0.qty) on \($0.batchref)" : $0.batchref }.joined(separator: ", ")
-            return "\(line.orderid) \(line.sku) is on arriving batch \(on)"
+            let on = arriving.map { "x\($0.qty) on arriving batch \($0.batchref)" }.joined(separator: ", ")
+            return "\(line.orderid) \(line.sku) has \(on)"
         }
         if line.waitingPart > 0 { return "\(line.orderid) \(line.sku) still waits for x\(line.waitingPart)" }
         return nil
