@@ -33,14 +33,14 @@ extension Outcome {
                 json.add("waiting", 0)
             }
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, let wasAlreadyAllocated):
             json.add("batchref", pieces.count == 1 && waiting == 0 ? pieces[0].batchref : nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)
             json.addRaw("pieces", jsonArray(pieces.map(\.json)))
             json.add("waiting", waiting)
-            json.add("alreadyAllocated", false)
+            json.add("alreadyAllocated", wasAlreadyAllocated)
         case .waiting(let orderid, let sku, let qty, _, _):
             json.add("batchref", nil)
             json.add("orderid", orderid)

@@ -245,7 +245,15 @@ import Testing
         try bus.handle(.createBatch(CreateBatch(ref: "S3", sku: "TV", qty: 20, eta: Day("2026-01-20"))))
         let withS3 = try store.contents()
         #expect(before != withS3)
-        #expect(try bus.handle(allocate) == .allocated(batchReference: "S1, S2", wasAlreadyAllocated: true))
+        let again = try bus.handle(allocate)
+        #expect(
+            again
+                == .allocatedInPieces(
+                    orderid: "O1", sku: "TV", qty: 13,
+                    pieces: [Piece(batchref: "S1", qty: 3), Piece(batchref: "S2", qty: 10)], waiting: 0,
+                    wasAlreadyAllocated: true))
+        #expect(!again.changed)
+        #expect(again.unchangedNote(for: allocate) == "O1 TV x13 was already allocated in 2 pieces; nothing changed")
         #expect(try store.contents() == withS3)
     }
 

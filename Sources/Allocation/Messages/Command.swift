@@ -200,8 +200,10 @@ public enum Outcome: Equatable, Sendable {
     /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock.
     case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil)
     /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
-    /// `OutOfStock` event for the rest).
-    case allocatedInPieces(orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int)
+    /// `OutOfStock` event for the rest). `wasAlreadyAllocated` is true when the same line was placed so before and
+    /// nothing changed.
+    case allocatedInPieces(
+        orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int, wasAlreadyAllocated: Bool = false)
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
     case quantityChanged(reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true)
@@ -226,7 +228,7 @@ public enum Outcome: Equatable, Sendable {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
         case .allocated(_, let wasAlreadyAllocated): !wasAlreadyAllocated
         case .waiting(_, _, _, let isNew, _): isNew
-        case .allocatedInPieces: true
+        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved: true
@@ -237,7 +239,7 @@ public enum Outcome: Equatable, Sendable {
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
-        case .allocatedInPieces(_, _, _, _, let waiting): waiting > 0
+        case .allocatedInPieces(_, _, _, _, let waiting, _): waiting > 0
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
             false

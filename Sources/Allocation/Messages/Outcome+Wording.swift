@@ -17,6 +17,8 @@ extension Outcome {
         case .allocated(let batchReference, true):
             (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
                 ?? "already allocated") + "; nothing changed"
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, _, true):
+            "\(orderid) \(sku) x\(qty) was already allocated in \(pieces.count) pieces; nothing changed"
         case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
         case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
         case .waiting(let orderid, let sku, _, false, _): "\(orderid) \(sku) was already waiting; nothing changed"
@@ -43,7 +45,7 @@ extension Outcome {
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
         case .waiting(let orderid, let sku, let qty, _, let room?):
             return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
-        case .allocatedInPieces(let orderid, let sku, _, _, let waiting) where waiting > 0:
+        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
             let waiting = moved.filter { $0.to == nil }
@@ -85,7 +87,7 @@ extension Outcome {
         case .waiting(let orderid, let sku, let qty, _, let room):
             let why = room.map { $0.reason(qty: qty) } ?? "out of stock for \(sku)"
             return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (\(why))"])
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, _):
             let placed = pieces.map { "x\($0.qty) from \($0.batchref)" }.joined(separator: ", ")
             let allocated = waiting == 0 ? "x\(qty)" : "x\(qty - waiting) of \(qty)"
             return Wording(

@@ -78,8 +78,12 @@ enum Services {
             guard line.waitingPart == 0 else {
                 return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.waitingPart, isNew: false), [])
             }
-            let references = line.pieces.map(\.batchref).joined(separator: ", ")
-            return (.allocated(batchReference: references, wasAlreadyAllocated: true), [])
+            return (
+                .allocatedInPieces(
+                    orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: line.pieces, waiting: 0,
+                    wasAlreadyAllocated: true),
+                []
+            )
         }
         guard let reference = try product.allocate(line) else {
             let isNew = line.id == nil
