@@ -56,8 +56,9 @@ extension Outcome {
         case .quantityChanged(let reference, let moved, let filled, _):
             json.add("ref", reference)
             describe(moved: moved, filled: filled, into: &json)
-        case .deallocated(let batchReference, let filled):
-            json.add("batchref", batchReference)
+        case .deallocated(let batchReference, let filled, let pieces):
+            json.add("batchref", pieces.count > 1 ? nil : batchReference)
+            if pieces.count > 1 { json.addRaw("pieces", jsonArray(pieces.map(\.json))) }
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .received(let reference, let qty, let moved, let filled):
             json.add("ref", reference)

@@ -52,6 +52,7 @@ import Testing
         let input = [
             #"{"command":"Allocate","orderid":"O1","sku":"TV","qty":100}"#,
             #"{"command":"Allocate","orderid":"O2","sku":"TV","qty":30}"#,
+            #"{"command":"Deallocate","orderid":"O1","sku":"TV"}"#,
         ].joined(separator: "\n")
         let result = try cli.stock("apply", input: input)
         #expect(result.status == 4)
@@ -67,6 +68,10 @@ import Testing
         #expect(answers[0]["waiting"] as? Int == 0)
         #expect(answers[1]["status"] as? String == "waiting")
         #expect(answers[1]["waiting"] as? Int == 30)
+        // Freeing O1's pieces fills O2 from them, oldest first.
+        #expect(answers[2]["batchref"] is NSNull)
+        #expect((answers[2]["pieces"] as? [[String: Any]])?.count == 3)
+        #expect((answers[2]["filled"] as? [[String: Any]])?.map { $0["batchref"] as? String } == ["B1"])
     }
 
     /// A line that waited under `never` is placed in pieces by `init` under the default, with its events.

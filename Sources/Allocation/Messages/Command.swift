@@ -208,7 +208,9 @@ public enum Outcome: Equatable, Sendable {
     /// already that.
     case quantityChanged(reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true)
     /// An allocated line left its batch and was dropped.
-    case deallocated(batchReference: String, filled: [LineOnBatch])
+    /// `batchReference` names the line's batch, or its batches joined by `, ` for a line in pieces, which
+    /// `pieces` lists (empty for a line wholly on one batch).
+    case deallocated(batchReference: String, filled: [LineOnBatch], pieces: [Piece] = [])
     /// A waiting line was dropped.
     case cancelled(orderid: String, sku: String, qty: Int)
     /// The batch is in the warehouse with `qty` units; lines moved when that was less than ordered.

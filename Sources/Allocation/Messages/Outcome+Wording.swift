@@ -96,7 +96,7 @@ extension Outcome {
         case .quantityChanged(let reference, let moved, let filled, _):
             return Wording(
                 headline: "\(reference) quantity changed", lines: moved.map(\.reportLine) + filled.map(\.filledLine))
-        case .deallocated(let batchReference, let filled):
+        case .deallocated(let batchReference, let filled, _):
             let headline =
                 if case .deallocate(let line) = command.normalized {
                     "deallocated \(line.orderid) \(line.sku) from \(batchReference)"

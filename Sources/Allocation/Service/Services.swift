@@ -215,7 +215,9 @@ enum Services {
         try product.saveVersion(in: db)
         let filled = movesAndFills(stock, off: nil, lines: stored, sku: product.sku).filled
         return (
-            .deallocated(batchReference: line.pieces.map(\.batchref).joined(separator: ", "), filled: filled),
+            .deallocated(
+                batchReference: line.pieces.map(\.batchref).joined(separator: ", "), filled: filled,
+                pieces: line.pieces.count > 1 ? line.pieces : []),
             product.events
         )
     }
