@@ -80,7 +80,7 @@ import Testing
                 "allocated O1 TV x120 of 150: x40 from B1, x40 from B2, x40 from B3",
                 "waiting: O1 TV x30 (out of stock for TV)",
             ])
-        #expect(try store.lines(matching: "O1").count == 3)
+        #expect(try store.lines(matching: "O1").count == 4, "three pieces and the part that waits")
         try bus.handle(.createBatch(CreateBatch(ref: "B4", sku: "TV", qty: 50)))
         #expect(try pieces("O1") == ["B1 x40", "B2 x40", "B3 x40", "B4 x30"])
         #expect(try store.database.queryOne("SELECT waiting_since IS NULL FROM order_lines") { $0.int(0) } == 1)
@@ -192,5 +192,18 @@ import Testing
                     moved: [Move(orderid: "WEB-1", sku: "TV", qty: 5, from: "SHELF-2", to: "SHIP-7")],
                     filled: []))
         #expect(try pieces("WEB-1") == ["SHELF-1 x40", "SHELF-2 x25", "SHIP-7 x5"])
+    }
+
+    /// The console's pages count lines, not rows: a page of one line holds all its pieces and its waiting part.
+    @Test func aPageOfLinesNeverCutsALineInPieces() throws {
+        let bus = try threeBatches(.partial)
+        try bus.handle(.allocate(Allocate(orderid: "O1", sku: "TV", qty: 10)))
+        try bus.handle(.allocate(Allocate(orderid: "O2", sku: "TV", qty: 130)))
+        let newest = try Views.lines(matching: nil, from: Int64.max, newer: false, limit: 1, in: store.database)
+        #expect(newest.map(\.orderid) == ["O2", "O2", "O2", "O2"])
+        #expect(newest.map(\.qty) == [30, 40, 40, 20])
+        #expect(newest.map(\.batchref) == ["B1", "B2", "B3", nil])
+        let oldest = try Views.lines(matching: nil, from: 0, newer: true, limit: 1, in: store.database)
+        #expect(oldest.map(\.orderid) == ["O1"])
     }
 }

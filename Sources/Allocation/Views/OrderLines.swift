@@ -103,16 +103,23 @@ extension Views {
     /// given. Shipped lines are included, with their status.
     ///
     /// The filter is read along the id order, so a page of a common match costs about one page of lines; a text
-    /// that nothing contains reads every line.
+    /// that nothing contains reads every line. A page holds `limit` lines, each with a row per piece and one for
+    /// the part that waits (``LineRow/rows(of:)``), so a line in pieces is never cut by a page's end.
     public static func lines(
         matching filter: String?, from id: Int64, newer: Bool, limit: Int, in db: Database
     ) throws -> [LineRow] {
-        let page = newer ? "l.id > ? ORDER BY l.id" : "l.id <= ? ORDER BY l.id DESC"
+        let order = newer ? "l.id" : "l.id DESC"
+        let page = newer ? "l.id > ? ORDER BY \(order)" : "l.id <= ? ORDER BY \(order)"
         let (matches, arguments) = lineFilter(filter)
-        return try db.query(
-            "SELECT \(OrderLine.columns) FROM \(OrderLine.joins) WHERE \(matches)\(page) LIMIT ?",
+        let rows = try db.query(
+            """
+            SELECT \(OrderLine.columns) FROM \(OrderLine.joins)
+            WHERE l.id IN (SELECT l.id FROM order_lines AS l WHERE \(matches)\(page) LIMIT ?)
+            ORDER BY \(order), a.batch_id
+            """,
             arguments: arguments + [id.sqlValue, limit.sqlValue]
-        ) { LineRow(OrderLine(row: $0)) }
+        ) { OrderLine(row: $0) }
+        return OrderLine.folded(rows).flatMap(LineRow.rows)
     }
 
     /// The number of order lines whose order id or SKU contains `filter` by the ``Search`` rule, counting at most
