@@ -206,4 +206,19 @@ import Testing
         let oldest = try Views.lines(matching: nil, from: 0, newer: true, limit: 1, in: store.database)
         #expect(oldest.map(\.orderid) == ["O1"])
     }
+
+    /// A line with a piece on a late batch is at risk for that piece, which another batch may take now.
+    @Test func aPieceOnALateBatchPutsItsLineAtRisk() throws {
+        let bus = store.makeBus(splitLines: .batches)
+        let today = store.settings.clock.today
+        try bus.handle(.createBatch(CreateBatch(ref: "B1", sku: "TV", qty: 40)))
+        try bus.handle(.createBatch(CreateBatch(ref: "LATE", sku: "TV", qty: 40, eta: today.adding(days: -3))))
+        try bus.handle(.allocate(Allocate(orderid: "O1", sku: "TV", qty: 60)))
+        try bus.handle(.createBatch(CreateBatch(ref: "B2", sku: "TV", qty: 30)))
+        let risks = try Views.atRisk(today: today, in: store.database)
+        #expect(risks.map(\.line.orderid) == ["O1"])
+        #expect(risks.map(\.line.qty) == [20])
+        #expect(risks.map(\.batchref) == ["LATE"])
+        #expect(risks.map(\.alternative) == ["B2"])
+    }
 }

@@ -195,8 +195,8 @@ extension Views {
         "l.qty - coalesce((SELECT sum(w.qty) FROM allocations AS w WHERE w.orderline_id = l.id), 0)"
 
     /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
-    /// preferred other batch that could take it now. Late batches are found through the partial index
-    /// `batches_by_eta`.
+    /// preferred other batch that could take it now; a line in pieces is listed for each piece on a late batch,
+    /// with that piece's quantity. Late batches are found through the partial index `batches_by_eta`.
     public static func atRisk(today: Day, in db: Database) throws -> [AtRiskRow] {
         let lines = try db.query(
             """
@@ -210,9 +210,12 @@ extension Views {
             if products[found.line.sku] == nil {
                 products[found.line.sku] = try Product.load(sku: found.line.sku, in: db)
             }
-            let alternative = products[found.line.sku]?.alternativeBatch(for: found.line)
+            // The row holds the late piece: the alternative is a batch that could take that much now.
+            var piece = found.line
+            piece.qty = found.line.pieces.first?.qty ?? found.line.qty
+            let alternative = products[found.line.sku]?.alternativeBatch(for: piece)
             return AtRiskRow(
-                line: LineRow(found.line), batchref: found.line.batchReference ?? "",
+                line: LineRow(found.line), batchref: found.line.pieces.first?.batchref ?? "",
                 eta: found.eta ?? today, alternative: alternative?.reference)
         }
     }
