@@ -16,7 +16,7 @@
 #include <time.h>
 
 enum {
-    S_BEGIN, S_VERSION, S_BATCHES, S_FIND_LINE, S_INSERT_LINE, S_UNALLOCATE_ELSEWHERE, S_ALLOCATE, S_SAVE_VERSION,
+    S_BEGIN, S_VERSION, S_BATCHES, S_FIND_LINE, S_INSERT_LINE, S_ALLOCATE, S_SAVE_VERSION,
     S_EVENT, S_COMMIT,
     S_ROLLBACK, S_COUNT
 };
@@ -35,9 +35,8 @@ static const char *const sql_text[S_COUNT] = {
                     "AND l.sku = ?",
     /* OrderLine.insert: waiting_since is NULL for a line that is allocated at once. */
     [S_INSERT_LINE] = "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)",
-    [S_UNALLOCATE_ELSEWHERE] = "DELETE FROM allocations WHERE orderline_id = ? AND batch_id <> ?",
-    [S_ALLOCATE] = "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)\n"
-                   "  ON CONFLICT (orderline_id, batch_id) DO UPDATE SET qty = excluded.qty",
+    /* OrderLine.saveFirstAllocation: a line inserted in this transaction has no allocation yet. */
+    [S_ALLOCATE] = "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)",
     [S_SAVE_VERSION] = "UPDATE products SET version = ? WHERE sku = ? AND version = ?",
     [S_EVENT] = "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)",
     [S_COMMIT] = "COMMIT",
@@ -184,10 +183,6 @@ static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const char *orderid, cons
 
     if ((rc = insert_line(s, orderid, sku, qty, NULL)) != SQLITE_OK) return rc;
     sqlite3_int64 line_id = sqlite3_last_insert_rowid(db);
-
-    sqlite3_bind_int64(s[S_UNALLOCATE_ELSEWHERE], 1, line_id);
-    sqlite3_bind_int64(s[S_UNALLOCATE_ELSEWHERE], 2, batch_id);
-    if ((rc = run(s[S_UNALLOCATE_ELSEWHERE])) != SQLITE_OK) return rc;
 
     sqlite3_bind_int64(s[S_ALLOCATE], 1, line_id);
     sqlite3_bind_int64(s[S_ALLOCATE], 2, batch_id);
