@@ -35,7 +35,7 @@ static const char *const sql_text[S_COUNT] = {
                     "AND l.sku = ?",
     /* OrderLine.insert: waiting_since is NULL for a line that is allocated at once. */
     [S_INSERT_LINE] = "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES (?, ?, ?, ?)",
-    /* OrderLine.saveFirstAllocation: a line inserted in this transaction has no allocation yet. */
+    /* OrderLine.savePiece: a line inserted in this transaction has no allocation yet. */
     [S_ALLOCATE] = "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (?, ?, ?)",
     [S_SAVE_VERSION] = "UPDATE products SET version = ? WHERE sku = ? AND version = ?",
     [S_EVENT] = "INSERT INTO events (at, kind, payload, operator, orderid, ref) VALUES (?, ?, ?, ?, ?, ?)",

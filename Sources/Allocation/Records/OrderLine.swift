@@ -171,16 +171,10 @@ extension OrderLine {
         }
     }
 
-    /// Places a line inserted in this transaction, which has no allocation yet, whole on `batch`: the one insert
-    /// of the allocation hot path.
-    func saveFirstAllocation(to batch: Batch?, in db: Database) throws {
-        guard let id, let batchID = batch?.id, waitingSince == nil else { return try saveAllocation(to: batch, in: db) }
-        try db.execute(OrderLine.insertAllocationSQL, id, batchID, qty)
-    }
-
-    /// Puts `qty` of this line, inserted in this transaction, on `batch`: one piece of a line placed in several.
-    func savePiece(_ qty: Int, on batch: Batch, in db: Database) throws {
-        guard let id, let batchID = batch.id else { preconditionFailure("a piece of a line or batch not stored") }
+    /// Puts `qty` of this line, inserted in this transaction, on `batch` with one insert: the whole
+    /// line on the allocation hot path, or one piece of a line placed in several.
+    func savePiece(_ qty: Int, on batch: Batch?, in db: Database) throws {
+        guard let id, let batchID = batch?.id else { preconditionFailure("a piece of a line or batch not stored") }
         try db.execute(OrderLine.insertAllocationSQL, id, batchID, qty)
     }
 

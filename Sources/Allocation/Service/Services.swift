@@ -56,18 +56,19 @@ enum Services {
         var product = try loadProduct(sku: command.sku, in: db)
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
         try product.includeCandidates(for: [requested], limit: 1, in: db)
-        if context.splitLines != .never, product.batches.first?.eta != nil || product.batches.isEmpty,
-            try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db) == nil
-        {
-            return try allocateInPieces(requested, product: product, context: context, in: db)
+        let existing: OrderLine?
+        if context.splitLines != .never, product.batches.first.map({ $0.eta != nil }) ?? true {
+            existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
+            if existing == nil { return try allocateInPieces(requested, product: product, context: context, in: db) }
+        } else {
+            var placed = product
+            if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
+                try line.savePiece(line.qty, on: placed.batch(reference), in: db)
+                try placed.saveVersion(in: db)
+                return (.allocated(batchReference: reference, wasAlreadyAllocated: false), placed.events)
+            }
+            existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         }
-        var placed = product
-        if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
-            try line.saveFirstAllocation(to: placed.batch(reference), in: db)
-            try placed.saveVersion(in: db)
-            return (.allocated(batchReference: reference, wasAlreadyAllocated: false), placed.events)
-        }
-        let existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         var line = try lineToAllocate(requested: requested, existing: existing)
         if let current = line.batchReference {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
