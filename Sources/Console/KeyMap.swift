@@ -10,7 +10,7 @@ enum Action: Hashable, Sendable {
     case filter, toggleLate, toggleEmpty, toggleWaiting, cycleSort
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
-    case receive, changeEta, ship, move, allocateWaiting
+    case receive, changeEta, ship, shipPartial, move, allocateWaiting
     case history, messages
 }
 
@@ -148,19 +148,21 @@ struct KeyMap: Sendable {
         chars("r"), .receive, "receive the arriving batch", mutating: true, hint: "receive")
     static let changeEta = Binding(chars("e"), .changeEta, "change the batch's ETA", mutating: true, hint: "eta")
     static let ship = Binding(chars("s"), .ship, "ship an order's lines", mutating: true, hint: "ship")
+    static let shipPartial = Binding(
+        chars("S"), .shipPartial, "ship what is here, rest open", mutating: true)
     static let move = Binding(chars("m"), .move, "move a line to another batch", mutating: true, hint: "move")
     static let allocateWaiting = Binding(
         chars("w"), .allocateWaiting, "allocate waiting lines", mutating: true, hint: "waiting")
 
     static let batches = KeyMap(
         bindings: [
-            allocate, newBatch, change, receive, changeEta, ship, move, allocateWaiting,
+            allocate, newBatch, change, receive, changeEta, ship, shipPartial, move, allocateWaiting,
             Binding([.enter], .history, "history of the batch", hint: "history"),
         ] + search + movement + screens + common)
 
     static let allocations = KeyMap(
         bindings: [
-            allocate, deallocate, ship, move, allocateWaiting,
+            allocate, deallocate, ship, shipPartial, move, allocateWaiting,
             Binding([.enter], .history, "history of the order", hint: "history"),
             Binding(chars("/"), .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
@@ -170,7 +172,7 @@ struct KeyMap: Sendable {
 
     static let monitor = KeyMap(
         bindings: [
-            allocate, newBatch, change, deallocate, receive, changeEta, ship, move, allocateWaiting,
+            allocate, newBatch, change, deallocate, receive, changeEta, ship, shipPartial, move, allocateWaiting,
             Binding([.enter], .history, "history of the batch"),
         ] + search + movement + [
             Binding([.tab], .switchPanel, "switch between board and event log", hint: "panel")

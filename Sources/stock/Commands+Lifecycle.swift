@@ -33,15 +33,28 @@ extension Subcommand {
 
     static let ship = Subcommand(
         name: "ship", positionals: ["ORDERID", "SKU"], optional: 1,
+        options: [
+            .flag(
+                "--partial",
+                "ship what is in the warehouse now; pieces still arriving and waiting parts stay open")
+        ],
         abstract: "ship an order's allocated lines (or one)",
         details: """
             Ships the order's allocated lines, or only its line for SKU, from batches in the warehouse: the
             quantity leaves the batch and the line is kept as shipped. Prints "shipped ORDERID SKU xQTY from
-            BATCH" for each. Refused (exit 1, nothing shipped) when a line to ship waits for stock or is on an
-            arriving batch, naming each, or when nothing is left to ship.
+            BATCH" for each piece. Refused (exit 1, nothing shipped) when a line to ship waits for stock or has a
+            piece on an arriving batch, naming each, or when nothing is left to ship.
+
+            With --partial, each line ships its pieces in the warehouse and stays open for the rest, the same line
+            ("ORDERID SKU xQTY stays open: ..." says what is left); a later ship sends the rest. Lines of the
+            order with nothing in the warehouse are left as they are; refused only when nothing can ship.
             """
     ) { tool in
-        try tool.send(.ship(Ship(orderid: tool.required("ORDERID"), sku: tool.positional("SKU"))))
+        try tool.send(
+            .ship(
+                Ship(
+                    orderid: tool.required("ORDERID"), sku: tool.positional("SKU"),
+                    partial: tool.arguments.flags.contains("--partial"))))
     }
 
     static let move = Subcommand(

@@ -48,7 +48,7 @@ extension Outcome {
             json.add("qty", qty)
             json.addRaw("pieces", "[]")
             json.add("waiting", qty)
-        case .cancelled(let orderid, let sku, let qty):
+        case .cancelled(let orderid, let sku, let qty, _):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -56,9 +56,10 @@ extension Outcome {
         case .quantityChanged(let reference, let moved, let filled, _):
             json.add("ref", reference)
             describe(moved: moved, filled: filled, into: &json)
-        case .deallocated(let batchReference, let filled, let pieces):
+        case .deallocated(let batchReference, let filled, let pieces, let cancelled, _):
             json.add("batchref", pieces.count > 1 ? nil : batchReference)
             if pieces.count > 1 { json.addRaw("pieces", jsonArray(pieces.map(\.json))) }
+            if cancelled > 0 { json.add("cancelled", cancelled) }
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .received(let reference, let qty, let moved, let filled):
             json.add("ref", reference)
@@ -67,8 +68,9 @@ extension Outcome {
         case .etaChanged(let reference, let eta, _):
             json.add("ref", reference)
             json.add("eta", eta.description)
-        case .shipped(let lines):
+        case .shipped(let lines, let open):
             json.addRaw("shipped", jsonArray(lines.map(\.json)))
+            json.addRaw("open", jsonArray(open.map(\.json)))
         case .moved(let orderid, let sku, let from, let to, let filled):
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -120,6 +122,20 @@ extension Piece {
         var json = JSONObjectWriter()
         json.add("batchref", batchref)
         json.add("qty", qty)
+        return json.text
+    }
+}
+
+extension OpenRest {
+    /// `{"orderid","sku","qty","pieces":[{"batchref","qty"}],"waiting"}`: what a line shipped in part still has
+    /// open.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("orderid", orderid)
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.addRaw("pieces", jsonArray(pieces.map(\.json)))
+        json.add("waiting", waiting)
         return json.text
     }
 }

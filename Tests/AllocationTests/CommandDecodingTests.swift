@@ -66,7 +66,7 @@ import Testing
         ),
         (
             #"{"command":"Ship","orderid":"o1","batch":"b1"}"#,
-            #"Ship: unknown field "batch" (expected command, orderid, sku)"#
+            #"Ship: unknown field "batch" (expected command, orderid, partial, sku)"#
         ),
         (
             #"{"command":"Return"}"#,

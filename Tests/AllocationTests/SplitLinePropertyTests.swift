@@ -86,7 +86,12 @@ import Testing
                 return [.changeBatchEta(ChangeBatchEta(ref: try someBatch(arriving: true), eta: randomETA() ?? today))]
             case 13, 14:
                 let line = try someLine()
-                return [.ship(Ship(orderid: line.orderid, sku: Bool.random(using: &random) ? line.sku : nil))]
+                return [
+                    .ship(
+                        Ship(
+                            orderid: line.orderid, sku: Bool.random(using: &random) ? line.sku : nil,
+                            partial: Bool.random(using: &random)))
+                ]
             case 15, 16, 17:
                 let line = try someLine()
                 return [
@@ -154,11 +159,15 @@ import Testing
             }
         }
 
-        // 2. and 3. An unshipped line holds at most its quantity and waits exactly when it holds less; the policy
-        // bounds its pieces.
+        // 2. and 3. An unshipped line holds at most its open quantity (what is not shipped) and waits exactly when
+        // it holds less; the policy bounds its pieces. A shipped line shipped all of it.
+        let shippedShort = try database.query(
+            "SELECT orderid, sku FROM order_lines WHERE shipped_at IS NOT NULL AND shipped_qty <> qty"
+        ) { "\($0.text(0)) \($0.text(1))" }
+        broken += shippedShort.map { "line \($0) is shipped but did not ship all of it" }
         let lines = try database.query(
             """
-            SELECT l.orderid, l.sku, l.qty, l.waiting_since IS NOT NULL,
+            SELECT l.orderid, l.sku, l.qty - l.shipped_qty, l.waiting_since IS NOT NULL,
                 coalesce((SELECT sum(a.qty) FROM allocations AS a WHERE a.orderline_id = l.id), 0),
                 (SELECT count(*) FROM allocations AS a WHERE a.orderline_id = l.id)
             FROM order_lines AS l WHERE l.shipped_at IS NULL ORDER BY l.id
@@ -223,7 +232,7 @@ import Testing
         case .deallocate(let c): "Deallocate \(c.orderid) \(c.sku)"
         case .receiveBatch(let c): "ReceiveBatch \(c.ref) x\(c.qty.map(String.init) ?? "-")"
         case .changeBatchEta(let c): "ChangeBatchEta \(c.ref) \(c.eta)"
-        case .ship(let c): "Ship \(c.orderid) \(c.sku ?? "-")"
+        case .ship(let c): "Ship \(c.orderid) \(c.sku ?? "-")\(c.partial ? " partial" : "")"
         case .moveLine(let c): "MoveLine \(c.orderid) \(c.sku) to \(c.batchref)"
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
         }

@@ -104,6 +104,12 @@ import Testing
         #expect(bad.entry.fields[0].problem != nil && bad.entry.index == 0)
     }
 
+    @Test func shipWhatIsHereSendsAPartialShipment() {
+        var form = Form.ship(orderid: "o-1", sku: "RED-LAMP", partial: true)
+        #expect(form.title == "Ship what is here")
+        #expect(form.handle(.enter).sent == .ship(Ship(orderid: "o-1", sku: "RED-LAMP", partial: true)))
+    }
+
     @Test func moveFromTheBoardAsksForTheOrderFromTheLinesForTheBatch() {
         var fromBoard = Form.move(orderid: nil, sku: "RED-LAMP", batch: "B-LAMP-02")
         #expect(fromBoard.entry.index == 0)

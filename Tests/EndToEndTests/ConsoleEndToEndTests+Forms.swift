@@ -184,6 +184,33 @@ extension ConsoleEndToEndTests {
         try s.waitUntil("the panel closed") { !$0.contains("History of order") }
     }
 
+    /// A line in two pieces, one in the warehouse and one arriving: `S` ships the first and keeps the line open.
+    @Test func shipWhatIsHereFromTheSelectedLineKeepsTheRestOpen() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        for arguments in [
+            ["add-batch", "P-IN", "PUFF", "4"], ["add-batch", "P-SHIP", "PUFF", "6", "--eta", "2099-01-01"],
+            ["allocate", "o-77", "PUFF", "10"],
+        ] {
+            let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
+            #expect(writer.status == 0, "\(writer.stderr)")
+        }
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("o-77")
+        try s.send("Enter")
+        try s.waitFor("filter: o-77 (1)")
+        try s.waitFor("P-SHIP")
+        try s.send("S")
+        try s.waitFor("Ship what is here")
+        try s.send("Enter")
+        try s.waitFor("shipped o-77 PUFF x4 from P-IN; o-77 PUFF x6 stays open: x6 on arriving batch P-SHIP")
+        try s.waitFor("shipped from P-IN")
+        #expect(
+            try Views.orderLines(orderid: "o-77", in: run.db.database).map(\.status.name) == ["shipped", "allocated"])
+    }
+
     @Test func allocateWaitingThroughTheFormWhenAutoAllocateIsOff() throws {
         let run = try ConsoleRun(width: 132, environment: ["STOCK_AUTO_ALLOCATE": "false"])
         defer { run.session.kill() }

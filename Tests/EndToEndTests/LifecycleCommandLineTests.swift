@@ -258,7 +258,7 @@ import Testing
             #"{"ok":true,"line":6,"command":"MoveLine","status":"done","orderid":"o1","sku":"LAMP","from":"b1","#
                 + #""to":"S-1","filled":[],"changed":true}"#,
             #"{"ok":true,"line":7,"command":"Ship","status":"done","shipped":[{"orderid":"o2","sku":"LAMP","#
-                + #""qty":8,"batchref":"S-1"}],"changed":true}"#,
+                + #""qty":8,"batchref":"S-1"}],"open":[],"changed":true}"#,
             #"{"ok":false,"line":8,"command":"Deallocate","error":"order o9 has no line for LAMP","changed":false}"#,
             #"{"ok":true,"line":9,"command":"AllocateWaiting","status":"done","filled":[],"changed":false}"#,
             #"{"ok":false,"line":10,"command":"ReceiveBatch","error":"batch S-1 is already in the warehouse","changed":false}"#,

@@ -87,6 +87,64 @@ import Testing
         #expect(again.status == 0 && again.stdout.isEmpty, "\(again.stdout)")
     }
 
+    /// B1 with 40 TV in the warehouse, S1 with 10 arriving, O1 for 60 under `partial`: x40, x10 and x10 waiting.
+    @Test func aPartialShipmentFromTheCommandLineAndApply() throws {
+        let cli = try CommandLineFixture()
+        #expect(try cli.stock("add-batch", "B1", "TV", "40").status == 0)
+        #expect(try cli.stock("add-batch", "S1", "TV", "10", "--eta", "2099-01-10").status == 0)
+        #expect(try stock(cli, policy: "partial", "allocate", "O1", "TV", "60").status == 4)
+        let refused = try cli.stock("ship", "O1")
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains("nothing was shipped: O1 TV has x10 on arriving batch S1, x10 waiting"),
+            "\(refused.stderr)")
+        let partial = try cli.stock("ship", "O1", "--partial")
+        #expect(partial.status == 0, "\(partial.stderr)")
+        #expect(
+            partial.stdout == "shipped O1 TV x40 from B1\nO1 TV x20 stays open: x10 on arriving batch S1, x10 waiting\n"
+        )
+        let listing = try cli.stock("allocations", "O1", "--json")
+        let rows = try #require(try cli.decodeJSON(listing.stdout) as? [[String: Any]])
+        #expect(rows.map { $0["status"] as? String } == ["shipped", "allocated", "waiting"])
+        #expect(rows.map { $0["qty"] as? Int } == [40, 10, 10])
+        #expect(rows[0]["shippedFrom"] as? String == "B1")
+        #expect(rows[0]["shippedAt"] is String)
+        #expect(rows[1]["batchref"] as? String == "S1")
+        #expect(rows[2]["batchref"] is NSNull)
+        #expect(try cli.stock("backorders", "--json").stdout.contains(#""qty":10"#))
+
+        let input = [
+            #"{"command":"Ship","orderid":"O1","partial":true}"#,
+            #"{"command":"ReceiveBatch","ref":"S1"}"#,
+            #"{"command":"Ship","orderid":"O1","partial":true}"#,
+            #"{"command":"Ship","orderid":"O1","partial":"yes"}"#,
+        ].joined(separator: "\n")
+        let applied = try cli.stock("apply", input: input)
+        // The last line is malformed (exit 2); the others ran.
+        #expect(applied.status == 2, "\(applied.stdout)")
+        let answers = try applied.stdout.split(separator: "\n").map {
+            try #require(try cli.decodeJSON(String($0)) as? [String: Any])
+        }
+        #expect(answers[0]["ok"] as? Bool == false)
+        #expect(
+            answers[0]["error"] as? String
+                == "nothing was shipped: O1 TV has nothing in the warehouse: x10 on arriving batch S1, x10 waiting")
+        #expect(answers[2]["ok"] as? Bool == true)
+        #expect((answers[2]["shipped"] as? [[String: Any]])?.map { $0["batchref"] as? String } == ["S1"])
+        let open = try #require(answers[2]["open"] as? [[String: Any]])
+        #expect(open.count == 1)
+        #expect(open.first?["qty"] as? Int == 10)
+        #expect(open.first?["waiting"] as? Int == 10)
+        #expect((open.first?["pieces"] as? [Any])?.isEmpty == true)
+        #expect(answers[3]["ok"] as? Bool == false)
+        #expect((answers[3]["error"] as? String)?.contains(#"field "partial" must be true or false"#) == true)
+        let after = try #require(
+            try cli.decodeJSON(cli.stock("allocations", "O1", "--json").stdout) as? [[String: Any]])
+        #expect(after.map { $0["status"] as? String } == ["shipped", "waiting"])
+        #expect(after.map { $0["qty"] as? Int } == [50, 10])
+        #expect(after.first?["shippedFrom"] as? String == "B1, S1")
+    }
+
     @Test func aBadPolicyIsRefusedNamingTheKey() throws {
         let cli = try threeBatches()
         let result = try stock(cli, policy: "sometimes", "allocate", "O1", "TV", "1")

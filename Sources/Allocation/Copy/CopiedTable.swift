@@ -34,7 +34,8 @@ struct CopiedTable {
             name: "order_lines",
             columns: [
                 .integer("id"), .text("orderid"), .text("sku"), .integer("qty"), .text("waiting_since"),
-                .text("shipped_at"), .text("shipped_from"),
+                .text("shipped_at"), .text("shipped_from"), .integer("shipped_qty"), .text("part_shipped_at"),
+                .text("part_shipped_from"),
             ]),
         CopiedTable(
             name: "allocations", columns: [.integer("orderline_id"), .integer("batch_id"), .integer("qty")],

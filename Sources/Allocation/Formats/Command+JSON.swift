@@ -3,7 +3,8 @@ extension Command {
     ///
     /// Fields: `CreateBatch` ref, sku, qty, eta (optional, `YYYY-MM-DD`); `Allocate` orderid, sku, qty;
     /// `ChangeBatchQuantity` ref, qty, expectedVersion (optional); `Deallocate` orderid, sku; `ReceiveBatch` ref,
-    /// qty (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional); `MoveLine` orderid, sku,
+    /// qty (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
+    /// what is in the warehouse and keeps the rest open); `MoveLine` orderid, sku,
     /// batchref; `AllocateWaiting` sku (optional). `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
@@ -82,8 +83,11 @@ extension Command {
             }
             self = .changeBatchEta(ChangeBatchEta(ref: try fields.string("ref"), eta: eta))
         case .ship:
-            try fields.checkKeys(["command", "orderid", "sku"])
-            self = .ship(Ship(orderid: try fields.string("orderid"), sku: try fields.optionalString("sku")))
+            try fields.checkKeys(["command", "orderid", "sku", "partial"])
+            self = .ship(
+                Ship(
+                    orderid: try fields.string("orderid"), sku: try fields.optionalString("sku"),
+                    partial: fields.has("partial") ? try fields.bool("partial") : false))
         case .moveLine:
             try fields.checkKeys(["command", "orderid", "sku", "batchref"])
             self = .moveLine(

@@ -18,33 +18,38 @@ extension Product {
     }
 
     /// Why `line` cannot ship, e.g. `o1 TV is on arriving batch B-2`; nil when it can: every piece of it is on a
-    /// batch of this product that is in the warehouse, and no part of it waits.
-    func shippingProblem(_ line: OrderLine) -> String? {
+    /// batch of this product that is in the warehouse, and no part of it waits. With `partial`, a line can ship
+    /// when any piece of it is in the warehouse, and the rest stays open.
+    func shippingProblem(_ line: OrderLine, partial: Bool = false) -> String? {
         if line.isShipped { return "\(line.orderid) \(line.sku) was shipped" }
         if line.pieces.isEmpty { return "\(line.orderid) \(line.sku) is waiting for stock" }
-        let arriving = line.pieces.filter { piece in
-            batches.first { $0.reference == piece.batchref }?.eta != nil
-        }
-        if !arriving.isEmpty, line.pieces.count == 1 {
+        let arriving = line.pieces.filter { !isInWarehouse($0) }
+        if partial, arriving.count < line.pieces.count { return nil }
+        if !arriving.isEmpty, line.pieces.count == 1, line.waitingPart == 0 {
             return "\(line.orderid) \(line.sku) is on arriving batch \(arriving[0].batchref)"
         }
-        if !arriving.isEmpty {
-            let on = arriving.map { "x\($0.qty) on arriving batch \($0.batchref)" }.joined(separator: ", ")
-            return "\(line.orderid) \(line.sku) has \(on)"
-        }
-        if line.waitingPart > 0 { return "\(line.orderid) \(line.sku) still waits for x\(line.waitingPart)" }
-        return nil
+        var parts = arriving.map { "x\($0.qty) on arriving batch \($0.batchref)" }
+        if line.waitingPart > 0 { parts.append("x\(line.waitingPart) waiting") }
+        guard !parts.isEmpty else { return nil }
+        let nothingHere = arriving.count == line.pieces.count ? "nothing in the warehouse: " : ""
+        return "\(line.orderid) \(line.sku) has \(nothingHere)\(parts.joined(separator: ", "))"
     }
 
-    /// Ships an allocated line from its batches in the warehouse: each piece leaves its batch (purchased and
-    /// allocated both drop) with a `Shipped` of its quantity. Bumps the version.
+    /// Whether `piece` is on a batch of this product that is in the warehouse.
+    func isInWarehouse(_ piece: Piece) -> Bool {
+        batches.contains { $0.reference == piece.batchref && $0.eta == nil }
+    }
+
+    /// Ships a line from its batches in the warehouse: each piece there leaves its batch (purchased and
+    /// allocated both drop) with a `Shipped` of its quantity. Without `partial` that is the whole line; with it,
+    /// the pieces on arriving batches and the waiting part stay open. Bumps the version.
     ///
     /// - Returns: each piece shipped.
-    /// - Throws: `AllocationError.notShippable` naming the line when ``shippingProblem(_:)`` finds one.
-    mutating func ship(_ line: OrderLine) throws -> [LineOnBatch] {
-        if let problem = shippingProblem(line) { throw AllocationError.notShippable([problem]) }
+    /// - Throws: `AllocationError.notShippable` naming the line when ``shippingProblem(_:partial:)`` finds one.
+    mutating func ship(_ line: OrderLine, partial: Bool = false) throws -> [LineOnBatch] {
+        if let problem = shippingProblem(line, partial: partial) { throw AllocationError.notShippable([problem]) }
         var shipped: [LineOnBatch] = []
-        for piece in line.pieces {
+        for piece in line.pieces where isInWarehouse(piece) {
             let index = try batchIndex(piece.batchref)
             try require(batches[index].allocated >= piece.qty, "batch \(piece.batchref) does not hold \(piece.qty)")
             batches[index].purchased -= piece.qty
@@ -53,6 +58,7 @@ extension Product {
             try ensure(batches[index].allocated <= batches[index].purchased, "batch \(piece.batchref) over-allocated")
             shipped.append(LineOnBatch(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
         }
+        try ensure(!shipped.isEmpty, "\(line.orderid) \(line.sku) shipped nothing")
         bumpVersion()
         return shipped
     }
@@ -71,17 +77,17 @@ extension Product {
             throw AllocationError.alreadyOnBatch(orderid: line.orderid, sku: line.sku, batch: reference)
         }
         let own = line.pieces.first { $0.batchref == reference }?.qty ?? 0
-        guard batches[target].available + own >= line.qty else {
+        guard batches[target].available + own >= line.open else {
             throw AllocationError.noRoom(
-                batch: reference, available: batches[target].available + own, needed: line.qty)
+                batch: reference, available: batches[target].available + own, needed: line.open)
         }
         for piece in line.pieces {
             let index = try batchIndex(piece.batchref)
             batches[index].allocated -= piece.qty
             events.append(.deallocated(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
         }
-        batches[target].allocated += line.qty
-        events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.qty, batchref: reference))
+        batches[target].allocated += line.open
+        events.append(.allocated(orderid: line.orderid, sku: sku, qty: line.open, batchref: reference))
         bumpVersion()
         try ensure(batches.allSatisfy { $0.allocated >= 0 }, "a batch of \(sku) holds less than nothing")
         return line.pieces.isEmpty ? nil : line.pieces.map(\.batchref).joined(separator: ", ")

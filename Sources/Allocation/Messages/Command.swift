@@ -73,14 +73,17 @@ public struct ChangeBatchEta: Equatable, Sendable {
     }
 }
 
-/// Ship an order's allocated lines (or its line for `sku`) from batches in the warehouse.
+/// Ship an order's allocated lines (or its line for `sku`) from batches in the warehouse. With `partial`, a line
+/// with pieces still arriving or a part still waiting ships what is in the warehouse and stays open for the rest.
 public struct Ship: Equatable, Sendable {
     public var orderid: String
     public var sku: String?
+    public var partial: Bool
 
-    public init(orderid: String, sku: String? = nil) {
+    public init(orderid: String, sku: String? = nil, partial: Bool = false) {
         self.orderid = orderid
         self.sku = sku
+        self.partial = partial
     }
 }
 
@@ -130,7 +133,7 @@ public enum Command: Equatable, Sendable {
         case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
         case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty))
         case .changeBatchEta(let c): return .changeBatchEta(ChangeBatchEta(ref: n(c.ref), eta: c.eta))
-        case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n)))
+        case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n), partial: c.partial))
         case .moveLine(let c):
             return .moveLine(MoveLine(orderid: n(c.orderid), sku: n(c.sku), batchref: n(c.batchref)))
         case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
@@ -210,14 +213,18 @@ public enum Outcome: Equatable, Sendable {
     /// An allocated line left its batch and was dropped.
     /// `batchReference` names the line's batch, or its batches joined by `, ` for a line in pieces, which
     /// `pieces` lists (empty for a line wholly on one batch).
-    case deallocated(batchReference: String, filled: [LineOnBatch], pieces: [Piece] = [])
-    /// A waiting line was dropped.
-    case cancelled(orderid: String, sku: String, qty: Int)
+    /// `cancelled` is the part that waited and was cancelled with it; `shipped`, the part shipped before, which
+    /// the line keeps as shipped (0: the line was dropped).
+    case deallocated(
+        batchReference: String, filled: [LineOnBatch], pieces: [Piece] = [], cancelled: Int = 0, shipped: Int = 0)
+    /// A waiting line (`qty` waiting) was dropped, or kept as shipped with the `shipped` part shipped before.
+    case cancelled(orderid: String, sku: String, qty: Int, shipped: Int = 0)
     /// The batch is in the warehouse with `qty` units; lines moved when that was less than ordered.
     case received(reference: String, qty: Int, moved: [Move], filled: [LineOnBatch])
     /// `wasChanged` is false when the batch already had that ETA.
     case etaChanged(reference: String, eta: Day, wasChanged: Bool)
-    case shipped([LineOnBatch])
+    /// The pieces shipped; `open`, the lines shipped in part, with what each still has open.
+    case shipped([LineOnBatch], open: [OpenRest] = [])
     /// `from` is nil when the line was waiting.
     case moved(orderid: String, sku: String, from: String?, to: String, filled: [LineOnBatch])
     case allocatedWaiting([LineOnBatch])
@@ -247,6 +254,24 @@ public enum Outcome: Equatable, Sendable {
             false
         }
     }
+}
+
+/// What a line shipped in part still has open: its pieces on arriving batches and its waiting part.
+public struct OpenRest: Equatable, Sendable {
+    public let orderid: String
+    public let sku: String
+    public let pieces: [Piece]
+    public let waiting: Int
+
+    public init(orderid: String, sku: String, pieces: [Piece], waiting: Int) {
+        self.orderid = orderid
+        self.sku = sku
+        self.pieces = pieces
+        self.waiting = waiting
+    }
+
+    /// The units still open.
+    public var qty: Int { pieces.reduce(waiting) { $0 + $1.qty } }
 }
 
 /// A line moved off a batch: to another batch, or to none (`to` nil) when no batch could take it and it waits.

@@ -96,23 +96,30 @@ extension Outcome {
         case .quantityChanged(let reference, let moved, let filled, _):
             return Wording(
                 headline: "\(reference) quantity changed", lines: moved.map(\.reportLine) + filled.map(\.filledLine))
-        case .deallocated(let batchReference, let filled, _):
+        case .deallocated(let batchReference, let filled, _, let cancelled, let shipped):
             let headline =
                 if case .deallocate(let line) = command.normalized {
                     "deallocated \(line.orderid) \(line.sku) from \(batchReference)"
                 } else {
                     "deallocated from \(batchReference)"
                 }
-            return Wording(reference: batchReference, headline: headline, lines: filled.map(\.filledLine))
-        case .cancelled(let orderid, let sku, let qty):
-            return Wording(lines: ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"])
+            let rest =
+                (cancelled > 0 ? ["cancelled the x\(cancelled) of it that was waiting"] : [])
+                + (shipped > 0 ? ["the x\(shipped) of it shipped before stays shipped"] : [])
+            return Wording(reference: batchReference, headline: headline, lines: rest + filled.map(\.filledLine))
+        case .cancelled(let orderid, let sku, let qty, let shipped):
+            return Wording(
+                lines: ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"]
+                    + (shipped > 0 ? ["the x\(shipped) of it shipped before stays shipped"] : []))
         case .received(let reference, let qty, let moved, let filled):
             return Wording(
                 lines: ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
         case .etaChanged(let reference, let eta, _):
             return Wording(lines: ["\(reference) due \(eta)"])
-        case .shipped(let lines):
-            return Wording(lines: lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" })
+        case .shipped(let lines, let open):
+            return Wording(
+                lines: lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" }
+                    + open.map(\.reportLine))
         case .moved(let orderid, let sku, let from, let to, let filled):
             return Wording(
                 lines: ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.filledLine))
@@ -125,6 +132,15 @@ extension Outcome {
     private static func allocatedLine(_ command: Command) -> String? {
         guard case .allocate(let line) = command.normalized else { return nil }
         return "\(line.orderid) \(line.sku) x\(line.qty)"
+    }
+}
+
+extension OpenRest {
+    /// `O1 TV x60 stays open: x40 on arriving batch B4, x20 waiting`.
+    var reportLine: String {
+        let parts =
+            pieces.map { "x\($0.qty) on arriving batch \($0.batchref)" } + (waiting > 0 ? ["x\(waiting) waiting"] : [])
+        return "\(orderid) \(sku) x\(qty) stays open: \(parts.joined(separator: ", "))"
     }
 }
 

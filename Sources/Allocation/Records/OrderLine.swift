@@ -3,7 +3,9 @@
 /// The struct is both the domain value and its `order_lines` row; its `pieces` are read with it from
 /// `allocations`, one per batch it takes from. A stored line is allocated (its pieces hold all of it), waiting for
 /// stock (`waitingSince` set: no piece, or pieces holding part of it and a rest that waits) or shipped
-/// (`shippedAt` and `shippedFrom` set). Its id is its age: "oldest first" means ascending id.
+/// (`shippedAt` and `shippedFrom` set). A line shipped in part (`shippedQty` short of `qty`, `shippedAt` nil) is
+/// still open for the rest, which the pieces and the waiting part hold as for any line. Its id is its age:
+/// "oldest first" means ascending id.
 struct OrderLine: Hashable, Sendable {
     var id: Int64?
     var orderid: String
@@ -17,6 +19,12 @@ struct OrderLine: Hashable, Sendable {
     var shippedAt: String?
     /// The batch the line was shipped from; nil unless it was shipped.
     var shippedFrom: String?
+    /// The units shipped so far: all of a shipped line, a part of one shipped in part, else 0.
+    var shippedQty = 0
+    /// When the last part of a line shipped in part left, and the batches its shipped part left from; nil
+    /// until a part ships.
+    var partShippedAt: String?
+    var partShippedFrom: String?
 
     init(
         id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil,
@@ -30,20 +38,23 @@ struct OrderLine: Hashable, Sendable {
         self.waitingSince = waitingSince
         self.shippedAt = shippedAt
         self.shippedFrom = shippedFrom
+        self.shippedQty = shippedAt == nil ? 0 : qty
     }
 
     var isShipped: Bool { shippedAt != nil }
     var isWaiting: Bool { pieces.isEmpty && !isShipped }
+    /// The quantity not shipped yet: what the pieces and the waiting part hold.
+    var open: Int { qty - shippedQty }
     /// The quantity the pieces hold.
     var placed: Int { pieces.reduce(0) { $0 + $1.qty } }
     /// The part no batch holds: all of a waiting line, the rest of a partly placed one, 0 otherwise.
-    var waitingPart: Int { isShipped ? 0 : qty - placed }
+    var waitingPart: Int { isShipped ? 0 : open - placed }
 
     /// The one batch a line wholly in one piece is on; nil for a waiting line or one in several pieces. Setting it
-    /// puts the whole line on that batch (nil: on none).
+    /// puts all the line has open on that batch (nil: on none).
     var batchReference: String? {
-        get { pieces.count == 1 && pieces[0].qty == qty ? pieces[0].batchref : nil }
-        set { pieces = newValue.map { [Piece(batchref: $0, qty: qty)] } ?? [] }
+        get { pieces.count == 1 && pieces[0].qty == open ? pieces[0].batchref : nil }
+        set { pieces = newValue.map { [Piece(batchref: $0, qty: open)] } ?? [] }
     }
 
     /// The lines of `rows` read one row per piece, each line once with all its pieces; the rows of one line must
@@ -63,7 +74,10 @@ struct OrderLine: Hashable, Sendable {
 
 extension OrderLine {
     static let columns =
-        "l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from, a.qty"
+        """
+        l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from, a.qty, \
+        l.shipped_qty, l.part_shipped_at, l.part_shipped_from
+        """
     static let joins = """
         order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
           LEFT JOIN batches AS b ON b.id = a.batch_id
@@ -74,6 +88,9 @@ extension OrderLine {
             id: row.int64(0), orderid: row.text(1), sku: row.text(2), qty: row.int(3),
             waitingSince: row.optionalText(5), shippedAt: row.optionalText(6), shippedFrom: row.optionalText(7))
         pieces = row.optionalText(4).map { [Piece(batchref: $0, qty: row.int(8))] } ?? []
+        shippedQty = row.int(9)
+        partShippedAt = row.optionalText(10)
+        partShippedFrom = row.optionalText(11)
     }
 
     private static let findSQL = SQL("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?")
@@ -149,7 +166,7 @@ extension OrderLine {
           ON CONFLICT (orderid, sku) DO NOTHING
         """)
 
-    /// Writes the line's place: one allocation row on `batch` holding the line's whole quantity (no longer
+    /// Writes the line's place: one allocation row on `batch` holding all the line has open (no longer
     /// waiting), any on other batches deleted first, or, when `batch` is nil, no allocation row and waiting since
     /// `waitingSince`.
     ///
@@ -164,7 +181,7 @@ extension OrderLine {
                 try db.execute(OrderLine.stopWaitingSQL, id)
             }
             try db.execute(OrderLine.unallocateElsewhereSQL, id, batchID)
-            try db.execute(OrderLine.allocateSQL, id, batchID, qty)
+            try db.execute(OrderLine.allocateSQL, id, batchID, open)
         } else {
             try db.execute(OrderLine.unallocateSQL, id)
             try db.execute(OrderLine.waitSQL, waitingSince, id)
@@ -190,20 +207,45 @@ extension OrderLine {
     private static let unallocateSQL = SQL("DELETE FROM allocations WHERE orderline_id = ?")
     private static let waitSQL = SQL("UPDATE order_lines SET waiting_since = ? WHERE id = ?")
 
-    /// Takes the line off its batches and keeps it as shipped at `at` from them (their references, joined by
-    /// `, `, for a line that was in several pieces).
-    func saveShipped(at: String, in db: Database) throws {
-        guard let id, !pieces.isEmpty else { preconditionFailure("shipping a line that is not allocated") }
-        try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
-        try db.execute(
-            "UPDATE order_lines SET shipped_at = ?, shipped_from = ? WHERE id = ?", at,
-            pieces.map(\.batchref).joined(separator: ", "), id)
+    /// Ships `shipped`, pieces of this line, at `at`: they leave the line's allocations, and the line is kept as
+    /// shipped from every batch any part of it left (joined by `, `) when nothing of it stays open, or as shipped
+    /// in part, the rest open on its other pieces and its waiting part, otherwise.
+    func saveShipment(_ shipped: [Piece], at: String, in db: Database) throws {
+        guard let id, !shipped.isEmpty else { preconditionFailure("shipping nothing of a line") }
+        let units = shipped.reduce(0) { $0 + $1.qty }
+        var from = partShippedFrom.map { $0.components(separatedBy: ", ") } ?? []
+        for piece in shipped where !from.contains(piece.batchref) { from.append(piece.batchref) }
+        for piece in shipped {
+            try db.execute(OrderLine.deleteShippedPieceSQL, id, piece.batchref)
+        }
+        if units == open {
+            try db.execute(OrderLine.shipSQL, at, from.joined(separator: ", "), qty, id)
+        } else {
+            try db.execute(OrderLine.shipPartSQL, shippedQty + units, at, from.joined(separator: ", "), id)
+        }
     }
 
-    /// Deletes the line, taking it off its batch first.
-    func delete(in db: Database) throws {
+    private static let deleteShippedPieceSQL = SQL(
+        "DELETE FROM allocations WHERE orderline_id = ? AND batch_id = (SELECT id FROM batches WHERE reference = ?)")
+    private static let shipSQL = SQL(
+        "UPDATE order_lines SET shipped_at = ?, shipped_from = ?, shipped_qty = ? WHERE id = ?")
+    private static let shipPartSQL = SQL(
+        "UPDATE order_lines SET shipped_qty = ?, part_shipped_at = ?, part_shipped_from = ? WHERE id = ?")
+
+    /// Ends the line where it stands, taking it off its batches first: deleted, or, when a part of it was
+    /// shipped, kept as shipped with the quantity that shipped, when and from where that part left.
+    func close(in db: Database) throws {
         guard let id else { return }
         try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
-        try db.execute("DELETE FROM order_lines WHERE id = ?", id)
+        if shippedQty > 0 {
+            try db.execute(
+                """
+                UPDATE order_lines SET qty = shipped_qty, waiting_since = NULL, shipped_at = part_shipped_at,
+                  shipped_from = part_shipped_from
+                WHERE id = ?
+                """, id)
+        } else {
+            try db.execute("DELETE FROM order_lines WHERE id = ?", id)
+        }
     }
 }

@@ -20,7 +20,7 @@ extension Services {
         let stock = SKUStock(
             batches: product.batches,
             lines: stored.compactMap { line in
-                line.id.map { LineStock(id: $0, orderid: line.orderid, qty: line.qty, pieces: line.pieces) }
+                line.id.map { LineStock(id: $0, orderid: line.orderid, qty: line.open, pieces: line.pieces) }
             }, policy: context.splitLines, today: context.today)
         return (stock, stored)
     }
@@ -46,7 +46,7 @@ extension Services {
             case .placed(let id, let reference, let qty):
                 let line = byID[id]
                 let total = (placed[id] ?? 0) + qty
-                if let line, total == line.qty { try db.execute(Self.stopWaitingSQL, id) }
+                if let line, total == line.open { try db.execute(Self.stopWaitingSQL, id) }
                 try db.execute(Self.placeSQL, id, reference, qty)
                 placed[id] = total
                 held[id, default: [:]][reference, default: 0] += qty

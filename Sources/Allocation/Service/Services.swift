@@ -73,12 +73,14 @@ enum Services {
         if let current = line.batchReference {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
         }
-        // A line in pieces, or partly placed with the rest waiting, stays as the placement rule put it: placing
-        // it again would put it whole on one batch, dropping its other pieces without their events.
+        // A line in pieces stays as the placement rule put it: placing it again would put it whole on one batch,
+        // dropping its other pieces without their events. What waits of a stored line is placed by the rule.
+        if line.id != nil, line.waitingPart > 0,
+            context.splitLines != .never || line.shippedQty > 0 || !line.pieces.isEmpty
+        {
+            return try placeWaitingPart(of: line, product: product, context: context, in: db)
+        }
         if !line.pieces.isEmpty {
-            guard line.waitingPart == 0 else {
-                return (.waiting(orderid: line.orderid, sku: line.sku, qty: line.waitingPart, isNew: false), [])
-            }
             return (
                 .allocatedInPieces(
                     orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: line.pieces, waiting: 0,
@@ -141,6 +143,39 @@ enum Services {
         return (outcome, product.events)
     }
 
+    /// An `Allocate` of a line that waits (all of it, or the rest of one shipped in part), tried again: its waiting
+    /// part is placed by the placement rule as stock appearing would place it, or it keeps waiting and nothing
+    /// changes.
+    private static func placeWaitingPart(
+        of line: OrderLine, product: Product, context: Context, in db: Database
+    ) throws -> (Outcome, [Event]) {
+        var product = product
+        var (stock, stored) = try stock(of: product, lines: [line], filling: false, context: context, in: db)
+        try stock.fillWaiting()
+        guard let id = line.id, let after = stock.line(id), !stock.changes.isEmpty else {
+            let room = try Batch.candidates(sku: line.sku, available: 1, in: db)
+            let available = room.reduce(0) { $0 + $1.available }
+            return (
+                .waiting(
+                    orderid: line.orderid, sku: line.sku, qty: line.waitingPart, isNew: false,
+                    room: available >= line.waitingPart
+                        ? WaitingRoom(available: available, batches: room.count) : nil),
+                []
+            )
+        }
+        product.events += try save(stock, lines: stored, sku: line.sku, context: context, in: db)
+        product.bumpVersion()
+        try product.saveVersion(in: db)
+        if after.pieces.count == 1, after.waiting == 0, line.shippedQty == 0 {
+            return (.allocated(batchReference: after.pieces[0].batchref, wasAlreadyAllocated: false), product.events)
+        }
+        return (
+            .allocatedInPieces(
+                orderid: line.orderid, sku: line.sku, qty: line.open, pieces: after.pieces, waiting: after.waiting),
+            product.events
+        )
+    }
+
     static func changeBatchQuantity(
         _ command: ChangeBatchQuantity, context: Context, in db: Database
     ) throws -> (Outcome, [Event]) {
@@ -191,6 +226,8 @@ enum Services {
         return movesAndFills(stock, off: reference, lines: stored, sku: product.sku)
     }
 
+    /// Frees every piece of the line and cancels its waiting part: the line is dropped, or, when a part of it was
+    /// shipped, kept as shipped with the quantity that shipped.
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
         guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db), let id = line.id else {
@@ -199,10 +236,13 @@ enum Services {
         guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
         product.bumpVersion()
         guard !line.pieces.isEmpty else {
-            try line.delete(in: db)
-            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty))
+            try line.close(in: db)
+            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart))
             try product.saveVersion(in: db)
-            return (.cancelled(orderid: line.orderid, sku: line.sku, qty: line.qty), product.events)
+            return (
+                .cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart, shipped: line.shippedQty),
+                product.events
+            )
         }
         var (stock, stored) = try stock(
             of: product, lines: [line], filling: context.autoAllocate, context: context, in: db)
@@ -212,13 +252,14 @@ enum Services {
         if line.waitingPart > 0 {
             product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart))
         }
-        try line.delete(in: db)
+        try line.close(in: db)
         try product.saveVersion(in: db)
         let filled = movesAndFills(stock, off: nil, lines: stored, sku: product.sku).filled
         return (
             .deallocated(
                 batchReference: line.pieces.map(\.batchref).joined(separator: ", "), filled: filled,
-                pieces: line.pieces.count > 1 ? line.pieces : []),
+                pieces: line.pieces.count > 1 ? line.pieces : [], cancelled: line.waitingPart,
+                shipped: line.shippedQty),
             product.events
         )
     }
@@ -254,9 +295,13 @@ enum Services {
     /// Ships every named line or none: a line that cannot ship refuses the whole command, naming each such line.
     /// Shipping takes stock out with its allocation, so no waiting line is filled.
     ///
+    /// With `partial`, each line ships its pieces in the warehouse and stays open for the rest; a line with
+    /// nothing in the warehouse is refused when named by its SKU, and left as it is when the whole order ships
+    /// (the order is refused only when nothing of it can ship).
+    ///
     /// The lines are read (and decided on) only once their SKUs' product rows are locked (``lockedLines(of:in:)``).
     static func ship(_ command: Ship, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        let lines: [OrderLine]
+        var lines: [OrderLine]
         var products: [Product]
         if let sku = command.sku {
             guard let product = try Product.loadVersion(sku: sku, in: db),
@@ -278,23 +323,41 @@ enum Services {
             try products[index].include(try batches(holding: lines.filter { $0.sku == products[index].sku }, in: db))
         }
         let problems = lines.compactMap { line in
-            products.first { $0.sku == line.sku }.flatMap { $0.shippingProblem(line) }
+            products.first { $0.sku == line.sku }.flatMap { $0.shippingProblem(line, partial: command.partial) }
         }
-        guard problems.isEmpty else { throw AllocationError.notShippable(problems) }
+        var open: [OpenRest] = []
+        if command.partial, command.sku == nil, problems.count < lines.count {
+            let canShip = { (line: OrderLine) in
+                products.first { $0.sku == line.sku }?.shippingProblem(line, partial: true) == nil
+            }
+            let untouched = lines.filter { !canShip($0) }
+            lines = lines.filter(canShip)
+            open = untouched.map {
+                OpenRest(orderid: $0.orderid, sku: $0.sku, pieces: $0.pieces, waiting: $0.waitingPart)
+            }
+        } else if !problems.isEmpty {
+            throw AllocationError.notShippable(problems)
+        }
         var shipped: [LineOnBatch] = []
-        for index in products.indices {
+        for index in products.indices where lines.contains(where: { $0.sku == products[index].sku }) {
             for line in lines where line.sku == products[index].sku {
-                let done = try products[index].ship(line)
-                try line.saveShipped(at: context.now, in: db)
+                let done = try products[index].ship(line, partial: command.partial)
+                let pieces = done.map { Piece(batchref: $0.batchref, qty: $0.qty) }
+                try line.saveShipment(pieces, at: context.now, in: db)
                 for piece in done {
                     let batch = try products[index].batches[products[index].batchIndex(piece.batchref)]
                     try Batch.savePurchased(batch.purchased, reference: batch.reference, in: db)
+                }
+                let rest = line.pieces.filter { piece in !done.contains { $0.batchref == piece.batchref } }
+                if !rest.isEmpty || line.waitingPart > 0 {
+                    open.append(OpenRest(orderid: line.orderid, sku: line.sku, pieces: rest, waiting: line.waitingPart))
                 }
                 shipped += done
             }
             try products[index].saveVersion(in: db)
         }
-        return (.shipped(shipped), products.flatMap(\.events))
+        open.sort { $0.sku < $1.sku }
+        return (.shipped(shipped, open: open), products.flatMap(\.events))
     }
 
     static func moveLine(_ command: MoveLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {

@@ -37,11 +37,19 @@ extension Views {
             return nil
         }
 
-        /// A line's rows: one per piece, then one for the part that waits, or one for a shipped line.
+        /// A line's rows: one for the part shipped of a line shipped in part, one per piece, then one for the
+        /// part that waits; one for a shipped line.
         static func rows(of line: OrderLine) -> [LineRow] {
-            guard !line.isShipped, !line.pieces.isEmpty else { return [LineRow(line)] }
+            guard !line.isShipped else { return [LineRow(line)] }
             let id = line.id ?? 0
-            var rows = line.pieces.map {
+            var rows: [LineRow] = []
+            if line.shippedQty > 0 {
+                rows.append(
+                    LineRow(
+                        id: id, orderid: line.orderid, sku: line.sku, qty: line.shippedQty,
+                        status: .shipped(at: line.partShippedAt ?? "", from: line.partShippedFrom ?? "")))
+            }
+            rows += line.pieces.map {
                 LineRow(
                     id: id, orderid: line.orderid, sku: line.sku, qty: $0.qty, status: .allocated(batchref: $0.batchref)
                 )
@@ -68,7 +76,7 @@ extension Views {
                     status: .allocated(batchref: piece.batchref))
             } else {
                 self.init(
-                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty,
+                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.waitingPart,
                     status: .waiting(since: line.waitingSince ?? ""))
             }
         }
@@ -150,7 +158,7 @@ extension Views {
         let (filter, arguments): (String, [SQLValue]) = sku.map { (" AND l.sku = ?", [$0.sqlValue]) } ?? ("", [])
         return try db.query(
             """
-            SELECT l.id, l.orderid, l.sku, \(Views.waitingPart), NULL, l.waiting_since, NULL, NULL, NULL
+            SELECT \(Views.waitingColumns)
             FROM order_lines AS l WHERE l.waiting_since IS NOT NULL\(filter) ORDER BY l.id\(page.sql)
             """, arguments: arguments + page.arguments
         ) { LineRow(OrderLine(row: $0)) }
@@ -190,9 +198,14 @@ public struct QuantityChangePreview: Equatable, Sendable {
 }
 
 extension Views {
-    /// The SQL for the part of line `l` no batch holds: its quantity less its pieces'.
+    /// The SQL for the part of line `l` no batch holds: its quantity less what shipped and its pieces'.
     static let waitingPart =
-        "l.qty - coalesce((SELECT sum(w.qty) FROM allocations AS w WHERE w.orderline_id = l.id), 0)"
+        "l.qty - l.shipped_qty - coalesce((SELECT sum(w.qty) FROM allocations AS w WHERE w.orderline_id = l.id), 0)"
+
+    /// A waiting line `l` as ``OrderLine/columns`` reads a line, with its waiting part for its quantity and
+    /// nothing placed or shipped: the row of a backorder.
+    static let waitingColumns =
+        "l.id, l.orderid, l.sku, \(waitingPart), NULL, l.waiting_since, NULL, NULL, NULL, 0, NULL, NULL"
 
     /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
     /// preferred other batch that could take it now; a line in pieces is listed for each piece on a late batch,
@@ -204,7 +217,7 @@ extension Views {
               JOIN order_lines AS l ON l.id = a.orderline_id
             WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
             """, today.description
-        ) { (line: OrderLine(row: $0), eta: $0.optionalText(9).flatMap(Day.init)) }
+        ) { (line: OrderLine(row: $0), eta: $0.optionalText(12).flatMap(Day.init)) }
         var products: [String: Product] = [:]
         return try lines.map { found in
             if products[found.line.sku] == nil {
@@ -212,7 +225,8 @@ extension Views {
             }
             // The row holds the late piece: the alternative is a batch that could take that much now.
             var piece = found.line
-            piece.qty = found.line.pieces.first?.qty ?? found.line.qty
+            piece.qty = found.line.pieces.first?.qty ?? found.line.open
+            piece.shippedQty = 0
             let alternative = products[found.line.sku]?.alternativeBatch(for: piece)
             return AtRiskRow(
                 line: LineRow(found.line), batchref: found.line.pieces.first?.batchref ?? "",

@@ -32,7 +32,7 @@ extension Views {
             { after in
                 try db.query(
                     """
-                    SELECT l.id, l.orderid, l.sku, \(Views.waitingPart), NULL, l.waiting_since, NULL, NULL, NULL
+                    SELECT \(Views.waitingColumns)
                     FROM order_lines AS l WHERE l.waiting_since IS NOT NULL AND l.id > ? ORDER BY l.id LIMIT ?
                     """, after, exportPage
                 ) { (id: $0.int64(0), row: LineRow(OrderLine(row: $0))) }

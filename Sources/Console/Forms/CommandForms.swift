@@ -165,17 +165,21 @@ extension Form {
         }
     }
 
-    /// `s`: ship an order's allocated lines from the warehouse, or only its line for a SKU.
-    static func ship(orderid: String?, sku: String?) -> Form {
+    /// `s`: ship an order's allocated lines from the warehouse, or only its line for a SKU; `S` (`partial`):
+    /// ship what is in the warehouse now, the rest of each line staying open.
+    static func ship(orderid: String?, sku: String?, partial: Bool = false) -> Form {
         Form(
-            title: "Ship", note: "Empty SKU ships every allocated line of the order.",
+            title: partial ? "Ship what is here" : "Ship",
+            note: partial
+                ? "Ships the pieces in the warehouse now; the rest of each line stays open. Empty SKU: every line."
+                : "Empty SKU ships every allocated line of the order.",
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
                 Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku")),
             ],
             index: orderid == nil ? 0 : 1
         ) { values in
-            .send(.ship(Ship(orderid: values["Order id"], sku: values.optional("SKU"))))
+            .send(.ship(Ship(orderid: values["Order id"], sku: values.optional("SKU"), partial: partial)))
         }
     }
 

@@ -51,8 +51,9 @@ struct AllocationsScreen {
             guard let row = selectedRow else { return .message("no order line selected", .error) }
             return action == .history
                 ? .openHistory(HistoryPanel(subject: .order(row.orderid))) : .openForm(Form.deallocate(row))
-        case .ship:
-            return .openForm(Form.ship(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
+        case .ship, .shipPartial:
+            return .openForm(
+                Form.ship(orderid: selectedRow?.orderid, sku: selectedRow?.sku, partial: action == .shipPartial))
         case .move:
             return .openForm(Form.move(orderid: selectedRow?.orderid, sku: selectedRow?.sku, batch: nil))
         case .allocateWaiting:

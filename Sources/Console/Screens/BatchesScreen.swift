@@ -176,8 +176,8 @@ struct BatchesScreen {
             case .history: return .openHistory(HistoryPanel(subject: .batch(row.reference)))
             default: return .openForm(Form.changeQuantity(of: row))
             }
-        case .ship:
-            return .openForm(Form.ship(orderid: nil, sku: nil))
+        case .ship, .shipPartial:
+            return .openForm(Form.ship(orderid: nil, sku: nil, partial: action == .shipPartial))
         case .move:
             return .openForm(Form.move(orderid: nil, sku: selectedRow?.sku, batch: selectedRow?.reference))
         case .allocateWaiting:
