@@ -61,6 +61,7 @@ enum ExportTable: String, CaseIterable {
                     case .allocated(let batchref): (batchref, "", "")
                     case .waiting(let since): ("", since, "")
                     case .shipped(let at, let from): (from, "", at)
+                    case .cancelled: ("", "", "")
                     }
                 try writer.write([
                     line.orderid, line.sku, String(line.qty), line.status.name, batch, since, shippedAt,

@@ -100,7 +100,7 @@ extension Tool {
             try Validation.checkIdentifier(orderid, field: "order id")
             database = try openDatabase(access: .readOnly)
             events = try Views.history(orderid: orderid, in: database)
-            if events.isEmpty { throw AllocationError.unknownOrder(orderid) }
+            if events.isEmpty { try Views.requireKnownOrder(orderid, in: database) }
         case (nil, let batch?):
             try Validation.checkIdentifier(batch, field: "--batch")
             database = try openDatabase(access: .readOnly)

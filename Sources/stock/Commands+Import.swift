@@ -14,8 +14,8 @@ extension Subcommand {
             Reads CSV from FILE, or from standard input when FILE is - (or left out, unless standard input is a
             terminal), and runs one command per row through the same rules as typing it:
               batches  reference,sku,quantity,eta: add-batch for each row (eta empty: in the warehouse)
-              orders   orderid,sku,quantity: allocate for each row; a line whose status column is shipped (an
-                       exported allocations file) is skipped
+              orders   orderid,sku,quantity: allocate for each row; a line whose status column is shipped or
+                       cancelled (an exported allocations file) is skipped
             The header names the columns, in any order; columns that export adds are ignored. The whole file is
             checked first: a file that is not CSV (an unclosed quote, a row with another number of fields than
             the header, bytes that are not UTF-8), an empty file or a bad header is refused whole, naming the
@@ -111,7 +111,7 @@ extension Tool {
 }
 
 extension BulkSummary {
-    /// `imported 6 rows: 4 applied, 1 waiting, 1 refused`, with `, 2 skipped (already shipped)` when rows were
+    /// `imported 6 rows: 4 applied, 1 waiting, 1 refused`, with `, 2 skipped (shipped or cancelled)` when rows were
     /// skipped; a dry run's begins `checked 6 rows (dry run, nothing was changed)`, a run from row N says
     /// `(from row N)`.
     func summaryLine(dryRun: Bool, fromRow: Int) -> String {
@@ -122,7 +122,7 @@ extension BulkSummary {
         if dryRun { notes.append("dry run, nothing was changed") }
         if !notes.isEmpty { line += " (" + notes.joined(separator: "; ") + ")" }
         line += ": \(done) applied, \(waiting) waiting, \(refused + malformed) refused"
-        if skipped > 0 { line += ", \(skipped) skipped (already shipped)" }
+        if skipped > 0 { line += ", \(skipped) skipped (shipped or cancelled)" }
         return line
     }
 }

@@ -64,6 +64,7 @@ extension Tool {
         try Validation.checkIdentifier(orderid, field: "order id")
         let database = try openDatabase(access: .readOnly)
         let rows = try Views.orderLines(orderid: orderid, in: database)
+        if rows.isEmpty { try Views.requireKnownOrder(orderid, in: database) }
         if arguments.flags.contains("--json") {
             return printOut(jsonArray(rows.map(Tool.allocationJSON)))
         }
@@ -74,6 +75,7 @@ extension Tool {
                 case .allocated(let batchref): "allocated to \(batchref)"
                 case .waiting(let since): "waiting since \(EventText.time(since, in: settings.zone))"
                 case .shipped(let at, let from): "shipped at \(EventText.time(at, in: settings.zone)) from \(from)"
+                case .cancelled(let at): "cancelled at \(EventText.time(at, in: settings.zone))"
                 }
             table.add([row.sku, String(row.qty), status])
         }
@@ -81,7 +83,7 @@ extension Tool {
     }
 
     /// `{"sku","batchref","qty","status"}` (`batchref` null unless allocated) and `since` for a waiting line,
-    /// `shippedAt` and `shippedFrom` for a shipped one.
+    /// `shippedAt` and `shippedFrom` for a shipped one, `cancelledAt` for a cancelled one.
     static func allocationJSON(_ row: Views.LineRow) -> String {
         var json = JSONObjectWriter()
         json.add("sku", row.sku)
@@ -94,6 +96,7 @@ extension Tool {
         case .shipped(let at, let from):
             json.add("shippedAt", at)
             json.add("shippedFrom", from)
+        case .cancelled(let at): json.add("cancelledAt", at)
         }
         return json.text
     }

@@ -14,10 +14,6 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-func jsonArray(_ objects: [String]) -> String {
-    "[" + objects.joined(separator: ",") + "]"
-}
-
 /// Left-aligned columns separated by two spaces, for the human-readable listings.
 ///
 /// Cells are sanitized and measured by the console's rules (``TerminalText``): CJK characters take two cells,

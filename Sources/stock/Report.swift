@@ -79,6 +79,19 @@ extension Outcome {
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .allocatedWaiting(let filled):
             json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .orderCancelled(let orderid, let lines, let filled):
+            json.add("orderid", orderid)
+            json.addRaw("cancelled", jsonArray(lines.map(\.json)))
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .lineChanged(let orderid, let sku, let from, let to, let pieces, let waiting, let filled, _):
+            json.add("batchref", pieces.count == 1 && waiting == 0 ? pieces[0].batchref : nil)
+            json.add("orderid", orderid)
+            json.add("sku", sku)
+            json.add("from", from)
+            json.add("qty", to)
+            json.addRaw("pieces", jsonArray(pieces.map(\.json)))
+            json.add("waiting", waiting)
+            json.addRaw("filled", jsonArray(filled.map(\.json)))
         }
         if let notice { json.add("message", notice) }
     }
@@ -122,6 +135,20 @@ extension Piece {
         var json = JSONObjectWriter()
         json.add("batchref", batchref)
         json.add("qty", qty)
+        return json.text
+    }
+}
+
+extension CancelledLine {
+    /// `{"sku","qty","pieces":[{"batchref","qty"}],"waiting","shipped"}`: the open quantity cancelled, the pieces
+    /// freed, the part that was waiting and the part shipped before.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.addRaw("pieces", jsonArray(pieces.map(\.json)))
+        json.add("waiting", qty - pieces.reduce(0) { $0 + $1.qty })
+        json.add("shipped", shipped)
         return json.text
     }
 }

@@ -35,7 +35,8 @@ struct Subcommand: Sendable {
     /// Every subcommand, in the order the help lists them.
     static let all: [Subcommand] = [
         .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .changeEta, .ship, .move,
-        .allocateWaiting, .batches, .allocations, .backorders, .atRisk, .history, .events, .importCSV, .export, .copy,
+        .allocateWaiting, .cancel, .changeLine, .batches, .order, .allocations, .backorders, .atRisk, .history, .events,
+        .importCSV, .export, .copy,
         .apply,
         .monitor,
         .demo,

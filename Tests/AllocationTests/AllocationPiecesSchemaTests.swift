@@ -161,7 +161,7 @@ import Testing
         try db.execute("INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (1, 1, 6)")
         Self.expectRefused(
             "UPDATE order_lines SET waiting_since = '2026-01-17T00:00:00.000Z' WHERE id = 1",
-            saying: "an allocated order line cannot wait or be shipped", in: db)
+            saying: "an allocated order line cannot wait, ship or be cancelled", in: db)
         #expect(try store.miscountedBatches().isEmpty)
     }
 
@@ -170,14 +170,14 @@ import Testing
         let db = store.database
         Self.expectRefused(
             "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (3, 1, 1)",
-            saying: "a shipped order line cannot be allocated", in: db)
+            saying: "a shipped or cancelled order line cannot be allocated", in: db)
         try db.execute("INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (1, 1, 2)")
         Self.expectRefused(
             "UPDATE allocations SET orderline_id = 3, qty = 1 WHERE orderline_id = 1",
-            saying: "a shipped order line cannot be allocated", in: db)
+            saying: "a shipped or cancelled order line cannot be allocated", in: db)
         Self.expectRefused(
             "UPDATE order_lines SET shipped_at = '2026-01-17T00:00:00.000Z', shipped_from = 'b1' WHERE id = 1",
-            saying: "an allocated order line cannot wait or be shipped", in: db)
+            saying: "an allocated order line cannot wait, ship or be cancelled", in: db)
         Self.expectRefused(
             "INSERT INTO allocations (orderline_id, batch_id, qty) VALUES (1, 2, 0)", saying: "", in: db)
         #expect(try Self.allocated(in: db) == ["b1 2", "b2 0"])

@@ -77,7 +77,7 @@ import Testing
             [counts.products, counts.batches, counts.orderLines, counts.allocations, counts.events]
                 == ["products", "batches", "order_lines", "allocations", "events"].map { held[$0]?.count ?? 0 })
         #expect(
-            counts.summary == "6 batches, 6 order lines, \(counts.allocations) allocations, \(counts.events) events")
+            counts.summary == "6 batches, 7 order lines, \(counts.allocations) allocations, \(counts.events) events")
         let copied = try TestDatabase.contents(of: destination)
         #expect(copied == held)
         #expect(copied["order_lines"]?.contains { $0.contains("|O-6|LAMP|100|20") } == true)

@@ -29,6 +29,7 @@ import Testing
             case .waiting: "\(row.sku) x\(row.qty) waiting"
             case .shipped(let at, let from):
                 "\(row.sku) x\(row.qty) shipped from \(from)\(at.isEmpty ? " at no time" : "")"
+            case .cancelled: "\(row.sku) x\(row.qty) cancelled"
             }
         }
     }
@@ -212,7 +213,8 @@ import Testing
             "UPDATE allocations SET qty = 15 WHERE batch_id = (SELECT id FROM batches WHERE reference = 'X1')",
             saying: "pieces cannot add up to more than its open quantity", in: db)
         AllocationPiecesSchemaTests.expectRefused(
-            "UPDATE order_lines SET shipped_qty = 55", saying: "an allocated order line cannot wait or be shipped",
+            "UPDATE order_lines SET shipped_qty = 55",
+            saying: "an allocated order line cannot wait, ship or be cancelled",
             in: db)
         AllocationPiecesSchemaTests.expectRefused(
             "UPDATE order_lines SET shipped_qty = 61", saying: "", in: db)

@@ -18,6 +18,7 @@ import Testing
         case .allocated: .allocated(orderid: "o\u{202E}1", sku: "LAMP", qty: 3, batchref: "café")
         case .deallocated: .deallocated(orderid: "o1", sku: "LAMP", qty: 3, batchref: "b1")
         case .outOfStock: .outOfStock(sku: "LAMP", orderid: "o1", qty: 3)
+        case .lineChanged: .lineChanged(orderid: "o1", sku: "LAMP", qty: 5)
         case .batchQuantityChanged: .batchQuantityChanged(ref: "b1", qty: 0)
         case .batchReceived: .batchReceived(ref: "b1", qty: 4)
         case .batchEtaChanged:

@@ -61,14 +61,14 @@ import Testing
         /// Mostly an unshipped line, sometimes any order id and SKU.
         func someLine() throws -> (orderid: String, sku: String) {
             let lines = try store.database.query(
-                "SELECT orderid, sku FROM order_lines WHERE shipped_at IS NULL ORDER BY id"
+                "SELECT orderid, sku FROM order_lines WHERE shipped_at IS NULL AND cancelled_at IS NULL ORDER BY id"
             ) { (orderid: $0.text(0), sku: $0.text(1)) }
             if !lines.isEmpty, Int.random(in: 0..<4, using: &random) > 0 { return lines.randomElement(using: &random)! }
             return (Self.orderids.randomElement(using: &random)!, Self.skus.randomElement(using: &random)!)
         }
         func randomCommand() throws -> [Command] {
             let sku = Self.skus.randomElement(using: &random)!
-            switch Int.random(in: 0..<20, using: &random) {
+            switch Int.random(in: 0..<23, using: &random) {
             case 0: return newBatch(sku)
             case 1..<7:
                 let orderid = Self.orderids.randomElement(using: &random)!
@@ -92,6 +92,14 @@ import Testing
                             orderid: line.orderid, sku: Bool.random(using: &random) ? line.sku : nil,
                             partial: Bool.random(using: &random)))
                 ]
+            case 20, 21:
+                let line = try someLine()
+                return [
+                    .changeLine(
+                        ChangeLine(orderid: line.orderid, sku: line.sku, qty: Int.random(in: 1...40, using: &random)))
+                ]
+            case 22:
+                return [.cancelOrder(CancelOrder(orderid: try someLine().orderid))]
             case 15, 16, 17:
                 let line = try someLine()
                 return [
@@ -170,7 +178,7 @@ import Testing
             SELECT l.orderid, l.sku, l.qty - l.shipped_qty, l.waiting_since IS NOT NULL,
                 coalesce((SELECT sum(a.qty) FROM allocations AS a WHERE a.orderline_id = l.id), 0),
                 (SELECT count(*) FROM allocations AS a WHERE a.orderline_id = l.id)
-            FROM order_lines AS l WHERE l.shipped_at IS NULL ORDER BY l.id
+            FROM order_lines AS l WHERE l.shipped_at IS NULL AND l.cancelled_at IS NULL ORDER BY l.id
             """
         ) {
             (
@@ -235,6 +243,8 @@ import Testing
         case .ship(let c): "Ship \(c.orderid) \(c.sku ?? "-")\(c.partial ? " partial" : "")"
         case .moveLine(let c): "MoveLine \(c.orderid) \(c.sku) to \(c.batchref)"
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
+        case .cancelOrder(let c): "CancelOrder \(c.orderid)"
+        case .changeLine(let c): "ChangeLine \(c.orderid) \(c.sku) x\(c.qty)"
         }
     }
 }

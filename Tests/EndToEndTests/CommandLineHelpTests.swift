@@ -6,7 +6,8 @@ import Testing
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
         "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
-        "allocate-waiting", "batches", "allocations", "backorders", "at-risk", "history", "events", "import", "export",
+        "allocate-waiting", "cancel", "change-line", "batches", "order", "allocations", "backorders", "at-risk",
+        "history", "events", "import", "export",
         "copy", "apply", "monitor", "demo", "install", "help",
     ]
 

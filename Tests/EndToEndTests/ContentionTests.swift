@@ -422,7 +422,7 @@ struct ReplayedLog {
             """
             SELECT l.orderid, l.sku, b.reference, a.qty, l.waiting_since, l.shipped_from FROM order_lines AS l
             LEFT JOIN allocations AS a ON a.orderline_id = l.id LEFT JOIN batches AS b ON b.id = a.batch_id
-            ORDER BY l.id, b.reference
+            WHERE l.cancelled_at IS NULL ORDER BY l.id, b.reference
             """
         ) { row in
             (

@@ -53,7 +53,7 @@ import Testing
         #expect(there.status == 0, "\(there.stderr)")
         #expect(
             there.stdout
-                == "copied 4 batches, 4 order lines, 2 allocations, \(events) events from \(fixture.path) to \(file); "
+                == "copied 4 batches, 5 order lines, 2 allocations, \(events) events from \(fixture.path) to \(file); "
                 + "checked: identical\n")
         #expect(there.stderr == "")
         let original = try fixture.contents()

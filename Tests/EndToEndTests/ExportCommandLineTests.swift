@@ -42,7 +42,7 @@ import Testing
             switch line.status {
             case .allocated(let batch): "\(line.orderid) \(line.sku) \(line.qty) \(batch)"
             case .waiting: "\(line.orderid) \(line.sku) \(line.qty) waiting"
-            case .shipped: nil
+            case .shipped, .cancelled: nil
             }
         }
     }

@@ -143,7 +143,8 @@ extension CommandLineFixture {
         let orders = try copy.stock("import", "orders", ordersFile)
         #expect(orders.status == 4, "\(orders.stdout) \(orders.stderr)")
         #expect(
-            orders.stdout.hasSuffix("imported 5 rows: 3 applied, 1 waiting, 0 refused, 1 skipped (already shipped)\n"))
+            orders.stdout.hasSuffix(
+                "imported 5 rows: 3 applied, 1 waiting, 0 refused, 1 skipped (shipped or cancelled)\n"))
         let before = try rawConnection(to: original.path, access: .readOnly)
         let after = try rawConnection(to: copy.path, access: .readOnly)
         #expect(try ExportCommandLineTests.batches(after) == ExportCommandLineTests.batches(before))

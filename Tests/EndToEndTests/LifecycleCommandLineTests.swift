@@ -131,7 +131,8 @@ import Testing
             (["move", "o1", "LAMP", "tiny"], "batch tiny has 1 available, line needs 3"),
             (["move", "o1", "LAMP", "S-1"], "S-1"),
             (["move", "o1", "LAMP", "nope"], "Unknown batch nope"),
-            (["move", "o9", "LAMP", "b1"], "order o9 has no line for LAMP"),
+            (["move", "o9", "LAMP", "b1"], "Unknown order o9"),
+            (["move", "o1", "RUG", "b1"], "order o1 has no line for RUG"),
         ] {
             let refused = try StockProcess.run(["--db", cli.path] + arguments, environment: cli.environment)
             #expect(refused.status == 1, "\(arguments): \(refused.stderr)")
@@ -259,7 +260,7 @@ import Testing
                 + #""to":"S-1","filled":[],"changed":true}"#,
             #"{"ok":true,"line":7,"command":"Ship","status":"done","shipped":[{"orderid":"o2","sku":"LAMP","#
                 + #""qty":8,"batchref":"S-1"}],"open":[],"changed":true}"#,
-            #"{"ok":false,"line":8,"command":"Deallocate","error":"order o9 has no line for LAMP","changed":false}"#,
+            #"{"ok":false,"line":8,"command":"Deallocate","error":"Unknown order o9","changed":false}"#,
             #"{"ok":true,"line":9,"command":"AllocateWaiting","status":"done","filled":[],"changed":false}"#,
             #"{"ok":false,"line":10,"command":"ReceiveBatch","error":"batch S-1 is already in the warehouse","changed":false}"#,
             #"{"ok":false,"line":11,"command":"Ship","error":"Ship: field \"sku\" must be a string, got 7","changed":false}"#,
@@ -294,7 +295,8 @@ import Testing
         let cancelled = try cli.stock("deallocate", "o1", "LAMP")
         #expect(cancelled.status == 0)
         #expect(cancelled.stdout == "cancelled o1 LAMP x5 (it was waiting)\n")
-        #expect(try cli.stock("allocations", "o1", "--json").stdout == "[]\n")
+        let listed = try cli.stock("allocations", "o1", "--json").stdout
+        #expect(listed.contains(#""status":"cancelled""#), "\(listed)")
     }
 
     /// A database written before the lifecycle (schema version 2): `stock init` brings it forward, its line without

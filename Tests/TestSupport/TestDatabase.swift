@@ -53,6 +53,7 @@ public final class TestDatabase {
             case .allocated(let batchref): "\($0.orderid) \($0.sku) \($0.qty) \(batchref)"
             case .waiting: "\($0.orderid) \($0.sku) \($0.qty) waiting"
             case .shipped(_, let from): "\($0.orderid) \($0.sku) \($0.qty) shipped from \(from)"
+            case .cancelled: "\($0.orderid) \($0.sku) \($0.qty) cancelled"
             }
         }
     }

@@ -35,7 +35,7 @@ struct CopiedTable {
             columns: [
                 .integer("id"), .text("orderid"), .text("sku"), .integer("qty"), .text("waiting_since"),
                 .text("shipped_at"), .text("shipped_from"), .integer("shipped_qty"), .text("part_shipped_at"),
-                .text("part_shipped_from"),
+                .text("part_shipped_from"), .text("cancelled_at"),
             ]),
         CopiedTable(
             name: "allocations", columns: [.integer("orderline_id"), .integer("batch_id"), .integer("qty")],

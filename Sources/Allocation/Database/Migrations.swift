@@ -331,6 +331,57 @@ public enum Schema {
                 """,
             ],
             postgres: PostgresSchema.partialShipments),
+        Migration(
+            name: "cancelled lines stay listed",
+            sqlite: [
+                // When the line was cancelled; a cancelled line neither waits nor ships, and holds no stock.
+                """
+                ALTER TABLE order_lines ADD COLUMN cancelled_at TEXT
+                  CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
+                """,
+                "DROP TRIGGER allocations_need_a_live_line",
+                "DROP TRIGGER allocations_fit_their_line_on_update",
+                "DROP TRIGGER order_lines_allocated_line_cannot_wait_or_ship",
+                """
+                CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT ON allocations
+                WHEN (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
+                      WHERE id = NEW.orderline_id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'a shipped or cancelled order line cannot be allocated');
+                END
+                """,
+                """
+                CREATE TRIGGER allocations_fit_their_line_on_update AFTER UPDATE OF orderline_id, qty ON allocations
+                BEGIN
+                    SELECT RAISE(ABORT, 'a shipped or cancelled order line cannot be allocated')
+                    FROM order_lines WHERE id = NEW.orderline_id
+                      AND (shipped_at IS NOT NULL OR cancelled_at IS NOT NULL);
+                    SELECT RAISE(ABORT, 'an order line''s pieces cannot add up to more than its open quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) > l.qty - l.shipped_qty;
+                    SELECT RAISE(ABORT, 'a waiting order line''s pieces must add up to less than its open quantity')
+                    FROM order_lines AS l WHERE l.id = NEW.orderline_id AND l.waiting_since IS NOT NULL
+                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty - l.shipped_qty;
+                END
+                """,
+                // As before, and a line with allocations cannot be cancelled.
+                """
+                CREATE TRIGGER order_lines_allocated_line_cannot_wait_or_ship
+                BEFORE UPDATE OF qty, waiting_since, shipped_at, shipped_qty, cancelled_at ON order_lines
+                WHEN ((NEW.shipped_at IS NOT NULL OR NEW.cancelled_at IS NOT NULL)
+                      AND EXISTS (SELECT 1 FROM allocations WHERE orderline_id = NEW.id))
+                  OR (NEW.shipped_at IS NOT NULL AND NEW.shipped_qty <> NEW.qty)
+                  OR (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id)
+                     > NEW.qty - NEW.shipped_qty
+                  OR (NEW.waiting_since IS NOT NULL
+                      AND (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id)
+                          >= NEW.qty - NEW.shipped_qty)
+                BEGIN
+                    SELECT RAISE(ABORT, 'an allocated order line cannot wait, ship or be cancelled');
+                END
+                """,
+            ],
+            postgres: PostgresSchema.cancelledLines),
     ]
 
     /// The version a fully migrated database has, on either engine.

@@ -85,7 +85,7 @@ public enum CSVImport {
                         qty: try Validation.quantity(value("quantity"), field: "quantity"),
                         eta: eta.isEmpty ? nil : try Validation.day(eta)))
             case .orders:
-                if CSVReader.columnKey(value("status")) == "shipped" { return nil }
+                if ["shipped", "cancelled"].contains(CSVReader.columnKey(value("status"))) { return nil }
                 return .allocate(
                     Allocate(
                         orderid: value("orderid"), sku: value("sku"),

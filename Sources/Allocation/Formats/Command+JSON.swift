@@ -5,7 +5,7 @@ extension Command {
     /// `ChangeBatchQuantity` ref, qty, expectedVersion (optional); `Deallocate` orderid, sku; `ReceiveBatch` ref,
     /// qty (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
     /// what is in the warehouse and keeps the rest open); `MoveLine` orderid, sku,
-    /// batchref; `AllocateWaiting` sku (optional). `etaInDays` (a whole number of days from `today`) may stand for
+    /// batchref; `AllocateWaiting` sku (optional); `CancelOrder` orderid; `ChangeLine` orderid, sku, qty. `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
     /// The values are parsed, not checked against the rules: ``MessageBus/handle(_:)`` checks every command once
@@ -97,6 +97,15 @@ extension Command {
         case .allocateWaiting:
             try fields.checkKeys(["command", "sku"])
             self = .allocateWaiting(AllocateWaiting(sku: try fields.optionalString("sku")))
+        case .cancelOrder:
+            try fields.checkKeys(["command", "orderid"])
+            self = .cancelOrder(CancelOrder(orderid: try fields.string("orderid")))
+        case .changeLine:
+            try fields.checkKeys(["command", "orderid", "sku", "qty"])
+            self = .changeLine(
+                ChangeLine(
+                    orderid: try fields.string("orderid"), sku: try fields.string("sku"),
+                    qty: try fields.integer("qty")))
         }
     }
 

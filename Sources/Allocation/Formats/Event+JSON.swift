@@ -30,10 +30,12 @@ extension Event {
             try fields.checkKeys(["orderid", "sku", "qty", "batchref"])
             let (orderid, sku, qty) = try Event.lineFields(fields)
             self = .deallocated(orderid: orderid, sku: sku, qty: qty, batchref: try fields.optionalString("batchref"))
-        case .cancelled:
+        case .cancelled, .lineChanged:
             try fields.checkKeys(["orderid", "sku", "qty"])
             let (orderid, sku, qty) = try Event.lineFields(fields)
-            self = .cancelled(orderid: orderid, sku: sku, qty: qty)
+            self =
+                kind == .cancelled
+                ? .cancelled(orderid: orderid, sku: sku, qty: qty) : .lineChanged(orderid: orderid, sku: sku, qty: qty)
         case .outOfStock:
             try fields.checkKeys(["sku", "orderid", "qty"])
             self = .outOfStock(

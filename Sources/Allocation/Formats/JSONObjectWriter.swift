@@ -94,3 +94,8 @@ public struct JSONObjectWriter {
         return out
     }
 }
+
+/// A JSON array of values already written as JSON (objects from ``JSONObjectWriter``, for one).
+public func jsonArray(_ values: [String]) -> String {
+    "[" + values.joined(separator: ",") + "]"
+}

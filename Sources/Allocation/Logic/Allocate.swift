@@ -86,7 +86,12 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
     case duplicateBatch(String)
     case conflictingLine(orderid: String, sku: String, existingQty: Int, requestedQty: Int)
     case unknownLine(orderid: String, sku: String)
-    case unknownOrder(String)
+    /// No line or event ever named the order; `suggestion` is a known order differing only in case.
+    case unknownOrder(String, suggestion: String? = nil)
+    /// The line was cancelled: it can no longer be shipped, moved, changed or cancelled again.
+    case cancelledLine(orderid: String, sku: String)
+    /// A line's quantity cannot go down to what already shipped, or below.
+    case belowShipped(orderid: String, sku: String, shipped: Int, requested: Int)
     /// The line left the warehouse: it can no longer be allocated, moved or deallocated.
     case shippedLine(orderid: String, sku: String)
     /// Receiving or re-dating a batch that is already in the warehouse.
@@ -108,7 +113,11 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
         case .conflictingLine(let orderid, let sku, let existing, let requested):
             "order \(orderid) already has a line for \(sku) with qty \(existing); refusing qty \(requested)"
         case .unknownLine(let orderid, let sku): "order \(orderid) has no line for \(sku)"
-        case .unknownOrder(let orderid): "Unknown order \(orderid)"
+        case .unknownOrder(let orderid, let suggestion):
+            "Unknown order \(orderid)" + (suggestion.map { "; did you mean \($0)?" } ?? "")
+        case .cancelledLine(let orderid, let sku): "\(orderid) \(sku) was cancelled"
+        case .belowShipped(let orderid, let sku, let shipped, let requested):
+            "\(orderid) \(sku) has shipped x\(shipped) already; its quantity must stay above that, got \(requested)"
         case .shippedLine(let orderid, let sku): "\(orderid) \(sku) was shipped"
         case .alreadyInWarehouse(let ref): "batch \(ref) is already in the warehouse"
         case .notShippable(let problems): "nothing was shipped: " + problems.joined(separator: "; ")

@@ -130,7 +130,8 @@ func placement(of qty: Int, among batches: [Batch], policy: SplitLines, today: D
 struct LineStock: Equatable, Sendable {
     let id: Int64
     let orderid: String
-    let qty: Int
+    /// What the line has open: its quantity less what shipped.
+    var qty: Int
     var pieces: [Piece]
 
     var placed: Int { pieces.reduce(0) { $0 + $1.qty } }
@@ -195,6 +196,48 @@ struct SKUStock: Sendable {
             filled.append(id)
         }
         return filled
+    }
+
+    /// Sets what line `id` has open to `qty`, keeping its place in the queue (its id). Less: the pieces last in
+    /// placement rank give back the difference (so the line still completes as soon as it can), and the stock
+    /// freed goes to no one here (the caller fills waiting lines). More: the extra is placed by the rules of a
+    /// waiting part; under `never` the line is placed again whole (on one batch, or it waits whole), and under
+    /// `batches` a line whose extra finds no room waits whole, its pieces freed.
+    mutating func changeQuantity(of id: Int64, to qty: Int) throws {
+        guard let index = lines.firstIndex(where: { $0.id == id }) else { return }
+        try require(qty > 0, "line \(lines[index].orderid) cannot have quantity \(qty)")
+        let waitedBefore = lines[index].waiting
+        if qty < lines[index].placed {
+            let rank = Dictionary(
+                uniqueKeysWithValues: batches.map { ($0.reference, PlacementRank($0, today: today)) })
+            let latestFirst = lines[index].pieces.sorted { a, b in
+                guard let x = rank[a.batchref], let y = rank[b.batchref] else { return false }
+                return y < x
+            }
+            var excess = lines[index].placed - qty
+            for piece in latestFirst where excess > 0 {
+                let taken = min(piece.qty, excess)
+                try take(taken, of: id, from: piece.batchref)
+                excess -= taken
+            }
+        }
+        guard let current = lines.firstIndex(where: { $0.id == id }) else { return }
+        lines[current].qty = qty
+        if lines[current].waiting > 0 {
+            if policy == .never, !lines[current].pieces.isEmpty {
+                for piece in lines[current].pieces { try take(piece.qty, of: id, from: piece.batchref) }
+            }
+            try placeWaitingPart(of: id)
+            if policy == .batches, let after = line(id), after.waiting > 0, !after.pieces.isEmpty {
+                for piece in after.pieces { try take(piece.qty, of: id, from: piece.batchref) }
+            }
+        }
+        if waitedBefore == 0, let after = line(id), after.waiting > 0 {
+            changes.append(.startsWaiting(lineID: id, qty: after.waiting))
+        }
+        try ensure(
+            (line(id)?.placed ?? 0) <= qty, "line \(lines[current].orderid) holds more than its quantity \(qty)")
+        try ensure(batches.allSatisfy { $0.allocated <= $0.purchased }, "a batch of the SKU is over-allocated")
     }
 
     /// Frees every piece of the line: it then holds nothing and waits for nothing the rules track.

@@ -114,6 +114,12 @@ public enum Validation {
             try checkIdentifier(c.batchref, field: "batch reference")
         case .allocateWaiting(let c):
             if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
+        case .cancelOrder(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+        case .changeLine(let c):
+            try checkIdentifier(c.orderid, field: "order id")
+            try checkIdentifier(c.sku, field: "sku")
+            try checkQuantity(c.qty)
         }
     }
 

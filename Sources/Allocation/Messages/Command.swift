@@ -109,6 +109,29 @@ public struct AllocateWaiting: Equatable, Sendable {
     }
 }
 
+/// Cancel every open line of an order.
+public struct CancelOrder: Equatable, Sendable {
+    public var orderid: String
+
+    public init(orderid: String) {
+        self.orderid = orderid
+    }
+}
+
+/// Change an open line's quantity (what the customer ordered, shipped part included), keeping its place in the
+/// waiting queue.
+public struct ChangeLine: Equatable, Sendable {
+    public var orderid: String
+    public var sku: String
+    public var qty: Int
+
+    public init(orderid: String, sku: String, qty: Int) {
+        self.orderid = orderid
+        self.sku = sku
+        self.qty = qty
+    }
+}
+
 /// Something an operator or a script asks for. Each command has exactly one handler.
 public enum Command: Equatable, Sendable {
     case createBatch(CreateBatch)
@@ -120,6 +143,8 @@ public enum Command: Equatable, Sendable {
     case ship(Ship)
     case moveLine(MoveLine)
     case allocateWaiting(AllocateWaiting)
+    case cancelOrder(CancelOrder)
+    case changeLine(ChangeLine)
 
     /// The command with every text field in canonical form (``Validation/normalized(_:)``).
     public var normalized: Command {
@@ -137,6 +162,8 @@ public enum Command: Equatable, Sendable {
         case .moveLine(let c):
             return .moveLine(MoveLine(orderid: n(c.orderid), sku: n(c.sku), batchref: n(c.batchref)))
         case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
+        case .cancelOrder(let c): return .cancelOrder(CancelOrder(orderid: n(c.orderid)))
+        case .changeLine(let c): return .changeLine(ChangeLine(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
         }
     }
 
@@ -151,6 +178,8 @@ public enum Command: Equatable, Sendable {
         case ship = "Ship"
         case moveLine = "MoveLine"
         case allocateWaiting = "AllocateWaiting"
+        case cancelOrder = "CancelOrder"
+        case changeLine = "ChangeLine"
     }
 
     public var kind: Kind {
@@ -164,6 +193,8 @@ public enum Command: Equatable, Sendable {
         case .ship: .ship
         case .moveLine: .moveLine
         case .allocateWaiting: .allocateWaiting
+        case .cancelOrder: .cancelOrder
+        case .changeLine: .changeLine
         }
     }
 
@@ -228,6 +259,15 @@ public enum Outcome: Equatable, Sendable {
     /// `from` is nil when the line was waiting.
     case moved(orderid: String, sku: String, from: String?, to: String, filled: [LineOnBatch])
     case allocatedWaiting([LineOnBatch])
+    /// The order's open lines were cancelled (none when it had none: nothing changed); `filled`, the waiting
+    /// lines the freed stock took.
+    case orderCancelled(orderid: String, lines: [CancelledLine], filled: [LineOnBatch])
+    /// The line's quantity went from `from` to `to`; `pieces` and `waiting` are where its open part is now, and
+    /// `filled` the other lines' waiting parts the stock it gave back took. `wasChanged` is false for the same
+    /// quantity.
+    case lineChanged(
+        orderid: String, sku: String, from: Int, to: Int, pieces: [Piece], waiting: Int, filled: [LineOnBatch],
+        wasChanged: Bool = true)
 
     /// Whether the command changed the database (wrote a row or an event): false for a command that found its
     /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
@@ -241,6 +281,8 @@ public enum Outcome: Equatable, Sendable {
         case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved: true
+        case .orderCancelled(_, let lines, _): !lines.isEmpty
+        case .lineChanged(_, _, _, _, _, _, _, let wasChanged): wasChanged
         }
     }
 
@@ -250,9 +292,27 @@ public enum Outcome: Equatable, Sendable {
         case .waiting: true
         case .allocatedInPieces(_, _, _, _, let waiting, _): waiting > 0
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
-        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+        case .lineChanged(_, _, _, _, _, let waiting, _, _): waiting > 0
+        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting,
+            .orderCancelled:
             false
         }
+    }
+}
+
+/// A line an order cancellation ended: its SKU, the open quantity cancelled, the pieces it held (freed), and the
+/// part shipped before, which stays shipped.
+public struct CancelledLine: Equatable, Sendable {
+    public let sku: String
+    public let qty: Int
+    public let pieces: [Piece]
+    public let shipped: Int
+
+    public init(sku: String, qty: Int, pieces: [Piece], shipped: Int = 0) {
+        self.sku = sku
+        self.qty = qty
+        self.pieces = pieces
+        self.shipped = shipped
     }
 }
 

@@ -16,8 +16,10 @@ public enum Event: Equatable, Sendable {
     case batchEtaChanged(ref: String, eta: Day)
     /// A line left the warehouse from its batch.
     case shipped(orderid: String, sku: String, qty: Int, batchref: String)
-    /// A waiting line was dropped.
+    /// A waiting line, or the waiting part of a line, was dropped.
     case cancelled(orderid: String, sku: String, qty: Int)
+    /// A line's quantity (shipped part included) was changed to `qty`; its pieces move with their own events.
+    case lineChanged(orderid: String, sku: String, qty: Int)
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -30,6 +32,7 @@ public enum Event: Equatable, Sendable {
         case batchEtaChanged = "BatchEtaChanged"
         case shipped = "Shipped"
         case cancelled = "Cancelled"
+        case lineChanged = "LineChanged"
     }
 
     public var kind: Kind {
@@ -43,6 +46,7 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged: .batchEtaChanged
         case .shipped: .shipped
         case .cancelled: .cancelled
+        case .lineChanged: .lineChanged
         }
     }
 
@@ -50,7 +54,7 @@ public enum Event: Equatable, Sendable {
     public var orderid: String? {
         switch self {
         case .allocated(let orderid, _, _, _), .deallocated(let orderid, _, _, _), .shipped(let orderid, _, _, _),
-            .cancelled(let orderid, _, _):
+            .cancelled(let orderid, _, _), .lineChanged(let orderid, _, _):
             orderid
         case .outOfStock(_, let orderid, _): orderid
         case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged: nil
@@ -65,7 +69,7 @@ public enum Event: Equatable, Sendable {
             ref
         case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
         case .deallocated(_, _, _, let ref): ref
-        case .outOfStock, .cancelled: nil
+        case .outOfStock, .cancelled, .lineChanged: nil
         }
     }
 
@@ -90,7 +94,7 @@ public enum Event: Equatable, Sendable {
             json.add("sku", sku)
             json.add("qty", qty)
             if let batchref { json.add("batchref", batchref) }
-        case .cancelled(let orderid, let sku, let qty):
+        case .cancelled(let orderid, let sku, let qty), .lineChanged(let orderid, let sku, let qty):
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)

@@ -25,6 +25,10 @@ extension Outcome {
         case .quantityChanged(let reference, _, _, false):
             "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
+        case .orderCancelled(let orderid, let lines, _) where lines.isEmpty:
+            "order \(orderid) has no open line; nothing changed"
+        case .lineChanged(let orderid, let sku, _, let qty, _, _, _, false):
+            "\(orderid) \(sku) already has quantity \(qty); nothing changed"
         default: nil
         }
     }
@@ -45,7 +49,8 @@ extension Outcome {
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
         case .waiting(let orderid, let sku, let qty, _, let room?):
             return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
-        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false) where waiting > 0:
+        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false) where waiting > 0,
+            .lineChanged(let orderid, let sku, _, _, _, let waiting, _, true) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
         case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
             let waiting = moved.filter { $0.to == nil }
@@ -53,7 +58,7 @@ extension Outcome {
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
                 .joined(separator: "; ")
         case .batchCreated, .allocated, .allocatedInPieces, .deallocated, .cancelled, .etaChanged, .shipped, .moved,
-            .allocatedWaiting:
+            .allocatedWaiting, .orderCancelled, .lineChanged:
             return nil
         }
     }
@@ -125,6 +130,16 @@ extension Outcome {
                 lines: ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.filledLine))
         case .allocatedWaiting(let filled):
             return Wording(lines: filled.map(\.filledLine))
+        case .orderCancelled(let orderid, let lines, let filled):
+            return Wording(
+                headline: "order \(orderid) cancelled",
+                lines: lines.map { $0.reportLine(orderid: orderid) } + filled.map(\.filledLine))
+        case .lineChanged(let orderid, let sku, let from, let to, let pieces, let waiting, let filled, _):
+            let placed = pieces.map { "x\($0.qty) from \($0.batchref)" }.joined(separator: ", ")
+            return Wording(
+                lines: ["changed \(orderid) \(sku) from x\(from) to x\(to)" + (placed.isEmpty ? "" : ": \(placed)")]
+                    + (waiting > 0 ? ["waiting: \(orderid) \(sku) x\(waiting) (out of stock for \(sku))"] : [])
+                    + filled.map(\.filledLine))
         }
     }
 
@@ -132,6 +147,17 @@ extension Outcome {
     private static func allocatedLine(_ command: Command) -> String? {
         guard case .allocate(let line) = command.normalized else { return nil }
         return "\(line.orderid) \(line.sku) x\(line.qty)"
+    }
+}
+
+extension CancelledLine {
+    /// `cancelled O1 TV x60: freed x40 from B1, x10 from S1, x10 was waiting`, and what shipped before stays.
+    func reportLine(orderid: String) -> String {
+        let waiting = qty - pieces.reduce(0) { $0 + $1.qty }
+        let parts =
+            pieces.map { "freed x\($0.qty) from \($0.batchref)" } + (waiting > 0 ? ["x\(waiting) was waiting"] : [])
+            + (shipped > 0 ? ["the x\(shipped) shipped before stays shipped"] : [])
+        return "cancelled \(orderid) \(sku) x\(qty): " + parts.joined(separator: ", ")
     }
 }
 

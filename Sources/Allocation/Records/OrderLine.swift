@@ -4,7 +4,8 @@
 /// `allocations`, one per batch it takes from. A stored line is allocated (its pieces hold all of it), waiting for
 /// stock (`waitingSince` set: no piece, or pieces holding part of it and a rest that waits) or shipped
 /// (`shippedAt` and `shippedFrom` set). A line shipped in part (`shippedQty` short of `qty`, `shippedAt` nil) is
-/// still open for the rest, which the pieces and the waiting part hold as for any line. Its id is its age:
+/// still open for the rest, which the pieces and the waiting part hold as for any line. A cancelled line
+/// (`cancelledAt` set) holds nothing and waits for nothing; it stays listed with its order. Its id is its age:
 /// "oldest first" means ascending id.
 struct OrderLine: Hashable, Sendable {
     var id: Int64?
@@ -25,6 +26,8 @@ struct OrderLine: Hashable, Sendable {
     /// until a part ships.
     var partShippedAt: String?
     var partShippedFrom: String?
+    /// When the line was cancelled; nil unless it was.
+    var cancelledAt: String?
 
     init(
         id: Int64? = nil, orderid: String, sku: String, qty: Int, batchReference: String? = nil,
@@ -42,13 +45,16 @@ struct OrderLine: Hashable, Sendable {
     }
 
     var isShipped: Bool { shippedAt != nil }
-    var isWaiting: Bool { pieces.isEmpty && !isShipped }
+    var isCancelled: Bool { cancelledAt != nil }
+    /// Neither shipped nor cancelled: it holds stock, or waits for it.
+    var isOpen: Bool { !isShipped && !isCancelled }
+    var isWaiting: Bool { pieces.isEmpty && isOpen }
     /// The quantity not shipped yet: what the pieces and the waiting part hold.
     var open: Int { qty - shippedQty }
     /// The quantity the pieces hold.
     var placed: Int { pieces.reduce(0) { $0 + $1.qty } }
     /// The part no batch holds: all of a waiting line, the rest of a partly placed one, 0 otherwise.
-    var waitingPart: Int { isShipped ? 0 : open - placed }
+    var waitingPart: Int { isOpen ? open - placed : 0 }
 
     /// The one batch a line wholly in one piece is on; nil for a waiting line or one in several pieces. Setting it
     /// puts all the line has open on that batch (nil: on none).
@@ -76,7 +82,7 @@ extension OrderLine {
     static let columns =
         """
         l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from, a.qty, \
-        l.shipped_qty, l.part_shipped_at, l.part_shipped_from
+        l.shipped_qty, l.part_shipped_at, l.part_shipped_from, l.cancelled_at
         """
     static let joins = """
         order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
@@ -91,6 +97,7 @@ extension OrderLine {
         shippedQty = row.int(9)
         partShippedAt = row.optionalText(10)
         partShippedFrom = row.optionalText(11)
+        cancelledAt = row.optionalText(12)
     }
 
     private static let findSQL = SQL("SELECT \(columns) FROM \(joins) WHERE l.orderid = ? AND l.sku = ?")
@@ -232,9 +239,9 @@ extension OrderLine {
     private static let shipPartSQL = SQL(
         "UPDATE order_lines SET shipped_qty = ?, part_shipped_at = ?, part_shipped_from = ? WHERE id = ?")
 
-    /// Ends the line where it stands, taking it off its batches first: deleted, or, when a part of it was
-    /// shipped, kept as shipped with the quantity that shipped, when and from where that part left.
-    func close(in db: Database) throws {
+    /// Ends the line where it stands at `at`, taking it off its batches first: kept as cancelled, or, when a part
+    /// of it was shipped, as shipped with the quantity that shipped, when and from where that part left.
+    func close(at: String, in db: Database) throws {
         guard let id else { return }
         try db.execute("DELETE FROM allocations WHERE orderline_id = ?", id)
         if shippedQty > 0 {
@@ -245,7 +252,43 @@ extension OrderLine {
                 WHERE id = ?
                 """, id)
         } else {
-            try db.execute("DELETE FROM order_lines WHERE id = ?", id)
+            try db.execute("UPDATE order_lines SET waiting_since = NULL, cancelled_at = ? WHERE id = ?", at, id)
         }
+    }
+
+    /// Writes the line's quantity, and clears its `waiting_since` unless it still `waiting`: before its new pieces
+    /// when it grows, after its freed pieces when it shrinks, so that its pieces never exceed what it has open.
+    func saveQuantity(waiting: Bool, in db: Database) throws {
+        guard let id else { preconditionFailure("changing the quantity of a line never stored") }
+        if waiting {
+            try db.execute("UPDATE order_lines SET qty = ? WHERE id = ?", qty, id)
+        } else {
+            try db.execute("UPDATE order_lines SET qty = ?, waiting_since = NULL WHERE id = ?", qty, id)
+        }
+    }
+
+    /// Deletes a cancelled line, so that the order can have a new line for its SKU (at the back of the queue).
+    func deleteCancelled(in db: Database) throws {
+        guard let id, isCancelled else { preconditionFailure("deleting a line that is not cancelled") }
+        try db.execute("DELETE FROM order_lines WHERE id = ? AND cancelled_at IS NOT NULL", id)
+    }
+
+    /// Whether any order line, or any event, ever named order `orderid` (the events keep the orders of lines
+    /// deleted before cancelled lines were kept).
+    static func orderIsKnown(_ orderid: String, in db: Database) throws -> Bool {
+        try db.queryOne(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM order_lines WHERE orderid = ?)
+              OR EXISTS (SELECT 1 FROM events WHERE orderid = ?) THEN 1 ELSE 0 END
+            """, orderid, orderid
+        ) { $0.int(0) == 1 } ?? false
+    }
+
+    /// A known order id that differs from `orderid` only in case (`web-6` for `WEB-6`), or nil.
+    static func orderDifferingInCase(from orderid: String, in db: Database) throws -> String? {
+        try db.queryOne(
+            "SELECT orderid FROM order_lines WHERE lower(orderid) = lower(?) AND orderid <> ? ORDER BY id LIMIT 1",
+            orderid, orderid
+        ) { $0.text(0) }
     }
 }

@@ -211,6 +211,8 @@ extension Services {
         case .ship(let c): try ship(c, context: context, in: db)
         case .moveLine(let c): try moveLine(c, context: context, in: db)
         case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)
+        case .cancelOrder(let c): try cancelOrder(c, context: context, in: db)
+        case .changeLine(let c): try changeLine(c, context: context, in: db)
         }
     }
 }

@@ -69,6 +69,11 @@ enum Services {
             }
             existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         }
+        // A cancelled line gives way to the new one, which joins the back of the queue.
+        if let cancelled = existing, cancelled.isCancelled {
+            try cancelled.deleteCancelled(in: db)
+            return try allocate(command, context: context, in: db)
+        }
         var line = try lineToAllocate(requested: requested, existing: existing)
         if let current = line.batchReference {
             return (.allocated(batchReference: current, wasAlreadyAllocated: true), [])
@@ -226,42 +231,15 @@ enum Services {
         return movesAndFills(stock, off: reference, lines: stored, sku: product.sku)
     }
 
-    /// Frees every piece of the line and cancels its waiting part: the line is dropped, or, when a part of it was
-    /// shipped, kept as shipped with the quantity that shipped.
+    /// Cancels the line (``cancel(_:product:context:in:)``): its pieces are freed, its waiting part cancelled, and
+    /// it stays listed as cancelled (or as shipped with the part that shipped).
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
-        guard let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db), let id = line.id else {
-            throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
-        }
+        let line = try existingLine(orderid: command.orderid, sku: command.sku, in: db)
         guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
-        product.bumpVersion()
-        guard !line.pieces.isEmpty else {
-            try line.close(in: db)
-            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart))
-            try product.saveVersion(in: db)
-            return (
-                .cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart, shipped: line.shippedQty),
-                product.events
-            )
-        }
-        var (stock, stored) = try stock(
-            of: product, lines: [line], filling: context.autoAllocate, context: context, in: db)
-        try stock.free(id)
-        if context.autoAllocate { try stock.fillWaiting() }
-        product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
-        if line.waitingPart > 0 {
-            product.events.append(.cancelled(orderid: line.orderid, sku: line.sku, qty: line.waitingPart))
-        }
-        try line.close(in: db)
-        try product.saveVersion(in: db)
-        let filled = movesAndFills(stock, off: nil, lines: stored, sku: product.sku).filled
-        return (
-            .deallocated(
-                batchReference: line.pieces.map(\.batchref).joined(separator: ", "), filled: filled,
-                pieces: line.pieces.count > 1 ? line.pieces : [], cancelled: line.waitingPart,
-                shipped: line.shippedQty),
-            product.events
-        )
+        guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
+        let outcome = try cancel(line, product: &product, context: context, in: db)
+        return (outcome, product.events)
     }
 
     static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
@@ -304,18 +282,18 @@ enum Services {
         var lines: [OrderLine]
         var products: [Product]
         if let sku = command.sku {
-            guard let product = try Product.loadVersion(sku: sku, in: db),
-                let line = try OrderLine.find(orderid: command.orderid, sku: sku, in: db)
-            else {
-                throw AllocationError.unknownLine(orderid: command.orderid, sku: sku)
+            guard let product = try Product.loadVersion(sku: sku, in: db) else {
+                throw try missing(orderid: command.orderid, sku: sku, in: db)
             }
+            let line = try existingLine(orderid: command.orderid, sku: sku, in: db)
             guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
+            guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
             lines = [line]
             products = [product]
         } else {
             let (all, locked) = try lockedLines(of: command.orderid, in: db)
-            guard !all.isEmpty else { throw AllocationError.unknownOrder(command.orderid) }
-            lines = all.filter { !$0.isShipped }
+            guard !all.isEmpty else { throw try missing(orderid: command.orderid, sku: nil, in: db) }
+            lines = all.filter(\.isOpen)
             guard !lines.isEmpty else { throw AllocationError.nothingToShip(orderid: command.orderid) }
             products = locked.filter { product in lines.contains { $0.sku == product.sku } }
         }
@@ -361,11 +339,11 @@ enum Services {
     }
 
     static func moveLine(_ command: MoveLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.loadVersion(sku: command.sku, in: db),
-            let line = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
-        else {
-            throw AllocationError.unknownLine(orderid: command.orderid, sku: command.sku)
+        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
+            throw try missing(orderid: command.orderid, sku: command.sku, in: db)
         }
+        let line = try existingLine(orderid: command.orderid, sku: command.sku, in: db)
+        guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
         if let target = try Batch.find(reference: command.batchref, in: db) {
             guard target.sku == command.sku else {
                 throw AllocationError.wrongSKU(batch: command.batchref, batchSKU: target.sku, lineSKU: command.sku)
@@ -411,7 +389,7 @@ enum Services {
     /// The product `sku`, with no batch loaded yet.
     ///
     /// - Throws: `AllocationError.invalidSKU` when there is no such product.
-    private static func loadProduct(sku: String, in db: Database) throws -> Product {
+    static func loadProduct(sku: String, in db: Database) throws -> Product {
         guard let product = try Product.loadVersion(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
         return product
     }
@@ -433,7 +411,7 @@ enum Services {
     /// takes several in, so two such commands cannot deadlock), and the lines are read again: what a command that
     /// held a row meanwhile did to them is seen. A line of a new SKU that appeared meanwhile has its row locked in
     /// turn, and the lines are read again.
-    private static func lockedLines(of orderid: String, in db: Database) throws -> ([OrderLine], [Product]) {
+    static func lockedLines(of orderid: String, in db: Database) throws -> ([OrderLine], [Product]) {
         var lines = try OrderLine.forOrder(orderid, in: db)
         var products: [Product] = []
         while true {

@@ -1,15 +1,18 @@
-/// Where an order line is: on a batch, waiting for stock since a time, or shipped at a time from a batch.
+/// Where an order line is: on a batch, waiting for stock since a time, shipped at a time from a batch, or
+/// cancelled at a time.
 public enum LineStatus: Equatable, Sendable {
     case allocated(batchref: String)
     case waiting(since: String)
     case shipped(at: String, from: String)
+    case cancelled(at: String)
 
-    /// `allocated`, `waiting` or `shipped`.
+    /// `allocated`, `waiting`, `shipped` or `cancelled`.
     public var name: String {
         switch self {
         case .allocated: "allocated"
         case .waiting: "waiting"
         case .shipped: "shipped"
+        case .cancelled: "cancelled"
         }
     }
 }
@@ -40,7 +43,7 @@ extension Views {
         /// A line's rows: one for the part shipped of a line shipped in part, one per piece, then one for the
         /// part that waits; one for a shipped line.
         static func rows(of line: OrderLine) -> [LineRow] {
-            guard !line.isShipped else { return [LineRow(line)] }
+            guard line.isOpen else { return [LineRow(line)] }
             let id = line.id ?? 0
             var rows: [LineRow] = []
             if line.shippedQty > 0 {
@@ -66,7 +69,11 @@ extension Views {
         /// The row of a line read with ``OrderLine/columns``, one row per piece: a piece says its own batch and
         /// quantity. A line is always stored, so it has an id.
         init(_ line: OrderLine) {
-            if let shippedAt = line.shippedAt {
+            if let cancelledAt = line.cancelledAt {
+                self.init(
+                    id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty,
+                    status: .cancelled(at: cancelledAt))
+            } else if let shippedAt = line.shippedAt {
                 self.init(
                     id: line.id ?? 0, orderid: line.orderid, sku: line.sku, qty: line.qty,
                     status: .shipped(at: shippedAt, from: line.shippedFrom ?? ""))
@@ -95,12 +102,22 @@ extension Views {
             case .shipped(let at, let from):
                 json.add("shippedAt", at)
                 json.add("shippedFrom", from)
+            case .cancelled(let at): json.add("cancelledAt", at)
             }
             return json.text
         }
     }
 
-    /// Every line of the order, allocated, waiting or shipped, sorted by SKU; empty when none.
+    /// Checks that a line or an event ever named order `orderid`.
+    ///
+    /// - Throws: `AllocationError.unknownOrder`, with a known order differing only in case as its suggestion.
+    public static func requireKnownOrder(_ orderid: String, in db: Database) throws {
+        guard try !OrderLine.orderIsKnown(orderid, in: db) else { return }
+        throw AllocationError.unknownOrder(
+            orderid, suggestion: try OrderLine.orderDifferingInCase(from: orderid, in: db))
+    }
+
+    /// Every line of the order, allocated, waiting, shipped or cancelled, sorted by SKU; empty when none.
     public static func orderLines(orderid: String, in db: Database) throws -> [LineRow] {
         try OrderLine.forOrder(orderid, in: db).flatMap(LineRow.rows)
     }
@@ -205,7 +222,7 @@ extension Views {
     /// A waiting line `l` as ``OrderLine/columns`` reads a line, with its waiting part for its quantity and
     /// nothing placed or shipped: the row of a backorder.
     static let waitingColumns =
-        "l.id, l.orderid, l.sku, \(waitingPart), NULL, l.waiting_since, NULL, NULL, NULL, 0, NULL, NULL"
+        "l.id, l.orderid, l.sku, \(waitingPart), NULL, l.waiting_since, NULL, NULL, NULL, 0, NULL, NULL, NULL"
 
     /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
     /// preferred other batch that could take it now; a line in pieces is listed for each piece on a late batch,
@@ -217,7 +234,7 @@ extension Views {
               JOIN order_lines AS l ON l.id = a.orderline_id
             WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
             """, today.description
-        ) { (line: OrderLine(row: $0), eta: $0.optionalText(12).flatMap(Day.init)) }
+        ) { (line: OrderLine(row: $0), eta: $0.optionalText(13).flatMap(Day.init)) }
         var products: [String: Product] = [:]
         return try lines.map { found in
             if products[found.line.sku] == nil {

@@ -215,6 +215,7 @@ extension Form {
         case .allocated(let batchref): "Frees \(line) from \(batchref); Enter to confirm."
         case .waiting: "Cancels the waiting line \(line); Enter to confirm."
         case .shipped(_, let from): "\(line) was shipped from \(from); nothing to free."
+        case .cancelled: "\(line) was cancelled; nothing to free."
         }
     }
 

@@ -75,6 +75,7 @@ struct AllocationsScreen {
         case .allocated(let batchref): (batchref, .normal)
         case .waiting(let since): ("waiting " + age(since: since, now: now), .late)
         case .shipped(_, let from): ("shipped from \(from)", .dim)
+        case .cancelled: ("cancelled", .dim)
         }
     }
 

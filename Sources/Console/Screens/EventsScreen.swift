@@ -36,6 +36,7 @@ struct EventsScreen {
         case .batchEtaChanged: "eta changed"
         case .shipped: "shipped"
         case .cancelled: "cancelled"
+        case .lineChanged: "line changed"
         }
     }
 
@@ -97,6 +98,8 @@ struct EventsScreen {
             return [.subject(ref), .words("in the warehouse,"), .amount(String(qty))]
         case .batchEtaChanged(let ref, let eta):
             return [.subject(ref), .words("eta"), .amount(eta.description)]
+        case .lineChanged(let orderid, let sku, let qty):
+            return [.subject(orderid), .sku(sku), .words("now"), .amount("\(times)\(qty)")]
         }
     }
 

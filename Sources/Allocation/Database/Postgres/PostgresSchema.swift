@@ -315,6 +315,48 @@ enum PostgresSchema {
         """,
     ]
 
+    /// Migration 7 on a server: a cancelled line stays, with when it was cancelled; it neither waits nor ships, and
+    /// holds no stock.
+    static let cancelledLines: [String] = [
+        """
+        ALTER TABLE order_lines ADD COLUMN cancelled_at text COLLATE "C"
+          CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
+        """,
+        """
+        CREATE OR REPLACE FUNCTION allocations_need_a_live_line() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
+                WHERE id = NEW.orderline_id) THEN
+                RAISE EXCEPTION 'a shipped or cancelled order line cannot be allocated';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION order_lines_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            placed bigint;
+        BEGIN
+            SELECT coalesce(sum(qty), 0) INTO placed FROM allocations WHERE orderline_id = NEW.id;
+            IF ((NEW.shipped_at IS NOT NULL OR NEW.cancelled_at IS NOT NULL) AND placed > 0)
+                OR (NEW.shipped_at IS NOT NULL AND NEW.shipped_qty <> NEW.qty)
+                OR placed > NEW.qty - NEW.shipped_qty
+                OR (NEW.waiting_since IS NOT NULL AND placed >= NEW.qty - NEW.shipped_qty) THEN
+                RAISE EXCEPTION 'an allocated order line cannot wait, ship or be cancelled';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        "DROP TRIGGER order_lines_guard ON order_lines",
+        """
+        CREATE TRIGGER order_lines_guard
+        BEFORE UPDATE OF qty, waiting_since, shipped_at, shipped_qty, cancelled_at ON order_lines
+        FOR EACH ROW EXECUTE FUNCTION order_lines_guard()
+        """,
+    ]
+
     /// The server's own version numbers of before the one history, with the version of ``Schema/migrations``
     /// each schema is at once renumbered: both releases made the whole schema SQLite's version 4 has, and the
     /// first one's channel is replaced on renumbering (``channelThatFits``). A server migrated by the one history
