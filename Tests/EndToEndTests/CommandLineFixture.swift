@@ -31,6 +31,12 @@ final class CommandLineFixture {
     /// Runs `stock --db <this database> ARGUMENTS`.
     @discardableResult
     func stock(_ arguments: String..., input: String? = nil) throws -> ProcessResult {
+        try stock(arguments, input: input)
+    }
+
+    /// Runs `stock --db <this database> ARGUMENTS`, the arguments in an array.
+    @discardableResult
+    func stock(_ arguments: [String], input: String? = nil) throws -> ProcessResult {
         try StockProcess.run(["--db", path] + arguments, input: input, environment: environment)
     }
 

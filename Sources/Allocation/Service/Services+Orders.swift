@@ -12,6 +12,16 @@ extension Services {
         return .unknownOrder(orderid, suggestion: try OrderLine.orderDifferingInCase(from: orderid, in: db))
     }
 
+    /// The product of the order's line for `sku`, locked.
+    ///
+    /// - Throws: ``missing(orderid:sku:in:)``'s error when no product has the SKU, so no line can.
+    static func productOfLine(orderid: String, sku: String, in db: Database) throws -> Product {
+        guard let product = try Product.loadVersion(sku: sku, in: db) else {
+            throw try missing(orderid: orderid, sku: sku, in: db)
+        }
+        return product
+    }
+
     /// The order's line for `sku`, read after the caller locked the SKU's product row.
     ///
     /// - Throws: ``missing(orderid:sku:in:)``'s error when there is none.
@@ -80,7 +90,7 @@ extension Services {
     /// lines (oldest first, when `autoAllocate` is on), more is placed by the placement rule in force
     /// (``SKUStock/changeQuantity(of:to:)``). The same quantity changes nothing.
     static func changeLine(_ command: ChangeLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        var product = try loadProduct(sku: command.sku, in: db)
+        var product = try productOfLine(orderid: command.orderid, sku: command.sku, in: db)
         let line = try existingLine(orderid: command.orderid, sku: command.sku, in: db)
         guard let id = line.id else { preconditionFailure("a stored line without an id") }
         guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }

@@ -234,7 +234,7 @@ enum Services {
     /// Cancels the line (``cancel(_:product:context:in:)``): its pieces are freed, its waiting part cancelled, and
     /// it stays listed as cancelled (or as shipped with the part that shipped).
     static func deallocate(_ command: Deallocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        var product = try loadProduct(sku: command.sku, in: db)
+        var product = try productOfLine(orderid: command.orderid, sku: command.sku, in: db)
         let line = try existingLine(orderid: command.orderid, sku: command.sku, in: db)
         guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
         guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
@@ -282,9 +282,7 @@ enum Services {
         var lines: [OrderLine]
         var products: [Product]
         if let sku = command.sku {
-            guard let product = try Product.loadVersion(sku: sku, in: db) else {
-                throw try missing(orderid: command.orderid, sku: sku, in: db)
-            }
+            let product = try productOfLine(orderid: command.orderid, sku: sku, in: db)
             let line = try existingLine(orderid: command.orderid, sku: sku, in: db)
             guard !line.isShipped else { throw AllocationError.shippedLine(orderid: line.orderid, sku: line.sku) }
             guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
@@ -339,9 +337,7 @@ enum Services {
     }
 
     static func moveLine(_ command: MoveLine, context: Context, in db: Database) throws -> (Outcome, [Event]) {
-        guard var product = try Product.loadVersion(sku: command.sku, in: db) else {
-            throw try missing(orderid: command.orderid, sku: command.sku, in: db)
-        }
+        var product = try productOfLine(orderid: command.orderid, sku: command.sku, in: db)
         let line = try existingLine(orderid: command.orderid, sku: command.sku, in: db)
         guard !line.isCancelled else { throw AllocationError.cancelledLine(orderid: line.orderid, sku: line.sku) }
         if let target = try Batch.find(reference: command.batchref, in: db) {
