@@ -178,7 +178,7 @@ struct ConsoleState {
     private mutating func reloadOverlay(from database: Database) throws {
         switch overlay {
         case .history(var panel):
-            try panel.reload(from: database)
+            try panel.reload(from: database, today: today)
             overlay = .history(panel)
         case .form(var form):
             form.today = today

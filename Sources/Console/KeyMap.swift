@@ -12,6 +12,7 @@ enum Action: Hashable, Sendable {
     case allocate, newBatch, changeQuantity, deallocate
     case receive, changeEta, ship, shipPartial, move, allocateWaiting
     case history, messages
+    case changeLine, cancelOrder
 }
 
 extension Key {
@@ -163,7 +164,9 @@ struct KeyMap: Sendable {
     static let allocations = KeyMap(
         bindings: [
             allocate, deallocate, ship, shipPartial, move, allocateWaiting,
-            Binding([.enter], .history, "history of the order", hint: "history"),
+            Binding(chars("c"), .changeLine, "change the line's quantity", mutating: true, hint: "change"),
+            Binding(chars("X"), .cancelOrder, "cancel the whole order", mutating: true),
+            Binding([.enter], .history, "the order and its history", hint: "order"),
             Binding(chars("/"), .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)

@@ -60,7 +60,7 @@ import Testing
         state.overlay = .history(panel)
         let text = RenderingTests.render(state).text
         assertSnapshot(text, named: "history-80x24")
-        #expect(text.contains("History of order o-0999"))
+        #expect(text.contains("Order o-0999 and its history"))
         #expect(text.contains("09:00:00 UTC ana allocated    o-0999 RED-LAMP ×4 → B-LAMP-01"), "\(text)")
         #expect(text.contains("11:00:00 UTC bo  shipped      o-0999 RED-LAMP ×4 from B-LAMP-01"), "\(text)")
         #expect(state.handle(.escape).text == "redraw")

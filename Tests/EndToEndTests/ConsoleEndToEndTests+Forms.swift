@@ -178,10 +178,11 @@ extension ConsoleEndToEndTests {
         try s.waitFor("shipped from B-LAMP-01")
         #expect(try Views.orderLines(orderid: "o-1001", in: run.db.database).map(\.status.name) == ["shipped"])
         try s.send("Enter")
-        let history = try s.waitFor("History of order o-1001")
+        let history = try s.waitFor("Order o-1001: shipped and its history")
+        #expect(history.contains("RED-LAMP x30 shipped"), "the order's line above its history:\n\(history)")
         for kind in ["allocated", "deallocated", "shipped"] { #expect(history.contains(kind), "\(history)") }
         try s.send("Escape")
-        try s.waitUntil("the panel closed") { !$0.contains("History of order") }
+        try s.waitUntil("the panel closed") { !$0.contains("and its history") }
     }
 
     /// A line in two pieces, one in the warehouse and one arriving: `S` ships the first and keeps the line open.
@@ -209,6 +210,39 @@ extension ConsoleEndToEndTests {
         try s.waitFor("shipped from P-IN")
         #expect(
             try Views.orderLines(orderid: "o-77", in: run.db.database).map(\.status.name) == ["shipped", "allocated"])
+    }
+
+    /// The allocations screen as the order desk: `c` changes the selected line, `X` cancels its order, and Enter
+    /// shows the order with its lines above its history.
+    @Test func changeALineCancelTheOrderAndSeeItFromTheAllocationsScreen() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        for arguments in [["add-batch", "P-IN", "PUFF", "10"], ["allocate", "o-88", "PUFF", "4"]] {
+            let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
+            #expect(writer.status == 0, "\(writer.stderr)")
+        }
+        try s.send("2", "/")
+        try s.waitFor("Order or SKU:")
+        try s.type("o-88")
+        try s.send("Enter")
+        try s.waitFor("filter: o-88 (1)")
+        try s.send("c")
+        try s.waitFor("keeps its place in the queue")
+        try s.type("7")
+        try s.send("Enter")
+        try s.waitFor("changed o-88 PUFF from x4 to x7: x7 from P-IN")
+        try s.send("Enter")
+        let order = try s.waitFor("Order o-88: open and its history")
+        #expect(order.contains("PUFF x7 allocated"), "\(order)")
+        try s.send("Escape", "X")
+        try s.waitFor("Cancels every open line of the order")
+        try s.send("Enter")
+        try s.waitFor("order o-88 cancelled; cancelled o-88 PUFF x7: freed x7 from P-IN")
+        try s.waitUntil("the line listed as cancelled") {
+            run.line(containing: "> o-88", in: $0).hasSuffix("cancelled")
+        }
+        #expect(try Views.order("o-88", today: Clock.system.today, in: run.db.database)?.status == "cancelled")
     }
 
     @Test func allocateWaitingThroughTheFormWhenAutoAllocateIsOff() throws {

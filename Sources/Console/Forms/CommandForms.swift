@@ -232,4 +232,38 @@ extension Form {
             .send(.deallocate(Deallocate(orderid: values["Order id"], sku: values["SKU"])))
         }
     }
+
+    /// `c` on the allocations screen: a line's new quantity (what was ordered, a shipped part included); the line
+    /// keeps its place in the waiting queue.
+    static func changeLine(orderid: String?, sku: String?) -> Form {
+        Form(
+            title: "Change line",
+            note: "New quantity; the line keeps its place in the queue.",
+            fields: [
+                Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
+                Field(label: "SKU", text: sku ?? "", check: identifier("sku")),
+                Field(
+                    label: "Quantity", text: "", limit: quantityLimit, check: { _ = try Validation.quantity($0) }),
+            ],
+            index: orderid == nil ? 0 : 2
+        ) { values in
+            .send(
+                .changeLine(
+                    ChangeLine(
+                        orderid: values["Order id"], sku: values["SKU"],
+                        qty: try Validation.quantity(values["Quantity"]))
+                ))
+        }
+    }
+
+    /// `X` on the allocations screen: cancel every open line of the selected line's order.
+    static func cancelOrder(orderid: String?) -> Form {
+        Form(
+            title: "Cancel order",
+            note: "Cancels every open line of the order. Enter to confirm.",
+            fields: [Field(label: "Order id", text: orderid ?? "", check: identifier("order id"))]
+        ) { values in
+            .send(.cancelOrder(CancelOrder(orderid: values["Order id"])))
+        }
+    }
 }

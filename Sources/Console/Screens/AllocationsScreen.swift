@@ -58,6 +58,10 @@ struct AllocationsScreen {
             return .openForm(Form.move(orderid: selectedRow?.orderid, sku: selectedRow?.sku, batch: nil))
         case .allocateWaiting:
             return .openForm(Form.allocateWaiting(sku: selectedRow?.sku))
+        case .changeLine:
+            return .openForm(Form.changeLine(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
+        case .cancelOrder:
+            return .openForm(Form.cancelOrder(orderid: selectedRow?.orderid))
         default:
             return .none
         }
