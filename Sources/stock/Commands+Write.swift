@@ -70,6 +70,9 @@ extension Tool {
     /// References and ids come from the database, so each line is sanitized like the listings: a control character
     /// that reached the database by another way than `stock` shows as `?`, never written to the terminal.
     ///
+    /// A new allocation that went past older waiting lines of its SKU says so on standard error (`note: 13 older
+    /// lines wait for BLUE-CHAIR; none fits in the 2 units this line took`).
+    ///
     /// - Parameter eta: the ETA the command sets: once it is carried out, one before today is warned about on
     ///   standard error (`warning: ETA … is … days ago: …`), the exit status unchanged.
     /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
@@ -82,6 +85,22 @@ extension Tool {
         let lines = outcome.lines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
         if let warning = eta?.pastETAWarning(today: settings.clock.today) { printError("warning: " + warning) }
+        if let note = try overtakingNote(command, outcome, in: database) { printError("note: " + note) }
         return ExitStatus(for: outcome)
+    }
+
+    /// The remark on a new allocation that went past older waiting lines of its SKU (``Overtaken/note``); nil for
+    /// another command, an allocation that took nothing or changed nothing, or when no older line waits.
+    private func overtakingNote(_ command: Command, _ outcome: Outcome, in database: Database) throws -> String? {
+        guard case .allocate(let line) = command.normalized, outcome.changed else { return nil }
+        let took =
+            switch outcome {
+            case .allocated: line.qty
+            case .allocatedInPieces(_, _, let qty, _, let waiting, _, _): qty - waiting
+            default: 0
+            }
+        guard took > 0 else { return nil }
+        return try Views.overtaken(orderid: line.orderid, sku: line.sku, took: took, in: database)
+            .map { TerminalText.sanitized($0.note) }
     }
 }

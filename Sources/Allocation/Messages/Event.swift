@@ -18,6 +18,8 @@ public enum Event: Equatable, Sendable {
     case shipped(orderid: String, sku: String, qty: Int, batchref: String)
     /// A waiting line was dropped.
     case cancelled(orderid: String, sku: String, qty: Int)
+    /// A change to batch `ref` (a later ETA, a short receipt, a smaller quantity) made these lines later.
+    case ordersDelayed(ref: String, delayed: [Delay])
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -30,6 +32,7 @@ public enum Event: Equatable, Sendable {
         case batchEtaChanged = "BatchEtaChanged"
         case shipped = "Shipped"
         case cancelled = "Cancelled"
+        case ordersDelayed = "OrdersDelayed"
     }
 
     public var kind: Kind {
@@ -43,6 +46,7 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged: .batchEtaChanged
         case .shipped: .shipped
         case .cancelled: .cancelled
+        case .ordersDelayed: .ordersDelayed
         }
     }
 
@@ -53,7 +57,7 @@ public enum Event: Equatable, Sendable {
             .cancelled(let orderid, _, _):
             orderid
         case .outOfStock(_, let orderid, _): orderid
-        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged: nil
+        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged, .ordersDelayed: nil
         }
     }
 
@@ -61,7 +65,7 @@ public enum Event: Equatable, Sendable {
     public var batchReference: String? {
         switch self {
         case .batchCreated(let ref, _, _, _), .batchQuantityChanged(let ref, _), .batchReceived(let ref, _),
-            .batchEtaChanged(let ref, _):
+            .batchEtaChanged(let ref, _), .ordersDelayed(let ref, _):
             ref
         case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
         case .deallocated(_, _, _, let ref): ref
@@ -104,6 +108,9 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged(let ref, let eta):
             json.add("ref", ref)
             json.add("eta", eta.description)
+        case .ordersDelayed(let ref, let delayed):
+            json.add("ref", ref)
+            json.addRaw("delayed", "[" + delayed.map(\.json).joined(separator: ",") + "]")
         }
         return json.text
     }

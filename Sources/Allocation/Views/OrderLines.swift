@@ -256,3 +256,44 @@ extension Views {
         return QuantityChangePreview(reference: reference, sku: batch.sku, qty: qty, version: version, moves: moves)
     }
 }
+
+/// The older waiting lines of a SKU that a new allocation went past: how many wait, and how many of them would
+/// have fitted in what the line took.
+public struct Overtaken: Equatable, Sendable {
+    public let sku: String
+    public let waiting: Int
+    public let fitting: Int
+    /// The units the allocation took.
+    public let took: Int
+
+    /// `13 older lines wait for BLUE-CHAIR; none fits in the 2 units this line took`.
+    public var note: String {
+        let lines = waiting == 1 ? "1 older line waits" : "\(waiting) older lines wait"
+        let units = took == 1 ? "the 1 unit" : "the \(took) units"
+        let fits =
+            switch fitting {
+            case 0: "none fits"
+            case 1 where waiting == 1: "it would fit"
+            case 1: "1 of them would fit"
+            default: "\(fitting) of them would fit"
+            }
+        return "\(lines) for \(sku); \(fits) in \(units) this line took"
+    }
+}
+
+extension Views {
+    /// The waiting lines of `sku` older than order `orderid`'s line, when there are any, with how many of them wait
+    /// for no more than `took` units; nil when none is older. Read through the partial index `order_lines_waiting`,
+    /// so a SKU with no waiting line costs one index probe.
+    public static func overtaken(orderid: String, sku: String, took: Int, in db: Database) throws -> Overtaken? {
+        let counts = try db.queryOne(
+            """
+            SELECT count(*), coalesce(sum(CASE WHEN \(waitingPart) <= ? THEN 1 ELSE 0 END), 0)
+            FROM order_lines AS l WHERE l.waiting_since IS NOT NULL AND l.sku = ?
+              AND l.id < (SELECT o.id FROM order_lines AS o WHERE o.orderid = ? AND o.sku = ?)
+            """, arguments: [took.sqlValue, sku.sqlValue, orderid.sqlValue, sku.sqlValue]
+        ) { (waiting: $0.int(0), fitting: $0.int(1)) }
+        guard let counts, counts.waiting > 0 else { return nil }
+        return Overtaken(sku: sku, waiting: counts.waiting, fitting: counts.fitting, took: took)
+    }
+}

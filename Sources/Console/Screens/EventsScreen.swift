@@ -36,6 +36,7 @@ struct EventsScreen {
         case .batchEtaChanged: "eta changed"
         case .shipped: "shipped"
         case .cancelled: "cancelled"
+        case .ordersDelayed: "DELAYED"
         }
     }
 
@@ -97,6 +98,14 @@ struct EventsScreen {
             return [.subject(ref), .words("in the warehouse,"), .amount(String(qty))]
         case .batchEtaChanged(let ref, let eta):
             return [.subject(ref), .words("eta"), .amount(eta.description)]
+        case .ordersDelayed(let ref, let delayed):
+            return [.subject(ref), .words("delays")]
+                + delayed.flatMap { line -> [Piece] in
+                    [
+                        .order(line.orderid), .sku(line.sku), .amount("\(times)\(line.qty)"),
+                        .words("\(line.from) \(arrow) \(line.to?.description ?? "waiting")"),
+                    ]
+                }
         }
     }
 
