@@ -126,6 +126,19 @@ import Testing
         #expect(throws: InputError.self) { try Event(kind: "OrdersDelayed", payload: #"{"ref":"S-1","delayed":3}"#) }
     }
 
+    /// A late batch is never suggested to a line at risk, however much room it has; a batch in the warehouse
+    /// comes first, then the earliest still to come with room for all of it.
+    @Test func atRiskSuggestsOnlyABatchInTheWarehouseOrNotLate() {
+        let batches = [
+            Self.batch("OTHER-LATE", 100, eta: -1), Self.batch("SMALL", 1), Self.batch("SOON", 10, eta: 4),
+            Self.batch("LATER", 10, eta: 9),
+        ]
+        #expect(atRiskAlternative(for: 5, among: batches, excluding: nil, today: Self.today)?.reference == "SOON")
+        #expect(atRiskAlternative(for: 1, among: batches, excluding: nil, today: Self.today)?.reference == "SMALL")
+        #expect(atRiskAlternative(for: 5, among: batches, excluding: "SOON", today: Self.today)?.reference == "LATER")
+        #expect(atRiskAlternative(for: 50, among: batches, excluding: nil, today: Self.today) == nil)
+    }
+
     // MARK: Through the bus
 
     let store: TestDatabase
@@ -213,6 +226,27 @@ import Testing
                     orderid: "BIG", sku: "TV", qty: 10,
                     pieces: [Piece(batchref: "S-1", qty: 4), Piece(batchref: "B-1062", qty: 6)], waiting: 0,
                     daysLate: ["B-1062": 2]))
+    }
+
+    @Test func atRiskListsLatePiecesThenWaitingLinesEachWithWhereItCouldGo() throws {
+        _ = try handle(.createBatch(CreateBatch(ref: "LATE", sku: "TV", qty: 4, eta: Self.day(-2))))
+        _ = try handle(.allocate(Allocate(orderid: "A", sku: "TV", qty: 4)))
+        _ = try handle(.allocate(Allocate(orderid: "W", sku: "TV", qty: 6)))
+        _ = try handle(.createBatch(CreateBatch(ref: "OTHER-LATE", sku: "TV", qty: 50, eta: Self.day(-1))))
+        _ = try handle(.deallocate(Deallocate(orderid: "W", sku: "TV")))
+        _ = try handle(.allocate(Allocate(orderid: "W", sku: "TV", qty: 60)))
+        _ = try handle(.createBatch(CreateBatch(ref: "SOON", sku: "TV", qty: 5, eta: Self.day(4))))
+        let rows = try Views.atRisk(today: Self.today, in: store.database)
+        #expect(
+            rows.map { "\($0.line.orderid) \($0.line.qty) \($0.status) \($0.alternative ?? "-")" } == [
+                "A 4 late SOON", "W 60 waiting -",
+            ])
+        #expect(rows.first?.alternativeEta == Self.day(4))
+        #expect(
+            rows.last?.json
+                == #"{"orderid":"W","sku":"TV","qty":60,"status":"waiting","batchref":null,"eta":null,"#
+                + #""alternative":null,"alternativeEta":null}"#)
+        #expect(try Views.atRisk(today: Self.today, limit: 1, in: store.database).count == 1)
     }
 
     @Test func theOlderWaitingLinesAnAllocationWentPastAreCounted() throws {

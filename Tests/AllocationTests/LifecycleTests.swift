@@ -428,12 +428,15 @@ import Testing
         try create("SOON-1", 10, eta: later)
         let rows = try Views.atRisk(today: try #require(Day("2026-01-15")), in: store.database)
         #expect(
-            rows.map { "\($0.line.orderid) \($0.batchref) \($0.eta) \($0.alternative ?? "-")" } == [
+            rows.map {
+                "\($0.line.orderid) \($0.batchref ?? "-") \($0.eta?.description ?? "-") \($0.alternative ?? "-")"
+            } == [
                 "A-1 LATE-1 2026-01-14 W-1", "B-1 LATE-1 2026-01-14 SOON-1",
             ])
         #expect(
             rows.first?.json
-                == #"{"orderid":"A-1","sku":"TV","qty":4,"batchref":"LATE-1","eta":"2026-01-14","alternative":"W-1"}"#)
+                == #"{"orderid":"A-1","sku":"TV","qty":4,"status":"late","batchref":"LATE-1","eta":"2026-01-14","#
+                + #""alternative":"W-1","alternativeEta":null}"#)
         #expect(try Views.atRisk(today: yesterday, in: store.database).isEmpty)
     }
 

@@ -123,4 +123,28 @@ import Testing
         let again = try cli.stock("allocate", "NEW-1", "BLUE-CHAIR", "2")
         #expect(!again.stderr.contains("note:"))
     }
+
+    @Test func atRiskListsLatePiecesAndWaitingLinesWithWhereTheyCouldGoAndWhen() throws {
+        try cli.stock("add-batch", "LATE", "TV", "4", "--eta", "2026-01-13")
+        try cli.stock("allocate", "A", "TV", "4")
+        try cli.stock("allocate", "W", "TV", "60")
+        try cli.stock("add-batch", "SOON", "TV", "5", "--eta", "2026-01-19")
+        let table = try cli.stock("at-risk")
+        #expect(table.status == 0)
+        #expect(
+            table.stdout == """
+                ORDER  SKU  QTY  STATUS   BATCH  ETA         COULD TAKE IT NOW  DUE
+                A      TV   4    late     LATE   2026-01-13  SOON               2026-01-19
+                W      TV   60   waiting  -      -           none               -
+
+                """)
+        let json = try cli.stock("at-risk", "--json")
+        #expect(
+            json.stdout
+                == #"[{"orderid":"A","sku":"TV","qty":4,"status":"late","batchref":"LATE","eta":"2026-01-13","#
+                + #""alternative":"SOON","alternativeEta":"2026-01-19"},{"orderid":"W","sku":"TV","qty":60,"#
+                + #""status":"waiting","batchref":null,"eta":null,"alternative":null,"alternativeEta":null}]"# + "\n")
+        let bad = try cli.stock("at-risk", "--sku")
+        #expect(bad.status == 2)
+    }
 }

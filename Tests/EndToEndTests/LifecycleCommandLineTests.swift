@@ -188,15 +188,17 @@ import Testing
         try cli.stock("allocate", "o2", "TV", "4")
         #expect(
             try cli.stock("at-risk").stdout == """
-                ORDER  SKU   QTY  BATCH    ETA         COULD TAKE IT NOW
-                o1     LAMP  4    late     2026-01-10  now
-                o2     TV    4    late-tv  2026-01-12  none
+                ORDER  SKU   QTY  STATUS  BATCH    ETA         COULD TAKE IT NOW  DUE
+                o1     LAMP  4    late    late     2026-01-10  now                in stock
+                o2     TV    4    late    late-tv  2026-01-12  none               -
 
                 """)
         #expect(
             try cli.stock("at-risk", "--json").stdout
-                == #"[{"orderid":"o1","sku":"LAMP","qty":4,"batchref":"late","eta":"2026-01-10","alternative":"now"},"#
-                + #"{"orderid":"o2","sku":"TV","qty":4,"batchref":"late-tv","eta":"2026-01-12","alternative":null}]"#
+                == #"[{"orderid":"o1","sku":"LAMP","qty":4,"status":"late","batchref":"late","eta":"2026-01-10","#
+                + #""alternative":"now","alternativeEta":null},"#
+                + #"{"orderid":"o2","sku":"TV","qty":4,"status":"late","batchref":"late-tv","eta":"2026-01-12","#
+                + #""alternative":null,"alternativeEta":null}]"#
                 + "\n")
         #expect(try stock(["at-risk", "--json"], with: ["STOCK_CLOCK": "2026-01-05"]).stdout == "[]\n")
     }

@@ -165,27 +165,6 @@ extension Views {
     }
 }
 
-/// An allocated line on a late batch (its ETA before today), with the batch that could take it now.
-public struct AtRiskRow: Equatable, Sendable {
-    public let line: Views.LineRow
-    public let batchref: String
-    public let eta: Day
-    /// The preferred other batch with room for the line now; nil when none has.
-    public let alternative: String?
-
-    /// `{"orderid","sku","qty","batchref","eta","alternative"}`.
-    public var json: String {
-        var json = JSONObjectWriter()
-        json.add("orderid", line.orderid)
-        json.add("sku", line.sku)
-        json.add("qty", line.qty)
-        json.add("batchref", batchref)
-        json.add("eta", eta.description)
-        json.add("alternative", alternative)
-        return json.text
-    }
-}
-
 /// What a quantity change would do, computed by the rule that applies it, at a product version.
 public struct QuantityChangePreview: Equatable, Sendable {
     public let reference: String
@@ -206,33 +185,6 @@ extension Views {
     /// nothing placed or shipped: the row of a backorder.
     static let waitingColumns =
         "l.id, l.orderid, l.sku, \(waitingPart), NULL, l.waiting_since, NULL, NULL, NULL, 0, NULL, NULL"
-
-    /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
-    /// preferred other batch that could take it now; a line in pieces is listed for each piece on a late batch,
-    /// with that piece's quantity. Late batches are found through the partial index `batches_by_eta`.
-    public static func atRisk(today: Day, in db: Database) throws -> [AtRiskRow] {
-        let lines = try db.query(
-            """
-            SELECT \(OrderLine.columns), b.eta FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
-              JOIN order_lines AS l ON l.id = a.orderline_id
-            WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
-            """, today.description
-        ) { (line: OrderLine(row: $0), eta: $0.optionalText(12).flatMap(Day.init)) }
-        var products: [String: Product] = [:]
-        return try lines.map { found in
-            if products[found.line.sku] == nil {
-                products[found.line.sku] = try Product.load(sku: found.line.sku, in: db)
-            }
-            // The row holds the late piece: the alternative is a batch that could take that much now.
-            var piece = found.line
-            piece.qty = found.line.pieces.first?.qty ?? found.line.open
-            piece.shippedQty = 0
-            let alternative = products[found.line.sku]?.alternativeBatch(for: piece)
-            return AtRiskRow(
-                line: LineRow(found.line), batchref: found.line.pieces.first?.batchref ?? "",
-                eta: found.eta ?? today, alternative: alternative?.reference)
-        }
-    }
 
     /// The moves that setting batch `reference` to `qty` would make now, by the rule the command applies under
     /// `policy` as of `today` (``Services/plannedPurchaseChange(of:to:product:context:in:)``), and the product
