@@ -12,6 +12,7 @@ enum Action: Hashable, Sendable {
     case allocate, newBatch, changeQuantity, deallocate
     case receive, changeEta, ship, shipPartial, move, allocateWaiting
     case history, messages
+    case atRisk
 }
 
 extension Key {
@@ -134,6 +135,7 @@ struct KeyMap: Sendable {
         Binding(chars("p"), .pause, "freeze or resume live data"),
         Binding(chars("?"), .help, "help", hint: "help"),
         Binding(chars("M"), .messages, "the last messages in full"),
+        Binding(chars("!"), .atRisk, "lines late or waiting"),
         Binding(chars("q"), .quit, "quit", hint: "quit"),
     ]
 
