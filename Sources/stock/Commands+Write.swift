@@ -28,7 +28,9 @@ extension Subcommand {
             prints the same, with "... was already allocated to BATCH; nothing changed" on standard error.
             When no batch can take it, the line waits for stock (a backorder): it prints
             "waiting: ORDERID SKU xQTY (out of stock for SKU)" and exits 4; stock that appears later goes to
-            waiting lines oldest first. Exit 1 with "Invalid sku SKU" for an unknown SKU.
+            waiting lines oldest first. A batch whose ETA has passed is named with how late it is ("to B-1062 (2
+            days late)"). When older lines of the SKU wait, a note on standard error says how many, and whether
+            any would have fitted in what this line took. Exit 1 with "Invalid sku SKU" for an unknown SKU.
             """
     ) { tool in
         let qty = try Validation.quantity(tool.required("QTY"))
@@ -55,7 +57,8 @@ extension Subcommand {
             oldest order lines staying first, and re-allocated oldest first to other batches where they fit,
             else they wait for stock. Prints each line that moved and where it went
             ("moved OLD-1 TV x8 from W-1 to W-2", "... to waiting") and each waiting line that grown stock
-            filled ("filled NEW-2 TV x3 from W-1"). Exit 4 when any line was left waiting.
+            filled ("filled NEW-2 TV x3 from W-1"), then each line the change made later or left waiting ("delays
+            OLD-1 TV x8: 2026-12-09 → waiting"). Exit 4 when any line was left waiting.
             """
     ) { tool in
         let qty = try Validation.quantity(tool.required("QTY"), allowZero: true)
