@@ -9,6 +9,7 @@ struct ConsoleState {
         case help(HelpOverlay)
         case history(HistoryPanel)
         case messages(MessagesOverlay)
+        case atRisk(AtRiskScreen)
     }
 
     /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
@@ -208,6 +209,9 @@ struct ConsoleState {
             } catch {
                 form.refusal = operatorMessage(for: error)
             }
+        case .atRisk(var screen):
+            try screen.reload(from: database, today: today)
+            overlay = .atRisk(screen)
         case .help, .messages, nil:
             break
         }
@@ -247,6 +251,10 @@ struct ConsoleState {
             let reaction = messages.handle(key)
             overlay = .messages(messages)
             return settle(reaction)
+        case .atRisk(var screen):
+            let reaction = screen.handle(key)
+            overlay = .atRisk(screen)
+            return settle(reaction)
         case nil:
             break
         }
@@ -269,6 +277,9 @@ struct ConsoleState {
         case .messages:
             overlay = .messages(MessagesOverlay(messages: status.history, zone: zone))
             return .redraw
+        case .atRisk:
+            overlay = .atRisk(AtRiskScreen())
+            return .reload(all: false)
         case .pause:
             paused.toggle()
             status.say(paused ? "paused: data frozen, press p to resume" : "live refresh resumed")
@@ -417,6 +428,7 @@ struct ConsoleState {
         case .help(let help): help.render(into: &canvas, area: area)
         case .history(let panel): panel.render(into: &canvas, area: area, context: context)
         case .messages(let messages): messages.render(into: &canvas, area: area)
+        case .atRisk(let screen): screen.render(into: &canvas, area: area, today: self.today)
         case nil: break
         }
         status.render(

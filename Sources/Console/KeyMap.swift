@@ -13,6 +13,7 @@ enum Action: Hashable, Sendable {
     case receive, changeEta, ship, shipPartial, move, allocateWaiting
     case history, messages
     case changeLine, cancelOrder
+    case atRisk
 }
 
 extension Key {
@@ -135,6 +136,7 @@ struct KeyMap: Sendable {
         Binding(chars("p"), .pause, "freeze or resume live data"),
         Binding(chars("?"), .help, "help", hint: "help"),
         Binding(chars("M"), .messages, "the last messages in full"),
+        Binding(chars("!"), .atRisk, "lines late or waiting"),
         Binding(chars("q"), .quit, "quit", hint: "quit"),
     ]
 

@@ -18,12 +18,17 @@ extension Subcommand {
 
     static let atRisk = Subcommand(
         name: "at-risk",
-        options: [.flag("--json", #"print [{"orderid","sku","qty","batchref","eta","alternative"}]"#)],
-        abstract: "allocated lines on late batches",
+        options: [
+            .flag(
+                "--json",
+                #"print [{"orderid","sku","qty","status","batchref","eta","alternative","alternativeEta"}]"#)
+        ],
+        abstract: "lines on late batches and lines waiting for stock",
         details: """
-            Lists allocated lines on arriving batches whose ETA is before today (by the settings' clock), by ETA,
-            each with the preferred batch that could take it now ("none" when no batch has room); stock move
-            puts a line there.
+            Lists the pieces of lines on arriving batches whose ETA is before today (by the settings' clock), by
+            ETA, then the lines waiting for stock, oldest first; each with the preferred batch in the warehouse or
+            still to come that could take it now, and that batch's ETA ("none" when no batch has room; a late batch
+            is never suggested). stock move puts a line there.
             """
     ) { try $0.listAtRisk() }
 
@@ -80,11 +85,12 @@ extension Tool {
         if arguments.flags.contains("--json") {
             return printOut(jsonArray(rows.map(\.json)))
         }
-        var table = TextTable(header: ["ORDER", "SKU", "QTY", "BATCH", "ETA", "COULD TAKE IT NOW"])
+        var table = TextTable(header: ["ORDER", "SKU", "QTY", "STATUS", "BATCH", "ETA", "COULD TAKE IT NOW", "DUE"])
         for row in rows {
             table.add([
-                row.line.orderid, row.line.sku, String(row.line.qty), row.batchref, row.eta.description,
-                row.alternative ?? "none",
+                row.line.orderid, row.line.sku, String(row.line.qty), row.status.rawValue, row.batchref ?? "-",
+                row.eta?.description ?? "-", row.alternative ?? "none",
+                row.alternative == nil ? "-" : row.alternativeEta?.description ?? "in stock",
             ])
         }
         return printOut(table.text)

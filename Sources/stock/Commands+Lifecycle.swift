@@ -9,8 +9,9 @@ extension Subcommand {
         details: """
             Records that arriving batch REF is in the warehouse: its ETA is cleared. With QTY (0 or more) different
             from the quantity ordered, QTY applies with the rules of change-quantity. Prints "received REF xQTY",
-            each line that moved and where it went, and each waiting line the stock filled. Exit 4 when any line
-            was left waiting; exit 1 when REF is unknown or already in the warehouse.
+            each line that moved and where it went, each waiting line the stock filled, and each line a short
+            receipt made later or left waiting ("delays ORDERID SKU xQTY: FROM → TO", "→ waiting"). Exit 4 when
+            any line was left waiting; exit 1 when REF is unknown or already in the warehouse.
             """
     ) { tool in
         let qty = try tool.positional("QTY").map { try Validation.quantity($0, allowZero: true) }
@@ -22,9 +23,10 @@ extension Subcommand {
         abstract: "re-date an arriving batch; no line moves",
         details: """
             Changes arriving batch REF's ETA (a slip or an earlier arrival) and prints "REF due YYYY-MM-DD".
-            Lines allocated to it stay where they are; only later choices change. A date before today (by the
-            settings' clock) is accepted with a warning on standard error: the batch counts as late. Exit 1 when
-            REF is unknown or already in the warehouse.
+            Lines allocated to it stay where they are; only later choices change. A later date prints each line
+            it delays ("delays ORDERID SKU xQTY: FROM → TO", the days each is expected complete); an earlier one
+            delays nothing. A date before today (by the settings' clock) is accepted with a warning on standard
+            error: the batch counts as late. Exit 1 when REF is unknown or already in the warehouse.
             """
     ) { tool in
         let eta = try Validation.day(tool.required("YYYY-MM-DD"), field: "date")

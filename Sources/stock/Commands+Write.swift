@@ -28,7 +28,9 @@ extension Subcommand {
             prints the same, with "... was already allocated to BATCH; nothing changed" on standard error.
             When no batch can take it, the line waits for stock (a backorder): it prints
             "waiting: ORDERID SKU xQTY (out of stock for SKU)" and exits 4; stock that appears later goes to
-            waiting lines oldest first. Exit 1 with "Invalid sku SKU" for an unknown SKU.
+            waiting lines oldest first. A batch whose ETA has passed is named with how late it is ("to B-1062 (2
+            days late)"). When older lines of the SKU wait, a note on standard error says how many, and whether
+            any would have fitted in what this line took. Exit 1 with "Invalid sku SKU" for an unknown SKU.
             """
     ) { tool in
         let qty = try Validation.quantity(tool.required("QTY"))
@@ -55,7 +57,8 @@ extension Subcommand {
             oldest order lines staying first, and re-allocated oldest first to other batches where they fit,
             else they wait for stock. Prints each line that moved and where it went
             ("moved OLD-1 TV x8 from W-1 to W-2", "... to waiting") and each waiting line that grown stock
-            filled ("filled NEW-2 TV x3 from W-1"). Exit 4 when any line was left waiting.
+            filled ("filled NEW-2 TV x3 from W-1"), then each line the change made later or left waiting ("delays
+            OLD-1 TV x8: 2026-12-09 → waiting"). Exit 4 when any line was left waiting.
             """
     ) { tool in
         let qty = try Validation.quantity(tool.required("QTY"), allowZero: true)
@@ -70,6 +73,9 @@ extension Tool {
     /// References and ids come from the database, so each line is sanitized like the listings: a control character
     /// that reached the database by another way than `stock` shows as `?`, never written to the terminal.
     ///
+    /// A new allocation that went past older waiting lines of its SKU says so on standard error (`note: 13 older
+    /// lines wait for BLUE-CHAIR; none fits in the 2 units this line took`).
+    ///
     /// - Parameter eta: the ETA the command sets: once it is carried out, one before today is warned about on
     ///   standard error (`warning: ETA … is … days ago: …`), the exit status unchanged.
     /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
@@ -82,6 +88,22 @@ extension Tool {
         let lines = outcome.lines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }
         if let warning = eta?.pastETAWarning(today: settings.clock.today) { printError("warning: " + warning) }
+        if let note = try overtakingNote(command, outcome, in: database) { printError("note: " + note) }
         return ExitStatus(for: outcome)
+    }
+
+    /// The remark on a new allocation that went past older waiting lines of its SKU (``Overtaken/note``); nil for
+    /// another command, an allocation that took nothing or changed nothing, or when no older line waits.
+    private func overtakingNote(_ command: Command, _ outcome: Outcome, in database: Database) throws -> String? {
+        guard case .allocate(let line) = command.normalized, outcome.changed else { return nil }
+        let took =
+            switch outcome {
+            case .allocated: line.qty
+            case .allocatedInPieces(_, _, let qty, _, let waiting, _, _): qty - waiting
+            default: 0
+            }
+        guard took > 0 else { return nil }
+        return try Views.overtaken(orderid: line.orderid, sku: line.sku, took: took, in: database)
+            .map { TerminalText.sanitized($0.note) }
     }
 }

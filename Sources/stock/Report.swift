@@ -23,7 +23,7 @@ extension Outcome {
             json.add("sku", sku)
             json.add("newSku", skuIsNew)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
-        case .allocated(let batchReference, let wasAlreadyAllocated):
+        case .allocated(let batchReference, let wasAlreadyAllocated, _):
             json.add("batchref", batchReference)
             if case .allocate(let line) = command.normalized {
                 json.add("orderid", line.orderid)
@@ -33,7 +33,7 @@ extension Outcome {
                 json.add("waiting", 0)
             }
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, let wasAlreadyAllocated):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, let wasAlreadyAllocated, _):
             json.add("batchref", pieces.count == 1 && waiting == 0 ? pieces[0].batchref : nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -53,21 +53,24 @@ extension Outcome {
             json.add("orderid", orderid)
             json.add("sku", sku)
             json.add("qty", qty)
-        case .quantityChanged(let reference, let moved, let filled, _):
+        case .quantityChanged(let reference, let moved, let filled, _, let delayed):
             json.add("ref", reference)
             describe(moved: moved, filled: filled, into: &json)
+            json.addRaw("delayed", jsonArray(delayed.map(\.json)))
         case .deallocated(let batchReference, let filled, let pieces, let cancelled, _):
             json.add("batchref", pieces.count > 1 ? nil : batchReference)
             if pieces.count > 1 { json.addRaw("pieces", jsonArray(pieces.map(\.json))) }
             if cancelled > 0 { json.add("cancelled", cancelled) }
             json.addRaw("filled", jsonArray(filled.map(\.json)))
-        case .received(let reference, let qty, let moved, let filled):
+        case .received(let reference, let qty, let moved, let filled, let delayed):
             json.add("ref", reference)
             json.add("qty", qty)
             describe(moved: moved, filled: filled, into: &json)
-        case .etaChanged(let reference, let eta, _):
+            json.addRaw("delayed", jsonArray(delayed.map(\.json)))
+        case .etaChanged(let reference, let eta, _, let delayed):
             json.add("ref", reference)
             json.add("eta", eta.description)
+            json.addRaw("delayed", jsonArray(delayed.map(\.json)))
         case .shipped(let lines, let open):
             json.addRaw("shipped", jsonArray(lines.map(\.json)))
             json.addRaw("open", jsonArray(open.map(\.json)))

@@ -111,10 +111,12 @@ import Testing
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "A", qty: 0)))
         #expect(try Views.orderLines(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
         let outcome = try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "B", qty: 6)))
+        let eta = try #require(Day("2026-12-01"))
         #expect(
             outcome
                 == .quantityChanged(
-                    reference: "B", moved: [Move(orderid: "o-2", sku: "LAMP", qty: 5, from: "B", to: nil)], filled: []))
+                    reference: "B", moved: [Move(orderid: "o-2", sku: "LAMP", qty: 5, from: "B", to: nil)], filled: [],
+                    delayed: [Delay(orderid: "o-2", sku: "LAMP", qty: 5, from: eta, to: nil)]))
         #expect(outcome.leftLinesWaiting)
         #expect(try Views.orderLines(orderid: "o-1", in: store.database).map(\.batchref) == ["B"])
         #expect(try store.lines(matching: "o-2") == ["o-2 LAMP 5 waiting"])
@@ -150,7 +152,11 @@ import Testing
         try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "only", qty: 0)))
         #expect(try store.lines(matching: "o1") == ["o1 RARE-VASE 5 waiting"])
         bus.finishNotifications()
-        #expect(store.notifications == ["to stock@made.com: Out of stock for RARE-VASE: order o1 waits for 5"])
+        #expect(
+            store.notifications == [
+                "to stock@made.com: Out of stock for RARE-VASE: order o1 waits for 5",
+                "to stock@made.com: Batch only delays order o1 RARE-VASE x5: 2026-01-15 → waiting",
+            ])
         let created = try bus.handle(.createBatch(CreateBatch(ref: "restock", sku: "RARE-VASE", qty: 10)))
         #expect(
             created

@@ -60,7 +60,8 @@ import Testing
             outcome
                 == .quantityChanged(
                     reference: "W-1", moved: [Move(orderid: "OLD-1", sku: "TV", qty: 8, from: "W-1", to: nil)],
-                    filled: []))
+                    filled: [],
+                    delayed: [Delay(orderid: "OLD-1", sku: "TV", qty: 8, from: store.settings.clock.today, to: nil)]))
         #expect(outcome.notice == "Out of stock for TV: order OLD-1 waits for 8")
         #expect(try status("OLD-1") == ["OLD-1 TV 8 waiting"])
         #expect(try status("NEW-1") == ["NEW-1 TV 2 W-1"])
@@ -139,11 +140,13 @@ import Testing
         try allocate("A-1", 6)
         try allocate("B-1", 4)
         let outcome = try bus.handle(.receiveBatch(ReceiveBatch(ref: "SHIP-1", qty: 7)))
+        let eta = try #require(later)
         #expect(
             outcome
                 == .received(
                     reference: "SHIP-1", qty: 7,
-                    moved: [Move(orderid: "B-1", sku: "TV", qty: 4, from: "SHIP-1", to: nil)], filled: []))
+                    moved: [Move(orderid: "B-1", sku: "TV", qty: 4, from: "SHIP-1", to: nil)], filled: [],
+                    delayed: [Delay(orderid: "B-1", sku: "TV", qty: 4, from: eta, to: nil)]))
         #expect(outcome.leftLinesWaiting)
         #expect(try Views.batches(sku: "TV", in: store.database).map(\.purchased) == [7])
     }
@@ -176,10 +179,11 @@ import Testing
         #expect(try store.contents() == before)
         let slipped = eta.adding(days: 30)
         let outcome = try bus.handle(.changeBatchEta(ChangeBatchEta(ref: "SHIP-1", eta: slipped)))
-        #expect(outcome == .etaChanged(reference: "SHIP-1", eta: slipped, wasChanged: true))
+        let delayed = [Delay(orderid: "A-1", sku: "TV", qty: 6, from: eta, to: slipped)]
+        #expect(outcome == .etaChanged(reference: "SHIP-1", eta: slipped, wasChanged: true, delayed: delayed))
         #expect(try version() == (versionBefore ?? 0) + 1)
         #expect(try status("A-1") == ["A-1 TV 6 SHIP-1"])
-        #expect(try store.latestEvent()?.event == .batchEtaChanged(ref: "SHIP-1", eta: slipped))
+        #expect(try store.latestEvent()?.event == .ordersDelayed(ref: "SHIP-1", delayed: delayed))
         #expect(try Views.batches(sku: "TV", in: store.database).map(\.reference) == ["SHIP-2", "SHIP-1"])
     }
 
@@ -424,12 +428,15 @@ import Testing
         try create("SOON-1", 10, eta: later)
         let rows = try Views.atRisk(today: try #require(Day("2026-01-15")), in: store.database)
         #expect(
-            rows.map { "\($0.line.orderid) \($0.batchref) \($0.eta) \($0.alternative ?? "-")" } == [
+            rows.map {
+                "\($0.line.orderid) \($0.batchref ?? "-") \($0.eta?.description ?? "-") \($0.alternative ?? "-")"
+            } == [
                 "A-1 LATE-1 2026-01-14 W-1", "B-1 LATE-1 2026-01-14 SOON-1",
             ])
         #expect(
             rows.first?.json
-                == #"{"orderid":"A-1","sku":"TV","qty":4,"batchref":"LATE-1","eta":"2026-01-14","alternative":"W-1"}"#)
+                == #"{"orderid":"A-1","sku":"TV","qty":4,"status":"late","batchref":"LATE-1","eta":"2026-01-14","#
+                + #""alternative":"W-1","alternativeEta":null}"#)
         #expect(try Views.atRisk(today: yesterday, in: store.database).isEmpty)
     }
 
@@ -455,7 +462,11 @@ import Testing
             reference: "W-1", qty: 5, policy: .never, today: store.settings.clock.today, in: store.database)
         let outcome = try bus.handle(
             .changeBatchQuantity(ChangeBatchQuantity(ref: "W-1", qty: 5, expectedVersion: fresh.version)))
-        #expect(outcome == .quantityChanged(reference: "W-1", moved: fresh.moves, filled: []))
+        #expect(
+            outcome
+                == .quantityChanged(
+                    reference: "W-1", moved: fresh.moves, filled: [],
+                    delayed: [Delay(orderid: "OLD-1", sku: "TV", qty: 8, from: store.settings.clock.today, to: nil)]))
         #expect(throws: AllocationError.unknownBatch("NOPE")) {
             try Views.previewQuantityChange(
                 reference: "NOPE", qty: 5, policy: .never, today: store.settings.clock.today, in: store.database)

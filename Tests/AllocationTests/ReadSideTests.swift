@@ -25,6 +25,15 @@ import Testing
             .batchEtaChanged(ref: "b1", eta: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0))
         case .shipped: .shipped(orderid: "o1", sku: "LAMP", qty: 3, batchref: "b1")
         case .cancelled: .cancelled(orderid: "o1", sku: "LAMP", qty: 3)
+        case .ordersDelayed:
+            .ordersDelayed(
+                ref: "b1",
+                delayed: [
+                    Delay(
+                        orderid: "o\u{1B}1", sku: "LAMP", qty: 3,
+                        from: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0),
+                        to: nil)
+                ])
         }
     }
 

@@ -115,7 +115,7 @@ import Testing
         try bus.handle(.allocate(Allocate(orderid: "O3", sku: "TV", qty: 70)))
         #expect(try pieces("O3") == ["B2 x40", "B3 x30"])
         let outcome = try bus.handle(.changeBatchQuantity(ChangeBatchQuantity(ref: "B1", qty: 35)))
-        guard case .quantityChanged(_, let moved, _, _) = outcome else {
+        guard case .quantityChanged(_, let moved, _, _, _) = outcome else {
             Issue.record("\(outcome)")
             return
         }
@@ -190,7 +190,12 @@ import Testing
                 == .quantityChanged(
                     reference: "SHELF-2",
                     moved: [Move(orderid: "WEB-1", sku: "TV", qty: 5, from: "SHELF-2", to: "SHIP-7")],
-                    filled: []))
+                    filled: [],
+                    delayed: [
+                        Delay(
+                            orderid: "WEB-1", sku: "TV", qty: 70, from: store.settings.clock.today,
+                            to: Day("2027-03-01"))
+                    ]))
         #expect(try pieces("WEB-1") == ["SHELF-1 x40", "SHELF-2 x25", "SHIP-7 x5"])
     }
 

@@ -39,10 +39,17 @@ import Testing
         #expect(try cli.stock("change-quantity", "batch1", "5").status == 0)
         let events = try cli.stock("events", "--json", "--since", String(before)).stdout.split(separator: "\n")
         let decoded = try events.map { try #require(try cli.decodeJSON(String($0)) as? [String: Any]) }
-        #expect(decoded.map { $0["kind"] as? String } == ["BatchQuantityChanged", "Deallocated", "Allocated"])
-        #expect(decoded.last?["orderid"] as? String == "order1")
-        #expect(decoded.last?["batchref"] as? String == "batch2")
-        #expect(decoded.last?["qty"] as? Int == 10)
+        #expect(
+            decoded.map { $0["kind"] as? String } == [
+                "BatchQuantityChanged", "Deallocated", "Allocated", "OrdersDelayed",
+            ])
+        let allocated = try #require(decoded.dropLast().last)
+        #expect(allocated["orderid"] as? String == "order1")
+        #expect(allocated["batchref"] as? String == "batch2")
+        #expect(allocated["qty"] as? Int == 10)
+        let delayed = try #require(decoded.last?["delayed"] as? [[String: Any]])
+        #expect(delayed.map { $0["orderid"] as? String } == ["order1"])
+        #expect(delayed.map { $0["to"] as? String } == ["2026-01-16"])
     }
 
     @Test func outOfStockWaitsExitsFourAndNotifiesTheConfiguredAddressNamingTheOrder() throws {
@@ -141,7 +148,7 @@ import Testing
                 + #""changed":true}"#,
             #"{"ok":false,"line":5,"command":"Allocate","error":"Invalid sku NOPE","changed":false}"#,
             #"{"ok":true,"line":6,"command":"ChangeBatchQuantity","status":"done","ref":"b1","moved":0,"moves":[],"#
-                + #""filled":[],"changed":true}"#,
+                + #""filled":[],"delayed":[],"changed":true}"#,
             #"{"ok":true,"line":7,"command":"Deallocate","status":"done","batchref":"b1","filled":[],"changed":true}"#,
         ]
         #expect(result.stdout.split(separator: "\n").map(String.init) == expected)

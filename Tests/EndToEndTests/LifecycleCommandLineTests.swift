@@ -27,7 +27,7 @@ import Testing
         #expect(try cli.stock("allocate", "NEW-1", "TV", "2").stdout == "allocated NEW-1 TV x2 to W-1\n")
         let shrink = try cli.stock("change-quantity", "W-1", "5")
         #expect(shrink.status == 4, "\(shrink.stderr)")
-        #expect(shrink.stdout == "moved OLD-1 TV x8 from W-1 to waiting\n")
+        #expect(shrink.stdout == "moved OLD-1 TV x8 from W-1 to waiting\ndelays OLD-1 TV x8: 2026-01-15 → waiting\n")
         #expect(
             try cli.stock("allocations", "OLD-1", "--json").stdout
                 == #"[{"sku":"TV","batchref":null,"qty":8,"status":"waiting","since":"2026-01-15T12:00:00.000Z"}]"#
@@ -67,7 +67,9 @@ import Testing
         try cli.stock("allocate", "o1", "LAMP", "8")
         let received = try cli.stock("receive", "S-2", "5")
         #expect(received.status == 4)
-        #expect(received.stdout == "received S-2 x5\nmoved o1 LAMP x8 from S-2 to waiting\n")
+        #expect(
+            received.stdout
+                == "received S-2 x5\nmoved o1 LAMP x8 from S-2 to waiting\ndelays o1 LAMP x8: 2026-02-01 → waiting\n")
         #expect(try cli.stock("backorders").stdout.contains("o1     LAMP  8"))
     }
 
@@ -76,7 +78,7 @@ import Testing
         try cli.stock("allocate", "o1", "LAMP", "3")
         let slipped = try cli.stock("change-eta", "S-1", "2026-02-10")
         #expect(slipped.status == 0)
-        #expect(slipped.stdout == "S-1 due 2026-02-10\n")
+        #expect(slipped.stdout == "S-1 due 2026-02-10\ndelays o1 LAMP x3: 2026-02-01 → 2026-02-10\n")
         #expect(try cli.stock("batches", "--json").stdout.contains(#""eta":"2026-02-10","purchased":10,"allocated":3"#))
         let before = try cli.contents()
         let same = try cli.stock("change-eta", "S-1", "2026-02-10")
@@ -187,15 +189,17 @@ import Testing
         try cli.stock("allocate", "o2", "TV", "4")
         #expect(
             try cli.stock("at-risk").stdout == """
-                ORDER  SKU   QTY  BATCH    ETA         COULD TAKE IT NOW
-                o1     LAMP  4    late     2026-01-10  now
-                o2     TV    4    late-tv  2026-01-12  none
+                ORDER  SKU   QTY  STATUS  BATCH    ETA         COULD TAKE IT NOW  DUE
+                o1     LAMP  4    late    late     2026-01-10  now                in stock
+                o2     TV    4    late    late-tv  2026-01-12  none               -
 
                 """)
         #expect(
             try cli.stock("at-risk", "--json").stdout
-                == #"[{"orderid":"o1","sku":"LAMP","qty":4,"batchref":"late","eta":"2026-01-10","alternative":"now"},"#
-                + #"{"orderid":"o2","sku":"TV","qty":4,"batchref":"late-tv","eta":"2026-01-12","alternative":null}]"#
+                == #"[{"orderid":"o1","sku":"LAMP","qty":4,"status":"late","batchref":"late","eta":"2026-01-10","#
+                + #""alternative":"now","alternativeEta":null},"#
+                + #"{"orderid":"o2","sku":"TV","qty":4,"status":"late","batchref":"late-tv","eta":"2026-01-12","#
+                + #""alternative":null,"alternativeEta":null}]"#
                 + "\n")
         #expect(try stock(["at-risk", "--json"], with: ["STOCK_CLOCK": "2026-01-05"]).stdout == "[]\n")
     }
@@ -253,9 +257,11 @@ import Testing
                 + #""qty":8,"pieces":[],"waiting":8,"message":"Out of stock for LAMP: order o3 waits for 8","#
                 + #""changed":true}"#,
             #"{"ok":true,"line":4,"command":"ChangeBatchEta","status":"done","ref":"S-1","eta":"2026-02-03","#
+                + #""delayed":[{"orderid":"o2","sku":"LAMP","qty":8,"from":"2026-02-01","to":"2026-02-03"}],"#
                 + #""changed":true}"#,
             #"{"ok":true,"line":5,"command":"ReceiveBatch","status":"done","ref":"S-1","qty":30,"moved":0,"#
-                + #""moves":[],"filled":[{"orderid":"o3","sku":"LAMP","qty":8,"batchref":"S-1"}],"changed":true}"#,
+                + #""moves":[],"filled":[{"orderid":"o3","sku":"LAMP","qty":8,"batchref":"S-1"}],"delayed":[],"#
+                + #""changed":true}"#,
             #"{"ok":true,"line":6,"command":"MoveLine","status":"done","orderid":"o1","sku":"LAMP","from":"b1","#
                 + #""to":"S-1","filled":[],"changed":true}"#,
             #"{"ok":true,"line":7,"command":"Ship","status":"done","shipped":[{"orderid":"o2","sku":"LAMP","#
@@ -282,6 +288,7 @@ import Testing
         let expected: [String] = [
             #"{"ok":true,"line":3,"command":"ChangeBatchQuantity","status":"waiting","ref":"W-1","moved":1,"#
                 + #""moves":[{"orderid":"OLD-1","sku":"TV","qty":8,"from":"W-1","to":null}],"filled":[],"#
+                + #""delayed":[{"orderid":"OLD-1","sku":"TV","qty":8,"from":"2026-01-15","to":null}],"#
                 + #""message":"Out of stock for TV: order OLD-1 waits for 8","changed":true}"#,
             #"{"ok":true,"line":4,"command":"Deallocate","status":"cancelled","batchref":null,"orderid":"OLD-1","#
                 + #""sku":"TV","qty":8,"changed":true}"#,

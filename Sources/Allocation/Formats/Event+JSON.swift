@@ -50,6 +50,17 @@ extension Event {
         case .batchEtaChanged:
             try fields.checkKeys(["ref", "eta"])
             self = .batchEtaChanged(ref: try fields.string("ref"), eta: try Validation.day(try fields.string("eta")))
+        case .ordersDelayed:
+            try fields.checkKeys(["ref", "delayed"])
+            self = .ordersDelayed(
+                ref: try fields.string("ref"),
+                delayed: try fields.objects("delayed").map { line in
+                    try line.checkKeys(["orderid", "sku", "qty", "from", "to"])
+                    let (orderid, sku, qty) = try Event.lineFields(line)
+                    return Delay(
+                        orderid: orderid, sku: sku, qty: qty, from: try Validation.day(try line.string("from")),
+                        to: try line.optionalString("to").map { try Validation.day($0) })
+                })
         }
     }
 

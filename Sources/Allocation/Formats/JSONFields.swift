@@ -81,6 +81,16 @@ struct JSONFields {
         has(key) ? try integer(key) : nil
     }
 
+    /// An array of objects, each read with its own fields (named `key[index]` in messages).
+    func objects(_ key: String) throws -> [JSONFields] {
+        let value = try required(key)
+        guard case .array(let elements) = value else { throw mistyped(key, "an array", value) }
+        return try elements.enumerated().map { index, element in
+            guard case .object(let object) = element else { throw mistyped("\(key)[\(index)]", "an object", element) }
+            return JSONFields(object: object, context: context)
+        }
+    }
+
     func bool(_ key: String) throws -> Bool {
         let value = object[key] ?? .null
         guard case .bool(let bool) = value else { throw mistyped(key, "true or false", value) }

@@ -7,6 +7,12 @@ extension Batch {
         eta.map { $0 < today } ?? false
     }
 
+    /// How many days the batch is late on `today`: the days since its ETA for a late batch, else 0.
+    func daysLate(today: Day) -> Int {
+        guard let eta, eta < today else { return 0 }
+        return today.daysSinceEpoch - eta.daysSinceEpoch
+    }
+
     /// The day the batch's stock can leave: `today` in the warehouse, else its ETA (a past one for a late batch).
     func availableDay(today: Day) -> Day {
         eta ?? today

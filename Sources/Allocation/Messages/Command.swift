@@ -225,8 +225,9 @@ public enum Outcome: Equatable, Sendable {
     /// re-run `CreateBatch` is answered, not refused.
     case batchCreated(
         reference: String, sku: String, skuIsNew: Bool, filled: [LineOnBatch], wasAlreadyThere: Bool = false)
-    /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed.
-    case allocated(batchReference: String, wasAlreadyAllocated: Bool)
+    /// `wasAlreadyAllocated` is true when the same line was allocated before and nothing changed; `daysLate` is how
+    /// many days the batch's ETA is past (0 for a batch that is not late).
+    case allocated(batchReference: String, wasAlreadyAllocated: Bool, daysLate: Int = 0)
     /// No batch could take the line: it waits for stock (a backorder), with an `OutOfStock` event and notification
     /// when it is new (`isNew`; false when the line was already waiting and nothing changed). Accepted, not refused.
     ///
@@ -235,12 +236,16 @@ public enum Outcome: Equatable, Sendable {
     case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil)
     /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
     /// `OutOfStock` event for the rest). `wasAlreadyAllocated` is true when the same line was placed so before and
-    /// nothing changed.
+    /// nothing changed. `daysLate` holds, by reference, the late batches among the pieces' and how many days each is
+    /// late.
     case allocatedInPieces(
-        orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int, wasAlreadyAllocated: Bool = false)
+        orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int, wasAlreadyAllocated: Bool = false,
+        daysLate: [String: Int] = [:])
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
-    case quantityChanged(reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true)
+    /// `delayed`: the lines the change made later or left waiting (``Delay``).
+    case quantityChanged(
+        reference: String, moved: [Move], filled: [LineOnBatch], wasChanged: Bool = true, delayed: [Delay] = [])
     /// An allocated line left its batch and was dropped.
     /// `batchReference` names the line's batch, or its batches joined by `, ` for a line in pieces, which
     /// `pieces` lists (empty for a line wholly on one batch).
@@ -251,9 +256,10 @@ public enum Outcome: Equatable, Sendable {
     /// A waiting line (`qty` waiting) was dropped, or kept as shipped with the `shipped` part shipped before.
     case cancelled(orderid: String, sku: String, qty: Int, shipped: Int = 0)
     /// The batch is in the warehouse with `qty` units; lines moved when that was less than ordered.
-    case received(reference: String, qty: Int, moved: [Move], filled: [LineOnBatch])
-    /// `wasChanged` is false when the batch already had that ETA.
-    case etaChanged(reference: String, eta: Day, wasChanged: Bool)
+    /// `delayed`: the lines a short receipt made later or left waiting.
+    case received(reference: String, qty: Int, moved: [Move], filled: [LineOnBatch], delayed: [Delay] = [])
+    /// `wasChanged` is false when the batch already had that ETA; `delayed`, the lines a later ETA made later.
+    case etaChanged(reference: String, eta: Day, wasChanged: Bool, delayed: [Delay] = [])
     /// The pieces shipped; `open`, the lines shipped in part, with what each still has open.
     case shipped([LineOnBatch], open: [OpenRest] = [])
     /// `from` is nil when the line was waiting.
@@ -275,10 +281,10 @@ public enum Outcome: Equatable, Sendable {
     public var changed: Bool {
         switch self {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
-        case .allocated(_, let wasAlreadyAllocated): !wasAlreadyAllocated
+        case .allocated(_, let wasAlreadyAllocated, _): !wasAlreadyAllocated
         case .waiting(_, _, _, let isNew, _): isNew
-        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated): !wasAlreadyAllocated
-        case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
+        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _): !wasAlreadyAllocated
+        case .quantityChanged(_, _, _, let wasChanged, _), .etaChanged(_, _, let wasChanged, _): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved: true
         case .orderCancelled(_, let lines, _): !lines.isEmpty
@@ -290,8 +296,8 @@ public enum Outcome: Equatable, Sendable {
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
-        case .allocatedInPieces(_, _, _, _, let waiting, _): waiting > 0
-        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
+        case .allocatedInPieces(_, _, _, _, let waiting, _, _): waiting > 0
+        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _): moved.contains { $0.to == nil }
         case .lineChanged(_, _, _, _, _, let waiting, _, _): waiting > 0
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting,
             .orderCancelled:

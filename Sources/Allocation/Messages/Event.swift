@@ -20,6 +20,8 @@ public enum Event: Equatable, Sendable {
     case cancelled(orderid: String, sku: String, qty: Int)
     /// A line's quantity (shipped part included) was changed to `qty`; its pieces move with their own events.
     case lineChanged(orderid: String, sku: String, qty: Int)
+    /// A change to batch `ref` (a later ETA, a short receipt, a smaller quantity) made these lines later.
+    case ordersDelayed(ref: String, delayed: [Delay])
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -33,6 +35,7 @@ public enum Event: Equatable, Sendable {
         case shipped = "Shipped"
         case cancelled = "Cancelled"
         case lineChanged = "LineChanged"
+        case ordersDelayed = "OrdersDelayed"
     }
 
     public var kind: Kind {
@@ -47,6 +50,7 @@ public enum Event: Equatable, Sendable {
         case .shipped: .shipped
         case .cancelled: .cancelled
         case .lineChanged: .lineChanged
+        case .ordersDelayed: .ordersDelayed
         }
     }
 
@@ -57,7 +61,7 @@ public enum Event: Equatable, Sendable {
             .cancelled(let orderid, _, _), .lineChanged(let orderid, _, _):
             orderid
         case .outOfStock(_, let orderid, _): orderid
-        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged: nil
+        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged, .ordersDelayed: nil
         }
     }
 
@@ -65,7 +69,7 @@ public enum Event: Equatable, Sendable {
     public var batchReference: String? {
         switch self {
         case .batchCreated(let ref, _, _, _), .batchQuantityChanged(let ref, _), .batchReceived(let ref, _),
-            .batchEtaChanged(let ref, _):
+            .batchEtaChanged(let ref, _), .ordersDelayed(let ref, _):
             ref
         case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
         case .deallocated(_, _, _, let ref): ref
@@ -108,6 +112,9 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged(let ref, let eta):
             json.add("ref", ref)
             json.add("eta", eta.description)
+        case .ordersDelayed(let ref, let delayed):
+            json.add("ref", ref)
+            json.addRaw("delayed", "[" + delayed.map(\.json).joined(separator: ",") + "]")
         }
         return json.text
     }

@@ -14,15 +14,15 @@ extension Outcome {
     /// changed something.
     public func unchangedNote(for command: Command) -> String? {
         switch self {
-        case .allocated(let batchReference, true):
+        case .allocated(let batchReference, true, _):
             (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
                 ?? "already allocated") + "; nothing changed"
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, _, true):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, _, true, _):
             "\(orderid) \(sku) x\(qty) was already allocated in \(pieces.count) pieces; nothing changed"
-        case .etaChanged(let reference, _, false): "\(reference) already had that ETA; nothing changed"
+        case .etaChanged(let reference, _, false, _): "\(reference) already had that ETA; nothing changed"
         case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
         case .waiting(let orderid, let sku, _, false, _): "\(orderid) \(sku) was already waiting; nothing changed"
-        case .quantityChanged(let reference, _, _, false):
+        case .quantityChanged(let reference, _, _, false, _):
             "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
         case .orderCancelled(let orderid, let lines, _) where lines.isEmpty:
@@ -49,10 +49,10 @@ extension Outcome {
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
         case .waiting(let orderid, let sku, let qty, _, let room?):
             return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
-        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false) where waiting > 0,
+        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false, _) where waiting > 0,
             .lineChanged(let orderid, let sku, _, _, _, let waiting, _, true) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
-        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
+        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _):
             let waiting = moved.filter { $0.to == nil }
             guard !waiting.isEmpty else { return nil }
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
@@ -61,6 +61,16 @@ extension Outcome {
             .allocatedWaiting, .orderCancelled, .lineChanged:
             return nil
         }
+    }
+
+    /// The notification of an `OrdersDelayed` event, one clause a line, e.g. `Batch S-1 delays order WEB-6 TV x2:
+    /// 2026-12-09 → 2026-12-15`.
+    public static func delayedMessage(ref: String, delayed: [Delay]) -> String {
+        "Batch \(ref) delays "
+            + delayed.map {
+                "order \($0.orderid) \($0.sku) x\($0.qty): \($0.from) → \($0.to?.description ?? "waiting")"
+            }
+            .joined(separator: "; ")
     }
 
     /// The one wording of out of stock, shown to the operator and sent as the notification; `orderid` and `qty`
@@ -84,23 +94,27 @@ extension Outcome {
             return Wording(
                 reference: reference, headline: "batch \(reference) created",
                 lines: (skuIsNew ? ["new SKU \(sku) created"] : []) + filled.map(\.filledLine))
-        case .allocated(let batchReference, _):
+        case .allocated(let batchReference, _, let daysLate):
+            let batch = batchReference + Outcome.lateness(daysLate)
             guard let line = Outcome.allocatedLine(command) else {
-                return Wording(reference: batchReference, headline: "allocated to \(batchReference)", lines: [])
+                return Wording(reference: batchReference, headline: "allocated to \(batch)", lines: [])
             }
-            return Wording(lines: ["allocated \(line) to \(batchReference)"])
+            return Wording(lines: ["allocated \(line) to \(batch)"])
         case .waiting(let orderid, let sku, let qty, _, let room):
             let why = room.map { $0.reason(qty: qty) } ?? "out of stock for \(sku)"
             return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (\(why))"])
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, _):
-            let placed = pieces.map { "x\($0.qty) from \($0.batchref)" }.joined(separator: ", ")
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, _, let daysLate):
+            let placed = pieces.map {
+                "x\($0.qty) from \($0.batchref)" + Outcome.lateness(daysLate[$0.batchref] ?? 0)
+            }.joined(separator: ", ")
             let allocated = waiting == 0 ? "x\(qty)" : "x\(qty - waiting) of \(qty)"
             return Wording(
                 lines: ["allocated \(orderid) \(sku) \(allocated): \(placed)"]
                     + (waiting > 0 ? ["waiting: \(orderid) \(sku) x\(waiting) (out of stock for \(sku))"] : []))
-        case .quantityChanged(let reference, let moved, let filled, _):
+        case .quantityChanged(let reference, let moved, let filled, _, let delayed):
             return Wording(
-                headline: "\(reference) quantity changed", lines: moved.map(\.reportLine) + filled.map(\.filledLine))
+                headline: "\(reference) quantity changed",
+                lines: moved.map(\.reportLine) + filled.map(\.filledLine) + delayed.map(\.reportLine))
         case .deallocated(let batchReference, let filled, _, let cancelled, let shipped):
             let headline =
                 if case .deallocate(let line) = command.normalized {
@@ -116,11 +130,12 @@ extension Outcome {
             return Wording(
                 lines: ["cancelled \(orderid) \(sku) x\(qty) (it was waiting)"]
                     + (shipped > 0 ? ["the x\(shipped) of it shipped before stays shipped"] : []))
-        case .received(let reference, let qty, let moved, let filled):
+        case .received(let reference, let qty, let moved, let filled, let delayed):
             return Wording(
-                lines: ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
-        case .etaChanged(let reference, let eta, _):
-            return Wording(lines: ["\(reference) due \(eta)"])
+                lines: ["received \(reference) x\(qty)"] + moved.map(\.reportLine) + filled.map(\.filledLine)
+                    + delayed.map(\.reportLine))
+        case .etaChanged(let reference, let eta, _, let delayed):
+            return Wording(lines: ["\(reference) due \(eta)"] + delayed.map(\.reportLine))
         case .shipped(let lines, let open):
             return Wording(
                 lines: lines.map { "shipped \($0.orderid) \($0.sku) x\($0.qty) from \($0.batchref)" }
@@ -141,6 +156,12 @@ extension Outcome {
                     + (waiting > 0 ? ["waiting: \(orderid) \(sku) x\(waiting) (out of stock for \(sku))"] : [])
                     + filled.map(\.filledLine))
         }
+    }
+
+    /// ` (2 days late)` after a batch `days` days late; nothing for a batch that is not late.
+    static func lateness(_ days: Int) -> String {
+        guard days > 0 else { return "" }
+        return days == 1 ? " (1 day late)" : " (\(days) days late)"
     }
 
     /// `ORDERID SKU xQTY` of an `Allocate` command, in the canonical form the line is stored in; nil for another.

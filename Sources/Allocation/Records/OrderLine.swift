@@ -84,6 +84,8 @@ extension OrderLine {
         l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, l.shipped_from, a.qty, \
         l.shipped_qty, l.part_shipped_at, l.part_shipped_from, l.cancelled_at
         """
+    /// How many columns ``columns`` reads: a query may add its own after them.
+    static let columnCount: Int32 = 13
     static let joins = """
         order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
           LEFT JOIN batches AS b ON b.id = a.batch_id

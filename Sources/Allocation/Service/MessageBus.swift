@@ -39,8 +39,8 @@ public final class MessageBus {
         self.log = log
     }
 
-    /// The production wiring: the settings' operator and `autoAllocate`, and an `OutOfStock` event notifies the
-    /// settings' address through the settings' notifier, in the background (``notifications``).
+    /// The production wiring: the settings' operator and `autoAllocate`, and an `OutOfStock` or `OrdersDelayed`
+    /// event notifies the settings' address through the settings' notifier, in the background (``notifications``).
     public static func standard(database: Database, settings: Settings, log: @escaping (String) -> Void) -> MessageBus {
         let bus = MessageBus(
             database: database, clock: settings.clock, operator: settings.user, autoAllocate: settings.autoAllocate,
@@ -53,6 +53,15 @@ public final class MessageBus {
                 let message = Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
                 notifications.send(message, to: address, through: notifier) { error in
                     handlerFailure(name, event, error)
+                }
+            }
+        }
+        let delayName = "notify orders delayed"
+        bus.subscribe(to: .ordersDelayed, name: delayName) { [notifications = bus.notifications] event in
+            if case .ordersDelayed(let ref, let delayed) = event {
+                let message = Outcome.delayedMessage(ref: ref, delayed: delayed)
+                notifications.send(message, to: address, through: notifier) { error in
+                    handlerFailure(delayName, event, error)
                 }
             }
         }
@@ -207,7 +216,7 @@ extension Services {
         case .changeBatchQuantity(let c): try changeBatchQuantity(c, context: context, in: db)
         case .deallocate(let c): try deallocate(c, context: context, in: db)
         case .receiveBatch(let c): try receiveBatch(c, context: context, in: db)
-        case .changeBatchEta(let c): try changeBatchEta(c, in: db)
+        case .changeBatchEta(let c): try changeBatchEta(c, context: context, in: db)
         case .ship(let c): try ship(c, context: context, in: db)
         case .moveLine(let c): try moveLine(c, context: context, in: db)
         case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)

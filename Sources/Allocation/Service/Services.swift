@@ -63,9 +63,15 @@ enum Services {
         } else {
             var placed = product
             if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
-                try line.savePiece(line.qty, on: placed.batch(reference), in: db)
+                let batch = placed.batch(reference)
+                try line.savePiece(line.qty, on: batch, in: db)
                 try placed.saveVersion(in: db)
-                return (.allocated(batchReference: reference, wasAlreadyAllocated: false), placed.events)
+                return (
+                    .allocated(
+                        batchReference: reference, wasAlreadyAllocated: false,
+                        daysLate: batch?.daysLate(today: context.today) ?? 0),
+                    placed.events
+                )
             }
             existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
         }
@@ -110,9 +116,15 @@ enum Services {
             )
         }
         if line.id == nil { line = try line.insert(into: db) }
-        try line.saveAllocation(to: product.batch(reference), in: db)
+        let batch = product.batch(reference)
+        try line.saveAllocation(to: batch, in: db)
         try product.saveVersion(in: db)
-        return (.allocated(batchReference: reference, wasAlreadyAllocated: false), product.events)
+        return (
+            .allocated(
+                batchReference: reference, wasAlreadyAllocated: false,
+                daysLate: batch?.daysLate(today: context.today) ?? 0),
+            product.events
+        )
     }
 
     /// A new line placed by ``placement(of:among:policy:today:)`` among the SKU's batches with room: whole, in
@@ -137,13 +149,18 @@ enum Services {
         }
         product.bumpVersion()
         try product.saveVersion(in: db)
+        let daysLate = lateBatches(of: plan.pieces, among: room, today: context.today)
         let outcome: Outcome =
             switch (plan.pieces.count, plan.waiting) {
-            case (1, 0): .allocated(batchReference: plan.pieces[0].batchref, wasAlreadyAllocated: false)
+            case (1, 0):
+                .allocated(
+                    batchReference: plan.pieces[0].batchref, wasAlreadyAllocated: false,
+                    daysLate: daysLate[plan.pieces[0].batchref] ?? 0)
             case (0, _): .waiting(orderid: line.orderid, sku: line.sku, qty: line.qty)
             default:
                 .allocatedInPieces(
-                    orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: plan.pieces, waiting: plan.waiting)
+                    orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: plan.pieces, waiting: plan.waiting,
+                    daysLate: daysLate)
             }
         return (outcome, product.events)
     }
@@ -171,14 +188,31 @@ enum Services {
         product.events += try save(stock, lines: stored, sku: line.sku, context: context, in: db)
         product.bumpVersion()
         try product.saveVersion(in: db)
+        let daysLate = lateBatches(of: after.pieces, among: stock.batches, today: context.today)
         if after.pieces.count == 1, after.waiting == 0, line.shippedQty == 0 {
-            return (.allocated(batchReference: after.pieces[0].batchref, wasAlreadyAllocated: false), product.events)
+            return (
+                .allocated(
+                    batchReference: after.pieces[0].batchref, wasAlreadyAllocated: false,
+                    daysLate: daysLate[after.pieces[0].batchref] ?? 0),
+                product.events
+            )
         }
         return (
             .allocatedInPieces(
-                orderid: line.orderid, sku: line.sku, qty: line.open, pieces: after.pieces, waiting: after.waiting),
+                orderid: line.orderid, sku: line.sku, qty: line.open, pieces: after.pieces, waiting: after.waiting,
+                daysLate: daysLate),
             product.events
         )
+    }
+
+    /// The late batches among those `pieces` are on, by reference, with how many days each is late.
+    private static func lateBatches(of pieces: [Piece], among batches: [Batch], today: Day) -> [String: Int] {
+        var late: [String: Int] = [:]
+        for piece in pieces {
+            let days = batches.first { $0.reference == piece.batchref }?.daysLate(today: today) ?? 0
+            if days > 0 { late[piece.batchref] = days }
+        }
+        return late
     }
 
     static func changeBatchQuantity(
@@ -196,10 +230,13 @@ enum Services {
         }
         product.events.append(.batchQuantityChanged(ref: command.ref, qty: command.qty))
         product.bumpVersion()
-        let (moved, filled) = try changePurchased(
-            of: command.ref, from: old, to: command.qty, product: &product, context: context, in: db)
+        let (moved, filled, delayed) = try changePurchased(
+            of: command.ref, from: old, to: command.qty, before: product.batches[product.batchIndex(command.ref)],
+            product: &product, context: context, in: db)
         try product.saveVersion(in: db)
-        return (.quantityChanged(reference: command.ref, moved: moved, filled: filled), product.events)
+        return (
+            .quantityChanged(reference: command.ref, moved: moved, filled: filled, delayed: delayed), product.events
+        )
     }
 
     /// What setting batch `reference`'s purchased quantity to `new` does, decided and not written: the rules with
@@ -219,16 +256,23 @@ enum Services {
     /// Sets batch `reference`'s purchased quantity from `old` to `new` by the rules with pieces
     /// (``SKUStock/changePurchased(of:to:)``), fills waiting lines when `autoAllocate` is on, and writes it all:
     /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
-    /// schema's `allocated <= purchased` holds after every statement.
+    /// schema's `allocated <= purchased` holds after every statement. The lines that were on the batch (`before`
+    /// the change) and are now later or wait are the delays, with their `OrdersDelayed` event.
     private static func changePurchased(
-        of reference: String, from old: Int, to new: Int, product: inout Product, context: Context, in db: Database
-    ) throws -> (moves: [Move], filled: [LineOnBatch]) {
+        of reference: String, from old: Int, to new: Int, before: Batch, product: inout Product, context: Context,
+        in db: Database
+    ) throws -> (moves: [Move], filled: [LineOnBatch], delayed: [Delay]) {
         let (stock, stored) = try plannedPurchaseChange(
             of: reference, to: new, product: product, context: context, in: db)
         if new > old { try Batch.savePurchased(new, reference: reference, in: db) }
         product.events += try save(stock, lines: stored, sku: product.sku, context: context, in: db)
         if new < old { try Batch.savePurchased(new, reference: reference, in: db) }
-        return movesAndFills(stock, off: reference, lines: stored, sku: product.sku)
+        let onBatch = lineStocks(stored.filter { $0.pieces.contains { $0.batchref == reference } })
+        let delayed = delays(
+            of: reference, sku: product.sku, before: onBatch, batchBefore: before, after: stock.lines,
+            batchesAfter: stock.batches, today: context.today, events: &product.events)
+        let (moves, filled) = movesAndFills(stock, off: reference, lines: stored, sku: product.sku)
+        return (moves, filled, delayed)
     }
 
     /// Cancels the line (``cancel(_:product:context:in:)``): its pieces are freed, its waiting part cancelled, and
@@ -246,28 +290,49 @@ enum Services {
         var product = try loadProduct(ofBatch: command.ref, in: db)
         let index = try product.batchIndex(command.ref)
         guard product.batches[index].eta != nil else { throw AllocationError.alreadyInWarehouse(command.ref) }
-        let old = product.batches[index].purchased
+        let before = product.batches[index]
+        let old = before.purchased
         let received = command.qty ?? old
         try require(received >= 0, "batch \(command.ref) cannot have quantity \(received)")
         product.batches[index].eta = nil
         product.events.append(.batchReceived(ref: command.ref, qty: received))
         product.bumpVersion()
         try Batch.saveETA(nil, reference: command.ref, in: db)
-        let (moved, filled) = try changePurchased(
-            of: command.ref, from: old, to: received, product: &product, context: context, in: db)
+        let (moved, filled, delayed) = try changePurchased(
+            of: command.ref, from: old, to: received, before: before, product: &product, context: context, in: db)
         try product.saveVersion(in: db)
-        return (.received(reference: command.ref, qty: received, moved: moved, filled: filled), product.events)
+        return (
+            .received(reference: command.ref, qty: received, moved: moved, filled: filled, delayed: delayed),
+            product.events
+        )
     }
 
-    /// A new ETA frees no stock, so no waiting line is filled.
-    static func changeBatchEta(_ command: ChangeBatchEta, in db: Database) throws -> (Outcome, [Event]) {
+    /// A new ETA frees no stock, so no waiting line is filled. A later one delays the lines on the batch whose
+    /// expected day it makes later (read only then: an earlier ETA delays nothing).
+    static func changeBatchEta(_ command: ChangeBatchEta, context: Context, in db: Database) throws -> (
+        Outcome, [Event]
+    ) {
         var product = try loadProduct(ofBatch: command.ref, in: db)
+        let before = try product.batches[product.batchIndex(command.ref)]
         let changed = try product.changeEta(ofBatch: command.ref, to: command.eta)
+        var delayed: [Delay] = []
         if changed {
             try Batch.saveETA(command.eta, reference: command.ref, in: db)
+            let after = try product.batches[product.batchIndex(command.ref)]
+            if after.availableDay(today: context.today) > before.availableDay(today: context.today) {
+                let lines = try OrderLine.allocated(toBatch: command.ref, in: db)
+                let others = try batches(holding: lines, in: db).filter { $0.reference != command.ref }
+                let stocks = lineStocks(lines)
+                delayed = delays(
+                    of: command.ref, sku: product.sku, before: stocks, batchBefore: before, after: stocks,
+                    batchesAfter: others + [after], today: context.today, events: &product.events)
+            }
             try product.saveVersion(in: db)
         }
-        return (.etaChanged(reference: command.ref, eta: command.eta, wasChanged: changed), product.events)
+        return (
+            .etaChanged(reference: command.ref, eta: command.eta, wasChanged: changed, delayed: delayed),
+            product.events
+        )
     }
 
     /// Ships every named line or none: a line that cannot ship refuses the whole command, naming each such line.

@@ -182,27 +182,6 @@ extension Views {
     }
 }
 
-/// An allocated line on a late batch (its ETA before today), with the batch that could take it now.
-public struct AtRiskRow: Equatable, Sendable {
-    public let line: Views.LineRow
-    public let batchref: String
-    public let eta: Day
-    /// The preferred other batch with room for the line now; nil when none has.
-    public let alternative: String?
-
-    /// `{"orderid","sku","qty","batchref","eta","alternative"}`.
-    public var json: String {
-        var json = JSONObjectWriter()
-        json.add("orderid", line.orderid)
-        json.add("sku", line.sku)
-        json.add("qty", line.qty)
-        json.add("batchref", batchref)
-        json.add("eta", eta.description)
-        json.add("alternative", alternative)
-        return json.text
-    }
-}
-
 /// What a quantity change would do, computed by the rule that applies it, at a product version.
 public struct QuantityChangePreview: Equatable, Sendable {
     public let reference: String
@@ -224,33 +203,6 @@ extension Views {
     static let waitingColumns =
         "l.id, l.orderid, l.sku, \(waitingPart), NULL, l.waiting_since, NULL, NULL, NULL, 0, NULL, NULL, NULL"
 
-    /// Allocated lines on batches whose ETA is before `today`, by batch ETA, batch and age, each with the
-    /// preferred other batch that could take it now; a line in pieces is listed for each piece on a late batch,
-    /// with that piece's quantity. Late batches are found through the partial index `batches_by_eta`.
-    public static func atRisk(today: Day, in db: Database) throws -> [AtRiskRow] {
-        let lines = try db.query(
-            """
-            SELECT \(OrderLine.columns), b.eta FROM batches AS b JOIN allocations AS a ON a.batch_id = b.id
-              JOIN order_lines AS l ON l.id = a.orderline_id
-            WHERE b.eta IS NOT NULL AND b.eta < ? ORDER BY b.eta, b.reference, l.id
-            """, today.description
-        ) { (line: OrderLine(row: $0), eta: $0.optionalText(13).flatMap(Day.init)) }
-        var products: [String: Product] = [:]
-        return try lines.map { found in
-            if products[found.line.sku] == nil {
-                products[found.line.sku] = try Product.load(sku: found.line.sku, in: db)
-            }
-            // The row holds the late piece: the alternative is a batch that could take that much now.
-            var piece = found.line
-            piece.qty = found.line.pieces.first?.qty ?? found.line.open
-            piece.shippedQty = 0
-            let alternative = products[found.line.sku]?.alternativeBatch(for: piece)
-            return AtRiskRow(
-                line: LineRow(found.line), batchref: found.line.pieces.first?.batchref ?? "",
-                eta: found.eta ?? today, alternative: alternative?.reference)
-        }
-    }
-
     /// The moves that setting batch `reference` to `qty` would make now, by the rule the command applies under
     /// `policy` as of `today` (``Services/plannedPurchaseChange(of:to:product:context:in:)``), and the product
     /// version they were computed at; nothing is written.
@@ -271,5 +223,46 @@ extension Views {
             of: reference, to: qty, product: Product(sku: batch.sku, batches: [batch]), context: context, in: db)
         let moves = Services.movesAndFills(stock, off: reference, lines: stored, sku: batch.sku).moves
         return QuantityChangePreview(reference: reference, sku: batch.sku, qty: qty, version: version, moves: moves)
+    }
+}
+
+/// The older waiting lines of a SKU that a new allocation went past: how many wait, and how many of them would
+/// have fitted in what the line took.
+public struct Overtaken: Equatable, Sendable {
+    public let sku: String
+    public let waiting: Int
+    public let fitting: Int
+    /// The units the allocation took.
+    public let took: Int
+
+    /// `13 older lines wait for BLUE-CHAIR; none fits in the 2 units this line took`.
+    public var note: String {
+        let lines = waiting == 1 ? "1 older line waits" : "\(waiting) older lines wait"
+        let units = took == 1 ? "the 1 unit" : "the \(took) units"
+        let fits =
+            switch fitting {
+            case 0: "none fits"
+            case 1 where waiting == 1: "it would fit"
+            case 1: "1 of them would fit"
+            default: "\(fitting) of them would fit"
+            }
+        return "\(lines) for \(sku); \(fits) in \(units) this line took"
+    }
+}
+
+extension Views {
+    /// The waiting lines of `sku` older than order `orderid`'s line, when there are any, with how many of them wait
+    /// for no more than `took` units; nil when none is older. Read through the partial index `order_lines_waiting`,
+    /// so a SKU with no waiting line costs one index probe.
+    public static func overtaken(orderid: String, sku: String, took: Int, in db: Database) throws -> Overtaken? {
+        let counts = try db.queryOne(
+            """
+            SELECT count(*), coalesce(sum(CASE WHEN \(waitingPart) <= ? THEN 1 ELSE 0 END), 0)
+            FROM order_lines AS l WHERE l.waiting_since IS NOT NULL AND l.sku = ?
+              AND l.id < (SELECT o.id FROM order_lines AS o WHERE o.orderid = ? AND o.sku = ?)
+            """, arguments: [took.sqlValue, sku.sqlValue, orderid.sqlValue, sku.sqlValue]
+        ) { (waiting: $0.int(0), fitting: $0.int(1)) }
+        guard let counts, counts.waiting > 0 else { return nil }
+        return Overtaken(sku: sku, waiting: counts.waiting, fitting: counts.fitting, took: took)
     }
 }

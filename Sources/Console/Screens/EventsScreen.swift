@@ -37,6 +37,7 @@ struct EventsScreen {
         case .shipped: "shipped"
         case .cancelled: "cancelled"
         case .lineChanged: "line changed"
+        case .ordersDelayed: "DELAYED"
         }
     }
 
@@ -100,6 +101,14 @@ struct EventsScreen {
             return [.subject(ref), .words("eta"), .amount(eta.description)]
         case .lineChanged(let orderid, let sku, let qty):
             return [.subject(orderid), .sku(sku), .words("now"), .amount("\(times)\(qty)")]
+        case .ordersDelayed(let ref, let delayed):
+            return [.subject(ref), .words("delays")]
+                + delayed.flatMap { line -> [Piece] in
+                    [
+                        .order(line.orderid), .sku(line.sku), .amount("\(times)\(line.qty)"),
+                        .words("\(line.from) \(arrow) \(line.to?.description ?? "waiting")"),
+                    ]
+                }
         }
     }
 
