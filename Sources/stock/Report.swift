@@ -79,6 +79,20 @@ extension Outcome {
             json.addRaw("filled", jsonArray(filled.map(\.json)))
         case .allocatedWaiting(let filled):
             json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .receivedWithRest(let reference, let qty, let rest, let moved, let filled):
+            json.add("ref", reference)
+            json.add("qty", qty)
+            json.addRaw("rest", rest.json)
+            describe(moved: moved, filled: filled, into: &json)
+        case .unreceived(let reference, let qty, let eta, let removedRest, let moved, let filled):
+            json.add("ref", reference)
+            json.add("qty", qty)
+            json.add("eta", eta.description)
+            json.add("removedRest", removedRest)
+            describe(moved: moved, filled: filled, into: &json)
+        case .batchVoided(let reference, let moved, let filled):
+            json.add("ref", reference)
+            describe(moved: moved, filled: filled, into: &json)
         }
         if let notice { json.add("message", notice) }
     }
@@ -100,6 +114,17 @@ extension Move {
         json.add("qty", qty)
         json.add("from", from)
         json.add("to", to)
+        return json.text
+    }
+}
+
+extension RestBatch {
+    /// `{"ref","qty","eta"}`: the arriving batch a short receipt's rest became.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("ref", reference)
+        json.add("qty", qty)
+        json.add("eta", eta.description)
         return json.text
     }
 }

@@ -48,6 +48,15 @@ extension Event {
         case .batchEtaChanged:
             try fields.checkKeys(["ref", "eta"])
             self = .batchEtaChanged(ref: try fields.string("ref"), eta: try Validation.day(try fields.string("eta")))
+        case .batchUnreceived:
+            try fields.checkKeys(["ref", "qty", "eta"])
+            self = .batchUnreceived(
+                ref: try fields.string("ref"), qty: try fields.integer("qty"),
+                eta: try Validation.day(try fields.string("eta")))
+        case .batchVoided:
+            try fields.checkKeys(["ref", "sku", "qty"])
+            self = .batchVoided(
+                ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"))
         }
     }
 

@@ -103,6 +103,9 @@ public enum Validation {
         case .receiveBatch(let c):
             try checkIdentifier(c.ref, field: "batch reference")
             if let qty = c.qty { try checkQuantity(qty, allowZero: true) }
+            if c.restEta != nil {
+                try require(c.qty != nil, "a rest ETA needs the quantity received, less than the quantity ordered")
+            }
         case .changeBatchEta(let c):
             try checkIdentifier(c.ref, field: "batch reference")
         case .ship(let c):
@@ -114,6 +117,10 @@ public enum Validation {
             try checkIdentifier(c.batchref, field: "batch reference")
         case .allocateWaiting(let c):
             if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
+        case .unreceiveBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+        case .voidBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
         }
     }
 

@@ -52,13 +52,17 @@ public struct Deallocate: Equatable, Sendable {
 }
 
 /// Record that an arriving batch is in the warehouse, with `qty` units when that differs from what was ordered.
+/// With `restEta`, the units still missing (`qty` must be below what was ordered) become a new arriving batch
+/// due that day instead of being cancelled.
 public struct ReceiveBatch: Equatable, Sendable {
     public var ref: String
     public var qty: Int?
+    public var restEta: Day?
 
-    public init(ref: String, qty: Int? = nil) {
+    public init(ref: String, qty: Int? = nil, restEta: Day? = nil) {
         self.ref = ref
         self.qty = qty
+        self.restEta = restEta
     }
 }
 
@@ -109,6 +113,26 @@ public struct AllocateWaiting: Equatable, Sendable {
     }
 }
 
+/// Take back a batch's last receipt while nothing has shipped from it: the batch is arriving again with the ETA
+/// and quantity it had before, and a rest batch the receipt made is folded back into it.
+public struct UnreceiveBatch: Equatable, Sendable {
+    public var ref: String
+
+    public init(ref: String) {
+        self.ref = ref
+    }
+}
+
+/// Remove a batch made by mistake, when nothing shipped from it: its lines are placed again by the rules or wait;
+/// its events stay.
+public struct VoidBatch: Equatable, Sendable {
+    public var ref: String
+
+    public init(ref: String) {
+        self.ref = ref
+    }
+}
+
 /// Something an operator or a script asks for. Each command has exactly one handler.
 public enum Command: Equatable, Sendable {
     case createBatch(CreateBatch)
@@ -120,6 +144,8 @@ public enum Command: Equatable, Sendable {
     case ship(Ship)
     case moveLine(MoveLine)
     case allocateWaiting(AllocateWaiting)
+    case unreceiveBatch(UnreceiveBatch)
+    case voidBatch(VoidBatch)
 
     /// The command with every text field in canonical form (``Validation/normalized(_:)``).
     public var normalized: Command {
@@ -131,12 +157,14 @@ public enum Command: Equatable, Sendable {
             return .changeBatchQuantity(
                 ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
         case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
-        case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty))
+        case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty, restEta: c.restEta))
         case .changeBatchEta(let c): return .changeBatchEta(ChangeBatchEta(ref: n(c.ref), eta: c.eta))
         case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n), partial: c.partial))
         case .moveLine(let c):
             return .moveLine(MoveLine(orderid: n(c.orderid), sku: n(c.sku), batchref: n(c.batchref)))
         case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
+        case .unreceiveBatch(let c): return .unreceiveBatch(UnreceiveBatch(ref: n(c.ref)))
+        case .voidBatch(let c): return .voidBatch(VoidBatch(ref: n(c.ref)))
         }
     }
 
@@ -151,6 +179,8 @@ public enum Command: Equatable, Sendable {
         case ship = "Ship"
         case moveLine = "MoveLine"
         case allocateWaiting = "AllocateWaiting"
+        case unreceiveBatch = "UnreceiveBatch"
+        case voidBatch = "VoidBatch"
     }
 
     public var kind: Kind {
@@ -164,6 +194,8 @@ public enum Command: Equatable, Sendable {
         case .ship: .ship
         case .moveLine: .moveLine
         case .allocateWaiting: .allocateWaiting
+        case .unreceiveBatch: .unreceiveBatch
+        case .voidBatch: .voidBatch
         }
     }
 
@@ -228,6 +260,15 @@ public enum Outcome: Equatable, Sendable {
     /// `from` is nil when the line was waiting.
     case moved(orderid: String, sku: String, from: String?, to: String, filled: [LineOnBatch])
     case allocatedWaiting([LineOnBatch])
+    /// The batch is in the warehouse with `qty` units, less than ordered; the rest is the new arriving batch
+    /// `rest`. Lines that left the batch went where the rules put them (the rest batch among others) or wait.
+    case receivedWithRest(reference: String, qty: Int, rest: RestBatch, moved: [Move], filled: [LineOnBatch])
+    /// The batch's receipt was taken back: it is arriving again on `eta` with `qty` units; `removedRest` names the
+    /// rest batch the receipt made, folded back into it. `moved` lists the lines that left the batch or the rest.
+    case unreceived(
+        reference: String, qty: Int, eta: Day, removedRest: String?, moved: [Move], filled: [LineOnBatch])
+    /// The batch is gone; its lines went where the rules put them, or wait.
+    case batchVoided(reference: String, moved: [Move], filled: [LineOnBatch])
 
     /// Whether the command changed the database (wrote a row or an event): false for a command that found its
     /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
@@ -240,7 +281,8 @@ public enum Outcome: Equatable, Sendable {
         case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged), .etaChanged(_, _, let wasChanged): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
-        case .deallocated, .cancelled, .received, .shipped, .moved: true
+        case .deallocated, .cancelled, .received, .shipped, .moved, .receivedWithRest, .unreceived, .batchVoided:
+            true
         }
     }
 
@@ -249,10 +291,26 @@ public enum Outcome: Equatable, Sendable {
         switch self {
         case .waiting: true
         case .allocatedInPieces(_, _, _, _, let waiting, _): waiting > 0
-        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _): moved.contains { $0.to == nil }
+        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _),
+            .receivedWithRest(_, _, _, let moved, _), .unreceived(_, _, _, _, let moved, _),
+            .batchVoided(_, let moved, _):
+            moved.contains { $0.to == nil }
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
             false
         }
+    }
+}
+
+/// The arriving batch a receipt with a rest ETA made of the units that did not come.
+public struct RestBatch: Equatable, Sendable {
+    public let reference: String
+    public let qty: Int
+    public let eta: Day
+
+    public init(reference: String, qty: Int, eta: Day) {
+        self.reference = reference
+        self.qty = qty
+        self.eta = eta
     }
 }
 

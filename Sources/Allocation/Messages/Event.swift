@@ -18,6 +18,10 @@ public enum Event: Equatable, Sendable {
     case shipped(orderid: String, sku: String, qty: Int, batchref: String)
     /// A waiting line was dropped.
     case cancelled(orderid: String, sku: String, qty: Int)
+    /// A receipt was taken back: the batch is arriving again on `eta` with `qty` units.
+    case batchUnreceived(ref: String, qty: Int, eta: Day)
+    /// A batch made by mistake was removed; it had `qty` units.
+    case batchVoided(ref: String, sku: String, qty: Int)
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -30,6 +34,8 @@ public enum Event: Equatable, Sendable {
         case batchEtaChanged = "BatchEtaChanged"
         case shipped = "Shipped"
         case cancelled = "Cancelled"
+        case batchUnreceived = "BatchUnreceived"
+        case batchVoided = "BatchVoided"
     }
 
     public var kind: Kind {
@@ -43,6 +49,8 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged: .batchEtaChanged
         case .shipped: .shipped
         case .cancelled: .cancelled
+        case .batchUnreceived: .batchUnreceived
+        case .batchVoided: .batchVoided
         }
     }
 
@@ -53,7 +61,8 @@ public enum Event: Equatable, Sendable {
             .cancelled(let orderid, _, _):
             orderid
         case .outOfStock(_, let orderid, _): orderid
-        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged: nil
+        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged, .batchUnreceived, .batchVoided:
+            nil
         }
     }
 
@@ -61,7 +70,7 @@ public enum Event: Equatable, Sendable {
     public var batchReference: String? {
         switch self {
         case .batchCreated(let ref, _, _, _), .batchQuantityChanged(let ref, _), .batchReceived(let ref, _),
-            .batchEtaChanged(let ref, _):
+            .batchEtaChanged(let ref, _), .batchUnreceived(let ref, _, _), .batchVoided(let ref, _, _):
             ref
         case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
         case .deallocated(_, _, _, let ref): ref
@@ -104,6 +113,14 @@ public enum Event: Equatable, Sendable {
         case .batchEtaChanged(let ref, let eta):
             json.add("ref", ref)
             json.add("eta", eta.description)
+        case .batchUnreceived(let ref, let qty, let eta):
+            json.add("ref", ref)
+            json.add("qty", qty)
+            json.add("eta", eta.description)
+        case .batchVoided(let ref, let sku, let qty):
+            json.add("ref", ref)
+            json.add("sku", sku)
+            json.add("qty", qty)
         }
         return json.text
     }

@@ -47,7 +47,9 @@ extension Outcome {
             return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
         case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
-        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _):
+        case .quantityChanged(_, let moved, _, _), .received(_, _, let moved, _),
+            .receivedWithRest(_, _, _, let moved, _), .unreceived(_, _, _, _, let moved, _),
+            .batchVoided(_, let moved, _):
             let waiting = moved.filter { $0.to == nil }
             guard !waiting.isEmpty else { return nil }
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
@@ -125,6 +127,17 @@ extension Outcome {
                 lines: ["moved \(orderid) \(sku) from \(from ?? "waiting") to \(to)"] + filled.map(\.filledLine))
         case .allocatedWaiting(let filled):
             return Wording(lines: filled.map(\.filledLine))
+        case .receivedWithRest(let reference, let qty, let rest, let moved, let filled):
+            return Wording(
+                lines: ["received \(reference) x\(qty)", "rest \(rest.reference) x\(rest.qty) arriving \(rest.eta)"]
+                    + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .unreceived(let reference, let qty, let eta, let removedRest, let moved, let filled):
+            return Wording(
+                lines: ["unreceived \(reference): arriving \(eta) with x\(qty)"]
+                    + (removedRest.map { ["rest batch \($0) folded back into \(reference)"] } ?? [])
+                    + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .batchVoided(let reference, let moved, let filled):
+            return Wording(lines: ["voided \(reference)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
         }
     }
 

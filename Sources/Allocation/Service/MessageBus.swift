@@ -211,6 +211,8 @@ extension Services {
         case .ship(let c): try ship(c, context: context, in: db)
         case .moveLine(let c): try moveLine(c, context: context, in: db)
         case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)
+        case .unreceiveBatch(let c): try unreceiveBatch(c, context: context, in: db)
+        case .voidBatch(let c): try voidBatch(c, context: context, in: db)
         }
     }
 }

@@ -215,7 +215,7 @@ enum Services {
     /// (``SKUStock/changePurchased(of:to:)``), fills waiting lines when `autoAllocate` is on, and writes it all:
     /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
     /// schema's `allocated <= purchased` holds after every statement.
-    private static func changePurchased(
+    static func changePurchased(
         of reference: String, from old: Int, to new: Int, product: inout Product, context: Context, in db: Database
     ) throws -> (moves: [Move], filled: [LineOnBatch]) {
         let (stock, stored) = try plannedPurchaseChange(
@@ -271,6 +271,10 @@ enum Services {
         let old = product.batches[index].purchased
         let received = command.qty ?? old
         try require(received >= 0, "batch \(command.ref) cannot have quantity \(received)")
+        if let restEta = command.restEta {
+            return try receive(
+                command.ref, qty: received, restArrivingOn: restEta, product: product, context: context, in: db)
+        }
         product.batches[index].eta = nil
         product.events.append(.batchReceived(ref: command.ref, qty: received))
         product.bumpVersion()
@@ -411,7 +415,7 @@ enum Services {
     /// The product `sku`, with no batch loaded yet.
     ///
     /// - Throws: `AllocationError.invalidSKU` when there is no such product.
-    private static func loadProduct(sku: String, in db: Database) throws -> Product {
+    static func loadProduct(sku: String, in db: Database) throws -> Product {
         guard let product = try Product.loadVersion(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
         return product
     }
@@ -419,7 +423,7 @@ enum Services {
     /// The product holding the batch `reference`, with that batch alone loaded.
     ///
     /// - Throws: `AllocationError.unknownBatch` when there is no such batch.
-    private static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
+    static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
         guard let product = try Product.loadVersion(batchReference: reference, in: db) else {
             throw AllocationError.unknownBatch(reference)
         }

@@ -36,6 +36,8 @@ struct EventsScreen {
         case .batchEtaChanged: "eta changed"
         case .shipped: "shipped"
         case .cancelled: "cancelled"
+        case .batchUnreceived: "unreceived"
+        case .batchVoided: "voided"
         }
     }
 
@@ -97,6 +99,10 @@ struct EventsScreen {
             return [.subject(ref), .words("in the warehouse,"), .amount(String(qty))]
         case .batchEtaChanged(let ref, let eta):
             return [.subject(ref), .words("eta"), .amount(eta.description)]
+        case .batchUnreceived(let ref, let qty, let eta):
+            return [.subject(ref), .words("arriving again,"), .amount(String(qty)), .amount("eta \(eta)")]
+        case .batchVoided(let ref, let sku, let qty):
+            return [.subject(ref), .sku(sku), .amount("\(times)\(qty)"), .words("removed")]
         }
     }
 
