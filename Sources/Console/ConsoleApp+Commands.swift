@@ -65,6 +65,9 @@ extension ConsoleApp {
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
             if case .changeBatchQuantity(let change) = command {
                 state.previewOutdated(change, sku: sku)
+            } else if case .receiveBatch(let receipt) = command {
+                state.previewOutdated(
+                    .receipt(ReceiveBatch(ref: receipt.ref, qty: receipt.qty, restEta: receipt.restEta)), sku: sku)
             }
         } catch {
             state.commandRefused(noticeLostConnection(error))

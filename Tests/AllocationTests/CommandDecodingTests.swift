@@ -70,7 +70,7 @@ import Testing
         ),
         (
             #"{"command":"Return"}"#,
-            "unknown command \"Return\" (expected CreateBatch, Allocate, ChangeBatchQuantity, Deallocate, ReceiveBatch, ChangeBatchEta, Ship, MoveLine or AllocateWaiting)"
+            "unknown command \"Return\" (expected CreateBatch, Allocate, ChangeBatchQuantity, Deallocate, ReceiveBatch, ChangeBatchEta, Ship, MoveLine, AllocateWaiting, UnreceiveBatch or VoidBatch)"
         ),
     ])
     func refusesBadLifecycleLinesNamingTheValue(line: String, message: String) {

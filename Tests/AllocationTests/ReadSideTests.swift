@@ -24,6 +24,9 @@ import Testing
             .batchEtaChanged(ref: "b1", eta: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0))
         case .shipped: .shipped(orderid: "o1", sku: "LAMP", qty: 3, batchref: "b1")
         case .cancelled: .cancelled(orderid: "o1", sku: "LAMP", qty: 3)
+        case .batchUnreceived:
+            .batchUnreceived(ref: "b1", qty: 4, eta: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0))
+        case .batchVoided: .batchVoided(ref: "b1", sku: "LAMP", qty: 4)
         }
     }
 

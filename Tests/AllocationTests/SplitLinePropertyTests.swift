@@ -235,6 +235,8 @@ import Testing
         case .ship(let c): "Ship \(c.orderid) \(c.sku ?? "-")\(c.partial ? " partial" : "")"
         case .moveLine(let c): "MoveLine \(c.orderid) \(c.sku) to \(c.batchref)"
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
+        case .unreceiveBatch(let c): "UnreceiveBatch \(c.ref)"
+        case .voidBatch(let c): "VoidBatch \(c.ref)"
         }
     }
 }

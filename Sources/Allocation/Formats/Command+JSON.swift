@@ -3,7 +3,8 @@ extension Command {
     ///
     /// Fields: `CreateBatch` ref, sku, qty, eta (optional, `YYYY-MM-DD`); `Allocate` orderid, sku, qty;
     /// `ChangeBatchQuantity` ref, qty, expectedVersion (optional); `Deallocate` orderid, sku; `ReceiveBatch` ref,
-    /// qty (optional), restEta (optional, `YYYY-MM-DD`: the missing units arrive as a new batch that day); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
+    /// qty (optional), restEta (optional, `YYYY-MM-DD`: the missing units arrive as a new batch that day),
+    /// expectedVersion (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
     /// what is in the warehouse and keeps the rest open); `MoveLine` orderid, sku,
     /// batchref; `AllocateWaiting` sku (optional); `UnreceiveBatch` ref; `VoidBatch` ref. `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
@@ -74,11 +75,12 @@ extension Command {
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))
         case .receiveBatch:
-            try fields.checkKeys(["command", "ref", "qty", "restEta"])
+            try fields.checkKeys(["command", "ref", "qty", "restEta", "expectedVersion"])
             self = .receiveBatch(
                 ReceiveBatch(
                     ref: try fields.string("ref"), qty: try fields.optionalInteger("qty"),
-                    restEta: try fields.optionalString("restEta").map { try Validation.day($0, field: "restEta") }))
+                    restEta: try fields.optionalString("restEta").map { try Validation.day($0, field: "restEta") },
+                    expectedVersion: try fields.optionalInteger("expectedVersion")))
         case .changeBatchEta:
             try fields.checkKeys(Set(["command", "ref", "eta"]).union(today == nil ? [] : ["etaInDays"]))
             guard let eta = try Command.eta(fields, today: today) else {

@@ -7,6 +7,15 @@ func restReference(of reference: String, number: Int) -> String {
     number <= 1 ? "\(reference)-REST" : "\(reference)-REST-\(number)"
 }
 
+/// Checks that a receipt of `received` units of batch `reference` can keep a rest: fewer than the `ordered` ones.
+///
+/// - Throws: `ContractViolation` (bad input) naming both quantities.
+func checkRestReceipt(of reference: String, received: Int, ordered: Int) throws {
+    try require(
+        received < ordered,
+        "a rest ETA needs a quantity below the \(ordered) ordered of batch \(reference), got \(received)")
+}
+
 /// What taking back a batch's last receipt restores: the ETA and quantity the batch had before it.
 struct ReceiptToUndo: Equatable, Sendable {
     /// The position of the receipt's `BatchReceived` in the history it was read from.

@@ -106,6 +106,9 @@ public enum Validation {
             if c.restEta != nil {
                 try require(c.qty != nil, "a rest ETA needs the quantity received, less than the quantity ordered")
             }
+            if let version = c.expectedVersion {
+                try require(version >= 0, "expectedVersion must be 0 or more, got \(version)")
+            }
         case .changeBatchEta(let c):
             try checkIdentifier(c.ref, field: "batch reference")
         case .ship(let c):

@@ -58,11 +58,14 @@ public struct ReceiveBatch: Equatable, Sendable {
     public var ref: String
     public var qty: Int?
     public var restEta: Day?
+    /// The product version a preview was computed at; the receipt is refused when the product moved on since.
+    public var expectedVersion: Int?
 
-    public init(ref: String, qty: Int? = nil, restEta: Day? = nil) {
+    public init(ref: String, qty: Int? = nil, restEta: Day? = nil, expectedVersion: Int? = nil) {
         self.ref = ref
         self.qty = qty
         self.restEta = restEta
+        self.expectedVersion = expectedVersion
     }
 }
 
@@ -157,7 +160,9 @@ public enum Command: Equatable, Sendable {
             return .changeBatchQuantity(
                 ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
         case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
-        case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty, restEta: c.restEta))
+        case .receiveBatch(let c):
+            return .receiveBatch(
+                ReceiveBatch(ref: n(c.ref), qty: c.qty, restEta: c.restEta, expectedVersion: c.expectedVersion))
         case .changeBatchEta(let c): return .changeBatchEta(ChangeBatchEta(ref: n(c.ref), eta: c.eta))
         case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n), partial: c.partial))
         case .moveLine(let c):

@@ -12,9 +12,7 @@ extension Services {
         var product = product
         let index = try product.batchIndex(reference)
         let ordered = product.batches[index].purchased
-        try require(
-            received < ordered,
-            "a rest ETA needs a quantity below the \(ordered) ordered of batch \(reference), got \(received)")
+        try checkRestReceipt(of: reference, received: received, ordered: ordered)
         product.batches[index].eta = nil
         product.events.append(.batchReceived(ref: reference, qty: received))
         product.bumpVersion()

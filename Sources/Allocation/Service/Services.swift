@@ -266,6 +266,10 @@ enum Services {
 
     static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(ofBatch: command.ref, in: db)
+        if let expected = command.expectedVersion, expected != product.version {
+            throw AllocationError.changedMeanwhile(
+                sku: product.sku, expectedVersion: expected, version: product.version)
+        }
         let index = try product.batchIndex(command.ref)
         guard product.batches[index].eta != nil else { throw AllocationError.alreadyInWarehouse(command.ref) }
         let old = product.batches[index].purchased

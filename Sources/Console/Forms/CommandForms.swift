@@ -133,7 +133,9 @@ extension Form {
         { if !$0.isEmpty { try Validation.checkIdentifier($0, field: field) } }
     }
 
-    /// `r`: the selected arriving batch is in the warehouse; an empty quantity means all that was ordered came.
+    /// `r`: the selected arriving batch is in the warehouse; an empty quantity means all that was ordered came,
+    /// and a rest ETA keeps the missing units arriving as a new batch. The first Enter shows the preview (which
+    /// lines would leave the batch and where each would go), as `c` does; the next Enter confirms exactly that.
     static func receive(_ row: BatchRow) -> Form {
         Form(
             title: "Receive", note: quantities(of: row), batch: row.reference,
@@ -142,12 +144,36 @@ extension Form {
                 Field(
                     label: "Received qty", text: "", limit: quantityLimit,
                     check: { if !$0.isEmpty { _ = try Validation.quantity($0, allowZero: true) } }),
+                Field(
+                    label: "Rest ETA", text: "", limit: dateLimit,
+                    check: { if !$0.isEmpty { _ = try Validation.day($0, field: "rest ETA") } }),
             ],
+            cautions: ["Rest ETA": pastETA],
             index: 1
         ) { values in
             let qty = try values.optional("Received qty").map { try Validation.quantity($0, allowZero: true) }
-            return .send(.receiveBatch(ReceiveBatch(ref: values["Reference"], qty: qty)))
+            let restEta = try values.optional("Rest ETA").map { try Validation.day($0, field: "rest ETA") }
+            return .preview(.receipt(ReceiveBatch(ref: values["Reference"], qty: qty, restEta: restEta)))
         }
+    }
+
+    /// The preview of a receipt as the form shows it, and the command that confirms it: sent with the version the
+    /// preview was computed at, so it is refused if the product changed since.
+    static func confirmation(of preview: ReceiptPreview) -> Confirmation {
+        let command = Command.receiveBatch(
+            ReceiveBatch(
+                ref: preview.reference, qty: preview.qty, restEta: preview.restEta,
+                expectedVersion: preview.version))
+        let head = "Receive x\(preview.qty) of \(preview.ordered)"
+        let rest = preview.rest.map { ["  rest \($0.reference) x\($0.qty) arriving \($0.eta)"] } ?? []
+        guard !preview.moves.isEmpty else {
+            return Confirmation(command: command, lines: ["\(head): no line leaves \(preview.reference)."] + rest)
+        }
+        let count = preview.moves.count == 1 ? "1 line leaves" : "\(preview.moves.count) lines leave"
+        let moves = preview.moves.map { move in
+            "  \(move.orderid) \(move.sku) x\(move.qty) " + (move.to.map { "to \($0)" } ?? "waits (no batch has room)")
+        }
+        return Confirmation(command: command, lines: ["\(head): \(count) \(preview.reference):"] + moves + rest)
     }
 
     /// `e`: a new ETA for the selected arriving batch; its lines stay on it.
