@@ -93,6 +93,9 @@ extension Outcome {
         case .batchVoided(let reference, let moved, let filled):
             json.add("ref", reference)
             describe(moved: moved, filled: filled, into: &json)
+        case .replanned(let lines, let dryRun):
+            json.add("dryRun", dryRun)
+            json.addRaw("replanned", jsonArray(lines.map(\.json)))
         }
         if let notice { json.add("message", notice) }
     }
@@ -114,6 +117,22 @@ extension Move {
         json.add("qty", qty)
         json.add("from", from)
         json.add("to", to)
+        return json.text
+    }
+}
+
+extension ReplannedLine {
+    /// `{"orderid","sku","qty","from":[{"batchref","qty"}],"to":[...],"was","now"}`: the days it was and is now
+    /// expected complete.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("orderid", orderid)
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.addRaw("from", jsonArray(from.map(\.json)))
+        json.addRaw("to", jsonArray(to.map(\.json)))
+        json.add("was", wasDay.description)
+        json.add("now", day.description)
         return json.text
     }
 }

@@ -35,7 +35,7 @@ struct Subcommand: Sendable {
     /// Every subcommand, in the order the help lists them.
     static let all: [Subcommand] = [
         .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta, .ship,
-        .move, .allocateWaiting, .voidBatch, .batches, .allocations, .backorders, .atRisk, .history, .events,
+        .move, .allocateWaiting, .voidBatch, .replan, .batches, .allocations, .backorders, .atRisk, .history, .events,
         .importCSV, .export, .copy,
         .apply,
         .monitor,

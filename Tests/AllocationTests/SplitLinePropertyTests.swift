@@ -237,6 +237,7 @@ import Testing
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
         case .unreceiveBatch(let c): "UnreceiveBatch \(c.ref)"
         case .voidBatch(let c): "VoidBatch \(c.ref)"
+        case .replan(let c): "Replan \(c.sku ?? "-")\(c.dryRun ? " dry run" : "")"
         }
     }
 }

@@ -6,7 +6,8 @@ extension Command {
     /// qty (optional), restEta (optional, `YYYY-MM-DD`: the missing units arrive as a new batch that day),
     /// expectedVersion (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
     /// what is in the warehouse and keeps the rest open); `MoveLine` orderid, sku,
-    /// batchref; `AllocateWaiting` sku (optional); `UnreceiveBatch` ref; `VoidBatch` ref. `etaInDays` (a whole number of days from `today`) may stand for
+    /// batchref; `AllocateWaiting` sku (optional); `UnreceiveBatch` ref; `VoidBatch` ref; `Replan` sku (optional), dryRun (optional, `true` only says what
+    /// would move). `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
     /// The values are parsed, not checked against the rules: ``MessageBus/handle(_:)`` checks every command once
@@ -108,6 +109,12 @@ extension Command {
         case .voidBatch:
             try fields.checkKeys(["command", "ref"])
             self = .voidBatch(VoidBatch(ref: try fields.string("ref")))
+        case .replan:
+            try fields.checkKeys(["command", "sku", "dryRun"])
+            self = .replan(
+                Replan(
+                    sku: try fields.optionalString("sku"),
+                    dryRun: fields.has("dryRun") ? try fields.bool("dryRun") : false))
         }
     }
 

@@ -124,6 +124,8 @@ public enum Validation {
             try checkIdentifier(c.ref, field: "batch reference")
         case .voidBatch(let c):
             try checkIdentifier(c.ref, field: "batch reference")
+        case .replan(let c):
+            if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
         }
     }
 

@@ -136,6 +136,18 @@ public struct VoidBatch: Equatable, Sendable {
     }
 }
 
+/// Move allocated lines of one SKU (or of every SKU), oldest first, to where they complete sooner by the
+/// placement rule in force, never later; with `dryRun`, only say which would move.
+public struct Replan: Equatable, Sendable {
+    public var sku: String?
+    public var dryRun: Bool
+
+    public init(sku: String? = nil, dryRun: Bool = false) {
+        self.sku = sku
+        self.dryRun = dryRun
+    }
+}
+
 /// Something an operator or a script asks for. Each command has exactly one handler.
 public enum Command: Equatable, Sendable {
     case createBatch(CreateBatch)
@@ -149,6 +161,7 @@ public enum Command: Equatable, Sendable {
     case allocateWaiting(AllocateWaiting)
     case unreceiveBatch(UnreceiveBatch)
     case voidBatch(VoidBatch)
+    case replan(Replan)
 
     /// The command with every text field in canonical form (``Validation/normalized(_:)``).
     public var normalized: Command {
@@ -170,6 +183,7 @@ public enum Command: Equatable, Sendable {
         case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
         case .unreceiveBatch(let c): return .unreceiveBatch(UnreceiveBatch(ref: n(c.ref)))
         case .voidBatch(let c): return .voidBatch(VoidBatch(ref: n(c.ref)))
+        case .replan(let c): return .replan(Replan(sku: c.sku.map(n), dryRun: c.dryRun))
         }
     }
 
@@ -186,6 +200,7 @@ public enum Command: Equatable, Sendable {
         case allocateWaiting = "AllocateWaiting"
         case unreceiveBatch = "UnreceiveBatch"
         case voidBatch = "VoidBatch"
+        case replan = "Replan"
     }
 
     public var kind: Kind {
@@ -201,6 +216,7 @@ public enum Command: Equatable, Sendable {
         case .allocateWaiting: .allocateWaiting
         case .unreceiveBatch: .unreceiveBatch
         case .voidBatch: .voidBatch
+        case .replan: .replan
         }
     }
 
@@ -274,6 +290,8 @@ public enum Outcome: Equatable, Sendable {
         reference: String, qty: Int, eta: Day, removedRest: String?, moved: [Move], filled: [LineOnBatch])
     /// The batch is gone; its lines went where the rules put them, or wait.
     case batchVoided(reference: String, moved: [Move], filled: [LineOnBatch])
+    /// The lines re-planning moved, oldest first per SKU; with `dryRun`, those it would move (nothing changed).
+    case replanned([ReplannedLine], dryRun: Bool)
 
     /// Whether the command changed the database (wrote a row or an event): false for a command that found its
     /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
@@ -288,6 +306,7 @@ public enum Outcome: Equatable, Sendable {
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved, .receivedWithRest, .unreceived, .batchVoided:
             true
+        case .replanned(let lines, let dryRun): !dryRun && !lines.isEmpty
         }
     }
 
@@ -300,7 +319,8 @@ public enum Outcome: Equatable, Sendable {
             .receivedWithRest(_, _, _, let moved, _), .unreceived(_, _, _, _, let moved, _),
             .batchVoided(_, let moved, _):
             moved.contains { $0.to == nil }
-        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting:
+        case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting,
+            .replanned:
             false
         }
     }

@@ -25,6 +25,8 @@ extension Outcome {
         case .quantityChanged(let reference, _, _, false):
             "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
+        case .replanned(let lines, _) where lines.isEmpty:
+            "no allocated line completes sooner elsewhere; nothing changed"
         default: nil
         }
     }
@@ -55,7 +57,7 @@ extension Outcome {
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
                 .joined(separator: "; ")
         case .batchCreated, .allocated, .allocatedInPieces, .deallocated, .cancelled, .etaChanged, .shipped, .moved,
-            .allocatedWaiting:
+            .allocatedWaiting, .replanned:
             return nil
         }
     }
@@ -138,6 +140,8 @@ extension Outcome {
                     + moved.map(\.reportLine) + filled.map(\.filledLine))
         case .batchVoided(let reference, let moved, let filled):
             return Wording(lines: ["voided \(reference)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .replanned(let lines, let dryRun):
+            return Wording(lines: lines.map { (dryRun ? "would move " : "moved ") + $0.reportLine })
         }
     }
 
@@ -154,6 +158,17 @@ extension OpenRest {
         let parts =
             pieces.map { "x\($0.qty) on arriving batch \($0.batchref)" } + (waiting > 0 ? ["x\(waiting) waiting"] : [])
         return "\(orderid) \(sku) x\(qty) stays open: \(parts.joined(separator: ", "))"
+    }
+}
+
+extension ReplannedLine {
+    /// `O-1 TV x30 from SHIP-9 to W-2: complete 2026-03-02 instead of 2026-03-20`; a line in pieces names each
+    /// (`W-1 x10 + SHIP-8 x20`).
+    var reportLine: String {
+        func said(_ pieces: [Piece]) -> String {
+            pieces.map { pieces.count == 1 ? $0.batchref : "\($0.batchref) x\($0.qty)" }.joined(separator: " + ")
+        }
+        return "\(orderid) \(sku) x\(qty) from \(said(from)) to \(said(to)): complete \(day) instead of \(wasDay)"
     }
 }
 

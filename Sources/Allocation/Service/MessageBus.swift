@@ -213,6 +213,7 @@ extension Services {
         case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)
         case .unreceiveBatch(let c): try unreceiveBatch(c, context: context, in: db)
         case .voidBatch(let c): try voidBatch(c, context: context, in: db)
+        case .replan(let c): try replan(c, context: context, in: db)
         }
     }
 }
