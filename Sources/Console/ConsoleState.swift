@@ -197,6 +197,10 @@ struct ConsoleState {
                         reference: receipt.ref, qty: receipt.qty, restEta: receipt.restEta, policy: splitLines,
                         today: today, in: database)
                     form.confirmation = Form.confirmation(of: preview)
+                case .replan(let replan):
+                    let lines = try Views.previewReplan(
+                        sku: replan.sku.map(Validation.normalized), policy: splitLines, today: today, in: database)
+                    form.confirmation = Form.confirmation(ofReplan: lines, sku: replan.sku)
                 case .sku(let sku):
                     let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
                     form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)

@@ -6,8 +6,8 @@ import Testing
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
         "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "unreceive", "change-eta", "ship",
-        "move", "allocate-waiting", "void-batch", "batches", "allocations", "backorders", "at-risk", "history",
-        "events", "import", "export", "copy", "apply", "monitor", "demo", "install", "help",
+        "move", "allocate-waiting", "void-batch", "replan", "batches", "allocations", "backorders", "at-risk",
+        "history", "events", "import", "export", "copy", "apply", "monitor", "demo", "install", "help",
     ]
 
     @Test(arguments: subcommands)

@@ -284,4 +284,36 @@ extension ConsoleEndToEndTests {
         #expect(received?.eta == nil && received?.purchased == 5 && received?.allocated == 0)
         #expect(rest?.purchased == 25 && rest?.allocated == 10)
     }
+
+    @Test func aReceiptOffersToReplanAndTheReplanIsPreviewedBeforeEnterConfirmsIt() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        let writer = try runProcess(
+            run.executable, ["--db", run.db.path, "add-batch", "B-CHAIR-10", "BLUE-CHAIR", "12", "--eta", "2099-01-01"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-CHAIR-10")
+        try s.send("/")
+        try s.waitFor("Contains:")
+        try s.type("CHAIR-10")
+        try s.send("Enter")
+        try s.waitFor("> B-CHAIR-10")
+        try s.send("r")
+        try s.waitFor("Rest ETA:")
+        try s.send("Enter", "Enter")
+        try s.waitFor("Receive x12 of 12: no line leaves B-CHAIR-10.")
+        try s.send("Enter")
+        try s.waitFor("received B-CHAIR-10 x12; R re-plans: 1 line completes sooner")
+        try s.send("R")
+        try s.waitFor("Re-plan")
+        try s.send("Enter")
+        let preview = try s.waitFor("1 line completes sooner:")
+        #expect(preview.contains("o-1003 BLUE-CHAIR x10 to B-CHAIR-10:"), "\(preview)")
+        #expect(
+            try Views.orderLines(orderid: "o-1003", in: run.db.database).map(\.batchref) == ["B-CHAIR-9"],
+            "nothing moves before Enter")
+        try s.send("Enter")
+        try s.waitFor("moved o-1003 BLUE-CHAIR x10 from B-CHAIR-9 to B-CHAIR-10")
+        #expect(try Views.orderLines(orderid: "o-1003", in: run.db.database).map(\.batchref) == ["B-CHAIR-10"])
+    }
 }

@@ -234,6 +234,32 @@ extension Form {
         }
     }
 
+    /// `R`: re-plan the lines of a SKU (empty: every SKU) to where they complete sooner. The first Enter shows
+    /// which lines would move; the next Enter confirms.
+    static func replan(sku: String?) -> Form {
+        Form(
+            title: "Re-plan", note: "Oldest first, to where lines complete sooner; empty SKU: every SKU.",
+            fields: [Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku"))]
+        ) { values in
+            .preview(.replan(Replan(sku: values.optional("SKU"))))
+        }
+    }
+
+    /// The preview of a re-plan as the form shows it, and the command that confirms it.
+    static func confirmation(ofReplan lines: [ReplannedLine], sku: String?) -> Confirmation {
+        let command = Command.replan(Replan(sku: sku))
+        guard !lines.isEmpty else {
+            return Confirmation(command: command, lines: ["No line completes sooner elsewhere: nothing to move."])
+        }
+        let count = lines.count == 1 ? "1 line completes sooner:" : "\(lines.count) lines complete sooner:"
+        let moves = lines.map { line in
+            let to = line.to.map { line.to.count == 1 ? $0.batchref : "\($0.batchref) x\($0.qty)" }
+            return
+                "  \(line.orderid) \(line.sku) x\(line.qty) to \(to.joined(separator: " + ")): \(line.day), not \(line.wasDay)"
+        }
+        return Confirmation(command: command, lines: [count] + moves)
+    }
+
     /// What deallocating a line does, as the deallocate form says it: a shipped line has nothing to free.
     static func deallocation(of row: Views.LineRow) -> String {
         let line = "\(row.orderid) \(row.sku) x\(row.qty)"
