@@ -61,14 +61,37 @@ extension ConsoleApp {
             let outcome = try bus.handle(command)
             if case .batchCreated(let reference, _, _, _, _) = outcome { state.select(batch: reference) }
             state.commandDone(
-                outcome.statusLine(for: command), style: outcome.leftLinesWaiting ? .alert : .ok)
+                outcome.statusLine(for: command) + replanOffer(after: command, outcome: outcome),
+                style: outcome.leftLinesWaiting ? .alert : .ok)
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
             if case .changeBatchQuantity(let change) = command {
                 state.previewOutdated(change, sku: sku)
+            } else if case .receiveBatch(let receipt) = command {
+                state.previewOutdated(
+                    .receipt(ReceiveBatch(ref: receipt.ref, qty: receipt.qty, restEta: receipt.restEta)), sku: sku)
             }
         } catch {
             state.commandRefused(noticeLostConnection(error))
         }
         reload(all: true, follow: true, flash: false)
+    }
+
+    /// After a receipt or an ETA change that lets lines of the batch's SKU complete sooner, the offer to re-plan
+    /// them (`; R re-plans: 2 lines complete sooner`); empty otherwise, or when it cannot be worked out.
+    private func replanOffer(after command: Command, outcome: Outcome) -> String {
+        guard outcome.changed else { return "" }
+        let reference: String
+        switch command.normalized {
+        case .receiveBatch(let receipt): reference = receipt.ref
+        case .changeBatchEta(let change): reference = change.ref
+        case .unreceiveBatch(let unreceipt): reference = unreceipt.ref
+        default: return ""
+        }
+        let lines =
+            (try? Views.replanOffer(
+                afterChangeOf: reference, policy: state.splitLines, today: state.today, in: database)) ?? []
+        guard !lines.isEmpty else { return "" }
+        return "; R re-plans: "
+            + (lines.count == 1 ? "1 line completes sooner" : "\(lines.count) lines complete sooner")
     }
 }

@@ -193,6 +193,15 @@ struct ConsoleState {
                     let preview = try Views.previewQuantityChange(
                         reference: change.ref, qty: change.qty, policy: splitLines, today: today, in: database)
                     form.confirmation = Form.confirmation(of: preview)
+                case .receipt(let receipt):
+                    let preview = try Views.previewReceipt(
+                        reference: receipt.ref, qty: receipt.qty, restEta: receipt.restEta, policy: splitLines,
+                        today: today, in: database)
+                    form.confirmation = Form.confirmation(of: preview)
+                case .replan(let replan):
+                    let lines = try Views.previewReplan(
+                        sku: replan.sku.map(Validation.normalized), policy: splitLines, today: today, in: database)
+                    form.confirmation = Form.confirmation(ofReplan: lines, sku: replan.sku)
                 case .sku(let sku):
                     let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
                     form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)
@@ -361,10 +370,15 @@ struct ConsoleState {
     /// The confirmed quantity change was refused because another process changed the product after its preview:
     /// the form asks for the new preview at the next reload, and the next Enter confirms that one.
     mutating func previewOutdated(_ change: ChangeBatchQuantity, sku: String) {
+        previewOutdated(.quantityChange(ChangeBatchQuantity(ref: change.ref, qty: change.qty)), sku: sku)
+    }
+
+    /// A confirmed preview's product changed meanwhile: the form asks for `request`'s preview again and says so.
+    mutating func previewOutdated(_ request: Form.PreviewRequest, sku: String) {
         let message = "\(sku) was changed by another process meanwhile: nothing changed; this is the new preview"
         if case .form(var form) = overlay {
             form.confirmation = nil
-            form.previewRequest = .quantityChange(ChangeBatchQuantity(ref: change.ref, qty: change.qty))
+            form.previewRequest = request
             form.refusal = message
             overlay = .form(form)
         }

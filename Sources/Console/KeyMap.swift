@@ -10,7 +10,7 @@ enum Action: Hashable, Sendable {
     case filter, toggleLate, toggleEmpty, toggleWaiting, cycleSort
     case help, quit, pause
     case allocate, newBatch, changeQuantity, deallocate
-    case receive, changeEta, ship, shipPartial, move, allocateWaiting
+    case receive, changeEta, ship, shipPartial, move, allocateWaiting, replan
     case history, messages
     case changeLine, cancelOrder
     case atRisk
@@ -156,10 +156,11 @@ struct KeyMap: Sendable {
     static let move = Binding(chars("m"), .move, "move a line to another batch", mutating: true, hint: "move")
     static let allocateWaiting = Binding(
         chars("w"), .allocateWaiting, "allocate waiting lines", mutating: true, hint: "waiting")
+    static let replan = Binding(chars("R"), .replan, "re-plan: complete sooner", mutating: true)
 
     static let batches = KeyMap(
         bindings: [
-            allocate, newBatch, change, receive, changeEta, ship, shipPartial, move, allocateWaiting,
+            allocate, newBatch, change, receive, changeEta, ship, shipPartial, move, allocateWaiting, replan,
             Binding([.enter], .history, "history of the batch", hint: "history"),
         ] + search + movement + screens + common)
 
@@ -178,7 +179,7 @@ struct KeyMap: Sendable {
     static let monitor = KeyMap(
         bindings: [
             allocate, newBatch, change, deallocate, receive, changeEta, ship, shipPartial, move, allocateWaiting,
-            Binding([.enter], .history, "history of the batch"),
+            replan, Binding([.enter], .history, "history of the batch"),
         ] + search + movement + [
             Binding([.tab], .switchPanel, "switch between board and event log", hint: "panel")
         ] + common)

@@ -5,6 +5,11 @@ import Allocation
 extension Subcommand {
     static let receive = Subcommand(
         name: "receive", positionals: ["REF", "QTY"], optional: 1,
+        options: [
+            .valued(
+                "--rest-eta", "YYYY-MM-DD",
+                "the units missing from QTY arrive as a new batch REF-REST that day instead of being cancelled")
+        ],
         abstract: "an arriving batch is now in the warehouse",
         details: """
             Records that arriving batch REF is in the warehouse: its ETA is cleared. With QTY (0 or more) different
@@ -12,10 +17,18 @@ extension Subcommand {
             each line that moved and where it went, each waiting line the stock filled, and each line a short
             receipt made later or left waiting ("delays ORDERID SKU xQTY: FROM → TO", "→ waiting"). Exit 4 when
             any line was left waiting; exit 1 when REF is unknown or already in the warehouse.
+
+            With --rest-eta and a QTY below the quantity ordered, the rest is not cancelled: it becomes a new
+            arriving batch REF-REST (or the next free REF-REST-2, ...) due that day, printed as "rest REF-REST xN
+            arriving YYYY-MM-DD", and the lines that no longer fit on REF are placed by the rules, that batch among
+            the others. A QTY at or above the quantity ordered, or no QTY, is refused (exit 2). stock unreceive
+            REF takes the receipt back.
             """
     ) { tool in
         let qty = try tool.positional("QTY").map { try Validation.quantity($0, allowZero: true) }
-        return try tool.send(.receiveBatch(ReceiveBatch(ref: tool.required("REF"), qty: qty)))
+        let restEta = try tool.arguments.options["--rest-eta"].map { try Validation.day($0, field: "--rest-eta") }
+        return try tool.send(
+            .receiveBatch(ReceiveBatch(ref: tool.required("REF"), qty: qty, restEta: restEta)), eta: restEta)
     }
 
     static let changeEta = Subcommand(

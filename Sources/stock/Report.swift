@@ -95,6 +95,24 @@ extension Outcome {
             json.addRaw("pieces", jsonArray(pieces.map(\.json)))
             json.add("waiting", waiting)
             json.addRaw("filled", jsonArray(filled.map(\.json)))
+        case .receivedWithRest(let reference, let qty, let rest, let moved, let filled, let delayed):
+            json.add("ref", reference)
+            json.add("qty", qty)
+            json.addRaw("rest", rest.json)
+            describe(moved: moved, filled: filled, into: &json)
+            json.addRaw("delayed", jsonArray(delayed.map(\.json)))
+        case .unreceived(let reference, let qty, let eta, let removedRest, let moved, let filled):
+            json.add("ref", reference)
+            json.add("qty", qty)
+            json.add("eta", eta.description)
+            json.add("removedRest", removedRest)
+            describe(moved: moved, filled: filled, into: &json)
+        case .batchVoided(let reference, let moved, let filled):
+            json.add("ref", reference)
+            describe(moved: moved, filled: filled, into: &json)
+        case .replanned(let lines, let dryRun):
+            json.add("dryRun", dryRun)
+            json.addRaw("replanned", jsonArray(lines.map(\.json)))
         }
         if let notice { json.add("message", notice) }
     }
@@ -116,6 +134,33 @@ extension Move {
         json.add("qty", qty)
         json.add("from", from)
         json.add("to", to)
+        return json.text
+    }
+}
+
+extension ReplannedLine {
+    /// `{"orderid","sku","qty","from":[{"batchref","qty"}],"to":[...],"was","now"}`: the days it was and is now
+    /// expected complete.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("orderid", orderid)
+        json.add("sku", sku)
+        json.add("qty", qty)
+        json.addRaw("from", jsonArray(from.map(\.json)))
+        json.addRaw("to", jsonArray(to.map(\.json)))
+        json.add("was", wasDay.description)
+        json.add("now", day.description)
+        return json.text
+    }
+}
+
+extension RestBatch {
+    /// `{"ref","qty","eta"}`: the arriving batch a short receipt's rest became.
+    var json: String {
+        var json = JSONObjectWriter()
+        json.add("ref", reference)
+        json.add("qty", qty)
+        json.add("eta", eta.description)
         return json.text
     }
 }

@@ -34,8 +34,9 @@ struct Subcommand: Sendable {
 
     /// Every subcommand, in the order the help lists them.
     static let all: [Subcommand] = [
-        .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .changeEta, .ship, .move,
-        .allocateWaiting, .cancel, .changeLine, .batches, .order, .allocations, .backorders, .atRisk, .history, .events,
+        .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta, .ship,
+        .move, .allocateWaiting, .cancel, .changeLine, .voidBatch, .replan, .batches, .order, .allocations, .backorders,
+        .atRisk, .history, .events,
         .importCSV, .export, .copy,
         .apply,
         .monitor,

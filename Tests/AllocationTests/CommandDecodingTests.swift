@@ -70,7 +70,7 @@ import Testing
         ),
         (
             #"{"command":"Return"}"#,
-            "unknown command \"Return\" (expected CreateBatch, Allocate, ChangeBatchQuantity, Deallocate, ReceiveBatch, ChangeBatchEta, Ship, MoveLine, AllocateWaiting, CancelOrder or ChangeLine)"
+            "unknown command \"Return\" (expected CreateBatch, Allocate, ChangeBatchQuantity, Deallocate, ReceiveBatch, ChangeBatchEta, Ship, MoveLine, AllocateWaiting, CancelOrder, ChangeLine, UnreceiveBatch, VoidBatch or Replan)"
         ),
     ])
     func refusesBadLifecycleLinesNamingTheValue(line: String, message: String) {

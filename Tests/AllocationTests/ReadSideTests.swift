@@ -34,6 +34,9 @@ import Testing
                         from: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0),
                         to: nil)
                 ])
+        case .batchUnreceived:
+            .batchUnreceived(ref: "b1", qty: 4, eta: Day(year: 2026, month: 3, day: 1) ?? Day(daysSinceEpoch: 0))
+        case .batchVoided: .batchVoided(ref: "b1", sku: "LAMP", qty: 4)
         }
     }
 

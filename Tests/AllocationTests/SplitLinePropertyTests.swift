@@ -245,6 +245,9 @@ import Testing
         case .allocateWaiting(let c): "AllocateWaiting \(c.sku ?? "-")"
         case .cancelOrder(let c): "CancelOrder \(c.orderid)"
         case .changeLine(let c): "ChangeLine \(c.orderid) \(c.sku) x\(c.qty)"
+        case .unreceiveBatch(let c): "UnreceiveBatch \(c.ref)"
+        case .voidBatch(let c): "VoidBatch \(c.ref)"
+        case .replan(let c): "Replan \(c.sku ?? "-")\(c.dryRun ? " dry run" : "")"
         }
     }
 }

@@ -70,15 +70,25 @@ import Testing
         reference: "B-CHAIR-9", sku: "BLUE-CHAIR", eta: RenderingTests.today.adding(days: 14), purchased: 30,
         allocated: 10)
 
-    @Test func receiveTakesAnOptionalQuantity() {
+    /// The receipt the form asks the loop to preview; nil for any other reaction.
+    static func previewed(_ reaction: Reaction) -> ReceiveBatch? {
+        guard case .preview(.receipt(let receipt)) = reaction else { return nil }
+        return receipt
+    }
+
+    @Test func receiveTakesAnOptionalQuantityAndRestEtaAndAsksForItsPreview() {
         var form = Form.receive(FormTests.arriving)
         #expect(form.entry.fields[0].text == "B-CHAIR-9" && form.entry.index == 1)
-        #expect(FormTests.scan("", into: &form).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9")))
+        _ = FormTests.scan("", into: &form)
+        #expect(FormTests.previewed(FormTests.scan("", into: &form)) == ReceiveBatch(ref: "B-CHAIR-9"))
         var counted = Form.receive(FormTests.arriving)
         _ = FormTests.scan("2x", into: &counted)
         #expect(counted.entry.fields[1].problem == "qty must be a whole number, got \"2x\"")
         _ = counted.handle(.backspace)
-        #expect(counted.handle(.enter).sent == .receiveBatch(ReceiveBatch(ref: "B-CHAIR-9", qty: 2)))
+        _ = counted.handle(.enter)
+        #expect(
+            FormTests.previewed(FormTests.scan("2099-01-01", into: &counted))
+                == ReceiveBatch(ref: "B-CHAIR-9", qty: 2, restEta: Day("2099-01-01")))
     }
 
     @Test func changeEtaNeedsAValidDate() {

@@ -55,7 +55,7 @@ import Testing
         useUTF8Locale()
         let help = HelpOverlay(title: "Monitor", keyMap: .monitor, readOnly: true)
         let mutating = help.lines.filter { $0.text.hasSuffix("(read-only monitor)") }
-        #expect(mutating.map(\.key) == ["a", "b", "c", "d", "r", "e", "s", "S", "m", "w"])
+        #expect(mutating.map(\.key) == ["a", "b", "c", "d", "r", "e", "s", "S", "m", "w", "R"])
         #expect(mutating.allSatisfy { $0.style == .dim })
     }
 

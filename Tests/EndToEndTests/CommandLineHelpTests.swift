@@ -5,10 +5,10 @@ import Testing
 /// Help, version and suggestions, through the real binary.
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
-        "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "change-eta", "ship", "move",
-        "allocate-waiting", "cancel", "change-line", "batches", "order", "allocations", "backorders", "at-risk",
-        "history", "events", "import", "export",
-        "copy", "apply", "monitor", "demo", "install", "help",
+        "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "unreceive", "change-eta", "ship",
+        "move", "allocate-waiting", "cancel", "change-line", "void-batch", "replan", "batches", "order", "allocations",
+        "backorders", "at-risk", "history", "events", "import", "export", "copy", "apply", "monitor", "demo", "install",
+        "help",
     ]
 
     @Test(arguments: subcommands)

@@ -139,11 +139,13 @@ extension ConsoleEndToEndTests {
         try s.waitFor("> B-CHAIR-9" + String(repeating: " ", count: 12) + "BLUE-CHAIR  2099-02-01")
         try s.send("r")
         try s.waitFor("Received qty:")
+        try s.send("Enter", "Enter")
+        try s.waitFor("Receive x30 of 30: no line leaves B-CHAIR-9.")
         try s.send("Enter")
         try s.waitFor("received B-CHAIR-9 x30")
         try s.waitUntil("B-CHAIR-9 in stock") { run.line(containing: "> B-CHAIR-9", in: $0).contains("in stock") }
-        try s.send("r", "Enter")
-        try s.waitFor("Refused: batch B-CHAIR-9 is already in the warehouse")
+        try s.send("r", "Enter", "Enter")
+        try s.waitFor("batch B-CHAIR-9 is already in the warehouse")
         let row = try Views.batches(in: run.db.database).first { $0.reference == "B-CHAIR-9" }
         #expect(row?.eta == nil && row?.purchased == 30)
     }
@@ -290,5 +292,62 @@ extension ConsoleEndToEndTests {
         try s.waitFor("B-LAMP-01 quantity changed; moved o-new RED-LAMP x10 from B-LAMP-01 to B-LAMP-02")
         let changed = try Views.batches(in: run.db.database).first { $0.reference == "B-LAMP-01" }
         #expect(changed?.purchased == 35 && changed?.allocated == 30)
+    }
+
+    @Test func aReceiptIsPreviewedWithItsRestAndEnterConfirmsExactlyIt() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.send("r")
+        try s.waitFor("Rest ETA:")
+        try s.type("5")
+        try s.send("Enter")
+        try s.type("2099-01-01")
+        try s.send("Enter")
+        let preview = try s.waitFor("Receive x5 of 30: 1 line leaves B-CHAIR-9:")
+        #expect(preview.contains("o-1003 BLUE-CHAIR x10 to B-CHAIR-9-REST"), "\(preview)")
+        #expect(preview.contains("rest B-CHAIR-9-REST x25 arriving 2099-01-01"), "\(preview)")
+        #expect(preview.contains("Enter confirms"), "\(preview)")
+        let unchanged = try Views.batches(in: run.db.database).first { $0.reference == "B-CHAIR-9" }
+        #expect(unchanged?.eta != nil && unchanged?.purchased == 30, "nothing is received before Enter")
+        try s.send("Enter")
+        try s.waitFor("received B-CHAIR-9 x5; rest B-CHAIR-9-REST x25 arriving 2099-01-01")
+        let rows = try Views.batches(in: run.db.database)
+        let received = rows.first { $0.reference == "B-CHAIR-9" }
+        let rest = rows.first { $0.reference == "B-CHAIR-9-REST" }
+        #expect(received?.eta == nil && received?.purchased == 5 && received?.allocated == 0)
+        #expect(rest?.purchased == 25 && rest?.allocated == 10)
+    }
+
+    @Test func aReceiptOffersToReplanAndTheReplanIsPreviewedBeforeEnterConfirmsIt() throws {
+        let run = try ConsoleRun.onTheBoard(width: 132)
+        defer { run.session.kill() }
+        let s = run.session
+        let writer = try runProcess(
+            run.executable, ["--db", run.db.path, "add-batch", "B-CHAIR-10", "BLUE-CHAIR", "12", "--eta", "2099-01-01"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        try s.waitFor("B-CHAIR-10")
+        try s.send("/")
+        try s.waitFor("Contains:")
+        try s.type("CHAIR-10")
+        try s.send("Enter")
+        try s.waitFor("> B-CHAIR-10")
+        try s.send("r")
+        try s.waitFor("Rest ETA:")
+        try s.send("Enter", "Enter")
+        try s.waitFor("Receive x12 of 12: no line leaves B-CHAIR-10.")
+        try s.send("Enter")
+        try s.waitFor("received B-CHAIR-10 x12; R re-plans: 1 line completes sooner")
+        try s.send("R")
+        try s.waitFor("Re-plan")
+        try s.send("Enter")
+        let preview = try s.waitFor("1 line completes sooner:")
+        #expect(preview.contains("o-1003 BLUE-CHAIR x10 to B-CHAIR-10:"), "\(preview)")
+        #expect(
+            try Views.orderLines(orderid: "o-1003", in: run.db.database).map(\.batchref) == ["B-CHAIR-9"],
+            "nothing moves before Enter")
+        try s.send("Enter")
+        try s.waitFor("moved o-1003 BLUE-CHAIR x10 from B-CHAIR-9 to B-CHAIR-10")
+        #expect(try Views.orderLines(orderid: "o-1003", in: run.db.database).map(\.batchref) == ["B-CHAIR-10"])
     }
 }

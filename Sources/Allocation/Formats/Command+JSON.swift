@@ -3,9 +3,12 @@ extension Command {
     ///
     /// Fields: `CreateBatch` ref, sku, qty, eta (optional, `YYYY-MM-DD`); `Allocate` orderid, sku, qty;
     /// `ChangeBatchQuantity` ref, qty, expectedVersion (optional); `Deallocate` orderid, sku; `ReceiveBatch` ref,
-    /// qty (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
+    /// qty (optional), restEta (optional, `YYYY-MM-DD`: the missing units arrive as a new batch that day),
+    /// expectedVersion (optional); `ChangeBatchEta` ref, eta; `Ship` orderid, sku (optional), partial (optional, `true` ships
     /// what is in the warehouse and keeps the rest open); `MoveLine` orderid, sku,
-    /// batchref; `AllocateWaiting` sku (optional); `CancelOrder` orderid; `ChangeLine` orderid, sku, qty. `etaInDays` (a whole number of days from `today`) may stand for
+    /// batchref; `AllocateWaiting` sku (optional); `CancelOrder` orderid; `ChangeLine` orderid, sku, qty;
+    /// `UnreceiveBatch` ref; `VoidBatch` ref; `Replan` sku (optional), dryRun (optional, `true` only says what
+    /// would move). `etaInDays` (a whole number of days from `today`) may stand for
     /// `eta` of `CreateBatch` and `ChangeBatchEta`, which keeps the shipped demo data's dates current.
     ///
     /// The values are parsed, not checked against the rules: ``MessageBus/handle(_:)`` checks every command once
@@ -74,8 +77,12 @@ extension Command {
             try fields.checkKeys(["command", "orderid", "sku"])
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))
         case .receiveBatch:
-            try fields.checkKeys(["command", "ref", "qty"])
-            self = .receiveBatch(ReceiveBatch(ref: try fields.string("ref"), qty: try fields.optionalInteger("qty")))
+            try fields.checkKeys(["command", "ref", "qty", "restEta", "expectedVersion"])
+            self = .receiveBatch(
+                ReceiveBatch(
+                    ref: try fields.string("ref"), qty: try fields.optionalInteger("qty"),
+                    restEta: try fields.optionalString("restEta").map { try Validation.day($0, field: "restEta") },
+                    expectedVersion: try fields.optionalInteger("expectedVersion")))
         case .changeBatchEta:
             try fields.checkKeys(Set(["command", "ref", "eta"]).union(today == nil ? [] : ["etaInDays"]))
             guard let eta = try Command.eta(fields, today: today) else {
@@ -106,6 +113,18 @@ extension Command {
                 ChangeLine(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
+        case .unreceiveBatch:
+            try fields.checkKeys(["command", "ref"])
+            self = .unreceiveBatch(UnreceiveBatch(ref: try fields.string("ref")))
+        case .voidBatch:
+            try fields.checkKeys(["command", "ref"])
+            self = .voidBatch(VoidBatch(ref: try fields.string("ref")))
+        case .replan:
+            try fields.checkKeys(["command", "sku", "dryRun"])
+            self = .replan(
+                Replan(
+                    sku: try fields.optionalString("sku"),
+                    dryRun: fields.has("dryRun") ? try fields.bool("dryRun") : false))
         }
     }
 

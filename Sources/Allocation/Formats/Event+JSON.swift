@@ -61,6 +61,15 @@ extension Event {
                         orderid: orderid, sku: sku, qty: qty, from: try Validation.day(try line.string("from")),
                         to: try line.optionalString("to").map { try Validation.day($0) })
                 })
+        case .batchUnreceived:
+            try fields.checkKeys(["ref", "qty", "eta"])
+            self = .batchUnreceived(
+                ref: try fields.string("ref"), qty: try fields.integer("qty"),
+                eta: try Validation.day(try fields.string("eta")))
+        case .batchVoided:
+            try fields.checkKeys(["ref", "sku", "qty"])
+            self = .batchVoided(
+                ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"))
         }
     }
 

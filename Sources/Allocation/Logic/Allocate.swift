@@ -104,6 +104,10 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
     case alreadyOnBatch(orderid: String, sku: String, batch: String)
     /// The product changed since the version a confirmed preview was computed at.
     case changedMeanwhile(sku: String, expectedVersion: Int, version: Int)
+    /// The batch's receipt cannot be taken back, for the reason `why`.
+    case cannotUnreceive(batch: String, why: String)
+    /// The batch cannot be voided, for the reason `why`.
+    case cannotVoid(batch: String, why: String)
 
     public var description: String {
         switch self {
@@ -128,6 +132,8 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
         case .alreadyOnBatch(let orderid, let sku, let batch): "\(orderid) \(sku) is already on batch \(batch)"
         case .changedMeanwhile(let sku, let expected, let version):
             "\(sku) was changed meanwhile (version \(version), expected \(expected)); nothing was changed"
+        case .cannotUnreceive(let batch, let why): "cannot unreceive \(batch): \(why); nothing was changed"
+        case .cannotVoid(let batch, let why): "cannot void \(batch): \(why); nothing was changed"
         }
     }
 }

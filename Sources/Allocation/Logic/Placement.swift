@@ -247,6 +247,22 @@ struct SKUStock: Sendable {
         lines.remove(at: index)
     }
 
+    /// Puts line `id` on `pieces` instead of where it is: what it holds on each batch shrinks before anything
+    /// grows, so no batch is over-allocated on the way; a batch that keeps its piece records no change.
+    mutating func movePieces(of id: Int64, to pieces: [Piece]) throws {
+        guard let line = line(id) else { return }
+        try require(
+            pieces.reduce(0) { $0 + $1.qty } == line.placed, "line \(line.orderid) must keep \(line.placed) placed")
+        let old = Dictionary(line.pieces.map { ($0.batchref, $0.qty) }, uniquingKeysWith: +)
+        let new = Dictionary(pieces.map { ($0.batchref, $0.qty) }, uniquingKeysWith: +)
+        for piece in line.pieces where (new[piece.batchref] ?? 0) < piece.qty {
+            try take(piece.qty - (new[piece.batchref] ?? 0), of: id, from: piece.batchref)
+        }
+        for piece in pieces where (old[piece.batchref] ?? 0) < piece.qty {
+            try put(piece.qty - (old[piece.batchref] ?? 0), of: id, on: piece.batchref)
+        }
+    }
+
     /// Sets the batch's purchased quantity, first come first served: the pieces on it stay oldest line first,
     /// each while it still fits; the pieces that must leave are placed again, oldest line first, by
     /// ``placement(of:among:policy:today:)``, and may themselves split.

@@ -103,6 +103,12 @@ public enum Validation {
         case .receiveBatch(let c):
             try checkIdentifier(c.ref, field: "batch reference")
             if let qty = c.qty { try checkQuantity(qty, allowZero: true) }
+            if c.restEta != nil {
+                try require(c.qty != nil, "a rest ETA needs the quantity received, less than the quantity ordered")
+            }
+            if let version = c.expectedVersion {
+                try require(version >= 0, "expectedVersion must be 0 or more, got \(version)")
+            }
         case .changeBatchEta(let c):
             try checkIdentifier(c.ref, field: "batch reference")
         case .ship(let c):
@@ -120,6 +126,12 @@ public enum Validation {
             try checkIdentifier(c.orderid, field: "order id")
             try checkIdentifier(c.sku, field: "sku")
             try checkQuantity(c.qty)
+        case .unreceiveBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+        case .voidBatch(let c):
+            try checkIdentifier(c.ref, field: "batch reference")
+        case .replan(let c):
+            if let sku = c.sku { try checkIdentifier(sku, field: "sku") }
         }
     }
 

@@ -52,13 +52,20 @@ public struct Deallocate: Equatable, Sendable {
 }
 
 /// Record that an arriving batch is in the warehouse, with `qty` units when that differs from what was ordered.
+/// With `restEta`, the units still missing (`qty` must be below what was ordered) become a new arriving batch
+/// due that day instead of being cancelled.
 public struct ReceiveBatch: Equatable, Sendable {
     public var ref: String
     public var qty: Int?
+    public var restEta: Day?
+    /// The product version a preview was computed at; the receipt is refused when the product moved on since.
+    public var expectedVersion: Int?
 
-    public init(ref: String, qty: Int? = nil) {
+    public init(ref: String, qty: Int? = nil, restEta: Day? = nil, expectedVersion: Int? = nil) {
         self.ref = ref
         self.qty = qty
+        self.restEta = restEta
+        self.expectedVersion = expectedVersion
     }
 }
 
@@ -132,6 +139,38 @@ public struct ChangeLine: Equatable, Sendable {
     }
 }
 
+/// Take back a batch's last receipt while nothing has shipped from it: the batch is arriving again with the ETA
+/// and quantity it had before, and a rest batch the receipt made is folded back into it.
+public struct UnreceiveBatch: Equatable, Sendable {
+    public var ref: String
+
+    public init(ref: String) {
+        self.ref = ref
+    }
+}
+
+/// Remove a batch made by mistake, when nothing shipped from it: its lines are placed again by the rules or wait;
+/// its events stay.
+public struct VoidBatch: Equatable, Sendable {
+    public var ref: String
+
+    public init(ref: String) {
+        self.ref = ref
+    }
+}
+
+/// Move allocated lines of one SKU (or of every SKU), oldest first, to where they complete sooner by the
+/// placement rule in force, never later; with `dryRun`, only say which would move.
+public struct Replan: Equatable, Sendable {
+    public var sku: String?
+    public var dryRun: Bool
+
+    public init(sku: String? = nil, dryRun: Bool = false) {
+        self.sku = sku
+        self.dryRun = dryRun
+    }
+}
+
 /// Something an operator or a script asks for. Each command has exactly one handler.
 public enum Command: Equatable, Sendable {
     case createBatch(CreateBatch)
@@ -145,6 +184,9 @@ public enum Command: Equatable, Sendable {
     case allocateWaiting(AllocateWaiting)
     case cancelOrder(CancelOrder)
     case changeLine(ChangeLine)
+    case unreceiveBatch(UnreceiveBatch)
+    case voidBatch(VoidBatch)
+    case replan(Replan)
 
     /// The command with every text field in canonical form (``Validation/normalized(_:)``).
     public var normalized: Command {
@@ -156,7 +198,9 @@ public enum Command: Equatable, Sendable {
             return .changeBatchQuantity(
                 ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
         case .deallocate(let c): return .deallocate(Deallocate(orderid: n(c.orderid), sku: n(c.sku)))
-        case .receiveBatch(let c): return .receiveBatch(ReceiveBatch(ref: n(c.ref), qty: c.qty))
+        case .receiveBatch(let c):
+            return .receiveBatch(
+                ReceiveBatch(ref: n(c.ref), qty: c.qty, restEta: c.restEta, expectedVersion: c.expectedVersion))
         case .changeBatchEta(let c): return .changeBatchEta(ChangeBatchEta(ref: n(c.ref), eta: c.eta))
         case .ship(let c): return .ship(Ship(orderid: n(c.orderid), sku: c.sku.map(n), partial: c.partial))
         case .moveLine(let c):
@@ -164,6 +208,9 @@ public enum Command: Equatable, Sendable {
         case .allocateWaiting(let c): return .allocateWaiting(AllocateWaiting(sku: c.sku.map(n)))
         case .cancelOrder(let c): return .cancelOrder(CancelOrder(orderid: n(c.orderid)))
         case .changeLine(let c): return .changeLine(ChangeLine(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
+        case .unreceiveBatch(let c): return .unreceiveBatch(UnreceiveBatch(ref: n(c.ref)))
+        case .voidBatch(let c): return .voidBatch(VoidBatch(ref: n(c.ref)))
+        case .replan(let c): return .replan(Replan(sku: c.sku.map(n), dryRun: c.dryRun))
         }
     }
 
@@ -180,6 +227,9 @@ public enum Command: Equatable, Sendable {
         case allocateWaiting = "AllocateWaiting"
         case cancelOrder = "CancelOrder"
         case changeLine = "ChangeLine"
+        case unreceiveBatch = "UnreceiveBatch"
+        case voidBatch = "VoidBatch"
+        case replan = "Replan"
     }
 
     public var kind: Kind {
@@ -195,6 +245,9 @@ public enum Command: Equatable, Sendable {
         case .allocateWaiting: .allocateWaiting
         case .cancelOrder: .cancelOrder
         case .changeLine: .changeLine
+        case .unreceiveBatch: .unreceiveBatch
+        case .voidBatch: .voidBatch
+        case .replan: .replan
         }
     }
 
@@ -274,6 +327,19 @@ public enum Outcome: Equatable, Sendable {
     case lineChanged(
         orderid: String, sku: String, from: Int, to: Int, pieces: [Piece], waiting: Int, filled: [LineOnBatch],
         wasChanged: Bool = true)
+    /// The batch is in the warehouse with `qty` units, less than ordered; the rest is the new arriving batch
+    /// `rest`. Lines that left the batch went where the rules put them (the rest batch among others) or wait.
+    /// `delayed`, the lines the short receipt made later or left waiting.
+    case receivedWithRest(
+        reference: String, qty: Int, rest: RestBatch, moved: [Move], filled: [LineOnBatch], delayed: [Delay] = [])
+    /// The batch's receipt was taken back: it is arriving again on `eta` with `qty` units; `removedRest` names the
+    /// rest batch the receipt made, folded back into it. `moved` lists the lines that left the batch or the rest.
+    case unreceived(
+        reference: String, qty: Int, eta: Day, removedRest: String?, moved: [Move], filled: [LineOnBatch])
+    /// The batch is gone; its lines went where the rules put them, or wait.
+    case batchVoided(reference: String, moved: [Move], filled: [LineOnBatch])
+    /// The lines re-planning moved, oldest first per SKU; with `dryRun`, those it would move (nothing changed).
+    case replanned([ReplannedLine], dryRun: Bool)
 
     /// Whether the command changed the database (wrote a row or an event): false for a command that found its
     /// work already done, such as an identical `Allocate` or `CreateBatch`, a retried waiting line that still
@@ -286,9 +352,11 @@ public enum Outcome: Equatable, Sendable {
         case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged, _), .etaChanged(_, _, let wasChanged, _): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
-        case .deallocated, .cancelled, .received, .shipped, .moved: true
+        case .deallocated, .cancelled, .received, .shipped, .moved, .receivedWithRest, .unreceived, .batchVoided:
+            true
         case .orderCancelled(_, let lines, _): !lines.isEmpty
         case .lineChanged(_, _, _, _, _, _, _, let wasChanged): wasChanged
+        case .replanned(let lines, let dryRun): !dryRun && !lines.isEmpty
         }
     }
 
@@ -297,10 +365,13 @@ public enum Outcome: Equatable, Sendable {
         switch self {
         case .waiting: true
         case .allocatedInPieces(_, _, _, _, let waiting, _, _): waiting > 0
-        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _): moved.contains { $0.to == nil }
+        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _),
+            .receivedWithRest(_, _, _, let moved, _, _), .unreceived(_, _, _, _, let moved, _),
+            .batchVoided(_, let moved, _):
+            moved.contains { $0.to == nil }
         case .lineChanged(_, _, _, _, _, let waiting, _, _): waiting > 0
         case .batchCreated, .allocated, .deallocated, .cancelled, .etaChanged, .shipped, .moved, .allocatedWaiting,
-            .orderCancelled:
+            .orderCancelled, .replanned:
             false
         }
     }
@@ -319,6 +390,19 @@ public struct CancelledLine: Equatable, Sendable {
         self.qty = qty
         self.pieces = pieces
         self.shipped = shipped
+    }
+}
+
+/// The arriving batch a receipt with a rest ETA made of the units that did not come.
+public struct RestBatch: Equatable, Sendable {
+    public let reference: String
+    public let qty: Int
+    public let eta: Day
+
+    public init(reference: String, qty: Int, eta: Day) {
+        self.reference = reference
+        self.qty = qty
+        self.eta = eta
     }
 }
 

@@ -22,6 +22,10 @@ public enum Event: Equatable, Sendable {
     case lineChanged(orderid: String, sku: String, qty: Int)
     /// A change to batch `ref` (a later ETA, a short receipt, a smaller quantity) made these lines later.
     case ordersDelayed(ref: String, delayed: [Delay])
+    /// A receipt was taken back: the batch is arriving again on `eta` with `qty` units.
+    case batchUnreceived(ref: String, qty: Int, eta: Day)
+    /// A batch made by mistake was removed; it had `qty` units.
+    case batchVoided(ref: String, sku: String, qty: Int)
 
     /// The kind of an event, the key its handlers are registered under.
     public enum Kind: String, CaseIterable, Sendable {
@@ -36,6 +40,8 @@ public enum Event: Equatable, Sendable {
         case cancelled = "Cancelled"
         case lineChanged = "LineChanged"
         case ordersDelayed = "OrdersDelayed"
+        case batchUnreceived = "BatchUnreceived"
+        case batchVoided = "BatchVoided"
     }
 
     public var kind: Kind {
@@ -51,6 +57,8 @@ public enum Event: Equatable, Sendable {
         case .cancelled: .cancelled
         case .lineChanged: .lineChanged
         case .ordersDelayed: .ordersDelayed
+        case .batchUnreceived: .batchUnreceived
+        case .batchVoided: .batchVoided
         }
     }
 
@@ -61,7 +69,9 @@ public enum Event: Equatable, Sendable {
             .cancelled(let orderid, _, _), .lineChanged(let orderid, _, _):
             orderid
         case .outOfStock(_, let orderid, _): orderid
-        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged, .ordersDelayed: nil
+        case .batchCreated, .batchQuantityChanged, .batchReceived, .batchEtaChanged, .ordersDelayed, .batchUnreceived,
+            .batchVoided:
+            nil
         }
     }
 
@@ -69,7 +79,8 @@ public enum Event: Equatable, Sendable {
     public var batchReference: String? {
         switch self {
         case .batchCreated(let ref, _, _, _), .batchQuantityChanged(let ref, _), .batchReceived(let ref, _),
-            .batchEtaChanged(let ref, _), .ordersDelayed(let ref, _):
+            .batchEtaChanged(let ref, _), .ordersDelayed(let ref, _), .batchUnreceived(let ref, _, _),
+            .batchVoided(let ref, _, _):
             ref
         case .allocated(_, _, _, let ref), .shipped(_, _, _, let ref): ref
         case .deallocated(_, _, _, let ref): ref
@@ -115,6 +126,14 @@ public enum Event: Equatable, Sendable {
         case .ordersDelayed(let ref, let delayed):
             json.add("ref", ref)
             json.addRaw("delayed", "[" + delayed.map(\.json).joined(separator: ",") + "]")
+        case .batchUnreceived(let ref, let qty, let eta):
+            json.add("ref", ref)
+            json.add("qty", qty)
+            json.add("eta", eta.description)
+        case .batchVoided(let ref, let sku, let qty):
+            json.add("ref", ref)
+            json.add("sku", sku)
+            json.add("qty", qty)
         }
         return json.text
     }

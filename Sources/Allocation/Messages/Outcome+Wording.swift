@@ -29,6 +29,8 @@ extension Outcome {
             "order \(orderid) has no open line; nothing changed"
         case .lineChanged(let orderid, let sku, _, let qty, _, _, _, false):
             "\(orderid) \(sku) already has quantity \(qty); nothing changed"
+        case .replanned(let lines, _) where lines.isEmpty:
+            "no allocated line completes sooner elsewhere; nothing changed"
         default: nil
         }
     }
@@ -52,13 +54,15 @@ extension Outcome {
         case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false, _) where waiting > 0,
             .lineChanged(let orderid, let sku, _, _, _, let waiting, _, true) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
-        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _):
+        case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _),
+            .receivedWithRest(_, _, _, let moved, _, _), .unreceived(_, _, _, _, let moved, _),
+            .batchVoided(_, let moved, _):
             let waiting = moved.filter { $0.to == nil }
             guard !waiting.isEmpty else { return nil }
             return waiting.map { Outcome.outOfStockMessage(sku: $0.sku, orderid: $0.orderid, qty: $0.qty) }
                 .joined(separator: "; ")
         case .batchCreated, .allocated, .allocatedInPieces, .deallocated, .cancelled, .etaChanged, .shipped, .moved,
-            .allocatedWaiting, .orderCancelled, .lineChanged:
+            .allocatedWaiting, .orderCancelled, .lineChanged, .replanned:
             return nil
         }
     }
@@ -155,6 +159,19 @@ extension Outcome {
                 lines: ["changed \(orderid) \(sku) from x\(from) to x\(to)" + (placed.isEmpty ? "" : ": \(placed)")]
                     + (waiting > 0 ? ["waiting: \(orderid) \(sku) x\(waiting) (out of stock for \(sku))"] : [])
                     + filled.map(\.filledLine))
+        case .receivedWithRest(let reference, let qty, let rest, let moved, let filled, let delayed):
+            return Wording(
+                lines: ["received \(reference) x\(qty)", "rest \(rest.reference) x\(rest.qty) arriving \(rest.eta)"]
+                    + moved.map(\.reportLine) + filled.map(\.filledLine) + delayed.map(\.reportLine))
+        case .unreceived(let reference, let qty, let eta, let removedRest, let moved, let filled):
+            return Wording(
+                lines: ["unreceived \(reference): arriving \(eta) with x\(qty)"]
+                    + (removedRest.map { ["rest batch \($0) folded back into \(reference)"] } ?? [])
+                    + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .batchVoided(let reference, let moved, let filled):
+            return Wording(lines: ["voided \(reference)"] + moved.map(\.reportLine) + filled.map(\.filledLine))
+        case .replanned(let lines, let dryRun):
+            return Wording(lines: lines.map { (dryRun ? "would move " : "moved ") + $0.reportLine })
         }
     }
 
@@ -188,6 +205,17 @@ extension OpenRest {
         let parts =
             pieces.map { "x\($0.qty) on arriving batch \($0.batchref)" } + (waiting > 0 ? ["x\(waiting) waiting"] : [])
         return "\(orderid) \(sku) x\(qty) stays open: \(parts.joined(separator: ", "))"
+    }
+}
+
+extension ReplannedLine {
+    /// `O-1 TV x30 from SHIP-9 to W-2: complete 2026-03-02 instead of 2026-03-20`; a line in pieces names each
+    /// (`W-1 x10 + SHIP-8 x20`).
+    var reportLine: String {
+        func said(_ pieces: [Piece]) -> String {
+            pieces.map { pieces.count == 1 ? $0.batchref : "\($0.batchref) x\($0.qty)" }.joined(separator: " + ")
+        }
+        return "\(orderid) \(sku) x\(qty) from \(said(from)) to \(said(to)): complete \(day) instead of \(wasDay)"
     }
 }
 

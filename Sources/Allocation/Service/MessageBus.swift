@@ -222,6 +222,9 @@ extension Services {
         case .allocateWaiting(let c): try allocateWaiting(c, context: context, in: db)
         case .cancelOrder(let c): try cancelOrder(c, context: context, in: db)
         case .changeLine(let c): try changeLine(c, context: context, in: db)
+        case .unreceiveBatch(let c): try unreceiveBatch(c, context: context, in: db)
+        case .voidBatch(let c): try voidBatch(c, context: context, in: db)
+        case .replan(let c): try replan(c, context: context, in: db)
         }
     }
 }

@@ -258,7 +258,7 @@ enum Services {
     /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
     /// schema's `allocated <= purchased` holds after every statement. The lines that were on the batch (`before`
     /// the change) and are now later or wait are the delays, with their `OrdersDelayed` event.
-    private static func changePurchased(
+    static func changePurchased(
         of reference: String, from old: Int, to new: Int, before: Batch, product: inout Product, context: Context,
         in db: Database
     ) throws -> (moves: [Move], filled: [LineOnBatch], delayed: [Delay]) {
@@ -288,12 +288,20 @@ enum Services {
 
     static func receiveBatch(_ command: ReceiveBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(ofBatch: command.ref, in: db)
+        if let expected = command.expectedVersion, expected != product.version {
+            throw AllocationError.changedMeanwhile(
+                sku: product.sku, expectedVersion: expected, version: product.version)
+        }
         let index = try product.batchIndex(command.ref)
         guard product.batches[index].eta != nil else { throw AllocationError.alreadyInWarehouse(command.ref) }
         let before = product.batches[index]
         let old = before.purchased
         let received = command.qty ?? old
         try require(received >= 0, "batch \(command.ref) cannot have quantity \(received)")
+        if let restEta = command.restEta {
+            return try receive(
+                command.ref, qty: received, restArrivingOn: restEta, product: product, context: context, in: db)
+        }
         product.batches[index].eta = nil
         product.events.append(.batchReceived(ref: command.ref, qty: received))
         product.bumpVersion()
@@ -458,7 +466,7 @@ enum Services {
     /// The product holding the batch `reference`, with that batch alone loaded.
     ///
     /// - Throws: `AllocationError.unknownBatch` when there is no such batch.
-    private static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
+    static func loadProduct(ofBatch reference: String, in db: Database) throws -> Product {
         guard let product = try Product.loadVersion(batchReference: reference, in: db) else {
             throw AllocationError.unknownBatch(reference)
         }

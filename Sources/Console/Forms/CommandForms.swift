@@ -133,7 +133,9 @@ extension Form {
         { if !$0.isEmpty { try Validation.checkIdentifier($0, field: field) } }
     }
 
-    /// `r`: the selected arriving batch is in the warehouse; an empty quantity means all that was ordered came.
+    /// `r`: the selected arriving batch is in the warehouse; an empty quantity means all that was ordered came,
+    /// and a rest ETA keeps the missing units arriving as a new batch. The first Enter shows the preview (which
+    /// lines would leave the batch and where each would go), as `c` does; the next Enter confirms exactly that.
     static func receive(_ row: BatchRow) -> Form {
         Form(
             title: "Receive", note: quantities(of: row), batch: row.reference,
@@ -142,12 +144,36 @@ extension Form {
                 Field(
                     label: "Received qty", text: "", limit: quantityLimit,
                     check: { if !$0.isEmpty { _ = try Validation.quantity($0, allowZero: true) } }),
+                Field(
+                    label: "Rest ETA", text: "", limit: dateLimit,
+                    check: { if !$0.isEmpty { _ = try Validation.day($0, field: "rest ETA") } }),
             ],
+            cautions: ["Rest ETA": pastETA],
             index: 1
         ) { values in
             let qty = try values.optional("Received qty").map { try Validation.quantity($0, allowZero: true) }
-            return .send(.receiveBatch(ReceiveBatch(ref: values["Reference"], qty: qty)))
+            let restEta = try values.optional("Rest ETA").map { try Validation.day($0, field: "rest ETA") }
+            return .preview(.receipt(ReceiveBatch(ref: values["Reference"], qty: qty, restEta: restEta)))
         }
+    }
+
+    /// The preview of a receipt as the form shows it, and the command that confirms it: sent with the version the
+    /// preview was computed at, so it is refused if the product changed since.
+    static func confirmation(of preview: ReceiptPreview) -> Confirmation {
+        let command = Command.receiveBatch(
+            ReceiveBatch(
+                ref: preview.reference, qty: preview.qty, restEta: preview.restEta,
+                expectedVersion: preview.version))
+        let head = "Receive x\(preview.qty) of \(preview.ordered)"
+        let rest = preview.rest.map { ["  rest \($0.reference) x\($0.qty) arriving \($0.eta)"] } ?? []
+        guard !preview.moves.isEmpty else {
+            return Confirmation(command: command, lines: ["\(head): no line leaves \(preview.reference)."] + rest)
+        }
+        let count = preview.moves.count == 1 ? "1 line leaves" : "\(preview.moves.count) lines leave"
+        let moves = preview.moves.map { move in
+            "  \(move.orderid) \(move.sku) x\(move.qty) " + (move.to.map { "to \($0)" } ?? "waits (no batch has room)")
+        }
+        return Confirmation(command: command, lines: ["\(head): \(count) \(preview.reference):"] + moves + rest)
     }
 
     /// `e`: a new ETA for the selected arriving batch; its lines stay on it.
@@ -206,6 +232,32 @@ extension Form {
         ) { values in
             .send(.allocateWaiting(AllocateWaiting(sku: values.optional("SKU"))))
         }
+    }
+
+    /// `R`: re-plan the lines of a SKU (empty: every SKU) to where they complete sooner. The first Enter shows
+    /// which lines would move; the next Enter confirms.
+    static func replan(sku: String?) -> Form {
+        Form(
+            title: "Re-plan", note: "Oldest first, to where lines complete sooner; empty SKU: every SKU.",
+            fields: [Field(label: "SKU", text: sku ?? "", check: optionalIdentifier("sku"))]
+        ) { values in
+            .preview(.replan(Replan(sku: values.optional("SKU"))))
+        }
+    }
+
+    /// The preview of a re-plan as the form shows it, and the command that confirms it.
+    static func confirmation(ofReplan lines: [ReplannedLine], sku: String?) -> Confirmation {
+        let command = Command.replan(Replan(sku: sku))
+        guard !lines.isEmpty else {
+            return Confirmation(command: command, lines: ["No line completes sooner elsewhere: nothing to move."])
+        }
+        let count = lines.count == 1 ? "1 line completes sooner:" : "\(lines.count) lines complete sooner:"
+        let moves = lines.map { line in
+            let to = line.to.map { line.to.count == 1 ? $0.batchref : "\($0.batchref) x\($0.qty)" }
+            return
+                "  \(line.orderid) \(line.sku) x\(line.qty) to \(to.joined(separator: " + ")): \(line.day), not \(line.wasDay)"
+        }
+        return Confirmation(command: command, lines: [count] + moves)
     }
 
     /// What deallocating a line does, as the deallocate form says it: a shipped line has nothing to free.

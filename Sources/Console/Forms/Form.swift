@@ -46,6 +46,10 @@ struct Form {
     enum PreviewRequest: Equatable {
         /// What a quantity change would do: the loop sets the ``confirmation`` that sends it.
         case quantityChange(ChangeBatchQuantity)
+        /// What a receipt would do: the loop sets the ``confirmation`` that sends it.
+        case receipt(ReceiveBatch)
+        /// Which lines re-planning would move: the loop sets the ``confirmation`` that sends it.
+        case replan(Replan)
         /// Whether a SKU has a product yet: the loop sets ``skuAnswer``.
         case sku(String)
         /// Where the command's line would go, for the ``placementFields``' texts `fields`: the loop sets

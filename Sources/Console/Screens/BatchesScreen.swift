@@ -182,6 +182,8 @@ struct BatchesScreen {
             return .openForm(Form.move(orderid: nil, sku: selectedRow?.sku, batch: selectedRow?.reference))
         case .allocateWaiting:
             return .openForm(Form.allocateWaiting(sku: selectedRow?.sku))
+        case .replan:
+            return .openForm(Form.replan(sku: selectedRow?.sku))
         default:
             return .none
         }

@@ -38,6 +38,8 @@ struct EventsScreen {
         case .cancelled: "cancelled"
         case .lineChanged: "line changed"
         case .ordersDelayed: "DELAYED"
+        case .batchUnreceived: "unreceived"
+        case .batchVoided: "voided"
         }
     }
 
@@ -109,6 +111,10 @@ struct EventsScreen {
                         .words("\(line.from) \(arrow) \(line.to?.description ?? "waiting")"),
                     ]
                 }
+        case .batchUnreceived(let ref, let qty, let eta):
+            return [.subject(ref), .words("arriving again,"), .amount(String(qty)), .amount("eta \(eta)")]
+        case .batchVoided(let ref, let sku, let qty):
+            return [.subject(ref), .sku(sku), .amount("\(times)\(qty)"), .words("removed")]
         }
     }
 
