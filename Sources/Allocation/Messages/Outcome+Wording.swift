@@ -210,12 +210,14 @@ extension OpenRest {
 
 extension ReplannedLine {
     /// `O-1 TV x30 from SHIP-9 to W-2: complete 2026-03-02 instead of 2026-03-20`; a line in pieces names each
-    /// (`W-1 x10 + SHIP-8 x20`).
+    /// (`W-1 x10 + SHIP-8 x20`). A re-plan never makes a line later, so a day before the new one was a late
+    /// batch's ETA, said so: `instead of 2026-03-20 (late)`.
     var reportLine: String {
         func said(_ pieces: [Piece]) -> String {
             pieces.map { pieces.count == 1 ? $0.batchref : "\($0.batchref) x\($0.qty)" }.joined(separator: " + ")
         }
-        return "\(orderid) \(sku) x\(qty) from \(said(from)) to \(said(to)): complete \(day) instead of \(wasDay)"
+        let was = wasDay < day ? "\(wasDay) (late)" : "\(wasDay)"
+        return "\(orderid) \(sku) x\(qty) from \(said(from)) to \(said(to)): complete \(day) instead of \(was)"
     }
 }
 
