@@ -41,9 +41,10 @@ extension Subcommand {
     static let deallocate = Subcommand(
         name: "deallocate", positionals: ["ORDERID", "SKU"], abstract: "free an order's line for a SKU",
         details: """
-            Frees the order's line for SKU and drops the line, printing the batch it left and each waiting line
-            the freed stock filled; a waiting line is cancelled ("cancelled ORDERID SKU xQTY"). Exit 1 when the
-            order has no such line or it was shipped.
+            Frees the order's line for SKU and cancels it (it stays listed as cancelled; a part already shipped
+            stays shipped), printing the batch it left and each waiting line the freed stock filled; a waiting
+            line is cancelled ("cancelled ORDERID SKU xQTY"). Exit 1 for an unknown order ("Unknown order"), when
+            the order has no such line, or when it was shipped or cancelled.
             """
     ) { tool in
         try tool.send(.deallocate(Deallocate(orderid: tool.required("ORDERID"), sku: tool.required("SKU"))))
