@@ -45,6 +45,17 @@ final class ConsoleRun {
         try session.send("Enter")
     }
 
+    /// Goes to the allocations screen and filters it by `text` (an order id or SKU), waiting until the filter
+    /// shows `matching` lines.
+    @discardableResult
+    func filterAllocations(by text: String, matching: Int) throws -> String {
+        try session.send("2", "/")
+        try session.waitFor("Order or SKU:")
+        try session.type(text)
+        try session.send("Enter")
+        return try session.waitFor("filter: \(text) (\(matching))")
+    }
+
     /// The screen line holding `text`, or "" when none does.
     func line(containing text: String, in screen: String) -> String {
         screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""

@@ -266,7 +266,7 @@ public enum Schema {
             ],
             postgres: PostgresSchema.allocationsHoldTheirQuantity),
         Migration(
-            name: "partial shipments",
+            name: "partial shipments and cancelled lines",
             sqlite: [
                 // The units of the line shipped so far: all of a shipped line, part of one shipped in part.
                 """
@@ -280,13 +280,28 @@ public enum Schema {
                 ALTER TABLE order_lines ADD COLUMN part_shipped_from TEXT
                   CHECK ((part_shipped_from IS NULL) = (part_shipped_at IS NULL))
                 """,
+                // When the line was cancelled; a cancelled line neither waits nor ships, and holds no stock. It
+                // stays listed with its order.
+                """
+                ALTER TABLE order_lines ADD COLUMN cancelled_at TEXT
+                  CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
+                """,
                 "UPDATE order_lines SET shipped_qty = qty WHERE shipped_at IS NOT NULL",
+                "DROP TRIGGER allocations_need_a_live_line",
                 "DROP TRIGGER allocations_fit_their_line_on_insert",
                 "DROP TRIGGER allocations_fit_their_line_on_update",
                 "DROP TRIGGER order_lines_allocated_line_cannot_wait_or_ship",
                 // A line's quantity may change now that each allocation holds its own: the rules below keep the
                 // pieces within what the line has open, whatever column changes.
                 "DROP TRIGGER order_lines_quantity_is_fixed",
+                """
+                CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT ON allocations
+                WHEN (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
+                      WHERE id = NEW.orderline_id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'a shipped or cancelled order line cannot be allocated');
+                END
+                """,
                 // A line's allocations add up to its open quantity (what is not shipped) at most, and to less
                 // while it waits.
                 """
@@ -297,57 +312,6 @@ public enum Schema {
                     SELECT RAISE(ABORT, 'a waiting order line''s pieces must add up to less than its open quantity')
                     FROM order_lines AS l WHERE l.id = NEW.orderline_id AND l.waiting_since IS NOT NULL
                       AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty - l.shipped_qty;
-                END
-                """,
-                """
-                CREATE TRIGGER allocations_fit_their_line_on_update AFTER UPDATE OF orderline_id, qty ON allocations
-                BEGIN
-                    SELECT RAISE(ABORT, 'a shipped order line cannot be allocated')
-                    FROM order_lines WHERE id = NEW.orderline_id AND shipped_at IS NOT NULL;
-                    SELECT RAISE(ABORT, 'an order line''s pieces cannot add up to more than its open quantity')
-                    FROM order_lines AS l WHERE l.id = NEW.orderline_id
-                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) > l.qty - l.shipped_qty;
-                    SELECT RAISE(ABORT, 'a waiting order line''s pieces must add up to less than its open quantity')
-                    FROM order_lines AS l WHERE l.id = NEW.orderline_id AND l.waiting_since IS NOT NULL
-                      AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty - l.shipped_qty;
-                END
-                """,
-                // A line with allocations cannot be shipped, a shipped line has shipped all of it, a line whose
-                // allocations hold all it has open cannot wait, and a part shipped leaves its pieces first.
-                """
-                CREATE TRIGGER order_lines_allocated_line_cannot_wait_or_ship
-                BEFORE UPDATE OF qty, waiting_since, shipped_at, shipped_qty ON order_lines
-                WHEN (NEW.shipped_at IS NOT NULL
-                      AND (NEW.shipped_qty <> NEW.qty
-                           OR EXISTS (SELECT 1 FROM allocations WHERE orderline_id = NEW.id)))
-                  OR (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id)
-                     > NEW.qty - NEW.shipped_qty
-                  OR (NEW.waiting_since IS NOT NULL
-                      AND (SELECT coalesce(sum(qty), 0) FROM allocations WHERE orderline_id = NEW.id)
-                          >= NEW.qty - NEW.shipped_qty)
-                BEGIN
-                    SELECT RAISE(ABORT, 'an allocated order line cannot wait or be shipped');
-                END
-                """,
-            ],
-            postgres: PostgresSchema.partialShipments),
-        Migration(
-            name: "cancelled lines stay listed",
-            sqlite: [
-                // When the line was cancelled; a cancelled line neither waits nor ships, and holds no stock.
-                """
-                ALTER TABLE order_lines ADD COLUMN cancelled_at TEXT
-                  CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
-                """,
-                "DROP TRIGGER allocations_need_a_live_line",
-                "DROP TRIGGER allocations_fit_their_line_on_update",
-                "DROP TRIGGER order_lines_allocated_line_cannot_wait_or_ship",
-                """
-                CREATE TRIGGER allocations_need_a_live_line BEFORE INSERT ON allocations
-                WHEN (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
-                      WHERE id = NEW.orderline_id)
-                BEGIN
-                    SELECT RAISE(ABORT, 'a shipped or cancelled order line cannot be allocated');
                 END
                 """,
                 """
@@ -364,7 +328,9 @@ public enum Schema {
                       AND (SELECT sum(qty) FROM allocations WHERE orderline_id = l.id) >= l.qty - l.shipped_qty;
                 END
                 """,
-                // As before, and a line with allocations cannot be cancelled.
+                // A line with allocations cannot be shipped or cancelled, a shipped line has shipped all of it, a
+                // line whose allocations hold all it has open cannot wait, and a part shipped leaves its pieces
+                // first.
                 """
                 CREATE TRIGGER order_lines_allocated_line_cannot_wait_or_ship
                 BEFORE UPDATE OF qty, waiting_since, shipped_at, shipped_qty, cancelled_at ON order_lines
@@ -381,7 +347,7 @@ public enum Schema {
                 END
                 """,
             ],
-            postgres: PostgresSchema.cancelledLines),
+            postgres: PostgresSchema.partialShipmentsAndCancelledLines),
     ]
 
     /// The version a fully migrated database has, on either engine.

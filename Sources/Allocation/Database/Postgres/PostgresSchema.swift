@@ -264,17 +264,31 @@ enum PostgresSchema {
         """,
     ]
 
-    /// Migration 6 on a server: a line keeps the units shipped so far (`shipped_qty`) and when and from where its
-    /// last part left while the rest is open; its allocations hold at most its open quantity, less while it waits;
-    /// its quantity may change within those rules.
-    static let partialShipments: [String] = [
+    /// Migration 6 on a server: a line keeps the units shipped so far (`shipped_qty`), when and from where its
+    /// last part left while the rest is open, and when it was cancelled; its allocations hold at most its open
+    /// quantity, less while it waits, none once it is shipped or cancelled; its quantity may change within those
+    /// rules.
+    static let partialShipmentsAndCancelledLines: [String] = [
         """
         ALTER TABLE order_lines
           ADD COLUMN shipped_qty bigint NOT NULL DEFAULT 0 CHECK (shipped_qty >= 0 AND shipped_qty <= qty),
           ADD COLUMN part_shipped_at text COLLATE "C",
-          ADD COLUMN part_shipped_from text COLLATE "C" CHECK ((part_shipped_from IS NULL) = (part_shipped_at IS NULL))
+          ADD COLUMN part_shipped_from text COLLATE "C" CHECK ((part_shipped_from IS NULL) = (part_shipped_at IS NULL)),
+          ADD COLUMN cancelled_at text COLLATE "C"
+            CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
         """,
         "UPDATE order_lines SET shipped_qty = qty WHERE shipped_at IS NOT NULL",
+        """
+        CREATE OR REPLACE FUNCTION allocations_need_a_live_line() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
+                WHERE id = NEW.orderline_id) THEN
+                RAISE EXCEPTION 'a shipped or cancelled order line cannot be allocated';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
         """
         CREATE OR REPLACE FUNCTION allocations_fit_their_line() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
@@ -290,46 +304,6 @@ enum PostgresSchema {
                 RAISE EXCEPTION 'a waiting order line''s pieces must add up to less than its open quantity';
             END IF;
             RETURN NULL;
-        END
-        $$
-        """,
-        """
-        CREATE OR REPLACE FUNCTION order_lines_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            placed bigint;
-        BEGIN
-            SELECT coalesce(sum(qty), 0) INTO placed FROM allocations WHERE orderline_id = NEW.id;
-            IF (NEW.shipped_at IS NOT NULL AND (NEW.shipped_qty <> NEW.qty OR placed > 0))
-                OR placed > NEW.qty - NEW.shipped_qty
-                OR (NEW.waiting_since IS NOT NULL AND placed >= NEW.qty - NEW.shipped_qty) THEN
-                RAISE EXCEPTION 'an allocated order line cannot wait or be shipped';
-            END IF;
-            RETURN NEW;
-        END
-        $$
-        """,
-        "DROP TRIGGER order_lines_guard ON order_lines",
-        """
-        CREATE TRIGGER order_lines_guard BEFORE UPDATE OF qty, waiting_since, shipped_at, shipped_qty ON order_lines
-        FOR EACH ROW EXECUTE FUNCTION order_lines_guard()
-        """,
-    ]
-
-    /// Migration 7 on a server: a cancelled line stays, with when it was cancelled; it neither waits nor ships, and
-    /// holds no stock.
-    static let cancelledLines: [String] = [
-        """
-        ALTER TABLE order_lines ADD COLUMN cancelled_at text COLLATE "C"
-          CHECK (cancelled_at IS NULL OR (waiting_since IS NULL AND shipped_at IS NULL))
-        """,
-        """
-        CREATE OR REPLACE FUNCTION allocations_need_a_live_line() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF (SELECT shipped_at IS NOT NULL OR cancelled_at IS NOT NULL FROM order_lines
-                WHERE id = NEW.orderline_id) THEN
-                RAISE EXCEPTION 'a shipped or cancelled order line cannot be allocated';
-            END IF;
-            RETURN NEW;
         END
         $$
         """,
