@@ -9,9 +9,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq's header; its functions come from CPostgresLoader, which loads libpq.so.5 only when a server is
+        // named, so a run on SQLite does not load it and the libraries it needs.
+        .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CPostgresLoader", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CWideChar"),
-        .target(name: "Allocation", dependencies: ["CSQLite", "CPostgres", "CWideChar"]),
+        .target(name: "Allocation", dependencies: ["CSQLite", "CPostgres", "CPostgresLoader", "CWideChar"]),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "Console", dependencies: ["Allocation", "CNcurses"]),
         .executableTarget(name: "stock", dependencies: ["Allocation", "Console"]),

@@ -1,4 +1,5 @@
 import CPostgres
+import CPostgresLoader
 import Foundation
 
 /// One libpq connection to a PostgreSQL server: statements are prepared once by name and run with bound text
@@ -41,6 +42,11 @@ final class PostgresConnection {
     /// - Throws: `SettingsError` for a URL that cannot be read (``ServerAddress/problem``); `DatabaseError`
     ///   naming the server and what went wrong (refused, no answer, login refused).
     init(address: ServerAddress, timeoutSeconds: Int, answerTimeoutMilliseconds: Int) throws {
+        if let failure = stock_libpq_failure() {
+            throw DatabaseError.server(
+                message: "cannot connect to a PostgreSQL server: \(String(cString: failure)) (install libpq5)",
+                state: "08001")
+        }
         if let problem = address.problem { throw SettingsError(message: problem) }
         self.address = address
         answerTimeout = Double(answerTimeoutMilliseconds) / 1000

@@ -1,4 +1,5 @@
 import CPostgres
+import CPostgresLoader
 import Foundation
 
 /// A `postgresql://` URL naming a server database, read the way libpq reads it (`PQconninfoParse`), and shown in
@@ -31,6 +32,12 @@ public struct ServerAddress: Sendable, Equatable {
 
     public init(url given: String) {
         url = Self.lowerCasingScheme(given)
+        // Without libpq the URL cannot be read as libpq reads it; connecting says why (``PostgresConnection``).
+        guard stock_libpq_failure() == nil else {
+            parts = []
+            problem = nil
+            return
+        }
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(url, &error) else {
             let reason = error.map { Self.unquoted(String(cString: $0)) } ?? "out of memory"
