@@ -11,6 +11,7 @@ struct Options {
     var applyRounds: Int
     var skipScale = false
     var skipRender = false
+    var skipStartup = false
     var skipApply = false
     var skipGroup = false
     var skipHistory = false
@@ -48,7 +49,7 @@ struct Options {
     static let usage = """
         usage: stock-bench [--quick] [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
                            [--skip-history] [--skip-writers] [--skip-big] [--skip-scale] [--skip-render]
-                           [--big-db PATH] [--engine sqlite|postgres] [--postgres URL] [--big-server]
+                           [--skip-startup] [--big-db PATH] [--engine sqlite|postgres] [--postgres URL] [--big-server]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
@@ -58,7 +59,8 @@ struct Options {
         processes writing at once (commands per second, waits for the write lock); then the read side on a
         database of 100,000 batches and 1,000,000 order lines; then allocation and a batch filling 1,000 waiting
         lines on the small database against that big one (p50, p99, the bar of 2x); then the console's render
-        step of a 132x40 frame (the bar of 1 ms).
+        step of a 132x40 frame (the bar of 1 ms); then start-up: stock --version and stock batches --json on a small
+        file against the sqlite3 shell's SELECT 1 (the bar of 3x and 12 MiB).
 
           --quick           every section at a small size (500 allocations, one round, a big database of 10,000
                             batches and 100,000 lines), in well under a minute: shows the program still runs
@@ -73,6 +75,7 @@ struct Options {
           --skip-big        skip the big database: the read side and the scale measurement
           --skip-scale      skip the scale measurement (small against big database)
           --skip-render     skip the render measurement
+          --skip-startup    skip the start-up measurement
           --big-db PATH     keep the big database at PATH and reuse it while it holds a complete seed of the
                             size asked (full or --quick) at the current schema version
           --engine E        sqlite (the default: the sections above) or postgres: allocation through the whole bus
@@ -118,6 +121,7 @@ struct Options {
             case "--skip-big": skipBig = true
             case "--skip-scale": skipScale = true
             case "--skip-render": skipRender = true
+            case "--skip-startup": skipStartup = true
             case "--skip-history": skipHistory = true
             case "--big-db": bigDatabase = try value(word)
             case "--seed-big-only": seedOnly = try value(word)

@@ -78,6 +78,9 @@ func runSections(_ options: Options, directory: String) throws {
     if !options.skipRender {
         try RenderBench(frames: options.renderFrames).run(path: template)
     }
+    if !options.skipStartup {
+        try StartupBench(runs: options.quick ? 10 : 100).run(small: template)
+    }
 }
 
 let exitCode: Int32
