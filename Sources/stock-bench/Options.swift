@@ -59,8 +59,8 @@ struct Options {
         processes writing at once (commands per second, waits for the write lock); then the read side on a
         database of 100,000 batches and 1,000,000 order lines; then allocation and a batch filling 1,000 waiting
         lines on the small database against that big one (p50, p99, the bar of 2x); then the console's render
-        step of a 132x40 frame (the bar of 1 ms); then start-up: stock --version and stock batches --json on a small
-        file against the sqlite3 shell's SELECT 1 (the bar of 3x and 12 MiB).
+        step of a 132x40 frame (the bar of 1 ms); then start-up: stock printing its version, and stock listing a
+        small file's batches as JSON, against the sqlite3 shell's SELECT 1 (the bar of 3x and 12 MiB).
 
           --quick           every section at a small size (500 allocations, one round, a big database of 10,000
                             batches and 100,000 lines), in well under a minute: shows the program still runs
