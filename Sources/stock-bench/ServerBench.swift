@@ -66,12 +66,14 @@ struct ServerBench {
         }
         let pgbench = try runPgbench(location: serverLocation)
         printTargets(server: server, pgbench: pgbench)
+        try ServerApplyBench(serverLocation: serverLocation, directory: directory, commands: options.quick ? 200 : 5000)
+            .run()
         if inconsistent > 0 {
             throw BenchFailure(description: "\(inconsistent) measurement(s) left the database inconsistent")
         }
     }
 
-    /// pgbench with 1 and 4 clients on the same schema, or nothing when it is not on PATH.
+    /// pgbench with 1, 4 and 8 clients on the same schema, or nothing when it is not on PATH.
     private func runPgbench(location: String) throws -> [Int: PgbenchAnchor.Result] {
         print("")
         print(
@@ -85,7 +87,7 @@ struct ServerBench {
         try EngineWriters.seed(skus: (0..<PgbenchAnchor.skuCount).map(PgbenchAnchor.sku), location: location)
         let anchor = PgbenchAnchor(pgbench: executable, url: location, directory: directory, seconds: pgbenchSeconds)
         var results: [Int: PgbenchAnchor.Result] = [:]
-        for clients in [1, 4] {
+        for clients in [1, 4, 8] {
             let result = try anchor.run(clients: clients)
             results[clients] = result
             print(
@@ -136,5 +138,14 @@ struct ServerBench {
         print(
             "  8 writers on distinct SKUs faster in total than 1: \(fixed(eight))/s against \(fixed(one))/s: "
                 + verdict(eight > one))
+        guard !pgbench.isEmpty else { return }
+        print("Targets (stock on PostgreSQL at 100% or more of this run's pgbench, the same 6 statements):")
+        for (writers, measured) in [(1, one), (4, four), (8, eight)] {
+            guard let same = pgbench[writers] else { continue }
+            print(
+                "  \(writers) writer\(writers == 1 ? "" : "s") (distinct SKUs) against pgbench -c \(writers): "
+                    + "\(fixed(measured))/s against \(fixed(same.tps))/s = \(fixed(100 * measured / same.tps))%: "
+                    + verdict(measured >= same.tps))
+        }
     }
 }
