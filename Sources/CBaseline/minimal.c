@@ -28,10 +28,12 @@ static const char schema[] =
 
 enum {
     M_BEGIN, M_BATCHES, M_INSERT_LINE, M_ALLOCATE, M_BUMP_VERSION, M_INSERT_VIEW, M_COMMIT, M_ROLLBACK,
-    M_INSERT_PRODUCT, M_INSERT_BATCH, M_COUNT
+    M_INSERT_PRODUCT, M_INSERT_BATCH, M_COUNT,
+    /* Grouped runs only: availability kept in a column, a savepoint per command. */
+    M_BATCHES_KEPT = M_COUNT, M_KEEP, M_SAVEPOINT, M_RELEASE, M_ROLLBACK_TO, M_GROUPED_COUNT
 };
 
-static const char *const sql_text[M_COUNT] = {
+static const char *const sql_text[M_GROUPED_COUNT] = {
     [M_BEGIN] = "BEGIN IMMEDIATE",
     [M_BATCHES] = "SELECT b.id, b.reference, b.purchased - coalesce((SELECT sum(l.qty) FROM allocations AS a "
                   "JOIN order_lines AS l ON l.id = a.orderline_id WHERE a.batch_id = b.id), 0) "
@@ -44,6 +46,12 @@ static const char *const sql_text[M_COUNT] = {
     [M_ROLLBACK] = "ROLLBACK",
     [M_INSERT_PRODUCT] = "INSERT OR IGNORE INTO products (sku) VALUES (?)",
     [M_INSERT_BATCH] = "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)",
+    [M_BATCHES_KEPT] = "SELECT b.id, b.reference, b.purchased - b.allocated "
+                       "FROM batches AS b WHERE b.sku = ? ORDER BY b.eta IS NOT NULL, b.eta, b.reference",
+    [M_KEEP] = "UPDATE batches SET allocated = allocated + ? WHERE id = ?",
+    [M_SAVEPOINT] = "SAVEPOINT command",
+    [M_RELEASE] = "RELEASE command",
+    [M_ROLLBACK_TO] = "ROLLBACK TO command",
 };
 
 /* Steps a statement that returns no rows, then resets it. */
@@ -78,21 +86,23 @@ static int seed(sqlite3_stmt **s, const minimal_batch *batches, int batch_count)
     return rc == SQLITE_OK ? step_done(s[M_COMMIT]) : rc;
 }
 
-/* One allocation inside its transaction: the first batch in preference order with enough available. */
-static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const minimal_order *order, minimal_result *out) {
+/* One allocation inside its transaction: the first batch in preference order with enough available. With `kept`
+ * the availability is read from the batch's `allocated` column, which the allocation then updates. */
+static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const minimal_order *order, int kept, minimal_result *out) {
     int rc;
     sqlite3_int64 batch_id = 0;
     char batchref[128] = "";
-    sqlite3_bind_text(s[M_BATCHES], 1, order->sku, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(s[M_BATCHES])) == SQLITE_ROW) {
-        if (sqlite3_column_int64(s[M_BATCHES], 2) >= order->qty) {
-            batch_id = sqlite3_column_int64(s[M_BATCHES], 0);
-            snprintf(batchref, sizeof batchref, "%s", (const char *)sqlite3_column_text(s[M_BATCHES], 1));
+    sqlite3_stmt *batches = s[kept ? M_BATCHES_KEPT : M_BATCHES];
+    sqlite3_bind_text(batches, 1, order->sku, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(batches)) == SQLITE_ROW) {
+        if (sqlite3_column_int64(batches, 2) >= order->qty) {
+            batch_id = sqlite3_column_int64(batches, 0);
+            snprintf(batchref, sizeof batchref, "%s", (const char *)sqlite3_column_text(batches, 1));
             rc = SQLITE_DONE;
             break;
         }
     }
-    sqlite3_reset(s[M_BATCHES]);
+    sqlite3_reset(batches);
     if (rc != SQLITE_DONE) return rc;
     if (batch_id == 0) {
         out->out_of_stock++;
@@ -107,6 +117,12 @@ static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const minimal_order *orde
     sqlite3_bind_int64(s[M_ALLOCATE], 1, sqlite3_last_insert_rowid(db));
     sqlite3_bind_int64(s[M_ALLOCATE], 2, batch_id);
     if ((rc = step_done(s[M_ALLOCATE])) != SQLITE_OK) return rc;
+
+    if (kept) {
+        sqlite3_bind_int64(s[M_KEEP], 1, order->qty);
+        sqlite3_bind_int64(s[M_KEEP], 2, batch_id);
+        if ((rc = step_done(s[M_KEEP])) != SQLITE_OK) return rc;
+    }
 
     sqlite3_bind_text(s[M_BUMP_VERSION], 1, order->sku, -1, SQLITE_STATIC);
     if ((rc = step_done(s[M_BUMP_VERSION])) != SQLITE_OK) return rc;
@@ -123,9 +139,17 @@ static int allocate_one(sqlite3 *db, sqlite3_stmt **s, const minimal_order *orde
 
 int minimal_allocate_run(const char *path, const char *synchronous, const minimal_batch *batches, int batch_count,
                          const minimal_order *orders, int order_count, minimal_result *out) {
+    return minimal_allocate_grouped_run(path, synchronous, batches, batch_count, orders, order_count, 1, out);
+}
+
+int minimal_allocate_grouped_run(const char *path, const char *synchronous, const minimal_batch *batches,
+                                 int batch_count, const minimal_order *orders, int order_count, int group,
+                                 minimal_result *out) {
     memset(out, 0, sizeof *out);
     sqlite3 *db = NULL;
-    sqlite3_stmt *s[M_COUNT] = {0};
+    const int grouped = group > 1;
+    const int statement_count = grouped ? M_GROUPED_COUNT : M_COUNT;
+    sqlite3_stmt *s[M_GROUPED_COUNT] = {0};
     char pragma[64];
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
@@ -133,20 +157,39 @@ int minimal_allocate_run(const char *path, const char *synchronous, const minima
         sqlite3_busy_timeout(db, 5000);
         rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
     }
+    if (rc == SQLITE_OK && grouped) {
+        rc = sqlite3_exec(db, "ALTER TABLE batches ADD COLUMN allocated INTEGER NOT NULL DEFAULT 0", NULL, NULL, NULL);
+    }
     if (rc == SQLITE_OK) {
         snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s", synchronous);
         rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
     }
-    for (int i = 0; rc == SQLITE_OK && i < M_COUNT; i++) {
+    for (int i = 0; rc == SQLITE_OK && i < statement_count; i++) {
         rc = sqlite3_prepare_v3(db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s[i], NULL);
     }
     if (rc == SQLITE_OK) rc = seed(s, batches, batch_count);
 
     double start = seconds_now();
-    for (int i = 0; rc == SQLITE_OK && i < order_count; i++) {
-        if ((rc = step_done(s[M_BEGIN])) != SQLITE_OK) break;
-        rc = allocate_one(db, s, &orders[i], out);
-        if (rc == SQLITE_OK) rc = step_done(s[M_COMMIT]);
+    if (!grouped) {
+        for (int i = 0; rc == SQLITE_OK && i < order_count; i++) {
+            if ((rc = step_done(s[M_BEGIN])) != SQLITE_OK) break;
+            rc = allocate_one(db, s, &orders[i], 0, out);
+            if (rc == SQLITE_OK) rc = step_done(s[M_COMMIT]);
+            if (rc != SQLITE_OK && !sqlite3_get_autocommit(db)) step_done(s[M_ROLLBACK]);
+        }
+    } else {
+        /* A COMMIT every `group` commands, each command inside its own SAVEPOINT. */
+        for (int i = 0; rc == SQLITE_OK && i < order_count; i++) {
+            if (i % group == 0 && (rc = step_done(s[M_BEGIN])) != SQLITE_OK) break;
+            if ((rc = step_done(s[M_SAVEPOINT])) != SQLITE_OK) break;
+            rc = allocate_one(db, s, &orders[i], 1, out);
+            if (rc == SQLITE_OK) {
+                rc = step_done(s[M_RELEASE]);
+            } else if (step_done(s[M_ROLLBACK_TO]) == SQLITE_OK) {
+                step_done(s[M_RELEASE]);
+            }
+            if (rc == SQLITE_OK && ((i + 1) % group == 0 || i + 1 == order_count)) rc = step_done(s[M_COMMIT]);
+        }
         if (rc != SQLITE_OK && !sqlite3_get_autocommit(db)) step_done(s[M_ROLLBACK]);
     }
     out->seconds = seconds_now() - start;
@@ -155,7 +198,7 @@ int minimal_allocate_run(const char *path, const char *synchronous, const minima
         out->rc = rc;
         snprintf(out->message, sizeof out->message, "%s", db ? sqlite3_errmsg(db) : "out of memory");
     }
-    for (int i = 0; i < M_COUNT; i++) sqlite3_finalize(s[i]);
+    for (int i = 0; i < statement_count; i++) sqlite3_finalize(s[i]);
     sqlite3_close_v2(db);
     return rc;
 }

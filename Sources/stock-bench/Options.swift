@@ -54,7 +54,9 @@ struct Options {
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
         `stock apply` (the binary built beside stock-bench) against a minimal C program on a seeded
-        workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate; then allocation on a SKU with
+        workload, at synchronous FULL and NORMAL, with the bar of 70% of the C rate, and grouped `stock apply` and
+        `stock import orders` on ten times the allocations against the C program committing every 1,000 (the bars
+        of 70% and of import at 20x per-command apply); then allocation on a SKU with
         10 batches against one with 10,000 (most emptied), with the bar of 2x; then 1, 4 and 8 `stock apply`
         processes writing at once (commands per second, waits for the write lock); then the read side on a
         database of 100,000 batches and 1,000,000 order lines; then allocation and a batch filling 1,000 waiting

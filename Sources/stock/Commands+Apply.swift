@@ -64,7 +64,7 @@ extension Tool {
         let dryRun = arguments.flags.contains("--dry-run")
         let grouped = arguments.flags.contains("--group")
         let answers = AnswerBuffer()
-        var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in answers.add(Tool.answer(row, result).text) }
+        var run = BulkRun(bus: bus, fromRow: fromRow) { row, result in answers.add(row, result) }
         if grouped || dryRun { run.group = CommandGroup(bus: bus, settings: settings, dryRun: dryRun) }
         // A script may wait for each result before it sends the next line.
         run.progress = { _ in answers.write() }
@@ -131,19 +131,29 @@ extension Tool {
 /// `stdout`, whose flush by `fflush(nil)` would wait for standard input's lock, held by the reader thread while
 /// it waits for a line.
 final class AnswerBuffer {
-    private var text = ""
+    private var bytes: [UInt8] = []
 
-    func add(_ line: String) {
-        text += line
-        text += "\n"
+    /// Adds the answer to `row` (``Tool/answer(_:_:)``; the most common one written straight in its bytes,
+    /// ``AllocatedAnswer``).
+    func add(_ row: BulkRow, _ result: Result<Outcome, any Error>) {
+        if !AllocatedAnswer.write(row, result, into: &bytes) {
+            bytes.append(contentsOf: Tool.answer(row, result).text.utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Adds a line of text.
+    func add(line text: String) {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// Writes the lines collected since the last call; a standard output that cannot be written (a closed pipe)
     /// loses them, as a process killed by the pipe would.
     func write() {
-        let bytes = Array(text.utf8)
-        text.removeAll(keepingCapacity: true)
+        guard !bytes.isEmpty else { return }
         try? OutputFile.writeAll(bytes, to: STDOUT_FILENO, name: "standard output")
+        bytes.removeAll(keepingCapacity: true)
     }
 }
 

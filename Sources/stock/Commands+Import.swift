@@ -145,7 +145,8 @@ private final class ImportReport {
 
     /// Keeps the row's report line, if it gets one.
     func add(_ row: BulkRow, _ result: Result<Outcome, any Error>) {
-        let place = "row \(row.number)" + (row.line.map { " (line \($0))" } ?? "")
+        // Named only for a row that gets a line: most get none.
+        var place: String { "row \(row.number)" + (row.line.map { " (line \($0))" } ?? "") }
         switch result {
         case .failure(let error):
             line("\(place): \(Tool.describe(error).1)")
@@ -163,7 +164,7 @@ private final class ImportReport {
     }
 
     private func line(_ text: String) {
-        answers.add(text)
+        answers.add(line: text)
         pending = true
     }
 

@@ -85,7 +85,8 @@ public enum CSVImport {
                         qty: try Validation.quantity(value("quantity"), field: "quantity"),
                         eta: eta.isEmpty ? nil : try Validation.day(eta)))
             case .orders:
-                if ["shipped", "cancelled"].contains(CSVReader.columnKey(value("status"))) { return nil }
+                let status = value("status")
+                if !status.isEmpty, ["shipped", "cancelled"].contains(CSVReader.columnKey(status)) { return nil }
                 return .allocate(
                     Allocate(
                         orderid: value("orderid"), sku: value("sku"),

@@ -37,16 +37,24 @@ public struct CSVRecord: Equatable, Sendable {
     /// Its position among the data records: the first record after the header is row 1.
     public let row: Int
 
+    /// The header's names as ``value(of:)`` compares them (``CSVReader/columnKey(_:)``), made once per file.
+    let keys: [String]
+
     public init(fields: [String], header: [String], line: Int, row: Int) {
+        self.init(fields: fields, header: header, keys: header.map(CSVReader.columnKey), line: line, row: row)
+    }
+
+    init(fields: [String], header: [String], keys: [String], line: Int, row: Int) {
         self.fields = fields
         self.header = header
+        self.keys = keys
         self.line = line
         self.row = row
     }
 
     /// The value of the column named `name` (compared case-insensitively); nil when the header has no such column.
     public func value(of name: String) -> String? {
-        header.firstIndex { CSVReader.columnKey($0) == name }.map { fields[$0] }
+        keys.firstIndex(of: name).map { fields[$0] }
     }
 }
 
@@ -90,6 +98,8 @@ public final class CSVReader {
     public private(set) var header: [String]?
     /// The line the header is on.
     public private(set) var headerLine = 1
+    /// The header's names as records compare them (``columnKey(_:)``).
+    private var headerKeys: [String] = []
     /// Bytes read from the input so far.
     public private(set) var bytesRead = 0
 
@@ -134,6 +144,7 @@ public final class CSVReader {
         }
         let names = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         header = names
+        headerKeys = names.map(CSVReader.columnKey)
         headerLine = first.line
         return names
     }
@@ -149,7 +160,7 @@ public final class CSVReader {
                 reason: "\(record.fields.count) fields, but the header has \(names.count)\(hint)")
         }
         rows += 1
-        return CSVRecord(fields: record.fields, header: names, line: record.line, row: rows)
+        return CSVRecord(fields: record.fields, header: names, keys: headerKeys, line: record.line, row: rows)
     }
 
     private func nextNonBlank() throws -> (fields: [String], line: Int)? {

@@ -55,72 +55,72 @@ extension Command {
         }
         switch kind {
         case .createBatch:
-            try fields.checkKeys(Set(["command", "ref", "sku", "qty", "eta"]).union(today == nil ? [] : ["etaInDays"]))
+            try fields.checkKeys(today == nil ? Keys.createBatch : Keys.createBatchInDays)
             let eta = try Command.eta(fields, today: today)
             self = .createBatch(
                 CreateBatch(
                     ref: try fields.string("ref"), sku: try fields.string("sku"), qty: try fields.integer("qty"),
                     eta: eta))
         case .allocate:
-            try fields.checkKeys(["command", "orderid", "sku", "qty"])
+            try fields.checkKeys(Keys.allocate)
             self = .allocate(
                 Allocate(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
         case .changeBatchQuantity:
-            try fields.checkKeys(["command", "ref", "qty", "expectedVersion"])
+            try fields.checkKeys(Keys.changeBatchQuantity)
             self = .changeBatchQuantity(
                 ChangeBatchQuantity(
                     ref: try fields.string("ref"), qty: try fields.integer("qty"),
                     expectedVersion: try fields.optionalInteger("expectedVersion")))
         case .deallocate:
-            try fields.checkKeys(["command", "orderid", "sku"])
+            try fields.checkKeys(Keys.deallocate)
             self = .deallocate(Deallocate(orderid: try fields.string("orderid"), sku: try fields.string("sku")))
         case .receiveBatch:
-            try fields.checkKeys(["command", "ref", "qty", "restEta", "expectedVersion"])
+            try fields.checkKeys(Keys.receiveBatch)
             self = .receiveBatch(
                 ReceiveBatch(
                     ref: try fields.string("ref"), qty: try fields.optionalInteger("qty"),
                     restEta: try fields.optionalString("restEta").map { try Validation.day($0, field: "restEta") },
                     expectedVersion: try fields.optionalInteger("expectedVersion")))
         case .changeBatchEta:
-            try fields.checkKeys(Set(["command", "ref", "eta"]).union(today == nil ? [] : ["etaInDays"]))
+            try fields.checkKeys(today == nil ? Keys.changeBatchEta : Keys.changeBatchEtaInDays)
             guard let eta = try Command.eta(fields, today: today) else {
                 throw InputError(message: "\(name): missing field \"eta\"")
             }
             self = .changeBatchEta(ChangeBatchEta(ref: try fields.string("ref"), eta: eta))
         case .ship:
-            try fields.checkKeys(["command", "orderid", "sku", "partial"])
+            try fields.checkKeys(Keys.ship)
             self = .ship(
                 Ship(
                     orderid: try fields.string("orderid"), sku: try fields.optionalString("sku"),
                     partial: fields.has("partial") ? try fields.bool("partial") : false))
         case .moveLine:
-            try fields.checkKeys(["command", "orderid", "sku", "batchref"])
+            try fields.checkKeys(Keys.moveLine)
             self = .moveLine(
                 MoveLine(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     batchref: try fields.string("batchref")))
         case .allocateWaiting:
-            try fields.checkKeys(["command", "sku"])
+            try fields.checkKeys(Keys.allocateWaiting)
             self = .allocateWaiting(AllocateWaiting(sku: try fields.optionalString("sku")))
         case .cancelOrder:
-            try fields.checkKeys(["command", "orderid"])
+            try fields.checkKeys(Keys.cancelOrder)
             self = .cancelOrder(CancelOrder(orderid: try fields.string("orderid")))
         case .changeLine:
-            try fields.checkKeys(["command", "orderid", "sku", "qty"])
+            try fields.checkKeys(Keys.changeLine)
             self = .changeLine(
                 ChangeLine(
                     orderid: try fields.string("orderid"), sku: try fields.string("sku"),
                     qty: try fields.integer("qty")))
         case .unreceiveBatch:
-            try fields.checkKeys(["command", "ref"])
+            try fields.checkKeys(Keys.unreceiveBatch)
             self = .unreceiveBatch(UnreceiveBatch(ref: try fields.string("ref")))
         case .voidBatch:
-            try fields.checkKeys(["command", "ref"])
+            try fields.checkKeys(Keys.voidBatch)
             self = .voidBatch(VoidBatch(ref: try fields.string("ref")))
         case .replan:
-            try fields.checkKeys(["command", "sku", "dryRun"])
+            try fields.checkKeys(Keys.replan)
             self = .replan(
                 Replan(
                     sku: try fields.optionalString("sku"),
@@ -135,4 +135,24 @@ extension Command {
         }
         return try fields.optionalString("eta").map { try Validation.day($0) }
     }
+}
+
+/// The fields each command accepts, built once rather than for every line read.
+private enum Keys {
+    static let createBatch: Set<String> = ["command", "ref", "sku", "qty", "eta"]
+    static let createBatchInDays = createBatch.union(["etaInDays"])
+    static let changeBatchEta: Set<String> = ["command", "ref", "eta"]
+    static let changeBatchEtaInDays = changeBatchEta.union(["etaInDays"])
+    static let allocate: Set<String> = ["command", "orderid", "sku", "qty"]
+    static let changeBatchQuantity: Set<String> = ["command", "ref", "qty", "expectedVersion"]
+    static let deallocate: Set<String> = ["command", "orderid", "sku"]
+    static let receiveBatch: Set<String> = ["command", "ref", "qty", "restEta", "expectedVersion"]
+    static let ship: Set<String> = ["command", "orderid", "sku", "partial"]
+    static let moveLine: Set<String> = ["command", "orderid", "sku", "batchref"]
+    static let allocateWaiting: Set<String> = ["command", "sku"]
+    static let cancelOrder: Set<String> = ["command", "orderid"]
+    static let changeLine: Set<String> = ["command", "orderid", "sku", "qty"]
+    static let unreceiveBatch: Set<String> = ["command", "ref"]
+    static let voidBatch: Set<String> = ["command", "ref"]
+    static let replan: Set<String> = ["command", "sku", "dryRun"]
 }

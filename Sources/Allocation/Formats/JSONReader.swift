@@ -134,7 +134,8 @@ private struct Parser {
 
     mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
-        var members: [String: JSONValue] = [:]
+        // Room for a command line's fields, so the common object is not grown key by key.
+        var members = [String: JSONValue](minimumCapacity: 8)
         if next == UInt8(ascii: "}") {
             index += 1
             depth -= 1

@@ -57,6 +57,31 @@ public enum Validation {
     ///
     /// - Throws: `ContractViolation` for anything but a whole number in range.
     public static func quantity(_ text: String, field: String = "qty", allowZero: Bool = false) throws -> Int {
+        guard let value = plainQuantity(text) else {
+            return try typedQuantity(text, field: field, allowZero: allowZero)
+        }
+        try checkQuantity(value, field: field, allowZero: allowZero)
+        return value
+    }
+
+    /// The number `text` writes when it is only ASCII digits, 1 to 18 of them (no overflow), as a file or a
+    /// script writes it; nil for anything else, which ``typedQuantity(_:field:allowZero:)`` reads. Both read such a
+    /// text as the same number: the fast path of ``quantity(_:field:allowZero:)``.
+    static func plainQuantity(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard (1...18).contains(bytes.count) else { return nil }
+            var value = 0
+            for byte in bytes {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+    }
+
+    /// ``quantity(_:field:allowZero:)`` for any text: surrounding spaces trimmed, a sign allowed.
+    static func typedQuantity(_ text: String, field: String = "qty", allowZero: Bool = false) throws -> Int {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         try require(!trimmed.isEmpty, "\(field) is missing")
         let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)

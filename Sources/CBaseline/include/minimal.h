@@ -35,4 +35,14 @@ typedef struct {
 int minimal_allocate_run(const char *path, const char *synchronous, const minimal_batch *batches, int batch_count,
                          const minimal_order *orders, int order_count, minimal_result *out);
 
+/*
+ * minimal_allocate_run with grouped commits when `group` > 1: the batches keep what is allocated in a column
+ * (the read no longer sums the allocations), and the orders run in BEGIN IMMEDIATE transactions committed every
+ * `group` commands, each command inside its own SAVEPOINT (RELEASE, or ROLLBACK TO on an error): the minimum for
+ * grouped all-or-nothing commands. `group` <= 1 is minimal_allocate_run.
+ */
+int minimal_allocate_grouped_run(const char *path, const char *synchronous, const minimal_batch *batches,
+                                 int batch_count, const minimal_order *orders, int order_count, int group,
+                                 minimal_result *out);
+
 #endif
