@@ -120,6 +120,7 @@ extension Tool {
         // after a higher id was printed still comes, once.
         let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
+        var output = OutputBuffer()
         func printNew() throws {
             var page: [EventRow]
             repeat {
@@ -129,9 +130,9 @@ extension Tool {
                     page = try Views.events(after: lastID, limit: 1000, in: database)
                     lastID = page.last?.id ?? lastID
                 }
-                for event in page { print(json ? event.json : text.line(for: event)) }
+                for event in page { try output.line(json ? event.json : text.line(for: event)) }
             } while page.count >= 1000
-            fflush(nil)
+            try output.flush()
         }
         try printNew()
         guard following else { return .done }

@@ -37,9 +37,8 @@ public struct EventRow: Equatable, Sendable {
         head.add("at", at)
         head.add("operator", `operator`)
         head.add("kind", kind)
-        let fields = payload.dropFirst().dropLast()
-        let text = head.text
-        return fields.isEmpty ? text : String(text.dropLast()) + "," + fields + "}"
+        head.addMembers(of: payload)
+        return head.text
     }
 
     /// Whether a stored payload can be printed as it is, without encoding its event again. Only the bus writes
