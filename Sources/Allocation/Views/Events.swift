@@ -68,7 +68,7 @@ public struct EventRow: Equatable, Sendable {
         let kind = row.text(2)
         let stored = row.text(3)
         do {
-            let event = try Event(kind: kind, payload: stored)
+            let event = try Event.stored(kind: kind, payload: stored) ?? Event(kind: kind, payload: stored)
             self.init(
                 id: id, at: row.text(1), event: event,
                 payload: EventRow.isAsWritten(stored) ? stored : event.payload, operator: row.text(4))
