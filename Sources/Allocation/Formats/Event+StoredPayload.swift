@@ -59,7 +59,7 @@ extension Event {
 }
 
 /// A flat JSON object whose values are strings of printable ASCII without quotes or backslashes, whole numbers
-/// or null, members in order; nil for any other text (escapes, nesting, spaces, other numbers).
+/// whose magnitude fits in `Int` or null, members in order; nil for any other text (escapes, nesting, spaces, other numbers).
 private struct FlatFields {
     private enum Value {
         case text(String)
@@ -137,7 +137,9 @@ private struct FlatFields {
                     index += 1
                 }
                 let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                return Int(digits).map(Value.integer)
+                // The JSON reader wants the magnitude to fit in `Int`, so `Int.min` is not a whole number there.
+                guard let number = Int(digits), number != .min else { return nil }
+                return .integer(number)
             }
         }
 
