@@ -47,7 +47,10 @@ extension Tool {
         let (sku, database) = try openReadingSKUOption()
         let rows = try Views.batches(sku: sku, in: database)
         if arguments.flags.contains("--json") {
-            return printOut(jsonArray(rows.map(\.json)))
+            var output = OutputBuffer()
+            try output.jsonArrayLine(rows.lazy.map(\.json))
+            try output.flush()
+            return .done
         }
         var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
         for row in rows {

@@ -38,6 +38,21 @@ struct OutputBuffer {
         if bytes.count >= flushAt { try flush() }
     }
 
+    /// Appends `values` as ``jsonArray(_:)`` joins them, and a newline, without holding the whole array's text.
+    ///
+    /// - Throws: `OutputError` when a write fails.
+    mutating func jsonArrayLine(_ values: some Sequence<String>) throws {
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for value in values {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes.append(contentsOf: value.utf8)
+            if bytes.count >= flushAt { try flush() }
+        }
+        try line("]")
+    }
+
     /// Writes what is gathered, after anything `print` left in the C library's buffer.
     ///
     /// - Throws: `OutputError` when the write fails.
