@@ -168,4 +168,118 @@ func runReadBench(big: BigDatabase, path: String) throws {
         [try Views.nextBatch(containing: "no-such", after: BigDatabase.batch(0), in: db)]
     }
     print("  after reads: VmRSS \(mebibytes(procStatusKiB("VmRSS"))), VmHWM \(mebibytes(procStatusKiB("VmHWM")))")
+    try runListingBench(path: path, rounds: big == .quick ? 1 : 3)
+}
+
+/// One listing of issue 21's target 2: a `stock` command and the sqlite3 shell printing the same rows in the same
+/// format family (text as `.mode list`, JSON as `-json`, CSV as `-csv`).
+struct Listing {
+    let label: String
+    let stock: [String]
+    let shellMode: String?
+    let sql: String
+
+    static let all: [Listing] = [
+        Listing(label: "stock events", stock: ["events"], shellMode: nil, sql: eventsSQL),
+        Listing(label: "stock events --json", stock: ["events", "--json"], shellMode: "-json", sql: eventsSQL),
+        Listing(label: "stock export events -", stock: ["export", "events", "-"], shellMode: "-csv", sql: eventsSQL),
+        Listing(
+            label: "stock export allocations -", stock: ["export", "allocations", "-"], shellMode: "-csv",
+            sql: """
+                SELECT l.orderid, l.sku, l.qty, CASE WHEN a.batch_id IS NULL THEN 'waiting' ELSE 'allocated' END,
+                  b.reference, l.waiting_since, l.shipped_at
+                FROM order_lines AS l LEFT JOIN allocations AS a ON a.orderline_id = l.id
+                  LEFT JOIN batches AS b ON b.id = a.batch_id ORDER BY l.id
+                """),
+        Listing(
+            label: "stock export batches -", stock: ["export", "batches", "-"], shellMode: "-csv", sql: batchesSQL),
+        Listing(label: "stock batches --json", stock: ["batches", "--json"], shellMode: "-json", sql: batchesSQL),
+        Listing(
+            label: "stock backorders --json", stock: ["backorders", "--json"], shellMode: "-json",
+            sql: "SELECT orderid, sku, qty, waiting_since FROM order_lines WHERE waiting_since IS NOT NULL ORDER BY id"),
+    ]
+
+    private static let eventsSQL = "SELECT id, at, operator, kind, payload FROM events ORDER BY id"
+    private static let batchesSQL = """
+        SELECT b.reference, b.sku, b.purchased, b.eta, coalesce(sum(a.qty), 0), b.purchased - coalesce(sum(a.qty), 0)
+        FROM batches AS b LEFT JOIN allocations AS a ON a.batch_id = b.id GROUP BY b.id ORDER BY b.id
+        """
+}
+
+/// A child process's wall time and peak resident memory, its standard output sent to `/dev/null`.
+struct ChildRun {
+    let seconds: Double
+    let peakKiB: Int
+
+    /// Runs `arguments` (the program first) and waits for it.
+    ///
+    /// - Throws: `BenchFailure` when it cannot start or exits with another status than 0.
+    static func run(_ arguments: [String]) throws -> ChildRun {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let start = ContinuousClock.now
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw BenchFailure(description: "cannot run \(arguments[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let (whole, attoseconds) = (ContinuousClock.now - start).components
+        guard status == 0 else {
+            throw BenchFailure(description: "\(arguments.joined(separator: " ")) failed (wait status \(status))")
+        }
+        return ChildRun(seconds: Double(whole) + Double(attoseconds) / 1e18, peakKiB: usage.ru_maxrss)
+    }
+}
+
+/// Each listing of issue 21's target 2 timed against the sqlite3 shell printing the same rows (median of
+/// `rounds`, output to `/dev/null`), with stock's peak RSS and whether it is within 2× of the shell.
+func runListingBench(path: String, rounds: Int) throws {
+    print("")
+    print("Listings against the sqlite3 shell, same rows and format family, output to /dev/null (median of \(rounds)):")
+    guard let stock = stockExecutableBesideBench() else {
+        print(
+            "  skipped: no stock executable beside stock-bench; build it with `swift build -c release --product stock`")
+        return
+    }
+    let shell = "sqlite3"
+    guard (try? ChildRun.run([shell, path, "SELECT 1"])) != nil else {
+        print("  skipped: no sqlite3 shell on the PATH")
+        return
+    }
+    let rows = ["events", "order_lines", "batches"].map { table in
+        (try? rowCount(table, in: path)).map { "\($0) \(table)" } ?? table
+    }
+    print("  rows: \(rows.joined(separator: ", "))")
+    for listing in Listing.all {
+        var stockRuns: [ChildRun] = []
+        var shellRuns: [ChildRun] = []
+        for round in 0..<rounds {
+            let (mine, theirs) = try alternating(
+                round: round, { try ChildRun.run([stock, "--db", path] + listing.stock) },
+                { try ChildRun.run([shell] + (listing.shellMode.map { [$0] } ?? []) + [path, listing.sql]) })
+            stockRuns.append(mine)
+            shellRuns.append(theirs)
+        }
+        let mine = median(stockRuns.map(\.seconds))
+        let theirs = median(shellRuns.map(\.seconds))
+        let ratio = mine / max(theirs, 1e-6)
+        let peak = stockRuns.map(\.peakKiB).max() ?? 0
+        print(
+            "  \(padded(listing.label)) \(milliseconds(mine)) vs sqlite3 \(listing.shellMode ?? "list") "
+                + "\(milliseconds(theirs)): \(fixed(ratio, 2))x, RSS \(mebibytes(peak)); target within 2x: "
+                + (ratio <= 2 ? "met" : "not met"))
+    }
+}
+
+/// The rows of `table`, for the listing section's heading.
+private func rowCount(_ table: String, in path: String) throws -> Int {
+    let db = try Database.open(settings: benchSettings(path: path), access: .readOnly)
+    return try db.queryOne("SELECT count(*) FROM \(table)") { $0.int(0) } ?? 0
 }

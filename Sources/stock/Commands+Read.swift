@@ -47,7 +47,10 @@ extension Tool {
         let (sku, database) = try openReadingSKUOption()
         let rows = try Views.batches(sku: sku, in: database)
         if arguments.flags.contains("--json") {
-            return printOut(jsonArray(rows.map(\.json)))
+            var output = OutputBuffer()
+            try output.jsonArrayLine(rows.lazy.map(\.json))
+            try output.flush()
+            return .done
         }
         var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
         for row in rows {
@@ -120,6 +123,7 @@ extension Tool {
         // after a higher id was printed still comes, once.
         let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
+        var output = OutputBuffer()
         func printNew() throws {
             var page: [EventRow]
             repeat {
@@ -129,9 +133,9 @@ extension Tool {
                     page = try Views.events(after: lastID, limit: 1000, in: database)
                     lastID = page.last?.id ?? lastID
                 }
-                for event in page { print(json ? event.json : text.line(for: event)) }
+                for event in page { try output.line(json ? event.json : text.line(for: event)) }
             } while page.count >= 1000
-            fflush(nil)
+            try output.flush()
         }
         try printNew()
         guard following else { return .done }

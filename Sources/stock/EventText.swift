@@ -9,12 +9,14 @@ import Allocation
 struct EventText {
     let zone: LocalZone
     private let widths: [Int]
+    private let times: TimeText
 
     static let header = ["ID", "TIME", "OPERATOR", "EVENT", "DETAILS"]
 
     /// Columns wide enough for `rows`, the kind column for every kind when `anyKind` (lines yet to come).
     init(zone: LocalZone, fitting rows: [EventRow], anyKind: Bool = false, header: Bool = false) {
         self.zone = zone
+        times = TimeText(zone: zone)
         let kinds = anyKind ? Event.Kind.allCases.map(\.rawValue) : rows.map(\.kind)
         let least = header ? EventText.header.dropLast().map(TerminalText.width) : [1, 1, 1, 1]
         let columns = [
@@ -45,7 +47,7 @@ struct EventText {
 
     /// One event in the columns.
     func line(for row: EventRow) -> String {
-        cells([String(row.id), EventText.time(of: row, in: zone), EventText.operator(of: row), row.kind, row.payload])
+        cells([String(row.id), times.text(row.at), EventText.operator(of: row), row.kind, row.payload])
     }
 
     /// Cells sanitized and padded to the widths, the id right-aligned, two spaces apart; the last one as it is.
@@ -61,5 +63,29 @@ struct EventText {
             line += (index == 0 ? padding + cell : cell + padding) + "  "
         }
         return line
+    }
+}
+
+/// ``EventText/time(_:in:)`` for a run of timestamps, formatting each second once: `ShownTime(seconds:in:)` reads
+/// only the whole second, so events recorded in the same second share their text.
+final class TimeText {
+    let zone: LocalZone
+    private var second: Int?
+    private var shown = ""
+
+    init(zone: LocalZone) {
+        self.zone = zone
+    }
+
+    /// What ``EventText/time(_:in:)`` gives for `timestamp`.
+    func text(_ timestamp: String) -> String {
+        guard let seconds = Clock.seconds(timestamp: timestamp) else { return timestamp }
+        let whole = Int(seconds.rounded(.down))
+        if whole != second {
+            let time = ShownTime(seconds: seconds, in: zone)
+            shown = "\(time.full) \(time.zone)"
+            second = whole
+        }
+        return shown
     }
 }

@@ -14,6 +14,56 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// Lines for standard output gathered into writes of about 64 KiB: a listing of a million lines makes a few
+/// thousand `write` calls, not a million `print`s.
+struct OutputBuffer {
+    private var bytes: [UInt8] = []
+    private let descriptor: Int32
+    private let name: String
+    private let flushAt: Int
+
+    init(descriptor: Int32 = STDOUT_FILENO, name: String = "standard output", flushAt: Int = 1 << 16) {
+        self.descriptor = descriptor
+        self.name = name
+        self.flushAt = flushAt
+        bytes.reserveCapacity(flushAt + 4096)
+    }
+
+    /// Appends `text` and a newline, writing what is gathered once it passes 64 KiB.
+    ///
+    /// - Throws: `OutputError` when the write fails.
+    mutating func line(_ text: String) throws {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count >= flushAt { try flush() }
+    }
+
+    /// Appends `values` as ``jsonArray(_:)`` joins them, and a newline, without holding the whole array's text.
+    ///
+    /// - Throws: `OutputError` when a write fails.
+    mutating func jsonArrayLine(_ values: some Sequence<String>) throws {
+        bytes.append(UInt8(ascii: "["))
+        var first = true
+        for value in values {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes.append(contentsOf: value.utf8)
+            if bytes.count >= flushAt { try flush() }
+        }
+        try line("]")
+    }
+
+    /// Writes what is gathered, after anything `print` left in the C library's buffer.
+    ///
+    /// - Throws: `OutputError` when the write fails.
+    mutating func flush() throws {
+        fflush(nil)
+        guard !bytes.isEmpty else { return }
+        try OutputFile.writeAll(bytes, to: descriptor, name: name)
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
 /// Left-aligned columns separated by two spaces, for the human-readable listings.
 ///
 /// Cells are sanitized and measured by the console's rules (``TerminalText``): CJK characters take two cells,

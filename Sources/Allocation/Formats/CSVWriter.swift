@@ -40,10 +40,16 @@ public struct CSVWriter {
 
     /// Whether `field` must be quoted.
     public static func needsQuotes(_ field: String) -> Bool {
+        func edge(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
+        }
         let utf8 = field.utf8
-        let edges: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\t")]
-        if let first = utf8.first, let last = utf8.last, edges.contains(first) || edges.contains(last) { return true }
-        return utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if let first = utf8.first, let last = utf8.last, edge(first) || edge(last) { return true }
+        return utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where special(byte) { return true }
+            return false
+        } ?? utf8.contains(where: special)
     }
 
     private static func append(record fields: [String], to bytes: inout [UInt8]) {

@@ -36,6 +36,14 @@ public struct JSONObjectWriter {
         bytes.append(contentsOf: json.utf8)
     }
 
+    /// Adds the members of `object`, the text of a JSON object such as ``text`` writes, after those added.
+    public mutating func addMembers(of object: String) {
+        let members = object.utf8.dropFirst().dropLast()
+        guard !members.isEmpty else { return }
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(contentsOf: members)
+    }
+
     private mutating func addKey(_ key: String) {
         if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
         JSONObjectWriter.appendQuoted(key, to: &bytes)

@@ -7,7 +7,14 @@
 /// the current `LC_CTYPE`: wide CJK characters take 2 cells, combining marks 0.
 public enum TerminalText {
     /// `text` with every control character, escape sequence and text-direction mark replaced by `replacement`.
+    /// Printable ASCII, the common case, is returned as it is: each of its bytes is a cluster of its own that
+    /// ``clusters(_:replacement:)`` keeps (``sanitizedByClusters(_:replacement:)`` is that general path).
     public static func sanitized(_ text: String, replacement: String = "?") -> String {
+        isPrintableASCII(text) ? text : sanitizedByClusters(text, replacement: replacement)
+    }
+
+    /// ``sanitized(_:replacement:)`` cluster by cluster, without its fast path.
+    static func sanitizedByClusters(_ text: String, replacement: String) -> String {
         clusters(text, replacement: replacement).map(\.text).joined()
     }
 
@@ -42,7 +49,11 @@ public enum TerminalText {
     /// Whether `text` is only printable ASCII (space to `~`), one cell per byte with nothing to replace: most of
     /// what a frame draws, measured without looking at grapheme clusters or the locale.
     static func isPrintableASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        func printable(_ byte: UInt8) -> Bool { byte >= 0x20 && byte < 0x7F }
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where !printable(byte) { return false }
+            return true
+        } ?? text.utf8.allSatisfy(printable)
     }
 
     /// The end of `text` that fits in `room` cells: all of it when it fits, else `ellipsis` (one cell) and as

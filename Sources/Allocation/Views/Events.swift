@@ -37,9 +37,8 @@ public struct EventRow: Equatable, Sendable {
         head.add("at", at)
         head.add("operator", `operator`)
         head.add("kind", kind)
-        let fields = payload.dropFirst().dropLast()
-        let text = head.text
-        return fields.isEmpty ? text : String(text.dropLast()) + "," + fields + "}"
+        head.addMembers(of: payload)
+        return head.text
     }
 
     /// Whether a stored payload can be printed as it is, without encoding its event again. Only the bus writes
@@ -69,7 +68,7 @@ public struct EventRow: Equatable, Sendable {
         let kind = row.text(2)
         let stored = row.text(3)
         do {
-            let event = try Event(kind: kind, payload: stored)
+            let event = try Event.stored(kind: kind, payload: stored) ?? Event(kind: kind, payload: stored)
             self.init(
                 id: id, at: row.text(1), event: event,
                 payload: EventRow.isAsWritten(stored) ? stored : event.payload, operator: row.text(4))

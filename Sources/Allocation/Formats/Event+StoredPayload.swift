@@ -1,0 +1,158 @@
+extension Event {
+    /// The event of a stored row read without the general JSON reader, for listings of a million events: nil
+    /// unless `payload` is exactly what ``payload`` writes for the event read, flat, its strings printable ASCII
+    /// without quotes or backslashes. A nil answer says nothing about the row; ``init(kind:payload:)`` then
+    /// reads it, with its checks and messages.
+    ///
+    /// The same rule as ``init(kind:payload:)``: that reader is the inverse of ``payload``, and an event is
+    /// only returned when its ``payload`` is the stored text, byte for byte.
+    static func stored(kind name: String, payload: String) -> Event? {
+        guard let kind = Kind(rawValue: name), let fields = FlatFields(payload) else { return nil }
+        let event: Event?
+        switch kind {
+        case .batchCreated:
+            let eta = fields.text("eta").flatMap(Day.init)
+            guard eta != nil || fields.isNull("eta") else { return nil }
+            event = fields.lineOf("ref").map { .batchCreated(ref: $0.key, sku: $0.sku, qty: $0.qty, eta: eta) }
+        case .allocated, .shipped:
+            event = fields.lineOf("orderid").flatMap { line in
+                fields.text("batchref").map { batchref in
+                    kind == .allocated
+                        ? .allocated(orderid: line.key, sku: line.sku, qty: line.qty, batchref: batchref)
+                        : .shipped(orderid: line.key, sku: line.sku, qty: line.qty, batchref: batchref)
+                }
+            }
+        case .deallocated:
+            event = fields.lineOf("orderid").map {
+                .deallocated(orderid: $0.key, sku: $0.sku, qty: $0.qty, batchref: fields.text("batchref"))
+            }
+        case .cancelled, .lineChanged:
+            event = fields.lineOf("orderid").map {
+                kind == .cancelled
+                    ? .cancelled(orderid: $0.key, sku: $0.sku, qty: $0.qty)
+                    : .lineChanged(orderid: $0.key, sku: $0.sku, qty: $0.qty)
+            }
+        case .outOfStock:
+            event = fields.text("sku").map {
+                .outOfStock(sku: $0, orderid: fields.text("orderid"), qty: fields.integer("qty"))
+            }
+        case .batchQuantityChanged, .batchReceived:
+            guard let ref = fields.text("ref"), let qty = fields.integer("qty") else { return nil }
+            event =
+                kind == .batchReceived ? .batchReceived(ref: ref, qty: qty) : .batchQuantityChanged(ref: ref, qty: qty)
+        case .batchEtaChanged:
+            guard let ref = fields.text("ref"), let eta = fields.text("eta").flatMap(Day.init) else { return nil }
+            event = .batchEtaChanged(ref: ref, eta: eta)
+        case .batchUnreceived:
+            guard let ref = fields.text("ref"), let qty = fields.integer("qty"),
+                let eta = fields.text("eta").flatMap(Day.init)
+            else { return nil }
+            event = .batchUnreceived(ref: ref, qty: qty, eta: eta)
+        case .batchVoided:
+            event = fields.lineOf("ref").map { .batchVoided(ref: $0.key, sku: $0.sku, qty: $0.qty) }
+        case .ordersDelayed:
+            return nil
+        }
+        guard let event, event.payload == payload else { return nil }
+        return event
+    }
+}
+
+/// A flat JSON object whose values are strings of printable ASCII without quotes or backslashes, whole numbers
+/// whose magnitude fits in `Int` or null, members in order; nil for any other text (escapes, nesting, spaces, other numbers).
+private struct FlatFields {
+    private enum Value {
+        case text(String)
+        case integer(Int)
+        case null
+    }
+
+    private var members: [(key: String, value: Value)] = []
+
+    init?(_ json: String) {
+        var utf8 = json
+        guard
+            let members = utf8.withUTF8({ bytes -> [(key: String, value: Value)]? in
+                var scanner = Scanner(bytes: bytes)
+                return scanner.object()
+            })
+        else { return nil }
+        self.members = members
+    }
+
+    private func value(_ key: String) -> Value? {
+        members.first { $0.key == key }?.value
+    }
+
+    func text(_ key: String) -> String? {
+        if case .text(let text) = value(key) { text } else { nil }
+    }
+
+    func integer(_ key: String) -> Int? {
+        if case .integer(let number) = value(key) { number } else { nil }
+    }
+
+    func isNull(_ key: String) -> Bool {
+        if case .null = value(key) { true } else { false }
+    }
+
+    /// `key`, `sku` and `qty`, the fields every line or batch event starts with.
+    func lineOf(_ key: String) -> (key: String, sku: String, qty: Int)? {
+        guard let first = text(key), let sku = text("sku"), let qty = integer("qty") else { return nil }
+        return (first, sku, qty)
+    }
+
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        mutating func object() -> [(key: String, value: Value)]? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var members: [(key: String, value: Value)] = []
+            if take(UInt8(ascii: "}")) { return index == bytes.count ? members : nil }
+            repeat {
+                guard let key = string(), take(UInt8(ascii: ":")), let value = value() else { return nil }
+                members.append((key, value))
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "}")) && index == bytes.count ? members : nil
+        }
+
+        private mutating func take(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        private mutating func value() -> Value? {
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): return string().map(Value.text)
+            case UInt8(ascii: "n"):
+                for byte in "null".utf8 where !take(byte) { return nil }
+                return .null
+            default:
+                let start = index
+                _ = take(UInt8(ascii: "-"))
+                while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                    index += 1
+                }
+                let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                // The JSON reader wants the magnitude to fit in `Int`, so `Int.min` is not a whole number there.
+                guard let number = Int(digits), number != .min else { return nil }
+                return .integer(number)
+            }
+        }
+
+        private mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
+                index += 1
+            }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            return take(UInt8(ascii: "\"")) ? text : nil
+        }
+    }
+}
