@@ -59,7 +59,8 @@ struct Options {
         of 70% and of import at 20x per-command apply); then allocation on a SKU with
         10 batches against one with 10,000 (most emptied), with the bar of 2x; then 1, 4 and 8 `stock apply`
         processes writing at once (commands per second, waits for the write lock); then the read side on a
-        database of 100,000 batches and 1,000,000 order lines; then allocation and a batch filling 1,000 waiting
+        database of 100,000 batches and 1,000,000 order lines, with each listing and export against the sqlite3
+        shell printing the same rows (the bar of 2x); then allocation and a batch filling 1,000 waiting
         lines on the small database against that big one (p50, p99, the bar of 2x); then the console's render
         step of a 132x40 frame (the bar of 1 ms); then start-up: stock printing its version, and stock listing a
         small file's batches as JSON, against the sqlite3 shell's SELECT 1 (the bar of 3x and 12 MiB).

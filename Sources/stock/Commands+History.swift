@@ -50,24 +50,33 @@ extension Subcommand {
 extension Tool {
     func listBackorders() throws -> ExitStatus {
         let (sku, database) = try openReadingSKUOption()
-        let rows = try Views.backorders(sku: sku, in: database)
         let now = settings.clock.now()
+        if arguments.flags.contains("--json") {
+            // Streamed page by page in one read snapshot: the memory does not grow with the waiting lines.
+            try database.beginReadSnapshot()
+            defer { try? database.endReadSnapshot() }
+            var output = OutputBuffer()
+            var first = true
+            try output.raw("[")
+            try Views.eachBackorder(sku: sku, in: database) { row in
+                let since = if case .waiting(let since) = row.status { since } else { "" }
+                var json = JSONObjectWriter()
+                json.add("orderid", row.orderid)
+                json.add("sku", row.sku)
+                json.add("qty", row.qty)
+                json.add("since", since)
+                json.addRaw("ageSeconds", Age.seconds(since: since, now: now).map(String.init) ?? "null")
+                try output.raw((first ? "" : ",") + json.text)
+                first = false
+            }
+            try output.line("]")
+            try output.flush()
+            return .done
+        }
+        let rows = try Views.backorders(sku: sku, in: database)
         let waiting = rows.map { row in
             let since = if case .waiting(let since) = row.status { since } else { "" }
             return (row: row, since: since, age: Age.seconds(since: since, now: now))
-        }
-        if arguments.flags.contains("--json") {
-            return printOut(
-                jsonArray(
-                    waiting.map { line in
-                        var json = JSONObjectWriter()
-                        json.add("orderid", line.row.orderid)
-                        json.add("sku", line.row.sku)
-                        json.add("qty", line.row.qty)
-                        json.add("since", line.since)
-                        json.addRaw("ageSeconds", line.age.map(String.init) ?? "null")
-                        return json.text
-                    }))
         }
         var table = TextTable(header: ["ORDER", "SKU", "QTY", "WAITING SINCE", "AGE"])
         for line in waiting {

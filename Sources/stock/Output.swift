@@ -38,6 +38,14 @@ struct OutputBuffer {
         if bytes.count >= flushAt { try flush() }
     }
 
+    /// Appends `text` as it is, writing what is gathered once it passes 64 KiB.
+    ///
+    /// - Throws: `OutputError` when the write fails.
+    mutating func raw(_ text: String) throws {
+        bytes.append(contentsOf: text.utf8)
+        if bytes.count >= flushAt { try flush() }
+    }
+
     /// Appends `values` as ``jsonArray(_:)`` joins them, and a newline, without holding the whole array's text.
     ///
     /// - Throws: `OutputError` when a write fails.

@@ -26,15 +26,17 @@ extension Views {
             }, body)
     }
 
-    /// Every waiting line (backorder), oldest first: the order stock fills them in.
-    public static func eachBackorder(in db: Database, _ body: (LineRow) throws -> Void) throws {
+    /// Every waiting line (backorder), of one SKU when `sku` is given, oldest first: the order stock fills them
+    /// in; through the partial index `order_lines_waiting`.
+    public static func eachBackorder(sku: String? = nil, in db: Database, _ body: (LineRow) throws -> Void) throws {
+        let filter = sku == nil ? "" : " AND l.sku = ?"
         try eachPage(
             { after in
                 try db.query(
                     """
                     SELECT \(Views.waitingColumns)
-                    FROM order_lines AS l WHERE l.waiting_since IS NOT NULL AND l.id > ? ORDER BY l.id LIMIT ?
-                    """, after, exportPage
+                    FROM order_lines AS l WHERE l.waiting_since IS NOT NULL\(filter) AND l.id > ? ORDER BY l.id LIMIT ?
+                    """, arguments: (sku.map { [$0.sqlValue] } ?? []) + [after.sqlValue, exportPage.sqlValue]
                 ) { (id: $0.int64(0), row: LineRow(OrderLine(row: $0))) }
             }, body)
     }
