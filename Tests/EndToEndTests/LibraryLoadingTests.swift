@@ -35,6 +35,22 @@ import Testing
         #expect(!libraries.contains { $0.hasPrefix("libpq.so") }, "\(libraries.sorted())")
     }
 
+    /// A machine without the client library: naming a server says so and exits 3; a file still works.
+    @Test func withoutTheServerLibraryAServerIsRefusedWithAClearMessage() throws {
+        let missing = ["STOCK_TEST_LIBPQ": "libstock-no-such-pq.so.5"]
+        let server = try StockProcess.run(
+            ["--db", "postgresql://stock@127.0.0.1:1/stock", "batches"], environment: missing)
+        #expect(server.status == 3, "\(server.stderr)")
+        #expect(
+            server.stderr.hasPrefix(
+                "cannot connect to a PostgreSQL server: cannot load the PostgreSQL client library: "
+                    + "libstock-no-such-pq.so.5"), "\(server.stderr)")
+        #expect(server.stderr.hasSuffix("(install libpq5)\n"), "\(server.stderr)")
+        let folder = try TemporaryFolder()
+        let file = folder.appendingPathComponent("here.sqlite").path
+        #expect(try StockProcess.run(["--db", file, "init"], environment: missing).status == 0)
+    }
+
     @Test(.postgresOnly) func aRunOnAServerLoadsIt() throws {
         let cli = try CommandLineFixture()
         #expect(try cli.stock("add-batch", "b1", "LAMP", "5").status == 0)
