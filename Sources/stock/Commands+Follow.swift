@@ -12,8 +12,12 @@ struct FileLost: Error, CustomStringConvertible {
 extension Tool {
     /// The `events --follow` loop: `onChange` after every commit of any connection, until the file is lost (no
     /// `watch` on a server, whose lost connection fails ``Database/changedSinceLastCheck()`` instead).
+    ///
+    /// `onChange` runs once right after the first check too: a commit that landed between the caller's first read
+    /// and that check counts for no later check, and would otherwise wait for the next commit to be seen.
     func follow(_ database: Database, watch: FileWatch?, onChange: () throws -> Void) throws -> Never {
         _ = try database.changedSinceLastCheck()
+        try onChange()
         while true {
             usleep(UInt32(settings.refreshMilliseconds) * 1000)
             if try database.changedSinceLastCheck() { try onChange() }
