@@ -195,7 +195,7 @@ extension CancelledLine {
         json.add("sku", sku)
         json.add("qty", qty)
         json.addRaw("pieces", jsonArray(pieces.map(\.json)))
-        json.add("waiting", qty - pieces.reduce(0) { $0 + $1.qty })
+        json.add("waiting", waiting)
         json.add("shipped", shipped)
         return json.text
     }

@@ -391,6 +391,9 @@ public struct CancelledLine: Equatable, Sendable {
         self.pieces = pieces
         self.shipped = shipped
     }
+
+    /// The part of the cancelled quantity that was waiting (no piece held it).
+    public var waiting: Int { qty - pieces.reduce(0) { $0 + $1.qty } }
 }
 
 /// The arriving batch a receipt with a rest ETA made of the units that did not come.

@@ -191,7 +191,6 @@ extension Outcome {
 extension CancelledLine {
     /// `cancelled O1 TV x60: freed x40 from B1, x10 from S1, x10 was waiting`, and what shipped before stays.
     func reportLine(orderid: String) -> String {
-        let waiting = qty - pieces.reduce(0) { $0 + $1.qty }
         let parts =
             pieces.map { "freed x\($0.qty) from \($0.batchref)" } + (waiting > 0 ? ["x\(waiting) was waiting"] : [])
             + (shipped > 0 ? ["the x\(shipped) shipped before stays shipped"] : [])

@@ -277,7 +277,7 @@ extension OrderLine {
 
     /// Whether any order line, or any event, ever named order `orderid` (the events keep the orders of lines
     /// deleted before cancelled lines were kept).
-    static func orderIsKnown(_ orderid: String, in db: Database) throws -> Bool {
+    private static func orderIsKnown(_ orderid: String, in db: Database) throws -> Bool {
         try db.queryOne(
             """
             SELECT CASE WHEN EXISTS (SELECT 1 FROM order_lines WHERE orderid = ?)
@@ -286,8 +286,15 @@ extension OrderLine {
         ) { $0.int(0) == 1 } ?? false
     }
 
+    /// `Unknown order` for an order no line or event ever named, with a known order differing only in case as its
+    /// suggestion; nil for a known order.
+    static func unknownOrder(_ orderid: String, in db: Database) throws -> AllocationError? {
+        guard try !orderIsKnown(orderid, in: db) else { return nil }
+        return .unknownOrder(orderid, suggestion: try orderDifferingInCase(from: orderid, in: db))
+    }
+
     /// A known order id that differs from `orderid` only in case (`web-6` for `WEB-6`), or nil.
-    static func orderDifferingInCase(from orderid: String, in db: Database) throws -> String? {
+    private static func orderDifferingInCase(from orderid: String, in db: Database) throws -> String? {
         try db.queryOne(
             "SELECT orderid FROM order_lines WHERE lower(orderid) = lower(?) AND orderid <> ? ORDER BY id LIMIT 1",
             orderid, orderid

@@ -5,11 +5,9 @@ extension Services {
     /// known order differing only in case, `did you mean …?`) when no line or event ever named the order, else
     /// `order … has no line for …`.
     static func missing(orderid: String, sku: String?, in db: Database) throws -> AllocationError {
-        if try OrderLine.orderIsKnown(orderid, in: db) {
-            guard let sku else { return .unknownOrder(orderid, suggestion: nil) }
-            return .unknownLine(orderid: orderid, sku: sku)
-        }
-        return .unknownOrder(orderid, suggestion: try OrderLine.orderDifferingInCase(from: orderid, in: db))
+        if let unknown = try OrderLine.unknownOrder(orderid, in: db) { return unknown }
+        guard let sku else { return .unknownOrder(orderid, suggestion: nil) }
+        return .unknownLine(orderid: orderid, sku: sku)
     }
 
     /// The product of the order's line for `sku`, locked.

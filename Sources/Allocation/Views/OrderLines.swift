@@ -112,9 +112,7 @@ extension Views {
     ///
     /// - Throws: `AllocationError.unknownOrder`, with a known order differing only in case as its suggestion.
     public static func requireKnownOrder(_ orderid: String, in db: Database) throws {
-        guard try !OrderLine.orderIsKnown(orderid, in: db) else { return }
-        throw AllocationError.unknownOrder(
-            orderid, suggestion: try OrderLine.orderDifferingInCase(from: orderid, in: db))
+        if let unknown = try OrderLine.unknownOrder(orderid, in: db) { throw unknown }
     }
 
     /// Every line of the order, allocated, waiting, shipped or cancelled, sorted by SKU; empty when none.
