@@ -214,6 +214,9 @@ public final class ConsoleApp {
             } else if state.formAwaitsPlacement {
                 reload(all: false, follow: false)
                 changed = true
+            } else if state.alerts?.isHoldingBack == true {
+                try refreshStatus(flash: true)
+                changed = true
             }
         } catch {
             changed = complain(error) || changed

@@ -14,13 +14,15 @@ extension Tool {
     /// `watch` on a server, whose lost connection fails ``Database/changedSinceLastCheck()`` instead).
     ///
     /// `onChange` runs once right after the first check too: a commit that landed between the caller's first read
-    /// and that check counts for no later check, and would otherwise wait for the next commit to be seen.
-    func follow(_ database: Database, watch: FileWatch?, onChange: () throws -> Void) throws -> Never {
+    /// and that check counts for no later check, and would otherwise wait for the next commit to be seen. It
+    /// answers whether it left something to read that no commit will announce (``EventFollower/isHoldingBack``):
+    /// then it runs again at the next tick.
+    func follow(_ database: Database, watch: FileWatch?, onChange: () throws -> Bool) throws -> Never {
         _ = try database.changedSinceLastCheck()
-        try onChange()
+        var again = try onChange()
         while true {
             usleep(UInt32(settings.refreshMilliseconds) * 1000)
-            if try database.changedSinceLastCheck() { try onChange() }
+            if try database.changedSinceLastCheck() || again { again = try onChange() }
             if let watch, !watch.isIntact { throw FileLost(path: watch.path) }
         }
     }

@@ -124,7 +124,8 @@ extension Tool {
         let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
         var output = OutputBuffer()
-        func printNew() throws {
+        /// Prints what is new; true when the follower holds committed events back for an older transaction.
+        @discardableResult func printNew() throws -> Bool {
             var page: [EventRow]
             repeat {
                 if following {
@@ -136,6 +137,7 @@ extension Tool {
                 for event in page { try output.line(json ? event.json : text.line(for: event)) }
             } while page.count >= 1000
             try output.flush()
+            return follower.isHoldingBack
         }
         try printNew()
         guard following else { return .done }
@@ -148,7 +150,7 @@ extension Tool {
     ///
     /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed; a connection error
     ///   (exit 3) when a server's connection is lost.
-    func follow(_ database: Database, onChange: () throws -> Void) throws -> Never {
+    func follow(_ database: Database, onChange: () throws -> Bool) throws -> Never {
         let watch = FileWatch.watching(database)
         try follow(database, watch: watch, onChange: onChange)
     }

@@ -23,4 +23,25 @@ import Testing
         }
         #expect(kinds == ["BatchCreated", "Allocated"], "\(listed.stdout)")
     }
+
+    /// An event held back for an older transaction is printed when that transaction ends, although no commit
+    /// announces it: the follower reads again at each tick while it holds something back.
+    @Test(.postgresOnly) func aFollowerPrintsAHeldBackEventWhenTheOlderTransactionEndsWithoutAnotherCommit() throws {
+        let cli = try CommandLineFixture()
+        try cli.stock("add-batch", "b1", "LAMP", "10")
+        let follower = try cli.start("events", "--follow", "--json")
+        try follower.waitForOutput(timeout: 60) { $0.contains("BatchCreated") }
+        let other = try rawConnection(to: cli.path)
+        try other.execute("BEGIN")
+        _ = try other.queryOne("SELECT pg_current_xact_id()::text") { $0.text(0) }
+        try cli.stock("allocate", "o1", "LAMP", "2")
+        // The allocation is committed, but an older transaction still runs: the follower holds it back.
+        usleep(500_000)
+        #expect(!follower.outputSoFar.contains("Allocated"))
+        try other.execute("ROLLBACK")
+        try follower.waitForOutput(timeout: 30) { $0.contains(#""kind":"Allocated""#) }
+        kill(follower.processIdentifier, SIGTERM)
+        let lines = try follower.wait().stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+    }
 }

@@ -22,6 +22,9 @@ public struct EventFollower {
     /// On a server, the events the listing gave whose transactions are not older than the horizon: the
     /// (`tx`, id) reads meet them again.
     private var listed: Set<Int64> = []
+    /// On a server, whether the last read left committed events unread because an older transaction was still
+    /// running: they become readable when it ends, which no commit announces, so the caller reads again later.
+    public private(set) var isHoldingBack = false
 
     /// A follower of the events after `id`.
     public init(after id: Int64) {
@@ -84,6 +87,10 @@ public struct EventFollower {
             }
             kept += page.filter { listed.remove($0.id) == nil }
         } while page.count == limit && kept.count < limit
+        isHoldingBack = false
+        if page.count < limit {
+            isHoldingBack = try db.queryOne(queries.heldBack, floor, lastTransaction, lastID) { _ in true } ?? false
+        }
         return kept
     }
 
@@ -92,6 +99,8 @@ public struct EventFollower {
         let horizon: SQL
         let listing: SQL
         let following: SQL
+        /// Whether a committed event lies after the follower's place, finished or not.
+        let heldBack: SQL
     }
 
     private static func queries(_ order: EngineFeatures.TransactionOrder) -> Queries {
@@ -107,6 +116,11 @@ public struct EventFollower {
                     WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
                       AND \(order.finishedCondition)
                     ORDER BY tx, id LIMIT ?
+                    """),
+                heldBack: SQL(
+                    """
+                    SELECT 1 FROM events WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
+                    ORDER BY tx, id LIMIT 1
                     """))
             made[order.horizonSQL] = queries
             return queries
