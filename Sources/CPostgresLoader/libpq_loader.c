@@ -25,6 +25,9 @@
     X(char *, PQerrorMessage, (const PGconn *conn), (conn)) \
     X(int, PQsocket, (const PGconn *conn), (conn)) \
     X(int, PQbackendPID, (const PGconn *conn), (conn)) \
+    X(char *, PQhost, (const PGconn *conn), (conn)) \
+    X(char *, PQport, (const PGconn *conn), (conn)) \
+    X(const char *, PQparameterStatus, (const PGconn *conn, const char *paramName), (conn, paramName)) \
     X(PQnoticeReceiver, PQsetNoticeReceiver, (PGconn *conn, PQnoticeReceiver proc, void *arg), (conn, proc, arg)) \
     X(int, PQsendQuery, (PGconn *conn, const char *query), (conn, query)) \
     X(int, PQsendPrepare, \

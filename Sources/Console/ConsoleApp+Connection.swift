@@ -46,6 +46,7 @@ extension ConsoleApp {
     /// snapshot on it, and says `message`.
     func adopt(_ fresh: Database, saying message: String, style: Style) {
         database = fresh
+        labelDatabase()
         databaseTrouble = false
         _ = try? database.changedSinceLastCheck()
         reload(all: true, follow: true)
@@ -78,7 +79,47 @@ extension ConsoleApp {
         }
         bus = freshBus ?? bus
         connectionLost = nil
-        adopt(fresh, saying: "reconnected to the database server", style: .ok)
+        adopt(fresh, saying: "reconnected: now on \(fresh.serverPlacement ?? "the database server")", style: .ok)
         return true
+    }
+
+    /// Names the database on the status line: its label, and on a server the host it is on (`stock@h2:5433`),
+    /// which changes when a reconnection lands on another host of the address.
+    func labelDatabase() {
+        state.status.databaseLabel = databaseName + (database.serverPlacement.map { "@" + $0 } ?? "")
+        lastReplicaCheck = -.infinity
+    }
+
+    /// At most once a second on a server: on a standby, whether it streams and how far behind its primary it is
+    /// (`standby, lag 0.2 s`), with a warning said once when it stops streaming or lags more than `lagWarningMs`;
+    /// on a primary reached through an address that asks for a standby (`prefer-standby` falls back to the
+    /// primary silently), `on the primary`. True when the status line changed.
+    func checkReplica() -> Bool {
+        let now = monotonicNow()
+        guard database.serverPlacement != nil, connectionLost == nil, now - lastReplicaCheck >= 1 else { return false }
+        lastReplicaCheck = now
+        let before = (state.status.serverNote, state.status.message)
+        guard let replica = try? database.replicaStatus() else {
+            let onPrimary = settings.databaseLocation.asksForStandby
+            state.status.serverNote = onPrimary ? "on the primary" : nil
+            replicaWarning = nil
+            return before != (state.status.serverNote, state.status.message)
+        }
+        let lag = replica.lagSeconds.map { String(format: "%.1f s", $0) } ?? "unknown"
+        var warning: String?
+        if !replica.streaming {
+            state.status.serverNote = "standby, NOT STREAMING"
+            warning = "the standby is not receiving its primary's changes: what it shows may be out of date"
+        } else if let seconds = replica.lagSeconds, seconds * 1000 > Double(settings.lagWarningMilliseconds) {
+            state.status.serverNote = "standby, LAG \(lag)"
+            warning =
+                "the standby is \(lag) behind its primary (more than lagWarningMs, "
+                + "\(settings.lagWarningMilliseconds) ms)"
+        } else {
+            state.status.serverNote = "standby, lag \(lag)"
+        }
+        if let warning, replicaWarning == nil { state.status.say(warning, style: .alert) }
+        replicaWarning = warning
+        return before != (state.status.serverNote, state.status.message)
     }
 }

@@ -60,6 +60,11 @@ public final class ConsoleApp {
     var connectionLost: String?
     /// When the last reconnection was tried, so a server that is down is not asked more than once a second.
     var lastReconnection = 0.0
+    /// How the status line names the database before the host it is on (``labelDatabase()``).
+    let databaseName: String
+    /// When a standby's replication was last looked at (``checkReplica()``), and what it warned of.
+    var lastReplicaCheck = -Double.infinity
+    var replicaWarning: String?
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -85,6 +90,7 @@ public final class ConsoleApp {
         self.settings = settings
         self.maxFrames = maxFrames
         self.countTicks = countTicks
+        databaseName = databaseLabel
         let today = settings.clock.today
         state =
             readOnly
@@ -92,6 +98,7 @@ public final class ConsoleApp {
             : .operatorConsole(database: databaseLabel, today: today)
         state.zone = settings.zone
         state.splitLines = settings.splitLines
+        labelDatabase()
     }
 
     /// Fails with ``ConsoleError/notATerminal`` when standard input or output is not a terminal.
@@ -206,6 +213,7 @@ public final class ConsoleApp {
         var changed = state.status.expire(now: Clock.system.now()) || countTicks
         changed = checkFile() || changed
         if reopenLostFile() || reconnectLostServer() { return true }
+        changed = checkReplica() || changed
         guard !state.paused else { return changed }
         do {
             if try database.changedSinceLastCheck() || databaseTrouble {

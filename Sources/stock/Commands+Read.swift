@@ -124,8 +124,9 @@ extension Tool {
         let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
         var output = OutputBuffer()
-        /// Prints what is new; true when the follower holds committed events back for an older transaction.
-        @discardableResult func printNew() throws -> Bool {
+        /// Prints what is new in `database`; true when the follower holds committed events back for an older
+        /// transaction.
+        @discardableResult func printNew(_ database: Database) throws -> Bool {
             var page: [EventRow]
             repeat {
                 if following {
@@ -139,19 +140,8 @@ extension Tool {
             try output.flush()
             return follower.isHoldingBack
         }
-        try printNew()
+        try printNew(database)
         guard following else { return .done }
         try follow(database, onChange: printNew)
-    }
-
-    /// Calls `onChange` whenever any connection commits to the database, polling every refresh interval, until
-    /// the process is stopped or the database file is removed or replaced (``FileWatch``, as the console), or
-    /// the connection to a server is lost.
-    ///
-    /// - Throws: ``FileLost`` (exit 3) when the path no longer names the file followed; a connection error
-    ///   (exit 3) when a server's connection is lost.
-    func follow(_ database: Database, onChange: () throws -> Bool) throws -> Never {
-        let watch = FileWatch.watching(database)
-        try follow(database, watch: watch, onChange: onChange)
     }
 }

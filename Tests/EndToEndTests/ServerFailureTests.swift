@@ -116,22 +116,35 @@ import Testing
         #expect(try TestDatabase.miscountedBatches(in: admin).isEmpty)
     }
 
-    /// `events --follow` whose session the server terminates says so and exits 3, as it does for a lost file.
-    @Test(.postgresOnly) func eventsFollowSaysItsConnectionWasLostAndExits3() throws {
+    /// `events --follow` whose session the server terminates says so on standard error, opens a new session by
+    /// itself and goes on from where it was: nothing is printed twice or missed.
+    @Test(.postgresOnly) func eventsFollowReconnectsAfterItsSessionIsTerminated() throws {
         let cli = try CommandLineFixture()
         try cli.stock("add-batch", "b1", "LAMP", "10")
         let name = "stock-e2e-\(UUID().uuidString.prefix(8))"
         let follower = try StockProcess.start(
-            ["--db", Self.adding("application_name=\(name)", to: cli.path), "events", "--follow"],
+            ["--db", Self.adding("application_name=\(name)", to: cli.path), "events", "--follow", "--json"],
             environment: cli.environment)
         try follower.waitForOutput { $0.contains("b1") }
         let admin = try rawConnection(to: cli.path)
-        _ = try admin.queryOne(
+        let terminated = try admin.queryOne(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name
         ) { $0.int(0) }
-        let result = try follower.wait(timeout: 5)
-        #expect(result.status == 3)
-        #expect(result.stderr.contains("lost the connection to the PostgreSQL server"), "\(result.stderr)")
+        #expect(terminated == 1)
+        try cli.stock("allocate", "o1", "LAMP", "2")
+        try follower.waitForOutput(timeout: 30) { $0.contains(#""kind":"Allocated""#) }
+        let errors = follower.errorsSoFar
+        kill(follower.processIdentifier, SIGTERM)
+        let result = try follower.wait()
+        #expect(errors.contains("lost the connection to the PostgreSQL server"), "\(errors)")
+        #expect(errors.contains("; reconnecting"), "\(errors)")
+        #expect(errors.contains("reconnected: now on "), "\(errors)")
+        // A reader had no transaction to lose.
+        #expect(!errors.contains("not committed"), "\(errors)")
+        let kinds = result.stdout.split(separator: "\n").compactMap {
+            (try? cli.decodeJSON(String($0)) as? [String: Any])?["kind"] as? String
+        }
+        #expect(kinds == ["BatchCreated", "Allocated"], "\(result.stdout)")
     }
 
     /// The monitor and the operator console whose session the server terminates say so, open a new session by
@@ -145,13 +158,17 @@ import Testing
         try s.waitFor("B-CHAIR-9")
         let database = try #require(URLComponents(string: run.db.path)?.path.dropFirst())
         #expect(!database.isEmpty)
-        #expect(try s.capture().contains(" \(database) │"), "the status line names the database")
+        let query = URLComponents(string: run.db.path)?.queryItems ?? []
+        let host = query.first { $0.name == "host" }?.value ?? ""
+        let port = query.first { $0.name == "port" }?.value ?? ""
+        // The status line names the database and the host it is on.
+        try s.waitFor(" \(database)@\(host):\(port)")
         let admin = try rawConnection(to: run.db.path)
         let terminated = try admin.queryOne(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name
         ) { $0.int(0) }
         #expect(terminated == 1)
-        try s.waitFor("reconnected to the database server", timeout: 10)
+        try s.waitFor("reconnected: now on \(host):\(port)", timeout: 10)
         let added = try StockProcess.run(["--db", run.db.path, "add-batch", "B-NEW-1", "NEW-SKU", "5"])
         #expect(added.status == 0, "\(added.stderr)")
         try s.waitFor("B-NEW-1", timeout: 5)

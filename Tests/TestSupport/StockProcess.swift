@@ -87,6 +87,11 @@ public final class RunningProcess: @unchecked Sendable {
         (try? String(contentsOf: folder.appendingPathComponent("stdout"), encoding: .utf8)) ?? ""
     }
 
+    /// What the process has written to standard error so far.
+    public var errorsSoFar: String {
+        (try? String(contentsOf: folder.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
+    }
+
     /// Polls standard output every 10 ms until `condition` holds, for a process that runs until it is stopped.
     ///
     /// - Throws: `ProcessFailure` with what was written when it does not hold within `timeout` seconds.

@@ -60,6 +60,17 @@ protocol Connection: AnyObject {
 
     /// Brings the database to the current schema version (``Schema/migrations``), all or nothing.
     func migrate(_ database: Database) throws
+
+    /// The server the connection reached, as `HOST:PORT`; nil for a file.
+    var placement: String? { get }
+
+    /// How far a standby is behind its primary; nil where the connection is not to a standby.
+    func replicaStatus(in database: Database) throws -> ReplicaStatus?
+}
+
+extension Connection {
+    var placement: String? { nil }
+    func replicaStatus(in database: Database) throws -> ReplicaStatus? { nil }
 }
 
 /// The turn a writer took among the database's writers, given back when its transaction ends.

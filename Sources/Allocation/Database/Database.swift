@@ -200,4 +200,28 @@ public final class Database {
     public func changedSinceLastCheck() throws -> Bool {
         try connection.changedSinceLastCheck(in: self)
     }
+
+    /// The server this database is on, as `HOST:PORT` (with several hosts in the address, the one reached); nil
+    /// for a file.
+    public var serverPlacement: String? { connection.placement }
+
+    /// Whether it replicates a primary, and how far behind; nil when the database is not a standby.
+    public func replicaStatus() throws -> ReplicaStatus? {
+        try connection.replicaStatus(in: self)
+    }
+}
+
+/// A standby's replication, as the status line shows it.
+public struct ReplicaStatus: Sendable, Equatable {
+    /// Whether it receives the primary's changes as they are made (`pg_stat_wal_receiver` streaming).
+    public let streaming: Bool
+    /// How long ago the last change it has not replayed yet was made on the primary: 0 when it has replayed all
+    /// it received (an idle primary sends nothing, so the time since the last replayed change says nothing of
+    /// lag); nil when it cannot tell.
+    public let lagSeconds: Double?
+
+    public init(streaming: Bool, lagSeconds: Double?) {
+        self.streaming = streaming
+        self.lagSeconds = lagSeconds
+    }
 }

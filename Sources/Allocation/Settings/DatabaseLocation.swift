@@ -28,6 +28,13 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
     }
 
+    /// Whether it names a server through an address that asks for a standby first
+    /// (``ServerAddress/asksForStandby``).
+    public var asksForStandby: Bool {
+        if case .server(let address) = self { return address.asksForStandby }
+        return false
+    }
+
     /// As messages show it: the file's path, or the server's URL with its password hidden.
     public var shown: String {
         switch self {

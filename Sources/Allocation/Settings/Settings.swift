@@ -45,6 +45,8 @@ public struct Settings: Equatable, Sendable {
     /// On a server, how long past the busy timeout a statement may wait for the server's next word before the
     /// connection is given up as unresponsive (a frozen host, a partition); SQLite ignores it.
     public var serverTimeoutMilliseconds = 5000
+    /// On a standby, the replication delay past which the console's status line warns (`lagWarningMs`).
+    public var lagWarningMilliseconds = 5000
 
     public init() {}
 
@@ -155,6 +157,9 @@ public struct Settings: Equatable, Sendable {
         },
         Key("serverTimeoutMs", variable: "STOCK_SERVER_TIMEOUT_MS") {
             $1.serverTimeoutMilliseconds = try $0.integer(100...3_600_000)
+        },
+        Key("lagWarningMs", variable: "STOCK_LAG_WARNING_MS") {
+            $1.lagWarningMilliseconds = try $0.integer(1...86_400_000)
         },
     ]
 

@@ -15,6 +15,8 @@ struct SaidMessage: Equatable, Sendable {
 /// full in the messages overlay (`M`).
 struct StatusBar {
     var databaseLabel = ""
+    /// On a server, where the session is in a replicated pair (`standby, lag 0.2 s`, `on the primary`).
+    var serverNote: String?
     var batches = 0
     var skus = 0
     /// When the last change was seen (`16:43:02 JST`), from the newest event.
@@ -72,7 +74,8 @@ struct StatusBar {
         let g = canvas.glyphs
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
-        var info = "\(databaseLabel) \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
+        var info = databaseLabel + (serverNote.map { " \(g.dot) \($0)" } ?? "")
+        info += " \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
         info += " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
         info += " \(g.vertical) last change \(lastChange ?? "none")"
         if paused { info += " \(g.vertical) PAUSED" }

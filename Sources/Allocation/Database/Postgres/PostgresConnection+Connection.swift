@@ -33,7 +33,16 @@ extension PostgresConnection: Connection {
 
     /// Sends no `BEGIN` now: it goes out with the transaction's first statement (``pending``). Writers do not take
     /// turns; the product row's lock orders them.
+    ///
+    /// - Throws: `DatabaseError` (SQLSTATE 25006) on a standby, before any statement of the transaction is sent.
     func beginWrite(in database: Database) throws -> (any WriterTurn)? {
+        if try isStandby(in: database) {
+            throw DatabaseError.server(
+                message: "the PostgreSQL server at \(hostAndPort) is a standby, a read-only copy of its primary: "
+                    + "stock writes only to the primary; name it in the database setting, or list every host with "
+                    + "target_session_attrs=read-write so that libpq picks the writable one",
+                state: "25006", path: address.shown)
+        }
         let begin = try database.statement("BEGIN ISOLATION LEVEL \(database.isolation.keywords)")
         _ = sendWithNext(begin)
         return nil
@@ -64,6 +73,7 @@ extension PostgresConnection: Connection {
     /// listener the notifications of the commits made before the query, so a commit that another connection saw
     /// end is never reported late. This connection's own notifications move the mark the poll compares with.
     func changedSinceLastCheck(in database: Database) throws -> Bool {
+        if saysStandby { return try replayMoved(in: database) }
         if !watch.listening {
             let channel =
                 try database.queryOne("SELECT \(Database.changesChannelSQL)") { $0.text(0) } ?? "stock_changes_public"
@@ -84,6 +94,39 @@ extension PostgresConnection: Connection {
         defer { watch.lastMark = mark }
         return announced || (senders.isEmpty && mark != watch.lastMark)
     }
+
+    /// On a standby, which refuses `LISTEN` and gets no `NOTIFY`: whether it replayed anything of its primary's
+    /// since the last call (`pg_last_wal_replay_lsn()`), asked at every call. Every commit on the primary moves
+    /// it, so none is missed, whatever order the transactions committed in; other work of the primary (vacuum,
+    /// checkpoints) moves it too, which costs a needless re-read.
+    private func replayMoved(in database: Database) throws -> Bool {
+        let mark = try database.queryOne("SELECT pg_last_wal_replay_lsn()::text") { $0.text(0) } ?? nil
+        defer { watch.lastReplay = mark }
+        guard watch.replayWatched else {
+            watch.replayWatched = true
+            return false
+        }
+        return mark != watch.lastReplay
+    }
+
+    /// How far behind the primary this standby is (``ReplicaStatus``); nil on a primary.
+    func replicaStatus(in database: Database) throws -> ReplicaStatus? {
+        guard saysStandby else { return nil }
+        return try database.queryOne(
+            """
+            SELECT pg_is_in_recovery(),
+                   coalesce((SELECT status FROM pg_stat_wal_receiver), '') = 'streaming',
+                   CASE WHEN pg_last_wal_receive_lsn() IS NULL THEN NULL
+                        WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0
+                        ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::text
+            """
+        ) { row -> ReplicaStatus? in
+            guard row.text(0) == "t" else { return nil }
+            return ReplicaStatus(streaming: row.text(1) == "t", lagSeconds: row.isNull(2) ? nil : Double(row.text(2)))
+        } ?? nil
+    }
+
+    var placement: String? { hostAndPort }
 
     /// The event log's newest id: every command that changes anything records an event.
     private static func eventMark(in database: Database) throws -> String? {
@@ -131,6 +174,9 @@ struct ServerWatch {
     /// When the fallback poll last read the event log's high-water mark, and what it read.
     var lastPoll = 0.0
     var lastMark: String?
+    /// On a standby: whether the replay position was read, and what it was.
+    var replayWatched = false
+    var lastReplay: String??
     /// How often the fallback poll runs, in case a notification was missed.
     static let pollSeconds = 2.0
 }

@@ -26,6 +26,9 @@ final class PostgresConnection {
     /// The longest a statement waits for the next word from the server before the connection is given up: the
     /// busy timeout (the server's own `lock_timeout` ends a lock wait sooner) plus the `serverTimeoutMs` setting.
     let answerTimeout: Double
+    /// Whether a transaction was open (or its `BEGIN` queued) when the last statement was sent: a connection lost
+    /// outside one lost nothing uncommitted.
+    private var inTransactionBeforeSend = false
     /// Whether a `COMMIT` is under way: a connection lost meanwhile leaves its outcome unknown.
     private var committing = false
     /// The SQLSTATE of the last warning the server sent while a `COMMIT` was under way, such as `57P01` when it
@@ -117,6 +120,27 @@ final class PostgresConnection {
         }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
+    /// The server this connection reached, as `HOST:PORT` (a local socket's folder for its host): with several
+    /// hosts in the address, the one libpq chose.
+    var hostAndPort: String {
+        let host = PQhost(connection).map { String(cString: $0) } ?? ""
+        let port = PQport(connection).map { String(cString: $0) } ?? ""
+        return port.isEmpty ? host : "\(host):\(port)"
+    }
+
+    /// Whether the server last said it is a hot standby (`in_hot_standby`, which PostgreSQL 14 and later report
+    /// when a session starts and, after a promotion, with the session's next answer).
+    var saysStandby: Bool {
+        PQparameterStatus(connection, "in_hot_standby").map { String(cString: $0) } == "on"
+    }
+
+    /// Whether the server is a standby now: asked (`pg_is_in_recovery()`) only when it last said it was one, as
+    /// a promotion is reported late to a session that was idle through it.
+    func isStandby(in database: Database) throws -> Bool {
+        guard saysStandby else { return false }
+        return try database.queryOne("SELECT pg_is_in_recovery()") { $0.text(0) == "t" } ?? false
+    }
+
     /// The process id of this connection's server process, which tells its own notifications from others'.
     var backendProcessID: Int32 { PQbackendPID(connection) }
 
@@ -158,6 +182,7 @@ final class PostgresConnection {
         }
         committing = sql == "COMMIT"
         commitWarning = nil
+        inTransactionBeforeSend = isInTransaction
         defer { committing = false }
         if !pending.isEmpty {
             let earlier = pending
@@ -250,6 +275,7 @@ final class PostgresConnection {
             let first = pending.removeFirst()
             PQclear(try run(prepared: first.name, sql: first.sql, arguments: []))
         }
+        inTransactionBeforeSend = isInTransaction
         guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
         PQclear(try wait(for: script))
     }
@@ -368,9 +394,9 @@ final class PostgresConnection {
     private func lostConnection(_ reason: String, sql: String) -> DatabaseError {
         let lost = "lost the connection to the PostgreSQL server at \(address.shown)"
         guard committing else {
+            let uncommitted = inTransactionBeforeSend ? "; the transaction under way was not committed" : ""
             return DatabaseError.server(
-                message: "\(lost); the transaction under way was not committed (\(reason))", state: "08006", sql: sql,
-                path: address.shown)
+                message: "\(lost)\(uncommitted) (\(reason))", state: "08006", sql: sql, path: address.shown)
         }
         // The server commits locally before it waits for a synchronous standby; ended while it waits, it warns
         // (class 57P) that the commit is already made here but may not have reached the standby.

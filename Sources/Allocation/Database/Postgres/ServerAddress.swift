@@ -2,9 +2,10 @@ import CPostgres
 import CPostgresLoader
 import Foundation
 
-/// A `postgresql://` URL naming a server database, read the way libpq reads it (`PQconninfoParse`), and shown in
-/// messages rebuilt from those parts with the password replaced by `***`: never by searching the text, so a
-/// password holding `?`, `%` or `/` (raw or percent-encoded) is hidden wherever it was written.
+/// A `postgresql://` URL or libpq keyword/value string naming a server database (one host or several), read the
+/// way libpq reads it (`PQconninfoParse`), and shown in messages as a URL rebuilt from those parts with the
+/// password replaced by `***`: never by searching the text, so a password holding `?`, `%` or `/` (raw or
+/// percent-encoded) is hidden wherever it was written.
 ///
 /// A URL libpq cannot read, or reads in a way that cannot be what was meant (a port that is not a number, an `@`
 /// in the host or database name: a password holding a raw `/` or `@`), is refused before connecting and never
@@ -16,7 +17,7 @@ public struct ServerAddress: Sendable, Equatable {
         let value: String
     }
 
-    /// The URL handed to libpq: as given, with its scheme in lower case, since libpq takes only a lower-case
+    /// The text handed to libpq: as given, a URL's scheme in lower case, since libpq takes only a lower-case
     /// `postgresql://` or `postgres://` for a URL and would send anything else to the server as a database name.
     public let url: String
     /// The parameters the URL sets, in libpq's order; empty when it cannot be read.
@@ -24,10 +25,39 @@ public struct ServerAddress: Sendable, Equatable {
     /// Why the URL cannot be used, in words that quote nothing of it; nil when it can.
     public let problem: String?
 
-    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file.
+    /// Whether `location` (a `database` setting or `--db`) names a PostgreSQL server rather than a file: a
+    /// `postgresql://` or `postgres://` URL, or libpq's keyword/value string (`host=h1,h2 port=5432 dbname=stock`),
+    /// which starts with one of libpq's keywords and `=`.
     public static func isServer(_ location: String) -> Bool {
         let lowered = location.lowercased()
-        return lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:")
+        if lowered.hasPrefix("postgresql:") || lowered.hasPrefix("postgres:") { return true }
+        return isKeywordValueString(location)
+    }
+
+    /// Whether `text` is written as libpq's keyword/value string: its first word is one of libpq's connection
+    /// keywords followed by `=` (spaces allowed around it). A file whose name starts so is written `./host=…`.
+    static func isKeywordValueString(_ text: String) -> Bool {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        let keyword = trimmed.prefix { $0.isASCII && ($0.isLetter || $0 == "_") }
+        guard connectionKeywords.contains(String(keyword)) else { return false }
+        return trimmed.dropFirst(keyword.count).drop { $0 == " " || $0 == "\t" }.first == "="
+    }
+
+    /// libpq's connection keywords (PostgreSQL 15 and 16).
+    private static let connectionKeywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "channel_binding", "connect_timeout",
+        "client_encoding", "options", "application_name", "fallback_application_name", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "replication",
+        "gssencmode", "sslmode", "requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword", "sslrootcert",
+        "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version",
+        "krbsrvname", "gsslib", "target_session_attrs", "service", "load_balance_hosts", "require_auth",
+        "sslcertmode",
+    ]
+
+    /// Whether the address asks libpq for a standby first (`target_session_attrs` `standby`, `prefer-standby`
+    /// or `read-only`): a session that lands on a primary then says so.
+    public var asksForStandby: Bool {
+        ["standby", "prefer-standby", "read-only"].contains(value("target_session_attrs") ?? "")
     }
 
     public init(url given: String) {
@@ -43,7 +73,7 @@ public struct ServerAddress: Sendable, Equatable {
             let reason = error.map { Self.unquoted(String(cString: $0)) } ?? "out of memory"
             if let error { PQfreemem(error) }
             parts = []
-            problem = Self.unreadable(reason)
+            problem = Self.unreadable(reason, keywordValue: Self.isKeywordValueString(given))
             return
         }
         defer { PQconninfoFree(options) }
@@ -56,7 +86,9 @@ public struct ServerAddress: Sendable, Equatable {
             option += 1
         }
         parts = read
-        problem = Self.implausible(read).map(Self.unreadable)
+        problem = Self.implausible(read).map {
+            Self.unreadable($0, keywordValue: Self.isKeywordValueString(given))
+        }
     }
 
     /// The value libpq read for `keyword`, nil when the URL does not set it.
@@ -141,9 +173,16 @@ public struct ServerAddress: Sendable, Equatable {
         return nil
     }
 
-    /// The refusal of an unreadable URL, with libpq's reason (`reason`, quoting nothing of the URL).
-    private static func unreadable(_ reason: String) -> String {
+    /// The refusal of an unreadable URL or keyword/value string, with libpq's reason (`reason`, quoting nothing
+    /// of it).
+    private static func unreadable(_ reason: String, keywordValue: Bool) -> String {
         let because = reason.isEmpty ? "" : " (\(reason))"
+        if keywordValue {
+            return "the PostgreSQL connection string in the database setting cannot be read\(because); it is not "
+                + "shown, as it may hold a password. Write it as host=HOST port=PORT dbname=DATABASE user=USER, "
+                + "with a value that holds a space, a quote or a backslash in single quotes ('…', \\' and \\\\ "
+                + "inside)"
+        }
         return "the PostgreSQL URL in the database setting cannot be read\(because); it is not shown, as it may "
             + "hold a password. Write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE?KEY=VALUE, with any of "
             + ": / ? @ % # & in the user name or password percent-encoded (%3A %2F %3F %40 %25 %23 %26)"
