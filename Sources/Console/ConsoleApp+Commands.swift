@@ -4,8 +4,10 @@ import Foundation
 /// The operator's commands: sent through the bus, waited for with the screen alive, and their outcome said.
 extension ConsoleApp {
     /// Called while a command waits for another process's write lock: says so with the seconds waited, keeps
-    /// the frame drawn (and resized), and reads the keys: Esc gives up (the command is refused, nothing changed);
-    /// other keys are dropped, since they would act on a screen the command's outcome is about to change.
+    /// the frame drawn (and resized), and reads the keys: Esc gives up (the command is refused, nothing changed,
+    /// unless its `COMMIT` was already made on a server that waits for a synchronous standby: then the outcome
+    /// says it is committed on the primary only); other keys are dropped, since they would act on a screen the
+    /// command's outcome is about to change.
     ///
     /// - Returns: false to give up.
     func whileWaiting(_ seconds: Double) -> Bool {
@@ -60,9 +62,11 @@ extension ConsoleApp {
         do {
             let outcome = try bus.handle(command)
             if case .batchCreated(let reference, _, _, _, _) = outcome { state.select(batch: reference) }
+            let warning = database.takeCommitWarning()
             state.commandDone(
-                outcome.statusLine(for: command) + replanOffer(after: command, outcome: outcome),
-                style: outcome.leftLinesWaiting ? .alert : .ok)
+                outcome.statusLine(for: command) + replanOffer(after: command, outcome: outcome)
+                    + (warning.map { "; " + $0 } ?? ""),
+                style: outcome.leftLinesWaiting || warning != nil ? .alert : .ok)
         } catch AllocationError.changedMeanwhile(let sku, _, _) {
             if case .changeBatchQuantity(let change) = command {
                 state.previewOutdated(change, sku: sku)

@@ -119,6 +119,9 @@ extension ConsoleApp {
             state.status.serverNote = "standby, lag \(lag)"
         }
         if let warning, replicaWarning == nil { state.status.say(warning, style: .alert) }
+        if warning == nil, let said = replicaWarning, state.status.message == said {
+            state.status.say("the standby is up to date again", style: .ok, until: Clock.system.now() + 5)
+        }
         replicaWarning = warning
         return before != (state.status.serverNote, state.status.message)
     }

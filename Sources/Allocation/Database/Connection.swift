@@ -66,11 +66,15 @@ protocol Connection: AnyObject {
 
     /// How far a standby is behind its primary; nil where the connection is not to a standby.
     func replicaStatus(in database: Database) throws -> ReplicaStatus?
+
+    /// What the server warned of as the last `COMMIT` succeeded, once; nil when it did not.
+    func takeCommitWarning() -> String?
 }
 
 extension Connection {
     var placement: String? { nil }
     func replicaStatus(in database: Database) throws -> ReplicaStatus? { nil }
+    func takeCommitWarning() -> String? { nil }
 }
 
 /// The turn a writer took among the database's writers, given back when its transaction ends.

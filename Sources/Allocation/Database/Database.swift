@@ -205,6 +205,12 @@ public final class Database {
     /// for a file.
     public var serverPlacement: String? { connection.placement }
 
+    /// What the server warned of as the last transaction committed, once: on a server whose synchronous standby
+    /// did not confirm a commit before waiting for it was stopped, that the commit is made on the primary only.
+    public func takeCommitWarning() -> String? {
+        connection.takeCommitWarning()
+    }
+
     /// Whether it replicates a primary, and how far behind; nil when the database is not a standby.
     public func replicaStatus() throws -> ReplicaStatus? {
         try connection.replicaStatus(in: self)

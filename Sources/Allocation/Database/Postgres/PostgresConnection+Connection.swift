@@ -37,11 +37,11 @@ extension PostgresConnection: Connection {
     /// - Throws: `DatabaseError` (SQLSTATE 25006) on a standby, before any statement of the transaction is sent.
     func beginWrite(in database: Database) throws -> (any WriterTurn)? {
         if try isStandby(in: database) {
-            throw DatabaseError.server(
-                message: "the PostgreSQL server at \(hostAndPort) is a standby, a read-only copy of its primary: "
-                    + "stock writes only to the primary; name it in the database setting, or list every host with "
-                    + "target_session_attrs=read-write so that libpq picks the writable one",
-                state: "25006", path: address.shown)
+            throw DatabaseError(
+                .readOnly,
+                message: "the PostgreSQL server at \(hostAndPort) is a standby, a read-only copy of its primary, so "
+                    + "nothing was sent to it: stock writes only to the primary; name it in the database setting, "
+                    + "or list every host with target_session_attrs=read-write so that libpq picks the writable one")
         }
         let begin = try database.statement("BEGIN ISOLATION LEVEL \(database.isolation.keywords)")
         _ = sendWithNext(begin)
@@ -110,23 +110,39 @@ extension PostgresConnection: Connection {
     }
 
     /// How far behind the primary this standby is (``ReplicaStatus``); nil on a primary.
+    ///
+    /// While it has received changes it has not replayed, its lag is the time since the last change it replayed
+    /// was made, but no longer than this connection has seen it behind: after an idle spell on the primary, the
+    /// last change replayed is old while the first one waiting is new.
     func replicaStatus(in database: Database) throws -> ReplicaStatus? {
         guard saysStandby else { return nil }
-        return try database.queryOne(
+        let read = try database.queryOne(
             """
             SELECT pg_is_in_recovery(),
                    coalesce((SELECT status FROM pg_stat_wal_receiver), '') = 'streaming',
-                   CASE WHEN pg_last_wal_receive_lsn() IS NULL THEN NULL
-                        WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0
-                        ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::text
+                   pg_last_wal_receive_lsn() IS NOT NULL,
+                   coalesce(pg_last_wal_replay_lsn() < pg_last_wal_receive_lsn(), false),
+                   coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)::text
             """
-        ) { row -> ReplicaStatus? in
-            guard row.text(0) == "t" else { return nil }
-            return ReplicaStatus(streaming: row.text(1) == "t", lagSeconds: row.isNull(2) ? nil : Double(row.text(2)))
-        } ?? nil
+        ) { row in
+            (
+                recovering: row.text(0) == "t", streaming: row.text(1) == "t", receives: row.text(2) == "t",
+                behind: row.text(3) == "t", sinceReplay: Double(row.text(4)) ?? 0
+            )
+        }
+        guard let read, read.recovering else { return nil }
+        let now = monotonicNow()
+        watch.behindSince = read.behind ? watch.behindSince ?? now : nil
+        let lag = watch.behindSince.map { min(read.sinceReplay, now - $0) } ?? 0
+        return ReplicaStatus(streaming: read.streaming, lagSeconds: read.receives ? max(0, lag) : nil)
     }
 
     var placement: String? { hostAndPort }
+
+    func takeCommitWarning() -> String? {
+        defer { warnedCommit = nil }
+        return warnedCommit
+    }
 
     /// The event log's newest id: every command that changes anything records an event.
     private static func eventMark(in database: Database) throws -> String? {
@@ -177,6 +193,8 @@ struct ServerWatch {
     /// On a standby: whether the replay position was read, and what it was.
     var replayWatched = false
     var lastReplay: String??
+    /// On a standby: since when (monotonic seconds) it has been seen behind what it received; nil when it was not.
+    var behindSince: Double?
     /// How often the fallback poll runs, in case a notification was missed.
     static let pollSeconds = 2.0
 }

@@ -184,14 +184,31 @@ final class PostgresConnection {
         commitWarning = nil
         inTransactionBeforeSend = isInTransaction
         defer { committing = false }
+        let result: OpaquePointer
         if !pending.isEmpty {
             let earlier = pending
             pending = []
-            return try runAfter(earlier, prepared: name, sql: sql, texts: texts)
+            result = try runAfter(earlier, prepared: name, sql: sql, texts: texts)
+        } else {
+            guard send(prepared: name, texts: texts) else { throw failure(sql: sql) }
+            result = try wait(for: sql)
         }
-        guard send(prepared: name, texts: texts) else { throw failure(sql: sql) }
-        return try wait(for: sql)
+        if committing, let warning = commitWarning { warnedCommit = committedWithWarning(warning) }
+        return result
     }
+
+    /// What a `COMMIT` that succeeded with a warning means for the operator. Stopped while it waited for a
+    /// synchronous standby (`Esc`), the server still commits, locally, and warns so.
+    private func committedWithWarning(_ warning: (state: String, message: String)) -> String {
+        guard gaveUp || warning.message.contains("synchronous replication") else {
+            return "the server warned as it committed: \(warning.message)"
+        }
+        return "committed on the primary, which has not heard from its synchronous standby (waiting for it was "
+            + "stopped): should the primary be lost before the standby has it, the change is lost with it"
+    }
+
+    /// The words for the last `COMMIT` that succeeded with a warning, until taken (``Database/takeCommitWarning()``).
+    var warnedCommit: String?
 
     /// Sends a prepared statement with its parameters as text (nil for NULL), without waiting for the answer.
     private func send(prepared name: String, texts: [String?] = []) -> Bool {
