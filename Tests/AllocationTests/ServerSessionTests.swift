@@ -10,9 +10,11 @@ import Testing
     @Test(arguments: [
         ("postgresql://stock@db/stock", true), ("postgres://db/stock", true), ("POSTGRESQL://db", true),
         ("postgresql://", true), ("/var/lib/stock.sqlite", false), ("postgresql.sqlite", false),
-        ("./postgres:x", false),
+        ("./postgres:x", false), ("host=h1,h2 port=5432,5433 dbname=stock", true), ("  dbname = stock", true),
+        ("service=warehouse", true), ("target_session_attrs=any host=h", true), ("./host=x.sqlite", false),
+        ("hostname=x", false), ("stock=1.sqlite", false), ("host", false),
     ])
-    func aURLSchemeChoosesTheServer(location: String, isServer: Bool) {
+    func aURLSchemeOrALibpqKeywordChoosesTheServer(location: String, isServer: Bool) {
         #expect(ServerAddress.isServer(location) == isServer)
     }
 
@@ -40,6 +42,19 @@ import Testing
         ),
         ("postgresql://stock@h1:5433,h2:5434/stock", "postgresql://stock@/stock?host=h1,h2&port=5433,5434"),
         ("postgresql://[::1]:5433/stock", "postgresql://[::1]:5433/stock"),
+        (
+            "postgresql://u:s3cret@h1:5432,h2:5433/stock?target_session_attrs=read-write",
+            "postgresql://u:***@/stock?host=h1,h2&port=5432,5433&target_session_attrs=read-write"
+        ),
+        (
+            "postgresql://u@/stock?host=h1,h2&port=5432,5433&password=s3cret",
+            "postgresql://u:***@/stock?host=h1,h2&port=5432,5433"
+        ),
+        (
+            "host=h1,h2 port=5432,5433 dbname=stock user=u password=s3cret target_session_attrs=read-write",
+            "postgresql://u:***@/stock?host=h1,h2&port=5432,5433&target_session_attrs=read-write"
+        ),
+        ("host=db dbname=stock password='s3 cr\\'et'", "postgresql://:***@db/stock"),
     ])
     func aPasswordIsNeverShown(url: String, shown: String) {
         let address = ServerAddress(url: url)
@@ -60,6 +75,7 @@ import Testing
         "postgresql://stock:s3%cret@db/stock", "postgresql://stock:s3/cret@db/stock",
         "postgresql://stock:12/s3cret@db/stock", "postgresql://stock:s3@cret@db/stock",
         "postgresql://stock:s3cret@db/stock?s3cret", "postgresql:s3cret", "postgresql://stock:s3cret@db:5x/stock",
+        "host=db password='s3cret", "host=db s3cret", "host=db port=5x password=s3cret",
     ])
     func anUnreadableURLIsRefusedWithoutQuotingIt(url: String) {
         let address = ServerAddress(url: url)
@@ -77,11 +93,25 @@ import Testing
         ("postgresql://", [:], "postgresql"),
         ("POSTGRESQL://stock:s3?cret@db/warehouse%20b", [:], "warehouse b"),
         ("postgresql://stock:s3/cret@db/stock", [:], "postgresql"),
+        ("host=h1,h2 port=5432,5433 dbname=warehouse password=s3cret", [:], "warehouse"),
     ])
     func theStatusLineNamesAServerDatabaseByItsNameAlone(url: String, environment: [String: String], label: String) {
         var settings = Settings()
         settings.database = url
         #expect(settings.databaseLabel(environment: environment) == label)
+    }
+
+    /// Only an address whose `target_session_attrs` asks for a standby first has the console say that it
+    /// landed on a primary.
+    @Test(arguments: [
+        ("postgresql://h1,h2/stock?target_session_attrs=prefer-standby", true),
+        ("host=h1,h2 target_session_attrs=standby", true),
+        ("postgresql://h/stock?target_session_attrs=read-only", true),
+        ("postgresql://h1,h2/stock?target_session_attrs=read-write", false), ("postgresql://h/stock", false),
+        ("/tmp/stock.sqlite", false),
+    ])
+    func anAddressAsksForAStandbyByItsTargetSessionAttributes(location: String, asks: Bool) {
+        #expect(DatabaseLocation(location).asksForStandby == asks)
     }
 
     @Test func aFileIsNamedByItsNameAlone() {

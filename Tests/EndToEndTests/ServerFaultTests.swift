@@ -95,6 +95,32 @@ import Testing
         #expect(!Self.showsPassword(Self.serverLog))
     }
 
+    /// libpq's keyword/value string names the server in `--db` and in `STOCK_DB` as a URL does: no file of that
+    /// name is made in the working folder, and the password in it (quoted, with its `?`, `%` and `/` raw) never
+    /// shows.
+    @Test func aKeywordValueStringNamesTheServerAndItsPasswordIsNeverShown() throws {
+        let role = try PasswordRole()
+        let folder = try TemporaryFolder()
+        let conninfo =
+            "host=127.0.0.1 port=\(ServerFailureTests.serverPort) dbname=postgres user=\(role.name) "
+            + "password='\(Self.password)' options='-csearch_path=\(role.schema)'"
+        var environment = ["STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "TZ": "UTC"]
+        let runs = [
+            try StockProcess.run(["--db", conninfo, "init"], environment: environment, in: folder.path),
+            try StockProcess.run(["--db", conninfo, "add-batch", "b1", "LAMP", "10"], environment: environment),
+        ]
+        environment["STOCK_DB"] = conninfo
+        let listed = try StockProcess.run(["batches"], environment: environment, in: folder.path)
+        for run in runs + [listed] {
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!Self.showsPassword(run.stdout + run.stderr), "\(run.stdout)\(run.stderr)")
+        }
+        #expect(
+            runs[0].stderr.contains("database ready at postgresql://\(role.name):***@127.0.0.1:"), "\(runs[0].stderr)")
+        #expect(listed.stdout.contains("b1"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     /// A URL libpq cannot read (a raw `%`), or reads as something else than meant (a raw `/` makes the user name
     /// the host and the password's start the port), is refused with exit 2 before connecting, quoting none of
     /// it; a wrong password with the same characters is refused by the server, and not shown either.

@@ -52,12 +52,15 @@ public final class RunningProcess: @unchecked Sendable {
     private let folder: TemporaryFolder
     private let description: String
 
+    /// Starts `executable`; `directory` is its working folder, the test's own when nil.
     public init(
-        executable: String, arguments: [String], input: String? = nil, environment: [String: String]? = nil
+        executable: String, arguments: [String], input: String? = nil, environment: [String: String]? = nil,
+        in directory: String? = nil
     ) throws {
         description = ([executable] + arguments).joined(separator: " ")
         folder = try TemporaryFolder()
         process.executableURL = URL(fileURLWithPath: executable)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         if let environment { process.environment = environment }
         let inputPath = folder.appendingPathComponent("stdin").path
@@ -152,18 +155,20 @@ public enum StockProcess {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("STOCK_") }.merging(extra) { $1 }
     }
 
-    /// Runs `stock` with `arguments`, feeding `input` on standard input, and waits for it.
+    /// Runs `stock` with `arguments`, feeding `input` on standard input, in `directory` (the test's working
+    /// folder when nil), and waits for it.
     public static func run(
-        _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:], in directory: String? = nil
     ) throws -> ProcessResult {
-        try start(arguments, input: input, environment: environment).wait()
+        try start(arguments, input: input, environment: environment, in: directory).wait()
     }
 
     public static func start(
-        _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:], in directory: String? = nil
     ) throws -> RunningProcess {
         try RunningProcess(
-            executable: executable, arguments: arguments, input: input, environment: Self.environment(environment))
+            executable: executable, arguments: arguments, input: input, environment: Self.environment(environment),
+            in: directory)
     }
 }
 
