@@ -29,6 +29,8 @@ struct Options {
     /// Whether `--engine postgres` measures the console on 100,000 batches and 1,000,000 lines (else 10,000 and
     /// 100,000).
     var bigServer = false
+    /// With `--engine postgres`: a hot standby of the server, synchronous, for ``StandbyBench``.
+    var standbyURL: String?
 
     enum Engine: String {
         case sqlite
@@ -50,6 +52,7 @@ struct Options {
         usage: stock-bench [--quick] [--allocations N] [--rounds N] [--apply-rounds N] [--skip-group] [--skip-apply]
                            [--skip-history] [--skip-writers] [--skip-big] [--skip-scale] [--skip-render]
                            [--skip-startup] [--big-db PATH] [--engine sqlite|postgres] [--postgres URL] [--big-server]
+                           [--standby URL]
 
         Measures the stock allocation path (whole bus, Swift) against a hand-written C baseline doing the same
         SQL; then grouped commits against one transaction per command (the bars of 20x and 50,000/s); then
@@ -89,6 +92,9 @@ struct Options {
                             $STOCK_TEST_POSTGRES); each run works in a fresh schema there and drops it at the end
           --big-server      with --engine postgres: the console on 100,000 batches and 1,000,000 lines (else 10,000
                             and 100,000); seeding takes a minute or more
+          --standby URL     with --engine postgres: a hot standby of that server (synchronous, for the figures to
+                            mean what they say); 4 stock apply writers at synchronous full and normal, and how long
+                            the standby takes to show the primary's newest event meanwhile
           --help            show this text
         """
 
@@ -136,6 +142,7 @@ struct Options {
                 engine = chosen
             case "--postgres": postgresURL = try value(word)
             case "--big-server": bigServer = true
+            case "--standby": standbyURL = try value(word)
             case "--help", "-h": help = true
             default: throw Invalid(description: "unknown argument \(word)")
             }
@@ -145,6 +152,9 @@ struct Options {
         self.applyRounds = applyRounds ?? (quick ? 1 : 3)
         let named = [postgresURL, environment["STOCK_BENCH_POSTGRES"], environment["STOCK_TEST_POSTGRES"]]
         postgresURL = named.compactMap { $0 }.first { !$0.isEmpty }
+        if standbyURL != nil && engine != .postgres {
+            throw Invalid(description: "--standby needs --engine postgres and the standby's primary as --postgres")
+        }
         if engine == .postgres && postgresURL == nil {
             throw Invalid(
                 description: "--engine postgres needs a PostgreSQL server and none was given: pass --postgres URL "

@@ -33,6 +33,12 @@ struct ServerBench {
         } else {
             try runWriters(serverLocation: scratch.url)
         }
+        if let standby = options.standbyURL {
+            try StandbyBench(
+                primaryURL: serverURL, standbyURL: standby, directory: directory,
+                commandsPerWriter: options.quick ? 50 : 1000
+            ).run()
+        }
         try ServerConsoleBench(options: options, serverURL: serverURL, directory: directory).run()
         print("")
         print("load average at the end: \(loadAverage())")
