@@ -50,3 +50,115 @@ stop_postgres() {
     rm -rf "$postgres_folder"
     postgres_folder=""
 }
+
+# A primary and a streaming hot standby of it, for the tests that run on a two-host URL, sourced by .ci/run:
+# `start_postgres_pair` sets STOCK_TEST_POSTGRES_PAIR to a URL that lists the standby first and the primary second
+# with target_session_attrs=read-write, so libpq must skip the standby to land on the primary;
+# `stop_postgres_pair` stops both and removes their folder. Both servers keep their data in one temporary folder,
+# their sockets in it too, and listen on free loopback ports. The standby is made by pg_basebackup from the running
+# primary (-R writes standby.signal and primary_conninfo) and is synchronous: synchronous_standby_names is set on
+# the primary only after the base backup, else the copy would carry it and, once promoted, wait for a standby of
+# its own. The function returns once the standby streams.
+
+postgres_pair_folder=""
+postgres_pair_primary_port=""
+postgres_pair_standby_port=""
+
+# Starts the server of data folder `$1` on port `$2`, with its socket in the pair's folder.
+start_pair_server() {
+    as_server_user "$postgres_bin/pg_ctl" -D "$1" -l "$1.log" -w \
+        -o "-p $2 -k $postgres_pair_folder -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null 2>&1
+}
+
+# Runs one SQL statement as postgres on the pair's server at port `$1`, printing the bare result.
+pair_psql() {
+    psql -X -A -t -q -h "$postgres_pair_folder" -p "$1" -U postgres -d postgres -c "$2"
+}
+
+start_postgres_pair() {
+    postgres_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$postgres_bin" ] || [ ! -x "$postgres_bin/initdb" ]; then
+        echo "no PostgreSQL server binaries under /usr/lib/postgresql" >&2
+        return 1
+    fi
+    postgres_pair_folder=$(mktemp -d /tmp/stock-ci-postgres-pair.XXXXXX)
+    chmod 755 "$postgres_pair_folder"
+    [ "$(id -u)" -ne 0 ] || chown postgres "$postgres_pair_folder"
+    local primary="$postgres_pair_folder/primary" standby="$postgres_pair_folder/standby"
+    as_server_user "$postgres_bin/initdb" -D "$primary" -U postgres --auth-local=trust \
+        --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$postgres_pair_folder/initdb.log" 2>&1 || {
+        cat "$postgres_pair_folder/initdb.log" >&2
+        return 1
+    }
+    as_server_user tee -a "$primary/postgresql.conf" >/dev/null <<'CONF'
+wal_level = replica
+max_wal_senders = 10
+max_replication_slots = 10
+hot_standby = on
+wal_keep_size = '256MB'
+CONF
+    # Replication connections are matched by the `replication` database keyword only; this trusts the standby's
+    # from loopback and from the socket, ahead of initdb's lines.
+    {
+        printf 'local replication postgres trust\nhost replication postgres 127.0.0.1/32 trust\n'
+        cat "$primary/pg_hba.conf"
+    } >"$postgres_pair_folder/pg_hba.conf"
+    as_server_user cp "$postgres_pair_folder/pg_hba.conf" "$primary/pg_hba.conf"
+    rm -f "$postgres_pair_folder/pg_hba.conf"
+    local port
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 20000))
+        if start_pair_server "$primary" "$port"; then
+            postgres_pair_primary_port=$port
+            break
+        fi
+    done
+    if [ -z "$postgres_pair_primary_port" ]; then
+        cat "$primary.log" >&2
+        return 1
+    fi
+    as_server_user "$postgres_bin/pg_basebackup" -h 127.0.0.1 -p "$postgres_pair_primary_port" -U postgres \
+        -D "$standby" -R -X stream >"$postgres_pair_folder/basebackup.log" 2>&1 || {
+        cat "$postgres_pair_folder/basebackup.log" >&2
+        return 1
+    }
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 20000))
+        [ "$port" -ne "$postgres_pair_primary_port" ] || continue
+        if start_pair_server "$standby" "$port"; then
+            postgres_pair_standby_port=$port
+            break
+        fi
+    done
+    if [ -z "$postgres_pair_standby_port" ]; then
+        cat "$standby.log" >&2
+        return 1
+    fi
+    pair_psql "$postgres_pair_primary_port" "ALTER SYSTEM SET synchronous_standby_names = '*'" &&
+        pair_psql "$postgres_pair_primary_port" "SELECT pg_reload_conf()" >/dev/null || return 1
+    local replication=""
+    for _ in $(seq 1 100); do
+        replication=$(pair_psql "$postgres_pair_primary_port" "SELECT state || ' ' || sync_state FROM pg_stat_replication")
+        [ "$replication" != "streaming sync" ] || break
+        sleep 0.1
+    done
+    if [ "$replication" != "streaming sync" ]; then
+        echo "the standby does not stream synchronously (pg_stat_replication: '$replication')" >&2
+        cat "$standby.log" >&2
+        return 1
+    fi
+    export STOCK_TEST_POSTGRES_PAIR="postgresql://postgres@/postgres?host=$postgres_pair_folder,$postgres_pair_folder&port=$postgres_pair_standby_port,$postgres_pair_primary_port&target_session_attrs=read-write"
+    echo "PostgreSQL primary (port $postgres_pair_primary_port) and synchronous standby (port $postgres_pair_standby_port) started for the tests: $STOCK_TEST_POSTGRES_PAIR"
+}
+
+stop_postgres_pair() {
+    [ -n "$postgres_pair_folder" ] || return 0
+    local data
+    for data in "$postgres_pair_folder/standby" "$postgres_pair_folder/primary"; do
+        [ ! -d "$data" ] || as_server_user "$postgres_bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+    done
+    rm -rf "$postgres_pair_folder"
+    postgres_pair_folder=""
+    postgres_pair_primary_port=""
+    postgres_pair_standby_port=""
+}
