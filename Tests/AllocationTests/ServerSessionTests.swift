@@ -156,6 +156,26 @@ import Testing
         #expect(try setting("transaction_read_only", in: store.database) == "off")
     }
 
+    /// The follower reads finished transactions in the order of their ids as numbers: `9` before `10`, the
+    /// order its place is compared in, so nothing is read twice or skipped where transaction ids gain a digit
+    /// (seen on a fresh server, whose ids pass 1000 early).
+    @Test func theFollowerOrdersTransactionsAsNumbersNotAsText() throws {
+        let db = store.database
+        for (id, transaction) in [(1, "8"), (2, "10"), (3, "9"), (4, "100")] {
+            try db.execute(
+                "INSERT INTO events (id, at, kind, payload, operator, tx) VALUES (?, 'now', 'Note', '{}', 'x', "
+                    + "CAST(? AS xid8))", id, transaction)
+        }
+        guard case .byTransaction(let order) = db.features.commitOrder else {
+            Issue.record("a server orders events by transaction")
+            return
+        }
+        let following = EventFollower.queries(order).following
+        let read = try db.query(following, 0, "8", 1, 10) { $0.int64(0) }
+        #expect(read == [3, 2, 4])
+        #expect(try db.query(following, 0, "9", 3, 10) { $0.int64(0) } == [2, 4])
+    }
+
     @Test func aReadOnlySessionCannotWriteEvenBySQL() throws {
         let monitor = try store.openAnotherConnection(access: .readOnly)
         #expect(try setting("default_transaction_read_only", in: monitor) == "on")

@@ -368,7 +368,12 @@ struct ReplayedLog {
     }
 
     init(_ cli: CommandLineFixture) throws {
-        database = try rawConnection(to: cli.path, access: .readOnly)
+        try self.init(path: cli.path)
+    }
+
+    /// The event log of the database at `path` (a file or a server URL), replayed.
+    init(path: String) throws {
+        database = try rawConnection(to: path, access: .readOnly)
         let events = try database.query("SELECT kind, payload FROM events ORDER BY id") { row in
             (row.text(0), row.text(1))
         }

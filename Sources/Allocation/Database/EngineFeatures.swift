@@ -24,7 +24,8 @@ public struct EngineFeatures: Sendable {
     struct TransactionOrder: Sendable {
         /// A query of one row, one text column: the oldest transaction still running (the horizon).
         let horizonSQL: String
-        /// The `events` column holding the transaction's id, as text.
+        /// The `events` column holding the transaction's id, as text under a name of its own: named `tx`, it
+        /// would be what an `ORDER BY tx` sorts, as text, putting `1000` before `999`.
         let transactionText: String
         /// A placeholder for a transaction id given as text, comparable with the column `tx`.
         let transactionPlaceholder: String

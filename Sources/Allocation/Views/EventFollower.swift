@@ -103,7 +103,7 @@ public struct EventFollower {
         let heldBack: SQL
     }
 
-    private static func queries(_ order: EngineFeatures.TransactionOrder) -> Queries {
+    static func queries(_ order: EngineFeatures.TransactionOrder) -> Queries {
         madeQueries.withLock { made in
             if let queries = made[order.horizonSQL] { return queries }
             let queries = Queries(
@@ -115,12 +115,12 @@ public struct EventFollower {
                     SELECT \(EventRow.columns), \(order.transactionText) FROM events
                     WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
                       AND \(order.finishedCondition)
-                    ORDER BY tx, id LIMIT ?
+                    ORDER BY events.tx, events.id LIMIT ?
                     """),
                 heldBack: SQL(
                     """
                     SELECT 1 FROM events WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
-                    ORDER BY tx, id LIMIT 1
+                    ORDER BY events.tx, events.id LIMIT 1
                     """))
             made[order.horizonSQL] = queries
             return queries
