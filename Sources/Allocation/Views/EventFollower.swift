@@ -35,8 +35,18 @@ public struct EventFollower {
     /// The next events, oldest first: `limit` or more when more may be ready (up to twice `limit` on a server,
     /// which leaves out what the listing gave), fewer only when none is left that can be read yet.
     ///
-    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
+    /// The follower moves on only when it returns the events: a read that fails part way (a connection lost
+    /// between two of its statements) leaves it where it was, so that a read on a new connection gives them.
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``), or from the database.
     public mutating func next(limit: Int, in db: Database) throws -> [EventRow] {
+        var moved = self
+        let rows = try moved.advance(limit: limit, in: db)
+        self = moved
+        return rows
+    }
+
+    private mutating func advance(limit: Int, in db: Database) throws -> [EventRow] {
         guard case .byTransaction(let order) = db.features.commitOrder else {
             let rows = try Views.events(after: lastID, limit: limit, in: db)
             if let last = rows.last { lastID = last.id }
