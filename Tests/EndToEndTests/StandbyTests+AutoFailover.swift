@@ -6,11 +6,12 @@ import Testing
 
 /// Failover with nobody promoting by hand: a pg_auto_failover formation (a monitor and two data nodes on
 /// loopback, `.ci/auto-failover.sh`) whose primary's server is killed; the monitor promotes the secondary, and the
-/// console and a writer on the two-node URL go on there by themselves.
-@Suite(.serialized, .autoFailoverAvailable) struct AutoFailoverTests {
+/// console and a writer on the two-node URL go on there by themselves. A part of ``StandbyTests``, so that it
+/// runs one test at a time with them: each starts servers, a console and writers.
+extension StandbyTests {
     /// The formation, started by a shell that sources `.ci/auto-failover.sh` and stops it when the stop file
     /// appears, so that the servers go however the test ends.
-    final class Formation {
+    final class AutoFailoverFormation {
         let shell: RunningProcess
         let stopFile: String
         let url: String
@@ -47,9 +48,9 @@ import Testing
         }
     }
 
-    @Test func theMonitorPromotesTheSecondaryAndStockGoesOnThereByItself() throws {
+    @Test(.autoFailoverAvailable) func theMonitorPromotesTheSecondaryAndStockGoesOnThereByItself() throws {
         let folder = try TemporaryFolder()
-        let formation = try Formation(folder: folder)
+        let formation = try AutoFailoverFormation(folder: folder)
         #expect(formation.ports.count == 2)
         let settings = folder.appendingPathComponent("settings.json").path
         try #"{"busyTimeoutMs": 2000, "synchronous": "full", "refreshMs": 50, "clock": "2026-01-15", "colors": false}"#
@@ -89,13 +90,13 @@ import Testing
         let firstWrite = monotonicSeconds() - killed
 
         let result = try writer.wait()
-        var answered = StandbyTests.answeredOrders(result.stdout)
+        var answered = Self.answeredOrders(result.stdout)
         if result.status != 0 {
             #expect(result.status == 3, "\(result.stderr)")
-            let row = try #require(StandbyTests.rowToRerunFrom(result.stderr), "\(result.stderr)")
+            let row = try #require(Self.rowToRerunFrom(result.stderr), "\(result.stderr)")
             let rerun = try stock("apply", "--from-row", String(row), input: lines)
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            answered += StandbyTests.answeredOrders(rerun.stdout)
+            answered += Self.answeredOrders(rerun.stdout)
         }
         let stored = try Database(serverURL: formation.url).query(
             "SELECT orderid, count(*), inet_server_port() FROM order_lines GROUP BY orderid"
