@@ -70,6 +70,22 @@ start_pair_server() {
         -o "-p $2 -k $postgres_pair_folder -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null 2>&1
 }
 
+# Starts the pair's server in data folder `$1` on a random free loopback port other than `$2` and prints the port;
+# after ten ports that would not do, prints the server's log on standard error and fails.
+start_pair_server_on_a_free_port() {
+    local port
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 20000))
+        [ "$port" -ne "$2" ] || continue
+        if start_pair_server "$1" "$port"; then
+            echo "$port"
+            return 0
+        fi
+    done
+    cat "$1.log" >&2
+    return 1
+}
+
 # Runs one SQL statement as postgres on the pair's server at port `$1`, printing the bare result.
 pair_psql() {
     psql -X -A -t -q -h "$postgres_pair_folder" -p "$1" -U postgres -d postgres -c "$2"
@@ -105,35 +121,13 @@ CONF
     } >"$postgres_pair_folder/pg_hba.conf"
     as_server_user cp "$postgres_pair_folder/pg_hba.conf" "$primary/pg_hba.conf"
     rm -f "$postgres_pair_folder/pg_hba.conf"
-    local port
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        port=$((20000 + RANDOM % 20000))
-        if start_pair_server "$primary" "$port"; then
-            postgres_pair_primary_port=$port
-            break
-        fi
-    done
-    if [ -z "$postgres_pair_primary_port" ]; then
-        cat "$primary.log" >&2
-        return 1
-    fi
+    postgres_pair_primary_port=$(start_pair_server_on_a_free_port "$primary" 0) || return 1
     as_server_user "$postgres_bin/pg_basebackup" -h 127.0.0.1 -p "$postgres_pair_primary_port" -U postgres \
         -D "$standby" -R -X stream >"$postgres_pair_folder/basebackup.log" 2>&1 || {
         cat "$postgres_pair_folder/basebackup.log" >&2
         return 1
     }
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        port=$((20000 + RANDOM % 20000))
-        [ "$port" -ne "$postgres_pair_primary_port" ] || continue
-        if start_pair_server "$standby" "$port"; then
-            postgres_pair_standby_port=$port
-            break
-        fi
-    done
-    if [ -z "$postgres_pair_standby_port" ]; then
-        cat "$standby.log" >&2
-        return 1
-    fi
+    postgres_pair_standby_port=$(start_pair_server_on_a_free_port "$standby" "$postgres_pair_primary_port") || return 1
     pair_psql "$postgres_pair_primary_port" "ALTER SYSTEM SET synchronous_standby_names = '*'" &&
         pair_psql "$postgres_pair_primary_port" "SELECT pg_reload_conf()" >/dev/null || return 1
     local replication=""

@@ -37,12 +37,7 @@ final class ConsoleRun {
 
     /// Opens the allocate form on the selected batch, checks the SKU it prefilled, and submits `order` × `qty`.
     func allocateThroughTheForm(order: String, qty: String, prefilledSKU: String) throws {
-        try session.send("a")
-        try session.waitFor("SKU:           \(prefilledSKU)")
-        try session.type(order)
-        try session.send("Enter", "Enter")
-        try session.type(qty)
-        try session.send("Enter")
+        try session.allocateThroughTheForm(order: order, qty: qty, waitingFor: "SKU:           \(prefilledSKU)")
     }
 
     /// Goes to the allocations screen and filters it by `text` (an order id or SKU), waiting until the filter
@@ -82,5 +77,18 @@ final class ConsoleRun {
         #expect(screen.contains("EXIT=\(status)"), "\(screen)")
         #expect(screen.contains("MODES=isig icanon echo"), "\(screen)")
         #expect(try session.display("#{alternate_on}") == "0")
+    }
+}
+
+extension TmuxSession {
+    /// Opens the allocate form (`a`) on the selected batch, waits for `waitingFor` on it, and submits `order` ×
+    /// `qty` with the SKU it prefilled.
+    func allocateThroughTheForm(order: String, qty: String, waitingFor shown: String = "Order id:") throws {
+        try send("a")
+        try waitFor(shown)
+        try type(order)
+        try send("Enter", "Enter")
+        try type(qty)
+        try send("Enter")
     }
 }

@@ -80,12 +80,7 @@ extension StandbyTests {
         kill(pid, SIGKILL)
 
         try console.waitFor("reconnected: now on 127.0.0.1:\(formation.ports[1])", timeout: 120)
-        try console.send("a")
-        try console.waitFor("Order id:")
-        try console.type("CONSOLE-1")
-        try console.send("Enter", "Enter")
-        try console.type("1")
-        try console.send("Enter")
+        try console.allocateThroughTheForm(order: "CONSOLE-1", qty: "1")
         try console.waitFor("allocated CONSOLE-1 ", timeout: 30)
         let firstWrite = monotonicSeconds() - killed
 

@@ -42,6 +42,12 @@ import Testing
                 height: height, environment: environment)
         }
 
+        /// Adds batch `reference` of 10 LAMP on the primary and waits until the standby has it.
+        func addReplicatedBatch(_ reference: String) throws {
+            try stock(servers.primaryURL, "add-batch", reference, "LAMP", "10")
+            try waitForReplay()
+        }
+
         /// Waits until the standby has replayed everything the primary has committed so far.
         func waitForReplay() throws {
             let primary = try Database(serverURL: servers.primaryURL)
@@ -65,8 +71,7 @@ import Testing
     @Test func aMonitorOnTheStandbyShowsAPrimaryCommitAndWritesThereAreRefused() throws {
         let setup = try Setup()
         let servers = setup.servers
-        try setup.stock(servers.primaryURL, "add-batch", "B-1", "LAMP", "10")
-        try setup.waitForReplay()
+        try setup.addReplicatedBatch("B-1")
         let monitor = try setup.console(servers.pairURL(targetSessionAttrs: "standby"), "monitor")
         defer { monitor.kill() }
         try monitor.waitFor("B-1")
@@ -97,12 +102,7 @@ import Testing
         let console = try setup.console(servers.standbyURL)
         defer { console.kill() }
         try console.waitFor("B-2")
-        try console.send("a")
-        try console.waitFor("Order id:")
-        try console.type("o2")
-        try console.send("Enter", "Enter")
-        try console.type("1")
-        try console.send("Enter")
+        try console.allocateThroughTheForm(order: "o2", qty: "1")
         try console.waitFor("is a standby", timeout: 10)
     }
 
@@ -111,8 +111,7 @@ import Testing
     @Test func theMonitorSaysHowFarBehindTheStandbyIsAndWhenItIsOnThePrimary() throws {
         let setup = try Setup()
         let servers = setup.servers
-        try setup.stock(servers.primaryURL, "add-batch", "B-1", "LAMP", "10")
-        try setup.waitForReplay()
+        try setup.addReplicatedBatch("B-1")
         let monitor = try TmuxSession(
             command: "'\(StockProcess.executable)' --db '\(servers.standbyURL)' monitor; sleep 600", width: 160,
             height: 30, environment: setup.environment.merging(["STOCK_LAG_WARNING_MS": "500"]) { $1 })
@@ -136,8 +135,7 @@ import Testing
     @Test func eventsFollowOnTheStandbyPrintsThePrimarysCommits() throws {
         let setup = try Setup()
         let servers = setup.servers
-        try setup.stock(servers.primaryURL, "add-batch", "B-1", "LAMP", "10")
-        try setup.waitForReplay()
+        try setup.addReplicatedBatch("B-1")
         let follower = try StockProcess.start(
             ["--db", servers.standbyURL, "events", "--follow", "--json"], environment: setup.environment)
         try follower.waitForOutput { $0.contains("B-1") }
@@ -159,12 +157,7 @@ import Testing
         let console = try setup.console(servers.primaryURL, width: 200)
         defer { console.kill() }
         try console.waitFor("B-1")
-        try console.send("a")
-        try console.waitFor("Order id:")
-        try console.type("o1")
-        try console.send("Enter", "Enter")
-        try console.type("2")
-        try console.send("Enter")
+        try console.allocateThroughTheForm(order: "o1", qty: "2")
         try console.waitFor("waiting for the database", timeout: 10)
         try console.send("Escape")
         let screen = try console.waitFor("committed on the primary, which has not heard from its synchronous standby")
@@ -219,12 +212,7 @@ import Testing
             try servers.promoteStandby()
             let promoted = monotonicSeconds() - killed
             try console.waitFor("reconnected: now on \(servers.primaryHostPort)", timeout: 30)
-            try console.send("a")
-            try console.waitFor("Order id:")
-            try console.type("CONSOLE-\(round)")
-            try console.send("Enter", "Enter")
-            try console.type("1")
-            try console.send("Enter")
+            try console.allocateThroughTheForm(order: "CONSOLE-\(round)", qty: "1")
             try console.waitFor("allocated CONSOLE-\(round) ", timeout: 30)
             let firstWrite = monotonicSeconds() - killed
             answered["CONSOLE-\(round)", default: 0] += 1
