@@ -5,8 +5,10 @@ extension Subcommand {
     static let copy = Subcommand(
         name: "copy",
         options: [
-            .valued("--from", "DB", "the database to copy (a SQLite file or a postgresql:// URL)"),
-            .valued("--to", "DB", "the new or empty database to copy into (a file or a postgresql:// URL)"),
+            .valued("--from", "DB", "the database to copy (a SQLite file, or a postgresql:// URL or host=… string)"),
+            .valued(
+                "--to", "DB", "the new or empty database to copy into (a file, or a postgresql:// URL or host=… string)"
+            ),
         ],
         abstract: "copy a whole database into a new or empty one, on either engine, and check the copy",
         details: """

@@ -47,7 +47,10 @@ struct Subcommand: Sendable {
 
     /// Options every subcommand takes.
     static let global: [Option] = [
-        .valued("--db", "PATH", "the database (default $STOCK_DB, else $XDG_DATA_HOME/stock/stock.sqlite)"),
+        .valued(
+            "--db", "PATH",
+            "the database: a SQLite file, or a PostgreSQL server as a postgresql:// URL or libpq's host=… string, "
+                + "several hosts allowed (default $STOCK_DB, else $XDG_DATA_HOME/stock/stock.sqlite)"),
         .valued("--settings", "FILE", "a JSON settings file (default $STOCK_SETTINGS, else built-in settings)"),
         .valued("--user", "NAME", "the operator events record (default $STOCK_USER, else the system's user)"),
         .flag("--help", "this text, or with a subcommand its help (also -h)"),

@@ -9,7 +9,8 @@ extension PostgresConnection: Connection {
         rowLockNowClause: " FOR UPDATE NOWAIT",
         commitOrder: .byTransaction(
             EngineFeatures.TransactionOrder(
-                horizonSQL: "SELECT pg_snapshot_xmin(pg_current_snapshot())::text", transactionText: "tx::text AS tx_text",
+                horizonSQL: "SELECT pg_snapshot_xmin(pg_current_snapshot())::text",
+                transactionText: "tx::text AS tx_text",
                 transactionPlaceholder: "CAST(? AS xid8)",
                 finishedCondition: "tx < pg_snapshot_xmin(pg_current_snapshot())")),
         sideFileSuffixes: nil, byteOrderCollation: "\"C\"")
