@@ -79,15 +79,22 @@ extension ConsoleApp {
         }
         bus = freshBus ?? bus
         connectionLost = nil
-        adopt(fresh, saying: "reconnected: now on \(fresh.serverPlacement ?? "the database server")", style: .ok)
+        let placement = fresh.serverPlacement.map(Self.shortPlacement) ?? "the database server"
+        adopt(fresh, saying: "reconnected: now on \(placement)", style: .ok)
         return true
     }
 
-    /// Names the database on the status line: its label, and on a server the host it is on (`stock@h2:5433`),
-    /// which changes when a reconnection lands on another host of the address.
+    /// Names on the status line the host a server database is on (`stock@h2:5433`), which changes when a
+    /// reconnection lands on another host of the address.
     func labelDatabase() {
-        state.status.databaseLabel = databaseName + (database.serverPlacement.map { "@" + $0 } ?? "")
+        state.status.databaseHost = database.serverPlacement.map(Self.shortPlacement)
         lastReplicaCheck = -.infinity
+    }
+
+    /// `HOST:PORT` as the status line names it: a local socket, whose host is its folder, as `local:PORT`.
+    static func shortPlacement(_ placement: String) -> String {
+        guard placement.hasPrefix("/"), let colon = placement.lastIndex(of: ":") else { return placement }
+        return "local" + placement[colon...]
     }
 
     /// At most once a second on a server: on a standby, whether it streams and how far behind its primary it is
@@ -112,9 +119,7 @@ extension ConsoleApp {
             warning = "the standby is not receiving its primary's changes: what it shows may be out of date"
         } else if let seconds = replica.lagSeconds, seconds * 1000 > Double(settings.lagWarningMilliseconds) {
             state.status.serverNote = "standby, LAG \(lag)"
-            warning =
-                "the standby is \(lag) behind its primary (more than lagWarningMs, "
-                + "\(settings.lagWarningMilliseconds) ms)"
+            warning = "the standby is \(lag) behind its primary (lagWarningMs: \(settings.lagWarningMilliseconds) ms)"
         } else {
             state.status.serverNote = "standby, lag \(lag)"
         }

@@ -60,8 +60,6 @@ public final class ConsoleApp {
     var connectionLost: String?
     /// When the last reconnection was tried, so a server that is down is not asked more than once a second.
     var lastReconnection = 0.0
-    /// How the status line names the database before the host it is on (``labelDatabase()``).
-    let databaseName: String
     /// When a standby's replication was last looked at (``checkReplica()``), and what it warned of.
     var lastReplicaCheck = -Double.infinity
     var replicaWarning: String?
@@ -90,7 +88,6 @@ public final class ConsoleApp {
         self.settings = settings
         self.maxFrames = maxFrames
         self.countTicks = countTicks
-        databaseName = databaseLabel
         let today = settings.clock.today
         state =
             readOnly

@@ -152,23 +152,22 @@ import Testing
     @Test(.postgresOnly, arguments: ["monitor", ""])
     func aConsoleWhoseSessionIsTerminatedReconnects(mode: String) throws {
         let name = "stock-e2e-\(UUID().uuidString.prefix(8))"
-        let run = try ConsoleRun(mode, parameters: "&application_name=\(name)")
+        let run = try ConsoleRun(mode, width: 120, parameters: "&application_name=\(name)")
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("B-CHAIR-9")
         let database = try #require(URLComponents(string: run.db.path)?.path.dropFirst())
         #expect(!database.isEmpty)
         let query = URLComponents(string: run.db.path)?.queryItems ?? []
-        let host = query.first { $0.name == "host" }?.value ?? ""
         let port = query.first { $0.name == "port" }?.value ?? ""
-        // The status line names the database and the host it is on.
-        try s.waitFor(" \(database)@\(host):\(port)")
+        // The status line names the database and the host it is on: the test server's local socket.
+        try s.waitFor(" \(database)@local:\(port)")
         let admin = try rawConnection(to: run.db.path)
         let terminated = try admin.queryOne(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name
         ) { $0.int(0) }
         #expect(terminated == 1)
-        try s.waitFor("reconnected: now on \(host):\(port)", timeout: 10)
+        try s.waitFor("reconnected: now on local:\(port)", timeout: 10)
         let added = try StockProcess.run(["--db", run.db.path, "add-batch", "B-NEW-1", "NEW-SKU", "5"])
         #expect(added.status == 0, "\(added.stderr)")
         try s.waitFor("B-NEW-1", timeout: 5)

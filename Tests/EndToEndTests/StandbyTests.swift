@@ -75,7 +75,7 @@ import Testing
         let monitor = try setup.console(servers.pairURL(targetSessionAttrs: "standby"), "monitor")
         defer { monitor.kill() }
         try monitor.waitFor("B-1")
-        try monitor.waitFor("@\(servers.standbyHostPort) · standby, lag ")
+        try monitor.waitFor("@\(Self.local(servers.standbyHostPort)) · standby, lag ")
 
         let committed = monotonicSeconds()
         try setup.stock(servers.primaryURL, "add-batch", "B-2", "LAMP", "5")
@@ -113,14 +113,14 @@ import Testing
         let servers = setup.servers
         try setup.addReplicatedBatch("B-1")
         let monitor = try TmuxSession(
-            command: "'\(StockProcess.executable)' --db '\(servers.standbyURL)' monitor; sleep 600", width: 160,
+            command: "'\(StockProcess.executable)' --db '\(servers.standbyURL)' monitor; sleep 600", width: 200,
             height: 30, environment: setup.environment.merging(["STOCK_LAG_WARNING_MS": "500"]) { $1 })
         defer { monitor.kill() }
         try monitor.waitFor("standby, lag 0.0 s")
         try servers.pauseReplay()
         try setup.stock(servers.primaryURL, "add-batch", "B-2", "LAMP", "5")
         try monitor.waitFor("standby, LAG ", timeout: 10)
-        try monitor.waitFor("behind its primary (more than lagWarningMs, 500 ms)")
+        try monitor.waitFor("behind its primary (lagWarningMs: 500 ms)")
         try servers.resumeReplay()
         try monitor.waitFor("B-2", timeout: 10)
         try monitor.waitFor("standby, lag 0.0 s", timeout: 10)
@@ -128,7 +128,7 @@ import Testing
         try servers.stopStandby()
         let preferring = try setup.console(servers.pairURL(targetSessionAttrs: "prefer-standby"), "monitor")
         defer { preferring.kill() }
-        try preferring.waitFor("@\(servers.primaryHostPort) · on the primary", timeout: 10)
+        try preferring.waitFor("@\(Self.local(servers.primaryHostPort)) · on the primary", timeout: 10)
     }
 
     /// `events --follow` on the standby prints what the primary commits, each event once.
@@ -183,7 +183,7 @@ import Testing
         for sku in skus { try setup.stock(url, "add-batch", "B-\(sku)", sku, "1000000") }
         let console = try setup.console(url)
         defer { console.kill() }
-        try console.waitFor("@\(servers.primaryHostPort)")
+        try console.waitFor("@\(Self.local(servers.primaryHostPort))")
         let follower = try StockProcess.start(
             ["--db", url, "events", "--follow", "--json"], environment: setup.environment)
         var answered: [String: Int] = [:]
@@ -211,7 +211,7 @@ import Testing
             try servers.killPrimary()
             try servers.promoteStandby()
             let promoted = monotonicSeconds() - killed
-            try console.waitFor("reconnected: now on \(servers.primaryHostPort)", timeout: 30)
+            try console.waitFor("reconnected: now on \(Self.local(servers.primaryHostPort))", timeout: 30)
             try console.allocateThroughTheForm(order: "CONSOLE-\(round)", qty: "1")
             try console.waitFor("allocated CONSOLE-\(round) ", timeout: 30)
             let firstWrite = monotonicSeconds() - killed
@@ -270,6 +270,11 @@ import Testing
         #expect(followerErrors.contains("reconnected: now on "), "\(followerErrors)")
         print("failover figures (\(rounds) rounds, \(answered.count) commands answered, \(lost.count) lost):")
         for figure in figures { print("  " + figure) }
+    }
+
+    /// How the status line names a server on a local socket, given as `FOLDER:PORT`: `local:PORT`.
+    static func local(_ hostAndPort: String) -> String {
+        "local:" + (hostAndPort.split(separator: ":").last ?? "")
     }
 
     /// The orders of the lines `apply` answered as done (`"ok":true`).

@@ -29,7 +29,8 @@ public struct EngineFeatures: Sendable {
         let transactionText: String
         /// A placeholder for a transaction id given as text, comparable with the column `tx`.
         let transactionPlaceholder: String
-        /// A condition true for the transactions older than every one still running.
+        /// A condition true for the transactions older than every one still running; as a column, it reads `t` or
+        /// `f`.
         let finishedCondition: String
     }
 

@@ -82,25 +82,32 @@ public struct EventFollower {
 
     /// The events after (``lastTransaction``, ``lastID``) of finished transactions older than every running one,
     /// leaving out those the listing gave.
+    ///
+    /// One statement a page: it reads past the finished transactions too, marking each row finished or not, and
+    /// since a transaction is finished exactly when its id is below the oldest one running, the finished rows come
+    /// first in (`tx`, id) order; a row that is not finished ends the page and tells that events are held back.
     private mutating func following(limit: Int, queries: Queries, in db: Database) throws -> [EventRow] {
         var kept: [EventRow] = []
         var page: [EventRow]
+        var heldBack = false
         repeat {
             var transactions: [String] = []
-            page = try db.query(queries.following, floor, lastTransaction, lastID, limit) { row in
+            var finished: [Bool] = []
+            let read = try db.query(queries.following, floor, lastTransaction, lastID, limit) { row in
                 transactions.append(row.text(5))
+                finished.append(row.text(6) == "t")
                 return try EventRow(row: row)
             }
-            if let last = page.last, let transaction = transactions.last {
+            let ready = finished.prefix { $0 }.count
+            heldBack = ready < read.count
+            page = Array(read.prefix(ready))
+            if let last = page.last {
                 lastID = last.id
-                lastTransaction = transaction
+                lastTransaction = transactions[ready - 1]
             }
             kept += page.filter { listed.remove($0.id) == nil }
         } while page.count == limit && kept.count < limit
-        isHoldingBack = false
-        if page.count < limit {
-            isHoldingBack = try db.queryOne(queries.heldBack, floor, lastTransaction, lastID) { _ in true } ?? false
-        }
+        isHoldingBack = heldBack
         return kept
     }
 
@@ -109,8 +116,6 @@ public struct EventFollower {
         let horizon: SQL
         let listing: SQL
         let following: SQL
-        /// Whether a committed event lies after the follower's place, finished or not.
-        let heldBack: SQL
     }
 
     static func queries(_ order: EngineFeatures.TransactionOrder) -> Queries {
@@ -122,15 +127,9 @@ public struct EventFollower {
                     "SELECT \(EventRow.columns), \(order.transactionText) FROM events WHERE id > ? ORDER BY id LIMIT ?"),
                 following: SQL(
                     """
-                    SELECT \(EventRow.columns), \(order.transactionText) FROM events
+                    SELECT \(EventRow.columns), \(order.transactionText), \(order.finishedCondition) FROM events
                     WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
-                      AND \(order.finishedCondition)
                     ORDER BY events.tx, events.id LIMIT ?
-                    """),
-                heldBack: SQL(
-                    """
-                    SELECT 1 FROM events WHERE id > ? AND (tx, id) > (\(order.transactionPlaceholder), ?)
-                    ORDER BY events.tx, events.id LIMIT 1
                     """))
             made[order.horizonSQL] = queries
             return queries

@@ -15,6 +15,8 @@ struct SaidMessage: Equatable, Sendable {
 /// full in the messages overlay (`M`).
 struct StatusBar {
     var databaseLabel = ""
+    /// On a server, the host the session reached (`db2:5433`, `local:5433` for a local socket).
+    var databaseHost: String?
     /// On a server, where the session is in a replicated pair (`standby, lag 0.2 s`, `on the primary`).
     var serverNote: String?
     var batches = 0
@@ -74,11 +76,10 @@ struct StatusBar {
         let g = canvas.glyphs
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
-        var info = databaseLabel + (serverNote.map { " \(g.dot) \($0)" } ?? "")
-        info += " \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
-        info += " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
-        info += " \(g.vertical) last change \(lastChange ?? "none")"
-        if paused { info += " \(g.vertical) PAUSED" }
+        var rest = " \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
+        rest += " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
+        rest += " \(g.vertical) last change \(lastChange ?? "none")"
+        if paused { rest += " \(g.vertical) PAUSED" }
         var x = 0
         let room = max(1, width * 2 / 3)
         if let message {
@@ -89,7 +90,15 @@ struct StatusBar {
                 renderAbove(message, into: &canvas, y: y)
             }
         }
-        canvas.put(" " + info, x: x, y: y, limit: width - x, style: .title)
+        // When the line is too narrow for all of it, the host gives way first, then the standby's state.
+        let host = databaseHost.map { "@" + $0 } ?? ""
+        let note = serverNote.map { " \(g.dot) \($0)" } ?? ""
+        let info =
+            [host + note, note, ""].map { " " + databaseLabel + $0 + rest }.first {
+                TerminalText.width($0) <= width - x
+            }
+            ?? " " + databaseLabel + rest
+        canvas.put(info, x: x, y: y, limit: width - x, style: .title)
         var hintX = 1
         for binding in StatusBar.fitting(hints, width: width - 1) {
             guard hintX < width else { break }
