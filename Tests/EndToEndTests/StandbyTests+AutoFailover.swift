@@ -107,12 +107,15 @@ extension StandbyTests {
 }
 
 extension Trait where Self == ConditionTrait {
-    /// For a test of automatic failover: needs the PostgreSQL test server's machine and pg_auto_failover's
-    /// `pg_autoctl` (Debian's postgresql-15-auto-failover).
+    /// For the test of automatic failover: needs what the standby tests need, pg_auto_failover's `pg_autoctl`
+    /// (Debian's postgresql-15-auto-failover) and `STOCK_TEST_AUTO_FAILOVER`; `.ci/run` runs it alone, after every
+    /// other suite, as its formation of three servers and the writers' waits for its synchronous standby are
+    /// timed.
     static var autoFailoverAvailable: Self {
         .enabled(
             if: TestEngine.isPostgres && ReplicatedServers.isAvailable
-                && FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_autoctl"),
-            "needs pg_auto_failover (pg_autoctl) and the PostgreSQL test server")
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_autoctl")
+                && !(ProcessInfo.processInfo.environment["STOCK_TEST_AUTO_FAILOVER"] ?? "").isEmpty,
+            "needs STOCK_TEST_AUTO_FAILOVER, pg_auto_failover (pg_autoctl) and the PostgreSQL test server")
     }
 }

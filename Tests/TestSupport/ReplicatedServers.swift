@@ -316,10 +316,13 @@ public final class ReplicatedServers {
 
 extension Trait where Self == ConditionTrait {
     /// For a test that makes its own primary and standby (``ReplicatedServers``): enabled only when the suite runs
-    /// on PostgreSQL (`STOCK_TEST_POSTGRES`) and the server binaries are installed.
+    /// on PostgreSQL (`STOCK_TEST_POSTGRES`), the server binaries are installed, and `STOCK_TEST_REPLICATION` is
+    /// set. `.ci/run` runs these suites in a pass of their own, after the others: their servers, consoles and
+    /// writers would otherwise run beside the whole suite's tmux sessions on a machine of two cores.
     public static var replicationAvailable: Self {
         .enabled(
-            if: TestEngine.isPostgres && ReplicatedServers.isAvailable,
-            "needs STOCK_TEST_POSTGRES and the PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
+            if: TestEngine.isPostgres && ReplicatedServers.isAvailable
+                && !(ProcessInfo.processInfo.environment["STOCK_TEST_REPLICATION"] ?? "").isEmpty,
+            "needs STOCK_TEST_REPLICATION, STOCK_TEST_POSTGRES and the PostgreSQL server binaries")
     }
 }
