@@ -96,4 +96,25 @@ import Testing
         state.status.skus = 2
         #expect(RenderingTests.render(state).text.contains("2 batches · 2 SKUs │"))
     }
+
+    /// On a server the status line names the host and the standby's state; when it is too narrow for all, the
+    /// host goes first, then the counts, so an 80-column wall monitor still shows the standby's lag.
+    @Test(arguments: [
+        (132, " stock@db2:5433 · standby, lag 0.2 s │ MONITOR read-only │ 7 batches · 3 SKUs │ last change 10:15 UTC"),
+        (95, " stock · standby, lag 0.2 s │ MONITOR read-only │ 7 batches · 3 SKUs │ last change 10:15 UTC"),
+        (72, " stock · standby, lag 0.2 s │ MONITOR read-only │ last change 10:15 UTC"),
+    ])
+    func theHostGivesWayFirstThenTheCounts(width: Int, line: String) {
+        useUTF8Locale()
+        var bar = StatusBar()
+        bar.databaseLabel = "stock"
+        bar.databaseHost = "db2:5433"
+        bar.serverNote = "standby, lag 0.2 s"
+        bar.batches = 7
+        bar.skus = 3
+        bar.lastChange = "10:15 UTC"
+        var canvas = Canvas(width: width, height: 2)
+        bar.render(into: &canvas, y: 0, hints: [], readOnly: true, paused: false)
+        #expect(canvas.line(0).trimmingCharacters(in: .whitespaces) == line.trimmingCharacters(in: .whitespaces))
+    }
 }

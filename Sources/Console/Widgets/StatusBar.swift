@@ -76,10 +76,10 @@ struct StatusBar {
         let g = canvas.glyphs
         let width = canvas.width
         canvas.fill(x: 0, y: y, count: width, style: .title)
-        var rest = " \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
-        rest += " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
-        rest += " \(g.vertical) last change \(lastChange ?? "none")"
-        if paused { rest += " \(g.vertical) PAUSED" }
+        let mode = " \(g.vertical) \(readOnly ? "MONITOR read-only" : "OPERATOR")"
+        let counts =
+            " \(g.vertical) \(Self.count(batches, "batch", "batches")) \(g.dot) \(Self.count(skus, "SKU", "SKUs"))"
+        let last = " \(g.vertical) last change \(lastChange ?? "none")" + (paused ? " \(g.vertical) PAUSED" : "")
         var x = 0
         let room = max(1, width * 2 / 3)
         if let message {
@@ -90,14 +90,16 @@ struct StatusBar {
                 renderAbove(message, into: &canvas, y: y)
             }
         }
-        // When the line is too narrow for all of it, the host gives way first, then the standby's state.
+        // When the line is too narrow for all of it, the host gives way first, then the counts (a standby's state
+        // matters more on a wall monitor), then the standby's state.
         let host = databaseHost.map { "@" + $0 } ?? ""
         let note = serverNote.map { " \(g.dot) \($0)" } ?? ""
+        let fallback = " " + databaseLabel + mode + counts + last
         let info =
-            [host + note, note, ""].map { " " + databaseLabel + $0 + rest }.first {
-                TerminalText.width($0) <= width - x
+            ([host + note + mode + counts, note + mode + counts] + (note.isEmpty ? [] : [note + mode])).map {
+                " " + databaseLabel + $0 + last
             }
-            ?? " " + databaseLabel + rest
+            .first { TerminalText.width($0) <= width - x } ?? fallback
         canvas.put(info, x: x, y: y, limit: width - x, style: .title)
         var hintX = 1
         for binding in StatusBar.fitting(hints, width: width - 1) {
