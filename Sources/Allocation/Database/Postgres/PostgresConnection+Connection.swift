@@ -101,13 +101,10 @@ extension PostgresConnection: Connection {
     /// it, so none is missed, whatever order the transactions committed in; other work of the primary (vacuum,
     /// checkpoints) moves it too, which costs a needless re-read.
     private func replayMoved(in database: Database) throws -> Bool {
-        let mark = try database.queryOne("SELECT pg_last_wal_replay_lsn()::text") { $0.text(0) } ?? nil
-        defer { watch.lastReplay = mark }
-        guard watch.replayWatched else {
-            watch.replayWatched = true
-            return false
-        }
-        return mark != watch.lastReplay
+        let mark = try database.queryOne("SELECT pg_last_wal_replay_lsn()::text") { $0.text(0) }
+        defer { watch.lastReplay = .some(mark) }
+        guard let last = watch.lastReplay else { return false }
+        return mark != last
     }
 
     /// How far behind the primary this standby is (``ReplicaStatus``); nil on a primary.
@@ -191,8 +188,8 @@ struct ServerWatch {
     /// When the fallback poll last read the event log's high-water mark, and what it read.
     var lastPoll = 0.0
     var lastMark: String?
-    /// On a standby: whether the replay position was read, and what it was.
-    var replayWatched = false
+    /// On a standby: the replay position the last call read (itself nil when the server had none); nil before the
+    /// first call.
     var lastReplay: String??
     /// On a standby: since when (monotonic seconds) it has been seen behind what it received; nil when it was not.
     var behindSince: Double?
