@@ -73,8 +73,24 @@ enum ExportTable: String, CaseIterable {
                 try writer.write([line.orderid, line.sku, String(line.qty), since])
             }
         case .events:
-            try Views.eachEvent(in: database) { row in
+            func write(_ row: EventRow) throws {
                 try writer.write([String(row.id), row.at, row.operator, row.kind, row.payload])
+            }
+            // CSV writes text as it is, so a row's stored bytes are its cells when they are ASCII, which decoding
+            // leaves unchanged; other rows are decoded, with their checks.
+            try Views.eachListedEvent(in: database) { event in
+                switch event {
+                case .inPlace(let stored)
+                where stored.at.allSatisfy({ $0 < 0x80 }) && stored.operator.allSatisfy({ $0 < 0x80 }):
+                    writer.append(field: String(stored.id).utf8)
+                    writer.append(field: stored.at)
+                    writer.append(field: stored.operator)
+                    writer.append(field: stored.kind.rawValue.utf8)
+                    writer.append(field: stored.payload)
+                    try writer.endRecord()
+                case .inPlace(let stored): try write(stored.decoded())
+                case .decoded(let row): try write(row)
+                }
             }
         }
         try writer.flush()

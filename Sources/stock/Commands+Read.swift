@@ -124,19 +124,29 @@ extension Tool {
         let following = arguments.flags.contains("--follow")
         var follower = EventFollower(after: lastID)
         var output = OutputBuffer()
+        /// Prints an event, in place when it can: the same line as its decoded row's.
+        func printEvent(_ event: ListedEvent) throws {
+            switch event {
+            case .inPlace(let stored):
+                let printed = try output.line { json ? stored.appendJSON(to: &$0) : text.appendLine(for: stored, to: &$0) }
+                if !printed { try printEvent(.decoded(stored.decoded())) }
+            case .decoded(let row): try output.line(json ? row.json : text.line(for: row))
+            }
+        }
         /// Prints what is new in `database`; true when the follower holds committed events back for an older
         /// transaction.
         @discardableResult func printNew(_ database: Database) throws -> Bool {
-            var page: [EventRow]
+            var count: Int
             repeat {
                 if following {
-                    page = try follower.next(limit: 1000, in: database)
+                    let page = try follower.next(limit: 1000, in: database)
+                    for row in page { try printEvent(.decoded(row)) }
+                    count = page.count
                 } else {
-                    page = try Views.events(after: lastID, limit: 1000, in: database)
-                    lastID = page.last?.id ?? lastID
+                    let read = try Views.eachEvent(after: lastID, limit: 1000, in: database, printEvent)
+                    (count, lastID) = (read.count, read.last)
                 }
-                for event in page { try output.line(json ? event.json : text.line(for: event)) }
-            } while page.count >= 1000
+            } while count >= 1000
             try output.flush()
             return follower.isHoldingBack
         }

@@ -50,6 +50,38 @@ struct EventText {
         cells([String(row.id), times.text(row.at), EventText.operator(of: row), row.kind, row.payload])
     }
 
+    /// ``line(for:)`` for an event read in place, appended to `bytes`; false, with nothing appended, when the
+    /// operator is not printable ASCII, whose cells the sanitizer and the width rules may change (the caller then
+    /// decodes the row and writes ``line(for:)``). The payload of a ``StoredEvent`` is printable ASCII already.
+    func appendLine(for event: StoredEvent, to bytes: inout [UInt8]) -> Bool {
+        guard TerminalText.isPrintableASCII(event.operator), widths.count == 4 else { return false }
+        let id = String(event.id)
+        let time = times.shown(event.at)
+        let name = event.kind.rawValue
+        func pad(_ width: Int, _ column: Int) {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, widths[column] - width)))
+        }
+        pad(id.utf8.count, 0)
+        bytes.append(contentsOf: id.utf8)
+        bytes.append(contentsOf: "  ".utf8)
+        bytes.append(contentsOf: time.bytes)
+        pad(time.width, 1)
+        bytes.append(contentsOf: "  ".utf8)
+        if event.operator.isEmpty {
+            bytes.append(UInt8(ascii: "-"))
+            pad(1, 2)
+        } else {
+            bytes.append(contentsOf: event.operator)
+            pad(event.operator.count, 2)
+        }
+        bytes.append(contentsOf: "  ".utf8)
+        bytes.append(contentsOf: name.utf8)
+        pad(name.utf8.count, 3)
+        bytes.append(contentsOf: "  ".utf8)
+        bytes.append(contentsOf: event.payload)
+        return true
+    }
+
     /// Cells sanitized and padded to the widths, the id right-aligned, two spaces apart; the last one as it is.
     private func cells(_ texts: [String]) -> String {
         var line = ""
@@ -75,6 +107,29 @@ final class TimeText {
 
     init(zone: LocalZone) {
         self.zone = zone
+    }
+
+    /// The whole second of the timestamp ``shown(_:)`` last formatted, and its cell.
+    private var shownSecond: [UInt8] = []
+    private var shownCell: (bytes: [UInt8], width: Int) = ([], 0)
+
+    /// ``text(_:)`` for a timestamp in place, sanitized as a cell, with its width. A timestamp in the form the
+    /// service writes (`2026-11-25T10:15:02.120Z`, or without the milliseconds) is formatted once a second: its
+    /// first 19 bytes are its whole second, and three decimals cannot round it up to the next one.
+    func shown(_ at: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], width: Int) {
+        let serviceForm =
+            (at.count == 20 && at[19] == UInt8(ascii: "Z"))
+            || (at.count == 24 && at[19] == UInt8(ascii: ".") && at[23] == UInt8(ascii: "Z")
+                && at[20...22].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        if serviceForm, shownSecond.elementsEqual(at.prefix(19)) { return shownCell }
+        let timestamp = String(decoding: at, as: UTF8.self)
+        let cell = TerminalText.sanitized(text(timestamp))
+        let shown = (Array(cell.utf8), TerminalText.width(cell))
+        if serviceForm, Clock.seconds(timestamp: timestamp) != nil {
+            shownSecond = Array(at.prefix(19))
+            shownCell = shown
+        }
+        return shown
     }
 
     /// What ``EventText/time(_:in:)`` gives for `timestamp`.

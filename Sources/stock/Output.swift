@@ -38,6 +38,18 @@ struct OutputBuffer {
         if bytes.count >= flushAt { try flush() }
     }
 
+    /// Appends what `write` appends and a newline, when it returns true, writing what is gathered once it passes
+    /// 64 KiB.
+    ///
+    /// - Returns: what `write` returned.
+    /// - Throws: `OutputError` when the write fails.
+    mutating func line(_ write: (inout [UInt8]) -> Bool) throws -> Bool {
+        guard write(&bytes) else { return false }
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count >= flushAt { try flush() }
+        return true
+    }
+
     /// Appends `text` as it is, writing what is gathered once it passes 64 KiB.
     ///
     /// - Throws: `OutputError` when the write fails.

@@ -101,4 +101,6 @@ protocol RowCursor {
     func int64(_ column: Int32) -> Int64
     func isNull(_ column: Int32) -> Bool
     func text(_ column: Int32) -> String
+    /// The column's text as the engine holds it, valid until the statement steps again or is reset.
+    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8>
 }

@@ -157,6 +157,16 @@ public final class Database {
         try rows(of: statement(sql), arguments, map: map)
     }
 
+    /// Runs a query and hands `body` every row in turn, keeping none.
+    ///
+    /// - Throws: `DatabaseError`, or what `body` throws.
+    func eachRow(_ sql: String, arguments: [SQLValue], _ body: (Row) throws -> Void) throws {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() { try body(statement.row) }
+    }
+
     private func rows<T>(
         of statement: any PreparedStatement, _ arguments: [any SQLBindable], map: (Row) throws -> T
     ) throws -> [T] {

@@ -23,6 +23,11 @@ public struct Row {
         cursor.text(column)
     }
 
+    /// The column's text in place, valid only while the row is: for listings that copy it out as bytes.
+    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        cursor.utf8(column)
+    }
+
     public func optionalText(_ column: Int32) -> String? {
         isNull(column) ? nil : text(column)
     }

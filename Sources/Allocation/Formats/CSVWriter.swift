@@ -8,6 +8,7 @@ import Foundation
 /// terminal, so nothing is sanitized.
 public struct CSVWriter {
     private var buffer: [UInt8] = []
+    private var recordStarted = false
     private let flushAt: Int
     private let sink: ([UInt8]) throws -> Void
 
@@ -21,6 +22,21 @@ public struct CSVWriter {
     /// Writes one record.
     public mutating func write(_ fields: [String]) throws {
         CSVWriter.append(record: fields, to: &buffer)
+        if buffer.count >= flushAt { try flush() }
+    }
+
+    /// Adds a field to the record under way, its bytes UTF-8 text, as ``write(_:)`` writes the same text;
+    /// ``endRecord()`` ends the record.
+    public mutating func append(field: some BidirectionalCollection<UInt8>) {
+        if recordStarted { buffer.append(UInt8(ascii: ",")) }
+        recordStarted = true
+        CSVWriter.append(field, to: &buffer)
+    }
+
+    /// Ends the record that ``append(field:)`` made.
+    public mutating func endRecord() throws {
+        buffer.append(UInt8(ascii: "\n"))
+        recordStarted = false
         if buffer.count >= flushAt { try flush() }
     }
 
@@ -40,11 +56,14 @@ public struct CSVWriter {
 
     /// Whether `field` must be quoted.
     public static func needsQuotes(_ field: String) -> Bool {
+        needsQuotes(utf8: field.utf8)
+    }
+
+    private static func needsQuotes(utf8: some BidirectionalCollection<UInt8>) -> Bool {
         func edge(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         func special(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
         }
-        let utf8 = field.utf8
         if let first = utf8.first, let last = utf8.last, edge(first) || edge(last) { return true }
         return utf8.withContiguousStorageIfAvailable { bytes in
             for byte in bytes where special(byte) { return true }
@@ -61,12 +80,16 @@ public struct CSVWriter {
     }
 
     private static func append(_ field: String, to bytes: inout [UInt8]) {
-        guard needsQuotes(field) else {
-            bytes.append(contentsOf: field.utf8)
+        append(field.utf8, to: &bytes)
+    }
+
+    private static func append(_ field: some BidirectionalCollection<UInt8>, to bytes: inout [UInt8]) {
+        guard needsQuotes(utf8: field) else {
+            bytes.append(contentsOf: field)
             return
         }
         bytes.append(UInt8(ascii: "\""))
-        for byte in field.utf8 {
+        for byte in field {
             if byte == UInt8(ascii: "\"") { bytes.append(byte) }
             bytes.append(byte)
         }

@@ -156,3 +156,138 @@ private struct FlatFields {
         }
     }
 }
+
+/// The stored payloads ``Event/stored(kind:payload:)`` accepts, recognised in place for listings that print the
+/// stored text as it is: the members each kind's ``Event/payload`` writes, in its order, flat.
+extension Event.Kind {
+    /// What a member's value may be.
+    private enum StoredValue {
+        /// A string of printable ASCII without quotes or backslashes.
+        case text
+        /// A whole number as `String(Int)` writes it (not `Int.min`).
+        case integer
+        /// A day as ``Day/description`` writes it.
+        case day
+        /// A day, or null.
+        case dayOrNull
+    }
+
+    /// The members ``Event/payload`` writes for this kind, in order; an optional member may be left out. Nil for
+    /// a kind whose payload is nested.
+    private var storedMembers: [(key: String, value: StoredValue, optional: Bool)]? {
+        let line: [(key: String, value: StoredValue, optional: Bool)] = [
+            ("orderid", .text, false), ("sku", .text, false), ("qty", .integer, false),
+        ]
+        return switch self {
+        case .batchCreated: [("ref", .text, false), ("sku", .text, false), ("qty", .integer, false), ("eta", .dayOrNull, false)]
+        case .allocated, .shipped: line + [("batchref", .text, false)]
+        case .deallocated: line + [("batchref", .text, true)]
+        case .cancelled, .lineChanged: line
+        case .outOfStock: [("sku", .text, false), ("orderid", .text, true), ("qty", .integer, true)]
+        case .batchQuantityChanged, .batchReceived: [("ref", .text, false), ("qty", .integer, false)]
+        case .batchEtaChanged: [("ref", .text, false), ("eta", .day, false)]
+        case .batchUnreceived: [("ref", .text, false), ("qty", .integer, false), ("eta", .day, false)]
+        case .batchVoided: [("ref", .text, false), ("sku", .text, false), ("qty", .integer, false)]
+        case .ordersDelayed: nil
+        }
+    }
+
+    /// Each kind's stored name as bytes, with the members its payload holds.
+    private static let storedShapes: [(name: [UInt8], kind: Event.Kind, members: [(key: [UInt8], value: StoredValue, optional: Bool)])] =
+        allCases.compactMap { kind in
+            kind.storedMembers.map { members in
+                (Array(kind.rawValue.utf8), kind, members.map { (Array("\"\($0.key)\":".utf8), $0.value, $0.optional) })
+            }
+        }
+
+    /// The kind stored as `name`, when `payload` is what ``Event/stored(kind:payload:)`` accepts for it: the very
+    /// rule of that function (a flat object of that kind's members in ``Event/payload``'s order and form, its
+    /// strings printable ASCII without quotes or backslashes), checked without making the event.
+    static func storedAsWritten(name: UnsafeBufferPointer<UInt8>, payload: UnsafeBufferPointer<UInt8>) -> Event.Kind? {
+        guard let shape = storedShapes.first(where: { $0.name.elementsEqual(name) }) else { return nil }
+        var scanner = PayloadScanner(bytes: payload)
+        guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        var first = true
+        for member in shape.members {
+            let mark = scanner.index
+            if !first && !scanner.take(UInt8(ascii: ",")) {
+                guard member.optional else { return nil }
+                continue
+            }
+            guard scanner.take(member.key) else {
+                scanner.index = mark
+                guard member.optional else { return nil }
+                continue
+            }
+            let read: Bool =
+                switch member.value {
+                case .text: scanner.text()
+                case .integer: scanner.integer()
+                case .day: scanner.day()
+                case .dayOrNull: scanner.take(Array("null".utf8)) || scanner.day()
+                }
+            guard read else { return nil }
+            first = false
+        }
+        guard scanner.take(UInt8(ascii: "}")), scanner.index == payload.count else { return nil }
+        return shape.kind
+    }
+
+    private struct PayloadScanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func take(_ expected: [UInt8]) -> Bool {
+            guard bytes.count - index >= expected.count else { return false }
+            for (offset, byte) in expected.enumerated() where bytes[index + offset] != byte { return false }
+            index += expected.count
+            return true
+        }
+
+        mutating func text() -> Bool {
+            guard take(UInt8(ascii: "\"")) else { return false }
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return false }
+                index += 1
+            }
+            return take(UInt8(ascii: "\""))
+        }
+
+        /// `String(Int)`'s form: an optional minus, then `0` alone or digits without a leading zero, within
+        /// `Int`'s range less `Int.min`; never `-0`.
+        mutating func integer() -> Bool {
+            let negative = take(UInt8(ascii: "-"))
+            let start = index
+            var magnitude: UInt64 = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+                guard !overflow, !carry, sum <= UInt64(Int.max) else { return false }
+                magnitude = sum
+                index += 1
+            }
+            let digits = index - start
+            guard digits > 0 else { return false }
+            if bytes[start] == UInt8(ascii: "0") { return digits == 1 && !negative }
+            return true
+        }
+
+        /// A quoted day that ``Day/description`` writes back the same.
+        mutating func day() -> Bool {
+            guard bytes.count - index >= 12, bytes[index] == UInt8(ascii: "\""),
+                bytes[index + 11] == UInt8(ascii: "\"")
+            else { return false }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 11)]), as: UTF8.self)
+            guard let day = Day(text), day.description == text else { return false }
+            index += 12
+            return true
+        }
+    }
+}

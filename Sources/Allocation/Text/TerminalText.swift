@@ -49,11 +49,17 @@ public enum TerminalText {
     /// Whether `text` is only printable ASCII (space to `~`), one cell per byte with nothing to replace: most of
     /// what a frame draws, measured without looking at grapheme clusters or the locale.
     static func isPrintableASCII(_ text: String) -> Bool {
-        func printable(_ byte: UInt8) -> Bool { byte >= 0x20 && byte < 0x7F }
-        return text.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where !printable(byte) { return false }
-            return true
-        } ?? text.utf8.allSatisfy(printable)
+        text.utf8.withContiguousStorageIfAvailable(isPrintableASCII) ?? text.utf8.allSatisfy(isPrintableASCII)
+    }
+
+    /// ``isPrintableASCII(_:)`` for text in place: `sanitized` gives it back unchanged, and its width is its length.
+    public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where !isPrintableASCII(byte) { return false }
+        return true
+    }
+
+    private static func isPrintableASCII(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F
     }
 
     /// The end of `text` that fits in `room` cells: all of it when it fits, else `ellipsis` (one cell) and as

@@ -64,14 +64,16 @@ public struct EventRow: Equatable, Sendable {
     /// - Throws: `DatabaseError.unreadable` naming the event's id and kind when its kind or payload is
     ///   not one this program writes: a row is never skipped or shown half-read.
     init(row: Row) throws {
-        let id = row.int64(0)
-        let kind = row.text(2)
-        let stored = row.text(3)
+        try self.init(id: row.int64(0), at: row.text(1), kind: row.text(2), stored: row.text(3), operator: row.text(4))
+    }
+
+    /// Decodes a row's columns; see ``init(row:)``.
+    init(id: Int64, at: String, kind: String, stored: String, operator: String) throws {
         do {
             let event = try Event.stored(kind: kind, payload: stored) ?? Event(kind: kind, payload: stored)
             self.init(
-                id: id, at: row.text(1), event: event,
-                payload: EventRow.isAsWritten(stored) ? stored : event.payload, operator: row.text(4))
+                id: id, at: at, event: event, payload: EventRow.isAsWritten(stored) ? stored : event.payload,
+                operator: `operator`)
         } catch {
             throw DatabaseError.unreadable(
                 "event \(id) (\(Validation.shown(kind))) cannot be read: \(operatorMessage(for: error))")
@@ -79,8 +81,94 @@ public struct EventRow: Equatable, Sendable {
     }
 }
 
+/// An `events` row read in place, its payload as the bus writes it (``Event/Kind/storedAsWritten(name:payload:)``):
+/// for listings of the whole log that copy the stored text out without decoding the event. Valid only inside the
+/// closure it is handed to.
+public struct StoredEvent {
+    public let id: Int64
+    /// ``EventRow/at``'s bytes.
+    public let at: UnsafeBufferPointer<UInt8>
+    public let kind: Event.Kind
+    /// ``EventRow/payload``'s bytes: flat, printable ASCII.
+    public let payload: UnsafeBufferPointer<UInt8>
+    /// ``EventRow/operator``'s bytes.
+    public let `operator`: UnsafeBufferPointer<UInt8>
+
+    /// The row decoded, as ``EventRow/init(row:)`` reads it.
+    ///
+    /// - Throws: `DatabaseError.unreadable`, as ``EventRow/init(row:)`` does.
+    public func decoded() throws -> EventRow {
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        return try EventRow(id: id, at: text(at), kind: kind.rawValue, stored: text(payload), operator: text(`operator`))
+    }
+
+    /// Appends ``EventRow/json`` for this row to `bytes`, and returns true; returns false, appending nothing,
+    /// when `at` or the operator holds a byte that JSON would escape (then ``EventRow/json`` writes the line).
+    public func appendJSON(to bytes: inout [UInt8]) -> Bool {
+        func plain(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            !text.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        guard plain(at), plain(`operator`) else { return false }
+        bytes.append(contentsOf: #"{"id":"#.utf8)
+        bytes.append(contentsOf: String(id).utf8)
+        bytes.append(contentsOf: #","at":""#.utf8)
+        bytes.append(contentsOf: at)
+        bytes.append(contentsOf: #"","operator":""#.utf8)
+        bytes.append(contentsOf: `operator`)
+        bytes.append(contentsOf: #"","kind":""#.utf8)
+        bytes.append(contentsOf: kind.rawValue.utf8)
+        bytes.append(contentsOf: #"","#.utf8)
+        bytes.append(contentsOf: payload.dropFirst())
+        return true
+    }
+}
+
+/// An event as a listing reads it: in place when its payload is as the bus writes it, else decoded with every
+/// check of ``EventRow/init(row:)``.
+public enum ListedEvent {
+    case inPlace(StoredEvent)
+    case decoded(EventRow)
+
+    public var id: Int64 {
+        switch self {
+        case .inPlace(let event): event.id
+        case .decoded(let row): row.id
+        }
+    }
+}
+
 /// The event log, by id.
 extension Views {
+    /// Events after `id`, oldest first, at most `limit`, each handed to `body` as ``ListedEvent``: what
+    /// ``events(after:limit:in:)`` reads, without keeping the rows.
+    ///
+    /// - Returns: how many rows were read, and the last one's id (`id` when none was).
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``), or what `body` throws.
+    @discardableResult
+    public static func eachEvent(
+        after id: Int64, limit: Int, in db: Database, _ body: (ListedEvent) throws -> Void
+    ) throws -> (count: Int, last: Int64) {
+        var count = 0
+        var last = id
+        try db.eachRow(
+            "SELECT \(EventRow.columns) FROM events WHERE id > ? ORDER BY id LIMIT ?",
+            arguments: [id.sqlValue, limit.sqlValue]
+        ) { row in
+            let payload = row.utf8(3)
+            if let kind = Event.Kind.storedAsWritten(name: row.utf8(2), payload: payload) {
+                last = row.int64(0)
+                try body(
+                    .inPlace(StoredEvent(id: last, at: row.utf8(1), kind: kind, payload: payload, operator: row.utf8(4))))
+            } else {
+                let decoded = try EventRow(row: row)
+                last = decoded.id
+                try body(.decoded(decoded))
+            }
+            count += 1
+        }
+        return (count, last)
+    }
+
     /// A page of the event log by id: with `newer` false, the newest events with id ≤ `id`, newest first;
     /// with `newer` true, the oldest events with id > `id`, oldest first.
     ///

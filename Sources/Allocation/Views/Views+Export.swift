@@ -49,6 +49,18 @@ extension Views {
             { after in try events(after: after, limit: exportPage, in: db).map { (id: $0.id, row: $0) } }, body)
     }
 
+    /// The whole event log, oldest first, each row in place where it can be (``eachEvent(after:limit:in:_:)``).
+    ///
+    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``), or what `body` throws.
+    public static func eachListedEvent(in db: Database, _ body: (ListedEvent) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let read = try eachEvent(after: after, limit: exportPage, in: db, body)
+            guard read.count == exportPage else { return }
+            after = read.last
+        }
+    }
+
     /// Calls `body` with every row `fetch` returns, page after page: each page holds the rows after the last id
     /// of the one before; a short page is the last.
     private static func eachPage<T>(

@@ -90,10 +90,12 @@ struct PostgresRow: RowCursor {
     func isNull(_ column: Int32) -> Bool { PQgetisnull(result, row, column) == 1 }
 
     func text(_ column: Int32) -> String {
-        guard let value = PQgetvalue(result, row, column) else { return "" }
+        String(decoding: utf8(column), as: UTF8.self)
+    }
+
+    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let value = PQgetvalue(result, row, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         let count = Int(PQgetlength(result, row, column))
-        return value.withMemoryRebound(to: UInt8.self, capacity: count) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-        }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: count)
     }
 }
