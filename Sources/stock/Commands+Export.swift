@@ -63,9 +63,14 @@ enum ExportTable: String, CaseIterable {
                     case .shipped(let at, let from): (from, "", at)
                     case .cancelled: ("", "", "")
                     }
-                try writer.write([
-                    line.orderid, line.sku, String(line.qty), line.status.name, batch, since, shippedAt,
-                ])
+                writer.append(field: line.orderid)
+                writer.append(field: line.sku)
+                writer.append(field: String(line.qty))
+                writer.append(field: line.status.name)
+                writer.append(field: batch)
+                writer.append(field: since)
+                writer.append(field: shippedAt)
+                try writer.endRecord()
             }
         case .backorders:
             try Views.eachBackorder(in: database) { line in
@@ -82,10 +87,10 @@ enum ExportTable: String, CaseIterable {
                 switch event {
                 case .inPlace(let stored)
                 where stored.at.allSatisfy({ $0 < 0x80 }) && stored.operator.allSatisfy({ $0 < 0x80 }):
-                    writer.append(field: String(stored.id).utf8)
+                    writer.append(field: String(stored.id))
                     writer.append(field: stored.at)
                     writer.append(field: stored.operator)
-                    writer.append(field: stored.kind.rawValue.utf8)
+                    writer.append(field: stored.kind.rawValue)
                     writer.append(field: stored.payload)
                     try writer.endRecord()
                 case .inPlace(let stored): try write(stored.decoded())

@@ -27,10 +27,16 @@ public struct CSVWriter {
 
     /// Adds a field to the record under way, its bytes UTF-8 text, as ``write(_:)`` writes the same text;
     /// ``endRecord()`` ends the record.
-    public mutating func append(field: some BidirectionalCollection<UInt8>) {
+    public mutating func append(field: UnsafeBufferPointer<UInt8>) {
         if recordStarted { buffer.append(UInt8(ascii: ",")) }
         recordStarted = true
         CSVWriter.append(field, to: &buffer)
+    }
+
+    /// Adds a field to the record under way; ``endRecord()`` ends the record.
+    public mutating func append(field: String) {
+        var field = field
+        field.withUTF8 { append(field: $0) }
     }
 
     /// Ends the record that ``append(field:)`` made.
@@ -56,19 +62,17 @@ public struct CSVWriter {
 
     /// Whether `field` must be quoted.
     public static func needsQuotes(_ field: String) -> Bool {
-        needsQuotes(utf8: field.utf8)
+        var field = field
+        return field.withUTF8 { needsQuotes(utf8: $0) }
     }
 
-    private static func needsQuotes(utf8: some BidirectionalCollection<UInt8>) -> Bool {
+    private static func needsQuotes(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         func edge(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         func special(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
         }
         if let first = utf8.first, let last = utf8.last, edge(first) || edge(last) { return true }
-        return utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where special(byte) { return true }
-            return false
-        } ?? utf8.contains(where: special)
+        return utf8.contains(where: special)
     }
 
     private static func append(record fields: [String], to bytes: inout [UInt8]) {
@@ -80,19 +84,25 @@ public struct CSVWriter {
     }
 
     private static func append(_ field: String, to bytes: inout [UInt8]) {
-        append(field.utf8, to: &bytes)
+        var field = field
+        field.withUTF8 { append($0, to: &bytes) }
     }
 
-    private static func append(_ field: some BidirectionalCollection<UInt8>, to bytes: inout [UInt8]) {
+    private static func append(_ field: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         guard needsQuotes(utf8: field) else {
             bytes.append(contentsOf: field)
             return
         }
-        bytes.append(UInt8(ascii: "\""))
-        for byte in field {
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-            bytes.append(byte)
+        let quote = UInt8(ascii: "\"")
+        bytes.append(quote)
+        // The runs up to each quote are copied whole, and the quote once more.
+        var start = 0
+        while let next = field[start...].firstIndex(of: quote) {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: field[start...next]))
+            bytes.append(quote)
+            start = next + 1
         }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: field[start...]))
+        bytes.append(quote)
     }
 }

@@ -17,13 +17,38 @@ extension Views {
     }
 
     /// Every order line, allocated, waiting or shipped, oldest first (the order they arrived in).
+    ///
+    /// The rows of a page are folded as they are read (a line's pieces come together, ``OrderLine/folded(_:)``'s
+    /// rule), so a page is never held: what ``lines(matching:from:newer:limit:in:)`` gives, page after page.
     public static func eachLine(in db: Database, _ body: (LineRow) throws -> Void) throws {
-        try eachPage(
-            { after in
-                try lines(matching: nil, from: after, newer: true, limit: exportPage, in: db).map {
-                    (id: $0.id, row: $0)
+        var after: Int64 = 0
+        var lines = 0
+        repeat {
+            var pending: OrderLine?
+            lines = 0
+            func finish(_ line: OrderLine) throws {
+                for row in LineRow.rows(of: line) { try body(row) }
+                lines += 1
+                after = line.id ?? after
+            }
+            try db.eachRow(
+                """
+                SELECT \(OrderLine.columns) FROM \(OrderLine.joins)
+                WHERE l.id IN (SELECT l.id FROM order_lines AS l WHERE l.id > ? ORDER BY l.id LIMIT ?)
+                ORDER BY l.id, a.batch_id
+                """, arguments: [after.sqlValue, exportPage.sqlValue]
+            ) { row in
+                let line = OrderLine(row: row)
+                if var current = pending, current.id != nil, current.id == line.id {
+                    current.pieces += line.pieces
+                    pending = current
+                } else {
+                    if let previous = pending { try finish(previous) }
+                    pending = line
                 }
-            }, body)
+            }
+            if let last = pending { try finish(last) }
+        } while lines == exportPage
     }
 
     /// Every waiting line (backorder), of one SKU when `sku` is given, oldest first: the order stock fills them
