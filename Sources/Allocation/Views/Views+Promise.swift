@@ -50,3 +50,17 @@ extension Views {
         WHERE l.sku = ? AND l.waiting_since IS NOT NULL
         """)
 }
+
+extension Promise {
+    /// Where the line would go, as ``Views/placementPreview(sku:qty:policy:today:in:)`` says it: the same
+    /// placement, read once for both.
+    public var preview: PlacementPreview {
+        PlacementPreview(
+            sku: sku, qty: qty, policy: policy, pieces: pieces.map { Piece(batchref: $0.batchref, qty: $0.qty) },
+            waiting: waiting, available: available, batches: batchesWithRoom)
+    }
+
+    /// The promise as a form says it under the quantity: `promise: 2027-01-12 (arriving W-7), in 37 days`, or
+    /// `cannot be promised: …`.
+    public var note: String { isPromised ? "promise: " + summary : summary }
+}
