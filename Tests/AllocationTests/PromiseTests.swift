@@ -161,6 +161,27 @@ import Testing
         #expect(try Views.skuNearest(to: "tv", in: store.database) { _ in nil } == "TV")
     }
 
+    /// With `autoAllocate` off, a waiting line may fit stock no one gave it yet; `allocate` goes past it (and
+    /// notes it), so the promise does too, and says how much waits before the new line.
+    @Test func withAutoAllocateOffTheNewLineGoesPastAWaitingLineThatWouldFit() throws {
+        let store = try TestDatabase()
+        var settings = store.settings
+        settings.autoAllocate = false
+        let bus = MessageBus.standard(database: store.database, settings: settings) { _ in }
+        let today = settings.clock.today
+        try bus.handle(.createBatch(CreateBatch(ref: "W-1", sku: "TV", qty: 1, eta: today.adding(days: 2))))
+        try bus.handle(.allocate(Allocate(orderid: "OLD", sku: "TV", qty: 10)))
+        try bus.handle(.createBatch(CreateBatch(ref: "B-1", sku: "TV", qty: 20)))
+        let promise = try Views.promise(sku: "TV", qty: 15, policy: .batches, today: today, in: store.database)
+        #expect(promise.line == "TV x15: in stock now (B-1)")
+        #expect(promise.waitingBefore == 10)
+        try bus.handle(.allocate(Allocate(orderid: "NEW", sku: "TV", qty: 15)))
+        #expect(
+            try OrderLine.find(orderid: "NEW", sku: "TV", in: store.database)?.pieces == [
+                Piece(batchref: "B-1", qty: 15)
+            ])
+    }
+
     // MARK: The same rule as allocate
 
     /// Random small cases on a real database: the promise changes nothing, and then allocating a new line of that
@@ -185,9 +206,13 @@ import Testing
         settings.splitLines = SplitLines.allCases.randomElement(using: &random)!
         let other = MessageBus.standard(database: store.database, settings: settings) { _ in }
         var done: [String] = []
-        func run(_ command: Command, on bus: MessageBus) {
+        func run(_ command: Command, on bus: MessageBus) throws {
             done.append("\(command)")
-            _ = try? bus.handle(command)
+            do {
+                try bus.handle(command)
+            } catch is AllocationError {
+                done[done.count - 1] += "  (refused)"
+            }
         }
         for index in 1...Int.random(in: 1...4, using: &random) {
             let eta: Day? =
@@ -196,19 +221,19 @@ import Testing
                 case 1: today.adding(days: -Int.random(in: 1...5, using: &random))
                 default: today.adding(days: Int.random(in: 0...20, using: &random))
                 }
-            run(
+            try run(
                 .createBatch(
                     CreateBatch(ref: "B\(index)", sku: "TV", qty: Int.random(in: 1...30, using: &random), eta: eta)),
                 on: main)
         }
         for index in 0..<Int.random(in: 0...6, using: &random) {
             let bus = Bool.random(using: &random) ? main : other
-            run(
+            try run(
                 .allocate(Allocate(orderid: "O\(index)", sku: "TV", qty: Int.random(in: 1...25, using: &random))),
                 on: bus)
         }
         if Bool.random(using: &random) {
-            run(
+            try run(
                 .changeBatchQuantity(ChangeBatchQuantity(ref: "B1", qty: Int.random(in: 0...30, using: &random))),
                 on: other)
         }
