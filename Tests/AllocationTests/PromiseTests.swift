@@ -182,6 +182,31 @@ import Testing
             ])
     }
 
+    /// The promise reads the SKU's rows alone, each statement through an index: the product by its key, the
+    /// batches with room through `batches_with_stock`, the waiting lines through `order_lines_waiting`.
+    @Test func thePromiseReadsOnlyTheSKUsRowsThroughIndexes() throws {
+        let store = try TestDatabase()
+        let bus = store.makeBus()
+        let today = store.settings.clock.today
+        for sku in ["TV", "RADIO"] {
+            try bus.handle(.createBatch(CreateBatch(ref: "B-\(sku)", sku: sku, qty: 5)))
+            try bus.handle(.allocate(Allocate(orderid: "W-\(sku)", sku: sku, qty: 50)))
+        }
+        var statements: [String] = []
+        store.database.willRun = { statements.append($0) }
+        let promise = try Views.promise(sku: "TV", qty: 3, policy: .batches, today: today, in: store.database)
+        store.database.willRun = nil
+        #expect(promise.line == "TV x3: in stock now (B-TV)")
+        #expect(promise.waitingBefore == 50)
+        let reads = statements.filter { $0.contains("FROM batches") || $0.contains("FROM order_lines") }
+        #expect(reads.count == 2, "\(statements)")
+        for sql in reads {
+            let plan = try QueryPlan(of: sql, in: store.database)
+            #expect(plan.fullScans.isEmpty, "\(sql): \(plan.steps)")
+            #expect(plan.uses("batches_with_stock") || plan.uses("order_lines_waiting"), "\(sql): \(plan.steps)")
+        }
+    }
+
     // MARK: The same rule as allocate
 
     /// Random small cases on a real database: the promise changes nothing, and then allocating a new line of that
