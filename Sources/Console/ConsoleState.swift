@@ -206,11 +206,14 @@ struct ConsoleState {
                     let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
                     form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)
                 case .placement(let command, let fields):
-                    let preview = try Views.placementPreview(
-                        sku: Validation.normalized(command.sku), qty: command.qty, policy: splitLines, today: today,
-                        in: database)
+                    let promise = try Form.promise(for: command, policy: splitLines, today: today, in: database)
+                    let preview =
+                        try promise?.preview
+                        ?? Views.placementPreview(
+                            sku: Validation.normalized(command.sku), qty: command.qty, policy: splitLines,
+                            today: today, in: database)
                     form.placementAnswer = Form.PlacementAnswer(
-                        fields: fields, note: Form.placementNote(of: preview, for: command))
+                        fields: fields, note: Form.placementNote(of: preview, for: command), promise: promise?.note)
                 }
             } catch let error as DatabaseError {
                 form.previewRequest = request

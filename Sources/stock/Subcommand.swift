@@ -34,7 +34,8 @@ struct Subcommand: Sendable {
 
     /// Every subcommand, in the order the help lists them.
     static let all: [Subcommand] = [
-        .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta, .ship,
+        .initialize, .addBatch, .allocate, .promise, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta,
+        .ship,
         .move, .allocateWaiting, .cancel, .changeLine, .voidBatch, .replan, .batches, .order, .allocations, .backorders,
         .atRisk, .history, .events,
         .importCSV, .export, .copy,

@@ -5,7 +5,8 @@ import Testing
 /// Help, version and suggestions, through the real binary.
 @Suite struct CommandLineHelpTests {
     static let subcommands = [
-        "init", "add-batch", "allocate", "deallocate", "change-quantity", "receive", "unreceive", "change-eta", "ship",
+        "init", "add-batch", "allocate", "promise", "deallocate", "change-quantity", "receive", "unreceive",
+        "change-eta", "ship",
         "move", "allocate-waiting", "cancel", "change-line", "void-batch", "replan", "batches", "order", "allocations",
         "backorders", "at-risk", "history", "events", "import", "export", "copy", "apply", "monitor", "demo", "install",
         "help",

@@ -9,7 +9,8 @@ extension Form {
 
     /// `a`: allocate an order line; the SKU comes from the selected row, and on the allocations screen the order
     /// and quantity too (the only quantity the core accepts for an existing line).
-    /// Once its SKU and quantity are valid, the form says under the quantity where the line would go.
+    /// Once its SKU and quantity are valid, the form says under the quantity where the line would go and when it
+    /// would be complete (``Promise/note``).
     static func allocate(orderid: String?, sku: String?, qty: Int? = nil) -> Form {
         var form = Form(
             title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",

@@ -61,6 +61,8 @@ struct Form {
     struct PlacementAnswer: Equatable {
         let fields: [String]
         let note: String
+        /// When the line would be complete (``Promise/note``); nil for a SKU no product has.
+        var promise: String?
     }
 
     /// Whether a SKU had no product when the loop looked it up.
@@ -154,7 +156,8 @@ struct Form {
         guard let fields = placementFields, field == fields.qty, let placementAnswer,
             placementAnswer.fields == [entry.fields[fields.sku].text, entry.fields[fields.qty].text]
         else { return [] }
-        return TerminalText.wrap(placementAnswer.note, width: Form.noteWidth).prefix(2).map { "  " + $0 }
+        let promise = placementAnswer.promise.map { TerminalText.wrap($0, width: Form.noteWidth).prefix(2) } ?? []
+        return (TerminalText.wrap(placementAnswer.note, width: Form.noteWidth).prefix(2) + promise).map { "  " + $0 }
     }
 
     /// The cells a note under a field takes, after its two-cell mark (the box's 64 less its frame and margins).

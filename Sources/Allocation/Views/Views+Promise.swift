@@ -1,0 +1,66 @@
+extension Views {
+    /// The promise for a new line of `qty` of `sku` (``promise(of:sku:among:waitingBefore:policy:today:)``) under
+    /// `policy` as of `today`, from the SKU's rows alone, read in one read transaction (the caller's, when one is
+    /// open) and changing nothing: the product, its batches with room (through `batches_with_stock`) and the units
+    /// its waiting lines wait for (through `order_lines_waiting`).
+    ///
+    /// - Throws: `AllocationError.invalidSKU` when no product has the SKU; `ContractViolation` for a quantity that
+    ///   is not positive.
+    public static func promise(
+        sku: String, qty: Int, policy: SplitLines, today: Day, in db: Database
+    ) throws -> Promise {
+        try require(qty > 0, "quantity must be positive, got \(qty)")
+        return try inOneRead(db) {
+            guard try productExists(sku: sku, in: db) else { throw AllocationError.invalidSKU(sku) }
+            let room = try Batch.candidates(sku: sku, available: 1, in: db)
+            let waiting = try db.queryOne(waitingUnitsSQL, sku) { $0.int(0) } ?? 0
+            return Allocation.promise(
+                of: qty, sku: sku, among: room, waitingBefore: waiting, policy: policy, today: today)
+        }
+    }
+
+    /// The known SKU nearest to `sku` by spelling, for a "did you mean" after an unknown one: one differing only in
+    /// case first, else the nearest `nearest` chooses among every product's SKU; nil when none is near.
+    public static func skuNearest(
+        to sku: String, in db: Database, nearest: ([String]) -> String?
+    ) throws -> String? {
+        let skus = try db.query("SELECT sku FROM products ORDER BY sku") { $0.text(0) }
+        if let sameLetters = skus.first(where: { $0.lowercased() == sku.lowercased() }) { return sameLetters }
+        return nearest(skus)
+    }
+
+    /// Runs `body` in a read snapshot, so what it reads is one state of the database; inside a transaction or a
+    /// snapshot already open, in that one.
+    static func inOneRead<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        guard !db.isInTransaction, !db.isInReadSnapshot else { return try body() }
+        try db.beginReadSnapshot()
+        do {
+            let result = try body()
+            try db.endReadSnapshot()
+            return result
+        } catch {
+            try? db.endReadSnapshot()
+            throw error
+        }
+    }
+
+    private static let waitingUnitsSQL = SQL(
+        """
+        SELECT coalesce(sum(\(waitingPart)), 0) FROM order_lines AS l
+        WHERE l.sku = ? AND l.waiting_since IS NOT NULL
+        """)
+}
+
+extension Promise {
+    /// Where the line would go, as ``Views/placementPreview(sku:qty:policy:today:in:)`` says it: the same
+    /// placement, read once for both.
+    public var preview: PlacementPreview {
+        PlacementPreview(
+            sku: sku, qty: qty, policy: policy, pieces: pieces.map { Piece(batchref: $0.batchref, qty: $0.qty) },
+            waiting: waiting, available: available, batches: batchesWithRoom)
+    }
+
+    /// The promise as a form says it under the quantity: `promise: 2027-01-12 (arriving W-7), in 37 days`, or
+    /// `cannot be promised: …`.
+    public var note: String { isPromised ? "promise: " + summary : summary }
+}
