@@ -125,7 +125,8 @@ struct ConsoleState {
         case .events:
             try events.reload(from: database)
         case .monitor:
-            message = try monitor.reload(board: &batches, log: &events, from: database, follow: follow, today: today)
+            message = try monitor.reload(
+                board: &batches, log: &events, from: database, follow: follow, today: today, now: now)
         }
         if let message { status.say(message, style: .dim) }
         try reloadOverlay(from: database)

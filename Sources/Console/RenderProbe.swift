@@ -49,4 +49,39 @@ public enum RenderProbe {
         }
         return Frames(seconds: seconds, lines: (0..<canvas.height).map(canvas.line))
     }
+
+    /// Loads `screen` once, then `count` times calls `change` (another session's commit, say) and times the
+    /// console's refresh: the reload of the screen shown and the status line, and one frame.
+    ///
+    /// - Returns: each refresh's seconds.
+    /// - Throws: what the views or `change` throw.
+    public static func refreshes(
+        _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int, count: Int,
+        after change: (Int) throws -> Void
+    ) throws -> [Double] {
+        let label = settings.databaseLabel(environment: ProcessInfo.processInfo.environment)
+        let today = settings.clock.today
+        var state =
+            screen == .monitor
+            ? ConsoleState.monitor(database: label, today: today)
+            : ConsoleState.operatorConsole(database: label, today: today)
+        state.zone = settings.zone
+        state.now = settings.clock.now()
+        state.resize(width: width, height: height)
+        try state.reload(from: database, all: true, follow: false)
+        _ = try state.refreshStatus(from: database)
+        var seconds: [Double] = []
+        for index in 0..<count {
+            try change(index)
+            let start = ContinuousClock.now
+            state.now = settings.clock.now()
+            try state.reload(from: database, all: true, follow: true)
+            _ = try state.refreshStatus(from: database)
+            var canvas = Canvas(width: width, height: height, glyphs: state.glyphs)
+            state.render(into: &canvas)
+            let (whole, fraction) = (ContinuousClock.now - start).components
+            seconds.append(Double(whole) + Double(fraction) / 1e18)
+        }
+        return seconds
+    }
 }

@@ -69,6 +69,7 @@ func runSections(_ options: Options, directory: String) throws {
     if !options.skipBig {
         let path = try options.big.prepare(options: options, directory: directory)
         try runReadBench(big: options.big, path: path)
+        try MonitorBench().run(big: options.big, path: path, directory: directory)
         if !options.skipScale {
             try options.scale.run(
                 small: workload, template: template, big: options.big, bigPath: path, directory: directory)

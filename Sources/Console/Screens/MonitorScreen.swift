@@ -18,6 +18,15 @@ struct MonitorScreen {
     /// back and forth as the rows on the board change.
     var widest = (reference: 0, sku: 0)
 
+    /// The figures, trends and attention line over the board and the log, from ``MonitorHeader/minimumWidth``.
+    var header = MonitorHeader()
+
+    /// Whether the header is shown: wide enough, and tall enough to leave the board and the log ten lines.
+    var showsHeader: Bool { width >= MonitorHeader.minimumWidth && height >= MonitorHeader.height + 10 }
+
+    /// The lines above the board and the log.
+    private var top: Int { showsHeader ? MonitorHeader.height : 0 }
+
     /// The narrowest useful event log: its cursor, id, time and event word, and 39 cells of details, room for
     /// an order id, a SKU, a quantity and a batch reference of the usual lengths.
     static let logMinimum = 70
@@ -31,18 +40,19 @@ struct MonitorScreen {
     var sideBySide: Bool { width >= boardMinimum + 1 + MonitorScreen.logMinimum }
 
     var boardArea: Area {
-        sideBySide
+        let height = height - top
+        return sideBySide
             ? Area(
-                x: 0, y: 0, width: max(boardMinimum, min(width * 11 / 20, width - 1 - MonitorScreen.logMinimum)),
+                x: 0, y: top, width: max(boardMinimum, min(width * 11 / 20, width - 1 - MonitorScreen.logMinimum)),
                 height: height)
-            : Area(x: 0, y: 0, width: width, height: max(2, height * 3 / 5))
+            : Area(x: 0, y: top, width: width, height: max(2, height * 3 / 5))
     }
 
     var logArea: Area {
         let board = boardArea
         return sideBySide
-            ? Area(x: board.width + 1, y: 0, width: width - board.width - 1, height: height)
-            : Area(x: 0, y: board.height + 1, width: width, height: max(0, height - board.height - 1))
+            ? Area(x: board.width + 1, y: top, width: width - board.width - 1, height: board.height)
+            : Area(x: 0, y: board.y + board.height + 1, width: width, height: max(0, height - top - board.height - 1))
     }
 
     /// Fits the layout, and the board and log in it, to the content area.
@@ -58,8 +68,10 @@ struct MonitorScreen {
     ///
     /// - Returns: the board's message for the status line.
     mutating func reload(
-        board: inout BatchesScreen, log: inout EventsScreen, from database: Database, follow: Bool, today: Day
+        board: inout BatchesScreen, log: inout EventsScreen, from database: Database, follow: Bool, today: Day,
+        now: Double
     ) throws -> String? {
+        if showsHeader { try header.reload(from: database, today: today, now: now) }
         let message = try board.reload(from: database, follow: follow, today: today)
         try log.reload(from: database)
         if fit(board: &board, log: &log) {
@@ -105,10 +117,15 @@ struct MonitorScreen {
         boardContext.focused = context.focused && focus == .board
         var logContext = context
         logContext.focused = context.focused && focus == .log
+        if showsHeader {
+            header.render(
+                into: &canvas, area: shifted(Area(x: 0, y: 0, width: width, height: MonitorHeader.height)),
+                now: context.now)
+        }
         board.render(into: &canvas, area: shifted(boardArea), context: boardContext)
         let logAt = shifted(logArea)
         if sideBySide {
-            for y in area.y..<(area.y + area.height) {
+            for y in logAt.y..<(area.y + area.height) {
                 canvas.put(canvas.glyphs.vertical, x: logAt.x - 1, y: y, style: .border)
             }
         } else {
