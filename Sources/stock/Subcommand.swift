@@ -36,7 +36,7 @@ struct Subcommand: Sendable {
     static let all: [Subcommand] = [
         .initialize, .addBatch, .allocate, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta, .ship,
         .move, .allocateWaiting, .cancel, .changeLine, .voidBatch, .replan, .batches, .order, .allocations, .backorders,
-        .atRisk, .history, .events,
+        .atRisk, .projection, .history, .events,
         .importCSV, .export, .copy,
         .apply,
         .monitor,

@@ -161,3 +161,24 @@ extension Views {
         return Allocation.projection(sku: sku, batches: batches, waiting: waiting, today: today)
     }
 }
+
+extension Views {
+    /// The most SKUs ``skus(resembling:in:)`` reads in full, beyond which it reads only those sharing a prefix.
+    static let resemblingLimit = 20_000
+
+    /// Known SKUs that a mistyped `sku` may have meant, for a "did you mean" suggestion: every SKU when there are
+    /// at most 20,000, else those differing only in case and those beginning with its first character either
+    /// way, at most 20,000 of them; read only when a SKU is unknown.
+    public static func skus(resembling sku: String, in db: Database) throws -> [String] {
+        if try skuCount(in: db) <= resemblingLimit {
+            return try db.query("SELECT sku FROM products ORDER BY sku") { $0.text(0) }
+        }
+        let first = String(sku.prefix(1))
+        return try db.query(
+            """
+            SELECT sku FROM products
+            WHERE lower(sku) = lower(?) OR substr(sku, 1, 1) IN (?, ?) ORDER BY sku LIMIT ?
+            """, sku, first.uppercased(), first.lowercased(), resemblingLimit
+        ) { $0.text(0) }
+    }
+}
