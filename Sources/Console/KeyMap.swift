@@ -173,6 +173,7 @@ struct KeyMap: Sendable {
             Binding(chars("c"), .changeLine, "change the line's quantity", mutating: true, hint: "change"),
             Binding(chars("X"), .cancelOrder, "cancel the whole order", mutating: true),
             Binding([.enter], .history, "the order and its history", hint: "order"),
+            Binding(chars("P"), .projection, "the line's SKU day by day"),
             Binding(chars("/"), .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)

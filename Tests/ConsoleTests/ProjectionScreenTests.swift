@@ -110,3 +110,16 @@ import Testing
         #expect(monitor.frame.joined(separator: "\n").contains("Projection: FLOOR-LAMP"))
     }
 }
+
+extension ProjectionScreenTests {
+    @Test func theAllocationsOpenItForTheSelectedLinesSKUAndTheMonitorFromItsLog() throws {
+        let story = try Self.story()
+        defer { withExtendedLifetime(story) {} }
+        let app = story.console()
+        app.press(.character("2"), .character("P"))
+        #expect(app.frame[1].contains("Projection: FLOOR-LAMP"), "\(app.frame.joined(separator: "\n"))")
+        let monitor = story.console(readOnly: true)
+        monitor.press(.tab, .character("P"))
+        #expect(monitor.frame.joined(separator: "\n").contains("Projection: "))
+    }
+}
