@@ -1,6 +1,6 @@
 import Allocation
 
-/// The `P` panel over the board and the monitor: the projection of the selected batch's SKU
+/// The `P` panel over the board, the allocations and the monitor: the projection of the selected row's SKU
 /// (``Views/projection(sku:today:in:)``) as a chart of block and braille characters, one column a day from today:
 /// the units available stacked on those allocated, the waiting units no day covers as a deficit below zero, the
 /// late batches in a column of their own left of today; under it the arrivals and the oldest waiting lines. A
@@ -80,7 +80,7 @@ struct ProjectionScreen {
 
     func render(into canvas: inout Canvas, area: Area, context: RenderContext) {
         let inner = Area(x: area.x + 2, y: area.y + 1, width: area.width - 4, height: area.height - 2)
-        let summary = wrapped(projection?.summary ?? "", width: max(1, inner.width), lines: 2)
+        let summary = ProjectionScreen.wrapped(projection?.summary ?? "", width: max(1, inner.width), lines: 2)
         guard area.height >= Box.minimumHeight + 1,
             let layout = Layout(width: inner.width, height: inner.height, summaryLines: max(1, summary.count))
         else {
@@ -116,7 +116,7 @@ struct ProjectionScreen {
 
     /// `text` cut into at most `lines` lines of `width` cells at spaces; the last one ends with an ellipsis when
     /// more is left.
-    func wrapped(_ text: String, width: Int, lines: Int) -> [String] {
+    static func wrapped(_ text: String, width: Int, lines: Int) -> [String] {
         var result: [String] = []
         var current = ""
         for word in text.split(separator: " ") {
