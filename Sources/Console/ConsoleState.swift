@@ -10,6 +10,7 @@ struct ConsoleState {
         case history(HistoryPanel)
         case messages(MessagesOverlay)
         case atRisk(AtRiskScreen)
+        case projection(ProjectionScreen)
     }
 
     /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
@@ -225,6 +226,9 @@ struct ConsoleState {
         case .atRisk(var screen):
             try screen.reload(from: database, today: today)
             overlay = .atRisk(screen)
+        case .projection(var screen):
+            try screen.reload(from: database, today: today)
+            overlay = .projection(screen)
         case .help, .messages, nil:
             break
         }
@@ -267,6 +271,10 @@ struct ConsoleState {
         case .atRisk(var screen):
             let reaction = screen.handle(key)
             overlay = .atRisk(screen)
+            return settle(reaction)
+        case .projection(var screen):
+            let reaction = screen.handle(key)
+            overlay = .projection(screen)
             return settle(reaction)
         case nil:
             break
@@ -337,6 +345,9 @@ struct ConsoleState {
         case .openHistory(var panel):
             panel.visible = HistoryPanel.rowsThatFit(height: contentArea.height)
             overlay = .history(panel)
+            return .reload(all: false)
+        case .openProjection(let sku):
+            overlay = .projection(ProjectionScreen(sku: sku))
             return .reload(all: false)
         case .preview(let change):
             guard case .form(var form) = overlay else { return .redraw }
@@ -447,6 +458,7 @@ struct ConsoleState {
         case .history(let panel): panel.render(into: &canvas, area: area, context: context)
         case .messages(let messages): messages.render(into: &canvas, area: area)
         case .atRisk(let screen): screen.render(into: &canvas, area: area, today: self.today)
+        case .projection(let screen): screen.render(into: &canvas, area: area, context: context)
         case nil: break
         }
         status.render(

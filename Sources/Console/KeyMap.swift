@@ -14,6 +14,7 @@ enum Action: Hashable, Sendable {
     case history, messages
     case changeLine, cancelOrder
     case atRisk
+    case projection
 }
 
 extension Key {
@@ -157,11 +158,13 @@ struct KeyMap: Sendable {
     static let allocateWaiting = Binding(
         chars("w"), .allocateWaiting, "allocate waiting lines", mutating: true, hint: "waiting")
     static let replan = Binding(chars("R"), .replan, "re-plan: complete sooner", mutating: true)
+    static let projection = Binding(chars("P"), .projection, "the SKU's stock day by day")
 
     static let batches = KeyMap(
         bindings: [
             allocate, newBatch, change, receive, changeEta, ship, shipPartial, move, allocateWaiting, replan,
             Binding([.enter], .history, "history of the batch", hint: "history"),
+            projection,
         ] + search + movement + screens + common)
 
     static let allocations = KeyMap(
@@ -170,6 +173,7 @@ struct KeyMap: Sendable {
             Binding(chars("c"), .changeLine, "change the line's quantity", mutating: true, hint: "change"),
             Binding(chars("X"), .cancelOrder, "cancel the whole order", mutating: true),
             Binding([.enter], .history, "the order and its history", hint: "order"),
+            Binding(chars("P"), .projection, "the line's SKU day by day"),
             Binding(chars("/"), .search, "filter by order id or SKU", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)
@@ -179,7 +183,7 @@ struct KeyMap: Sendable {
     static let monitor = KeyMap(
         bindings: [
             allocate, newBatch, change, deallocate, receive, changeEta, ship, shipPartial, move, allocateWaiting,
-            replan, Binding([.enter], .history, "history of the batch"),
+            replan, Binding([.enter], .history, "history of the batch"), projection,
         ] + search + movement + [
             Binding([.tab], .switchPanel, "switch between board and event log", hint: "panel")
         ] + common)

@@ -15,6 +15,8 @@ enum Reaction {
     case openForm(Form)
     /// Open the history panel of an order or a batch over the screen (the next reload fills it).
     case openHistory(HistoryPanel)
+    /// Open the projection of a SKU over the screen (the next reload fills it).
+    case openProjection(sku: String)
     /// Find out what the open form asks (what a quantity change would do, whether a SKU is new) at the next
     /// reload; nothing is sent.
     case preview(Form.PreviewRequest)

@@ -37,7 +37,7 @@ struct Subcommand: Sendable {
         .initialize, .addBatch, .allocate, .promise, .deallocate, .changeQuantity, .receive, .unreceive, .changeEta,
         .ship,
         .move, .allocateWaiting, .cancel, .changeLine, .voidBatch, .replan, .batches, .order, .allocations, .backorders,
-        .atRisk, .history, .events,
+        .atRisk, .projection, .history, .events,
         .importCSV, .export, .copy,
         .apply,
         .monitor,

@@ -8,7 +8,8 @@ import Testing
         "init", "add-batch", "allocate", "promise", "deallocate", "change-quantity", "receive", "unreceive",
         "change-eta", "ship",
         "move", "allocate-waiting", "cancel", "change-line", "void-batch", "replan", "batches", "order", "allocations",
-        "backorders", "at-risk", "history", "events", "import", "export", "copy", "apply", "monitor", "demo", "install",
+        "backorders", "at-risk", "projection", "history", "events", "import", "export", "copy", "apply", "monitor",
+        "demo", "install",
         "help",
     ]
 

@@ -62,6 +62,9 @@ struct AllocationsScreen {
             return .openForm(Form.changeLine(orderid: selectedRow?.orderid, sku: selectedRow?.sku))
         case .cancelOrder:
             return .openForm(Form.cancelOrder(orderid: selectedRow?.orderid))
+        case .projection:
+            guard let row = selectedRow else { return .message("no order line selected", .error) }
+            return .openProjection(sku: row.sku)
         default:
             return .none
         }

@@ -168,9 +168,10 @@ struct BatchesScreen {
             return .openForm(Form.allocate(orderid: nil, sku: selectedRow?.sku))
         case .newBatch:
             return .openForm(Form.newBatch(sku: selectedRow?.sku))
-        case .changeQuantity, .receive, .changeEta, .history:
+        case .changeQuantity, .receive, .changeEta, .history, .projection:
             guard let row = selectedRow else { return .message("no batch selected", .error) }
             switch action {
+            case .projection: return .openProjection(sku: row.sku)
             case .receive: return .openForm(Form.receive(row))
             case .changeEta: return .openForm(Form.changeEta(row))
             case .history: return .openHistory(HistoryPanel(subject: .batch(row.reference)))

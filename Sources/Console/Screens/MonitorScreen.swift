@@ -102,6 +102,8 @@ struct MonitorScreen {
             .cycleSort:
             focus = .board
             return board.perform(action)
+        case .projection:
+            return board.perform(action)
         default:
             return focus == .board ? board.perform(action) : log.perform(action)
         }

@@ -34,10 +34,14 @@ struct HelpOverlay {
         let columns = lines.count > room && area.width >= 70 ? 2 : 1
         let perColumn = (lines.count + columns - 1) / columns
         let width = columns == 2 ? area.width : min(area.width, 64)
-        let box = Box.centred(width: width, height: min(perColumn, room) + 3, in: area)
+        // Lines one row too many for `room` still all show: the footer goes into the frame's bottom edge.
+        let footerInFrame = perColumn == room + 1
+        let frameRows = footerInFrame ? 2 : 3
+        let box = Box.centred(
+            width: width, height: min(perColumn, room + (footerInFrame ? 1 : 0)) + frameRows, in: area)
         Box.draw("Keys: \(title)", in: box, on: &canvas)
         let columnWidth = (box.width - 4) / columns
-        let shownRows = max(0, box.height - 3)
+        let shownRows = max(0, box.height - frameRows)
         let start = perColumn > shownRows ? min(offset, perColumn - shownRows) : 0
         for column in 0..<columns {
             let x = box.x + 2 + column * columnWidth
@@ -50,8 +54,8 @@ struct HelpOverlay {
             }
         }
         let more = perColumn > shownRows ? "j/k scroll, " : ""
+        let footer = footerInFrame ? " any other key closes " : "\(more)any other key closes"
         canvas.put(
-            "\(more)any other key closes", x: box.x + 2, y: box.y + box.height - 2, limit: box.width - 4,
-            style: .dim)
+            footer, x: box.x + 2, y: box.y + box.height - frameRows + 1, limit: box.width - 4, style: .dim)
     }
 }
