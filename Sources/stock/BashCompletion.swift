@@ -160,7 +160,6 @@ enum BashCompletion {
             }
 
             complete -F _stock stock
-
             """
     }
 }

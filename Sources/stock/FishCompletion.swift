@@ -105,7 +105,6 @@ enum FishCompletion {
 
             complete -c stock -f
             \(lines.joined(separator: "\n"))
-
             """
     }
 }

@@ -90,7 +90,6 @@ enum ZshCompletion {
             else
                 compdef _stock stock
             fi
-
             """
     }
 }
