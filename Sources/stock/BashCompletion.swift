@@ -31,7 +31,10 @@ enum BashCompletion {
         }
         let positionalArms = subcommands.flatMap { subcommand in
             subcommand.positionals.enumerated().map { index, placeholder in
-                ("\(subcommand.name):\(index)", "echo '\(token(CompletedValue(placeholder: placeholder)))'")
+                (
+                    "\(subcommand.name):\(index)",
+                    "echo '\(token(CompletedValue(positional: placeholder, of: subcommand)))'"
+                )
             }
         }
         return """

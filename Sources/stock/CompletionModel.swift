@@ -30,6 +30,16 @@ enum CompletedValue: Equatable {
             self = isChoice ? .choices(words) : .nothing
         }
     }
+
+    /// The subcommands whose `REF` names the batch they make: no stored reference fits it.
+    static let makingABatch: Set<String> = ["add-batch"]
+
+    /// The value a subcommand's positional argument asks for: as its placeholder says, but nothing for a new
+    /// batch's reference.
+    init(positional placeholder: String, of subcommand: Subcommand) {
+        let makesIt = placeholder == "REF" && Self.makingABatch.contains(subcommand.name)
+        self = makesIt ? .nothing : CompletedValue(placeholder: placeholder)
+    }
 }
 
 /// The subcommand table as the completion scripts read it.

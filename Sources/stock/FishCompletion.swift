@@ -34,7 +34,7 @@ enum FishCompletion {
             for (index, placeholder) in subcommand.positionals.enumerated() {
                 lines.append(
                     "complete -c stock -n '__stock_argument \(subcommand.name) \(index + 1)' "
-                        + arguments(CompletedValue(placeholder: placeholder)))
+                        + arguments(CompletedValue(positional: placeholder, of: subcommand)))
             }
         }
         return """

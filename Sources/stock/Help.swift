@@ -57,7 +57,10 @@ extension Subcommand {
             .flag("--man", "print the manual page stock(1) as roff, which stock install puts where man finds it")
         ],
         abstract: "this text, or a subcommand's",
-        details: "Prints the general help, or SUBCOMMAND's: its usage, what it does and its options."
+        details: """
+            Prints the general help, or SUBCOMMAND's: its usage, what it does and its options. With --man, prints
+            the manual page instead, made from the same declarations: man -l <(stock help --man) shows it.
+            """
     ) { tool in
         if tool.arguments.flags.contains("--man") {
             if let topic = tool.positional("SUBCOMMAND") {

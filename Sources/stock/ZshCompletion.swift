@@ -28,7 +28,8 @@ enum ZshCompletion {
     static func positionalSpecs(_ subcommand: Subcommand) -> [String] {
         subcommand.positionals.enumerated().map { index, placeholder in
             let optional = index >= subcommand.positionals.count - subcommand.optional ? ":" : ""
-            return "'\(index + 1):\(optional)\(placeholder):\(action(CompletedValue(placeholder: placeholder)))'"
+            return
+                "'\(index + 1):\(optional)\(placeholder):\(action(CompletedValue(positional: placeholder, of: subcommand)))'"
         }
     }
 

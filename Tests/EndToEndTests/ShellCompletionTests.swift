@@ -74,6 +74,8 @@ import Testing
         (["stock", "batches", "--sku", ""], ["LAMP", "TV"]),
         (["stock", "ship", ""], ["o-1"]),
         (["stock", "allocate", "o-2", "TV", ""], []),
+        (["stock", "add-batch", "B"], []),
+        (["stock", "add-batch", "B-3", "L"], ["LAMP"]),
     ])
     func bashCompletesAPartialWord(words: [String], expected: [String]) throws {
         #expect(try bash(words) == expected)
