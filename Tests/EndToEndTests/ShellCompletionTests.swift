@@ -106,15 +106,23 @@ import Testing
 
     /// What zsh's completion offers for `line` (the cursor at its end), by driving an interactive zsh in a
     /// pseudo-terminal (zsh/zpty) with `compadd` wrapped to print what it adds.
-    func zsh(_ line: String) throws -> [String] {
-        let script = fixture.folder.path + "/_stock"
+    ///
+    /// With `autoloaded`, the script is found as `_stock` on `fpath` by `compinit`, as installed; else sourced.
+    func zsh(_ line: String, autoloaded: Bool = false) throws -> [String] {
+        let functions = fixture.folder.path + "/site-functions"
+        try FileManager.default.createDirectory(atPath: functions, withIntermediateDirectories: true)
+        let script = functions + "/_stock"
         try Data(try StockProcess.run(["completions", "zsh"]).stdout.utf8).write(to: URL(fileURLWithPath: script))
+        let start =
+            autoloaded
+            ? "fpath=(${(q)3} \\$fpath); autoload -Uz compinit; compinit -u -D"
+            : "autoload -Uz compinit; compinit -u -D; source ${(q)2}"
         // The markers are built when printed (${:-HIT}), so the echo of the typed definitions never matches.
         let driver = """
             zmodload zsh/zpty zsh/datetime
             zpty z zsh -f -i
-            zpty -w z 'PROMPT=""; unsetopt zle_bracketed_paste 2>/dev/null; autoload -Uz compinit; compinit -u -D'
-            zpty -w z "source ${(q)2}"
+            zpty -w z 'PROMPT=""; unsetopt zle_bracketed_paste 2>/dev/null'
+            zpty -w z "\(start)"
             zpty -w z 'compadd () { local -a hits; builtin compadd -A hits "$@"; print; print -rl -- ${hits/#/${:-HIT}:}; }'
             zpty -w z 'finish () { print -r -- ${:-DONE}:; }; zle -N finish; bindkey "^X" finish'
             zpty -w z "$1"$'\\t\\x18'
@@ -132,7 +140,8 @@ import Testing
             zpty -d z
             """
         let result = try runProcess(
-            try #require(Self.shell("zsh")), ["-f", "-c", driver, "zsh", line, script], environment: environment)
+            try #require(Self.shell("zsh")), ["-f", "-c", driver, "zsh", line, script, functions],
+            environment: environment)
         return Array(Set(result.stdout.split(separator: "\n").map(String.init))).sorted()
     }
 
@@ -159,6 +168,13 @@ import Testing
         ])
     func zshCompletesAPartialWord(line: String, expected: [String]) throws {
         #expect(try zsh(line) == expected)
+    }
+
+    /// As `stock install` puts it: `PREFIX/share/zsh/site-functions/_stock`, autoloaded from `fpath`.
+    @Test(.enabled(if: shell("zsh") != nil, "zsh is not installed"))
+    func zshAutoloadsTheFunctionFromFpath() throws {
+        #expect(try zsh("stock move o-1 TV ", autoloaded: true) == ["B-1", "B-2", "X-9"])
+        #expect(try zsh("stock --color=", autoloaded: true) == ["always", "auto", "never"])
     }
 
     // MARK: fish
