@@ -12,7 +12,7 @@ enum ColorChoice: String, CaseIterable, Sendable {
     static let option = Subcommand.Option.valued(
         "--color", allCases.map(\.rawValue).joined(separator: "|"),
         "colours in the console and the monitor: never, always, or auto (the default: on a terminal, unless "
-            + "$NO_COLOR is set or the colors setting is false)")
+            + "$NO_COLOR is not empty or the colors setting is false)")
 
     /// The choice `--color` names, `auto` without it.
     ///
