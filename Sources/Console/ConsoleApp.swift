@@ -117,8 +117,7 @@ public final class ConsoleApp {
     /// - Throws: ``ConsoleError`` when the terminal cannot be used.
     public func run(bus: MessageBus?) throws -> End {
         self.bus = bus
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let terminal = try Terminal(colors: settings.colors && !noColor)
+        let terminal = try Terminal(colors: settings.colors)
         self.terminal = terminal
         defer {
             self.terminal = nil

@@ -17,7 +17,7 @@ extension Subcommand {
             arriving that day, and the units of its waiting lines. The text lists today and each day something
             arrives (the days between are the same as the one before), then the late batches, whose units are
             not counted as arrived, their day being unknown, then a sentence: the first day the waiting lines
-            are covered, or that no batch covers them. --json prints one entry a day. Exit 2 for an unknown SKU,
+            are covered, or that no batch covers them. --json prints one entry a day. Exit 1 for an unknown SKU,
             naming the nearest known one.
             """
     ) { try $0.printProjection() }
@@ -31,7 +31,7 @@ extension Tool {
         try database.beginReadSnapshot()
         defer { try? database.endReadSnapshot() }
         guard let projection = try Views.projection(sku: sku, today: settings.clock.today, in: database) else {
-            throw try unknownSKU(sku, in: database)
+            return try refuseUnknownSKU(sku, in: database)
         }
         if arguments.flags.contains("--json") { return printOut(projection.json) }
         var table = TextTable(header: ["DATE", "ARRIVING", "ON HAND", "ALLOCATED", "AVAILABLE", "WAITING"])
@@ -47,18 +47,5 @@ extension Tool {
             text += "\nlate: \(TerminalText.sanitized(batch.batchref)) x\(batch.qty), ETA \(batch.eta), not counted"
         }
         return printOut(text + "\n" + TerminalText.sanitized(projection.summary))
-    }
-
-    /// The usage error for a SKU no product has, naming the known SKU nearest to it (one differing only in case
-    /// first).
-    private func unknownSKU(_ sku: String, in database: Database) throws -> UsageError {
-        let known = try Views.skus(resembling: sku, in: database)
-        let nearest =
-            known.first { $0.lowercased() == sku.lowercased() }
-            ?? Suggestion.nearest(to: sku.uppercased(), among: known.map { $0.uppercased() }).flatMap { found in
-                known.first { $0.uppercased() == found }
-            }
-        let suggestion = nearest.map { "; did you mean \(TerminalText.sanitized($0))?" } ?? ""
-        return UsageError(message: "unknown SKU \(Validation.shown(sku))\(suggestion)")
     }
 }

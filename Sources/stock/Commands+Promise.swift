@@ -34,15 +34,20 @@ extension Tool {
             promise = try Views.promise(
                 sku: sku, qty: qty, policy: settings.splitLines, today: settings.clock.today, in: database)
         } catch AllocationError.invalidSKU(let unknown) {
-            let nearest = try Views.skuNearest(to: unknown, in: database) {
-                Suggestion.nearest(to: unknown, among: $0)
-            }
-            printError(
-                TerminalText.sanitized(
-                    AllocationError.invalidSKU(unknown).description + (nearest.map { "; did you mean \($0)?" } ?? "")))
-            return .refused
+            return try refuseUnknownSKU(unknown, in: database)
         }
         _ = printOut(arguments.flags.contains("--json") ? promise.json : TerminalText.sanitized(promise.line))
         return promise.isPromised ? .done : .waiting
+    }
+
+    /// Says that no product has `sku`, naming the nearest known SKU, as ``AllocationError/invalidSKU(_:)`` does.
+    ///
+    /// - Returns: ``ExitStatus/refused``, the status of every command refused for an unknown SKU.
+    func refuseUnknownSKU(_ sku: String, in database: Database) throws -> ExitStatus {
+        let nearest = try Views.skuNearest(to: sku, in: database) { Suggestion.nearest(to: sku, among: $0) }
+        printError(
+            TerminalText.sanitized(
+                AllocationError.invalidSKU(sku).description + (nearest.map { "; did you mean \($0)?" } ?? "")))
+        return .refused
     }
 }

@@ -128,7 +128,9 @@ extension Tool {
         func printEvent(_ event: ListedEvent) throws {
             switch event {
             case .inPlace(let stored):
-                let printed = try output.line { json ? stored.appendJSON(to: &$0) : text.appendLine(for: stored, to: &$0) }
+                let printed = try output.line {
+                    json ? stored.appendJSON(to: &$0) : text.appendLine(for: stored, to: &$0)
+                }
                 if !printed { try printEvent(.decoded(stored.decoded())) }
             case .decoded(let row): try output.line(json ? row.json : text.line(for: row))
             }

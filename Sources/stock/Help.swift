@@ -52,9 +52,22 @@ extension Subcommand {
     }
 
     static let help = Subcommand(
-        name: "help", positionals: ["SUBCOMMAND"], optional: 1, abstract: "this text, or a subcommand's",
-        details: "Prints the general help, or SUBCOMMAND's: its usage, what it does and its options."
+        name: "help", positionals: ["SUBCOMMAND"], optional: 1,
+        options: [
+            .flag("--man", "print the manual page stock(1) as roff, which stock install puts where man finds it")
+        ],
+        abstract: "this text, or a subcommand's",
+        details: """
+            Prints the general help, or SUBCOMMAND's: its usage, what it does and its options. With --man, prints
+            the manual page instead, made from the same declarations: man -l <(stock help --man) shows it.
+            """
     ) { tool in
+        if tool.arguments.flags.contains("--man") {
+            if let topic = tool.positional("SUBCOMMAND") {
+                throw UsageError(message: "help --man prints the whole manual page; it takes no SUBCOMMAND (\(topic))")
+            }
+            return printOut(Manual.page)
+        }
         guard let topic = tool.positional("SUBCOMMAND") else { return printOut(Help.general) }
         return printOut(try Subcommand.named(topic).helpText)
     }

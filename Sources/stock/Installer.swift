@@ -3,13 +3,14 @@ import Foundation
 
 /// Installs the running `stock` and its assets under a prefix, or upgrades an earlier install there.
 ///
-/// The install owns two things and replaces only those: the file `PREFIX/bin/stock` and the folder
-/// `PREFIX/share/stock/assets`. It never removes or overwrites anything else, so the databases in
-/// `$XDG_DATA_HOME/stock` (which is `PREFIX/share/stock` for `PREFIX=$HOME/.local`) sit beside the assets folder,
-/// untouched. The assets folder is replaced only when it holds nothing but what an install shipped (the list it
-/// wrote there, ``manifestName``, or the files being installed now): anything else in it is named and the install
-/// refused with nothing changed. Both are written beside their place first and then renamed into it, so a failed
-/// install leaves the old ones, and a running `stock` keeps its file.
+/// The install owns these and replaces only them: the file `PREFIX/bin/stock`, the folder
+/// `PREFIX/share/stock/assets`, and the completion scripts and the manual page it writes (``shellFiles``). It
+/// never removes or overwrites anything else, so the databases in `$XDG_DATA_HOME/stock` (which is
+/// `PREFIX/share/stock` for `PREFIX=$HOME/.local`) sit beside the assets folder, untouched. The assets folder is
+/// replaced only when it holds nothing but what an install shipped (the list it wrote there, ``manifestName``, or
+/// the files being installed now): anything else in it is named and the install refused with nothing changed.
+/// Each is written beside its place first and then renamed into it, so a failed install leaves the old ones, and
+/// a running `stock` keeps its file.
 struct Installer {
     /// The list of the files an install put in the assets folder, one relative path a line.
     static let manifestName = ".installed-files"
@@ -39,6 +40,7 @@ struct Installer {
         let sameAssets = Self.samePlace(assets, assetsTarget.path)
         if !sameAssets { try refuseForeignFiles(shipped: shipped) }
         try refuseFolder(at: binaryTarget.path)
+        for file in shellFiles { try refuseFolder(at: file.target.path, installing: file.name) }
 
         // The assets first: a binary that fails to go in then leaves the earlier one, which still finds its own.
         var report: [String] = []
@@ -49,6 +51,7 @@ struct Installer {
             report.append(
                 "installed the assets in \(assetsTarget.path)" + (replaced ? " (the previous ones replaced)" : ""))
         }
+        report += try installShellFiles()
         if Self.samePlace(binary, binaryTarget.path) {
             report.append("\(binaryTarget.path) is the running stock: kept as it is")
         } else {
@@ -101,14 +104,48 @@ struct Installer {
         }
     }
 
-    private func refuseFolder(at path: String) throws {
+    private func refuseFolder(at path: String, installing name: String = "stock") throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw InputError(message: "cannot install stock as \(path): a folder is there; move it away")
+            throw InputError(message: "cannot install \(name) as \(path): a folder is there; move it away")
         }
     }
 
+    /// The completion scripts and the manual page, each with what it holds (as `stock completions` and `stock help
+    /// --man` print it, but the last newline): made by this stock from its subcommand table, and replaced whole,
+    /// as the binary is, by every install.
+    var shellFiles: [(name: String, target: URL, contents: String)] {
+        Subcommand.Shell.allCases.map {
+            ("the \($0.rawValue) completions", prefix.appendingPathComponent($0.installedPath), $0.script)
+        } + [("the manual page", manualTarget, Manual.page)]
+    }
+
+    var manualTarget: URL { prefix.appendingPathComponent("share/man/man1/stock.1") }
+
     // MARK: Steps
+
+    /// Writes each of ``shellFiles`` beside its place and renames it into it (mode 0644).
+    private func installShellFiles() throws -> [String] {
+        for (_, target, contents) in shellFiles {
+            let folder = target.deletingLastPathComponent()
+            try makeFolders(folder)
+            let staged = folder.appendingPathComponent(".\(target.lastPathComponent)-new-\(getpid())")
+            do {
+                try step("write \(staged.path)") { try Data((contents + "\n").utf8).write(to: staged) }
+                try setMode(0o644, of: staged.path)
+                try rename(staged.path, to: target.path)
+            } catch {
+                try? FileManager.default.removeItem(at: staged)
+                throw error
+            }
+        }
+        let scripts = Subcommand.Shell.allCases.map { $0.installedPath.dropFirst("share/".count) }
+        return [
+            "installed the completions for bash, zsh and fish in \(prefix.path)/share: "
+                + scripts.joined(separator: ", "),
+            "installed the manual page as \(manualTarget.path) (man stock)",
+        ]
+    }
 
     private func installBinary() throws {
         let folder = binaryTarget.deletingLastPathComponent()

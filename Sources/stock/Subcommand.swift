@@ -43,6 +43,7 @@ struct Subcommand: Sendable {
         .monitor,
         .demo,
         .install,
+        .completions,
         .help,
     ]
 
@@ -54,6 +55,7 @@ struct Subcommand: Sendable {
                 + "several hosts allowed (default $STOCK_DB, else $XDG_DATA_HOME/stock/stock.sqlite)"),
         .valued("--settings", "FILE", "a JSON settings file (default $STOCK_SETTINGS, else built-in settings)"),
         .valued("--user", "NAME", "the operator events record (default $STOCK_USER, else the system's user)"),
+        ColorChoice.option,
         .flag("--help", "this text, or with a subcommand its help (also -h)"),
         .flag("--version", "print the version and exit"),
     ]
@@ -82,7 +84,7 @@ struct Subcommand: Sendable {
     static func chosen(by arguments: Arguments) throws -> Subcommand {
         guard let name = arguments.subcommand else { return console }
         let known = everyOption.map(\.name)
-        if !all.contains(where: { $0.name == name }),
+        if !(all + hidden).contains(where: { $0.name == name }),
             let unknown = arguments.optionNames.first(where: { !known.contains($0) })
         {
             throw UsageError(message: "unknown option \(unknown)" + Suggestion.didYouMean(unknown, among: known))
@@ -94,7 +96,7 @@ struct Subcommand: Sendable {
     ///
     /// - Throws: `UsageError` naming the unknown subcommand and the nearest known one.
     static func named(_ name: String) throws -> Subcommand {
-        if let found = all.first(where: { $0.name == name }) { return found }
+        if let found = (all + hidden).first(where: { $0.name == name }) { return found }
         throw UsageError(
             message: "unknown subcommand \(name)" + Suggestion.didYouMean(name, among: all.map(\.name)))
     }

@@ -1,4 +1,5 @@
 import Allocation
+import Foundation
 
 /// Runs one `stock` invocation: parses the words, finds the subcommand, loads the settings, runs it, and maps
 /// every error to its exit status and a message on standard error.
@@ -65,6 +66,8 @@ struct Tool {
             settings.user = user
         }
         if settings.database == nil { settings.database = Settings.defaultDatabasePath(environment: environment) }
+        settings.colors = try ColorChoice(arguments: arguments).colors(
+            setting: settings.colors, environment: environment, outputIsTerminal: isatty(STDOUT_FILENO) == 1)
     }
 
     var databasePath: String { settings.databasePath }

@@ -9,8 +9,7 @@ import Testing
         "change-eta", "ship",
         "move", "allocate-waiting", "cancel", "change-line", "void-batch", "replan", "batches", "order", "allocations",
         "backorders", "at-risk", "projection", "history", "events", "import", "export", "copy", "apply", "monitor",
-        "demo", "install",
-        "help",
+        "demo", "install", "completions", "help",
     ]
 
     @Test(arguments: subcommands)
@@ -27,7 +26,7 @@ import Testing
     @Test func helpHelpExitsZero() throws {
         let result = try StockProcess.run(["help", "help"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("Usage: stock help [SUBCOMMAND]\n"))
+        #expect(result.stdout.hasPrefix("Usage: stock help [SUBCOMMAND] [--man]\n"))
     }
 
     @Test func subcommandHelpShowsEveryOptionItTakes() throws {

@@ -51,14 +51,14 @@ import Testing
 
     @Test(arguments: [
         ("batchs", "batches"), ("alocate", "allocate"), ("evnets", "events"), ("--dbb", "--db"), ("--jsno", "--json"),
-        ("change", "change-quantity"),
+        ("change", "change-quantity"), ("--colour", "--color"),
     ])
     func aNearWordIsSuggested(typed: String, meant: String) {
         let known = Subcommand.all.map(\.name) + Subcommand.global.map(\.name) + ["--json"]
         #expect(Suggestion.nearest(to: typed, among: known) == meant)
     }
 
-    @Test(arguments: ["teleport", "x", "zz", "--colour"])
+    @Test(arguments: ["teleport", "x", "zz", "--verbose"])
     func aFarWordIsNotSuggested(typed: String) {
         let known = Subcommand.all.map(\.name) + Subcommand.global.map(\.name)
         #expect(Suggestion.nearest(to: typed, among: known) == nil)

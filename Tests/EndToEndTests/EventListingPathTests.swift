@@ -36,7 +36,10 @@ import Testing
             ("2026-01-15T10:00:01.000Z", "Allocated", #"{ "orderid":"o","sku":"S","qty":1,"batchref":"B"}"#, "x"),
             ("2026-01-15T10:00:01.000Z", "Allocated", #"{"sku":"S","orderid":"o","qty":1,"batchref":"B"}"#, "x"),
             ("2026-01-15T10:00:01.000Z", "Allocated", #"{"orderid":"o\u0041","sku":"S","qty":1,"batchref":"B"}"#, "x"),
-            ("2026-01-15T10:00:02.000Z", "Allocated", "{\"orderid\":\"o\u{85}\",\"sku\":\"S\",\"qty\":1,\"batchref\":\"B\"}", "x"),
+            (
+                "2026-01-15T10:00:02.000Z", "Allocated",
+                "{\"orderid\":\"o\u{85}\",\"sku\":\"S\",\"qty\":1,\"batchref\":\"B\"}", "x"
+            ),
             ("2026-01-15T10:00:03.000Z", "OutOfStock", #"{"sku":"S","qty":2}"#, "在庫係"),
             ("2026-01-15T10:00:03.000Z", "OutOfStock", #"{"sku":"S"}"#, "esc\u{1B}[31m"),
             ("2026-01-15T10:00:03.000Z\u{1B}[2J", "BatchReceived", #"{"ref":"B","qty":3}"#, "a\"b\\c"),

@@ -179,7 +179,8 @@ extension Event.Kind {
             ("orderid", .text, false), ("sku", .text, false), ("qty", .integer, false),
         ]
         return switch self {
-        case .batchCreated: [("ref", .text, false), ("sku", .text, false), ("qty", .integer, false), ("eta", .dayOrNull, false)]
+        case .batchCreated:
+            [("ref", .text, false), ("sku", .text, false), ("qty", .integer, false), ("eta", .dayOrNull, false)]
         case .allocated, .shipped: line + [("batchref", .text, false)]
         case .deallocated: line + [("batchref", .text, true)]
         case .cancelled, .lineChanged: line
@@ -193,12 +194,16 @@ extension Event.Kind {
     }
 
     /// Each kind's stored name as bytes, with the members its payload holds.
-    private static let storedShapes: [(name: [UInt8], kind: Event.Kind, members: [(key: [UInt8], value: StoredValue, optional: Bool)])] =
-        allCases.compactMap { kind in
-            kind.storedMembers.map { members in
-                (Array(kind.rawValue.utf8), kind, members.map { (Array("\"\($0.key)\":".utf8), $0.value, $0.optional) })
+    private static let storedShapes:
+        [(name: [UInt8], kind: Event.Kind, members: [(key: [UInt8], value: StoredValue, optional: Bool)])] =
+            allCases.compactMap { kind in
+                kind.storedMembers.map { members in
+                    (
+                        Array(kind.rawValue.utf8), kind,
+                        members.map { (Array("\"\($0.key)\":".utf8), $0.value, $0.optional) }
+                    )
+                }
             }
-        }
 
     /// The kind stored as `name`, when `payload` is what ``Event/stored(kind:payload:)`` accepts for it: the very
     /// rule of that function (a flat object of that kind's members in ``Event/payload``'s order and form, its

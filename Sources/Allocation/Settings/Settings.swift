@@ -26,6 +26,8 @@ public struct Settings: Equatable, Sendable {
     public var time = TimeZoneChoice.local
     /// The local zone, resolved once from `TZ` (``LocalZone/resolve(environment:)``).
     public var localZone = Settings.processZone
+    /// Whether the console and the monitor draw in colour; the front end folds `NO_COLOR` and its `--color`
+    /// option into it before the console starts.
     public var colors = true
     /// The operator every event records: the operating system's user by default.
     public var user = Settings.operatingSystemUser(environment: ProcessInfo.processInfo.environment)

@@ -99,7 +99,8 @@ public struct StoredEvent {
     /// - Throws: `DatabaseError.unreadable`, as ``EventRow/init(row:)`` does.
     public func decoded() throws -> EventRow {
         func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-        return try EventRow(id: id, at: text(at), kind: kind.rawValue, stored: text(payload), operator: text(`operator`))
+        return try EventRow(
+            id: id, at: text(at), kind: kind.rawValue, stored: text(payload), operator: text(`operator`))
     }
 
     /// Appends ``EventRow/json`` for this row to `bytes`, and returns true; returns false, appending nothing,
@@ -158,7 +159,8 @@ extension Views {
             if let kind = Event.Kind.storedAsWritten(name: row.utf8(2), payload: payload) {
                 last = row.int64(0)
                 try body(
-                    .inPlace(StoredEvent(id: last, at: row.utf8(1), kind: kind, payload: payload, operator: row.utf8(4))))
+                    .inPlace(
+                        StoredEvent(id: last, at: row.utf8(1), kind: kind, payload: payload, operator: row.utf8(4))))
             } else {
                 let decoded = try EventRow(row: row)
                 last = decoded.id

@@ -24,7 +24,7 @@ extension Views {
     public static func skuNearest(
         to sku: String, in db: Database, nearest: ([String]) -> String?
     ) throws -> String? {
-        let skus = try db.query("SELECT sku FROM products ORDER BY sku") { $0.text(0) }
+        let skus = try skus(resembling: sku, in: db)
         if let sameLetters = skus.first(where: { $0.lowercased() == sku.lowercased() }) { return sameLetters }
         return nearest(skus)
     }

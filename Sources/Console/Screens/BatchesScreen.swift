@@ -332,9 +332,13 @@ struct BatchesScreen {
             if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
             // The units waiting matter more than the number of batches, which the rows below show anyway.
             let full = text + "\(g.horizontal) " + batches + quantities + waiting
+            // In a narrow board the word "available" gives way before the units waiting, which colour alone
+            // must not carry.
+            let fraction = "\(g.horizontal) \(total.available)/\(total.purchased) "
+            let narrow = TerminalText.width(text + fraction + "available " + waiting) > width
             text +=
                 compact
-                ? "\(g.horizontal) \(total.available)/\(total.purchased) available "
+                ? fraction + (narrow && !waiting.isEmpty ? "" : "available ")
                 : "\(g.horizontal) " + (TerminalText.width(full) > width ? "" : batches) + quantities
         }
         let written = canvas.put(text, x: x, y: y, limit: width, style: .group)

@@ -39,7 +39,7 @@ final class Terminal {
 
     /// Starts curses on standard input and output.
     ///
-    /// - Parameter colors: whether to use colours (false for `NO_COLOR` or the `colors` setting).
+    /// - Parameter colors: whether to use colours, when the terminal has them.
     /// - Throws: `ConsoleError` when not on a terminal, or the terminal type is unknown or cannot move the cursor.
     init(colors wanted: Bool) throws {
         setlocale(LC_ALL, "")
