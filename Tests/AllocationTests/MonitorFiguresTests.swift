@@ -48,6 +48,7 @@ import Testing
         #expect(figures.attention.last?.lateBatches == 1 && figures.attention.last?.waitingLines == 0)
         let limited = try Views.monitorFigures(today: today, attentionLimit: 1, in: store.database)
         #expect(limited.attention.map(\.sku) == ["TV"])
+        #expect(limited.attentionCount == 3 && figures.attentionCount == 3)
     }
 
     @Test func anEmptyDatabaseHasNothingToShow() throws {

@@ -24,6 +24,8 @@ public struct MonitorFigures: Equatable, Sendable {
     /// The SKUs that need attention, most urgent first: those with waiting lines by their oldest line, then
     /// those with late batches only, by their earliest ETA; at most the limit asked for.
     public let attention: [Attention]
+    /// How many SKUs need attention in all, beyond the limit too.
+    public let attentionCount: Int
 }
 
 /// One event as the monitor's trend counts it.
@@ -82,7 +84,8 @@ extension Views {
             waitingUnits: waitingBySKU.reduce(0) { $0 + $1.units },
             oldestWaitingSince: waitingBySKU.compactMap(\.oldest).min(),
             lateBatches: lateBySKU.reduce(0) { $0 + $1.batches }, linesAtRisk: atRisk ?? 0,
-            attention: Array((waiting + lateOnly).prefix(max(0, attentionLimit))))
+            attention: Array((waiting + lateOnly).prefix(max(0, attentionLimit))),
+            attentionCount: waiting.count + lateOnly.count)
     }
 
     /// The id of the first event recorded at or after `seconds`, found by bisecting the ids (events are

@@ -82,6 +82,8 @@ struct MonitorHeader {
         if figures.attention.isEmpty {
             put("none: no line waits, no batch is late", 2)
         }
+        /// Says how many SKUs needing attention are not named, once `shown` are.
+        func more(after shown: Int) -> String { " +\(figures.attentionCount - shown) more" }
         for (index, sku) in figures.attention.enumerated() {
             var parts: [String] = []
             if sku.waitingLines > 0 {
@@ -91,17 +93,17 @@ struct MonitorHeader {
             if sku.lateBatches > 0 { parts.append("\(sku.lateBatches) late") }
             let name = TerminalText.sanitized(sku.sku, replacement: g.replacement)
             let details = " " + parts.joined(separator: ", ")
-            let more = " +\(figures.attention.count - index) more"
-            // Room is kept to say how many SKUs did not fit.
-            let last = index == figures.attention.count - 1
-            let whole = (index > 0 ? gap : "") + name + details
-            guard TerminalText.width(whole) + (last ? 0 : TerminalText.width(more)) <= right - x else {
-                put(more, 2, style: .dim)
+            // Room is kept to say how many SKUs are not named.
+            let unnamedAfter = figures.attentionCount - index - 1
+            let room = unnamedAfter > 0 ? TerminalText.width(more(after: index + 1)) : 0
+            guard TerminalText.width((index > 0 ? gap : "") + name + details) + room <= right - x else {
+                put(more(after: index), 2, style: .dim)
                 break
             }
             if index > 0 { put(gap, 2, style: .border) }
             put(name, 2, style: .alert)
             put(details, 2)
+            if index == figures.attention.count - 1, unnamedAfter > 0 { put(more(after: index + 1), 2, style: .dim) }
         }
         canvas.fill(x: area.x, y: area.y + 3, count: area.width, style: .border, text: g.horizontal)
     }
