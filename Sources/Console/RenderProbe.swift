@@ -26,17 +26,7 @@ public enum RenderProbe {
     public static func render(
         _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int, frames: Int
     ) throws -> Frames {
-        let label = settings.databaseLabel(environment: ProcessInfo.processInfo.environment)
-        let today = settings.clock.today
-        var state =
-            screen == .monitor
-            ? ConsoleState.monitor(database: label, today: today)
-            : ConsoleState.operatorConsole(database: label, today: today)
-        state.zone = settings.zone
-        state.now = settings.clock.now()
-        state.resize(width: width, height: height)
-        try state.reload(from: database, all: true, follow: false)
-        _ = try state.refreshStatus(from: database)
+        let state = try loaded(screen, from: database, settings: settings, width: width, height: height)
         var seconds: [Double] = []
         seconds.reserveCapacity(frames)
         var canvas = Canvas(width: width, height: height)
@@ -59,17 +49,7 @@ public enum RenderProbe {
         _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int, count: Int,
         after change: (Int) throws -> Void
     ) throws -> [Double] {
-        let label = settings.databaseLabel(environment: ProcessInfo.processInfo.environment)
-        let today = settings.clock.today
-        var state =
-            screen == .monitor
-            ? ConsoleState.monitor(database: label, today: today)
-            : ConsoleState.operatorConsole(database: label, today: today)
-        state.zone = settings.zone
-        state.now = settings.clock.now()
-        state.resize(width: width, height: height)
-        try state.reload(from: database, all: true, follow: false)
-        _ = try state.refreshStatus(from: database)
+        var state = try loaded(screen, from: database, settings: settings, width: width, height: height)
         var seconds: [Double] = []
         for index in 0..<count {
             try change(index)
@@ -83,5 +63,23 @@ public enum RenderProbe {
             seconds.append(Double(whole) + Double(fraction) / 1e18)
         }
         return seconds
+    }
+
+    /// The state of `screen` sized to `width`×`height` and loaded as the console loads it.
+    private static func loaded(
+        _ screen: Screen, from database: Database, settings: Settings, width: Int, height: Int
+    ) throws -> ConsoleState {
+        let label = settings.databaseLabel(environment: ProcessInfo.processInfo.environment)
+        let today = settings.clock.today
+        var state =
+            screen == .monitor
+            ? ConsoleState.monitor(database: label, today: today)
+            : ConsoleState.operatorConsole(database: label, today: today)
+        state.zone = settings.zone
+        state.now = settings.clock.now()
+        state.resize(width: width, height: height)
+        try state.reload(from: database, all: true, follow: false)
+        _ = try state.refreshStatus(from: database)
+        return state
     }
 }
