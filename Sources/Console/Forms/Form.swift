@@ -192,8 +192,8 @@ struct Form {
         let text = entry.fields[field].text
         guard entry.fields[field].problem == nil, !text.isEmpty else { return nil }
         if field == lookupField, let skuAnswer, skuAnswer.sku == text, skuAnswer.isNew {
-            return "SKU \(text) is new: no batch has it yet"
-                + (skuAnswer.suggestion.map { "; did you mean \($0)?" } ?? "")
+            return "SKU \(text) is new: "
+                + (skuAnswer.suggestion.map { "did you mean \($0)?" } ?? "no batch has it yet")
         }
         guard let today, let caution = cautionsByLabel[entry.fields[field].label] else { return nil }
         return caution(text, today)
@@ -222,7 +222,8 @@ struct Form {
             return .preview(request)
         }
         guard skuAnswer?.isNew == true else { return reaction }
-        let line = "SKU \(sku) is new: Enter creates it, Esc goes back"
+        let meant = skuAnswer?.suggestion.map { " (did you mean \($0)?)" } ?? ""
+        let line = "SKU \(sku) is new\(meant): Enter creates it, Esc goes back"
         confirmation = Confirmation(command: command, lines: [line], backTo: lookupField)
         return .redraw
     }
