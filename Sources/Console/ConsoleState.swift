@@ -57,8 +57,9 @@ struct ConsoleState {
     static let alertPage = 500
     var overlay: Overlay?
     var status = StatusBar()
-    /// The status line's message about the open form (its refusal, its preview outdated): dropped when the form
-    /// closes, since it is about a form no longer there.
+    /// The status line's message about the open form (its preview outdated, no room to draw it): dropped when the
+    /// form closes, since it is about a form no longer there. A command's refusal is not one: it is held as long as
+    /// every refusal is (``StatusBar/holdSeconds``).
     var formMessage: String?
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
@@ -436,7 +437,6 @@ struct ConsoleState {
         if case .form(var form) = overlay {
             form.refusal = message
             overlay = .form(form)
-            formMessage = message
         }
         status.say(message, style: .error)
     }

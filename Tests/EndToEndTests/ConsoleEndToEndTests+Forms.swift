@@ -21,12 +21,12 @@ extension ConsoleEndToEndTests {
         try s.waitFor("> B-LAMP-01")
         try run.allocateThroughTheForm(order: "o-e2e", qty: "7", prefilledSKU: "RED-LAMP")
         let screen = try s.waitFor("allocated o-e2e RED-LAMP x7 to B-LAMP-01")
-        try s.waitUntil("B-LAMP-01 with 37 allocated") {
-            run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
-        }
         #expect(screen.contains("Order o-e2e stays for the next line (1 entered)"), "the form is kept:\n\(screen)")
         try s.send("Escape")
         try s.waitUntil("the form closed") { !$0.contains("Order id:") }
+        try s.waitUntil("B-LAMP-01 with 37 allocated") {
+            run.line(containing: "B-LAMP-01", in: $0).contains("100     37     63")
+        }
         let allocations = try Views.orderLines(orderid: "o-e2e", in: run.db.database)
         #expect(allocations.map(\.batchref) == ["B-LAMP-01"])
         let filtered = try run.filterAllocations(by: "RED-LAMP", matching: 2)
