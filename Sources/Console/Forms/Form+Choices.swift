@@ -118,27 +118,27 @@ extension Form {
 }
 
 extension Form {
-    /// Reads what ``choicesRequest`` asks for, if anything: the move form's batches with room for the line, or
-    /// the known SKUs starting with what was typed (as typed, and in capitals, so `oak` finds `OAK-TABLE`).
+    /// Reads the move form's batches with room for the line at each reload (the data they show may have changed
+    /// since), and what else ``choicesRequest`` asks for: the known SKUs starting with what was typed (as typed,
+    /// and in capitals, so `oak` finds `OAK-TABLE`).
     mutating func readChoices(in database: Database) throws {
-        switch choicesRequest {
-        case .batchChoices(let sku):
-            let fields = batchChoiceFields
-            let rows = try Views.batches(sku: Validation.normalized(sku), in: database).filter {
-                $0.available >= max(1, fields?.qty ?? 1) && $0.reference != fields?.excluding
+        if let fields = batchChoiceFields {
+            let sku = entry.fields[fields.sku]
+            if sku.problem == nil, (try? Validation.checkIdentifier(sku.text, field: "sku")) != nil {
+                let rows = try Views.batches(sku: Validation.normalized(sku.text), in: database).filter {
+                    $0.available >= max(1, fields.qty ?? 1) && $0.reference != fields.excluding
+                }
+                batchChoices = Choices(key: sku.text, choices: rows.map(Form.batchChoice))
             }
-            batchChoices = Choices(key: sku, choices: rows.map(Form.batchChoice))
-        case .skuChoices(let prefix):
+        }
+        if case .skuChoices(let prefix) = choicesRequest {
             let typed = Validation.normalized(prefix)
             var words = try Views.completionWords(.sku, prefix: typed, limit: Form.choiceLimit, in: database)
             if typed.uppercased() != typed {
                 words += try Views.completionWords(
                     .sku, prefix: typed.uppercased(), limit: Form.choiceLimit, in: database)
             }
-            let sorted = Array(Set(words)).sorted()
-            skuChoices = Choices(key: prefix, choices: sorted.map { Choice(value: $0) })
-        default:
-            break
+            skuChoices = Choices(key: prefix, choices: Set(words).sorted().map { Choice(value: $0) })
         }
         if let chosen, chosen >= shownChoices.count { self.chosen = nil }
     }
