@@ -32,6 +32,14 @@ extension FormEditingTests {
             form.handle(.enter).sent == .moveLine(MoveLine(orderid: "o-1", sku: "RED-LAMP", batchref: "B-LAMP-02")))
     }
 
+    @Test func withNoBatchToOfferTheMoveFormSaysSo() {
+        var form = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: nil, qty: 500)
+        form.batchChoices = Form.Choices(key: "RED-LAMP", choices: [])
+        #expect(FormTests.render(form).text.contains("no other batch of RED-LAMP has room for the line"))
+        _ = form.handle(.down)
+        #expect(form.entry.index == 0, "with no list, ↓ moves between fields as ever")
+    }
+
     @Test func typingStillWorksNarrowingTheListAndTabMovesOn() {
         var form = Form.move(orderid: "o-1", sku: "RED-LAMP", batch: nil)
         form.batchChoices = FormEditingTests.batchChoices

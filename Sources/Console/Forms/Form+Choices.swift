@@ -97,9 +97,15 @@ extension Form {
 
     /// The focused field's list as the form draws it under the field: the choice made marked `>` and shown
     /// selected, and a line saying how to choose.
+    /// With no batch to offer, the move form says so under its batch field.
     func choiceLines(_ field: Int) -> [FormFields.Note] {
         guard field == entry.index else { return [] }
         let choices = shownChoices
+        if choices.isEmpty, let fields = batchChoiceFields, field == fields.batch, let batchChoices,
+            batchChoices.key == entry.fields[fields.sku].text, batchChoices.choices.isEmpty
+        {
+            return [FormFields.Note(text: "  no other batch of \(batchChoices.key) has room for the line", style: .dim)]
+        }
         guard !choices.isEmpty else { return [] }
         let width = choices.map { TerminalText.width($0.value) }.max() ?? 0
         let lines = choices.enumerated().map { number, choice in
