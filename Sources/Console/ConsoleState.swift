@@ -418,6 +418,14 @@ struct ConsoleState {
         status.say(message, style: .alert)
     }
 
+    /// Drops the status line's message about the form that is closing, whatever the hold of a refusal.
+    mutating func dropFormMessage() {
+        defer { formMessage = nil }
+        guard let formMessage, status.message == formMessage else { return }
+        status.message = nil
+        status.messageExpires = nil
+    }
+
     /// Puts the board's cursor on a batch at the next reload (e.g. the batch just created).
     mutating func select(batch reference: String) {
         batches.selected = reference

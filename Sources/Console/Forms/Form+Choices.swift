@@ -71,7 +71,8 @@ extension Form {
         return choices.count == 1 && choices[0].value == text ? [] : Array(choices)
     }
 
-    /// ↑ and ↓ choose in the focused field's list, Enter takes the choice; nil for a key the list does not take.
+    /// ↑ and ↓ choose in the focused field's list (↑ with nothing chosen moves to the field above, as ever), Enter
+    /// takes the choice; nil for a key the list does not take.
     mutating func handleChoice(_ key: Key) -> Reaction? {
         let choices = shownChoices
         guard !choices.isEmpty else { return nil }
@@ -80,7 +81,8 @@ extension Form {
             chosen = min((chosen ?? -1) + 1, choices.count - 1)
             return .redraw
         case .up:
-            chosen = chosen.flatMap { $0 > 0 ? $0 - 1 : nil }
+            guard let current = chosen else { return nil }
+            chosen = current > 0 ? current - 1 : nil
             return .redraw
         case .enter:
             if let chosen, choices.indices.contains(chosen) {
@@ -96,8 +98,7 @@ extension Form {
     }
 
     /// The focused field's list as the form draws it under the field: the choice made marked `>` and shown
-    /// selected, and a line saying how to choose.
-    /// With no batch to offer, the move form says so under its batch field.
+    /// selected, and a line saying how to choose; with no batch to offer, the move form says so instead.
     func choiceLines(_ field: Int) -> [FormFields.Note] {
         guard field == entry.index else { return [] }
         let choices = shownChoices

@@ -24,13 +24,3 @@ extension Form {
         chosen = nil
     }
 }
-
-extension ConsoleState {
-    /// Drops the status line's message about the form that is closing, whatever the hold of a refusal.
-    mutating func dropFormMessage() {
-        defer { formMessage = nil }
-        guard let formMessage, status.message == formMessage else { return }
-        status.message = nil
-        status.messageExpires = nil
-    }
-}

@@ -112,7 +112,8 @@ struct Form {
         self.submit = submit
     }
 
-    /// Takes a key: edits or moves between fields (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
+    /// Takes a key: chooses in the focused field's pick list (``handleChoice(_:)``), edits or moves between fields
+    /// (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
     mutating func handle(_ key: Key) -> Reaction {
         if confirmation == nil, let reaction = handleChoice(key) { return reaction }
         let change = entry.handle(key)
