@@ -57,6 +57,10 @@ struct ConsoleState {
     static let alertPage = 500
     var overlay: Overlay?
     var status = StatusBar()
+    /// The status line's message about the open form (its preview outdated, no room to draw it): dropped when the
+    /// form closes, since it is about a form no longer there. A command's refusal is not one: it is held as long as
+    /// every refusal is (``StatusBar/holdSeconds``).
+    var formMessage: String?
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
     var now: Double = 0
@@ -186,6 +190,7 @@ struct ConsoleState {
         case .form(var form):
             form.today = today
             defer { overlay = .form(form) }
+            try form.readChoices(in: database)
             // The form's placement is asked for again at each reload: the data it was computed on may have changed.
             guard let request = form.previewRequest ?? form.placementQuery else { return }
             form.previewRequest = nil
@@ -205,8 +210,9 @@ struct ConsoleState {
                         sku: replan.sku.map(Validation.normalized), policy: splitLines, today: today, in: database)
                     form.confirmation = Form.confirmation(ofReplan: lines, sku: replan.sku)
                 case .sku(let sku):
-                    let exists = try Views.productExists(sku: Validation.normalized(sku), in: database)
-                    form.skuAnswer = Form.SKUAnswer(sku: sku, isNew: !exists)
+                    form.skuAnswer = try Form.answer(sku: sku, in: database)
+                case .batchChoices, .skuChoices:
+                    try form.readChoices(in: database)
                 case .placement(let command, let fields):
                     let promise = try Form.promise(for: command, policy: splitLines, today: today, in: database)
                     let preview =
@@ -238,7 +244,7 @@ struct ConsoleState {
     /// placed): the loop asks for it when the keys pause, so typing is never held up by a query.
     var formAwaitsPlacement: Bool {
         guard case .form(let form) = overlay else { return false }
-        return form.placementRequest != nil
+        return form.placementRequest != nil || form.choicesRequest != nil
     }
 
     /// Handles a key: the open overlay's, else the current page's binding for it.
@@ -251,6 +257,7 @@ struct ConsoleState {
         case .form(var form):
             guard key == .escape || form.fits(in: contentArea) else {
                 status.say(Form.tooSmall, style: .error)
+                formMessage = Form.tooSmall
                 return .redraw
             }
             let reaction = form.handle(key)
@@ -341,7 +348,7 @@ struct ConsoleState {
         case .openForm(var form):
             form.today = today
             overlay = .form(form)
-            return form.previewRequest == nil ? .redraw : .reload(all: false)
+            return form.previewRequest == nil && form.choicesRequest == nil ? .redraw : .reload(all: false)
         case .openHistory(var panel):
             panel.visible = HistoryPanel.rowsThatFit(height: contentArea.height)
             overlay = .history(panel)
@@ -355,6 +362,7 @@ struct ConsoleState {
             overlay = .form(form)
             return .reload(all: false)
         case .closeOverlay:
+            if case .form = overlay { dropFormMessage() }
             overlay = nil
             return .redraw
         case .typed(let text):
@@ -377,8 +385,17 @@ struct ConsoleState {
     /// left waiting). The form's cautions (e.g. an ETA in the past) follow, so they stay in view once it closes.
     mutating func commandDone(_ message: String, style: Style = .ok) {
         var cautions: [String] = []
-        if case .form(let form) = overlay { cautions = form.cautions }
-        overlay = nil
+        if case .form(var form) = overlay {
+            cautions = form.cautions
+            overlay = nil
+            if form.keepsOrder {
+                form.keepOrderForNextLine()
+                overlay = .form(form)
+            }
+        } else {
+            overlay = nil
+        }
+        formMessage = nil
         status.say(([message] + cautions).joined(separator: "; "), style: cautions.isEmpty ? style : .alert)
     }
 
@@ -396,8 +413,17 @@ struct ConsoleState {
             form.previewRequest = request
             form.refusal = message
             overlay = .form(form)
+            formMessage = message
         }
         status.say(message, style: .alert)
+    }
+
+    /// Drops the status line's message about the form that is closing, whatever the hold of a refusal.
+    mutating func dropFormMessage() {
+        defer { formMessage = nil }
+        guard let formMessage, status.message == formMessage else { return }
+        status.message = nil
+        status.messageExpires = nil
     }
 
     /// Puts the board's cursor on a batch at the next reload (e.g. the batch just created).

@@ -31,7 +31,7 @@ import Testing
 
     @Test func backspaceEditsTheSelectedValueInsteadOfReplacingIt() {
         var form = Form.allocate(orderid: "o-1", sku: "BLUE-CHAIR")
-        _ = form.handle(.up)
+        _ = form.handle(.down)
         #expect(FormEditingTests.current(form) == ("BLUE-CHAIR", true))
         _ = form.handle(.backspace)
         #expect(FormEditingTests.current(form) == ("BLUE-CHAI", false))
@@ -78,7 +78,7 @@ import Testing
 
     @Test func ctrlUClearsTheField() {
         var form = Form.allocate(orderid: "o-1", sku: "BLUE-CHAIR")
-        _ = form.handle(.up)
+        _ = form.handle(.down)
         _ = form.handle(.control("u"))
         #expect(FormEditingTests.current(form) == ("", false))
         FormEditingTests.type("PINE", into: &form)
@@ -101,6 +101,7 @@ import Testing
 
     @Test func editingRechecksTheField() {
         var form = Form.allocate(orderid: "o-1", sku: "RED-LAMP", qty: 5)
+        _ = form.handle(.up)
         _ = form.handle(.control("w"))
         _ = form.handle(.enter)
         #expect(form.entry.fields[2].problem != nil, "an empty quantity is refused on Enter")

@@ -146,10 +146,9 @@ import Testing
         _ = state.handle(.character("a"))
         var form = try FormWarningTests.form(of: state)
         #expect(form.entry.fields.map(\.text) == [line.orderid, line.sku, String(line.qty)])
-        #expect(form.entry.index == 2 && form.entry.selected, "the quantity is selected")
+        #expect(form.entry.index == 0 && form.entry.selected, "the order id first, as from the board, selected")
         _ = form.handle(.up)
-        #expect(form.entry.selected, "and so is every pre-filled field moved to")
-        _ = form.handle(.down)
+        #expect(form.entry.index == 2 && form.entry.selected, "and so is every pre-filled field moved to")
         #expect(form.handle(.enter).sent == .allocate(Allocate(orderid: line.orderid, sku: line.sku, qty: line.qty)))
     }
 

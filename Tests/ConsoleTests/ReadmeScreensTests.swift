@@ -113,14 +113,15 @@ extension ReadmeStory {
         app.press(.backspace, .enter)
     }
 
-    /// Then o-2002 for more than RED-LAMP has: it waits.
+    /// Then, the form kept open for o-2001's next line closed, o-2002 for more than RED-LAMP has: it waits; Esc
+    /// closes the form kept open for o-2002's next line.
     func backordering(_ app: ConsoleApp) {
         allocating(app)
-        app.press(.character("a"))
+        app.press(.escape, .character("a"))
         app.type("o-2002")
         app.press(.enter, .enter)
         app.type("500")
-        app.press(.enter)
+        app.press(.enter, .escape)
     }
 
     /// Then B-LAMP-01's quantity changed to 30, up to the preview.
@@ -199,7 +200,7 @@ extension ReadmeStory {
         story.allocatingWithATypo(app)
         try Self.expect("Allocate form, checking the quantity as it is typed (80×24)", is: app.frame)
         app.press(.backspace, .enter)
-        try Self.expect("After the allocation (80×24)", is: app.frame)
+        try Self.expect("After the allocation: the form stays open for the order's next line (80×24)", is: app.frame)
     }
 
     @Test func theBackorderThePreviewAndTheHistory() throws {

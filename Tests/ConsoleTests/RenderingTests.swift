@@ -252,8 +252,9 @@ import Testing
         #expect(!canvas.text.contains("Enter next") && !canvas.text.contains("Order id"), "\(canvas.text)")
     }
 
+    /// At 40 columns the allocate form's note is wrapped over two lines, not cut.
     @Test func aFormThatJustFitsDropsOnlyTheBlankLine() {
-        var state = RenderingTests.console(width: 40, height: 10)
+        var state = RenderingTests.console(width: 40, height: 11)
         _ = state.handle(.character("a"))
         let text = RenderingTests.render(state).text
         for expected in ["Allocate", "Goes to the", "Order id:", "SKU:", "Quantity:", "Enter next"] {

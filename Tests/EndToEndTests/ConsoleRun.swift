@@ -56,6 +56,9 @@ final class ConsoleRun {
         screen.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
     }
 
+    /// What the allocate form says once it stays open with its order for the next line.
+    static let keptOrder = "stays for the next line"
+
     /// The environment that makes the console count its refresh ticks at the top right (`tick N`).
     static let countingTicks = ["STOCK_TEST_TICKS": "1"]
 
@@ -82,8 +85,12 @@ final class ConsoleRun {
 
 extension TmuxSession {
     /// Opens the allocate form (`a`) on the selected batch, waits for `waitingFor` on it, and submits `order` ×
-    /// `qty` with the SKU it prefilled.
+    /// `qty` with the SKU it prefilled. An allocate form left open for an order's next line is closed first.
     func allocateThroughTheForm(order: String, qty: String, waitingFor shown: String = "Order id:") throws {
+        if try capture().contains(ConsoleRun.keptOrder) {
+            try send("Escape")
+            try waitUntil("the form kept for the next line closed") { !$0.contains(ConsoleRun.keptOrder) }
+        }
         try send("a")
         try waitFor(shown)
         try type(order)

@@ -76,7 +76,7 @@ import Testing
         try run.allocateThroughTheForm(order: "o-big", qty: "999", prefilledSKU: "BLUE-CHAIR")
         try s.waitFor("waiting: o-big BLUE-CHAIR x999", timeout: 2)
         let pressed = monotonicSeconds()
-        try s.send("2")
+        try s.send("Escape", "2")
         try s.waitFor("ORDER", timeout: 2)
         #expect(monotonicSeconds() - pressed < 2, "the key was answered while the notifier ran")
         #expect(!FileManager.default.fileExists(atPath: mail), "the notifier is still running")

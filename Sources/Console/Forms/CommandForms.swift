@@ -8,7 +8,8 @@ extension Form {
     }
 
     /// `a`: allocate an order line; the SKU comes from the selected row, and on the allocations screen the order
-    /// and quantity too (the only quantity the core accepts for an existing line).
+    /// and quantity too (the only quantity the core accepts for an existing line). It opens on the order id from
+    /// every screen, its pre-filled value selected, so what is typed or scanned first is the order id.
     /// Once its SKU and quantity are valid, the form says under the quantity where the line would go and when it
     /// would be complete (``Promise/note``).
     static func allocate(orderid: String?, sku: String?, qty: Int? = nil) -> Form {
@@ -20,8 +21,7 @@ extension Form {
                 Field(
                     label: "Quantity", text: qty.map(String.init) ?? "", limit: quantityLimit,
                     check: { _ = try Validation.quantity($0) }),
-            ],
-            index: orderid == nil ? 0 : 2
+            ]
         ) { values in
             .send(
                 .allocate(
@@ -210,9 +210,11 @@ extension Form {
         }
     }
 
-    /// `m`: move an allocated or waiting line to another batch of its SKU.
-    static func move(orderid: String?, sku: String?, batch: String?) -> Form {
-        Form(
+    /// `m`: move an allocated or waiting line to another batch of its SKU. Under the batch field, the SKU's
+    /// batches with room (for the line's `qty` when known), but the line's own batch `from`, with their ETA and
+    /// availability, to choose with ↑ ↓ and Enter.
+    static func move(orderid: String?, sku: String?, batch: String?, qty: Int? = nil, from: String? = nil) -> Form {
+        var form = Form(
             title: "Move line", note: "To a batch of the same SKU with room for the line.",
             fields: [
                 Field(label: "Order id", text: orderid ?? "", check: identifier("order id")),
@@ -223,6 +225,8 @@ extension Form {
         ) { values in
             .send(.moveLine(MoveLine(orderid: values["Order id"], sku: values["SKU"], batchref: values["To batch"])))
         }
+        form.batchChoiceFields = BatchChoiceFields(sku: 1, batch: 2, qty: qty, excluding: from)
+        return form
     }
 
     /// `w`: allocate waiting lines oldest first, of one SKU or (empty) of every SKU.

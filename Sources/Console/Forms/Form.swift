@@ -41,6 +41,16 @@ struct Form {
     var placementAnswer: PlacementAnswer?
     /// The day by the settings' clock, for the fields' cautions; set when the form opens and at each reload.
     var today: Day?
+    /// The move form's batch field, listing the SKU's batches with room (``Form/Choices``).
+    var batchChoiceFields: BatchChoiceFields?
+    /// The loop's answer for the batches of ``batchChoiceFields``.
+    var batchChoices: Choices?
+    /// The loop's answer for the SKUs starting with what was typed in a SKU field.
+    var skuChoices: Choices?
+    /// The choice made in the focused field's list with ↑ and ↓; nil until one is.
+    var chosen: Int?
+    /// The allocate form's order, kept for its next line after a line was allocated, and how many were.
+    var keptOrder: (orderid: String, lines: Int)?
 
     /// What the form asks the loop to find out at the next reload.
     enum PreviewRequest: Equatable {
@@ -52,6 +62,10 @@ struct Form {
         case replan(Replan)
         /// Whether a SKU has a product yet: the loop sets ``skuAnswer``.
         case sku(String)
+        /// The batches of a SKU the move form lists: the loop sets ``batchChoices``.
+        case batchChoices(sku: String)
+        /// The known SKUs starting with what was typed: the loop sets ``skuChoices``.
+        case skuChoices(prefix: String)
         /// Where the command's line would go, for the ``placementFields``' texts `fields`: the loop sets
         /// ``placementAnswer``.
         case placement(Allocate, fields: [String])
@@ -69,6 +83,8 @@ struct Form {
     struct SKUAnswer: Equatable {
         let sku: String
         let isNew: Bool
+        /// A known SKU differing only in case, for a new one.
+        var suggestion: String?
     }
 
     /// A command ready to send and the lines that say what it will do.
@@ -86,7 +102,9 @@ struct Form {
         title: String, note: String? = nil, batch: String? = nil, fields: [Field], cautions: [String: Caution] = [:],
         index: Int = 0, submit: @escaping (Values) throws -> Reaction
     ) {
-        self.title = title
+        // A form that opens past fields it pre-filled says so in its title.
+        let skipped = fields.prefix(index).filter { !$0.text.isEmpty }.map(\.label)
+        self.title = skipped.isEmpty ? title : "\(title): \(skipped.joined(separator: ", ")) pre-filled"
         self.note = note
         self.batch = batch
         self.entry = FormFields(fields, index: index)
@@ -94,9 +112,14 @@ struct Form {
         self.submit = submit
     }
 
-    /// Takes a key: edits or moves between fields (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
+    /// Takes a key: chooses in the focused field's pick list (``handleChoice(_:)``), edits or moves between fields
+    /// (``Reaction/redraw``), cancels on Esc, submits on the last Enter.
     mutating func handle(_ key: Key) -> Reaction {
-        switch entry.handle(key) {
+        if confirmation == nil, let reaction = handleChoice(key) { return reaction }
+        let change = entry.handle(key)
+        if case .edited = change { chosen = nil }
+        if case .moved = change { chosen = nil }
+        switch change {
         case .notTaken:
             guard key == .escape else { break }
             guard let confirmation else { return .closeOverlay }
@@ -113,6 +136,7 @@ struct Form {
             if let fields = placementFields, left == fields.sku || left == fields.qty, let request = placementRequest {
                 return .preview(request)
             }
+            if choicesRequest != nil { return .reload(all: false) }
         case .submitted:
             if let confirmation { return .send(confirmation.command) }
             do {
@@ -169,16 +193,18 @@ struct Form {
         let text = entry.fields[field].text
         guard entry.fields[field].problem == nil, !text.isEmpty else { return nil }
         if field == lookupField, let skuAnswer, skuAnswer.sku == text, skuAnswer.isNew {
-            return "SKU \(text) is new: no batch has it yet"
+            return "SKU \(text) is new: "
+                + (skuAnswer.suggestion.map { "did you mean \($0)?" } ?? "no batch has it yet")
         }
         guard let today, let caution = cautionsByLabel[entry.fields[field].label] else { return nil }
         return caution(text, today)
     }
 
     /// A field's warning as the form shows it: marked `!` and wrapped over up to two lines of the box, not cut.
-    private func warningLines(_ field: Int) -> [String] {
+    private func warningLines(_ field: Int) -> [FormFields.Note] {
         let lines = warning(field).map { TerminalText.wrap($0, width: Form.noteWidth).prefix(2) } ?? []
-        return lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element } + placementLines(field)
+        let warnings = lines.enumerated().map { ($0.offset == 0 ? "! " : "  ") + $0.element } + placementLines(field)
+        return warnings.map { FormFields.Note(text: $0) } + choiceLines(field)
     }
 
     /// The cautions about the values the form sends, repeated in the status line once its command is done.
@@ -197,7 +223,8 @@ struct Form {
             return .preview(request)
         }
         guard skuAnswer?.isNew == true else { return reaction }
-        let line = "SKU \(sku) is new: Enter creates it, Esc goes back"
+        let meant = skuAnswer?.suggestion.map { " (did you mean \($0)?)" } ?? ""
+        let line = "SKU \(sku) is new\(meant): Enter creates it, Esc goes back"
         confirmation = Confirmation(command: command, lines: [line], backTo: lookupField)
         return .redraw
     }
@@ -205,18 +232,51 @@ struct Form {
     /// Said instead of the form when it does not fit; its keys, but Esc, are refused meanwhile.
     static let tooSmall = "make the terminal bigger for this form; Esc closes it"
 
-    /// The refusal's lines, how many confirmation lines are shown, and the lines the form needs in `area`.
-    private func layout(in area: Area) -> (refusalLines: [String], shownLines: Int, needed: Int) {
-        // The frame, the footer and a line each for the note, the fields, their problems and the refusal; a
-        // blank line before the refusal and footer when there is room for it.
-        // A refusal is the core's whole sentence: wrapped over up to three lines of the box (64 cells, less the
-        // frame and margins), not cut.
-        let refusalLines = refusal.map { Array(TerminalText.wrap("Refused: " + $0, width: 60).prefix(3)) } ?? []
-        let fixed = 3 + entry.height(notes: warningLines) + (note == nil ? 0 : 1) + refusalLines.count
+    /// The cells of the box: 64, or the area's width when narrower.
+    static let boxWidth = 64
+
+    /// What the form says under its title: the note, or for the allocate form after a line, that its order is kept.
+    var shownNote: String? {
+        guard let keptOrder, entry.fields.first?.text == keptOrder.orderid else { return note }
+        return "Order \(keptOrder.orderid) stays for the next line (\(keptOrder.lines) entered): Ctrl-U on "
+            + "Order id clears it; Esc closes."
+    }
+
+    /// The form's lines, wrapped to the box's inner width in `area`: the note, the confirmation and the refusal.
+    private struct Layout {
+        let noteLines: [String]
+        let confirmationLines: [String]
+        let refusalLines: [String]
+        /// How many confirmation lines are shown.
+        let shownLines: Int
+        /// The lines the form needs.
+        let needed: Int
+    }
+
+    /// The form's lines and how many of them fit `area`. Text is wrapped, never cut: the note and the
+    /// confirmation whole, a refusal (the core's whole sentence) over up to three lines.
+    private func layout(in area: Area) -> Layout {
+        let inner = max(1, min(Form.boxWidth, area.width) - 4)
+        let noteLines = shownNote.map { TerminalText.wrap($0, width: inner) } ?? []
+        let refusalLines = refusal.map { Array(TerminalText.wrap("Refused: " + $0, width: inner).prefix(3)) } ?? []
+        let confirmationLines = confirmation?.lines.flatMap { Form.wrap($0, width: inner) } ?? []
+        // The frame, the footer and a line each for the note's lines, the fields, their problems and the
+        // refusal's lines; a blank line before the refusal and footer when there is room for it.
+        let fixed = 3 + entry.height(notes: warningLines) + noteLines.count + refusalLines.count
         // A confirmation takes what is left, down to its first line and a line saying how many more there are.
-        let wanted = confirmation.map { $0.lines.count } ?? 0
+        let wanted = confirmationLines.count
         let shownLines = min(wanted, max(min(wanted, 2), area.height - fixed - 1))
-        return (refusalLines, shownLines, fixed + shownLines)
+        return Layout(
+            noteLines: noteLines, confirmationLines: confirmationLines, refusalLines: refusalLines,
+            shownLines: shownLines, needed: fixed + shownLines)
+    }
+
+    /// `line` over lines of `width` cells, its indent kept and its continuation lines indented two more.
+    static func wrap(_ line: String, width: Int) -> [String] {
+        guard TerminalText.width(line) > width else { return [line] }
+        let indent = String(line.prefix { $0 == " " })
+        let words = TerminalText.wrap(String(line.dropFirst(indent.count)), width: max(1, width - indent.count - 2))
+        return words.enumerated().map { ($0.offset == 0 ? indent : indent + "  ") + $0.element }
     }
 
     /// Whether the form can be drawn in `area`; when not, it shows ``tooSmall`` instead, and a key typed or an
@@ -226,28 +286,30 @@ struct Form {
     }
 
     func render(into canvas: inout Canvas, area: Area) {
-        let (refusalLines, shownLines, needed) = layout(in: area)
+        let layout = layout(in: area)
+        let (refusalLines, shownLines, needed) = (layout.refusalLines, layout.shownLines, layout.needed)
         guard fits(in: area) else {
             Box.notice(Form.tooSmall, in: area, on: &canvas)
             return
         }
-        let box = Box.centred(width: 64, height: needed + 1, in: area)
+        let box = Box.centred(width: Form.boxWidth, height: needed + 1, in: area)
         Box.draw(title, in: box, on: &canvas)
         let inner = box.width - 4
         var y = box.y + 1
-        if let note {
-            canvas.put(note, x: box.x + 2, y: y, limit: inner, style: .dim)
+        for line in layout.noteLines {
+            canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .dim)
             y += 1
         }
         y = entry.render(into: &canvas, x: box.x + 2, y: y, width: inner, notes: warningLines)
-        if let confirmation {
-            let cut = shownLines < confirmation.lines.count
-            for line in confirmation.lines.prefix(cut ? shownLines - 1 : shownLines) {
+        if confirmation != nil {
+            let lines = layout.confirmationLines
+            let cut = shownLines < lines.count
+            for line in lines.prefix(cut ? shownLines - 1 : shownLines) {
                 canvas.put(line, x: box.x + 2, y: y, limit: inner, style: .normal)
                 y += 1
             }
             if cut {
-                let more = confirmation.lines.count - shownLines + 1
+                let more = lines.count - shownLines + 1
                 canvas.put("\(canvas.glyphs.ellipsis) and \(more) more", x: box.x + 2, y: y, limit: inner, style: .dim)
                 y += 1
             }

@@ -55,7 +55,12 @@ struct AllocationsScreen {
             return .openForm(
                 Form.ship(orderid: selectedRow?.orderid, sku: selectedRow?.sku, partial: action == .shipPartial))
         case .move:
-            return .openForm(Form.move(orderid: selectedRow?.orderid, sku: selectedRow?.sku, batch: nil))
+            var from: String?
+            if case .allocated(let batchref) = selectedRow?.status { from = batchref }
+            return .openForm(
+                Form.move(
+                    orderid: selectedRow?.orderid, sku: selectedRow?.sku, batch: nil, qty: selectedRow?.qty, from: from)
+            )
         case .allocateWaiting:
             return .openForm(Form.allocateWaiting(sku: selectedRow?.sku))
         case .changeLine:

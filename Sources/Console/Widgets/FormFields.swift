@@ -64,13 +64,24 @@ struct FormFields {
         case submitted
     }
 
+    /// A line under a field: a warning, a note, or one of the choices of a pick list.
+    struct Note: Equatable {
+        let text: String
+        var style: Style = .alert
+    }
+
     var fields: [Field]
     /// The field with the focus; entering one (setting it) selects its whole value.
     var index: Int {
-        didSet { selected = !fields[index].text.isEmpty }
+        didSet {
+            selected = !fields[index].text.isEmpty
+            typed = false
+        }
     }
     /// The focused field's whole value is selected: typing replaces it.
     private(set) var selected: Bool
+    /// The focused field was edited since it was entered.
+    private(set) var typed = false
 
     init(_ fields: [Field], index: Int = 0) {
         self.fields = fields
@@ -125,6 +136,13 @@ struct FormFields {
         return .edited
     }
 
+    /// Puts `text` in the focused field, as a choice taken from a list: the selection ends and the field is checked.
+    mutating func take(_ text: String) {
+        fields[index].text = text
+        selected = false
+        check(index, strict: false)
+    }
+
     private mutating func move(to field: Int) -> Change {
         let left = index
         index = field
@@ -137,6 +155,7 @@ struct FormFields {
     private mutating func edit(replacingSelection: Bool = false, _ change: (inout String, Int) -> String?) {
         var text = replacingSelection && selected ? "" : fields[index].text
         selected = false
+        typed = true
         if let problem = change(&text, fields[index].limit) {
             fields[index].problem = problem
             return
@@ -173,13 +192,13 @@ struct FormFields {
     }
 
     /// The lines the fields take: one each, and under each its problem (one line) or else its `notes`.
-    func height(notes: (Int) -> [String]) -> Int {
+    func height(notes: (Int) -> [Note]) -> Int {
         fields.indices.map { 1 + (fields[$0].problem == nil ? notes($0).count : 1) }.reduce(0, +)
     }
 
     /// Draws the fields from line `y`, `width` cells from `x`: a label, the end of the text with a cursor on the
     /// focused field, and under it its problem or its `notes`. Returns the line after the last one drawn.
-    func render(into canvas: inout Canvas, x: Int, y top: Int, width: Int, notes: (Int) -> [String]) -> Int {
+    func render(into canvas: inout Canvas, x: Int, y top: Int, width: Int, notes: (Int) -> [Note]) -> Int {
         var y = top
         let labelWidth = min(14, width / 3)
         for (number, field) in fields.enumerated() {
@@ -198,8 +217,8 @@ struct FormFields {
                 canvas.put("! " + problem, x: x, y: y, limit: width, style: .error)
                 y += 1
             } else {
-                for line in notes(number) {
-                    canvas.put(line, x: x, y: y, limit: width, style: .alert)
+                for note in notes(number) {
+                    canvas.put(note.text, x: x, y: y, limit: width, style: note.style)
                     y += 1
                 }
             }
