@@ -41,7 +41,7 @@ extension Outcome {
             json.addRaw("pieces", jsonArray(pieces.map(\.json)))
             json.add("waiting", waiting)
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting(let orderid, let sku, let qty, _, _):
+        case .waiting(let orderid, let sku, let qty, _, _, _):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)

@@ -4,12 +4,17 @@ public struct CreateBatch: Equatable, Sendable {
     public var sku: String
     public var qty: Int
     public var eta: Day?
+    /// With a batch of the same reference and SKU there, set its quantity and ETA to these (an updated advance
+    /// shipping notice, `import batches --update`) by ``ChangeBatchQuantity`` and ``ChangeBatchEta``'s rules, all
+    /// or nothing; false refuses another batch under a reference that is taken.
+    public var updatesExisting: Bool
 
-    public init(ref: String, sku: String, qty: Int, eta: Day? = nil) {
+    public init(ref: String, sku: String, qty: Int, eta: Day? = nil, updatesExisting: Bool = false) {
         self.ref = ref
         self.sku = sku
         self.qty = qty
         self.eta = eta
+        self.updatesExisting = updatesExisting
     }
 }
 
@@ -18,11 +23,17 @@ public struct Allocate: Equatable, Sendable {
     public var orderid: String
     public var sku: String
     public var qty: Int
+    /// When a new line that waits started waiting (a timestamp as ``Clock/timestamp()`` writes it, not in the
+    /// future): given only by `import orders`, from an exported line's `waiting_since`. It is kept when no waiting
+    /// line of the SKU started waiting later, so the queue stays oldest first; else the line waits from now
+    /// (``Outcome/waiting(orderid:sku:qty:isNew:room:ageRestarted:)``). Nil: from now.
+    public var waitingSince: String?
 
-    public init(orderid: String, sku: String, qty: Int) {
+    public init(orderid: String, sku: String, qty: Int, waitingSince: String? = nil) {
         self.orderid = orderid
         self.sku = sku
         self.qty = qty
+        self.waitingSince = waitingSince
     }
 }
 
@@ -192,8 +203,12 @@ public enum Command: Equatable, Sendable {
     public var normalized: Command {
         let n = Validation.normalized
         switch self {
-        case .createBatch(let c): return .createBatch(CreateBatch(ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta))
-        case .allocate(let c): return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
+        case .createBatch(let c):
+            return .createBatch(
+                CreateBatch(
+                    ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta, updatesExisting: c.updatesExisting))
+        case .allocate(let c):
+            return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty, waitingSince: c.waitingSince))
         case .changeBatchQuantity(let c):
             return .changeBatchQuantity(
                 ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
@@ -285,8 +300,11 @@ public enum Outcome: Equatable, Sendable {
     /// when it is new (`isNew`; false when the line was already waiting and nothing changed). Accepted, not refused.
     ///
     /// `room` is set when the SKU's batches together could take the line, but only in pieces and the
-    /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock.
-    case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil)
+    /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock. `ageRestarted` is true
+    /// when the command gave a ``Allocate/waitingSince`` that could not be kept: the line waits from now.
+    case waiting(
+        orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil, ageRestarted: Bool = false
+    )
     /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
     /// `OutOfStock` event for the rest). `wasAlreadyAllocated` is true when the same line was placed so before and
     /// nothing changed. `daysLate` holds, by reference, the late batches among the pieces' and how many days each is
@@ -348,7 +366,7 @@ public enum Outcome: Equatable, Sendable {
         switch self {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
         case .allocated(_, let wasAlreadyAllocated, _): !wasAlreadyAllocated
-        case .waiting(_, _, _, let isNew, _): isNew
+        case .waiting(_, _, _, let isNew, _, _): isNew
         case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged, _), .etaChanged(_, _, let wasChanged, _): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
