@@ -9,8 +9,9 @@ extension Subcommand {
             .valued("--from-row", "N", "skip the rows before row N (to re-run the rest after a failure)"),
             .flag("--quiet", "no progress bar and no summary: only the refused rows and what stops the import"),
             .flag("--update", "import batches: a reference that is there gets the row's quantity and ETA"),
-            .flag("--ignore-columns", "accept columns the kind does not read, and name them in the summary"),
-            .valued("--column", "NAME=HEADER", "read the file's column HEADER as NAME (repeat it, or NAME=HEADER,...)"),
+            .flag("--ignore-columns", "accept columns the kind does not read, and name them in the summary").outOfUsage,
+            .valued("--column", "NAME=HEADER", "read the file's column HEADER as NAME (repeat it, or NAME=HEADER,...)")
+                .outOfUsage,
         ],
         abstract: "add batches or allocate order lines from a CSV file",
         details: """
@@ -38,8 +39,7 @@ extension Subcommand {
               row 3 (line 4): quantity must be a whole number, got "1,000"
             then a summary: imported N rows: A applied (, U updated, C unchanged), W waiting, R refused (, S
             skipped); a row that changed nothing (a line already allocated so, a batch already there) is
-            unchanged. Standard error ends
-            with "committed through row N"; after a database error, "committed through row N; re-run with
+            unchanged. Standard error ends with "committed through row N"; after a database error, "committed through row N; re-run with
             --from-row N+1". While it runs, standard error shows a progress bar when it is a terminal.
             Ctrl-C (or SIGTERM, SIGHUP) stops it after the row running: what ran is committed and standard error
             says "stopped by Ctrl-C; committed through row N; re-run with --from-row N+1" (exit 130).

@@ -60,10 +60,19 @@ public struct CSVRecord: Equatable, Sendable {
 
 /// What separates the fields of a CSV file: a comma, or what spreadsheets save in other locales, a semicolon or a
 /// tab.
-public enum CSVSeparator: UInt8, CaseIterable, Sendable {
+public enum CSVSeparator: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case comma = 0x2C
     case semicolon = 0x3B
     case tab = 0x09
+
+    /// `comma`, `semicolon` or `tab`.
+    public var description: String {
+        switch self {
+        case .comma: "comma"
+        case .semicolon: "semicolon"
+        case .tab: "tab"
+        }
+    }
 
     /// `","`, `";"` or `tab`, as messages name it.
     public var shown: String {
@@ -182,7 +191,7 @@ public final class CSVReader {
             }
             let hint =
                 record.fields.count > names.count
-                ? " (a value with a \(separator == .tab ? "tab" : separator.shown) must be in double quotes)"
+                ? " (a value with a \(separator) must be in double quotes)"
                 : others.isEmpty
                     ? ""
                     : " (the header separates fields with \(separator.shown), this line with "
