@@ -88,7 +88,7 @@ struct BulkSummary {
             } else {
                 done += 1
             }
-            if case .waiting(_, _, _, _, _, true) = outcome { agesRestarted += 1 }
+            if outcome.restartedAge { agesRestarted += 1 }
         case .failure(let error):
             if ExitStatus(for: error) == .usage { malformed += 1 } else { refused += 1 }
         }
@@ -361,6 +361,14 @@ private final class RowQueue: @unchecked Sendable {
 }
 
 extension Outcome {
+    /// Whether a line waits from now though its command gave when it started waiting.
+    var restartedAge: Bool {
+        switch self {
+        case .waiting(_, _, _, _, _, let restarted), .allocatedInPieces(_, _, _, _, _, _, _, let restarted): restarted
+        default: false
+        }
+    }
+
     /// Whether the outcome is a batch's quantity or ETA changed: what `import batches --update` makes of a batch
     /// that was there.
     var isUpdate: Bool {

@@ -130,7 +130,11 @@ public final class CSVReader {
     /// Bytes read from the input so far.
     public private(set) var bytesRead = 0
     /// What separates fields, found on the header's line.
-    public private(set) var separator = CSVSeparator.comma
+    public private(set) var separator = CSVSeparator.comma {
+        didSet { separatorByte = separator.rawValue }
+    }
+    /// ``separator``'s byte, as the byte loops compare it.
+    private var separatorByte = CSVSeparator.comma.rawValue
     /// How each column name of the header is read instead (its ``columnKey(_:)`` to another), as
     /// `import --column` asks; set before the header is read.
     public var renamedColumns: [String: String] = [:]
@@ -355,7 +359,7 @@ public final class CSVReader {
     private func endOfQuotedField(column: Int) throws -> Bool {
         guard try fill() else { return true }
         let byte = buffer[start]
-        if byte == separator.rawValue {
+        if byte == separatorByte {
             start += 1
             return false
         }
@@ -374,13 +378,13 @@ public final class CSVReader {
             var index = start
             while index < end {
                 let byte = buffer[index]
-                if byte == separator.rawValue || byte == Self.lf || byte == Self.cr { break }
+                if byte == separatorByte || byte == Self.lf || byte == Self.cr { break }
                 index += 1
             }
             field.append(contentsOf: buffer[start..<index])
             start = index
             guard index < end else { continue }
-            if buffer[index] == separator.rawValue {
+            if buffer[index] == separatorByte {
                 start += 1
                 return false
             }

@@ -308,10 +308,11 @@ public enum Outcome: Equatable, Sendable {
     /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
     /// `OutOfStock` event for the rest). `wasAlreadyAllocated` is true when the same line was placed so before and
     /// nothing changed. `daysLate` holds, by reference, the late batches among the pieces' and how many days each is
-    /// late.
+    /// late. `ageRestarted`, as for ``waiting(orderid:sku:qty:isNew:room:ageRestarted:)``: the part that waits does
+    /// so from now, though the command gave a ``Allocate/waitingSince``.
     case allocatedInPieces(
         orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int, wasAlreadyAllocated: Bool = false,
-        daysLate: [String: Int] = [:])
+        daysLate: [String: Int] = [:], ageRestarted: Bool = false)
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
     /// `delayed`: the lines the change made later or left waiting (``Delay``).
@@ -367,7 +368,7 @@ public enum Outcome: Equatable, Sendable {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
         case .allocated(_, let wasAlreadyAllocated, _): !wasAlreadyAllocated
         case .waiting(_, _, _, let isNew, _, _): isNew
-        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _): !wasAlreadyAllocated
+        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _, _): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged, _), .etaChanged(_, _, let wasChanged, _): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved, .receivedWithRest, .unreceived, .batchVoided:
@@ -382,7 +383,7 @@ public enum Outcome: Equatable, Sendable {
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
-        case .allocatedInPieces(_, _, _, _, let waiting, _, _): waiting > 0
+        case .allocatedInPieces(_, _, _, _, let waiting, _, _, _): waiting > 0
         case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _),
             .receivedWithRest(_, _, _, let moved, _, _), .unreceived(_, _, _, _, let moved, _),
             .batchVoided(_, let moved, _):

@@ -172,7 +172,7 @@ enum Services {
             default:
                 .allocatedInPieces(
                     orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: plan.pieces, waiting: plan.waiting,
-                    daysLate: daysLate)
+                    daysLate: daysLate, ageRestarted: ageRestarted)
             }
         return (outcome, product.events)
     }
