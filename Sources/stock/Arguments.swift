@@ -12,6 +12,9 @@ struct Arguments {
     var subcommand: String?
     var positionals: [String] = []
     var options: [String: String] = [:]
+    /// Every value given to each valued option, in order, for options that may be given more than once (``options``
+    /// keeps the last).
+    var repeatedOptions: [String: [String]] = [:]
     var flags: Set<String> = []
 
     /// Splits `words`; `valued` names the options that take a value, anywhere on the line.
@@ -36,8 +39,10 @@ struct Arguments {
                 if valued.contains(name) {
                     if parts.count == 2 {
                         options[name] = parts[1]
+                        repeatedOptions[name, default: []].append(parts[1])
                     } else if index < words.count {
                         options[name] = words[index]
+                        repeatedOptions[name, default: []].append(words[index])
                         index += 1
                     } else {
                         throw UsageError(message: "option \(name) needs a value")

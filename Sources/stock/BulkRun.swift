@@ -33,6 +33,12 @@ protocol BulkInput {
 /// What became of a bulk run's rows, as reported, and up to which row everything was committed.
 struct BulkSummary {
     var done = 0
+    /// Rows that changed a batch that was there (`import batches --update`).
+    var updated = 0
+    /// Rows whose command found its work done and changed nothing (``Outcome/changed``).
+    var unchanged = 0
+    /// Rows whose line waits from now, though the row gave when it started waiting.
+    var agesRestarted = 0
     var waiting = 0
     var refused = 0
     var malformed = 0
@@ -59,7 +65,7 @@ struct BulkSummary {
     }
 
     /// The rows answered or skipped so far.
-    var rows: Int { done + waiting + refused + malformed + skipped }
+    var rows: Int { done + updated + unchanged + waiting + refused + malformed + skipped }
 
     /// `committed through line N`, or with a failure `...; re-run with --from-row N+1`.
     func committedLine(unit: String) -> String {
@@ -72,7 +78,17 @@ struct BulkSummary {
     fileprivate mutating func count(_ result: Result<Outcome, any Error>?) {
         switch result {
         case nil: skipped += 1
-        case .success(let outcome): if outcome.leftLinesWaiting { waiting += 1 } else { done += 1 }
+        case .success(let outcome):
+            if outcome.leftLinesWaiting {
+                waiting += 1
+            } else if !outcome.changed {
+                unchanged += 1
+            } else if outcome.isUpdate {
+                updated += 1
+            } else {
+                done += 1
+            }
+            if outcome.restartedAge { agesRestarted += 1 }
         case .failure(let error):
             if ExitStatus(for: error) == .usage { malformed += 1 } else { refused += 1 }
         }
@@ -341,5 +357,24 @@ private final class RowQueue: @unchecked Sendable {
         rows.removeAll(keepingCapacity: true)
         condition.broadcast()
         return .rows(taken)
+    }
+}
+
+extension Outcome {
+    /// Whether a line waits from now though its command gave when it started waiting.
+    var restartedAge: Bool {
+        switch self {
+        case .waiting(_, _, _, _, _, let restarted), .allocatedInPieces(_, _, _, _, _, _, _, let restarted): restarted
+        default: false
+        }
+    }
+
+    /// Whether the outcome is a batch's quantity or ETA changed: what `import batches --update` makes of a batch
+    /// that was there.
+    var isUpdate: Bool {
+        switch self {
+        case .quantityChanged, .etaChanged: true
+        default: false
+        }
     }
 }

@@ -18,7 +18,8 @@ extension Subcommand {
               events       id,at,operator,kind,payload: the event log oldest first, times in UTC (ISO 8601),
                            payload the event's fields as JSON
             import batches reads an exported batches file and import orders an allocations or backorders file
-            as they are (the columns after quantity are ignored; shipped lines are skipped).
+            as they are (the columns after quantity are ignored, but a waiting line's waiting_since, which is kept;
+            shipped lines are skipped).
             FILE is replaced whole, like > does, but only once everything is written: it is written beside
             FILE under a temporary name, then renamed, so a reader never sees half a file and a failed export
             leaves FILE as it was. The rows are read in one snapshot, whatever other processes commit meanwhile.

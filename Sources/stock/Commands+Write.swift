@@ -100,7 +100,7 @@ extension Tool {
         let took =
             switch outcome {
             case .allocated: line.qty
-            case .allocatedInPieces(_, _, let qty, _, let waiting, _, _): qty - waiting
+            case .allocatedInPieces(_, _, let qty, _, let waiting, _, _, _): qty - waiting
             default: 0
             }
         guard took > 0 else { return nil }

@@ -33,7 +33,7 @@ extension Outcome {
                 json.add("waiting", 0)
             }
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, let wasAlreadyAllocated, _):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, let wasAlreadyAllocated, _, _):
             json.add("batchref", pieces.count == 1 && waiting == 0 ? pieces[0].batchref : nil)
             json.add("orderid", orderid)
             json.add("sku", sku)
@@ -41,7 +41,7 @@ extension Outcome {
             json.addRaw("pieces", jsonArray(pieces.map(\.json)))
             json.add("waiting", waiting)
             json.add("alreadyAllocated", wasAlreadyAllocated)
-        case .waiting(let orderid, let sku, let qty, _, _):
+        case .waiting(let orderid, let sku, let qty, _, _, _):
             json.add("batchref", nil)
             json.add("orderid", orderid)
             json.add("sku", sku)

@@ -8,6 +8,8 @@ struct Subcommand: Sendable {
         let name: String
         let value: String?
         let about: String
+        /// Whether the usage line shows it; every option is in the help's list of options either way.
+        var inUsage = true
 
         static func valued(_ name: String, _ value: String, _ about: String) -> Option {
             Option(name: name, value: value, about: about)
@@ -18,6 +20,13 @@ struct Subcommand: Sendable {
         }
 
         var usage: String { value.map { "\(name) \($0)" } ?? name }
+
+        /// The option, left out of the usage line (which must fit a manual page's line) but listed in the help.
+        var outOfUsage: Option {
+            var option = self
+            option.inUsage = false
+            return option
+        }
     }
 
     /// The word after `stock`; empty for the console, which runs when no subcommand is given.
@@ -74,7 +83,7 @@ struct Subcommand: Sendable {
     var usage: String {
         let required = positionals.dropLast(optional)
         let words = ["stock"] + (name.isEmpty ? [] : [name]) + required + positionals.suffix(optional).map { "[\($0)]" }
-        return (words + options.map { "[\($0.usage)]" }).joined(separator: " ")
+        return (words + options.filter(\.inUsage).map { "[\($0.usage)]" }).joined(separator: " ")
     }
 
     /// The subcommand the arguments name, the console when they name none.

@@ -129,7 +129,7 @@ import Testing
                 var whole = try #require(try Product.load(sku: "LAMP", in: db))
                 let expected = try whole.allocate(line)
                 var outcome = try bus.handle(.allocate(Allocate(orderid: line.orderid, sku: "LAMP", qty: line.qty)))
-                if case .waiting(let orderid, let sku, let qty, let isNew, let room) = outcome {
+                if case .waiting(let orderid, let sku, let qty, let isNew, let room, _) = outcome {
                     let available = whole.batches.reduce(0) { $0 + $1.available }
                     #expect(room.map(\.available) == (available >= qty ? available : nil), "room for \(orderid)")
                     outcome = .waiting(orderid: orderid, sku: sku, qty: qty, isNew: isNew)

@@ -16,6 +16,11 @@ public final class CSVFile {
     public let headerLine: Int
     /// The number of data records (blank ones not counted).
     public let rowCount: Int
+    /// The header's columns not read, as written (``CSVImport/HeaderOptions/ignoresUnknownColumns``).
+    public let ignoredColumns: [String]
+    /// What separates the fields.
+    public let separator: CSVSeparator
+    private let renamedColumns: [String: String]
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     /// Where the CSV starts in the descriptor: standard input may have been read in part before.
@@ -40,18 +45,24 @@ public final class CSVFile {
         }
     }
 
-    /// Opens `path` (`-` for standard input) and checks every record and the header for `kind`.
+    /// Opens `path` (`-` for standard input) and checks every record and the header for `kind`, read with
+    /// `options`.
     ///
     /// - Throws: ``CSVError`` naming the line of the first malformed record, an empty file (`no header row`) or
     ///   a bad header; `InputError` when the file cannot be opened or read.
-    public static func open(_ path: String, kind: CSVImport.Kind) throws -> CSVFile {
-        if path == "-" { return try CSVFile(descriptor: STDIN_FILENO, name: "standard input", owns: false, kind: kind) }
+    public static func open(
+        _ path: String, kind: CSVImport.Kind, options: CSVImport.HeaderOptions = CSVImport.HeaderOptions()
+    ) throws -> CSVFile {
+        if path == "-" {
+            return try CSVFile(
+                descriptor: STDIN_FILENO, name: "standard input", owns: false, kind: kind, options: options)
+        }
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw InputError(message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         do {
-            return try CSVFile(descriptor: descriptor, name: path, owns: true, kind: kind)
+            return try CSVFile(descriptor: descriptor, name: path, owns: true, kind: kind, options: options)
         } catch {
             close(descriptor)
             throw error
@@ -59,8 +70,12 @@ public final class CSVFile {
     }
 
     /// Checks what `input` holds; `owns`: the file closes `input` when done with it.
-    init(descriptor input: Int32, name: String, owns: Bool, kind: CSVImport.Kind) throws {
+    init(
+        descriptor input: Int32, name: String, owns: Bool, kind: CSVImport.Kind,
+        options: CSVImport.HeaderOptions = CSVImport.HeaderOptions()
+    ) throws {
         self.name = name
+        renamedColumns = options.readerRenaming
         var status = stat()
         guard fstat(input, &status) == 0 else {
             throw InputError(message: "cannot read \(name): \(String(cString: strerror(errno)))")
@@ -79,10 +94,12 @@ public final class CSVFile {
             startOffset = 0
             reader = CSVReader(descriptor: input, name: name, copy: descriptor)
         }
+        reader.renamedColumns = renamedColumns
         do {
             header = try reader.readHeader()
             headerLine = reader.headerLine
-            try kind.checkHeader(header, line: headerLine)
+            separator = reader.separator
+            ignoredColumns = try kind.checkHeader(header, line: headerLine, options: options)
             var count = 0
             while try reader.next() != nil { count += 1 }
             rowCount = count
@@ -126,6 +143,7 @@ public final class CSVFile {
             throw InputError(message: "\(name) changed while it was read; nothing was applied, run it again")
         }
         let reader = CSVReader(descriptor: descriptor, name: name, fromOffset: startOffset, owner: self)
+        reader.renamedColumns = renamedColumns
         try reader.readHeader()
         return reader
     }

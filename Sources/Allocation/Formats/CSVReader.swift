@@ -58,9 +58,36 @@ public struct CSVRecord: Equatable, Sendable {
     }
 }
 
+/// What separates the fields of a CSV file: a comma, or what spreadsheets save in other locales, a semicolon or a
+/// tab.
+public enum CSVSeparator: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    case comma = 0x2C
+    case semicolon = 0x3B
+    case tab = 0x09
+
+    /// `comma`, `semicolon` or `tab`.
+    public var description: String {
+        switch self {
+        case .comma: "comma"
+        case .semicolon: "semicolon"
+        case .tab: "tab"
+        }
+    }
+
+    /// `","`, `";"` or `tab`, as messages name it.
+    public var shown: String {
+        switch self {
+        case .comma: "\",\""
+        case .semicolon: "\";\""
+        case .tab: "tab"
+        }
+    }
+}
+
 /// Reads CSV (RFC 4180) as a stream of records, in constant memory but for the record being read.
 ///
-/// Fields are separated by commas; a field in double quotes may hold commas, newlines and quotes written as `""`;
+/// Fields are separated by commas, semicolons or tabs: the one the header's line holds outside quotes (a comma
+/// when it holds none; a header holding two of them is refused); a field in double quotes may hold commas, newlines and quotes written as `""`;
 /// records end with CRLF, LF or a lone CR, mixed freely. A UTF-8 byte-order mark at the start is skipped. The first
 /// record that is not blank is the header; every later record must have as many fields. A blank record (an empty
 /// line, or one whose every field is empty, as spreadsheets leave below the data) is skipped and not counted as a
@@ -98,10 +125,19 @@ public final class CSVReader {
     public private(set) var header: [String]?
     /// The line the header is on.
     public private(set) var headerLine = 1
-    /// The header's names as records compare them (``columnKey(_:)``).
+    /// The header's names as records compare them (``columnKey(_:)``, then ``renamedColumns``).
     private var headerKeys: [String] = []
     /// Bytes read from the input so far.
     public private(set) var bytesRead = 0
+    /// What separates fields, found on the header's line.
+    public private(set) var separator = CSVSeparator.comma {
+        didSet { separatorByte = separator.rawValue }
+    }
+    /// ``separator``'s byte, as the byte loops compare it.
+    private var separatorByte = CSVSeparator.comma.rawValue
+    /// How each column name of the header is read instead (its ``columnKey(_:)`` to another), as
+    /// `import --column` asks; set before the header is read.
+    public var renamedColumns: [String: String] = [:]
 
     /// Reads from a file descriptor this reader does not close; `name` (a path, or `standard input`) is what
     /// read errors name. With `copy`, every byte read is also written there.
@@ -144,7 +180,7 @@ public final class CSVReader {
         }
         let names = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         header = names
-        headerKeys = names.map(CSVReader.columnKey)
+        headerKeys = names.map { renamedColumns[CSVReader.columnKey($0)] ?? CSVReader.columnKey($0) }
         headerLine = first.line
         return names
     }
@@ -154,7 +190,16 @@ public final class CSVReader {
         let names = try readHeader()
         guard let record = try nextNonBlank() else { return nil }
         guard record.fields.count == names.count else {
-            let hint = record.fields.count > names.count ? " (a value with a comma must be in double quotes)" : ""
+            let others = CSVSeparator.allCases.filter { other in
+                other != separator && record.fields.contains { $0.utf8.contains(other.rawValue) }
+            }
+            let hint =
+                record.fields.count > names.count
+                ? " (a value with a \(separator) must be in double quotes)"
+                : others.isEmpty
+                    ? ""
+                    : " (the header separates fields with \(separator.shown), this line with "
+                        + others.map(\.shown).joined(separator: " and ") + ")"
             throw CSVError(
                 line: record.line,
                 reason: "\(record.fields.count) fields, but the header has \(names.count)\(hint)")
@@ -173,7 +218,6 @@ public final class CSVReader {
     // MARK: Bytes
 
     private static let quote = UInt8(ascii: "\"")
-    private static let comma = UInt8(ascii: ",")
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
 
@@ -256,6 +300,7 @@ public final class CSVReader {
     /// One record as written, blank or not; nil at the end of the input.
     private func readRecord() throws -> (fields: [String], line: Int)? {
         guard try fill() else { return nil }
+        if header == nil { try detectSeparator() }
         let recordLine = line
         var fields: [String] = []
         while true {
@@ -310,11 +355,11 @@ public final class CSVReader {
         }
     }
 
-    /// After a closing quote: a comma (false), the end of the record or input (true), anything else is refused.
+    /// After a closing quote: a separator (false), the end of the record or input (true), anything else is refused.
     private func endOfQuotedField(column: Int) throws -> Bool {
         guard try fill() else { return true }
         let byte = buffer[start]
-        if byte == Self.comma {
+        if byte == separatorByte {
             start += 1
             return false
         }
@@ -327,25 +372,79 @@ public final class CSVReader {
             reason: "text after the closing quote of a quoted field (a quote inside one is written \"\")")
     }
 
-    /// Reads an unquoted field up to a comma (false) or the end of the record or input (true).
+    /// Reads an unquoted field up to a separator (false) or the end of the record or input (true).
     private func readUnquoted() throws -> Bool {
         while try fill() {
             var index = start
             while index < end {
                 let byte = buffer[index]
-                if byte == Self.comma || byte == Self.lf || byte == Self.cr { break }
+                if byte == separatorByte || byte == Self.lf || byte == Self.cr { break }
                 index += 1
             }
             field.append(contentsOf: buffer[start..<index])
             start = index
             guard index < end else { continue }
-            if buffer[index] == Self.comma {
+            if buffer[index] == separatorByte {
                 start += 1
                 return false
             }
             try consumeLineEnd()
             return true
         }
+        return true
+    }
+
+    /// Sets ``separator`` from the line about to be read: the one of comma, semicolon and tab it holds outside
+    /// quotes, a comma when it holds none. The line is read into the buffer whole when it fits.
+    ///
+    /// - Throws: ``CSVError`` for a line holding more than one of them.
+    private func detectSeparator() throws {
+        var found: [CSVSeparator] = []
+        var quoted = false
+        var index = start
+        while true {
+            if index == end {
+                let scanned = index - start
+                guard try readMore() else { break }
+                index = start + scanned
+                continue
+            }
+            let byte = buffer[index]
+            if byte == Self.quote {
+                quoted.toggle()
+            } else if !quoted {
+                if byte == Self.lf || byte == Self.cr { break }
+                if let kind = CSVSeparator(rawValue: byte), !found.contains(kind) { found.append(kind) }
+            }
+            index += 1
+        }
+        guard found.count <= 1 else {
+            throw CSVError(
+                line: line,
+                reason: "the header mixes separators " + found.map(\.shown).joined(separator: " and ")
+                    + ": a file separates its fields with one of \",\", \";\" or tab")
+        }
+        separator = found.first ?? .comma
+    }
+
+    /// Moves the unread bytes to the front of the buffer and reads more after them; false at the end of the input
+    /// or when the buffer is full.
+    private func readMore() throws -> Bool {
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                memmove(base, base + start, end - start)
+            }
+            end -= start
+            start = 0
+        }
+        guard end < buffer.count, !atEnd else { return false }
+        let more = try readChunk(into: end)
+        if more == 0 {
+            atEnd = true
+            return false
+        }
+        end += more
         return true
     }
 

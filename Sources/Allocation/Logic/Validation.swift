@@ -116,6 +116,7 @@ public enum Validation {
             try checkIdentifier(c.orderid, field: "order id")
             try checkIdentifier(c.sku, field: "sku")
             try checkQuantity(c.qty)
+            if let since = c.waitingSince { try checkWaitingSince(since) }
         case .changeBatchQuantity(let c):
             try checkIdentifier(c.ref, field: "batch reference")
             try checkQuantity(c.qty, allowZero: true)

@@ -4,12 +4,17 @@ public struct CreateBatch: Equatable, Sendable {
     public var sku: String
     public var qty: Int
     public var eta: Day?
+    /// With a batch of the same reference and SKU there, set its quantity and ETA to these (an updated advance
+    /// shipping notice, `import batches --update`) by ``ChangeBatchQuantity`` and ``ChangeBatchEta``'s rules, all
+    /// or nothing; false refuses another batch under a reference that is taken.
+    public var updatesExisting: Bool
 
-    public init(ref: String, sku: String, qty: Int, eta: Day? = nil) {
+    public init(ref: String, sku: String, qty: Int, eta: Day? = nil, updatesExisting: Bool = false) {
         self.ref = ref
         self.sku = sku
         self.qty = qty
         self.eta = eta
+        self.updatesExisting = updatesExisting
     }
 }
 
@@ -18,11 +23,17 @@ public struct Allocate: Equatable, Sendable {
     public var orderid: String
     public var sku: String
     public var qty: Int
+    /// When a new line that waits started waiting (a timestamp as ``Clock/timestamp()`` writes it, not in the
+    /// future): given only by `import orders`, from an exported line's `waiting_since`. It is kept when no waiting
+    /// line of the SKU started waiting later, so the queue stays oldest first; else the line waits from now
+    /// (``Outcome/waiting(orderid:sku:qty:isNew:room:ageRestarted:)``). Nil: from now.
+    public var waitingSince: String?
 
-    public init(orderid: String, sku: String, qty: Int) {
+    public init(orderid: String, sku: String, qty: Int, waitingSince: String? = nil) {
         self.orderid = orderid
         self.sku = sku
         self.qty = qty
+        self.waitingSince = waitingSince
     }
 }
 
@@ -192,8 +203,12 @@ public enum Command: Equatable, Sendable {
     public var normalized: Command {
         let n = Validation.normalized
         switch self {
-        case .createBatch(let c): return .createBatch(CreateBatch(ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta))
-        case .allocate(let c): return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty))
+        case .createBatch(let c):
+            return .createBatch(
+                CreateBatch(
+                    ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta, updatesExisting: c.updatesExisting))
+        case .allocate(let c):
+            return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty, waitingSince: c.waitingSince))
         case .changeBatchQuantity(let c):
             return .changeBatchQuantity(
                 ChangeBatchQuantity(ref: n(c.ref), qty: c.qty, expectedVersion: c.expectedVersion))
@@ -285,15 +300,19 @@ public enum Outcome: Equatable, Sendable {
     /// when it is new (`isNew`; false when the line was already waiting and nothing changed). Accepted, not refused.
     ///
     /// `room` is set when the SKU's batches together could take the line, but only in pieces and the
-    /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock.
-    case waiting(orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil)
+    /// `splitLines` policy is `never`: the line waits though the SKU is not out of stock. `ageRestarted` is true
+    /// when the command gave a ``Allocate/waitingSince`` that could not be kept: the line waits from now.
+    case waiting(
+        orderid: String, sku: String, qty: Int, isNew: Bool = true, room: WaitingRoom? = nil, ageRestarted: Bool = false
+    )
     /// A line placed in several pieces, or partly placed with the rest waiting (`waiting` > 0, with an
     /// `OutOfStock` event for the rest). `wasAlreadyAllocated` is true when the same line was placed so before and
     /// nothing changed. `daysLate` holds, by reference, the late batches among the pieces' and how many days each is
-    /// late.
+    /// late. `ageRestarted`, as for ``waiting(orderid:sku:qty:isNew:room:ageRestarted:)``: the part that waits does
+    /// so from now, though the command gave a ``Allocate/waitingSince``.
     case allocatedInPieces(
         orderid: String, sku: String, qty: Int, pieces: [Piece], waiting: Int, wasAlreadyAllocated: Bool = false,
-        daysLate: [String: Int] = [:])
+        daysLate: [String: Int] = [:], ageRestarted: Bool = false)
     /// A move to nil left its line waiting; `wasChanged` is false (and `moved` empty) when the quantity was
     /// already that.
     /// `delayed`: the lines the change made later or left waiting (``Delay``).
@@ -348,8 +367,8 @@ public enum Outcome: Equatable, Sendable {
         switch self {
         case .batchCreated(_, _, _, _, let wasAlreadyThere): !wasAlreadyThere
         case .allocated(_, let wasAlreadyAllocated, _): !wasAlreadyAllocated
-        case .waiting(_, _, _, let isNew, _): isNew
-        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _): !wasAlreadyAllocated
+        case .waiting(_, _, _, let isNew, _, _): isNew
+        case .allocatedInPieces(_, _, _, _, _, let wasAlreadyAllocated, _, _): !wasAlreadyAllocated
         case .quantityChanged(_, _, _, let wasChanged, _), .etaChanged(_, _, let wasChanged, _): wasChanged
         case .allocatedWaiting(let filled): !filled.isEmpty
         case .deallocated, .cancelled, .received, .shipped, .moved, .receivedWithRest, .unreceived, .batchVoided:
@@ -364,7 +383,7 @@ public enum Outcome: Equatable, Sendable {
     public var leftLinesWaiting: Bool {
         switch self {
         case .waiting: true
-        case .allocatedInPieces(_, _, _, _, let waiting, _, _): waiting > 0
+        case .allocatedInPieces(_, _, _, _, let waiting, _, _, _): waiting > 0
         case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _),
             .receivedWithRest(_, _, _, let moved, _, _), .unreceived(_, _, _, _, let moved, _),
             .batchVoided(_, let moved, _):

@@ -17,11 +17,11 @@ extension Outcome {
         case .allocated(let batchReference, true, _):
             (Outcome.allocatedLine(command).map { "\($0) was already allocated to \(batchReference)" }
                 ?? "already allocated") + "; nothing changed"
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, _, true, _):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, _, true, _, _):
             "\(orderid) \(sku) x\(qty) was already allocated in \(pieces.count) pieces; nothing changed"
         case .etaChanged(let reference, _, false, _): "\(reference) already had that ETA; nothing changed"
         case .batchCreated(let reference, _, _, _, true): "batch \(reference) was already there; nothing changed"
-        case .waiting(let orderid, let sku, _, false, _): "\(orderid) \(sku) was already waiting; nothing changed"
+        case .waiting(let orderid, let sku, _, false, _, _): "\(orderid) \(sku) was already waiting; nothing changed"
         case .quantityChanged(let reference, _, _, false, _):
             "\(reference) already had that quantity; nothing changed"
         case .allocatedWaiting(let filled) where filled.isEmpty: "no waiting line fits a batch; nothing changed"
@@ -47,11 +47,11 @@ extension Outcome {
     /// sentence per line; nil when no line waits.
     public var notice: String? {
         switch self {
-        case .waiting(let orderid, let sku, let qty, _, nil):
+        case .waiting(let orderid, let sku, let qty, _, nil, _):
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: qty)
-        case .waiting(let orderid, let sku, let qty, _, let room?):
+        case .waiting(let orderid, let sku, let qty, _, let room?, _):
             return "\(sku) is in stock only in pieces: order \(orderid) waits for \(qty) (\(room.reason(qty: qty)))"
-        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false, _) where waiting > 0,
+        case .allocatedInPieces(let orderid, let sku, _, _, let waiting, false, _, _) where waiting > 0,
             .lineChanged(let orderid, let sku, _, _, _, let waiting, _, true) where waiting > 0:
             return Outcome.outOfStockMessage(sku: sku, orderid: orderid, qty: waiting)
         case .quantityChanged(_, let moved, _, _, _), .received(_, _, let moved, _, _),
@@ -104,10 +104,10 @@ extension Outcome {
                 return Wording(reference: batchReference, headline: "allocated to \(batch)", lines: [])
             }
             return Wording(lines: ["allocated \(line) to \(batch)"])
-        case .waiting(let orderid, let sku, let qty, _, let room):
+        case .waiting(let orderid, let sku, let qty, _, let room, _):
             let why = room.map { $0.reason(qty: qty) } ?? "out of stock for \(sku)"
             return Wording(lines: ["waiting: \(orderid) \(sku) x\(qty) (\(why))"])
-        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, _, let daysLate):
+        case .allocatedInPieces(let orderid, let sku, let qty, let pieces, let waiting, _, let daysLate, _):
             let placed = pieces.map {
                 "x\($0.qty) from \($0.batchref)" + Outcome.lateness(daysLate[$0.batchref] ?? 0)
             }.joined(separator: ", ")

@@ -27,6 +27,11 @@ enum Services {
         let new = Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
         guard let batch = try new.insertIfNew(into: db) else {
             let existing = try Batch.find(reference: command.ref, in: db)
+            if let existing, command.updatesExisting, existing.sku == new.sku,
+                existing.purchased != new.purchased || existing.eta != new.eta
+            {
+                return try update(existing, to: command, context: context, in: db)
+            }
             guard let existing, existing.sku == new.sku, existing.purchased == new.purchased,
                 existing.eta == new.eta
             else { throw AllocationError.duplicateBatch(command.ref) }
@@ -51,7 +56,7 @@ enum Services {
     ///
     /// When the preferred batch that can take the line is in the warehouse, every policy puts it there; else,
     /// unless `splitLines` is `never`, the SKU's batches with room are read and the line is placed by the
-    /// placement rule, maybe in pieces (``allocateInPieces(_:product:context:in:)``).
+    /// placement rule, maybe in pieces (``allocateInPieces(_:_:product:context:in:)``).
     static func allocate(_ command: Allocate, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         var product = try loadProduct(sku: command.sku, in: db)
         let requested = OrderLine(orderid: command.orderid, sku: command.sku, qty: command.qty)
@@ -59,7 +64,9 @@ enum Services {
         let existing: OrderLine?
         if context.splitLines != .never, product.batches.first.map({ $0.eta != nil }) ?? true {
             existing = try OrderLine.find(orderid: command.orderid, sku: command.sku, in: db)
-            if existing == nil { return try allocateInPieces(requested, product: product, context: context, in: db) }
+            if existing == nil {
+                return try allocateInPieces(command, requested, product: product, context: context, in: db)
+            }
         } else {
             var placed = product
             if let reference = try placed.allocate(requested), let line = try requested.insertIfNew(into: db) {
@@ -101,8 +108,9 @@ enum Services {
         }
         guard let reference = try product.allocate(line) else {
             let isNew = line.id == nil
+            var ageRestarted = false
             if isNew {
-                line.waitingSince = context.now
+                (line.waitingSince, ageRestarted) = try waitingStart(of: command, context: context, in: db)
                 line = try line.insert(into: db)
                 try product.saveVersion(in: db)
             }
@@ -111,7 +119,8 @@ enum Services {
             return (
                 .waiting(
                     orderid: line.orderid, sku: line.sku, qty: line.qty, isNew: isNew,
-                    room: available >= line.qty ? WaitingRoom(available: available, batches: room.count) : nil),
+                    room: available >= line.qty ? WaitingRoom(available: available, batches: room.count) : nil,
+                    ageRestarted: ageRestarted),
                 product.events
             )
         }
@@ -130,13 +139,16 @@ enum Services {
     /// A new line placed by ``placement(of:among:policy:today:)`` among the SKU's batches with room: whole, in
     /// pieces (an `Allocated` event each), or waiting whole or in part (`OutOfStock` with what waits).
     private static func allocateInPieces(
-        _ requested: OrderLine, product: Product, context: Context, in db: Database
+        _ command: Allocate, _ requested: OrderLine, product: Product, context: Context, in db: Database
     ) throws -> (Outcome, [Event]) {
         var product = product
         let room = try Batch.candidates(sku: requested.sku, available: 1, in: db)
         let plan = placement(of: requested.qty, among: room, policy: context.splitLines, today: context.today)
         var line = requested
-        line.waitingSince = plan.waiting > 0 ? context.now : nil
+        var ageRestarted = false
+        if plan.waiting > 0 {
+            (line.waitingSince, ageRestarted) = try waitingStart(of: command, context: context, in: db)
+        }
         line = try line.insert(into: db)
         for piece in plan.pieces {
             guard let batch = room.first(where: { $0.reference == piece.batchref }) else { continue }
@@ -156,11 +168,11 @@ enum Services {
                 .allocated(
                     batchReference: plan.pieces[0].batchref, wasAlreadyAllocated: false,
                     daysLate: daysLate[plan.pieces[0].batchref] ?? 0)
-            case (0, _): .waiting(orderid: line.orderid, sku: line.sku, qty: line.qty)
+            case (0, _): .waiting(orderid: line.orderid, sku: line.sku, qty: line.qty, ageRestarted: ageRestarted)
             default:
                 .allocatedInPieces(
                     orderid: line.orderid, sku: line.sku, qty: line.qty, pieces: plan.pieces, waiting: plan.waiting,
-                    daysLate: daysLate)
+                    daysLate: daysLate, ageRestarted: ageRestarted)
             }
         return (outcome, product.events)
     }
