@@ -36,7 +36,7 @@ extension Subcommand {
         name: "history", positionals: ["ORDERID"], optional: 1,
         options: [
             .valued("--batch", "REF", "the batch's history instead of an order's"),
-            .flag("--json", #"print one JSON object a line: {"id","at","operator","kind", ...the event's fields}"#),
+            .flag("--json", #"print [{"id","at","operator","kind", ...the event's fields}]"#),
         ],
         abstract: "every event that touched an order or a batch",
         details: """
@@ -125,7 +125,7 @@ extension Tool {
             throw UsageError(message: "history needs ORDERID or --batch REF, not both")
         }
         if arguments.flags.contains("--json") {
-            return printOut(events.map(\.json).joined(separator: "\n"))
+            return printOut(jsonArray(events.map(\.json)))
         }
         let text = EventText(zone: settings.zone, fitting: events, header: true)
         return printOut(([text.header] + events.map(text.line(for:))).joined(separator: "\n"))

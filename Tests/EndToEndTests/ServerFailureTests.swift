@@ -8,16 +8,10 @@ import Testing
 /// What a PostgreSQL server can do to `stock` that a file cannot: refuse the login, be down or silent, drop a
 /// session mid-transaction, refuse a transaction for a conflict with a concurrent one.
 @Suite(.serialized) struct ServerFailureTests {
-    /// The test server's TCP port: the `port=` parameter of `STOCK_TEST_POSTGRES`, else PostgreSQL's default.
-    static var serverPort: String {
-        let url = TestEngine.serverURL ?? ""
-        guard let range = url.range(of: "port=") else { return "5432" }
-        return String(url[range.upperBound...].prefix { $0.isNumber })
-    }
-
-    /// `url` with a parameter added.
+    /// `url` with a parameter `keyword=value` added.
     static func adding(_ parameter: String, to url: String) -> String {
-        url + (url.contains("?") ? "&" : "?") + parameter
+        let keyword = parameter.prefix { $0 != "=" }
+        return addingServerParameter(String(keyword), String(parameter.dropFirst(keyword.count + 1)), to: url)
     }
 
     /// Runs `stock --db URL ARGUMENTS` and returns what it did with the seconds it took.
@@ -34,14 +28,16 @@ import Testing
         return listener.port
     }
 
-    @Test(.postgresOnly) func aWrongPasswordIsRefusedWithExit3AndNeverShown() throws {
-        let url = "postgresql://postgres:wrong-secret@127.0.0.1:\(Self.serverPort)/stocktest"
+    /// Over TCP to the test server's host, port and database, as its own user.
+    @Test(.postgresOnly, .refusesWrongPasswords) func aWrongPasswordIsRefusedWithExit3AndNeverShown() throws {
+        let server = try #require(TestServer.current)
+        let url = server.tcpURL(password: "wrong-secret", parameters: "passfile=/dev/null")
         for arguments in [["batches"], ["init"], ["allocate", "o1", "LAMP", "1"]] {
             let started = monotonicSeconds()
             let result = try StockProcess.run(["--db", url] + arguments)
             #expect(result.status == 3, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("refused the login"), "\(result.stderr)")
-            #expect(result.stderr.contains("postgresql://postgres:***@127.0.0.1"), "\(result.stderr)")
+            #expect(result.stderr.contains("postgresql://\(server.user):***@\(server.tcpHost)"), "\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains("wrong-secret"))
             #expect(monotonicSeconds() - started < 5)
         }
@@ -156,18 +152,17 @@ import Testing
         defer { run.session.kill() }
         let s = run.session
         try s.waitFor("B-CHAIR-9")
-        let database = try #require(URLComponents(string: run.db.path)?.path.dropFirst())
-        #expect(!database.isEmpty)
-        let query = URLComponents(string: run.db.path)?.queryItems ?? []
-        let port = query.first { $0.name == "port" }?.value ?? ""
-        // The status line names the database and the host it is on: the test server's local socket.
-        try s.waitFor(" \(database)@local:\(port)")
+        let server = TestServer(url: run.db.path, environment: ProcessInfo.processInfo.environment)
+        #expect(!server.database.isEmpty)
+        // The status line names the database and the host it is on: a local socket as `local`.
+        let host = "\(server.host.hasPrefix("/") ? "local" : server.host):\(server.port)"
+        try s.waitFor(" \(server.database)@\(host)")
         let admin = try rawConnection(to: run.db.path)
         let terminated = try admin.queryOne(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name
         ) { $0.int(0) }
         #expect(terminated == 1)
-        try s.waitFor("reconnected: now on local:\(port)", timeout: 10)
+        try s.waitFor("reconnected: now on \(host)", timeout: 10)
         let added = try StockProcess.run(["--db", run.db.path, "add-batch", "B-NEW-1", "NEW-SKU", "5"])
         #expect(added.status == 0, "\(added.stderr)")
         try s.waitFor("B-NEW-1", timeout: 5)

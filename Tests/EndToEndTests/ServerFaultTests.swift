@@ -19,13 +19,15 @@ import Testing
         pieces.contains { text.contains($0) }
     }
 
-    /// The test server's log: `server.log` in the folder the `host=` parameter of `STOCK_TEST_POSTGRES` names.
+    /// The test server's log: `server.log` in the socket folder `STOCK_TEST_POSTGRES` names (as `.ci/postgres.sh`
+    /// keeps it); empty for a server reached otherwise.
     static var serverLog: String {
-        let url = TestEngine.serverURL ?? ""
-        guard let range = url.range(of: "host=") else { return "" }
-        let folder = url[range.upperBound...].prefix { $0 != "&" }
+        guard let folder = TestServer.current?.host, folder.hasPrefix("/") else { return "" }
         return (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? ""
     }
+
+    /// The host the password tests log in at over TCP.
+    static var host: String { TestServer.current?.tcpHost ?? "127.0.0.1" }
 
     /// The test server's own database, for creating roles and schemas.
     static func administration() throws -> Database {
@@ -51,8 +53,9 @@ import Testing
 
         /// The URL logging in over TCP as this role with `password` as written in the URL.
         func url(password: String, scheme: String = "postgresql") -> String {
-            "\(scheme)://\(name):\(password)@127.0.0.1:\(ServerFailureTests.serverPort)/postgres"
-                + "?options=-csearch_path%3D\(schema)"
+            let server = TestServer.current
+            return "\(scheme)://\(name):\(password)@\(ServerFaultTests.host):\(server?.port ?? "5432")/"
+                + "\(server?.database ?? "postgres")?options=-csearch_path%3D\(schema)"
         }
     }
 
@@ -65,7 +68,7 @@ import Testing
     /// A password with `?`, `%` and `/` in it, percent-encoded, or with its `?` raw, works and never shows: not in
     /// `init`'s, a listing's or `copy`'s words, nor with `STOCK_DEBUG`; an upper-case scheme is read as a URL,
     /// so the password does not reach the server as a database name (nor its log).
-    @Test func aPasswordWithSpecialCharactersWorksAndIsNeverShown() throws {
+    @Test(.reachableOverTCP) func aPasswordWithSpecialCharactersWorksAndIsNeverShown() throws {
         let role = try PasswordRole()
         let url = role.url(password: Self.encoded)
         let uninitialized = try Self.stock(url, "batches", debug: true)
@@ -75,7 +78,7 @@ import Testing
 
         let initialized = try Self.stock(url, "init")
         #expect(initialized.status == 0, "\(initialized.stderr)")
-        #expect(initialized.stderr.contains("database ready at postgresql://\(role.name):***@127.0.0.1:"))
+        #expect(initialized.stderr.contains("database ready at postgresql://\(role.name):***@\(Self.host):"))
         let folder = try TemporaryFolder()
         let copy = folder.appendingPathComponent("copy.sqlite").path
         let runs = [
@@ -91,18 +94,19 @@ import Testing
             #expect(!Self.showsPassword(run.stdout + run.stderr), "\(run.stdout)\(run.stderr)")
         }
         #expect(runs[2].stdout.contains("b1"))
-        #expect(runs[5].stdout.contains("from postgresql://\(role.name):***@127.0.0.1:"), "\(runs[5].stdout)")
+        #expect(runs[5].stdout.contains("from postgresql://\(role.name):***@\(Self.host):"), "\(runs[5].stdout)")
         #expect(!Self.showsPassword(Self.serverLog))
     }
 
     /// libpq's keyword/value string names the server in `--db` and in `STOCK_DB` as a URL does: no file of that
     /// name is made in the working folder, and the password in it (quoted, with its `?`, `%` and `/` raw) never
     /// shows.
-    @Test func aKeywordValueStringNamesTheServerAndItsPasswordIsNeverShown() throws {
+    @Test(.reachableOverTCP) func aKeywordValueStringNamesTheServerAndItsPasswordIsNeverShown() throws {
         let role = try PasswordRole()
         let folder = try TemporaryFolder()
         let conninfo =
-            "host=127.0.0.1 port=\(ServerFailureTests.serverPort) dbname=postgres user=\(role.name) "
+            "host=\(Self.host) port=\(TestServer.current?.port ?? "5432") "
+            + "dbname=\(TestServer.current?.database ?? "postgres") user=\(role.name) "
             + "password='\(Self.password)' options='-csearch_path=\(role.schema)'"
         var environment = ["STOCK_SETTINGS": repositoryRoot + "/assets/settings/test.json", "TZ": "UTC"]
         let runs = [
@@ -116,7 +120,8 @@ import Testing
             #expect(!Self.showsPassword(run.stdout + run.stderr), "\(run.stdout)\(run.stderr)")
         }
         #expect(
-            runs[0].stderr.contains("database ready at postgresql://\(role.name):***@127.0.0.1:"), "\(runs[0].stderr)")
+            runs[0].stderr.contains("database ready at postgresql://\(role.name):***@\(Self.host):"),
+            "\(runs[0].stderr)")
         #expect(listed.stdout.contains("b1"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
@@ -124,7 +129,7 @@ import Testing
     /// A URL libpq cannot read (a raw `%`), or reads as something else than meant (a raw `/` makes the user name
     /// the host and the password's start the port), is refused with exit 2 before connecting, quoting none of
     /// it; a wrong password with the same characters is refused by the server, and not shown either.
-    @Test func anUnreadableURLOrAWrongPasswordIsRefusedWithoutShowingIt() throws {
+    @Test(.refusesWrongPasswords) func anUnreadableURLOrAWrongPasswordIsRefusedWithoutShowingIt() throws {
         let role = try PasswordRole()
         for password in ["sekr?QQq%ZZz%2FWWw", "sekr%3FQQq%25ZZz/WWw", "sekr%3FQQq%25ZZz/WWw@x"] {
             for scheme in ["postgresql", "POSTGRESQL"] {
@@ -236,7 +241,7 @@ import Testing
             .map { String($0.prefix(63)) }
         for schema in schemas { try admin.execute("CREATE SCHEMA \(schema)") }
         defer { for schema in schemas { try? admin.execute("DROP SCHEMA \(schema) CASCADE") } }
-        let urls = schemas.map { ServerFailureTests.adding("options=-csearch_path%3D\($0)", to: serverURL) }
+        let urls = schemas.map { ServerFailureTests.adding("options=-csearch_path=\($0)", to: serverURL) }
         var listeners: [Database] = []
         for url in urls {
             let initialized = try Self.stock(url, "init")
@@ -270,7 +275,7 @@ import Testing
             ("s" + UUID().uuidString.prefix(8).lowercased() + String(repeating: "_older", count: 10)).prefix(60))
         try admin.execute("CREATE SCHEMA \(schema)")
         defer { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
-        let url = ServerFailureTests.adding("options=-csearch_path%3D\(schema)", to: serverURL)
+        let url = ServerFailureTests.adding("options=-csearch_path=\(schema)", to: serverURL)
         // What the first version's migration made: the channel named in full, and version 1.
         try ServerSchemaUpgradeTests.makeFirstRelease(in: try Database(serverURL: url), numbered: 1)
         try admin.execute(

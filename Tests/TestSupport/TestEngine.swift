@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// The engine the suite runs on: SQLite files by default, or fresh schemas on the PostgreSQL server that
-/// `STOCK_TEST_POSTGRES` names (a `postgresql://` URL of a database the tests may create schemas in).
+/// `STOCK_TEST_POSTGRES` names (a database the tests may create schemas in, in any form `--db` takes: a
+/// `postgresql://` URL or libpq's keyword/value string; ``TestServer`` reads its host, port and database).
 ///
 /// The same tests run on either engine: every database a test makes comes from ``freshDatabaseLocation(in:)``.
 /// `.ci/run` runs the suite once per engine.
@@ -43,7 +44,7 @@ public final class TestDatabaseLocation: Sendable {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try TestEngine.administration().execute("CREATE SCHEMA \(schema)")
         self.schema = schema
-        let url = serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        let url = addingServerParameter("options", "-csearch_path=\(schema)", to: serverURL)
         // stock's messages name a server as ServerAddress.shown rebuilds it, its parameters in libpq's order: a
         // test URL whose parameters come in another order (target_session_attrs before the options added here)
         // is used in that form, so that what tests expect of messages matches. A URL with a password keeps its

@@ -167,11 +167,9 @@ public struct Settings: Equatable, Sendable {
 
     /// Reads a settings file over the defaults.
     ///
-    /// - Throws: `SettingsError` naming the file and the bad key or value.
+    /// - Throws: `SettingsError` naming the file and why it cannot be read, or the bad key or value.
     public static func load(file path: String) throws -> Settings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SettingsError(message: "cannot read settings file \(path)")
-        }
+        let data = try contents(ofSettingsFile: path)
         // JSONSerialization would drop a byte-order mark at the start of a string value without a word.
         let document: (value: JSONValue, repeatedKey: String?)
         do {

@@ -91,8 +91,9 @@ public struct ServerAddress: Sendable, Equatable {
         }
     }
 
-    /// The value libpq read for `keyword`, nil when the URL does not set it.
-    func value(_ keyword: String) -> String? {
+    /// The value libpq read for `keyword` (`host`, `port`, `dbname`, `user`, ...), whichever form the URL has; nil
+    /// when the URL does not set it (libpq then takes `PGHOST`, `PGPORT`, ... or its defaults).
+    public func value(_ keyword: String) -> String? {
         parts.first { $0.keyword == keyword }?.value
     }
 
