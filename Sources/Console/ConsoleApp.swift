@@ -172,7 +172,8 @@ public final class ConsoleApp {
             reload(all: all, follow: false)
         case .send(let command):
             perform(command)
-        case .none, .redraw, .openForm, .openHistory, .openProjection, .preview, .closeOverlay, .typed, .message, .quit:
+        case .none, .redraw, .openForm, .openHistory, .openProjection, .preview, .closeOverlay, .openFilter, .typed,
+            .message, .quit:
             // `state.handle` has already carried out the ones that change only what is shown (and turned the
             // history and preview into reloads).
             break
