@@ -63,6 +63,8 @@ public final class ConsoleApp {
     /// When a standby's replication was last looked at (``checkReplica()``), and what it warned of.
     var lastReplicaCheck = -Double.infinity
     var replicaWarning: String?
+    /// When the data shown was last read, by the settings' clock: the time the stale marker names.
+    var lastFresh: Double?
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -240,6 +242,7 @@ public final class ConsoleApp {
         do {
             try state.reload(from: database, all: all, follow: follow)
             if all { try refreshStatus(flash: flash) }
+            noteFresh()
             if databaseTrouble {
                 databaseTrouble = false
                 state.status.say("database readable again", style: .ok)

@@ -59,6 +59,10 @@ struct ConsoleState {
     static let alertPage = 500
     var overlay: Overlay?
     var status = StatusBar()
+    /// While what is shown may be out of date (the server connection lost, the file removed or replaced and not
+    /// reopened, a refresh failing): the time of the last data read (`10:42:07`), which the title line keeps
+    /// showing as `stale: data as of 10:42:07` until fresh data is shown again.
+    var staleSince: String?
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
     var now: Double = 0
@@ -481,6 +485,10 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
+        if let staleSince {
+            let room = max(0, canvas.width - x - TerminalText.width(today))
+            canvas.putRight(" stale: data as of \(staleSince) ", x: x, y: 0, limit: room, style: .alert)
+        }
         var focused = overlay == nil
         if case .filter = overlay { focused = true }
         let context = RenderContext(today: self.today, now: now, focused: focused, zone: zone)

@@ -198,8 +198,8 @@ struct KeyMap: Sendable {
 
     static let events = KeyMap(
         bindings: [
-            Binding([.enter], .history, "history of the event's order or batch", hint: "history"),
-            Binding(chars("/"), .search, "filter: order, SKU, batch, kind, operator", hint: "filter"),
+            Binding([.enter], .history, "history of order or batch", hint: "history"),
+            Binding(chars("/"), .search, "filter by order, SKU, kind", hint: "filter"),
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)
 

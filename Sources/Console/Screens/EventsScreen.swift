@@ -17,7 +17,9 @@ struct EventsScreen {
     /// Whether repeated events (``LogEntry/collapse(_:)``) show as one row: the monitor's log.
     var collapsesRepeats = false
     /// The rows as shown: each event, or a run of repeats as one entry when ``collapsesRepeats``.
-    var entries: [LogEntry] = []
+    var entries: [LogEntry] {
+        collapsesRepeats ? LogEntry.collapse(rows) : rows.map { LogEntry(rows: [$0]) }
+    }
 
     var selectedRow: EventRow? {
         entries.indices.contains(list.cursor) ? entries[list.cursor].newest : nil
@@ -40,6 +42,7 @@ struct EventsScreen {
     /// above. A log that collapses repeats reads up to ``collapseReach`` events for the rows it shows.
     ///
     /// - Returns: a message for the status line when no event matches the filter.
+    @discardableResult
     mutating func reload(from database: Database) throws -> String? {
         let filter = filter.map(EventsScreen.eventFilter)
         let reach = collapsesRepeats && list.anchor == nil ? EventsScreen.collapseReach : nil
@@ -52,11 +55,9 @@ struct EventsScreen {
             current: rows, id: \.id, older: { try page(from: $0, newer: false, limit: $1) },
             newer: { try page(from: $0, newer: true, limit: $1) })
         if reach != nil {
-            entries = Array(LogEntry.collapse(rows).prefix(list.pageSize))
-            rows = entries.flatMap(\.rows)
-            list.cursor = min(list.cursor, max(0, entries.count - 1))
-        } else {
-            entries = rows.map { LogEntry(rows: [$0]) }
+            let shown = LogEntry.collapse(rows).prefix(list.pageSize)
+            rows = shown.flatMap(\.rows)
+            list.cursor = min(list.cursor, max(0, shown.count - 1))
         }
         guard let filter else { return nil }
         matching = try Views.eventCount(matching: filter, limit: EventsScreen.countLimit + 1, in: database)
