@@ -486,8 +486,11 @@ struct ConsoleState {
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
         if let staleSince {
-            let room = max(0, canvas.width - x - TerminalText.width(today))
-            canvas.putRight(" stale: data as of \(staleSince) ", x: x, y: 0, limit: room, style: .alert)
+            // The marker matters more than the day: it takes the day's place when both do not fit.
+            let marker = " stale: data as of \(staleSince) "
+            let beside = canvas.width - x - TerminalText.width(today)
+            let room = beside >= TerminalText.width(marker) ? beside : max(0, canvas.width - x)
+            canvas.putRight(marker, x: x, y: 0, limit: room, style: .alert)
         }
         var focused = overlay == nil
         if case .filter = overlay { focused = true }
