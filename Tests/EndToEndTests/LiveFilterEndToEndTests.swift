@@ -108,6 +108,39 @@ import Testing
     }
 }
 
+extension LiveFilterEndToEndTests {
+    /// A monitor whose session the server ends and that cannot open another (its schema is gone meanwhile, as
+    /// good as a server that is down for it) keeps its data in view marked stale, and says nothing of a
+    /// transaction; once it can reconnect, fresh data shows and the marker goes.
+    @Test(.postgresOnly) func aMonitorCutOffFromItsServerMarksItsDataStaleUntilItReconnects() throws {
+        let name = "stock-e2e-\(UUID().uuidString.prefix(8))"
+        let run = try ConsoleRun("monitor", parameters: "&application_name=\(name)")
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("B-CHAIR-9")
+        let schema = try #require(run.db.path.range(of: #"t_[0-9a-f]{16}"#, options: .regularExpression))
+        let admin = try rawConnection(to: run.db.path)
+        try admin.execute("ALTER SCHEMA \(run.db.path[schema]) RENAME TO \(run.db.path[schema])_away")
+        _ = try admin.queryOne(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", name
+        ) { $0.int(0) }
+        let stale = try s.waitUntil("the stale marker", timeout: 5) {
+            $0.range(of: #"stale: data as of \d\d:\d\d:\d\d"#, options: .regularExpression) != nil
+        }
+        #expect(stale.contains("B-CHAIR-9"), "the data stays in view:\n\(stale)")
+        #expect(!stale.contains("not committed"), "\(stale)")
+        usleep(1_500_000)
+        #expect(try s.capture().contains("stale: data as of "), "the marker stays")
+        try admin.execute("ALTER SCHEMA \(run.db.path[schema])_away RENAME TO \(run.db.path[schema])")
+        try stock(run, ["add-batch", "B-NEW-1", "NEW-SKU", "5"])
+        let fresh = try s.waitFor("B-NEW-1", timeout: 10)
+        #expect(!fresh.contains("stale:"), "\(fresh)")
+        try s.send("M")
+        let messages = try s.waitFor("Messages, newest first")
+        #expect(messages.contains("lost the connection") && !messages.contains("not committed"), "\(messages)")
+    }
+}
+
 extension StandbyTests {
     /// A monitor whose server stops keeps its data in view, marked stale as of its last read, and says nothing of
     /// a transaction (a reader had none to lose); once the server is back, it reconnects and the marker goes.

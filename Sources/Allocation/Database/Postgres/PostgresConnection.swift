@@ -155,6 +155,15 @@ final class PostgresConnection {
         !pending.isEmpty || PQtransactionStatus(connection) != PQTRANS_IDLE
     }
 
+    /// Whether a transaction that may write is open or queued: what a lost connection loses uncommitted. A connection
+    /// already known to be lost is in no transaction (libpq's status is then unknown): it had nothing left to lose.
+    private var holdsWriteTransaction: Bool {
+        let status = PQtransactionStatus(connection)
+        let open =
+            !pending.isEmpty || status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+        return open && !transactionReadsOnly && !sessionReadsOnly
+    }
+
     /// Whether the connection to the server is still usable.
     var isConnected: Bool { !abandoned && PQstatus(connection) == CONNECTION_OK }
 
@@ -188,7 +197,7 @@ final class PostgresConnection {
         committing = sql == "COMMIT"
         commitWarning = nil
         if pending.isEmpty, sql.hasPrefix("BEGIN") { transactionReadsOnly = sql.hasSuffix("READ ONLY") }
-        inTransactionBeforeSend = isInTransaction && !transactionReadsOnly && !sessionReadsOnly
+        inTransactionBeforeSend = holdsWriteTransaction
         defer { committing = false }
         let result: OpaquePointer
         if !pending.isEmpty {
@@ -299,7 +308,7 @@ final class PostgresConnection {
             let first = pending.removeFirst()
             PQclear(try run(prepared: first.name, sql: first.sql, arguments: []))
         }
-        inTransactionBeforeSend = isInTransaction
+        inTransactionBeforeSend = holdsWriteTransaction
         guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
         PQclear(try wait(for: script))
     }
