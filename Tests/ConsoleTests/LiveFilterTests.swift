@@ -175,6 +175,28 @@ import Testing
         #expect(RenderingTests.render(state).text.contains("FLOOR-LAMP: o-41 ×1 waits"), "the operator's log")
     }
 
+    @Test func theMonitorsCollapsedLogStillScrollsToTheOldestEvent() throws {
+        let db = try ConsoleDatabase()
+        try db.fillDemo(today: ReloadTests.today)
+        try db.bus.handle(.createBatch(CreateBatch(ref: "B-FLOOR-1", sku: "FLOOR-LAMP", qty: 1)))
+        for number in 0..<30 {
+            try db.bus.handle(.allocate(Allocate(orderid: "o-f\(number)", sku: "FLOOR-LAMP", qty: 1)))
+        }
+        var state = ConsoleState.monitor(database: "stock.sqlite", today: ReloadTests.today)
+        state.resize(width: 80, height: 24)
+        try state.reload(from: db.database, all: true, follow: false)
+        let first = try #require(state.events.entries.first)
+        #expect(first.rows.count == 29 && first.newest.event.kind == .outOfStock)
+        _ = state.handle(.tab)
+        var seen: Set<Int64> = []
+        for _ in 0..<60 {
+            _ = state.handle(.down)
+            try state.reload(from: db.database, all: false, follow: false)
+            if let row = state.events.selectedRow { seen.insert(row.id) }
+        }
+        #expect(seen.contains(1), "the first event, B-LAMP-01's, is reached: \(seen.sorted())")
+    }
+
     @Test func theMonitorsHintsAre80ColumnsOfWhatItAllows() {
         useUTF8Locale()
         var state = ConsoleState.monitor(database: "stock.sqlite", today: ReloadTests.today)

@@ -39,20 +39,23 @@ struct EventsScreen {
     }
 
     /// Queries the visible events, and under a filter how many match; at the top of the log, new events come in
-    /// above. A log that collapses repeats reads up to ``collapseReach`` events for the rows it shows.
+    /// above. A log that collapses repeats reads up to ``collapseReach`` events for the rows it shows, and its cursor
+    /// moves over the entries.
     ///
     /// - Returns: a message for the status line when no event matches the filter.
     @discardableResult
     mutating func reload(from database: Database) throws -> String? {
         let filter = filter.map(EventsScreen.eventFilter)
-        let reach = collapsesRepeats && list.anchor == nil ? EventsScreen.collapseReach : nil
+        let reach = collapsesRepeats ? EventsScreen.collapseReach : nil
         func page(from id: Int64, newer: Bool, limit: Int) throws -> [EventRow] {
-            let limit = newer ? limit : reach ?? limit
+            // A page read older; one row read asks only whether there is any.
+            let limit = newer || limit == 1 ? limit : reach ?? limit
             guard let filter else { return try Views.events(from: id, newer: newer, limit: limit, in: database) }
             return try Views.events(matching: filter, from: id, newer: newer, limit: limit, in: database)
         }
+        let current = reach == nil ? rows : entries.map(\.newest)
         rows = try list.page(
-            current: rows, id: \.id, older: { try page(from: $0, newer: false, limit: $1) },
+            current: current, id: \.id, older: { try page(from: $0, newer: false, limit: $1) },
             newer: { try page(from: $0, newer: true, limit: $1) })
         if reach != nil {
             let shown = LogEntry.collapse(rows).prefix(list.pageSize)
