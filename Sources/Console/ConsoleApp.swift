@@ -65,6 +65,9 @@ public final class ConsoleApp {
     var replicaWarning: String?
     /// When the data shown was last read, by the settings' clock: the time the stale marker names.
     var lastFresh: Double?
+    /// Keys typed in the filter prompt asked for a query, made once the keys already waiting are handled: a paste
+    /// or fast typing costs one query, not one a key.
+    private var filterQueryPending = false
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -139,6 +142,10 @@ public final class ConsoleApp {
             // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
             // held up by drawing a frame per key.
             let waiting = dirty ? terminal.readKey(timeout: 0) : nil
+            if dirty, waiting == nil, filterQueryPending {
+                filterQueryPending = false
+                reload(all: false, follow: false)
+            }
             if dirty, waiting == nil {
                 draw(on: terminal)
                 frames += 1
@@ -171,7 +178,11 @@ public final class ConsoleApp {
         followPause()
         switch reaction {
         case .reload(let all):
-            reload(all: all, follow: false)
+            if case .filter = state.overlay, terminal != nil {
+                filterQueryPending = true
+            } else {
+                reload(all: all, follow: false)
+            }
         case .send(let command):
             perform(command)
         case .none, .redraw, .openForm, .openHistory, .openProjection, .preview, .closeOverlay, .openFilter, .typed,
