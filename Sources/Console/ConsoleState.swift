@@ -334,9 +334,7 @@ struct ConsoleState {
         let outcome = prompt.handle(key)
         overlay = outcome == .kept || outcome == .cancelled ? nil : .filter(prompt)
         switch outcome {
-        case .ignored:
-            return .redraw
-        case .kept:
+        case .ignored, .kept:
             return .redraw
         case .edited, .cancelled:
             switch page {
