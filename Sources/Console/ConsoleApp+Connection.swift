@@ -7,6 +7,7 @@ extension ConsoleApp {
     /// Shows a database problem in the status line and keeps running; true when the message is new. A lost
     /// server connection is remembered, so the next ticks reconnect.
     func complain(_ error: any Error) -> Bool {
+        markStale()
         let message = noticeLostConnection(error)
         let isNew = !databaseTrouble || state.status.message != message
         databaseTrouble = true
@@ -21,6 +22,7 @@ extension ConsoleApp {
         if fileLost == nil, !watch.isIntact {
             let lost = FileWatch.lostMessage(name: state.status.databaseLabel)
             fileLost = lost + (reopen == nil ? "; quit and reopen" : "; reopening it when it is back")
+            markStale()
         }
         guard let fileLost, state.status.message != fileLost else { return false }
         state.status.say(fileLost, style: .error)
@@ -39,6 +41,23 @@ extension ConsoleApp {
         // Another file's event ids say nothing of this one's.
         state.forgetEvents()
         adopt(fresh, saying: FileWatch.lostMessage(name: state.status.databaseLabel) + "; reopened it", style: .alert)
+        return true
+    }
+
+    /// The data shown was just read: it is fresh, unless it was read from a file the path no longer names or over
+    /// a connection being replaced.
+    func noteFresh() {
+        guard fileLost == nil, connectionLost == nil else { return }
+        lastFresh = state.now
+        state.staleSince = nil
+    }
+
+    /// Marks what is shown as stale, as of the last data read, until ``noteFresh()``; true when it was not yet.
+    @discardableResult
+    func markStale() -> Bool {
+        guard state.staleSince == nil else { return false }
+        let seconds = lastFresh ?? settings.clock.now()
+        state.staleSince = ShownTime(seconds: seconds, in: state.zone).clock
         return true
     }
 

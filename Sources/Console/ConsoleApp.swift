@@ -63,6 +63,11 @@ public final class ConsoleApp {
     /// When a standby's replication was last looked at (``checkReplica()``), and what it warned of.
     var lastReplicaCheck = -Double.infinity
     var replicaWarning: String?
+    /// When the data shown was last read, by the settings' clock: the time the stale marker names.
+    var lastFresh: Double?
+    /// Keys typed in the filter prompt asked for a query, made once the keys already waiting are handled: a paste
+    /// or fast typing costs one query, not one a key.
+    private var filterQueryPending = false
 
     /// Prepares the console over an open database; nothing touches the terminal until ``run(bus:)``.
     ///
@@ -137,6 +142,10 @@ public final class ConsoleApp {
             // Keys already waiting (a paste, a scanner) are all handled before the next frame, so input is never
             // held up by drawing a frame per key.
             let waiting = dirty ? terminal.readKey(timeout: 0) : nil
+            if dirty, waiting == nil, filterQueryPending {
+                filterQueryPending = false
+                reload(all: false, follow: false)
+            }
             if dirty, waiting == nil {
                 draw(on: terminal)
                 frames += 1
@@ -169,10 +178,15 @@ public final class ConsoleApp {
         followPause()
         switch reaction {
         case .reload(let all):
-            reload(all: all, follow: false)
+            if case .filter = state.overlay, terminal != nil {
+                filterQueryPending = true
+            } else {
+                reload(all: all, follow: false)
+            }
         case .send(let command):
             perform(command)
-        case .none, .redraw, .openForm, .openHistory, .openProjection, .preview, .closeOverlay, .typed, .message, .quit:
+        case .none, .redraw, .openForm, .openHistory, .openProjection, .preview, .closeOverlay, .openFilter, .typed,
+            .message, .quit:
             // `state.handle` has already carried out the ones that change only what is shown (and turned the
             // history and preview into reloads).
             break
@@ -239,6 +253,7 @@ public final class ConsoleApp {
         do {
             try state.reload(from: database, all: all, follow: follow)
             if all { try refreshStatus(flash: flash) }
+            noteFresh()
             if databaseTrouble {
                 databaseTrouble = false
                 state.status.say("database readable again", style: .ok)

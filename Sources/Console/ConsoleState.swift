@@ -11,6 +11,8 @@ struct ConsoleState {
         case messages(MessagesOverlay)
         case atRisk(AtRiskScreen)
         case projection(ProjectionScreen)
+        /// The live filter's prompt on the hints line; the screen above it stays in view and narrows as it is typed.
+        case filter(FilterPrompt)
     }
 
     /// What fills the content area: one of the operator's three tabs, or the monitor's board and log together.
@@ -61,6 +63,10 @@ struct ConsoleState {
     /// form closes, since it is about a form no longer there. A command's refusal is not one: it is held as long as
     /// every refusal is (``StatusBar/holdSeconds``).
     var formMessage: String?
+    /// While what is shown may be out of date (the server connection lost, the file removed or replaced and not
+    /// reopened, a refresh failing): the time of the last data read (`10:42:07`), which the title line keeps
+    /// showing as `stale: data as of 10:42:07` until fresh data is shown again.
+    var staleSince: String?
     var today: Day
     /// Seconds since 1970 by the settings' clock at the last reload: what waiting lines' ages are measured to.
     var now: Double = 0
@@ -82,7 +88,8 @@ struct ConsoleState {
     /// The read-only monitor: board and event log on one screen.
     static func monitor(database: String, today: Day) -> ConsoleState {
         var state = ConsoleState(
-            batches: BatchesScreen(emptyText: "No batches yet."), page: .monitor, readOnly: true, today: today)
+            batches: BatchesScreen(emptyText: "No batches yet."), events: EventsScreen(collapsesRepeats: true),
+            page: .monitor, readOnly: true, today: today)
         state.status.databaseLabel = database
         return state
     }
@@ -128,7 +135,7 @@ struct ConsoleState {
         case .allocations:
             message = try allocations.reload(from: database)
         case .events:
-            try events.reload(from: database)
+            message = try events.reload(from: database)
         case .monitor:
             message = try monitor.reload(
                 board: &batches, log: &events, from: database, follow: follow, today: today, now: now)
@@ -151,7 +158,8 @@ struct ConsoleState {
     mutating func refreshStatus(from database: Database) throws -> [EventRow] {
         status.batches = stale[.batches] == nil ? batches.total : try Views.batchCount(in: database)
         status.skus = try Views.skuCount(in: database)
-        let shown = (page == .events || page == .monitor) && events.list.anchor == nil ? events.rows : nil
+        let unfiltered = events.list.anchor == nil && events.filter == nil
+        let shown = (page == .events || page == .monitor) && unfiltered ? events.rows : nil
         var newest: EventRow?? = shown.map(\.first)
         var fresh: [EventRow] = []
         if var follower = alerts {
@@ -235,7 +243,7 @@ struct ConsoleState {
         case .projection(var screen):
             try screen.reload(from: database, today: today)
             overlay = .projection(screen)
-        case .help, .messages, nil:
+        case .help, .messages, .filter, nil:
             break
         }
     }
@@ -283,6 +291,8 @@ struct ConsoleState {
             let reaction = screen.handle(key)
             overlay = .projection(screen)
             return settle(reaction)
+        case .filter(var prompt):
+            return take(key, in: &prompt)
         case nil:
             break
         }
@@ -326,6 +336,32 @@ struct ConsoleState {
         }
     }
 
+    /// A key typed in the filter prompt: the current screen narrows to the text at once and is queried again.
+    private mutating func take(_ key: Key, in prompt: inout FilterPrompt) -> Reaction {
+        let outcome = prompt.handle(key)
+        overlay = outcome == .kept || outcome == .cancelled ? nil : .filter(prompt)
+        switch outcome {
+        case .ignored, .kept:
+            return .redraw
+        case .edited, .cancelled:
+            switch page {
+            case .batches, .monitor: batches.narrow(to: prompt.text)
+            case .allocations: allocations.apply(query: prompt.text)
+            case .events: events.narrow(to: prompt.text)
+            }
+            return .reload(all: false)
+        }
+    }
+
+    /// The filter prompt's count of matches for the current screen, as it is typed: `2 of 6`.
+    var filterCount: String? {
+        switch page {
+        case .batches, .monitor: batches.filterCount
+        case .allocations: allocations.filterCount
+        case .events: events.filterCount
+        }
+    }
+
     private mutating func show(tab number: Int) -> Reaction {
         guard tabs.indices.contains(number) else { return .none }
         page = tabs[number]
@@ -364,6 +400,9 @@ struct ConsoleState {
         case .closeOverlay:
             if case .form = overlay { dropFormMessage() }
             overlay = nil
+            return .redraw
+        case .openFilter(let prompt):
+            overlay = .filter(prompt)
             return .redraw
         case .typed(let text):
             overlay = nil
@@ -470,7 +509,16 @@ struct ConsoleState {
         }
         let today = "\(g.vertical) \(self.today) "
         canvas.putRight(today, x: x, y: 0, limit: max(0, canvas.width - x), style: .title)
-        let context = RenderContext(today: self.today, now: now, focused: overlay == nil, zone: zone)
+        if let staleSince {
+            // The marker matters more than the day: it takes the day's place when both do not fit.
+            let marker = " stale: data as of \(staleSince) "
+            let beside = canvas.width - x - TerminalText.width(today)
+            let room = beside >= TerminalText.width(marker) ? beside : max(0, canvas.width - x)
+            canvas.putRight(marker, x: x, y: 0, limit: room, style: .alert)
+        }
+        var focused = overlay == nil
+        if case .filter = overlay { focused = true }
+        let context = RenderContext(today: self.today, now: now, focused: focused, zone: zone)
         let area = Area(x: 0, y: 1, width: canvas.width, height: max(1, canvas.height - 3))
         switch page {
         case .batches: batches.render(into: &canvas, area: area, context: context)
@@ -485,9 +533,13 @@ struct ConsoleState {
         case .messages(let messages): messages.render(into: &canvas, area: area)
         case .atRisk(let screen): screen.render(into: &canvas, area: area, today: self.today)
         case .projection(let screen): screen.render(into: &canvas, area: area, context: context)
-        case nil: break
+        case .filter, nil: break
         }
         status.render(
-            into: &canvas, y: canvas.height - 2, hints: page.keyMap.hints, readOnly: readOnly, paused: paused)
+            into: &canvas, y: canvas.height - 2, hints: page.keyMap.hints(readOnly: readOnly), readOnly: readOnly,
+            paused: paused)
+        if case .filter(let prompt) = overlay {
+            prompt.render(into: &canvas, y: canvas.height - 1, count: filterCount)
+        }
     }
 }

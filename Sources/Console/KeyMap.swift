@@ -76,16 +76,23 @@ struct Binding: Sendable {
     let mutating: Bool
     /// The word the key hints line shows after the key; nil leaves the binding to the help overlay.
     let hint: String?
+    /// The word the read-only monitor's hints line shows instead, which lists what it can do in place of the
+    /// writing keys it refuses; nil leaves the binding out of the monitor's hints.
+    let monitorHint: String?
 
     /// How help and the hints line write the binding: its keys' labels.
     var label: String { keys.map(\.label).joined(separator: " ") }
 
-    init(_ keys: [Key], _ action: Action, _ summary: String, mutating: Bool = false, hint: String? = nil) {
+    init(
+        _ keys: [Key], _ action: Action, _ summary: String, mutating: Bool = false, hint: String? = nil,
+        monitorHint: String? = nil
+    ) {
         self.keys = keys
         self.action = action
         self.summary = summary
         self.mutating = mutating
         self.hint = hint
+        self.monitorHint = mutating ? nil : monitorHint ?? hint
     }
 }
 
@@ -100,6 +107,17 @@ struct KeyMap: Sendable {
 
     /// The hint line: the hinted bindings as `key summary` pairs.
     var hints: [Binding] { bindings.filter { $0.hint != nil } }
+
+    /// The hint line of a mode: in the read-only monitor, what it allows (``Binding/monitorHint``), never the
+    /// writing keys it refuses.
+    func hints(readOnly: Bool) -> [Binding] {
+        guard readOnly else { return hints }
+        return bindings.compactMap { binding in
+            binding.monitorHint.map {
+                Binding(binding.keys, binding.action, binding.summary, mutating: false, hint: $0)
+            }
+        }
+    }
 
     static func chars(_ text: String) -> [Key] { text.map { .character($0) } }
 
@@ -123,9 +141,9 @@ struct KeyMap: Sendable {
     /// The board's filter, order and search: none changes data, so the monitor has them too.
     static let search: [Binding] = [
         Binding(chars("f"), .filter, "filter by reference or SKU", hint: "filter"),
-        Binding(chars("L"), .toggleLate, "late batches only (on/off)"),
-        Binding(chars("E"), .toggleEmpty, "empty batches only (on/off)"),
-        Binding(chars("W"), .toggleWaiting, "SKUs waiting only (on/off)"),
+        Binding(chars("L"), .toggleLate, "late batches only (on/off)", monitorHint: "late"),
+        Binding(chars("E"), .toggleEmpty, "empty batches only (on/off)", monitorHint: "empty"),
+        Binding(chars("W"), .toggleWaiting, "SKUs waiting only (on/off)", monitorHint: "waiting"),
         Binding(chars("o"), .cycleSort, "sort: ETA, available, fill", hint: "order"),
         Binding(chars("/"), .search, "search reference or SKU", hint: "search"),
         Binding(chars("n"), .nextMatch, "next match"),
@@ -178,12 +196,17 @@ struct KeyMap: Sendable {
             Binding([.escape], .clearSearch, "clear the filter"),
         ] + movement + screens + common)
 
-    static let events = KeyMap(bindings: movement + screens + common)
+    static let events = KeyMap(
+        bindings: [
+            Binding([.enter], .history, "history of order or batch", hint: "history"),
+            Binding(chars("/"), .search, "filter by order, SKU, kind", hint: "filter"),
+            Binding([.escape], .clearSearch, "clear the filter"),
+        ] + movement + screens + common)
 
     static let monitor = KeyMap(
         bindings: [
             allocate, newBatch, change, deallocate, receive, changeEta, ship, shipPartial, move, allocateWaiting,
-            replan, Binding([.enter], .history, "history of the batch"), projection,
+            replan, Binding([.enter], .history, "history of the batch or event"), projection,
         ] + search + movement + [
             Binding([.tab], .switchPanel, "switch between board and event log", hint: "panel")
         ] + common)

@@ -22,6 +22,8 @@ enum Reaction {
     case preview(Form.PreviewRequest)
     /// Close the form or help overlay over the screen.
     case closeOverlay
+    /// Open the live filter's prompt for the current screen.
+    case openFilter(FilterPrompt)
     /// What was typed in a search or filter prompt, for the current screen (empty clears it).
     case typed(String)
     case message(String, Style)

@@ -16,7 +16,7 @@ import Testing
         defer { run.session.kill() }
         let s = run.session
         try s.send("f")
-        try s.waitFor("Contains:")
+        try s.waitFor("filter (reference or SKU):")
         try s.type("lamp")
         try s.send("Enter")
         let narrowed = try s.waitFor("filter: \"lamp\" 2 of 6")
@@ -61,7 +61,7 @@ import Testing
         try s.send("2")
         try s.waitFor("o-brass")
         try s.send("/")
-        try s.waitFor("Order or SKU:")
+        try s.waitFor("filter (order, SKU or batch):")
         try s.type("brass")
         try s.send("Enter")
         let filtered = try s.waitFor("filter: brass (1)")

@@ -45,7 +45,7 @@ final class ConsoleRun {
     @discardableResult
     func filterAllocations(by text: String, matching: Int) throws -> String {
         try session.send("2", "/")
-        try session.waitFor("Order or SKU:")
+        try session.waitFor("filter (order, SKU or batch):")
         try session.type(text)
         try session.send("Enter")
         return try session.waitFor("filter: \(text) (\(matching))")

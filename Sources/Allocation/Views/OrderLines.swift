@@ -123,7 +123,7 @@ extension Views {
     /// A page of order lines by id (keyset paging, so the millionth line costs what the first does): with
     /// `newer` false, the newest lines with id ≤ `id`, newest first; with `newer` true, the oldest lines with
     /// id > `id`, oldest first. Only lines whose order id or SKU contains `filter` by the ``Search`` rule, when
-    /// given. Shipped lines are included, with their status.
+    /// given (or whose batch's reference does). Shipped lines are included, with their status.
     ///
     /// The filter is read along the id order, so a page of a common match costs about one page of lines; a text
     /// that nothing contains reads every line. A page holds `limit` lines, each with a row per piece and one for
@@ -145,7 +145,7 @@ extension Views {
         return OrderLine.folded(rows).flatMap(LineRow.rows)
     }
 
-    /// The number of order lines whose order id or SKU contains `filter` by the ``Search`` rule, counting at most
+    /// The number of order lines whose order id, SKU or batch contains `filter` by the ``Search`` rule, counting at most
     /// `limit` of them, so a common text in a huge table stops early.
     public static func lineCount(matching filter: String, limit: Int, in db: Database) throws -> Int {
         let (matches, arguments) = lineFilter(filter)
@@ -155,14 +155,19 @@ extension Views {
         ) { $0.int(0) } ?? 0
     }
 
-    /// The term, ending in `AND `, that keeps lines whose order id or SKU contains `filter`; nothing for nil or "".
+    /// The term, ending in `AND `, that keeps lines whose order id, SKU or batch (one holding a piece of the line,
+    /// or the one it shipped from) contains `filter`; nothing for nil or "".
     private static func lineFilter(_ filter: String?) -> (String, [SQLValue]) {
         guard let filter, !filter.isEmpty else { return ("", []) }
         let contains = Database.containsFunction
-        // SKUs are matched once each in `products`, not once per line.
+        // SKUs and batch references are matched once each in `products` and `batches`, not once per line.
         return (
-            "(\(contains)(l.orderid, ?) OR l.sku IN (SELECT sku FROM products WHERE \(contains)(sku, ?))) AND ",
-            [filter.sqlValue, filter.sqlValue]
+            "(\(contains)(l.orderid, ?) OR l.sku IN (SELECT sku FROM products WHERE \(contains)(sku, ?))"
+                + " OR l.id IN (SELECT p.orderline_id FROM allocations AS p WHERE p.batch_id IN"
+                + " (SELECT id FROM batches WHERE \(contains)(reference, ?)))"
+                + " OR \(contains)(coalesce(l.shipped_from, ''), ?)"
+                + " OR \(contains)(coalesce(l.part_shipped_from, ''), ?)) AND ",
+            Array(repeating: filter.sqlValue, count: 5)
         )
     }
 

@@ -1,7 +1,7 @@
 import Allocation
 
-/// Order lines with their batches, newest first, filterable by any part of an order id or a SKU, in any case;
-/// paged by id.
+/// Order lines with their batches, newest first, filterable by any part of an order id, a SKU or a batch
+/// reference, in any case; paged by id.
 struct AllocationsScreen {
     static let title = "Allocations"
     /// The most matching lines the filter counts, so a common text in a huge table does not stall a refresh;
@@ -12,6 +12,8 @@ struct AllocationsScreen {
     var filter: String?
     /// How many lines match the filter, up to one more than ``countLimit``.
     var matching = 0
+    /// How many lines there are under a filter, up to one more than ``countLimit``, for the prompt's `2 of 5`.
+    var total = 0
 
     var selectedRow: Views.LineRow? {
         rows.indices.contains(list.cursor) ? rows[list.cursor] : nil
@@ -33,7 +35,8 @@ struct AllocationsScreen {
             newer: { try Views.lines(matching: filter, from: $0, newer: true, limit: $1, in: database) })
         guard let filter else { return nil }
         matching = try Views.lineCount(matching: filter, limit: AllocationsScreen.countLimit + 1, in: database)
-        return matching == 0 ? "no order id or SKU contains \"\(filter)\"" : nil
+        total = try Views.lineCount(matching: "", limit: AllocationsScreen.countLimit + 1, in: database)
+        return matching == 0 ? "no order id, SKU or batch contains \"\(filter)\"" : nil
     }
 
     /// Carries out one of the list's actions.
@@ -41,7 +44,7 @@ struct AllocationsScreen {
         if list.move(action) { return .reload(all: false) }
         switch action {
         case .search:
-            return .openForm(Form.prompt(title: "Filter", label: "Order or SKU", text: filter ?? ""))
+            return .openFilter(FilterPrompt(subject: "order, SKU or batch", text: filter ?? ""))
         case .clearSearch:
             apply(query: "")
             return .reload(all: false)
@@ -79,6 +82,11 @@ struct AllocationsScreen {
     mutating func apply(query: String) {
         filter = query.isEmpty ? nil : query
         list = KeysetCursor(pageSize: list.pageSize)
+    }
+
+    /// The filter prompt's count: `2 of 5`; nil without a filter.
+    var filterCount: String? {
+        filter.map { _ in FilterPrompt.count(matching, of: total, limit: AllocationsScreen.countLimit) }
     }
 
     /// The BATCH column of a line: its batch, `waiting 2h` (its age), or `shipped from B-1` greyed.

@@ -7,11 +7,6 @@ import Allocation
 struct BatchesScreen {
     static let title = "Batches"
 
-    /// Which prompt the typed text answers.
-    enum Prompt {
-        case search, filter
-    }
-
     var list = ListCursor()
     /// The page of rows from `list.top`, possibly more than fit.
     var rows: [BatchRow] = []
@@ -27,8 +22,6 @@ struct BatchesScreen {
     var sort = BoardSort.preference
     /// Batches on the whole board, for the filter's `3 of 120`.
     var total = 0
-    /// The prompt last opened, which the typed text answers.
-    var prompt = Prompt.search
     /// The filter or the order changed: the next reload puts the cursor back on the selected batch, or on the
     /// first row when the filter dropped it.
     var refollow = false
@@ -135,11 +128,9 @@ struct BatchesScreen {
         if list.move(action) { return .reload(all: false) }
         switch action {
         case .search:
-            prompt = .search
             return .openForm(Form.prompt(title: "Search", label: "Contains", text: search ?? ""))
         case .filter:
-            prompt = .filter
-            return .openForm(Form.prompt(title: "Filter the board", label: "Contains", text: filter.text))
+            return .openFilter(FilterPrompt(subject: "reference or SKU", text: filter.text))
         case .toggleLate, .toggleEmpty, .toggleWaiting:
             switch action {
             case .toggleLate: late.toggle()
@@ -190,16 +181,22 @@ struct BatchesScreen {
         }
     }
 
-    /// Takes the text typed in the prompt last opened: the search (empty clears it) or the filter's text.
+    /// Takes the text typed in the search prompt (empty clears the search).
     mutating func apply(query: String) {
-        switch prompt {
-        case .search:
-            search = query.isEmpty ? nil : query
-            pendingSearch = search == nil ? nil : (true, true)
-        case .filter:
-            filter.text = query
-            refollow = true
-        }
+        search = query.isEmpty ? nil : query
+        pendingSearch = search == nil ? nil : (true, true)
+    }
+
+    /// Narrows the board to `text` as it is typed in the filter prompt: the next reload queries it, counts its
+    /// matches, and puts the cursor back on the selected batch, or on the first row when the filter dropped it.
+    mutating func narrow(to text: String) {
+        filter.text = text
+        refollow = true
+    }
+
+    /// The filter prompt's count: `2 of 6`; nil without a filter.
+    var filterCount: String? {
+        filter.isActive || late ? "\(list.count) of \(total)" : nil
     }
 
     // MARK: Rendering

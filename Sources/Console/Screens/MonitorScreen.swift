@@ -73,10 +73,10 @@ struct MonitorScreen {
     ) throws -> String? {
         if showsHeader { try header.reload(from: database, today: today, now: now) }
         let message = try board.reload(from: database, follow: follow, today: today)
-        try log.reload(from: database)
+        _ = try log.reload(from: database)
         if fit(board: &board, log: &log) {
             _ = try board.reload(from: database, follow: true, today: today)
-            try log.reload(from: database)
+            _ = try log.reload(from: database)
         }
         return message
     }

@@ -102,7 +102,7 @@ struct StatusBar {
             .first { TerminalText.width($0) <= width - x } ?? fallback
         canvas.put(info, x: x, y: y, limit: width - x, style: .title)
         var hintX = 1
-        for binding in StatusBar.fitting(hints, width: width - 1) {
+        for binding in StatusBar.fitting(hints, width: width - 1, readOnly: readOnly) {
             guard hintX < width else { break }
             let muted = readOnly && binding.mutating
             hintX += canvas.put(binding.label, x: hintX, y: y + 1, limit: width - hintX, style: muted ? .dim : .key)
@@ -133,10 +133,13 @@ struct StatusBar {
 
     /// The hints that fit in `width` cells, in order and whole: when all do not fit, the last command keys are
     /// left out so that the ways to find one's way (search, screens or panel, help, quit) always show.
-    static func fitting(_ hints: [Binding], width: Int) -> [Binding] {
+    static func fitting(_ hints: [Binding], width: Int, readOnly: Bool = false) -> [Binding] {
         func cells(_ binding: Binding) -> Int { TerminalText.width(binding.label + " " + (binding.hint ?? "")) + 2 }
         guard hints.map(cells).reduce(0, +) > width else { return hints }
-        let essential: (Binding) -> Bool = { [.search, .nextScreen, .switchPanel, .help, .quit].contains($0.action) }
+        // The monitor's board filters come before its search, which steps through what they leave.
+        let ways: [Action] =
+            readOnly ? [.switchPanel, .help, .quit] : [.search, .nextScreen, .switchPanel, .help, .quit]
+        let essential: (Binding) -> Bool = { ways.contains($0.action) }
         var room = width - hints.filter(essential).map(cells).reduce(0, +)
         var kept: Set<Int> = []
         for (index, binding) in hints.enumerated() where !essential(binding) {

@@ -22,7 +22,10 @@ extension Database {
             "SET synchronous_commit = \(synchronous == .normal || synchronous == .off ? "off" : "on")",
             "SET client_encoding = 'UTF8'",
         ]
-        if access == .readOnly { session.append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
+        if access == .readOnly {
+            session.append("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            connection.sessionReadsOnly = true
+        }
         try connection.runScript(session.joined(separator: "; "))
     }
 

@@ -29,6 +29,11 @@ final class PostgresConnection {
     /// Whether a transaction was open (or its `BEGIN` queued) when the last statement was sent: a connection lost
     /// outside one lost nothing uncommitted.
     private var inTransactionBeforeSend = false
+    /// Whether the transaction open on this connection only reads (a read snapshot's `… READ ONLY`) or the whole
+    /// session does: losing one loses nothing uncommitted, so its loss does not say so.
+    private var transactionReadsOnly = false
+    /// A `.readOnly` session: every transaction it opens only reads.
+    var sessionReadsOnly = false
     /// Whether a `COMMIT` is under way: a connection lost meanwhile leaves its outcome unknown.
     private var committing = false
     /// The SQLSTATE of the last warning the server sent while a `COMMIT` was under way, such as `57P01` when it
@@ -150,6 +155,15 @@ final class PostgresConnection {
         !pending.isEmpty || PQtransactionStatus(connection) != PQTRANS_IDLE
     }
 
+    /// Whether a transaction that may write is open or queued: what a lost connection loses uncommitted. A connection
+    /// already known to be lost is in no transaction (libpq's status is then unknown): it had nothing left to lose.
+    private var holdsWriteTransaction: Bool {
+        let status = PQtransactionStatus(connection)
+        let open =
+            !pending.isEmpty || status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+        return open && !transactionReadsOnly && !sessionReadsOnly
+    }
+
     /// Whether the connection to the server is still usable.
     var isConnected: Bool { !abandoned && PQstatus(connection) == CONNECTION_OK }
 
@@ -182,7 +196,8 @@ final class PostgresConnection {
         }
         committing = sql == "COMMIT"
         commitWarning = nil
-        inTransactionBeforeSend = isInTransaction
+        if pending.isEmpty, sql.hasPrefix("BEGIN") { transactionReadsOnly = sql.hasSuffix("READ ONLY") }
+        inTransactionBeforeSend = holdsWriteTransaction
         defer { committing = false }
         let result: OpaquePointer
         if !pending.isEmpty {
@@ -224,6 +239,7 @@ final class PostgresConnection {
 
     /// Queues `statement`, prepared on this connection without parameters, to go with the next one (``pending``).
     func sendWithNext(_ statement: PostgresStatement) {
+        if pending.isEmpty { transactionReadsOnly = statement.sql.hasSuffix("READ ONLY") }
         pending.append((statement.name, statement.sql))
     }
 
@@ -292,7 +308,7 @@ final class PostgresConnection {
             let first = pending.removeFirst()
             PQclear(try run(prepared: first.name, sql: first.sql, arguments: []))
         }
-        inTransactionBeforeSend = isInTransaction
+        inTransactionBeforeSend = holdsWriteTransaction
         guard PQsendQuery(connection, script) == 1 else { throw failure(sql: script) }
         PQclear(try wait(for: script))
     }
