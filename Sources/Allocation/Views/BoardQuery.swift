@@ -8,6 +8,9 @@ public struct BoardFilter: Equatable, Sendable {
     public var empty: Bool
     /// Only batches of SKUs with waiting lines (backorders).
     public var waiting: Bool
+    /// Only what needs attention on this day: the batches of SKUs with waiting lines, and late batches (an ETA
+    /// before it); nil: any.
+    public var attentionOn: Day?
 
     public init(text: String = "", lateOn: Day? = nil, empty: Bool = false, waiting: Bool = false) {
         self.text = text
@@ -17,7 +20,7 @@ public struct BoardFilter: Equatable, Sendable {
     }
 
     /// Whether anything narrows the board.
-    public var isActive: Bool { !text.isEmpty || lateOn != nil || empty || waiting }
+    public var isActive: Bool { !text.isEmpty || lateOn != nil || empty || waiting || attentionOn != nil }
 
     /// What the filter keeps, in words, e.g. `"brass"`, `late`, `empty`; none when nothing narrows the board.
     public var parts: [String] {
@@ -26,6 +29,7 @@ public struct BoardFilter: Equatable, Sendable {
         if lateOn != nil { parts.append("late") }
         if empty { parts.append("empty") }
         if waiting { parts.append("waiting") }
+        if attentionOn != nil { parts.append("needs attention") }
         return parts
     }
 
@@ -48,6 +52,13 @@ public struct BoardFilter: Equatable, Sendable {
         if empty { terms.append(("purchased <= allocated", [])) }
         if waiting {
             terms.append(("sku IN (SELECT sku FROM order_lines WHERE waiting_since IS NOT NULL)", []))
+        }
+        if let attentionOn {
+            terms.append(
+                (
+                    "(sku IN (SELECT sku FROM order_lines WHERE waiting_since IS NOT NULL) OR (eta IS NOT NULL AND eta < ?))",
+                    [attentionOn.description.sqlValue]
+                ))
         }
         return terms
     }

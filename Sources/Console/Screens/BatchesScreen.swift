@@ -28,6 +28,9 @@ struct BatchesScreen {
     /// The height the board is drawn in.
     var height = 2
     var emptyText = "No batches yet: press b to add one."
+    /// A board shown for reading only, its filter fixed (the monitor's attention board): no cursor is drawn and
+    /// no key is offered to clear the filter.
+    var isPinned = false
 
     var selectedRow: BatchRow? {
         let index = list.cursor - list.top
@@ -271,7 +274,7 @@ struct BatchesScreen {
             y += 1
         }
         if rows.isEmpty {
-            let text = filter.isActive ? "No batch matches the filter (Esc clears it)." : emptyText
+            let text = filter.isActive && !isPinned ? "No batch matches the filter (Esc clears it)." : emptyText
             canvas.put(text, x: x + 2, y: y + 1, limit: area.width - 2, style: .dim)
             return
         }
@@ -284,7 +287,7 @@ struct BatchesScreen {
                 previous = row.sku
             }
             guard y < area.y + area.height else { break }
-            let isCursor = index == list.cursor - list.top
+            let isCursor = !isPinned && index == list.cursor - list.top
             renderRow(
                 row, y: y, x: x, width: area.width, columns: columns, cursor: isCursor,
                 context: context, on: &canvas)
@@ -311,7 +314,7 @@ struct BatchesScreen {
         if !text.isEmpty { column += canvas.put(text, x: column, y: y, limit: max(1, room), style: .match) }
         column += canvas.put(rest, x: column, y: y, limit: max(0, x + width - column), style: .match)
         let help = "  Esc clears"
-        if column - x + TerminalText.width(help) <= width {
+        if !isPinned, column - x + TerminalText.width(help) <= width {
             canvas.put(help, x: column, y: y, limit: x + width - column, style: .dim)
         }
     }

@@ -24,8 +24,21 @@ struct MonitorScreen {
     /// Whether the header is shown: wide enough, and tall enough to leave the board and the log ten lines.
     var showsHeader: Bool { width >= MonitorHeader.minimumWidth && height >= MonitorHeader.height + 10 }
 
+    /// Under the header, the batches that need attention first: those of SKUs with waiting lines, and late
+    /// batches, grouped by SKU as on the board, at the top of the monitor's table; read-only, without a cursor.
+    var attention = BatchesScreen(
+        emptyText: "Nothing needs attention: no line waits, no batch is late.", isPinned: true)
+
+    /// Whether the attention board is shown: with the header, when a third of what is left is at least 5 lines.
+    var showsAttention: Bool { showsHeader && attentionHeight >= 5 }
+
+    /// The attention board's lines with its title: a third of what the header leaves, at most 12.
+    private var attentionHeight: Int { min(12, (height - MonitorHeader.height) / 3) }
+
     /// The lines above the board and the log.
-    private var top: Int { showsHeader ? MonitorHeader.height : 0 }
+    private var top: Int {
+        showsHeader ? MonitorHeader.height + (showsAttention ? attentionHeight + 1 : 0) : 0
+    }
 
     /// The narrowest useful event log: its cursor, id, time and event word, and 39 cells of details, room for
     /// an order id, a SKU, a quantity and a batch reference of the usual lengths.
@@ -61,6 +74,7 @@ struct MonitorScreen {
         self.height = height
         board.resize(height: boardArea.height)
         log.resize(height: logArea.height)
+        attention.resize(height: attentionHeight)
     }
 
     /// Queries the board and the log; when the board now holds a wider reference or SKU than the layout was made
@@ -72,6 +86,10 @@ struct MonitorScreen {
         now: Double
     ) throws -> String? {
         if showsHeader { try header.reload(from: database, today: today, now: now) }
+        if showsAttention {
+            attention.filter.attentionOn = today
+            _ = try attention.reload(from: database, follow: false, today: today)
+        }
         let message = try board.reload(from: database, follow: follow, today: today)
         _ = try log.reload(from: database)
         if fit(board: &board, log: &log) {
@@ -123,6 +141,18 @@ struct MonitorScreen {
             header.render(
                 into: &canvas, area: shifted(Area(x: 0, y: 0, width: width, height: MonitorHeader.height)),
                 now: context.now)
+        }
+        if showsAttention {
+            var attentionContext = context
+            attentionContext.focused = false
+            attention.render(
+                into: &canvas,
+                area: shifted(Area(x: 0, y: MonitorHeader.height, width: width, height: attentionHeight)),
+                context: attentionContext)
+            let rule = area.y + MonitorHeader.height + attentionHeight
+            canvas.fill(x: area.x, y: rule, count: area.width, style: .border, text: canvas.glyphs.horizontal)
+            canvas.put(
+                "\(canvas.glyphs.horizontal) All batches ", x: area.x, y: rule, limit: area.width, style: .border)
         }
         board.render(into: &canvas, area: shifted(boardArea), context: boardContext)
         let logAt = shifted(logArea)
