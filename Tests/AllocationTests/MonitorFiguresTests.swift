@@ -51,6 +51,17 @@ import Testing
         #expect(limited.attentionCount == 3 && figures.attentionCount == 3)
     }
 
+    /// The monitor's attention board: every batch of a SKU with waiting lines, and the late batches, no others.
+    @Test func theAttentionFilterKeepsWaitingSKUsAndLateBatches() throws {
+        try fill()
+        var filter = BoardFilter()
+        filter.attentionOn = today
+        #expect(filter.isActive && filter.parts == ["needs attention"])
+        let shown = try Views.batches(filter: filter, in: store.database).map(\.reference)
+        #expect(Set(shown) == ["TV-1", "TV-2", "L-LATE", "F-LATE"])
+        #expect(try Views.batchCount(filter: filter, in: store.database) == 4)
+    }
+
     @Test func anEmptyDatabaseHasNothingToShow() throws {
         let figures = try Views.monitorFigures(today: today, attentionLimit: 6, in: store.database)
         #expect(figures.available == 0 && figures.waitingLines == 0 && figures.lateBatches == 0)
