@@ -56,7 +56,22 @@ enum ExportTable: String, CaseIterable {
                 ])
             }
         case .allocations:
-            try Views.eachLine(in: database) { line in
+            try Views.eachListedLine(in: database) { listed in
+                let line: Views.LineRow
+                switch listed {
+                case .inPlace(let piece):
+                    // CSV writes text as it is: the piece's ASCII bytes are its cells.
+                    writer.append(field: piece.orderid)
+                    writer.append(field: piece.sku)
+                    writer.append(field: String(piece.qty))
+                    writer.append(field: LineStatus.allocated(batchref: "").name)
+                    writer.append(field: piece.batchref)
+                    writer.append(field: "")
+                    writer.append(field: "")
+                    try writer.endRecord()
+                    return
+                case .decoded(let row): line = row
+                }
                 let (batch, since, shippedAt): (String, String, String) =
                     switch line.status {
                     case .allocated(let batchref): (batchref, "", "")

@@ -269,3 +269,39 @@ extension Views {
         return Overtaken(sku: sku, waiting: counts.waiting, fitting: counts.fitting, took: took)
     }
 }
+
+/// An order line wholly on one batch, read in place from a row of ``OrderLine/columns``: for exports of a million
+/// lines that copy its texts without making the line. Valid only inside the closure it is handed to.
+public struct StoredLinePiece {
+    public let id: Int64
+    public let orderid: UnsafeBufferPointer<UInt8>
+    public let sku: UnsafeBufferPointer<UInt8>
+    public let qty: Int
+    public let batchref: UnsafeBufferPointer<UInt8>
+
+    /// The row's line when it is open, nothing of it shipped, in one piece of its whole quantity, and its order
+    /// id, SKU and batch reference are ASCII (so their bytes are their text); nil for any other row.
+    init?(row: Row) {
+        guard !row.isNull(4), !row.isNull(8), row.isNull(5), row.isNull(6), row.isNull(7), row.isNull(10),
+            row.isNull(11), row.isNull(12), row.int(9) == 0
+        else { return nil }
+        let qty = row.int(3)
+        guard row.int(8) == qty else { return nil }
+        let (orderid, sku, batchref) = (row.utf8(1), row.utf8(2), row.utf8(4))
+        guard [orderid, sku, batchref].allSatisfy({ $0.allSatisfy { $0 < 0x80 } }) else { return nil }
+        (self.id, self.orderid, self.sku, self.qty, self.batchref) = (row.int64(0), orderid, sku, qty, batchref)
+    }
+
+    /// The line's row, as ``Views/LineRow/rows(of:)`` makes it.
+    public func decoded() -> Views.LineRow {
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        return Views.LineRow(
+            id: id, orderid: text(orderid), sku: text(sku), qty: qty, status: .allocated(batchref: text(batchref)))
+    }
+}
+
+/// An order line's row as an export reads it: in place when it is wholly on one batch, else decoded.
+public enum ListedLine {
+    case inPlace(StoredLinePiece)
+    case decoded(Views.LineRow)
+}

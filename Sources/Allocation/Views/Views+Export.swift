@@ -21,13 +21,27 @@ extension Views {
     /// The rows of a page are folded as they are read (a line's pieces come together, ``OrderLine/folded(_:)``'s
     /// rule), so a page is never held: what ``lines(matching:from:newer:limit:in:)`` gives, page after page.
     public static func eachLine(in db: Database, _ body: (LineRow) throws -> Void) throws {
+        try eachListedLine(in: db) { line in
+            switch line {
+            case .inPlace(let piece): try body(piece.decoded())
+            case .decoded(let row): try body(row)
+            }
+        }
+    }
+
+    /// ``eachLine(in:_:)``'s rows, a line wholly on one batch in place (``StoredLinePiece``): an open line, nothing
+    /// of it shipped, with one piece of all its quantity, its texts ASCII. Its one row is that piece; no other
+    /// piece can exist (the schema refuses pieces beyond a line's open quantity, and one is read here as an
+    /// unreadable line rather than skipped). Every other line is decoded and folded, as before.
+    public static func eachListedLine(in db: Database, _ body: (ListedLine) throws -> Void) throws {
         var after: Int64 = 0
         var lines = 0
         repeat {
             var pending: OrderLine?
+            var inPlaceID: Int64?
             lines = 0
             func finish(_ line: OrderLine) throws {
-                for row in LineRow.rows(of: line) { try body(row) }
+                for row in LineRow.rows(of: line) { try body(.decoded(row)) }
                 lines += 1
                 after = line.id ?? after
             }
@@ -38,6 +52,19 @@ extension Views {
                 ORDER BY l.id, a.batch_id
                 """, arguments: [after.sqlValue, exportPage.sqlValue]
             ) { row in
+                let id = row.int64(0)
+                if id == inPlaceID {
+                    throw DatabaseError.unreadable("order line \(id) has pieces beyond its quantity")
+                }
+                if let piece = StoredLinePiece(row: row) {
+                    if let previous = pending { try finish(previous) }
+                    pending = nil
+                    inPlaceID = id
+                    try body(.inPlace(piece))
+                    lines += 1
+                    after = id
+                    return
+                }
                 let line = OrderLine(row: row)
                 if var current = pending, current.id != nil, current.id == line.id {
                     current.pieces += line.pieces
