@@ -57,10 +57,9 @@ enum ExportTable: String, CaseIterable {
             }
         case .allocations:
             try Views.eachListedLine(in: database) { listed in
-                let line: Views.LineRow
                 switch listed {
                 case .inPlace(let piece):
-                    // CSV writes text as it is: the piece's ASCII bytes are its cells.
+                    // CSV writes text as it is: the piece's ASCII bytes are its cells, as `exportFields` gives them.
                     writer.append(field: piece.orderid)
                     writer.append(field: piece.sku)
                     writer.append(field: String(piece.qty))
@@ -68,24 +67,9 @@ enum ExportTable: String, CaseIterable {
                     writer.append(field: piece.batchref)
                     writer.append(field: "")
                     writer.append(field: "")
-                    try writer.endRecord()
-                    return
-                case .decoded(let row): line = row
+                case .decoded(let line):
+                    for field in line.exportFields { writer.append(field: field) }
                 }
-                let (batch, since, shippedAt): (String, String, String) =
-                    switch line.status {
-                    case .allocated(let batchref): (batchref, "", "")
-                    case .waiting(let since): ("", since, "")
-                    case .shipped(let at, let from): (from, "", at)
-                    case .cancelled: ("", "", "")
-                    }
-                writer.append(field: line.orderid)
-                writer.append(field: line.sku)
-                writer.append(field: String(line.qty))
-                writer.append(field: line.status.name)
-                writer.append(field: batch)
-                writer.append(field: since)
-                writer.append(field: shippedAt)
                 try writer.endRecord()
             }
         case .backorders:

@@ -89,18 +89,7 @@ import Testing
         let csv = try fixture.stock("export", "allocations", "-")
         #expect(csv.status == 0, "\(csv.stderr)")
         let header = try #require(csv.stdout.split(separator: "\n", maxSplits: 1).first.map(String.init))
-        let records = general.map { line in
-            let (batch, since, shippedAt): (String, String, String) =
-                switch line.status {
-                case .allocated(let batchref): (batchref, "", "")
-                case .waiting(let since): ("", since, "")
-                case .shipped(let at, let from): (from, "", at)
-                case .cancelled: ("", "", "")
-                }
-            return CSVWriter.line([
-                line.orderid, line.sku, String(line.qty), line.status.name, batch, since, shippedAt,
-            ])
-        }
+        let records = general.map { CSVWriter.line($0.exportFields) }
         #expect(csv.stdout == header + "\n" + records.joined())
     }
 }

@@ -127,3 +127,18 @@ extension Views {
         }
     }
 }
+
+extension Views.LineRow {
+    /// The line's cells in `export allocations`: order id, SKU, quantity, status, the batch it is on or shipped
+    /// from, since when it waits, and when it shipped; empty where the status has none.
+    public var exportFields: [String] {
+        let (batch, since, shippedAt): (String, String, String) =
+            switch status {
+            case .allocated(let batchref): (batchref, "", "")
+            case .waiting(let since): ("", since, "")
+            case .shipped(let at, let from): (from, "", at)
+            case .cancelled: ("", "", "")
+            }
+        return [orderid, sku, String(qty), status.name, batch, since, shippedAt]
+    }
+}
