@@ -61,7 +61,7 @@ extension Event {
 /// A flat JSON object whose values are strings of printable ASCII without quotes or backslashes, whole numbers
 /// whose magnitude fits in `Int` or null, members in order; nil for any other text (escapes, nesting, spaces, other numbers).
 private struct FlatFields {
-    private enum Value {
+    fileprivate enum Value {
         case text(String)
         case integer(Int)
         case null
@@ -73,7 +73,7 @@ private struct FlatFields {
         var utf8 = json
         guard
             let members = utf8.withUTF8({ bytes -> [(key: String, value: Value)]? in
-                var scanner = Scanner(bytes: bytes)
+                var scanner = PayloadScanner(bytes: bytes)
                 return scanner.object()
             })
         else { return nil }
@@ -101,58 +101,36 @@ private struct FlatFields {
         guard let first = text(key), let sku = text("sku"), let qty = integer("qty") else { return nil }
         return (first, sku, qty)
     }
+}
 
-    private struct Scanner {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var index = 0
+extension PayloadScanner {
+    /// A flat object's members in order; nil for any other text, or text after it.
+    fileprivate mutating func object() -> [(key: String, value: FlatFields.Value)]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var members: [(key: String, value: FlatFields.Value)] = []
+        if take(UInt8(ascii: "}")) { return index == bytes.count ? members : nil }
+        repeat {
+            guard let key = string(), take(UInt8(ascii: ":")), let value = value() else { return nil }
+            members.append((key, value))
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) && index == bytes.count ? members : nil
+    }
 
-        mutating func object() -> [(key: String, value: Value)]? {
-            guard take(UInt8(ascii: "{")) else { return nil }
-            var members: [(key: String, value: Value)] = []
-            if take(UInt8(ascii: "}")) { return index == bytes.count ? members : nil }
-            repeat {
-                guard let key = string(), take(UInt8(ascii: ":")), let value = value() else { return nil }
-                members.append((key, value))
-            } while take(UInt8(ascii: ","))
-            return take(UInt8(ascii: "}")) && index == bytes.count ? members : nil
-        }
-
-        private mutating func take(_ byte: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
-
-        private mutating func value() -> Value? {
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: "\""): return string().map(Value.text)
-            case UInt8(ascii: "n"):
-                for byte in "null".utf8 where !take(byte) { return nil }
-                return .null
-            default:
-                let start = index
-                _ = take(UInt8(ascii: "-"))
-                while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                    index += 1
-                }
-                let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                // The JSON reader wants the magnitude to fit in `Int`, so `Int.min` is not a whole number there.
-                guard let number = Int(digits), number != .min else { return nil }
-                return .integer(number)
-            }
-        }
-
-        private mutating func string() -> String? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
+    private mutating func value() -> FlatFields.Value? {
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "\""): return string().map(FlatFields.Value.text)
+        case UInt8(ascii: "n"): return take(Array("null".utf8)) ? .null : nil
+        default:
             let start = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                let byte = bytes[index]
-                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
+            _ = take(UInt8(ascii: "-"))
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
                 index += 1
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            return take(UInt8(ascii: "\"")) ? text : nil
+            let digits = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            // The JSON reader wants the magnitude to fit in `Int`, so `Int.min` is not a whole number there.
+            guard let number = Int(digits), number != .min else { return nil }
+            return .integer(number)
         }
     }
 }
@@ -237,62 +215,74 @@ extension Event.Kind {
         guard scanner.take(UInt8(ascii: "}")), scanner.index == payload.count else { return nil }
         return shape.kind
     }
+}
 
-    private struct PayloadScanner {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var index = 0
+/// Reads a stored payload's bytes from the front: the one scanner of both readers of stored payloads, the decoding
+/// one (``FlatFields``) and the in-place one (``Event/Kind/storedAsWritten(name:payload:)``).
+private struct PayloadScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
 
-        mutating func take(_ byte: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == byte else { return false }
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func take(_ expected: [UInt8]) -> Bool {
+        guard bytes.count - index >= expected.count else { return false }
+        for (offset, byte) in expected.enumerated() where bytes[index + offset] != byte { return false }
+        index += expected.count
+        return true
+    }
+
+    /// The bytes of a quoted string of printable ASCII without quotes or backslashes, past its quotes.
+    mutating func quoted() -> Range<Int>? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            let byte = bytes[index]
+            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
             index += 1
-            return true
         }
+        let end = index
+        return take(UInt8(ascii: "\"")) ? start..<end : nil
+    }
 
-        mutating func take(_ expected: [UInt8]) -> Bool {
-            guard bytes.count - index >= expected.count else { return false }
-            for (offset, byte) in expected.enumerated() where bytes[index + offset] != byte { return false }
-            index += expected.count
-            return true
-        }
+    /// ``quoted()``'s text.
+    mutating func string() -> String? {
+        quoted().map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+    }
 
-        mutating func text() -> Bool {
-            guard take(UInt8(ascii: "\"")) else { return false }
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                let byte = bytes[index]
-                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return false }
-                index += 1
-            }
-            return take(UInt8(ascii: "\""))
-        }
+    mutating func text() -> Bool { quoted() != nil }
 
-        /// `String(Int)`'s form: an optional minus, then `0` alone or digits without a leading zero, within
-        /// `Int`'s range less `Int.min`; never `-0`.
-        mutating func integer() -> Bool {
-            let negative = take(UInt8(ascii: "-"))
-            let start = index
-            var magnitude: UInt64 = 0
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
-                let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
-                guard !overflow, !carry, sum <= UInt64(Int.max) else { return false }
-                magnitude = sum
-                index += 1
-            }
-            let digits = index - start
-            guard digits > 0 else { return false }
-            if bytes[start] == UInt8(ascii: "0") { return digits == 1 && !negative }
-            return true
+    /// `String(Int)`'s form: an optional minus, then `0` alone or digits without a leading zero, within
+    /// `Int`'s range less `Int.min`; never `-0`.
+    mutating func integer() -> Bool {
+        let negative = take(UInt8(ascii: "-"))
+        let start = index
+        var magnitude: UInt64 = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+            guard !overflow, !carry, sum <= UInt64(Int.max) else { return false }
+            magnitude = sum
+            index += 1
         }
+        let digits = index - start
+        guard digits > 0 else { return false }
+        if bytes[start] == UInt8(ascii: "0") { return digits == 1 && !negative }
+        return true
+    }
 
-        /// A quoted day that ``Day/description`` writes back the same.
-        mutating func day() -> Bool {
-            guard bytes.count - index >= 12, bytes[index] == UInt8(ascii: "\""),
-                bytes[index + 11] == UInt8(ascii: "\"")
-            else { return false }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 11)]), as: UTF8.self)
-            guard let day = Day(text), day.description == text else { return false }
-            index += 12
-            return true
-        }
+    /// A quoted day that ``Day/description`` writes back the same.
+    mutating func day() -> Bool {
+        guard bytes.count - index >= 12, bytes[index] == UInt8(ascii: "\""),
+            bytes[index + 11] == UInt8(ascii: "\"")
+        else { return false }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 11)]), as: UTF8.self)
+        guard let day = Day(text), day.description == text else { return false }
+        index += 12
+        return true
     }
 }
