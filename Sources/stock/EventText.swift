@@ -54,7 +54,7 @@ struct EventText {
     /// operator is not printable ASCII, whose cells the sanitizer and the width rules may change (the caller then
     /// decodes the row and writes ``line(for:)``). The payload of a ``StoredEvent`` is printable ASCII already.
     func appendLine(for event: StoredEvent, to bytes: inout [UInt8]) -> Bool {
-        guard TerminalText.isPrintableASCII(event.operator), widths.count == 4 else { return false }
+        guard TerminalText.isPrintableASCII(event.operator) else { return false }
         let id = String(event.id)
         let time = times.shown(event.at)
         let name = event.kind.rawValue

@@ -72,14 +72,19 @@ public struct JSONObjectWriter {
     /// Whether `string` has nothing to escape, the common case. 0xC2 leads the C1 controls, 0xD8, 0xE2 and 0xEF
     /// the text-direction marks, separators and BOM (and other characters, which the slow path copies unchanged).
     private static func isPlain(_ string: String) -> Bool {
-        func plain(_ byte: UInt8) -> Bool {
-            byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F && byte != 0xC2 && byte != 0xD8
-                && byte != 0xE2 && byte != 0xEF
+        var string = string
+        return string.withUTF8(isPlain)
+    }
+
+    /// ``isPlain(_:)`` for the UTF-8 bytes of a string.
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes
+        where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xD8
+            || byte == 0xE2 || byte == 0xEF
+        {
+            return false
         }
-        return string.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where !plain(byte) { return false }
-            return true
-        } ?? string.utf8.allSatisfy(plain)
+        return true
     }
 
     /// `string` with its quotes, backslashes and controls escaped, without the surrounding quotes.

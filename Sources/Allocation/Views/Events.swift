@@ -104,10 +104,11 @@ public struct StoredEvent {
     }
 
     /// Appends ``EventRow/json`` for this row to `bytes`, and returns true; returns false, appending nothing,
-    /// when `at` or the operator holds a byte that JSON would escape (then ``EventRow/json`` writes the line).
+    /// when `at` or the operator is not ASCII (whose bytes decoding could change) or holds a byte that JSON would
+    /// escape (then ``EventRow/json`` writes the line).
     public func appendJSON(to bytes: inout [UInt8]) -> Bool {
         func plain(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-            !text.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            text.allSatisfy { $0 < 0x80 } && JSONObjectWriter.isPlain(text)
         }
         guard plain(at), plain(`operator`) else { return false }
         bytes.append(contentsOf: #"{"id":"#.utf8)
@@ -129,13 +130,6 @@ public struct StoredEvent {
 public enum ListedEvent {
     case inPlace(StoredEvent)
     case decoded(EventRow)
-
-    public var id: Int64 {
-        switch self {
-        case .inPlace(let event): event.id
-        case .decoded(let row): row.id
-        }
-    }
 }
 
 /// The event log, by id.
