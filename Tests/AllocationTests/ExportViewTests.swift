@@ -36,7 +36,14 @@ import Testing
         try Views.eachBatch(in: store.database) { batches.append($0.reference) }
         #expect(batches == (1...Self.count).map { "B-\($0)" })
         var lines: [String] = []
-        try Views.eachLine(in: store.database) { lines.append("\($0.orderid) \($0.batchref ?? "waiting")") }
+        try Views.eachListedLine(in: store.database) { listed in
+            let line =
+                switch listed {
+                case .inPlace(let piece): piece.decoded()
+                case .decoded(let row): row
+                }
+            lines.append("\(line.orderid) \(line.batchref ?? "waiting")")
+        }
         #expect(lines == (1...Self.count).map { "O-\($0) \($0 % 3 == 0 ? "waiting" : "B-\($0)")" })
         var waiting: [String] = []
         try Views.eachBackorder(in: store.database) { waiting.append($0.orderid) }
@@ -51,7 +58,12 @@ import Testing
             _ = try bus.handle(.createBatch(CreateBatch(ref: "B-\(index)", sku: "LAMP", qty: 1)))
         }
         var ids: [Int64] = []
-        try Views.eachEvent(in: store.database) { ids.append($0.id) }
+        try Views.eachListedEvent(in: store.database) { event in
+            switch event {
+            case .inPlace(let stored): ids.append(stored.id)
+            case .decoded(let row): ids.append(row.id)
+            }
+        }
         #expect(ids == Array(1...Int64(Views.exportPage + 5)))
     }
 

@@ -16,23 +16,13 @@ extension Views {
             }, body)
     }
 
-    /// Every order line, allocated, waiting or shipped, oldest first (the order they arrived in).
+    /// Every order line's rows, allocated, waiting or shipped, oldest first (the order they arrived in): what
+    /// ``lines(matching:from:newer:limit:in:)`` gives, page after page, without holding a page.
     ///
-    /// The rows of a page are folded as they are read (a line's pieces come together, ``OrderLine/folded(_:)``'s
-    /// rule), so a page is never held: what ``lines(matching:from:newer:limit:in:)`` gives, page after page.
-    public static func eachLine(in db: Database, _ body: (LineRow) throws -> Void) throws {
-        try eachListedLine(in: db) { line in
-            switch line {
-            case .inPlace(let piece): try body(piece.decoded())
-            case .decoded(let row): try body(row)
-            }
-        }
-    }
-
-    /// ``eachLine(in:_:)``'s rows, a line wholly on one batch in place (``StoredLinePiece``): an open line, nothing
-    /// of it shipped, with one piece of all its quantity, its texts ASCII. Its one row is that piece; no other
-    /// piece can exist (the schema refuses pieces beyond a line's open quantity, and one is read here as an
-    /// unreadable line rather than skipped). Every other line is decoded and folded, as before.
+    /// A line wholly on one batch comes in place (``StoredLinePiece``): an open line, nothing of it shipped, with one
+    /// piece of all its quantity, its texts ASCII. Its one row is that piece; no other piece can exist (the schema
+    /// refuses pieces beyond a line's open quantity, and one is read here as an unreadable line rather than
+    /// skipped). Every other line is decoded, its pieces folded as they are read (``OrderLine/folded(_:)``'s rule).
     public static func eachListedLine(in db: Database, _ body: (ListedLine) throws -> Void) throws {
         var after: Int64 = 0
         var lines = 0
@@ -91,14 +81,6 @@ extension Views {
                     """, arguments: (sku.map { [$0.sqlValue] } ?? []) + [after.sqlValue, exportPage.sqlValue]
                 ) { (id: $0.int64(0), row: LineRow(OrderLine(row: $0))) }
             }, body)
-    }
-
-    /// The whole event log, oldest first.
-    ///
-    /// - Throws: `DatabaseError` for a row that cannot be decoded (``EventRow/init(row:)``).
-    public static func eachEvent(in db: Database, _ body: (EventRow) throws -> Void) throws {
-        try eachPage(
-            { after in try events(after: after, limit: exportPage, in: db).map { (id: $0.id, row: $0) } }, body)
     }
 
     /// The whole event log, oldest first, each row in place where it can be (``eachEvent(after:limit:in:_:)``).
