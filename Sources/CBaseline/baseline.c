@@ -25,8 +25,8 @@ static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_VERSION] = "SELECT version FROM products WHERE sku = ?",
     /* Batch.candidates: Batch.columns and Batch.preferenceOrder, through the partial index batches_with_stock. */
-    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated FROM batches AS b\n"
-                  "WHERE b.sku = ? AND b.purchased > b.allocated AND b.purchased - b.allocated >= ?\n"
+    [S_BATCHES] = "SELECT b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated, b.shipped FROM batches AS b\n"
+                  "WHERE b.sku = ? AND b.purchased > b.shipped + b.allocated AND b.purchased - b.shipped - b.allocated >= ?\n"
                   "ORDER BY eta IS NOT NULL, eta, reference LIMIT ?",
     /* OrderLine.find: OrderLine.columns and OrderLine.joins. */
     [S_FIND_LINE] = "SELECT l.id, l.orderid, l.sku, l.qty, b.reference, l.waiting_since, l.shipped_at, "

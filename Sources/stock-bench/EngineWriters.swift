@@ -110,7 +110,8 @@ struct EngineWriters {
             configuration: configuration, reports: reports, commands: writers * (commandsPerWriter + 1),
             rate: Double(latencies.count) / (Double(end - begin) / 1e9), p50: percentile(latencies, 0.5),
             p99: percentile(latencies, 0.99),
-            overAllocated: try count("SELECT count(*) FROM batches WHERE sku LIKE ? AND allocated > purchased"),
+            overAllocated: try count(
+                "SELECT count(*) FROM batches WHERE sku LIKE ? AND shipped + allocated > purchased"),
             mismatched: try count(
                 """
                 SELECT count(*) FROM batches AS b WHERE b.sku LIKE ? AND b.allocated <> (

@@ -31,7 +31,7 @@ struct PgbenchAnchor {
         \\set q random(1, 7)
         \\set o random(1, 1000000000000000)
         BEGIN;
-        SELECT id AS bid FROM (SELECT id, purchased - allocated AS room, eta, reference FROM batches
+        SELECT id AS bid FROM (SELECT id, purchased - shipped - allocated AS room, eta, reference FROM batches
           WHERE sku = 'PGB-' || lpad(:n::text, 3, '0') FOR UPDATE) AS locked
           WHERE room >= :q ORDER BY eta IS NOT NULL, eta, reference LIMIT 1 \\gset
         INSERT INTO order_lines (orderid, sku, qty) VALUES ('pgb-' || :o::text, 'PGB-' || lpad(:n::text, 3, '0'), :q)

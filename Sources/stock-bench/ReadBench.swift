@@ -206,7 +206,8 @@ struct Listing {
 
     private static let eventsSQL = "SELECT id, at, operator, kind, payload FROM events ORDER BY id"
     private static let batchesSQL = """
-        SELECT b.reference, b.sku, b.purchased, b.eta, coalesce(sum(a.qty), 0), b.purchased - coalesce(sum(a.qty), 0)
+        SELECT b.reference, b.sku, b.purchased, b.eta, b.shipped, b.purchased - b.shipped, coalesce(sum(a.qty), 0),
+          b.purchased - b.shipped - coalesce(sum(a.qty), 0)
         FROM batches AS b LEFT JOIN allocations AS a ON a.batch_id = b.id GROUP BY b.id ORDER BY b.id
         """
 }

@@ -52,7 +52,7 @@ enum ExportTable: String, CaseIterable {
             try Views.eachBatch(in: database) { batch in
                 try writer.write([
                     batch.reference, batch.sku, String(batch.purchased), batch.eta?.description ?? "",
-                    String(batch.allocated), String(batch.available),
+                    String(batch.shipped), String(batch.onHand), String(batch.allocated), String(batch.available),
                 ])
             }
         case .allocations:

@@ -6,10 +6,16 @@ extension Subcommand {
         name: "batches",
         options: [
             .valued("--sku", "SKU", "only SKU's batches"),
-            .flag("--json", #"print [{"reference","sku","eta","purchased","allocated","available"}]"#),
+            .flag(
+                "--json",
+                #"print [{"reference","sku","eta","purchased","shipped","onHand","allocated","available"}]"#),
         ],
         abstract: "batches in allocation-preference order per SKU",
-        details: "Lists batches by SKU in allocation-preference order with purchased, allocated and available."
+        details: """
+            Lists batches by SKU in allocation-preference order: purchased (the quantity bought), shipped (what
+            left the warehouse from it), on hand (purchased less shipped), allocated (what lines hold of that) and
+            available (on hand less allocated).
+            """
     ) { try $0.listBatches() }
 
     static let allocations = Subcommand(
@@ -52,11 +58,13 @@ extension Tool {
             try output.flush()
             return .done
         }
-        var table = TextTable(header: ["REFERENCE", "SKU", "ETA", "PURCHASED", "ALLOCATED", "AVAILABLE"])
+        var table = TextTable(header: [
+            "REFERENCE", "SKU", "ETA", "PURCHASED", "SHIPPED", "ON HAND", "ALLOCATED", "AVAILABLE",
+        ])
         for row in rows {
             table.add([
                 row.reference, row.sku, row.eta?.description ?? "in stock", String(row.purchased),
-                String(row.allocated), String(row.available),
+                String(row.shipped), String(row.onHand), String(row.allocated), String(row.available),
             ])
         }
         return printOut(table.text)

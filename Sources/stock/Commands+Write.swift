@@ -54,7 +54,8 @@ extension Subcommand {
         name: "change-quantity", positionals: ["REF", "QTY"],
         abstract: "set a batch's quantity; lines that no longer fit move",
         details: """
-            Sets batch REF's purchased quantity (0 or more). Lines that no longer fit are deallocated,
+            Sets batch REF's purchased quantity (0 or more, and not below what has shipped from it; what it
+            has on hand is that less what shipped). Lines that no longer fit are deallocated,
             oldest order lines staying first, and re-allocated oldest first to other batches where they fit,
             else they wait for stock. Prints each line that moved and where it went
             ("moved OLD-1 TV x8 from W-1 to W-2", "... to waiting") and each waiting line that grown stock

@@ -35,7 +35,7 @@ import Testing
     @Test func anUnknownColumnIsRefusedWithItsName() throws {
         #expect(
             try Self.headerError(.batches, ["reference", "sku", "qty"])
-                == #"line 1, column 3: unknown column "qty"; batches files have the columns reference, sku, quantity, eta in any order (allocated, available are ignored); --ignore-columns imports the file without it, --column NAME=qty reads it as column NAME"#
+                == #"line 1, column 3: unknown column "qty"; batches files have the columns reference, sku, quantity, eta, shipped in any order (on_hand, allocated, available are ignored); --ignore-columns imports the file without it, --column NAME=qty reads it as column NAME"#
         )
         #expect(
             try Self.headerError(.orders, ["orderid", "sku", "quantity", ""]).contains(

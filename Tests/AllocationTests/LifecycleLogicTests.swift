@@ -87,7 +87,8 @@ import Testing
         }
         let shipped = try product.ship(on("W-1", 3, "C", 3))
         #expect(shipped == [LineOnBatch(orderid: "C", sku: "TV", qty: 3, batchref: "W-1")])
-        #expect(product.batches[0].purchased == 2 && product.batches[0].allocated == 0)
+        #expect(product.batches[0].purchased == 5, "what was bought stays")
+        #expect(product.batches[0].shipped == 3 && product.batches[0].onHand == 2 && product.batches[0].allocated == 0)
     }
 
     @Test func movingRefusesWithoutRoomTheSameBatchAndAShippedLine() throws {

@@ -200,9 +200,9 @@ import Testing
                     LineOnBatch(orderid: "O-1", sku: "TV", qty: 4, batchref: "W-1"),
                 ]))
         #expect(
-            try Views.batches(in: store.database).map { "\($0.reference) \($0.purchased) \($0.allocated)" } == [
-                "L-1 3 0", "W-1 6 0",
-            ])
+            try Views.batches(in: store.database).map {
+                "\($0.reference) \($0.purchased) \($0.shipped) \($0.onHand) \($0.allocated)"
+            } == ["L-1 5 2 3 0", "W-1 10 4 6 0"])
         #expect(try status("O-1") == ["O-1 LAMP 2 shipped from L-1", "O-1 TV 4 shipped from W-1"])
         #expect(
             try Views.orderLines(orderid: "O-1", in: store.database).map(\.status) == [

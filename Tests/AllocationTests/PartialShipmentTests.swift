@@ -34,8 +34,9 @@ import Testing
         }
     }
 
+    /// Each batch as `reference on-hand/allocated`.
     func batches() throws -> [String] {
-        try store.database.query("SELECT reference, purchased, allocated FROM batches ORDER BY reference") {
+        try store.database.query("SELECT reference, purchased - shipped, allocated FROM batches ORDER BY reference") {
             "\($0.text(0)) \($0.int(1))/\($0.int(2))"
         }
     }

@@ -60,7 +60,8 @@ import Testing
         let serverFacts = try Self.facts(ofServer: server)
         #expect(
             fileFacts.contains(
-                "index batches_with_stock on batches (sku,etaisnotnull,eta,reference) where purchased>allocated"))
+                "index batches_with_stock on batches (sku,etaisnotnull,eta,reference) where purchased>shipped+allocated"
+            ))
         #expect(fileFacts.contains("foreign key allocations (batch_id) -> batches (id)"))
         #expect(fileFacts.contains("primary key allocations (orderline_id, batch_id)"))
         #expect(fileFacts.contains("check allocations: qty>0"))

@@ -142,7 +142,7 @@ import Testing
                     LineOnBatch(orderid: "O1", sku: "TV", qty: 20, batchref: "B3"),
                 ]))
         #expect(
-            try store.database.query("SELECT purchased FROM batches ORDER BY reference") { $0.int(0) } == [
+            try store.database.query("SELECT purchased - shipped FROM batches ORDER BY reference") { $0.int(0) } == [
                 0, 0, 20, 20,
             ])
     }

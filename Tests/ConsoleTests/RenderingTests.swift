@@ -106,6 +106,38 @@ import Testing
         #expect(text.contains("> B-LAMP-01"))
     }
 
+    /// Once a batch shown has shipped something, what was bought, what shipped and what is on hand each get a
+    /// column where they fit whole beside the references, else on hand replaces purchased: every row adds up.
+    @Test func aBoardWithShipmentsShowsWhatWasBoughtWhatShippedAndWhatIsOnHand() {
+        let shipped = [
+            BatchRow(reference: "B-LAMP-01", sku: "RED-LAMP", eta: nil, purchased: 50, shipped: 2, allocated: 10),
+            BatchRow(reference: "B-LAMP-02", sku: "RED-LAMP", eta: RenderingTests.today, purchased: 30, allocated: 0),
+        ]
+        var state = RenderingTests.console(width: 100, height: 24, rows: shipped, cursor: 0)
+        state.batches.totals = [
+            "RED-LAMP": SKUTotals(sku: "RED-LAMP", batches: 2, purchased: 80, shipped: 2, allocated: 10)
+        ]
+        let wide = RenderingTests.render(state).text.split(separator: "\n").map(String.init)
+        #expect(wide[1].contains("PURCH   SHIP ONHAND  ALLOC  AVAIL FILL"), "\(wide[1])")
+        let row = wide.first { $0.contains("B-LAMP-01") } ?? ""
+        #expect(row.contains("in stock     50      2     48     10     38"), "\(row)")
+        let heading = "─ RED-LAMP ─ 2 batches · 80 purchased · 2 shipped · 10 allocated · 68 available"
+        #expect(wide.contains { $0.contains(heading) }, "\(wide)")
+
+        state = RenderingTests.console(width: 72, height: 24, rows: shipped, cursor: 0)
+        let narrow = RenderingTests.render(state).text.split(separator: "\n").map(String.init)
+        #expect(narrow[1].contains("ONHAND  ALLOC  AVAIL"), "\(narrow[1])")
+        #expect(!narrow[1].contains("PURCH"))
+        let narrowRow = narrow.first { $0.contains("B-LAMP-01") } ?? ""
+        #expect(narrowRow.contains("48     10     38"), "\(narrow)")
+        #expect(narrowRow.contains("B-LAMP-01"))
+    }
+
+    @Test func aBoardWithoutShipmentsKeepsItsThreeQuantities() {
+        let header = RenderingTests.render(RenderingTests.console(width: 132, height: 40)).line(1)
+        #expect(header.contains("PURCH  ALLOC  AVAIL FILL") && !header.contains("SHIP"), "\(header)")
+    }
+
     @Test func longReferenceIsCutWithAnEllipsisAndTheNextColumnStaysPut() {
         let canvas = RenderingTests.render(RenderingTests.console(width: 80, height: 24))
         let row = canvas.text.split(separator: "\n").first { $0.contains("SMALL-TABLE") && $0.contains("B-VERY") }

@@ -82,12 +82,12 @@ import Testing
         let result = try cli.stock("batches", "--sku", "LAMP", "--json")
         #expect(
             result.stdout
-                == #"[{"reference":"ware","sku":"LAMP","eta":null,"purchased":7,"allocated":2,"available":5},"#
-                + #"{"reference":"ship","sku":"LAMP","eta":"2026-02-01","purchased":5,"allocated":0,"available":5}]"#
-                + "\n")
+                == #"[{"reference":"ware","sku":"LAMP","eta":null,"purchased":7,"shipped":0,"onHand":7,"allocated":2,"#
+                + #""available":5},{"reference":"ship","sku":"LAMP","eta":"2026-02-01","purchased":5,"shipped":0,"#
+                + #""onHand":5,"allocated":0,"available":5}]"# + "\n")
         let table = try cli.stock("batches").stdout.split(separator: "\n")
-        #expect(table.first == "REFERENCE  SKU   ETA         PURCHASED  ALLOCATED  AVAILABLE")
-        #expect(table.dropFirst().first == "ware       LAMP  in stock    7          2          5")
+        #expect(table.first == "REFERENCE  SKU   ETA         PURCHASED  SHIPPED  ON HAND  ALLOCATED  AVAILABLE")
+        #expect(table.dropFirst().first == "ware       LAMP  in stock    7          0        7        2          5")
     }
 
     /// Text that reached the database some other way is still shown safely: no escape sequence is printed, and
@@ -105,8 +105,8 @@ import Testing
         #expect(!table.contains("\u{1B}"))
         let lines = table.split(separator: "\n").map(String.init)
         // "B-箱箱" is six cells wide, "B-?[2J-X" eight: both columns end at the same cell.
-        #expect(lines.contains("B-?[2J-X   LAMP  in stock  7          0          7"), "\(table)")
-        #expect(lines.contains("B-箱箱     LAMP  in stock  3          0          3"), "\(table)")
+        #expect(lines.contains("B-?[2J-X   LAMP  in stock  7          0        7        0          7"), "\(table)")
+        #expect(lines.contains("B-箱箱     LAMP  in stock  3          0        3        0          3"), "\(table)")
         let json = try cli.stock("batches", "--json").stdout
         #expect(json.contains(#""reference":"B-\u001b[2J-X""#), "\(json)")
     }

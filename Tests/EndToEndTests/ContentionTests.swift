@@ -73,10 +73,10 @@ import Testing
         return cli
     }
 
-    func batchRows(_ cli: CommandLineFixture) throws -> [String: (purchased: Int, allocated: Int)] {
+    func batchRows(_ cli: CommandLineFixture) throws -> [String: (onHand: Int, allocated: Int)] {
         let database = try rawConnection(to: cli.path, access: .readOnly)
-        let rows = try database.query("SELECT reference, purchased, allocated FROM batches") { row in
-            (row.text(0), (purchased: row.int(1), allocated: row.int(2)))
+        let rows = try database.query("SELECT reference, purchased - shipped, allocated FROM batches") { row in
+            (row.text(0), (onHand: row.int(1), allocated: row.int(2)))
         }
         return Dictionary(uniqueKeysWithValues: rows)
     }
@@ -103,8 +103,8 @@ import Testing
         #expect(shipped.status == 0, "\(shipped.stderr)")
         #expect(shipped.stdout.contains("shipped O1 LAMP x5 from B2"), "\(shipped.stdout)")
         let batches = try batchRows(cli)
-        #expect(batches["B1"]?.purchased == 100 && batches["B1"]?.allocated == 10, "\(batches)")
-        #expect(batches["B2"]?.purchased == 95 && batches["B2"]?.allocated == 0, "\(batches)")
+        #expect(batches["B1"]?.onHand == 100 && batches["B1"]?.allocated == 10, "\(batches)")
+        #expect(batches["B2"]?.onHand == 95 && batches["B2"]?.allocated == 0, "\(batches)")
         #expect(
             try eventLog(cli).suffix(3) == [
                 #"Deallocated {"orderid":"O1","sku":"LAMP","qty":5,"batchref":"B1"}"#,
@@ -140,9 +140,9 @@ import Testing
         for result in results { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
         #expect(!results[1].stdout.contains("O2"), "no line leaves B1: \(results[1].stdout)")
         let batches = try batchRows(cli)
-        #expect(batches["B1"]?.purchased == 10 && batches["B1"]?.allocated == 10, "\(batches)")
-        #expect(batches["B2"]?.purchased == 100 && batches["B2"]?.allocated == 10, "\(batches)")
-        #expect(batches["B3"]?.purchased == 0 && batches["B3"]?.allocated == 0, "\(batches)")
+        #expect(batches["B1"]?.onHand == 10 && batches["B1"]?.allocated == 10, "\(batches)")
+        #expect(batches["B2"]?.onHand == 100 && batches["B2"]?.allocated == 10, "\(batches)")
+        #expect(batches["B3"]?.onHand == 0 && batches["B3"]?.allocated == 0, "\(batches)")
         let log = try eventLog(cli)
         #expect(log.contains(#"BatchQuantityChanged {"ref":"B1","qty":10}"#), "\(log)")
         #expect(log.filter { $0.hasPrefix("Deallocated") }.count == 3, "only the three moves take a line off: \(log)")
@@ -341,11 +341,12 @@ import Testing
     }
 }
 
-/// The event log replayed from the start: each batch's purchased and allocated quantities and each order line's
+/// The event log replayed from the start: each batch's purchased, shipped and allocated quantities and each order line's
 /// state, its pieces and whether part of it waits, compared with the tables, with the invariants (nothing
 /// allocated beyond what a batch holds, and every batch's allocated count the sum of the pieces on it).
 struct ReplayedLog {
     var purchased: [String: Int] = [:]
+    var shippedUnits: [String: Int] = [:]
     var allocated: [String: Int] = [:]
     /// The pieces of each line that exists, by `orderid|sku`: quantity by batch.
     var pieces: [String: [String: Int]] = [:]
@@ -405,7 +406,7 @@ struct ReplayedLog {
             case "Shipped":
                 let from = try #require(reference)
                 allocated[from, default: 0] -= qty
-                purchased[from, default: 0] -= qty
+                shippedUnits[from, default: 0] += qty
                 pieces[line] = nil
                 shippedFrom[line] = from
                 shipped.append(line)
@@ -415,13 +416,15 @@ struct ReplayedLog {
     }
 
     func expectMatchesTables() throws {
-        let batches = try database.query("SELECT reference, purchased, allocated FROM batches") { row in
-            (row.text(0), row.int(1), row.int(2))
+        let batches = try database.query("SELECT reference, purchased, allocated, shipped FROM batches") { row in
+            (row.text(0), row.int(1), row.int(2), row.int(3))
         }
         #expect(Dictionary(uniqueKeysWithValues: batches.map { ($0.0, $0.1) }) == purchased, "purchased")
         let expectedAllocated = purchased.mapValues { _ in 0 }.merging(allocated) { $1 }
         #expect(Dictionary(uniqueKeysWithValues: batches.map { ($0.0, $0.2) }) == expectedAllocated, "allocated")
-        for batch in batches { #expect(batch.2 >= 0 && batch.2 <= batch.1, "\(batch)") }
+        let expectedShipped = purchased.mapValues { _ in 0 }.merging(shippedUnits) { $1 }
+        #expect(Dictionary(uniqueKeysWithValues: batches.map { ($0.0, $0.3) }) == expectedShipped, "shipped")
+        for batch in batches { #expect(batch.2 >= 0 && batch.3 >= 0 && batch.2 + batch.3 <= batch.1, "\(batch)") }
         #expect(try TestDatabase.miscountedBatches(in: database).isEmpty)
         let rows = try database.query(
             """

@@ -82,10 +82,10 @@ import Testing
         #expect(batches.status == 0)
         #expect(
             batches.stdout == """
-                reference,sku,quantity,eta,allocated,available
-                W-1,CAFÉ-TABLE,8,,8,0
-                "Pallet, 2 ""big\""",CAFÉ-TABLE,5,2026-03-01,4,1
-                東京-1,LAMP,4,2026-02-01,3,1
+                reference,sku,quantity,eta,shipped,on_hand,allocated,available
+                W-1,CAFÉ-TABLE,10,,2,8,8,0
+                "Pallet, 2 ""big\""",CAFÉ-TABLE,5,2026-03-01,0,5,4,1
+                東京-1,LAMP,4,2026-02-01,0,4,3,1
 
                 """)
         let allocations = try fixture.stock("export", "allocations", "-").stdout.split(separator: "\n")

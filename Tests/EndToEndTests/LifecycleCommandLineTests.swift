@@ -79,7 +79,9 @@ import Testing
         let slipped = try cli.stock("change-eta", "S-1", "2026-02-10")
         #expect(slipped.status == 0)
         #expect(slipped.stdout == "S-1 due 2026-02-10\ndelays o1 LAMP x3: 2026-02-01 → 2026-02-10\n")
-        #expect(try cli.stock("batches", "--json").stdout.contains(#""eta":"2026-02-10","purchased":10,"allocated":3"#))
+        #expect(
+            try cli.stock("batches", "--json").stdout.contains(
+                #""eta":"2026-02-10","purchased":10,"shipped":0,"onHand":10,"allocated":3"#))
         let before = try cli.contents()
         let same = try cli.stock("change-eta", "S-1", "2026-02-10")
         #expect(same.status == 0)
@@ -101,7 +103,10 @@ import Testing
                 == #"[{"sku":"LAMP","batchref":null,"qty":3,"status":"shipped","shippedAt":"2026-01-15T12:00:00.000Z","#
                 + #""shippedFrom":"b1"},{"sku":"TV","batchref":null,"qty":2,"status":"shipped","#
                 + #""shippedAt":"2026-01-15T12:00:00.000Z","shippedFrom":"t1"}]"# + "\n")
-        #expect(try cli.stock("batches", "--sku", "LAMP").stdout.contains("b1         LAMP  in stock  7          0"))
+        // b1 keeps what was bought; the 3 shipped leave 7 on hand, all of it available.
+        #expect(
+            try cli.stock("batches", "--sku", "LAMP").stdout.contains(
+                "b1         LAMP  in stock  10         3        7        0          7"))
         try cli.stock("allocate", "o2", "LAMP", "50")
         let before = try cli.contents()
         for (arguments, message) in [

@@ -115,6 +115,49 @@ import Testing
         #expect(try database.schemaVersion == Schema.currentVersion)
     }
 
+    /// Each batch as `reference purchased shipped allocated`, by reference.
+    static func quantities(in database: Database) throws -> [String] {
+        try database.query("SELECT reference, purchased, shipped, allocated FROM batches ORDER BY reference") {
+            "\($0.text(0)) \($0.int(1)) \($0.int(2)) \($0.int(3))"
+        }
+    }
+
+    /// What the version 6 file below holds once brought up to date.
+    static let quantitiesAfterUpgrade = ["B-1 10 10 0", "B-2 5 2 2", "S-1 20 0 8", "T-1 4 3 0"]
+
+    /// `schema-v6-41099e3`, made by that commit's `stock` under the test settings: B-1 (10 LAMP) and B-2 (5) in
+    /// the warehouse, S-1 (20) arriving, T-1 (4 TV); o1 (12 LAMP) placed 10 on B-1 and 2 on B-2 and shipped, o3
+    /// (3 TV) shipped from T-1, o2 (6) and o6 (2) on S-1, o5 (2) on B-2, o4 (5 TV) waiting. Version 6 took the
+    /// shipped units off `purchased` (B-1 0, B-2 3, T-1 1); init counts them per batch from the `Shipped` events
+    /// and gives them back.
+    @Test(.sqliteOnly) func initCountsWhatShippedFromEachBatchAndGivesItBackToPurchased() throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.copy("schema-v6-41099e3", in: folder)
+        let before = try Self.batches(in: path)
+        #expect(before == ["B-1 LAMP 0 -", "B-2 LAMP 3 -", "S-1 LAMP 20 2026-12-20", "T-1 TV 1 -"])
+        let result = try Self.stock(path, "init")
+        #expect(result.status == 0, "\(result.stderr)")
+        let database = try Database(path: path, access: .readOnly)
+        #expect(try database.schemaVersion == Schema.currentVersion)
+        #expect(try Self.quantities(in: database) == Self.quantitiesAfterUpgrade)
+        #expect(try database.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        let listed = try Self.stock(path, "batches", "--sku", "TV", "--json")
+        #expect(
+            listed.stdout
+                == #"[{"reference":"T-1","sku":"TV","eta":null,"purchased":4,"shipped":3,"onHand":1,"allocated":0,"#
+                + #""available":1}]"# + "\n")
+        // What is on hand is what allocation takes: B-2 has 1 left, then the arriving batch.
+        #expect(try Self.stock(path, "allocate", "o7", "LAMP", "1").stdout == "allocated o7 LAMP x1 to B-2\n")
+        #expect(try Self.stock(path, "allocate", "o8", "LAMP", "1").stdout == "allocated o8 LAMP x1 to S-1\n")
+        #expect(try Self.stock(path, "change-quantity", "B-1", "9").status == 1, "10 shipped from B-1")
+        let shipped = try Self.stock(path, "ship", "o5")
+        #expect(shipped.stdout == "shipped o5 LAMP x2 from B-2\n", "\(shipped.stderr)")
+        #expect(try Self.quantities(in: database).prefix(2) == ["B-1 10 10 0", "B-2 5 4 1"])
+        // Bringing it up to date again counts nothing twice.
+        #expect(try Self.stock(path, "init").status == 0)
+        #expect(try Self.quantities(in: database).prefix(2) == ["B-1 10 10 0", "B-2 5 4 1"])
+    }
+
     @Test(.sqliteOnly) func aFileLackingWhatItsVersionClaimsIsRefusedInWordsAndLeftAsItWas() throws {
         let folder = try TemporaryFolder()
         let path = try Self.copy("schema-v2-c85e0d0", in: folder)
@@ -220,6 +263,57 @@ import Testing
         #expect(
             result.stderr.contains("says schema version 1, but it has no index batches_with_stock"), "\(result.stderr)")
         #expect(try raw.queryOne("SELECT version FROM stock_schema") { $0.int(0) } == 1)
+    }
+
+    /// A server schema at version 6, holding what that version wrote for the same work as the SQLite file
+    /// `schema-v6-41099e3` (the shipped units taken off `purchased`, a `Shipped` event per piece), is brought up
+    /// to date with the same figures.
+    @Test(.postgresOnly) func initCountsWhatShippedFromEachBatchAndGivesItBackToPurchased() throws {
+        let fixture = try CommandLineFixture(initialize: false)
+        let raw = try rawConnection(to: fixture.path)
+        try raw.transaction { db in
+            for migration in Schema.migrations.prefix(6) {
+                for sql in migration.postgres { try db.connection.runScript(sql) }
+            }
+            try db.execute("UPDATE stock_schema SET version = 6")
+            let at = "2026-12-07T12:00:00.000Z"
+            for sql in [
+                "INSERT INTO products (sku, version) VALUES ('LAMP', 8), ('TV', 3)",
+                """
+                INSERT INTO batches (reference, sku, purchased, eta) VALUES ('B-1', 'LAMP', 0, NULL),
+                  ('B-2', 'LAMP', 3, NULL), ('S-1', 'LAMP', 20, '2026-12-20'), ('T-1', 'TV', 1, NULL)
+                """,
+                """
+                INSERT INTO order_lines (orderid, sku, qty, shipped_at, shipped_from, shipped_qty) VALUES
+                  ('o1', 'LAMP', 12, '\(at)', 'B-1, B-2', 12), ('o3', 'TV', 3, '\(at)', 'T-1', 3)
+                """,
+                "INSERT INTO order_lines (orderid, sku, qty) VALUES ('o2', 'LAMP', 6), ('o5', 'LAMP', 2)",
+                "INSERT INTO order_lines (orderid, sku, qty, waiting_since) VALUES ('o4', 'TV', 5, '\(at)')",
+                "INSERT INTO order_lines (orderid, sku, qty) VALUES ('o6', 'LAMP', 2)",
+                """
+                INSERT INTO allocations (orderline_id, batch_id, qty)
+                SELECT l.id, b.id, piece.qty FROM (VALUES ('o2', 'S-1', 6), ('o5', 'B-2', 2), ('o6', 'S-1', 2))
+                  AS piece (orderid, ref, qty)
+                JOIN order_lines AS l ON l.orderid = piece.orderid JOIN batches AS b ON b.reference = piece.ref
+                """,
+                """
+                INSERT INTO events (at, kind, payload, orderid, ref) VALUES
+                  ('\(at)', 'Shipped', '{"orderid":"o1","sku":"LAMP","qty":10,"batchref":"B-1"}', 'o1', 'B-1'),
+                  ('\(at)', 'Shipped', '{"orderid":"o1","sku":"LAMP","qty":2,"batchref":"B-2"}', 'o1', 'B-2'),
+                  ('\(at)', 'Shipped', '{"orderid":"o3","sku":"TV","qty":3,"batchref":"T-1"}', 'o3', 'T-1')
+                """,
+            ] {
+                try db.execute(sql)
+            }
+        }
+        let upgraded = try fixture.stock("init")
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(try SchemaUpgradeTests.quantities(in: raw) == SchemaUpgradeTests.quantitiesAfterUpgrade)
+        let first = try fixture.stock("allocate", "o7", "LAMP", "1")
+        #expect(first.stdout == "allocated o7 LAMP x1 to B-2\n", "\(first.stderr)")
+        let second = try fixture.stock("allocate", "o8", "LAMP", "1")
+        #expect(second.stdout == "allocated o8 LAMP x1 to S-1\n", "\(second.stderr)")
+        #expect(try fixture.stock("change-quantity", "B-1", "9").status == 1, "10 shipped from B-1")
     }
 
     @Test(.postgresOnly) func aFailedFirstMigrationLeavesNoSchemaBehind() throws {

@@ -28,8 +28,8 @@ struct CopiedTable {
             name: "batches",
             columns: [
                 .integer("id"), .text("reference"), .text("sku"), .integer("purchased"), .text("eta"),
-                .integer("allocated"),
-            ], copiedColumns: 5),
+                .integer("shipped"), .integer("allocated"),
+            ], copiedColumns: 6),
         CopiedTable(
             name: "order_lines",
             columns: [

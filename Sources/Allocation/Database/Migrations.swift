@@ -3,7 +3,7 @@
 ///
 /// Every rule SQLite can hold lives here (NOT NULL, CHECK, UNIQUE, foreign keys). A batch's `allocated` is kept
 /// by triggers on `allocations` in the same statement that moves a line, so the schema itself refuses a batch
-/// allocated beyond its purchased quantity, and an allocation reads one row per batch instead of summing every
+/// allocated beyond what it has on hand (purchased less shipped), and an allocation reads one row per batch instead of summing every
 /// line the batch ever took. `Logic` checks the same rule as a contract before anything is written.
 ///
 /// The server's first release created in one step what SQLite had reached in four, so its text is all in
@@ -348,7 +348,39 @@ public enum Schema {
                 """,
             ],
             postgres: PostgresSchema.partialShipmentsAndCancelledLines),
+        Migration(
+            name: "batches count what shipped from them",
+            sqlite: [
+                // What has left the warehouse from the batch: on hand is `purchased - shipped`, and its lines hold
+                // at most that. The index of batches with stock keeps the rows with room; its term is written
+                // `purchased > shipped + allocated` because SQLite (3.40) does not use a partial index whose term
+                // is `purchased - shipped > allocated` for a query with that same term.
+                """
+                ALTER TABLE batches ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0
+                  CHECK (shipped >= 0 AND shipped + allocated <= purchased)
+                """,
+                // Until this version a shipment took its units off `purchased`. A shipped line names its batches
+                // but not the units from each; its `Shipped` events do, one per piece, so they give each batch
+                // its shipped units back to `purchased` and count them in `shipped`.
+                Schema.shippedFromBatches(json: "json_extract(payload, '$.qty')"),
+                "DROP INDEX batches_with_stock",
+                """
+                CREATE INDEX batches_with_stock ON batches (sku, eta IS NOT NULL, eta, reference)
+                WHERE purchased > shipped + allocated
+                """,
+            ],
+            postgres: PostgresSchema.batchesCountWhatShipped),
     ]
+
+    /// The statement that counts each batch's shipped units from its `Shipped` events and adds them back to its
+    /// `purchased`; `json` reads an event's units from its `payload` in the engine's words.
+    static func shippedFromBatches(json: String) -> String {
+        """
+        UPDATE batches SET shipped = s.qty, purchased = batches.purchased + s.qty
+        FROM (SELECT ref, sum(\(json)) AS qty FROM events WHERE kind = 'Shipped' GROUP BY ref) AS s
+        WHERE batches.reference = s.ref
+        """
+    }
 
     /// The version a fully migrated database has, on either engine.
     public static var currentVersion: Int { migrations.count }

@@ -52,12 +52,13 @@ public enum CSVImport {
         /// The columns read, in the order `stock export` writes them.
         public var columns: [String] {
             switch self {
-            case .batches: ["reference", "sku", "quantity", "eta"]
+            case .batches: ["reference", "sku", "quantity", "eta", "shipped"]
             case .orders: ["orderid", "sku", "quantity"]
             }
         }
 
-        /// The columns every file of the kind must have; an empty `eta` cell means the batch is in the warehouse.
+        /// The columns every file of the kind must have; an empty `eta` cell means the batch is in the warehouse,
+        /// an empty or missing `shipped` that nothing of it shipped yet.
         public var requiredColumns: [String] {
             switch self {
             case .batches: ["reference", "sku", "quantity"]
@@ -69,7 +70,7 @@ public enum CSVImport {
         /// imported as it is. `status` is read only to skip lines already shipped.
         public var ignoredColumns: [String] {
             switch self {
-            case .batches: ["allocated", "available"]
+            case .batches: ["on_hand", "allocated", "available"]
             case .orders: ["status", "batchref", "waiting_since", "shipped_at"]
             }
         }
@@ -131,7 +132,8 @@ public enum CSVImport {
             return ignored
         }
 
-        /// `a batches file has the columns reference, sku, quantity, eta (allocated, available are ignored)`.
+        /// `batches files have the columns reference, sku, quantity, eta, shipped in any order (on_hand, allocated,
+        /// available are ignored)`.
         private var expected: String {
             "\(rawValue) files have the columns \(columns.joined(separator: ", ")) in any order ("
                 + ignoredColumns.joined(separator: ", ") + " are ignored)"
@@ -154,11 +156,15 @@ public enum CSVImport {
             switch self {
             case .batches:
                 let eta = value("eta")
+                let qty = try Validation.quantity(value("quantity"), field: "quantity")
+                let shippedCell = value("shipped").trimmingCharacters(in: .whitespaces)
+                let shipped =
+                    shippedCell.isEmpty ? nil : try Validation.quantity(shippedCell, field: "shipped", allowZero: true)
                 return .createBatch(
                     CreateBatch(
-                        ref: value("reference"), sku: value("sku"),
-                        qty: try Validation.quantity(value("quantity"), field: "quantity"),
-                        eta: eta.isEmpty ? nil : try Validation.day(eta), updatesExisting: updatingBatches))
+                        ref: value("reference"), sku: value("sku"), qty: qty,
+                        eta: eta.isEmpty ? nil : try Validation.day(eta), updatesExisting: updatingBatches,
+                        shipped: shipped))
             case .orders:
                 let status = value("status")
                 if !status.isEmpty, ["shipped", "cancelled"].contains(CSVReader.columnKey(status)) { return nil }

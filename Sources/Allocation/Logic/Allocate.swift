@@ -92,6 +92,10 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
     case cancelledLine(orderid: String, sku: String)
     /// A line's quantity cannot go down to what already shipped, or below.
     case belowShipped(orderid: String, sku: String, shipped: Int, requested: Int)
+    /// A batch's purchased quantity cannot go below what already shipped from it.
+    case batchBelowShipped(batch: String, shipped: Int, requested: Int)
+    /// A file gives a batch that is there another count of shipped units than its shipments made.
+    case shippedDiffers(batch: String, here: Int, given: Int)
     /// The line left the warehouse: it can no longer be allocated, moved or deallocated.
     case shippedLine(orderid: String, sku: String)
     /// Receiving or re-dating a batch that is already in the warehouse.
@@ -122,6 +126,12 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
         case .cancelledLine(let orderid, let sku): "\(orderid) \(sku) was cancelled"
         case .belowShipped(let orderid, let sku, let shipped, let requested):
             "\(orderid) \(sku) has shipped x\(shipped) already; its quantity must stay above that, got \(requested)"
+        case .batchBelowShipped(let batch, let shipped, let requested):
+            "batch \(batch) has shipped \(shipped) already; its purchased quantity cannot go below that, got "
+                + "\(requested); nothing was changed"
+        case .shippedDiffers(let batch, let here, let given):
+            "batch \(batch) has shipped \(here) here, not \(given): shipped counts the shipments made from it and "
+                + "is not imported onto a batch that is there"
         case .shippedLine(let orderid, let sku): "\(orderid) \(sku) was shipped"
         case .alreadyInWarehouse(let ref): "batch \(ref) is already in the warehouse"
         case .notShippable(let problems): "nothing was shipped: " + problems.joined(separator: "; ")
@@ -170,7 +180,7 @@ extension Product {
         guard let index = preferredBatchIndex(for: line) else { return nil }
         batches[index].allocated += line.qty
         let batch = batches[index]
-        try ensure(batch.allocated <= batch.purchased, "batch \(batch.reference) over-allocated")
+        try ensure(batch.allocated <= batch.onHand, "batch \(batch.reference) over-allocated")
         return batch.reference
     }
 

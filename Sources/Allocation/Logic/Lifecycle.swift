@@ -40,9 +40,9 @@ extension Product {
         batches.contains { $0.reference == piece.batchref && $0.eta == nil }
     }
 
-    /// Ships a line from its batches in the warehouse: each piece there leaves its batch (purchased and
-    /// allocated both drop) with a `Shipped` of its quantity. Without `partial` that is the whole line; with it,
-    /// the pieces on arriving batches and the waiting part stay open. Bumps the version.
+    /// Ships a line from its batches in the warehouse: each piece there leaves its batch (its shipped count
+    /// grows and its allocated drops, so on hand drops; purchased stays what was bought) with a `Shipped` of its
+    /// quantity. Without `partial` that is the whole line; with it, the pieces on arriving batches and the waiting part stay open. Bumps the version.
     ///
     /// - Returns: each piece shipped.
     /// - Throws: `AllocationError.notShippable` naming the line when ``shippingProblem(_:partial:)`` finds one.
@@ -52,10 +52,10 @@ extension Product {
         for piece in line.pieces where isInWarehouse(piece) {
             let index = try batchIndex(piece.batchref)
             try require(batches[index].allocated >= piece.qty, "batch \(piece.batchref) does not hold \(piece.qty)")
-            batches[index].purchased -= piece.qty
+            batches[index].shipped += piece.qty
             batches[index].allocated -= piece.qty
             events.append(.shipped(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
-            try ensure(batches[index].allocated <= batches[index].purchased, "batch \(piece.batchref) over-allocated")
+            try ensure(batches[index].allocated <= batches[index].onHand, "batch \(piece.batchref) over-allocated")
             shipped.append(LineOnBatch(orderid: line.orderid, sku: sku, qty: piece.qty, batchref: piece.batchref))
         }
         try ensure(!shipped.isEmpty, "\(line.orderid) \(line.sku) shipped nothing")

@@ -237,7 +237,7 @@ struct SKUStock: Sendable {
         }
         try ensure(
             (line(id)?.placed ?? 0) <= qty, "line \(lines[current].orderid) holds more than its quantity \(qty)")
-        try ensure(batches.allSatisfy { $0.allocated <= $0.purchased }, "a batch of the SKU is over-allocated")
+        try ensure(batches.allSatisfy { $0.allocated <= $0.onHand }, "a batch of the SKU is over-allocated")
     }
 
     /// Frees every piece of the line: it then holds nothing and waits for nothing the rules track.
@@ -263,9 +263,10 @@ struct SKUStock: Sendable {
         }
     }
 
-    /// Sets the batch's purchased quantity, first come first served: the pieces on it stay oldest line first,
-    /// each while it still fits; the pieces that must leave are placed again, oldest line first, by
-    /// ``placement(of:among:policy:today:)``, and may themselves split.
+    /// Sets the batch's purchased quantity (never below what shipped from it), first come first served: the
+    /// pieces on it stay oldest line first, each while it still fits in what is on hand; the pieces that must
+    /// leave are placed again, oldest line first, by ``placement(of:among:policy:today:)``, and may themselves
+    /// split.
     ///
     /// A displaced piece that finds no room: under `never` and `batches` the line waits whole (its other pieces
     /// are freed, and the stock they free goes to the waiting lines, oldest first); under `partial` only the
@@ -273,12 +274,16 @@ struct SKUStock: Sendable {
     mutating func changePurchased(of reference: String, to purchased: Int) throws {
         let index = try batchIndex(reference)
         try require(purchased >= 0, "batch \(reference) cannot have quantity \(purchased)")
+        let shipped = batches[index].shipped
+        guard purchased >= shipped else {
+            throw AllocationError.batchBelowShipped(batch: reference, shipped: shipped, requested: purchased)
+        }
         batches[index].purchased = purchased
         var kept = 0
         var displaced: [(id: Int64, qty: Int)] = []
         for line in lines {
             guard let piece = line.pieces.first(where: { $0.batchref == reference }) else { continue }
-            if kept + piece.qty <= purchased {
+            if kept + piece.qty <= purchased - shipped {
                 kept += piece.qty
             } else {
                 displaced.append((line.id, piece.qty))
@@ -302,7 +307,7 @@ struct SKUStock: Sendable {
             }
         }
         if freedOthers { try fillWaiting() }
-        try ensure(batches.allSatisfy { $0.allocated <= $0.purchased }, "a batch of the SKU is over-allocated")
+        try ensure(batches.allSatisfy { $0.allocated <= $0.onHand }, "a batch of the SKU is over-allocated")
     }
 
     /// Places the waiting part of line `id`: whole on a batch already holding a piece of it where it fits (a

@@ -6,10 +6,10 @@
 func projection(
     sku: String, batches: [Batch], waiting: Int, today: Day, maximumDays: Int = Projection.maximumDays
 ) -> Projection {
-    let counted = batches.filter { $0.purchased > 0 }
+    let counted = batches.filter { $0.onHand > 0 }
     let byETA = { (a: ProjectedBatch, b: ProjectedBatch) in (a.eta, a.batchref) < (b.eta, b.batchref) }
     func projected(_ batch: Batch, _ eta: Day) -> ProjectedBatch {
-        ProjectedBatch(batchref: batch.reference, qty: batch.purchased, allocated: batch.allocated, eta: eta)
+        ProjectedBatch(batchref: batch.reference, qty: batch.onHand, allocated: batch.allocated, eta: eta)
     }
     var late: [ProjectedBatch] = []
     var coming: [ProjectedBatch] = []
@@ -17,7 +17,7 @@ func projection(
     var allocated = 0
     for batch in counted {
         guard let eta = batch.eta else {
-            onHand += batch.purchased
+            onHand += batch.onHand
             allocated += batch.allocated
             continue
         }

@@ -112,6 +112,10 @@ public enum Validation {
             try checkIdentifier(c.ref, field: "batch reference")
             try checkIdentifier(c.sku, field: "sku")
             try checkQuantity(c.qty)
+            if let shipped = c.shipped {
+                try checkQuantity(shipped, field: "shipped", allowZero: true)
+                try require(shipped <= c.qty, "shipped \(shipped) is more than quantity \(c.qty)")
+            }
         case .allocate(let c):
             try checkIdentifier(c.orderid, field: "order id")
             try checkIdentifier(c.sku, field: "sku")

@@ -8,13 +8,20 @@ public struct CreateBatch: Equatable, Sendable {
     /// shipping notice, `import batches --update`) by ``ChangeBatchQuantity`` and ``ChangeBatchEta``'s rules, all
     /// or nothing; false refuses another batch under a reference that is taken.
     public var updatesExisting: Bool
+    /// Units of it that already shipped, given only by `import batches` from an exported batch's `shipped`
+    /// column: a new batch starts with them shipped (on hand `qty - shipped`); a batch that is there must have
+    /// shipped as many. Nil when not given.
+    public var shipped: Int?
 
-    public init(ref: String, sku: String, qty: Int, eta: Day? = nil, updatesExisting: Bool = false) {
+    public init(
+        ref: String, sku: String, qty: Int, eta: Day? = nil, updatesExisting: Bool = false, shipped: Int? = nil
+    ) {
         self.ref = ref
         self.sku = sku
         self.qty = qty
         self.eta = eta
         self.updatesExisting = updatesExisting
+        self.shipped = shipped
     }
 }
 
@@ -206,7 +213,8 @@ public enum Command: Equatable, Sendable {
         case .createBatch(let c):
             return .createBatch(
                 CreateBatch(
-                    ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta, updatesExisting: c.updatesExisting))
+                    ref: n(c.ref), sku: n(c.sku), qty: c.qty, eta: c.eta, updatesExisting: c.updatesExisting,
+                    shipped: c.shipped))
         case .allocate(let c):
             return .allocate(Allocate(orderid: n(c.orderid), sku: n(c.sku), qty: c.qty, waitingSince: c.waitingSince))
         case .changeBatchQuantity(let c):

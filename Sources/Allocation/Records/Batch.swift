@@ -1,7 +1,9 @@
 /// A batch of stock for one SKU: in the warehouse (no ETA) or arriving on its ETA.
 ///
-/// The struct is both the domain value and its `batches` row. `allocated`, the sum of the quantities of the
-/// lines on it, is a column kept by the schema's triggers on `allocations`; the struct reads it, never writes it.
+/// The struct is both the domain value and its `batches` row. `purchased` is the quantity bought (what
+/// add-batch, change-quantity and a receipt set), `shipped` what has left the warehouse from it, so its stock on
+/// hand is `purchased - shipped`. `allocated`, the sum of the quantities of the lines on it, is a column kept by
+/// the schema's triggers on `allocations`; the struct reads it, never writes it.
 struct Batch: Equatable, Sendable {
     var id: Int64?
     var reference: String
@@ -9,22 +11,31 @@ struct Batch: Equatable, Sendable {
     var purchased: Int
     var eta: Day?
     var allocated: Int
+    var shipped: Int
 
-    init(id: Int64? = nil, reference: String, sku: String, purchased: Int, eta: Day? = nil, allocated: Int = 0) {
+    init(
+        id: Int64? = nil, reference: String, sku: String, purchased: Int, eta: Day? = nil, allocated: Int = 0,
+        shipped: Int = 0
+    ) {
         self.id = id
         self.reference = reference
         self.sku = sku
         self.purchased = purchased
         self.eta = eta
         self.allocated = allocated
+        self.shipped = shipped
     }
 
-    var available: Int { purchased - allocated }
+    /// What the batch holds: bought and not shipped.
+    var onHand: Int { purchased - shipped }
+
+    /// What the batch holds that no line has: on hand less allocated.
+    var available: Int { onHand - allocated }
 }
 
 extension Batch {
     /// Columns read by ``init(row:)``, in order, for a query over `batches AS b`.
-    static let columns = "b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated"
+    static let columns = "b.id, b.reference, b.sku, b.purchased, b.eta, b.allocated, b.shipped"
 
     /// The `ORDER BY` of allocation preference, served by the index `batches_by_preference`.
     static let preferenceOrder = BatchOrder.preference.sql()
@@ -32,7 +43,7 @@ extension Batch {
     init(row: Row) {
         self.init(
             id: row.int64(0), reference: row.text(1), sku: row.text(2), purchased: row.int(3),
-            eta: row.optionalText(4).flatMap(Day.init), allocated: row.int(5))
+            eta: row.optionalText(4).flatMap(Day.init), allocated: row.int(5), shipped: row.int(6))
     }
 
     private static let forSKUSQL = "SELECT \(columns) FROM batches AS b WHERE b.sku = ? ORDER BY \(preferenceOrder)"
@@ -44,12 +55,12 @@ extension Batch {
     }
 
     /// Built once, with its `LIMIT ?` a parameter: one prepared statement serves every caller. The term
-    /// `purchased > allocated` is the WHERE of the partial index `batches_with_stock`, written out so SQLite uses
-    /// it: emptied batches are not in that index, so however many a SKU has, none of them is read.
+    /// `purchased > shipped + allocated` is the WHERE of the partial index `batches_with_stock`, written out so
+    /// SQLite uses it: emptied batches are not in that index, so however many a SKU has, none of them is read.
     private static let candidatesSQL = SQL(
         """
         SELECT \(columns) FROM batches AS b
-        WHERE b.sku = ? AND b.purchased > b.allocated AND b.purchased - b.allocated >= ?
+        WHERE b.sku = ? AND b.purchased > b.shipped + b.allocated AND b.purchased - b.shipped - b.allocated >= ?
         ORDER BY \(preferenceOrder) LIMIT ?
         """)
 
@@ -71,15 +82,16 @@ extension Batch {
     /// - Throws: `DatabaseError` of kind `uniqueViolation` when the reference is taken.
     func insert(into db: Database) throws -> Batch {
         var inserted = self
-        inserted.id = try db.insert(Batch.insertSQL, reference, sku, purchased, eta?.description)
+        inserted.id = try db.insert(Batch.insertSQL, reference, sku, purchased, eta?.description, shipped)
         return inserted
     }
 
-    private static let insertSQL = SQL("INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?)")
+    private static let insertSQL = SQL(
+        "INSERT INTO batches (reference, sku, purchased, eta, shipped) VALUES (?, ?, ?, ?, ?)")
 
     /// Inserts the row and returns the batch with its id; nil, changing nothing, when the reference is taken.
     func insertIfNew(into db: Database) throws -> Batch? {
-        let id = try db.insert(Batch.insertIfNewSQL, reference, sku, purchased, eta?.description)
+        let id = try db.insert(Batch.insertIfNewSQL, reference, sku, purchased, eta?.description, shipped)
         guard db.changes == 1 else { return nil }
         var inserted = self
         inserted.id = id
@@ -87,10 +99,17 @@ extension Batch {
     }
 
     private static let insertIfNewSQL = SQL(
-        "INSERT INTO batches (reference, sku, purchased, eta) VALUES (?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING")
+        """
+        INSERT INTO batches (reference, sku, purchased, eta, shipped) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (reference) DO NOTHING
+        """)
 
     static func savePurchased(_ purchased: Int, reference: String, in db: Database) throws {
         try db.execute("UPDATE batches SET purchased = ? WHERE reference = ?", purchased, reference)
+    }
+
+    static func saveShipped(_ shipped: Int, reference: String, in db: Database) throws {
+        try db.execute("UPDATE batches SET shipped = ? WHERE reference = ?", shipped, reference)
     }
 
     static func saveETA(_ eta: Day?, reference: String, in db: Database) throws {

@@ -52,8 +52,8 @@ public struct ConcurrentUpdate: Error, CustomStringConvertible, Equatable, Senda
 /// preferred batch that can take it, and every batch that can take a line of quantity `q` has at least `q`
 /// available, so loading the batches with at least the smallest quantity placed (in preference order) loses no
 /// choice; the stock a command frees is on batches it loaded. The invariants do not rest on what was loaded:
-/// - no batch is allocated beyond its purchased quantity: `batches.allocated` is kept by the schema's triggers on
-///   `allocations` and refused by its CHECK (`allocated <= purchased`), whatever a command read;
+/// - no batch is allocated beyond what it has on hand: `batches.allocated` is kept by the schema's triggers on
+///   `allocations` and refused by its CHECK (`shipped + allocated <= purchased`), whatever a command read;
 /// - no write is based on a stale read: every command reads the product row and ends any change with
 ///   `UPDATE products SET version = ? WHERE sku = ? AND version = ?` (``saveVersion(in:)``), so two commands on a
 ///   SKU conflict on that row even when they read disjoint batches, and a write whose read was stale changes no

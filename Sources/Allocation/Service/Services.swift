@@ -16,17 +16,22 @@ enum Services {
     /// Inserts the batch before the rules see it: the UNIQUE reference is the one check, so two transactions
     /// of a server engine cannot both pass a read that found no such batch. The SKU's other batches are not read.
     ///
-    /// A reference that is taken is read only then: the same batch (SKU, quantity and ETA) is answered as
-    /// already there, changing nothing, so a re-run of a committed line is safe; another batch under that
+    /// A reference that is taken is read only then: the same batch (SKU, quantity and ETA, and shipped units
+    /// when the command gives them) is answered as already there, changing nothing, so a re-run of a committed line is safe; another batch under that
     /// reference is refused. The insert skips a taken reference (`ON CONFLICT DO NOTHING`) rather than failing,
     /// since a failed statement would abort a server's transaction.
     static func createBatch(_ command: CreateBatch, context: Context, in db: Database) throws -> (Outcome, [Event]) {
         let stored = try Product.loadVersion(sku: command.sku, in: db)
         var product = stored ?? Product(sku: command.sku)
         if stored == nil { try product.insert(into: db) }
-        let new = Batch(reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta)
+        let new = Batch(
+            reference: command.ref, sku: command.sku, purchased: command.qty, eta: command.eta,
+            shipped: command.shipped ?? 0)
         guard let batch = try new.insertIfNew(into: db) else {
             let existing = try Batch.find(reference: command.ref, in: db)
+            if let existing, let shipped = command.shipped, shipped != existing.shipped, existing.sku == new.sku {
+                throw AllocationError.shippedDiffers(batch: command.ref, here: existing.shipped, given: shipped)
+            }
             if let existing, command.updatesExisting, existing.sku == new.sku,
                 existing.purchased != new.purchased || existing.eta != new.eta
             {
@@ -236,7 +241,11 @@ enum Services {
                 sku: product.sku, expectedVersion: expected, version: product.version)
         }
         try require(command.qty >= 0, "batch \(command.ref) cannot have quantity \(command.qty)")
-        let old = try product.batches[product.batchIndex(command.ref)].purchased
+        let batch = try product.batches[product.batchIndex(command.ref)]
+        guard command.qty >= batch.shipped else {
+            throw AllocationError.batchBelowShipped(batch: command.ref, shipped: batch.shipped, requested: command.qty)
+        }
+        let old = batch.purchased
         guard old != command.qty else {
             return (.quantityChanged(reference: command.ref, moved: [], filled: [], wasChanged: false), [])
         }
@@ -268,8 +277,8 @@ enum Services {
     /// Sets batch `reference`'s purchased quantity from `old` to `new` by the rules with pieces
     /// (``SKUStock/changePurchased(of:to:)``), fills waiting lines when `autoAllocate` is on, and writes it all:
     /// a batch that shrinks loses its pieces before its quantity, one that grows gets its quantity first, so the
-    /// schema's `allocated <= purchased` holds after every statement. The lines that were on the batch (`before`
-    /// the change) and are now later or wait are the delays, with their `OrdersDelayed` event.
+    /// schema's `shipped + allocated <= purchased` holds after every statement. The lines that were on the batch
+    /// (`before` the change) and are now later or wait are the delays, with their `OrdersDelayed` event.
     static func changePurchased(
         of reference: String, from old: Int, to new: Int, before: Batch, product: inout Product, context: Context,
         in db: Database
@@ -407,7 +416,7 @@ enum Services {
                 try line.saveShipment(pieces, at: context.now, in: db)
                 for piece in done {
                     let batch = try products[index].batches[products[index].batchIndex(piece.batchref)]
-                    try Batch.savePurchased(batch.purchased, reference: batch.reference, in: db)
+                    try Batch.saveShipped(batch.shipped, reference: batch.reference, in: db)
                 }
                 let rest = line.pieces.filter { piece in !done.contains { $0.batchref == piece.batchref } }
                 if !rest.isEmpty || line.waitingPart > 0 {

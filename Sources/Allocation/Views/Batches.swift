@@ -1,37 +1,45 @@
-/// One batch as a screen or `stock batches` shows it.
+/// One batch as a screen or `stock batches` shows it: what was bought, what of it shipped, what is on hand
+/// (bought less shipped), what lines hold of that and what is left.
 public struct BatchRow: Equatable, Sendable {
     public let reference: String
     public let sku: String
     public let eta: Day?
     public let purchased: Int
+    public let shipped: Int
     public let allocated: Int
-    public var available: Int { purchased - allocated }
+    public var onHand: Int { purchased - shipped }
+    public var available: Int { onHand - allocated }
 
     init(_ batch: Batch) {
         reference = batch.reference
         sku = batch.sku
         eta = batch.eta
         purchased = batch.purchased
+        shipped = batch.shipped
         allocated = batch.allocated
     }
 
-    /// `{"reference","sku","eta","purchased","allocated","available"}`, as `stock batches --json` prints it.
+    /// `{"reference","sku","eta","purchased","shipped","onHand","allocated","available"}`, as `stock batches
+    /// --json` prints it.
     public var json: String {
         var json = JSONObjectWriter()
         json.add("reference", reference)
         json.add("sku", sku)
         json.add("eta", eta?.description)
         json.add("purchased", purchased)
+        json.add("shipped", shipped)
+        json.add("onHand", onHand)
         json.add("allocated", allocated)
         json.add("available", available)
         return json.text
     }
 
-    public init(reference: String, sku: String, eta: Day?, purchased: Int, allocated: Int) {
+    public init(reference: String, sku: String, eta: Day?, purchased: Int, shipped: Int = 0, allocated: Int) {
         self.reference = reference
         self.sku = sku
         self.eta = eta
         self.purchased = purchased
+        self.shipped = shipped
         self.allocated = allocated
     }
 }
@@ -41,15 +49,18 @@ public struct SKUTotals: Equatable, Sendable {
     public let sku: String
     public let batches: Int
     public let purchased: Int
+    public let shipped: Int
     public let allocated: Int
     /// Units of the SKU's waiting lines (backorders).
     public let waiting: Int
-    public var available: Int { purchased - allocated }
+    public var onHand: Int { purchased - shipped }
+    public var available: Int { onHand - allocated }
 
-    public init(sku: String, batches: Int, purchased: Int, allocated: Int, waiting: Int = 0) {
+    public init(sku: String, batches: Int, purchased: Int, shipped: Int = 0, allocated: Int, waiting: Int = 0) {
         self.sku = sku
         self.batches = batches
         self.purchased = purchased
+        self.shipped = shipped
         self.allocated = allocated
         self.waiting = waiting
     }
@@ -103,14 +114,15 @@ extension Views {
         try skus.compactMap { sku in
             try db.queryOne(
                 """
-                SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(allocated), 0),
+                SELECT count(*), coalesce(sum(purchased), 0), coalesce(sum(shipped), 0), coalesce(sum(allocated), 0),
                   (SELECT coalesce(sum(\(Views.waitingPart)), 0) FROM order_lines AS l
                    WHERE l.sku = ? AND l.waiting_since IS NOT NULL)
                 FROM batches WHERE sku = ?
                 """, sku, sku
             ) {
                 SKUTotals(
-                    sku: sku, batches: $0.int(0), purchased: $0.int(1), allocated: $0.int(2), waiting: $0.int(3))
+                    sku: sku, batches: $0.int(0), purchased: $0.int(1), shipped: $0.int(2), allocated: $0.int(3),
+                    waiting: $0.int(4))
             }
         }
     }

@@ -4,7 +4,7 @@ public struct BoardFilter: Equatable, Sendable {
     public var text: String
     /// Only batches late on this day (an ETA before it); nil: any.
     public var lateOn: Day?
-    /// Only batches with nothing available (allocated up to what was purchased).
+    /// Only batches with nothing available (allocated up to what is on hand).
     public var empty: Bool
     /// Only batches of SKUs with waiting lines (backorders).
     public var waiting: Bool
@@ -49,7 +49,7 @@ public struct BoardFilter: Equatable, Sendable {
                 ))
         }
         if let lateOn { terms.append(("eta IS NOT NULL AND eta < ?", [lateOn.description.sqlValue])) }
-        if empty { terms.append(("purchased <= allocated", [])) }
+        if empty { terms.append(("purchased - shipped <= allocated", [])) }
         if waiting {
             terms.append(("sku IN (SELECT sku FROM order_lines WHERE waiting_since IS NOT NULL)", []))
         }
@@ -72,7 +72,7 @@ public enum BoardSort: CaseIterable, Equatable, Sendable {
     case eta
     /// The least available first.
     case available
-    /// The fullest first: allocated over purchased (a batch of 0 purchased counts as unfilled, as its gauge shows).
+    /// The fullest first: allocated over on hand (a batch with nothing on hand counts as unfilled, as its gauge shows).
     case fill
 
     /// Whether rows come in groups of one SKU, each under its totals line.
@@ -112,19 +112,21 @@ extension BatchOrder {
             + preference.keys.dropFirst())
 
     static let byAvailable = BatchOrder(keys: [
-        BatchOrderKey(sql: "purchased - allocated", isNullable: false) { $0.available < $1.available },
+        BatchOrderKey(sql: "purchased - shipped - allocated", isNullable: false) { $0.available < $1.available },
         .text("reference", \.reference),
     ])
 
-    /// Parts per million filled, in integers so SQL and Swift round alike; negated, so the fullest come first.
+    /// Parts per million of what is on hand that lines hold, in integers so SQL and Swift round alike; negated,
+    /// so the fullest come first.
     static let byFill = BatchOrder(keys: [
         BatchOrderKey(
-            sql: "-(CASE WHEN purchased > 0 THEN allocated * 1000000 / purchased ELSE 0 END)", isNullable: false
+            sql: "-(CASE WHEN purchased > shipped THEN allocated * 1000000 / (purchased - shipped) ELSE 0 END)",
+            isNullable: false
         ) { fill($0) > fill($1) },
         .text("reference", \.reference),
     ])
 
     private static func fill(_ batch: Batch) -> Int {
-        batch.purchased > 0 ? batch.allocated * 1_000_000 / batch.purchased : 0
+        batch.onHand > 0 ? batch.allocated * 1_000_000 / batch.onHand : 0
     }
 }

@@ -43,10 +43,12 @@ extension Views {
     /// The monitor's figures as of `today`, with at most `attentionLimit` SKUs that need attention.
     ///
     /// Waiting lines are read through the partial index `order_lines_waiting`, late batches through
-    /// `batches_by_eta`; the available units add up the batches' two counters, one row per batch.
+    /// `batches_by_eta`; the available units add up the batches' three counters, one row per batch.
     public static func monitorFigures(today: Day, attentionLimit: Int, in db: Database) throws -> MonitorFigures {
         let day = today.description.sqlValue
-        let available = try db.queryOne("SELECT coalesce(sum(purchased - allocated), 0) FROM batches") { $0.int(0) }
+        let available = try db.queryOne("SELECT coalesce(sum(purchased - shipped - allocated), 0) FROM batches") {
+            $0.int(0)
+        }
         let waitingBySKU = try db.query(
             """
             SELECT l.sku, count(*), coalesce(sum(\(waitingPart)), 0), min(l.waiting_since)

@@ -40,7 +40,7 @@ public struct ProjectionDay: Equatable, Sendable {
 /// A batch still to come in a ``Projection``: due on a day of it, after its last day, or late.
 public struct ProjectedBatch: Equatable, Sendable {
     public let batchref: String
-    /// Its units (what was purchased).
+    /// Its units on hand (what was purchased and has not shipped).
     public let qty: Int
     /// The units of it that lines hold.
     public let allocated: Int

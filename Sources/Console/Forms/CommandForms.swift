@@ -93,7 +93,8 @@ extension Form {
 
     /// The change-quantity form's note: the batch's quantities as last loaded.
     static func quantities(of row: BatchRow) -> String {
-        "\(row.reference) (\(row.sku)): \(row.purchased) purchased, \(row.allocated) allocated"
+        "\(row.reference) (\(row.sku)): \(row.purchased) purchased, "
+            + (row.shipped > 0 ? "\(row.shipped) shipped, " : "") + "\(row.allocated) allocated"
     }
 
     /// `c`: change the selected batch's purchased quantity. The first Enter shows the preview (which lines

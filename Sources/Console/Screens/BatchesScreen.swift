@@ -210,6 +210,8 @@ struct BatchesScreen {
         var reference: Int
         var sku: Int
         var gauge: Int
+        /// The quantity columns between the ETA's word and the gauge.
+        var quantities: [BoardQuantity] = [.purchased, .allocated, .available]
 
         init(width: Int) {
             compact = width < 64
@@ -218,7 +220,7 @@ struct BatchesScreen {
                 sku = 0
                 gauge = 0
             } else {
-                let flex = width - 45
+                let flex = width - Self.fixedWidth
                 gauge = max(6, min(20, flex / 4))
                 reference = (flex - gauge) * 11 / 20
                 sku = flex - gauge - reference
@@ -240,7 +242,7 @@ struct BatchesScreen {
     }
 
     static func gauge(_ row: BatchRow, width: Int, glyphs: Glyphs) -> String {
-        let filled = row.purchased > 0 ? min(width, (row.allocated * width + row.purchased / 2) / row.purchased) : 0
+        let filled = row.onHand > 0 ? min(width, (row.allocated * width + row.onHand / 2) / row.onHand) : 0
         return String(repeating: glyphs.gaugeFull, count: filled)
             + String(repeating: glyphs.gaugeEmpty, count: width - filled)
     }
@@ -255,11 +257,11 @@ struct BatchesScreen {
             canvas.putRight("AVAIL", x: x + 12 + columns.reference, y: area.y, limit: 5, style: .header)
         } else {
             var column = x + 2
+            let quantityWidth = Columns.quantityWidth
             for (title, width, right) in [
                 ("REFERENCE", columns.reference, false), ("SKU", columns.sku, false), ("ETA", 10, false),
-                ("", 8, false), ("PURCH", 6, true), ("ALLOC", 6, true), ("AVAIL", 6, true),
-                ("FILL", columns.gauge, false),
-            ] {
+                ("", 8, false),
+            ] + columns.quantities.map({ ($0.title, quantityWidth, true) }) + [("FILL", columns.gauge, false)] {
                 if right {
                     canvas.putRight(title, x: column, y: area.y, limit: width, style: .header)
                 } else {
@@ -326,15 +328,16 @@ struct BatchesScreen {
         var waiting = ""
         if let total = totals[sku] {
             let batches = "\(total.batches) \(total.batches == 1 ? "batch" : "batches") \(g.dot) "
+            let shipped = total.shipped > 0 ? "\(total.shipped) shipped \(g.dot) " : ""
             let quantities =
-                "\(total.purchased) purchased \(g.dot) \(total.allocated) allocated \(g.dot) "
+                "\(total.purchased) purchased \(g.dot) \(shipped)\(total.allocated) allocated \(g.dot) "
                 + "\(total.available) available "
             if total.waiting > 0 { waiting = "\(g.dot) \(total.waiting) waiting " }
             // The units waiting matter more than the number of batches, which the rows below show anyway.
             let full = text + "\(g.horizontal) " + batches + quantities + waiting
             // In a narrow board the word "available" gives way before the units waiting, which colour alone
             // must not carry.
-            let fraction = "\(g.horizontal) \(total.available)/\(total.purchased) "
+            let fraction = "\(g.horizontal) \(total.available)/\(total.onHand) "
             let narrow = TerminalText.width(text + fraction + "available " + waiting) > width
             text +=
                 compact
@@ -367,9 +370,11 @@ struct BatchesScreen {
             column += 11
             canvas.put(when, x: column, y: y, limit: 8, style: status)
             column += 9
-            for (number, style) in [(row.purchased, Style.normal), (row.allocated, .normal), (row.available, status)] {
-                canvas.putRight(String(number), x: column, y: y, limit: 6, style: style)
-                column += 7
+            for quantity in columns.quantities {
+                let style = quantity == .available ? status : .normal
+                canvas.putRight(
+                    String(quantity.value(of: row)), x: column, y: y, limit: Columns.quantityWidth, style: style)
+                column += Columns.quantityWidth + 1
             }
             canvas.put(
                 BatchesScreen.gauge(row, width: columns.gauge, glyphs: canvas.glyphs), x: column, y: y,

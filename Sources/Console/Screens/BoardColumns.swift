@@ -3,9 +3,27 @@ import Allocation
 /// The board's columns sized by what they hold: references and SKUs are cut only when the fill gauge has given
 /// all the room it can.
 extension BatchesScreen.Columns {
-    /// The cells the full board takes besides the reference, SKU and gauge columns: the cursor, ETA, its word,
-    /// the three quantities and the gaps.
-    static let fixedWidth = 45
+    /// The cells the full board takes besides the reference, SKU and gauge columns with the usual three
+    /// quantities: the cursor, ETA, its word, the quantities and the gaps.
+    static let fixedWidth = fixedWidth(quantities: 3)
+
+    /// The same with `count` quantity columns of ``quantityWidth`` cells and a gap each.
+    static func fixedWidth(quantities count: Int) -> Int { 24 + (quantityWidth + 1) * count }
+
+    /// The cells of a quantity column.
+    static let quantityWidth = 6
+
+    /// The quantities a board shows: purchased, allocated and available while nothing shown has shipped (on hand
+    /// is then what was purchased); once something has, purchased, shipped, on hand, allocated and available
+    /// when they fit with references and SKUs whole, else on hand, allocated and available, so that each row's
+    /// figures still add up.
+    static func quantities(width: Int, reference: Int, sku: Int, anyShipped: Bool) -> [BoardQuantity] {
+        guard anyShipped else { return [.purchased, .allocated, .available] }
+        let all: [BoardQuantity] = [.purchased, .shipped, .onHand, .allocated, .available]
+        let needs = max(least.reference, reference) + max(least.sku, sku) + gauge.least
+        return width - fixedWidth(quantities: all.count) >= needs ? all : [.onHand, .allocated, .available]
+    }
+
     /// The narrowest fill gauge (its header, `FILL`), and the widest.
     static let gauge = (least: 4, most: 20)
     /// The most cells a reference or SKU column gets beyond what it holds.
@@ -15,10 +33,11 @@ extension BatchesScreen.Columns {
 
     /// Columns for `width` cells showing references up to `reference` cells and SKUs up to `sku` cells wide: each
     /// gets its width while the gauge can shrink; room to spare goes to the gauge, then a little to both columns.
-    init(width: Int, reference: Int, sku: Int) {
+    init(width: Int, reference: Int, sku: Int, quantities: [BoardQuantity] = [.purchased, .allocated, .available]) {
         self.init(width: width)
         guard !compact else { return }
-        let flex = width - Self.fixedWidth
+        self.quantities = quantities
+        let flex = width - Self.fixedWidth(quantities: quantities.count)
         let needs = (reference: max(Self.least.reference, reference), sku: max(Self.least.sku, sku))
         let spare = flex - needs.reference - needs.sku - Self.gauge.least
         if spare >= 0 {
@@ -43,10 +62,13 @@ extension BatchesScreen.Columns {
         }
     }
 
-    /// Columns for `width` cells fitted to the widest reference and SKU of `rows`.
+    /// Columns for `width` cells fitted to the widest reference and SKU of `rows`, with the quantities
+    /// ``quantities(width:reference:sku:anyShipped:)`` chooses for them.
     init(width: Int, fitting rows: [BatchRow]) {
         let widest = BatchesScreen.Columns.widest(of: rows)
-        self.init(width: width, reference: widest.reference, sku: widest.sku)
+        let quantities = Self.quantities(
+            width: width, reference: widest.reference, sku: widest.sku, anyShipped: rows.contains { $0.shipped > 0 })
+        self.init(width: width, reference: widest.reference, sku: widest.sku, quantities: quantities)
     }
 
     /// The widest reference and SKU of `rows`, in cells.
@@ -62,5 +84,34 @@ extension BatchesScreen.Columns {
         max(
             64,
             fixedWidth + max(least.reference, reference) + max(least.sku, sku) + gauge.least)
+    }
+}
+
+/// A quantity column of the board: its title and what it reads of a row.
+enum BoardQuantity {
+    case purchased
+    case shipped
+    case onHand
+    case allocated
+    case available
+
+    var title: String {
+        switch self {
+        case .purchased: "PURCH"
+        case .shipped: "SHIP"
+        case .onHand: "ONHAND"
+        case .allocated: "ALLOC"
+        case .available: "AVAIL"
+        }
+    }
+
+    func value(of row: BatchRow) -> Int {
+        switch self {
+        case .purchased: row.purchased
+        case .shipped: row.shipped
+        case .onHand: row.onHand
+        case .allocated: row.allocated
+        case .available: row.available
+        }
     }
 }

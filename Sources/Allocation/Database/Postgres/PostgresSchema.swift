@@ -268,6 +268,21 @@ enum PostgresSchema {
     /// last part left while the rest is open, and when it was cancelled; its allocations hold at most its open
     /// quantity, less while it waits, none once it is shipped or cancelled; its quantity may change within those
     /// rules.
+    /// Migration 7: `batches.shipped`, counted from the `Shipped` events, and `purchased` what was bought again.
+    static let batchesCountWhatShipped: [String] = [
+        "ALTER TABLE batches ADD COLUMN shipped bigint NOT NULL DEFAULT 0",
+        Schema.shippedFromBatches(json: "(payload::jsonb ->> 'qty')::bigint"),
+        """
+        ALTER TABLE batches ADD CONSTRAINT batches_shipped_fits
+          CHECK (shipped >= 0 AND shipped + allocated <= purchased)
+        """,
+        "DROP INDEX batches_with_stock",
+        """
+        CREATE INDEX batches_with_stock ON batches (sku, (eta IS NOT NULL), eta, reference)
+        WHERE purchased > shipped + allocated
+        """,
+    ]
+
     static let partialShipmentsAndCancelledLines: [String] = [
         """
         ALTER TABLE order_lines
