@@ -119,6 +119,28 @@ import Testing
         #expect(stock.batches.map(\.allocated) == [10, 0])
     }
 
+    /// What shipped from a batch is gone from what it has on hand: its lines keep only what fits in purchased less
+    /// shipped, and a quantity below what shipped is refused before anything changes.
+    @Test func aBatchKeepsOnlyWhatFitsInWhatItHasOnHandAndNeverGoesBelowWhatShipped() throws {
+        var shippedFrom = Self.batch("B1", 30, allocated: 20)
+        shippedFrom.shipped = 10
+        var stock = SKUStock(
+            batches: [shippedFrom, Self.batch("B2", 5)],
+            lines: [Self.line(1, 10, Self.pieces(("B1", 10))), Self.line(2, 10, Self.pieces(("B1", 10)))],
+            policy: .batches, today: Self.today)
+        let before = stock
+        #expect(throws: AllocationError.batchBelowShipped(batch: "B1", shipped: 10, requested: 9)) {
+            try stock.changePurchased(of: "B1", to: 9)
+        }
+        #expect(stock.batches == before.batches && stock.lines == before.lines)
+        // 25 bought, 10 of them shipped: 15 on hand, so the younger line moves to B2 for 5 and waits for the rest.
+        try stock.changePurchased(of: "B1", to: 25)
+        #expect(stock.line(1)?.pieces == Self.pieces(("B1", 10)))
+        #expect(stock.line(2)?.pieces == Self.pieces(("B1", 5), ("B2", 5)))
+        #expect(stock.batches.map(\.available) == [0, 0])
+        #expect(stock.batches[0].onHand == 15 && stock.batches[0].purchased == 25)
+    }
+
     /// Under `batches`, a line whose displaced piece finds no room waits whole: its other pieces are freed and
     /// go to the oldest waiting line; under `partial` only what found no room waits.
     @Test func aDisplacedPieceWithNoRoomFreesTheLinesOtherPiecesUnlessPartialFillsAreOn() throws {

@@ -137,3 +137,30 @@ extension ConsoleEndToEndTests {
         try run.expectRestored(exit: 0)
     }
 }
+
+/// The board's quantities once stock has left: what was bought stays, what shipped and what is on hand appear.
+extension ConsoleEndToEndTests {
+    @Test func aShipmentByAnotherProcessShowsWhatShippedBesideWhatWasBought() throws {
+        let run = try ConsoleRun(width: 132, height: 30)
+        defer { run.session.kill() }
+        let s = run.session
+        try s.waitFor("> B-CHAIR-9")
+        #expect(try s.capture().contains("PURCH  ALLOC  AVAIL FILL"), "nothing shipped yet: three quantities")
+        let writer = try runProcess(run.executable, ["--db", run.db.path, "ship", "o-1001"])
+        #expect(writer.status == 0, "\(writer.stderr)")
+        let wide = try s.waitFor("PURCH   SHIP ONHAND  ALLOC  AVAIL FILL")
+        // B-LAMP-01 bought 100 and shipped o-1001's 30: 70 on hand, none of it held.
+        #expect(
+            run.line(containing: "B-LAMP-01", in: wide).contains("in stock    100     30     70      0     70"),
+            "\(wide)")
+        #expect(
+            wide.contains("─ RED-LAMP ─ 2 batches · 150 purchased · 30 shipped · 0 allocated · 120 available"),
+            "\(wide)")
+        #expect(run.line(containing: "B-CHAIR-9", in: wide).contains("30      0     30     10     20"), "\(wide)")
+        // Too narrow for five quantities beside the long reference: on hand, allocated and available, which add up.
+        try s.resize(width: 80, height: 30)
+        let narrow = try s.waitFor("ONHAND  ALLOC  AVAIL")
+        #expect(!narrow.contains("PURCH"), "\(narrow)")
+        #expect(run.line(containing: "B-LAMP-01", in: narrow).contains("in stock     70      0     70"), "\(narrow)")
+    }
+}
