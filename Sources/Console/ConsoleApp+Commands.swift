@@ -75,8 +75,8 @@ extension ConsoleApp {
                     .receipt(ReceiveBatch(ref: receipt.ref, qty: receipt.qty, restEta: receipt.restEta)), sku: sku)
             }
         } catch AllocationError.invalidSKU(let sku) {
-            // A SKU typed in the wrong case is named as the one meant.
-            let meant = try? Views.skuNearest(to: sku, in: database) { _ in nil }
+            // A SKU typed in the wrong case, or misspelt, is named as the one meant.
+            let meant = try? Views.skuNearest(to: sku, in: database)
             state.commandRefused(
                 AllocationError.invalidSKU(sku).description + ((meant ?? nil).map { "; did you mean \($0)?" } ?? ""))
         } catch {

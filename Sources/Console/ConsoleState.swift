@@ -200,42 +200,13 @@ struct ConsoleState {
             defer { overlay = .form(form) }
             try form.readChoices(in: database)
             // The form's placement is asked for again at each reload: the data it was computed on may have changed.
-            guard let request = form.previewRequest ?? form.placementQuery else { return }
+            // A SKU looked up as its field is left is answered first, then the placement, in the same reload.
+            guard let asked = form.previewRequest ?? form.placementQuery else { return }
             form.previewRequest = nil
-            do {
-                switch request {
-                case .quantityChange(let change):
-                    let preview = try Views.previewQuantityChange(
-                        reference: change.ref, qty: change.qty, policy: splitLines, today: today, in: database)
-                    form.confirmation = Form.confirmation(of: preview)
-                case .receipt(let receipt):
-                    let preview = try Views.previewReceipt(
-                        reference: receipt.ref, qty: receipt.qty, restEta: receipt.restEta, policy: splitLines,
-                        today: today, in: database)
-                    form.confirmation = Form.confirmation(of: preview)
-                case .replan(let replan):
-                    let lines = try Views.previewReplan(
-                        sku: replan.sku.map(Validation.normalized), policy: splitLines, today: today, in: database)
-                    form.confirmation = Form.confirmation(ofReplan: lines, sku: replan.sku)
-                case .sku(let sku):
-                    form.skuAnswer = try Form.answer(sku: sku, in: database)
-                case .batchChoices, .skuChoices:
-                    try form.readChoices(in: database)
-                case .placement(let command, let fields):
-                    let promise = try Form.promise(for: command, policy: splitLines, today: today, in: database)
-                    let preview =
-                        try promise?.preview
-                        ?? Views.placementPreview(
-                            sku: Validation.normalized(command.sku), qty: command.qty, policy: splitLines,
-                            today: today, in: database)
-                    form.placementAnswer = Form.PlacementAnswer(
-                        fields: fields, note: Form.placementNote(of: preview, for: command), promise: promise?.note)
-                }
-            } catch let error as DatabaseError {
-                form.previewRequest = request
-                throw error
-            } catch {
-                form.refusal = operatorMessage(for: error)
+            var requests = [asked]
+            if case .sku = asked, let placement = form.placementQuery { requests.append(placement) }
+            for request in requests {
+                try answer(request, for: &form, from: database)
             }
         case .atRisk(var screen):
             try screen.reload(from: database, today: today)
@@ -245,6 +216,46 @@ struct ConsoleState {
             overlay = .projection(screen)
         case .help, .messages, .filter, nil:
             break
+        }
+    }
+
+    /// Answers one of a form's requests into it. A database problem leaves the request to ask again at the next
+    /// reload; anything else refused is said in the form.
+    private func answer(_ request: Form.PreviewRequest, for form: inout Form, from database: Database) throws {
+        do {
+            switch request {
+            case .quantityChange(let change):
+                let preview = try Views.previewQuantityChange(
+                    reference: change.ref, qty: change.qty, policy: splitLines, today: today, in: database)
+                form.confirmation = Form.confirmation(of: preview)
+            case .receipt(let receipt):
+                let preview = try Views.previewReceipt(
+                    reference: receipt.ref, qty: receipt.qty, restEta: receipt.restEta, policy: splitLines,
+                    today: today, in: database)
+                form.confirmation = Form.confirmation(of: preview)
+            case .replan(let replan):
+                let lines = try Views.previewReplan(
+                    sku: replan.sku.map(Validation.normalized), policy: splitLines, today: today, in: database)
+                form.confirmation = Form.confirmation(ofReplan: lines, sku: replan.sku)
+            case .sku(let sku):
+                form.skuAnswer = try Form.answer(sku: sku, in: database)
+            case .batchChoices, .skuChoices:
+                try form.readChoices(in: database)
+            case .placement(let command, let fields):
+                let promise = try Form.promise(for: command, policy: splitLines, today: today, in: database)
+                let preview =
+                    try promise?.preview
+                    ?? Views.placementPreview(
+                        sku: Validation.normalized(command.sku), qty: command.qty, policy: splitLines,
+                        today: today, in: database)
+                form.placementAnswer = Form.PlacementAnswer(
+                    fields: fields, note: Form.placementNote(of: preview, for: command), promise: promise?.note)
+            }
+        } catch let error as DatabaseError {
+            form.previewRequest = request
+            throw error
+        } catch {
+            form.refusal = operatorMessage(for: error)
         }
     }
 

@@ -44,7 +44,7 @@ extension Tool {
     ///
     /// - Returns: ``ExitStatus/refused``, the status of every command refused for an unknown SKU.
     func refuseUnknownSKU(_ sku: String, in database: Database) throws -> ExitStatus {
-        let nearest = try Views.skuNearest(to: sku, in: database) { Suggestion.nearest(to: sku, among: $0) }
+        let nearest = try Views.skuNearest(to: sku, in: database)
         printError(
             TerminalText.sanitized(
                 AllocationError.invalidSKU(sku).description + (nearest.map { "; did you mean \($0)?" } ?? "")))

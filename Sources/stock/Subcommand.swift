@@ -1,3 +1,5 @@
+import Allocation
+
 /// One `stock` subcommand: the arguments it declares, its help and what it runs.
 ///
 /// The declarations are the one source for parsing (which options take a value), for refusing undeclared

@@ -158,7 +158,10 @@ import Testing
         #expect(throws: AllocationError.invalidSKU("RADIO")) {
             try Views.promise(sku: "RADIO", qty: 1, policy: .batches, today: today, in: store.database)
         }
-        #expect(try Views.skuNearest(to: "tv", in: store.database) { _ in nil } == "TV")
+        #expect(try Views.skuNearest(to: "tv", in: store.database) == "TV")
+        try bus.handle(.createBatch(CreateBatch(ref: "L-1", sku: "RED-LAMP", qty: 5)))
+        #expect(try Views.skuNearest(to: "red-lmap", in: store.database) == "RED-LAMP", "spelt wrong, any case")
+        #expect(try Views.skuNearest(to: "BLUE-SOFA", in: store.database) == nil)
     }
 
     /// With `autoAllocate` off, a waiting line may fit stock no one gave it yet; `allocate` goes past it (and

@@ -68,6 +68,16 @@ extension FormEditingTests {
         #expect(form.shownChoices.isEmpty, "the list goes with the focus")
     }
 
+    @Test func theAllocateFormSaysAnUnknownSKUAsUnknownWithTheOneMeant() {
+        var form = Form.allocate(orderid: nil, sku: nil)
+        #expect(form.lookupField == 1 && !form.lookupCreatesSKU)
+        form.entry.fields[1].text = "red-lmap"
+        form.skuAnswer = Form.SKUAnswer(sku: "red-lmap", isNew: true, suggestion: "RED-LAMP")
+        #expect(form.warning(1) == "SKU red-lmap is unknown: did you mean RED-LAMP?")
+        form.skuAnswer = Form.SKUAnswer(sku: "red-lmap", isNew: true)
+        #expect(form.warning(1) == "SKU red-lmap is unknown: no batch has it")
+    }
+
     @Test func aNewSKUInTheWrongCaseNamesTheOneMeant() {
         var form = Form.newBatch(sku: nil)
         form.entry.fields[1].text = "red-lamp"

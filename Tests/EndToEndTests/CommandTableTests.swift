@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Allocation
 @testable import stock
 
 /// The one table of subcommands drives the help, the checks and README's list, so none of them can drift.

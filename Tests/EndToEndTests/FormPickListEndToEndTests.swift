@@ -48,7 +48,7 @@ import Testing
         try s.waitFor("moved o-1001 RED-LAMP from B-LAMP-03 to B-LAMP-01")
     }
 
-    @Test func aSKUFieldCompletesFromKnownSKUsAndAWrongCaseIsNamed() throws {
+    @Test func aSKUFieldCompletesFromKnownSKUsAndAWrongCaseOrSpellingIsNamed() throws {
         let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
@@ -71,14 +71,20 @@ import Testing
         try s.type("1")
         try s.send("Enter")
         try s.waitFor("waiting: o-c1 OAK-TABLE x1")
-        // The allocate form names the SKU meant only after the last Enter.
+        // The allocate form names the SKU meant as the field is left, a wrong case or a misspelling, and the last
+        // Enter is refused with the same words as the command line.
         try s.type("red-lamp")
         try s.send("Enter")
-        let left = try s.waitUntil("on the quantity") { run.line(containing: "Quantity:", in: $0).contains("_") }
-        #expect(!left.contains("did you mean"), "\(left)")
+        let left = try s.waitFor("! SKU red-lamp is unknown: did you mean RED-LAMP?")
+        #expect(run.line(containing: "Quantity:", in: left).contains("_"), "on the quantity:\n\(left)")
         try s.type("2")
         try s.send("Enter")
         try s.waitFor("Refused: Invalid sku red-lamp; did you mean RED-LAMP?")
+        try s.send("BTab")
+        try s.send("C-u")
+        try s.type("RED-LMAP")
+        try s.send("Tab")
+        try s.waitFor("! SKU RED-LMAP is unknown: did you mean RED-LAMP?")
         try s.send("Escape")
         // The new-batch form says it as the SKU field is left.
         try s.send("b")

@@ -20,13 +20,14 @@ extension Views {
     }
 
     /// The known SKU nearest to `sku` by spelling, for a "did you mean" after an unknown one: one differing only in
-    /// case first, else the nearest `nearest` chooses among every product's SKU; nil when none is near.
-    public static func skuNearest(
-        to sku: String, in db: Database, nearest: ([String]) -> String?
-    ) throws -> String? {
+    /// case first, else the nearest by ``Suggestion/nearest(to:among:)`` among the SKUs
+    /// ``skus(resembling:in:)`` reads, whatever the case of either; nil when none is near.
+    public static func skuNearest(to sku: String, in db: Database) throws -> String? {
         let skus = try skus(resembling: sku, in: db)
-        if let sameLetters = skus.first(where: { $0.lowercased() == sku.lowercased() }) { return sameLetters }
-        return nearest(skus)
+        let lowered = skus.map { $0.lowercased() }
+        if let same = lowered.firstIndex(of: sku.lowercased()) { return skus[same] }
+        guard let near = Suggestion.nearest(to: sku.lowercased(), among: lowered) else { return nil }
+        return lowered.firstIndex(of: near).map { skus[$0] }
     }
 
     /// Runs `body` in a read snapshot, so what it reads is one state of the database; inside a transaction or a

@@ -11,7 +11,8 @@ extension Form {
     /// and quantity too (the only quantity the core accepts for an existing line). It opens on the order id from
     /// every screen, its pre-filled value selected, so what is typed or scanned first is the order id.
     /// Once its SKU and quantity are valid, the form says under the quantity where the line would go and when it
-    /// would be complete (``Promise/note``).
+    /// would be complete (``Promise/note``). A SKU no product has is said under its field as the field is left,
+    /// with the one nearest by spelling (`did you mean RED-LAMP?`).
     static func allocate(orderid: String?, sku: String?, qty: Int? = nil) -> Form {
         var form = Form(
             title: "Allocate", note: "Goes to the preferred batch: in stock, then earliest ETA.",
@@ -31,6 +32,8 @@ extension Form {
                     )))
         }
         form.placementFields = (sku: 1, qty: 2)
+        form.lookupField = 1
+        form.lookupCreatesSKU = false
         form.previewRequest = form.placementRequest
         return form
     }

@@ -150,11 +150,12 @@ extension Form {
         if let chosen, chosen >= shownChoices.count { self.chosen = nil }
     }
 
-    /// Whether a SKU has a product yet, and for a new one a known SKU differing only in case.
+    /// Whether a SKU has a product yet, and for a new one the known SKU nearest by spelling (one differing only in
+    /// case first).
     static func answer(sku: String, in database: Database) throws -> SKUAnswer {
         let normalized = Validation.normalized(sku)
         guard try !Views.productExists(sku: normalized, in: database) else { return SKUAnswer(sku: sku, isNew: false) }
-        let suggestion = try Views.skuNearest(to: normalized, in: database) { _ in nil }
+        let suggestion = try Views.skuNearest(to: normalized, in: database)
         return SKUAnswer(sku: sku, isNew: true, suggestion: suggestion)
     }
 }

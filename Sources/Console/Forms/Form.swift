@@ -30,8 +30,12 @@ struct Form {
     var confirmation: Confirmation?
     /// What the next reload finds out for the form (the loop alone queries).
     var previewRequest: PreviewRequest?
-    /// The SKU field whose value the loop looks up when it is left, to confirm a SKU that has no product yet.
+    /// The SKU field whose value the loop looks up when it is left, to confirm a SKU that has no product yet, or
+    /// to say at once that it is unknown.
     var lookupField: Int?
+    /// Whether the command makes a SKU the lookup finds new (the new-batch form: the last Enter asks to confirm
+    /// it), or refuses it (the allocate form: said under the field as it is left).
+    var lookupCreatesSKU = true
     /// The loop's answer for the last SKU looked up.
     var skuAnswer: SKUAnswer?
     /// The allocate form's SKU and quantity fields: once both are valid, the loop says under the quantity where
@@ -83,7 +87,7 @@ struct Form {
     struct SKUAnswer: Equatable {
         let sku: String
         let isNew: Bool
-        /// A known SKU differing only in case, for a new one.
+        /// The known SKU nearest by spelling, for a new one (one differing only in case first).
         var suggestion: String?
     }
 
@@ -193,8 +197,9 @@ struct Form {
         let text = entry.fields[field].text
         guard entry.fields[field].problem == nil, !text.isEmpty else { return nil }
         if field == lookupField, let skuAnswer, skuAnswer.sku == text, skuAnswer.isNew {
-            return "SKU \(text) is new: "
-                + (skuAnswer.suggestion.map { "did you mean \($0)?" } ?? "no batch has it yet")
+            let meant = skuAnswer.suggestion.map { "did you mean \($0)?" }
+            guard lookupCreatesSKU else { return "SKU \(text) is unknown: " + (meant ?? "no batch has it") }
+            return "SKU \(text) is new: " + (meant ?? "no batch has it yet")
         }
         guard let today, let caution = cautionsByLabel[entry.fields[field].label] else { return nil }
         return caution(text, today)
@@ -215,7 +220,7 @@ struct Form {
     /// A command for a SKU the loop found new waits for a confirming Enter, as does one whose SKU could not be
     /// looked up yet (the lookup is asked for again); any other reaction goes through.
     private mutating func confirmingNewSKU(_ reaction: Reaction) -> Reaction {
-        guard case .send(let command) = reaction, let lookupField else { return reaction }
+        guard case .send(let command) = reaction, let lookupField, lookupCreatesSKU else { return reaction }
         let sku = entry.fields[lookupField].text
         if let request = lookupRequest {
             let line = "SKU \(sku) is not looked up yet: Enter creates it if it is new, Esc goes back"

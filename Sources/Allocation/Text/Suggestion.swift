@@ -1,14 +1,16 @@
-/// "Did you mean …?" for a mistyped subcommand or option.
-enum Suggestion {
+/// "Did you mean …?" for a mistyped word: a subcommand, an option, a SKU. One rule for the command line and the
+/// console.
+public enum Suggestion {
     /// `; did you mean NEAREST?` for the known word nearest to `word`, or nothing when none is near.
     ///
     /// Near means at most two edits away (a transposition counts as one), fewer than the word's length, or
     /// beginning with the word when it is three characters or more.
-    static func didYouMean(_ word: String, among known: [String]) -> String {
+    public static func didYouMean(_ word: String, among known: [String]) -> String {
         nearest(to: word, among: known).map { "; did you mean \($0)?" } ?? ""
     }
 
-    static func nearest(to word: String, among known: [String]) -> String? {
+    /// The known word nearest to `word` by ``didYouMean(_:among:)``'s rule; nil when none is near.
+    public static func nearest(to word: String, among known: [String]) -> String? {
         let scored = known.map { (word: $0, distance: distance(word, $0)) }
             .filter { $0.distance <= 2 && $0.distance < word.count }
         if let best = scored.min(by: { $0.distance < $1.distance }) { return best.word }
