@@ -74,11 +74,10 @@ extension ConsoleApp {
                 state.previewOutdated(
                     .receipt(ReceiveBatch(ref: receipt.ref, qty: receipt.qty, restEta: receipt.restEta)), sku: sku)
             }
-        } catch AllocationError.invalidSKU(let sku) {
+        } catch AllocationError.invalidSKU(let sku, _) {
             // A SKU typed in the wrong case, or misspelt, is named as the one meant.
             let meant = try? Views.skuNearest(to: sku, in: database)
-            state.commandRefused(
-                AllocationError.invalidSKU(sku).description + ((meant ?? nil).map { "; did you mean \($0)?" } ?? ""))
+            state.commandRefused(AllocationError.invalidSKU(sku, suggestion: meant ?? nil).description)
         } catch {
             state.commandRefused(noticeLostConnection(error))
         }

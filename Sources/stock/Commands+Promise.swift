@@ -33,21 +33,15 @@ extension Tool {
         do {
             promise = try Views.promise(
                 sku: sku, qty: qty, policy: settings.splitLines, today: settings.clock.today, in: database)
-        } catch AllocationError.invalidSKU(let unknown) {
-            return try refuseUnknownSKU(unknown, in: database)
+        } catch AllocationError.invalidSKU(let unknown, _) {
+            throw try unknownSKU(unknown, in: database)
         }
         _ = printOut(arguments.flags.contains("--json") ? promise.json : TerminalText.sanitized(promise.line))
         return promise.isPromised ? .done : .waiting
     }
 
-    /// Says that no product has `sku`, naming the nearest known SKU, as ``AllocationError/invalidSKU(_:)`` does.
-    ///
-    /// - Returns: ``ExitStatus/refused``, the status of every command refused for an unknown SKU.
-    func refuseUnknownSKU(_ sku: String, in database: Database) throws -> ExitStatus {
-        let nearest = try Views.skuNearest(to: sku, in: database)
-        printError(
-            TerminalText.sanitized(
-                AllocationError.invalidSKU(sku).description + (nearest.map { "; did you mean \($0)?" } ?? "")))
-        return .refused
+    /// The refusal of `sku`, which no product has, naming the known SKU nearest by spelling.
+    func unknownSKU(_ sku: String, in database: Database) throws -> AllocationError {
+        .invalidSKU(sku, suggestion: try Views.skuNearest(to: sku, in: database))
     }
 }

@@ -80,12 +80,18 @@ extension Tool {
     ///
     /// - Parameter eta: the ETA the command sets: once it is carried out, one before today is warned about on
     ///   standard error (`warning: ETA … is … days ago: …`), the exit status unchanged.
-    /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``.
+    /// - Returns: ``ExitStatus/waiting`` when a line was left waiting for stock, else ``ExitStatus/done``;
+    ///   an unknown SKU is refused naming the known SKU nearest by spelling.
     func send(_ command: Command, eta: Day? = nil) throws -> ExitStatus {
         let database = try openDatabase()
         let bus = makeBus(database)
         defer { bus.finishNotifications() }
-        let outcome = try bus.handle(command)
+        let outcome: Outcome
+        do {
+            outcome = try bus.handle(command)
+        } catch AllocationError.invalidSKU(let sku, _) {
+            throw try unknownSKU(sku, in: database)
+        }
         if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
         let lines = outcome.lines(for: command).map { TerminalText.sanitized($0) }
         if !lines.isEmpty { print(lines.joined(separator: "\n")) }

@@ -37,12 +37,12 @@ extension Tool {
 
     /// The `--sku` option of a listing, in the canonical form the bus stores (the views compare text byte for
     /// byte), with the database opened for reading: the option is checked as an identifier before the database is
-    /// opened, and refused as `invalidSKU` when no product has it.
+    /// opened, and refused as `invalidSKU` (with the SKU nearest by spelling) when no product has it.
     func openReadingSKUOption() throws -> (sku: String?, database: Database) {
         let sku = arguments.options["--sku"].map(Validation.normalized)
         if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
         let database = try openDatabase(access: .readOnly)
-        if let sku, try !Views.productExists(sku: sku, in: database) { throw AllocationError.invalidSKU(sku) }
+        if let sku, try !Views.productExists(sku: sku, in: database) { throw try unknownSKU(sku, in: database) }
         return (sku, database)
     }
 }

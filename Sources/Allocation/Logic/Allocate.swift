@@ -81,7 +81,9 @@ func isPreferred(_ a: Batch, over b: Batch) -> Bool {
 
 /// A business rule refused the command; nothing was changed.
 public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidSKU(String)
+    /// No product has the SKU; `suggestion` is the known SKU nearest by spelling (``Views/skuNearest(to:in:)``),
+    /// when the caller looked it up.
+    case invalidSKU(String, suggestion: String? = nil)
     case unknownBatch(String)
     case duplicateBatch(String)
     case conflictingLine(orderid: String, sku: String, existingQty: Int, requestedQty: Int)
@@ -115,7 +117,8 @@ public enum AllocationError: Error, Equatable, CustomStringConvertible, Sendable
 
     public var description: String {
         switch self {
-        case .invalidSKU(let sku): "Invalid sku \(sku)"
+        case .invalidSKU(let sku, let suggestion):
+            "Invalid sku \(sku)" + (suggestion.map { "; did you mean \($0)?" } ?? "")
         case .unknownBatch(let ref): "Unknown batch \(ref)"
         case .duplicateBatch(let ref): "batch reference \(ref) already exists"
         case .conflictingLine(let orderid, let sku, let existing, let requested):
