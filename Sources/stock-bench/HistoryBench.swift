@@ -54,8 +54,10 @@ enum HistoryBench {
             for index in 0..<(manyBatches - fewBatches) {
                 let reference = "LONG-OLD-\(String(100_000 + index).dropFirst())"
                 let shipped = index % 2 == 0
+                // A shipped-out batch bought 3 and shipped them: nothing on hand, as a full one has nothing available.
                 try db.execute(
-                    "INSERT INTO batches (reference, sku, purchased) VALUES (?, 'LONG', ?)", reference, shipped ? 0 : 3)
+                    "INSERT INTO batches (reference, sku, purchased, shipped) VALUES (?, 'LONG', 3, ?)", reference,
+                    shipped ? 3 : 0)
                 guard !shipped else { continue }
                 try db.execute("INSERT INTO order_lines (orderid, sku, qty) VALUES (?, 'LONG', 3)", "old-\(index)")
                 try db.execute(
