@@ -9,8 +9,9 @@ extension Subcommand {
             Writes CSV with a header row to FILE, or to standard output when FILE is - or left out: UTF-8, no
             byte-order mark, LF line endings, a field quoted only when it holds a comma, a quote, a line break or
             a leading or trailing space. Text is written as stored.
-              batches      reference,sku,quantity,eta,allocated,available (by when each was added; eta empty
-                           for a batch in the warehouse)
+              batches      reference,sku,quantity,eta,shipped,on_hand,allocated,available (by when each was
+                           added; quantity is what was bought, on_hand that less what shipped; eta empty for
+                           a batch in the warehouse)
               allocations  orderid,sku,quantity,status,batchref,waiting_since,shipped_at: every order line
                            oldest first, status allocated, waiting or shipped (batchref is then the batch it
                            left from)
@@ -18,8 +19,8 @@ extension Subcommand {
               events       id,at,operator,kind,payload: the event log oldest first, times in UTC (ISO 8601),
                            payload the event's fields as JSON
             import batches reads an exported batches file and import orders an allocations or backorders file
-            as they are (the columns after quantity are ignored, but a waiting line's waiting_since, which is kept;
-            shipped lines are skipped).
+            as they are (the columns after quantity are ignored, but a batch's eta and shipped and a waiting
+            line's waiting_since, which are kept; shipped lines are skipped).
             FILE is replaced whole, like > does, but only once everything is written: it is written beside
             FILE under a temporary name, then renamed, so a reader never sees half a file and a failed export
             leaves FILE as it was. The rows are read in one snapshot, whatever other processes commit meanwhile.

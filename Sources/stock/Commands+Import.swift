@@ -17,7 +17,9 @@ extension Subcommand {
         details: """
             Reads CSV from FILE, or from standard input when FILE is - (or left out, unless standard input is a
             terminal), and runs one command per row through the same rules as typing it:
-              batches  reference,sku,quantity,eta: add-batch for each row (eta empty: in the warehouse)
+              batches  reference,sku,quantity,eta,shipped: add-batch for each row (eta empty: in the
+                       warehouse; shipped, when given, the units of it already shipped: a new batch holds
+                       quantity less shipped, one that is there must have shipped as many)
               orders   orderid,sku,quantity: allocate for each row; a line whose status column is shipped or
                        cancelled (an exported allocations file) is skipped
             Fields are separated by commas, or by semicolons or tabs as spreadsheets save them in some locales:
