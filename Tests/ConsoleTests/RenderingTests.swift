@@ -107,7 +107,8 @@ import Testing
     }
 
     /// Once a batch shown has shipped something, what was bought, what shipped and what is on hand each get a
-    /// column where they fit whole beside the references, else on hand replaces purchased: every row adds up.
+    /// column where they fit whole beside the references, giving up the ETA's date first (its word stays), and
+    /// narrower still on hand replaces purchased: every row adds up.
     @Test func aBoardWithShipmentsShowsWhatWasBoughtWhatShippedAndWhatIsOnHand() {
         let shipped = [
             BatchRow(reference: "B-LAMP-01", sku: "RED-LAMP", eta: nil, purchased: 50, shipped: 2, allocated: 10),
@@ -125,6 +126,13 @@ import Testing
         #expect(wide.contains { $0.contains(heading) }, "\(wide)")
 
         state = RenderingTests.console(width: 72, height: 24, rows: shipped, cursor: 0)
+        let dateless = RenderingTests.render(state).text.split(separator: "\n").map(String.init)
+        #expect(dateless[1].contains("ETA       PURCH   SHIP ONHAND  ALLOC  AVAIL FILL"), "\(dateless[1])")
+        let arriving = dateless.first { $0.contains("B-LAMP-02") } ?? ""
+        #expect(arriving.contains("RED-LAMP today        30      0     30      0     30"), "\(dateless)")
+        #expect(!arriving.contains("2026-11-25"))
+
+        state = RenderingTests.console(width: 66, height: 24, rows: shipped, cursor: 0)
         let narrow = RenderingTests.render(state).text.split(separator: "\n").map(String.init)
         #expect(narrow[1].contains("ONHAND  ALLOC  AVAIL"), "\(narrow[1])")
         #expect(!narrow[1].contains("PURCH"))

@@ -212,6 +212,8 @@ struct BatchesScreen {
         var gauge: Int
         /// The quantity columns between the ETA's word and the gauge.
         var quantities: [BoardQuantity] = [.purchased, .allocated, .available]
+        /// Whether the ETA's date is shown before its word.
+        var showsDate = true
 
         init(width: Int) {
             compact = width < 64
@@ -258,10 +260,10 @@ struct BatchesScreen {
         } else {
             var column = x + 2
             let quantityWidth = Columns.quantityWidth
-            for (title, width, right) in [
-                ("REFERENCE", columns.reference, false), ("SKU", columns.sku, false), ("ETA", 10, false),
-                ("", 8, false),
-            ] + columns.quantities.map({ ($0.title, quantityWidth, true) }) + [("FILL", columns.gauge, false)] {
+            let eta = columns.showsDate ? [("ETA", 10, false), ("", 8, false)] : [("ETA", 8, false)]
+            for (title, width, right) in [("REFERENCE", columns.reference, false), ("SKU", columns.sku, false)] + eta
+                + columns.quantities.map({ ($0.title, quantityWidth, true) }) + [("FILL", columns.gauge, false)]
+            {
                 if right {
                     canvas.putRight(title, x: column, y: area.y, limit: width, style: .header)
                 } else {
@@ -366,8 +368,10 @@ struct BatchesScreen {
             column += columns.reference + 1
             canvas.put(row.sku, x: column, y: y, limit: columns.sku, style: matches(row) ? .match : .normal)
             column += columns.sku + 1
-            canvas.put(row.eta?.description ?? "", x: column, y: y, limit: 10)
-            column += 11
+            if columns.showsDate {
+                canvas.put(row.eta?.description ?? "", x: column, y: y, limit: 10)
+                column += Columns.dateWidth
+            }
             canvas.put(when, x: column, y: y, limit: 8, style: status)
             column += 9
             for quantity in columns.quantities {

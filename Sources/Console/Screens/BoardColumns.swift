@@ -7,21 +7,33 @@ extension BatchesScreen.Columns {
     /// quantities: the cursor, ETA, its word, the quantities and the gaps.
     static let fixedWidth = fixedWidth(quantities: 3)
 
-    /// The same with `count` quantity columns of ``quantityWidth`` cells and a gap each.
-    static func fixedWidth(quantities count: Int) -> Int { 24 + (quantityWidth + 1) * count }
+    /// The same with `count` quantity columns of ``quantityWidth`` cells and a gap each, and the ETA's date or
+    /// not.
+    static func fixedWidth(quantities count: Int, showsDate: Bool = true) -> Int {
+        24 - (showsDate ? 0 : dateWidth) + (quantityWidth + 1) * count
+    }
 
     /// The cells of a quantity column.
     static let quantityWidth = 6
+    /// The cells of the ETA's date and its gap; its word (`in 3d`, `2d late`) stays when the date goes.
+    static let dateWidth = 11
 
-    /// The quantities a board shows: purchased, allocated and available while nothing shown has shipped (on hand
-    /// is then what was purchased); once something has, purchased, shipped, on hand, allocated and available
-    /// when they fit with references and SKUs whole, else on hand, allocated and available, so that each row's
-    /// figures still add up.
-    static func quantities(width: Int, reference: Int, sku: Int, anyShipped: Bool) -> [BoardQuantity] {
-        guard anyShipped else { return [.purchased, .allocated, .available] }
+    /// The quantities a board shows, and whether it shows the ETA's date beside its word: purchased, allocated
+    /// and available while nothing shown has shipped (on hand is then what was purchased); once something has,
+    /// purchased, shipped, on hand, allocated and available where they fit with references and SKUs whole, with
+    /// the date or else without it; narrower still, on hand, allocated and available, so that each row's figures
+    /// still add up.
+    static func layout(
+        width: Int, reference: Int, sku: Int, anyShipped: Bool
+    ) -> (quantities: [BoardQuantity], showsDate: Bool) {
+        guard anyShipped else { return ([.purchased, .allocated, .available], true) }
         let all: [BoardQuantity] = [.purchased, .shipped, .onHand, .allocated, .available]
         let needs = max(least.reference, reference) + max(least.sku, sku) + gauge.least
-        return width - fixedWidth(quantities: all.count) >= needs ? all : [.onHand, .allocated, .available]
+        for showsDate in [true, false]
+        where width - fixedWidth(quantities: all.count, showsDate: showsDate) >= needs {
+            return (all, showsDate)
+        }
+        return ([.onHand, .allocated, .available], true)
     }
 
     /// The narrowest fill gauge (its header, `FILL`), and the widest.
@@ -33,11 +45,15 @@ extension BatchesScreen.Columns {
 
     /// Columns for `width` cells showing references up to `reference` cells and SKUs up to `sku` cells wide: each
     /// gets its width while the gauge can shrink; room to spare goes to the gauge, then a little to both columns.
-    init(width: Int, reference: Int, sku: Int, quantities: [BoardQuantity] = [.purchased, .allocated, .available]) {
+    init(
+        width: Int, reference: Int, sku: Int, quantities: [BoardQuantity] = [.purchased, .allocated, .available],
+        showsDate: Bool = true
+    ) {
         self.init(width: width)
         guard !compact else { return }
         self.quantities = quantities
-        let flex = width - Self.fixedWidth(quantities: quantities.count)
+        self.showsDate = showsDate
+        let flex = width - Self.fixedWidth(quantities: quantities.count, showsDate: showsDate)
         let needs = (reference: max(Self.least.reference, reference), sku: max(Self.least.sku, sku))
         let spare = flex - needs.reference - needs.sku - Self.gauge.least
         if spare >= 0 {
@@ -63,12 +79,14 @@ extension BatchesScreen.Columns {
     }
 
     /// Columns for `width` cells fitted to the widest reference and SKU of `rows`, with the quantities
-    /// ``quantities(width:reference:sku:anyShipped:)`` chooses for them.
+    /// and ETA ``layout(width:reference:sku:anyShipped:)`` chooses for them.
     init(width: Int, fitting rows: [BatchRow]) {
         let widest = BatchesScreen.Columns.widest(of: rows)
-        let quantities = Self.quantities(
+        let layout = Self.layout(
             width: width, reference: widest.reference, sku: widest.sku, anyShipped: rows.contains { $0.shipped > 0 })
-        self.init(width: width, reference: widest.reference, sku: widest.sku, quantities: quantities)
+        self.init(
+            width: width, reference: widest.reference, sku: widest.sku, quantities: layout.quantities,
+            showsDate: layout.showsDate)
     }
 
     /// The widest reference and SKU of `rows`, in cells.
