@@ -5,12 +5,6 @@ import Testing
 
 /// The board's filter and orders and the allocations filter in the real binary, with other processes writing.
 @Suite(.serialized) struct BoardFilterEndToEndTests {
-    /// Runs `stock` on the console's database as another process would, expecting success.
-    func stock(_ run: ConsoleRun, _ arguments: String...) throws {
-        let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
-        #expect(writer.status == 0, "\(arguments): \(writer.stderr)")
-    }
-
     @Test func theFilterNarrowsTheBoardAndStaysTrueAsAnotherProcessCommits() throws {
         let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
@@ -22,16 +16,16 @@ import Testing
         let narrowed = try s.waitFor("filter: \"lamp\" 2 of 6")
         #expect(!narrowed.contains("B-CHAIR-9") && narrowed.contains("B-LAMP-02"), "\(narrowed)")
         #expect(run.line(containing: "REFERENCE", in: narrowed).contains("AVAIL"), "\(narrowed)")
-        try stock(run, "add-batch", "B-LAMP-03", "RED-LAMP", "5")
+        try run.writeElsewhere("add-batch", "B-LAMP-03", "RED-LAMP", "5")
         try s.waitFor("filter: \"lamp\" 3 of 7", timeout: 2)
         try s.waitFor("B-LAMP-03")
         try s.send("E")
         try s.waitFor("No batch matches the filter (Esc clears it).")
-        try stock(run, "change-quantity", "B-LAMP-03", "0")
+        try run.writeElsewhere("change-quantity", "B-LAMP-03", "0")
         try s.waitUntil("the emptied batch on the filtered board", timeout: 2) {
             $0.contains("filter: \"lamp\" · empty 1 of 7") && $0.contains("> B-LAMP-03")
         }
-        try stock(run, "change-quantity", "B-LAMP-03", "4")
+        try run.writeElsewhere("change-quantity", "B-LAMP-03", "4")
         try s.waitFor("No batch matches the filter (Esc clears it).", timeout: 2)
         try s.send("Escape")
         let cleared = try s.waitFor("> B-CHAIR-9")
@@ -56,8 +50,8 @@ import Testing
         let run = try ConsoleRun.onTheBoard()
         defer { run.session.kill() }
         let s = run.session
-        try stock(run, "add-batch", "B-BRASS-1", "BRASS-LAMP", "10")
-        try stock(run, "allocate", "o-brass", "BRASS-LAMP", "2")
+        try run.writeElsewhere("add-batch", "B-BRASS-1", "BRASS-LAMP", "10")
+        try run.writeElsewhere("allocate", "o-brass", "BRASS-LAMP", "2")
         try s.send("2")
         try s.waitFor("o-brass")
         try s.send("/")

@@ -88,8 +88,7 @@ extension ConsoleEndToEndTests {
         let s = run.session
         try s.send("c")
         try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 30 purchased, 10 allocated")
-        let writer = try runProcess(run.executable, ["--db", run.db.path, "change-quantity", "B-CHAIR-9", "25"])
-        #expect(writer.status == 0, "\(writer.stderr)")
+        try run.writeElsewhere("change-quantity", "B-CHAIR-9", "25")
         try s.waitFor("B-CHAIR-9 (BLUE-CHAIR): 25 purchased, 10 allocated", timeout: 2)
     }
 
@@ -187,13 +186,9 @@ extension ConsoleEndToEndTests {
         let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
-        for arguments in [
-            ["add-batch", "P-IN", "PUFF", "4"], ["add-batch", "P-SHIP", "PUFF", "6", "--eta", "2099-01-01"],
-            ["allocate", "o-77", "PUFF", "10"],
-        ] {
-            let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
-            #expect(writer.status == 0, "\(writer.stderr)")
-        }
+        try run.writeElsewhere("add-batch", "P-IN", "PUFF", "4")
+        try run.writeElsewhere("add-batch", "P-SHIP", "PUFF", "6", "--eta", "2099-01-01")
+        try run.writeElsewhere("allocate", "o-77", "PUFF", "10")
         try run.filterAllocations(by: "o-77", matching: 1)
         try s.waitFor("P-SHIP")
         try s.send("S")
@@ -211,10 +206,8 @@ extension ConsoleEndToEndTests {
         let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
-        for arguments in [["add-batch", "P-IN", "PUFF", "10"], ["allocate", "o-88", "PUFF", "4"]] {
-            let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
-            #expect(writer.status == 0, "\(writer.stderr)")
-        }
+        try run.writeElsewhere("add-batch", "P-IN", "PUFF", "10")
+        try run.writeElsewhere("allocate", "o-88", "PUFF", "4")
         try run.filterAllocations(by: "o-88", matching: 1)
         try s.send("c")
         try s.waitFor("keeps its place in the queue")
@@ -259,16 +252,7 @@ extension ConsoleEndToEndTests {
         let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
-        try s.send("j", "j")
-        try s.waitFor("> B-LAMP-01")
-        try s.send("c")
-        try s.type("35")
-        try s.send("Enter")
-        try s.waitFor("To 35: no line leaves B-LAMP-01.")
-        try s.waitFor("Enter confirms")
-        let writer = try runProcess(run.executable, ["--db", run.db.path, "allocate", "o-new", "RED-LAMP", "10"])
-        #expect(writer.status == 0, "\(writer.stderr)")
-        try s.waitFor("B-LAMP-01 (RED-LAMP): 100 purchased, 40 allocated", timeout: 2)
+        try run.previewLampChangeThenAllocateElsewhere()
         try s.send("Enter")
         let refreshed = try s.waitFor("To 35: 1 line leaves B-LAMP-01:")
         #expect(refreshed.contains("o-new RED-LAMP x10 to B-LAMP-02"), "\(refreshed)")

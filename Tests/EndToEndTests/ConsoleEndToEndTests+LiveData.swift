@@ -146,8 +146,7 @@ extension ConsoleEndToEndTests {
         let s = run.session
         try s.waitFor("> B-CHAIR-9")
         #expect(try s.capture().contains("PURCH  ALLOC  AVAIL FILL"), "nothing shipped yet: three quantities")
-        let writer = try runProcess(run.executable, ["--db", run.db.path, "ship", "o-1001"])
-        #expect(writer.status == 0, "\(writer.stderr)")
+        try run.writeElsewhere("ship", "o-1001")
         let wide = try s.waitFor("PURCH   SHIP ONHAND  ALLOC  AVAIL FILL")
         // B-LAMP-01 bought 100 and shipped o-1001's 30: 70 on hand, none of it held.
         #expect(

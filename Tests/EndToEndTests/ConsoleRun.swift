@@ -35,6 +35,27 @@ final class ConsoleRun {
         return run
     }
 
+    /// Runs `stock` on this console's database as another process would, expecting it to succeed.
+    func writeElsewhere(_ arguments: String...) throws {
+        let writer = try runProcess(executable, ["--db", db.path] + arguments)
+        #expect(writer.status == 0, "\(arguments): \(writer.stderr)")
+    }
+
+    /// On the board at 132 columns: asks to change B-LAMP-01 (100 purchased, 30 allocated) to 35 and waits for
+    /// the preview; then another process allocates o-new RED-LAMP x10, which goes to B-LAMP-01, and the form's
+    /// note shows the batch as reloaded. The next Enter confirms a preview that is out of date.
+    func previewLampChangeThenAllocateElsewhere() throws {
+        try session.send("j", "j")
+        try session.waitFor("> B-LAMP-01")
+        try session.send("c")
+        try session.type("35")
+        try session.send("Enter")
+        try session.waitFor("To 35: no line leaves B-LAMP-01.")
+        try session.waitFor("Enter confirms")
+        try writeElsewhere("allocate", "o-new", "RED-LAMP", "10")
+        try session.waitFor("B-LAMP-01 (RED-LAMP): 100 purchased, 40 allocated", timeout: 2)
+    }
+
     /// Opens the allocate form on the selected batch, checks the SKU it prefilled, and submits `order` × `qty`.
     func allocateThroughTheForm(order: String, qty: String, prefilledSKU: String) throws {
         try session.allocateThroughTheForm(order: order, qty: qty, waitingFor: "SKU:           \(prefilledSKU)")

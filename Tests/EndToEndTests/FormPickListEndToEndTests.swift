@@ -6,19 +6,13 @@ import Testing
 /// Issue 24's forms in a real terminal: pick lists instead of memory, an order of several lines, one first field,
 /// text that fits, and no message left about a form once it is closed.
 @Suite(.serialized) struct FormPickListEndToEndTests {
-    /// Runs `arguments` on the console's database through the command line, as another process.
-    static func write(_ run: ConsoleRun, _ arguments: [String]) throws {
-        let writer = try runProcess(run.executable, ["--db", run.db.path] + arguments)
-        #expect(writer.status == 0, "\(writer.stderr)")
-    }
-
     @Test func theMoveFormListsTheBatchesWithRoomAndUpDownEnterChooseOne() throws {
         let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
         let eta = Clock.system.today.adding(days: 5)
-        try Self.write(run, ["add-batch", "B-LAMP-03", "RED-LAMP", "40", "--eta", eta.description])
-        try Self.write(run, ["add-batch", "B-LAMP-04", "RED-LAMP", "10"])
+        try run.writeElsewhere("add-batch", "B-LAMP-03", "RED-LAMP", "40", "--eta", eta.description)
+        try run.writeElsewhere("add-batch", "B-LAMP-04", "RED-LAMP", "10")
         try run.filterAllocations(by: "o-1001", matching: 1)
         try s.send("m")
         let form = try s.waitFor("B-LAMP-03  arriving \(eta)  40 available")
@@ -159,7 +153,7 @@ import Testing
         }
         #expect(!form.contains("…"), "nothing is cut:\n\(form)")
         try s.send("Escape")
-        try Self.write(run, ["allocate", "o-with-a-rather-long-order-id-2026", "RED-LAMP", "3"])
+        try run.writeElsewhere("allocate", "o-with-a-rather-long-order-id-2026", "RED-LAMP", "3")
         try s.send("2")
         try s.waitFor("> o-with-a-rather")
         try s.send("d")
@@ -171,14 +165,7 @@ import Testing
         let run = try ConsoleRun.onTheBoard(width: 132)
         defer { run.session.kill() }
         let s = run.session
-        try s.send("j", "j")
-        try s.waitFor("> B-LAMP-01")
-        try s.send("c")
-        try s.type("35")
-        try s.send("Enter")
-        try s.waitFor("Enter confirms")
-        try Self.write(run, ["allocate", "o-new", "RED-LAMP", "10"])
-        try s.waitFor("B-LAMP-01 (RED-LAMP): 100 purchased, 40 allocated", timeout: 2)
+        try run.previewLampChangeThenAllocateElsewhere()
         try s.send("Enter")
         try s.waitFor("changed by another process meanwhile")
         // Esc goes back from the new preview to the field, Esc again closes the form.
