@@ -76,8 +76,8 @@ extension ConsoleApp {
             }
         } catch AllocationError.invalidSKU(let sku, _) {
             // A SKU typed in the wrong case, or misspelt, is named as the one meant.
-            let meant = try? Views.skuNearest(to: sku, in: database)
-            state.commandRefused(AllocationError.invalidSKU(sku, suggestion: meant ?? nil).description)
+            let refusal = (try? Views.unknownSKU(sku, in: database)) ?? AllocationError.invalidSKU(sku)
+            state.commandRefused(refusal.description)
         } catch {
             state.commandRefused(noticeLostConnection(error))
         }

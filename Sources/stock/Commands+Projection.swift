@@ -31,7 +31,7 @@ extension Tool {
         try database.beginReadSnapshot()
         defer { try? database.endReadSnapshot() }
         guard let projection = try Views.projection(sku: sku, today: settings.clock.today, in: database) else {
-            throw try unknownSKU(sku, in: database)
+            throw try Views.unknownSKU(sku, in: database)
         }
         if arguments.flags.contains("--json") { return printOut(projection.json) }
         var table = TextTable(header: ["DATE", "ARRIVING", "ON HAND", "ALLOCATED", "AVAILABLE", "WAITING"])

@@ -34,14 +34,9 @@ extension Tool {
             promise = try Views.promise(
                 sku: sku, qty: qty, policy: settings.splitLines, today: settings.clock.today, in: database)
         } catch AllocationError.invalidSKU(let unknown, _) {
-            throw try unknownSKU(unknown, in: database)
+            throw try Views.unknownSKU(unknown, in: database)
         }
         _ = printOut(arguments.flags.contains("--json") ? promise.json : TerminalText.sanitized(promise.line))
         return promise.isPromised ? .done : .waiting
-    }
-
-    /// The refusal of `sku`, which no product has, naming the known SKU nearest by spelling.
-    func unknownSKU(_ sku: String, in database: Database) throws -> AllocationError {
-        .invalidSKU(sku, suggestion: try Views.skuNearest(to: sku, in: database))
     }
 }

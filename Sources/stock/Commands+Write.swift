@@ -90,7 +90,7 @@ extension Tool {
         do {
             outcome = try bus.handle(command)
         } catch AllocationError.invalidSKU(let sku, _) {
-            throw try unknownSKU(sku, in: database)
+            throw try Views.unknownSKU(sku, in: database)
         }
         if let note = outcome.unchangedNote(for: command) { printError(TerminalText.sanitized(note)) }
         let lines = outcome.lines(for: command).map { TerminalText.sanitized($0) }

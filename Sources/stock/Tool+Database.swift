@@ -42,7 +42,7 @@ extension Tool {
         let sku = arguments.options["--sku"].map(Validation.normalized)
         if let sku { try Validation.checkIdentifier(sku, field: "--sku") }
         let database = try openDatabase(access: .readOnly)
-        if let sku, try !Views.productExists(sku: sku, in: database) { throw try unknownSKU(sku, in: database) }
+        if let sku, try !Views.productExists(sku: sku, in: database) { throw try Views.unknownSKU(sku, in: database) }
         return (sku, database)
     }
 }

@@ -30,6 +30,12 @@ extension Views {
         return lowered.firstIndex(of: near).map { skus[$0] }
     }
 
+    /// The refusal of `sku`, which no product has, naming the known SKU nearest by spelling
+    /// (``skuNearest(to:in:)``): `Invalid sku red-lmap; did you mean RED-LAMP?`.
+    public static func unknownSKU(_ sku: String, in db: Database) throws -> AllocationError {
+        .invalidSKU(sku, suggestion: try skuNearest(to: sku, in: db))
+    }
+
     /// Runs `body` in a read snapshot, so what it reads is one state of the database; inside a transaction or a
     /// snapshot already open, in that one.
     static func inOneRead<T>(_ db: Database, _ body: () throws -> T) throws -> T {
